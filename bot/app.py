@@ -1,0 +1,173 @@
+"""The Bolt app: one wrapper runs every slash command the same way (resolve who is asking,
+handle, acknowledge inside Slack's 3 s, log one line), and slow work follows the acknowledgement."""
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot import messages
+from bot.parsing import ParseError
+from bot.settings import Settings
+from rituals.teams import Actor, Refusal, resolve_actor
+from storage.db import session as open_session
+
+log = logging.getLogger("pacer.requests")
+
+
+@dataclass
+class Services:
+    """What every handler needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    client: WebClient
+    clock: Callable[[], datetime]
+    background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(8, "pacer-after-ack")
+    )
+
+    def session(self) -> Session:
+        return open_session(self.engine)
+
+    def after_ack(self, job: Callable[[], None]) -> None:
+        self.background.submit(_logged(job))
+
+
+def _logged(job: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job()
+        except Exception:  # a failed follow-up must not vanish silently
+            logging.getLogger("pacer.background").exception("background job failed")
+
+    return run
+
+
+@dataclass
+class Command:
+    """One slash command as a handler sees it."""
+
+    services: Services
+    session: Session
+    actor: Actor
+    name: str
+    text: str
+    user_id: str
+    channel_id: str | None
+    trigger_id: str | None
+    now: datetime
+    outcome: str = "ok"  # for the request log line
+    follow_ups: list[Callable[[], None]] = field(default_factory=list)
+
+
+Handler = Callable[[Command], dict]
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that retries 429s (honouring Retry-After), 5xx and dropped connections."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(services: Services) -> App:
+    settings = services.settings
+    app = App(
+        token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        client=services.client,
+        # Our handlers are fast and store before acknowledging; running them before the response
+        # avoids Bolt's 10 ms polling for ack() and guarantees nothing is acknowledged unstored.
+        process_before_response=True,
+        token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
+        raise_error_for_unhandled_request=False,
+    )
+    from bot.handlers import admin, log_command, scorecard_command
+
+    register_command(app, services, "/log", log_command.handle)
+    register_command(app, services, "/scorecard", scorecard_command.handle)
+    register_command(app, services, "/pacer", admin.handle)
+    return app
+
+
+def register_command(app: App, services: Services, name: str, handler: Handler) -> None:
+    def listener(ack, body: dict) -> None:
+        started = time.perf_counter()
+        reply, outcome, follow_ups = run_command(services, name, handler, body)
+        ack(**reply)
+        for job in follow_ups:
+            services.after_ack(job)
+        log.info(
+            "command=%s user=%s team=%s outcome=%s duration_ms=%.1f",
+            name,
+            body.get("user_id"),
+            body.get("team_id"),
+            outcome,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    app.command(name)(listener)
+
+
+def run_command(
+    services: Services, name: str, handler: Handler, body: dict
+) -> tuple[dict, str, list]:
+    """Handle one slash command body; returns (reply, outcome, follow-up jobs). Never raises."""
+    with services.session() as session:
+        try:
+            now = services.clock()
+            actor = resolve_actor(
+                session,
+                body.get("team_id") or "",
+                body.get("enterprise_id"),
+                body.get("user_id") or "",
+                services.settings.admins,
+                now,
+            )
+            command = Command(
+                services=services,
+                session=session,
+                actor=actor,
+                name=name,
+                text=(body.get("text") or "").strip(),
+                user_id=actor.user_id,
+                channel_id=body.get("channel_id"),
+                trigger_id=body.get("trigger_id"),
+                now=now,
+            )
+            reply = handler(command)
+            return reply, command.outcome, command.follow_ups
+        except (Refusal, ParseError) as refusal:
+            session.rollback()
+            return messages.problem(str(refusal)), f"refused:{type(refusal).__name__}", []
+        except Exception:
+            session.rollback()
+            logging.getLogger("pacer").exception("command %s failed", name)
+            return (
+                messages.problem(
+                    "Pacer hit an unexpected error and could not finish this command. "
+                    f"Check with `/scorecard` before trying again; `{name} help` shows the forms it takes."
+                ),
+                "error",
+                [],
+            )

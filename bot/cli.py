@@ -1,0 +1,71 @@
+"""The `pacer` command."""
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pacer", description="Run a sales team on its numbers, inside Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
+    serve.add_argument("--threads", type=int, default=16)
+    sub.add_parser(
+        "socket", help="Socket Mode, for a workspace without a public URL (SLACK_APP_TOKEN)"
+    )
+    demo = sub.add_parser(
+        "demo", help="the whole product offline: a sample team, a few weeks of activity"
+    )
+    demo.add_argument("--weeks", type=int, default=3)
+    demo.add_argument(
+        "--out", default="pacer-demo", help="folder for the demo's database and files"
+    )
+
+    process = sub.add_parser("process", help="load or show the sales process")
+    process_sub = process.add_subparsers(dest="action", required=True)
+    load = process_sub.add_parser(
+        "load", help="validate a process YAML file and store it as a new version"
+    )
+    load.add_argument("file")
+    show = process_sub.add_parser("show", help="the cascade: stage → activity → KPI, per role")
+    for p in (load, show):
+        p.add_argument("--team", help="team name (when the install has several)")
+        p.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
+    show.add_argument("--yaml", action="store_true", help="print the stored YAML instead")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("PACER_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    settings = load_settings()
+
+    if args.command == "serve":
+        from bot.server import serve as run_server
+
+        run_server(settings, args.port or int(os.environ.get("PORT") or 3000), args.threads)
+    elif args.command == "socket":
+        from bot.socket import run_socket_mode
+
+        run_socket_mode(settings)
+    elif args.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo(weeks=args.weeks, out=args.out)
+    elif args.command == "process":
+        from bot import process_cli
+
+        return process_cli.run(settings, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,383 @@
+"""/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
+
+from bot import messages
+from bot.app import Command
+from bot.parsing import ParseError, parse_channel, parse_mention
+from bot.people import refresh_later, resolve_user
+from rituals.process import Process, ProcessError, parse_goal
+from rituals.teams import Refusal, admins_of, require_manager, store_process
+from storage import queries
+from storage.models import Member
+
+
+def handle(cmd: Command) -> dict:
+    words = cmd.text.split()
+    sub = words[0].lower() if words else "help"
+    args = words[1:]
+    action = SUBCOMMANDS.get(sub)
+    if action is None:
+        raise ParseError(f"`/pacer {sub}` isn't a Pacer command. {_commands_hint()}")
+    cmd.outcome = sub
+    return action(cmd, args)
+
+
+def _commands_hint() -> str:
+    return (
+        "Commands: "
+        + ", ".join(f"`/pacer {name}`" for name in SUBCOMMANDS)
+        + ". `/pacer help` explains each."
+    )
+
+
+def help_(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    return messages.text_message(
+        "help.md.j2", backdate_days=process.backdate_days, roles=process.roles
+    )
+
+
+def show_process(cmd: Command, args: list[str]) -> dict:
+    version = None
+    if cmd.actor.process_version_id:
+        row = queries.latest_process_version(cmd.session, cmd.actor.team.id)
+        version = row.version if row else None
+    return cascade_message(cmd.actor.process, version)
+
+
+def cascade_message(process: Process, version: int | None) -> dict:
+    stages = {}
+    for stage, activity, kpis in process.cascade():
+        for kpi in kpis:
+            stages[kpi.key] = (stage.name, activity.name if activity else "—")
+    cal = process.calendar
+    days = ", ".join(
+        d
+        for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+        if i in cal.working_days
+    )
+    hours = f"{cal.day_start:%H:%M}–{cal.day_end:%H:%M}"
+    return messages.text_message(
+        "cascade.md.j2", process=process, version=version, stages=stages, days=days, hours=hours
+    )
+
+
+def team(cmd: Command, args: list[str]) -> dict:
+    if not args:
+        return roster(cmd)
+    action = args[0].lower()
+    if action == "add":
+        return team_add(cmd, args[1:])
+    if action in ("remove", "rm", "delete"):
+        return team_remove(cmd, args[1:])
+    raise ParseError(
+        "Try `/pacer team` (the roster), `/pacer team add @user sdr` or `/pacer team remove @user`."
+    )
+
+
+def roster(cmd: Command) -> dict:
+    members = queries.active_members(cmd.session, cmd.actor.team.id)
+    process = cmd.actor.process
+    refresh_later(cmd, *(m.user_id for m in members))
+    return messages.text_message(
+        "roster.md.j2",
+        team=cmd.actor.team,
+        members=members,
+        process=process,
+        roles={r.key: r.name for r in process.roles},
+    )
+
+
+def _one_person(cmd: Command, args: list[str], usage: str) -> tuple[str, list[str]]:
+    if not args or (mention := parse_mention(args[0])) is None:
+        raise ParseError(f"Name a person with @, e.g. `{usage}`.")
+    return resolve_user(cmd, mention), args[1:]
+
+
+def team_add(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "add people to the team")
+    process = cmd.actor.process
+    roles = ", ".join(f"`{r.key}`" for r in process.roles)
+    user_id, rest = _one_person(cmd, args, f"/pacer team add @user {process.roles[0].key}")
+    if len(rest) != 1:
+        raise ParseError(
+            f"Give one role after the person, e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`. Roles: {roles}."
+        )
+    role = _role_key(process, rest[0])
+    if role is None:
+        raise ParseError(f"`{rest[0]}` isn't a role in this process. Roles: {roles}.")
+    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    was = "added"
+    if member is None:
+        member = Member(
+            workspace_id=cmd.actor.workspace.id,
+            team_id=cmd.actor.team.id,
+            user_id=user_id,
+            added_by=cmd.user_id,
+            added_at=cmd.now,
+        )
+    elif member.active and member.role == role and member.team_id == cmd.actor.team.id:
+        return _done(
+            f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
+        )
+    elif member.active and member.role:
+        was = f"moved from {messages.escape(process.role(member.role).name if process.has_role(member.role) else member.role)} to"
+    member.team_id, member.role, member.active, member.removed_at = (
+        cmd.actor.team.id,
+        role,
+        True,
+        None,
+    )
+    queries.save_member(cmd.session, member)
+    refresh_later(cmd, user_id)
+    return _done(
+        f"{messages.mention(user_id)} {was} {messages.escape(process.role(role).name)} on *{messages.escape(cmd.actor.team.name)}*. "
+        f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
+        "They log with `/log call 12` and see it with `/scorecard`."
+    )
+
+
+def _role_key(process: Process, word: str) -> str | None:
+    word = word.lower()
+    for role in process.roles:
+        if word in (role.key, role.name.lower(), role.key + "s"):
+            return role.key
+    return None
+
+
+def team_remove(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "remove people from the team")
+    user_id, rest = _one_person(cmd, args, "/pacer team remove @user")
+    if rest:
+        raise ParseError("`/pacer team remove @user` takes one person and nothing after.")
+    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    if (
+        member is None
+        or not member.active
+        or (not cmd.actor.is_admin and member.team_id != cmd.actor.team.id)
+    ):
+        raise Refusal(
+            f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
+        )
+    member.active, member.removed_at = False, cmd.now
+    queries.save_member(cmd.session, member)
+    return _done(
+        f"{messages.mention(user_id)} is off the team. Their logs are kept; add them back any time with "
+        f"`/pacer team add {messages.mention(user_id)} {member.role or 'sdr'}`."
+    )
+
+
+def manager(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "name managers")
+    user_id, rest = _one_person(cmd, args, "/pacer manager @user")
+    off = bool(rest) and rest[0].lower() in ("off", "remove", "no", "false")
+    if rest and not off:
+        raise ParseError(
+            "Try `/pacer manager @user` to make someone a manager, or `/pacer manager @user off`."
+        )
+    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    if off:
+        if member is None or not member.is_manager:
+            raise Refusal(f"{messages.mention(user_id)} isn't a manager; nothing changed.")
+        member.is_manager = False
+        queries.save_member(cmd.session, member)
+        return _done(f"{messages.mention(user_id)} is no longer a manager.")
+    if member is None:
+        member = Member(
+            workspace_id=cmd.actor.workspace.id,
+            team_id=cmd.actor.team.id,
+            user_id=user_id,
+            added_by=cmd.user_id,
+            added_at=cmd.now,
+        )
+    elif not member.active:
+        member.active, member.removed_at, member.role = True, None, None
+    member.team_id, member.is_manager = cmd.actor.team.id, True
+    queries.save_member(cmd.session, member)
+    refresh_later(cmd, user_id)
+    return _done(
+        f"{messages.mention(user_id)} manages *{messages.escape(cmd.actor.team.name)}*: they can add people, set goals and "
+        "see every scorecard."
+    )
+
+
+def admin(cmd: Command, args: list[str]) -> dict:
+    if not cmd.actor.is_admin:
+        raise Refusal("Only Pacer admins can make admins. " + _admins_line(cmd))
+    user_id, rest = _one_person(cmd, args, "/pacer admin @user")
+    if rest:
+        raise ParseError("`/pacer admin @user` takes one person and nothing after.")
+    if user_id in cmd.services.settings.admins or not queries.add_admin(
+        cmd.session, cmd.actor.workspace.id, user_id, cmd.user_id, cmd.now
+    ):
+        return _done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
+    return _done(f"{messages.mention(user_id)} is now a Pacer admin.")
+
+
+def _admins_line(cmd: Command) -> str:
+    admins = admins_of(cmd.session, cmd.actor.workspace.id, cmd.services.settings.admins)
+    if not admins:
+        return "No admins are set up yet: the operator sets `PACER_ADMINS`."
+    return "Admins: " + ", ".join(messages.mention(a) for a in admins) + "."
+
+
+def channel(cmd: Command, args: list[str]) -> dict:
+    team = cmd.actor.team
+    if not args:
+        return _done(
+            f"*{messages.escape(team.name)}*'s rituals post in {messages.channel(team.channel_id)}. "
+            "Change it with `/pacer channel #sales`, or `/pacer channel here`."
+        )
+    require_manager(cmd.actor, "choose the team's channel")
+    if len(args) > 1:
+        raise ParseError("Give one channel, e.g. `/pacer channel #sales`.")
+    channel_id = cmd.channel_id if args[0].lower() == "here" else parse_channel(args[0])
+    if not channel_id or channel_id.startswith("D"):
+        raise ParseError(
+            f"`{args[0]}` isn't a channel I can post in. Pick it from Slack's list as you type #, "
+            "or run `/pacer channel here` in the channel."
+        )
+    queries.set_team_channel(cmd.session, team, channel_id)
+    return _done(
+        f"*{messages.escape(team.name)}*'s digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
+        "Invite Pacer there if it isn't a member (`/invite @Pacer`)."
+    )
+
+
+def goal(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    if not args:
+        return messages.text_message("goals.md.j2", process=process)
+    require_manager(cmd.actor, "set goals")
+    usage = f"`/pacer goal {process.roles[0].key} calls 60/day` or `/pacer goal @rep calls 50/day` (`reset` removes a rep's own goal)"
+    if len(args) < 3:
+        raise ParseError(
+            f"A goal needs who, which KPI and how many per day, week or month: {usage}."
+        )
+    target_word, kpi_word, amount = args[0], args[1], " ".join(args[2:])
+    mention = parse_mention(target_word)
+    target = resolve_user(cmd, mention) if mention else _role_key(process, target_word)
+    if target is None:
+        raise ParseError(
+            f"`{target_word}` is neither a role ({', '.join(r.key for r in process.roles)}) nor an @person. {usage}."
+        )
+    role = target if not mention else _member_role(cmd, target)
+    found = process.resolve_word(kpi_word.lower(), role)
+    if len(found) != 1:
+        raise ParseError(
+            f"`{kpi_word}` isn't a KPI on that scorecard. KPIs: {', '.join(process.role(role).scorecard)}."
+        )
+    kpi = found[0]
+    new_goal = None
+    if amount.lower() != "reset":
+        try:
+            new_goal = parse_goal(amount)
+        except ValueError as error:
+            raise ParseError(f"{error} {usage}.") from None
+    elif not mention:
+        raise ParseError(
+            "`reset` removes one rep's own goal; a role's goal is changed, e.g. `/pacer goal sdr calls 60/day`."
+        )
+    updated = _apply(lambda: process.with_goal(target, kpi.key, new_goal))
+    change = f"goal {target_word if not mention else target} {kpi.key} {new_goal or 'reset'}"
+    version = store_process(
+        cmd.session, updated, team=cmd.actor.team, loaded_by=cmd.user_id, change=change, now=cmd.now
+    )
+    who = (
+        messages.mention(target) if mention else f"every {messages.escape(process.role(role).name)}"
+    )
+    what = (
+        f"{messages.escape(kpi.name)} {new_goal}"
+        if new_goal
+        else f"{messages.escape(kpi.name)} back to the role's goal ({process.goal_for(role, kpi.key)})"
+    )
+    return _done(
+        f"Goal set for {who}: *{what}*. Stored as process version {version.version}; scorecards use it from now on."
+    )
+
+
+def _member_role(cmd: Command, user_id: str) -> str:
+    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    if member is None or not member.active or not member.role:
+        raise Refusal(
+            f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
+        )
+    return member.role
+
+
+def _apply(change) -> Process:
+    try:
+        return change()
+    except ProcessError as error:
+        raise Refusal(
+            "That change would make the process invalid, so nothing changed:\n" + str(error)
+        ) from None
+
+
+def timezone(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    if not args:
+        return _done(
+            f"*{messages.escape(cmd.actor.team.name)}* runs on {process.timezone} time. Change it with `/pacer timezone Europe/London`."
+        )
+    require_manager(cmd.actor, "change the team's timezone")
+    if len(args) != 1:
+        raise ParseError("Give one IANA timezone name, e.g. `/pacer timezone America/Chicago`.")
+    updated = _apply(lambda: process.with_settings(timezone=args[0]))
+    version = store_process(
+        cmd.session,
+        updated,
+        team=cmd.actor.team,
+        loaded_by=cmd.user_id,
+        change=f"timezone {updated.timezone}",
+        now=cmd.now,
+    )
+    return _done(
+        f"*{messages.escape(cmd.actor.team.name)}* now runs on {updated.timezone} time (process version {version.version}). Days, weeks and months follow it from now on."
+    )
+
+
+def visibility(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    if not args:
+        return _done(
+            f"Scorecards are visible to {_who_sees(process.visibility)}. Change with `/pacer visibility public` or `/pacer visibility managers`."
+        )
+    require_manager(cmd.actor, "change who sees scorecards")
+    value = args[0].lower()
+    if len(args) != 1 or value not in ("public", "managers"):
+        raise ParseError(
+            "Use `/pacer visibility public` (everyone sees every scorecard, as the method advises) or `/pacer visibility managers`."
+        )
+    updated = _apply(lambda: process.with_settings(visibility=value))
+    store_process(
+        cmd.session,
+        updated,
+        team=cmd.actor.team,
+        loaded_by=cmd.user_id,
+        change=f"visibility {value}",
+        now=cmd.now,
+    )
+    return _done(f"Scorecards are now visible to {_who_sees(value)}.")
+
+
+def _who_sees(value: str) -> str:
+    return "everyone" if value == "public" else "managers and the rep themselves"
+
+
+def _done(text: str) -> dict:
+    return messages.message(text.replace("*", ""), messages.section(text))
+
+
+SUBCOMMANDS = {
+    "help": help_,
+    "process": show_process,
+    "team": team,
+    "manager": manager,
+    "admin": admin,
+    "channel": channel,
+    "goal": goal,
+    "goals": goal,
+    "timezone": timezone,
+    "tz": timezone,
+    "visibility": visibility,
+}

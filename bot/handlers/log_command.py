@@ -1,0 +1,104 @@
+"""/log: record activity, take it back, and show where the rep now stands."""
+
+from bot import messages
+from bot.app import Command
+from bot.parsing import ParseError, parse_log, split_target
+from bot.people import refresh_later, rep_tz, resolve_user
+from rituals.activity import LogItem, LogRequest, record_activity, rep_today, undo_last
+from rituals.scorecard import standings
+from storage import queries
+
+
+def handle(cmd: Command) -> dict:
+    word = cmd.text.lower()
+    if word in ("", "help", "?"):
+        cmd.outcome = "help"
+        return messages.text_message(
+            "help.md.j2",
+            backdate_days=cmd.actor.process.backdate_days,
+            roles=cmd.actor.process.roles,
+        )
+    if word.split()[0] == "undo":
+        if word != "undo":
+            raise ParseError("`/log undo` takes back your last log and takes nothing after it.")
+        return undo(cmd)
+    return log(cmd)
+
+
+def log(cmd: Command) -> dict:
+    actor, process = cmd.actor, cmd.actor.process
+    mention, body = split_target(cmd.text)
+    rep_id = resolve_user(cmd, mention) if mention else cmd.user_id
+    rep = queries.get_member(cmd.session, actor.workspace.id, rep_id)
+    role = rep.role if rep and rep.active else actor.role
+    tz = rep_tz(cmd, rep_id)
+    parsed = parse_log(body, process, role, rep_today(process, tz, cmd.now))
+    recorded = record_activity(
+        cmd.session,
+        actor,
+        LogRequest(
+            items=[LogItem(key, count) for key, count in parsed.items],
+            rep_id=rep_id,
+            occurred_on=parsed.when,
+            note=parsed.note,
+            source="slash",
+            trigger_id=cmd.trigger_id,
+        ),
+        cmd.now,
+        rep_tz=tz,
+    )
+    cmd.outcome = "duplicate" if recorded.duplicate else "logged"
+    refresh_later(cmd, cmd.user_id, rep_id)
+    if recorded.credited and not recorded.duplicate:
+        cmd.follow_ups.append(_tell_rep(cmd, recorded))
+    today = rep_today(process, tz, cmd.now)
+    return messages.text_message(
+        "log_recorded.md.j2",
+        rows=recorded.rows,
+        kpi_names={k.key: k.name for k in process.kpis},
+        credited=recorded.credited,
+        rep_id=rep_id,
+        day_label=day_label(recorded.occurred_on, today),
+        note=recorded.rows[0].note,
+        duplicate=recorded.duplicate,
+        standings=standings(
+            cmd.session,
+            actor.workspace.id,
+            process,
+            recorded.rep,
+            [r.kpi for r in recorded.rows],
+            cmd.now,
+        ),
+    )
+
+
+def _tell_rep(cmd: Command, recorded):
+    """The rep hears, privately, that someone credited them."""
+    client, by = cmd.services.client, cmd.user_id
+    names = {k.key: k.name for k in cmd.actor.process.kpis}
+    what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
+    text = f"{messages.mention(by)} credited you with *{what}* on {recorded.occurred_on:%a %-d %b}. See it with `/scorecard`."
+    rep_id = recorded.rep.user_id
+    return lambda: client.chat_postMessage(channel=rep_id, text=text)
+
+
+def undo(cmd: Command) -> dict:
+    rows = undo_last(cmd.session, cmd.actor, cmd.now)
+    cmd.outcome = "undone"
+    more = bool(queries.last_batch(cmd.session, cmd.actor.workspace.id, cmd.user_id))
+    tz = cmd.actor.process.calendar.tz
+    return messages.text_message(
+        "log_undone.md.j2",
+        rows=rows,
+        kpi_names={k.key: k.name for k in cmd.actor.process.kpis},
+        user_id=cmd.user_id,
+        day_label=f"{rows[0].occurred_on:%a %-d %b}",
+        logged_label=f"{rows[0].created_at.astimezone(tz):%a %-d %b %H:%M}",
+        more=more,
+    )
+
+
+def day_label(day, today) -> str:
+    if day == today:
+        return f"today ({day:%a %-d %b})"
+    return f"{day:%a %-d %b %Y}" if day.year != today.year else f"{day:%a %-d %b}"

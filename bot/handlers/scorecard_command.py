@@ -1,0 +1,111 @@
+"""/scorecard: a rep's 3 leading + 1 lagging KPIs for a period, and the logs behind a number."""
+
+from bot import messages
+from bot.app import Command
+from bot.parsing import parse_scorecard
+from bot.people import refresh_later, resolve_user
+from rituals.scorecard import basis, build_scorecard, period_for
+from rituals.teams import Refusal, can_view
+from storage import queries
+
+HELP = (
+    "*/scorecard* shows a rep's KPIs against goal with pace and projection.\n"
+    "• `/scorecard` — yours, this week · `/scorecard @rep` — someone else's\n"
+    "• `/scorecard @rep month` — day, week, month, yesterday, last-week, last-month\n"
+    "• `/scorecard calls` — the logs behind a number: when, how many, who entered them and how"
+)
+
+
+def handle(cmd: Command) -> dict:
+    if cmd.text.lower() in ("help", "?"):
+        cmd.outcome = "help"
+        return messages.message(HELP.replace("*", ""), messages.section(HELP))
+    actor, process = cmd.actor, cmd.actor.process
+    first = parse_scorecard(cmd.text, process, actor.role)
+    rep_id = resolve_user(cmd, first.target) if first.target else cmd.user_id
+    rep = queries.get_member(cmd.session, actor.workspace.id, rep_id)
+    if rep is None or not rep.active or not rep.role:
+        if rep_id == cmd.user_id:
+            raise Refusal(
+                "You don't have a scorecard yet: you're not on a sales team in Pacer. "
+                "Ask your manager or a Pacer admin to add you: `/pacer team add @you sdr`. "
+                "To see a rep's, name them: `/scorecard @rep`."
+            )
+        raise Refusal(
+            f"{messages.mention(rep_id)} isn't a rep on a Pacer team. See who is with `/pacer team`."
+        )
+    if not can_view(actor, rep_id):
+        raise Refusal(
+            "This team keeps scorecards to managers and the rep. See your own with `/scorecard`."
+        )
+    # KPI words resolve against the rep's role (an AE's "meeting" is a meeting held).
+    parsed = parse_scorecard(cmd.text, process, rep.role) if rep.role != actor.role else first
+    period = period_for(process, parsed.period_kind, cmd.now, parsed.offset)
+    refresh_later(cmd, rep_id)
+    if parsed.kpi:
+        cmd.outcome = "basis"
+        return basis_message(cmd, rep_id, parsed.kpi, period)
+    cmd.outcome = "scorecard"
+    card = build_scorecard(cmd.session, actor.workspace.id, process, rep, period, cmd.now)
+    return scorecard_message(card, process)
+
+
+def scorecard_message(card, process) -> dict:
+    name = f"{messages.mention(card.rep_id)}"
+    when = card.period.label()
+    elapsed = (
+        "period complete"
+        if card.is_past
+        else f"{card.elapsed * 100:.0f}% of the {card.period.kind}'s working time elapsed at {card.now:%a %-d %b %H:%M} {card.timezone}"
+    )
+    body = messages.render("scorecard.md.j2", card=card)
+    top = f"*Scorecard* · {name} · {messages.escape(card.role.name)}\n*{card.period.kind.title()}:* {when} · {elapsed}"
+    blocks = messages.section(top) + [messages.divider()] + messages.section(body)
+    blocks.append(
+        messages.context(
+            "Pace = actual ÷ what the goal expects by now; projected = where the period ends at this rate. "
+            "`/scorecard calls` shows the logs behind a number."
+        )
+    )
+    summary = "; ".join(
+        f"{line.kpi.name} {messages.number(line.pacing.actual)}/{messages.number(line.pacing.goal)} {messages.status_word(line.pacing)}"
+        for line in card.lines
+    )
+    return messages.message(f"Scorecard ({when}): {summary}", blocks)
+
+
+def basis_message(cmd: Command, rep_id: str, kpi_key: str, period) -> dict:
+    process = cmd.actor.process
+    tz = process.calendar.tz
+    logs = basis(cmd.session, cmd.actor.workspace.id, rep_id, kpi_key, period)
+    shown = logs[-40:]  # the newest 40 keep the message inside Slack's limits
+    rows = [
+        {
+            "day": f"{log.occurred_on:%a %-d %b}",
+            "count": log.count,
+            "entered_by": log.entered_by,
+            "source": log.source,
+            "at": f"{log.created_at.astimezone(tz):%a %-d %b %H:%M}",
+            "note": log.note,
+            "voided_at": log.voided_at,
+            "voided_by": log.voided_by,
+        }
+        for log in shown
+    ]
+    counted = [log for log in logs if log.voided_at is None]
+    text = messages.render(
+        "basis.md.j2",
+        kpi=process.kpi(kpi_key),
+        rep_id=rep_id,
+        period_label=period.label(),
+        total=sum(log.count for log in counted),
+        counted=len(counted),
+        voided=len(logs) - len(counted),
+        logs=rows,
+    )
+    if len(logs) > len(shown):
+        text += f"\n_{len(logs) - len(shown)} older logs not shown; pick a shorter period, e.g. `/scorecard {kpi_key} day`._"
+    return messages.message(
+        f"{process.kpi(kpi_key).name}: {sum(log.count for log in counted)} in {period.label()}",
+        messages.section(text),
+    )

@@ -1,0 +1,169 @@
+"""The one module that renders: plain data from rituals/ → Jinja2 templates → Slack messages.
+
+Every value a template prints is escaped for mrkdwn (``&``, ``<``, ``>``) unless it is wrapped in
+``Raw``, so nobody can ping ``<!channel>`` through a name, a note or a KPI. Messages are built to
+stay inside Slack's limits (DESIGN.md §5) whatever the length of the text."""
+
+from pathlib import Path
+
+import jinja2
+
+from rituals.pacing import Pacing
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+HEADER_LIMIT = 150
+TEXT_LIMIT = 3000  # the notification fallback; Slack shows only the start of it anyway
+
+STATUS = {
+    "on_pace": (":large_green_circle:", "on pace"),
+    "at_risk": (":large_yellow_circle:", "at risk"),
+    "behind": (":red_circle:", "behind"),
+    "not_started": (":white_circle:", "not started"),
+    "no_goal": (":heavy_minus_sign:", "no goal set"),
+}
+
+
+class Raw(str):
+    """Text that is already valid mrkdwn (a mention we built, a formatted number)."""
+
+
+def escape(value) -> str:
+    text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, Raw | int | float):
+        return value
+    return escape(value)
+
+
+def number(value) -> str:
+    """60 → "60", 1.6 → "1.6", 2.6666 → "2.7"."""
+    if value is None:
+        return "–"
+    value = float(value)
+    if abs(value - round(value)) < 0.05:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def percent(value) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def mention(user_id: str) -> Raw:
+    # Only well-formed Slack IDs become mentions; anything else is shown as escaped text.
+    if user_id and user_id[:1] in "UW" and user_id.isalnum():
+        return Raw(f"<@{user_id}>")
+    return Raw(escape(user_id))
+
+
+def channel(channel_id: str | None) -> Raw:
+    if channel_id and channel_id.isalnum():
+        return Raw(f"<#{channel_id}>")
+    return Raw("no channel yet")
+
+
+def status_emoji(pacing: Pacing) -> Raw:
+    return Raw(STATUS[pacing.status][0])
+
+
+def status_word(pacing: Pacing) -> str:
+    return STATUS[pacing.status][1]
+
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    autoescape=False,  # HTML escaping is wrong for mrkdwn; _finalize escapes for Slack instead
+    finalize=_finalize,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+    undefined=jinja2.StrictUndefined,
+)
+_env.filters.update(
+    number=lambda v: Raw(number(v)),
+    percent=lambda v: Raw(percent(v)),
+    mention=mention,
+    channel=channel,
+    emoji=status_emoji,
+    status=status_word,
+    esc=lambda v: Raw(escape(v)),
+    raw=Raw,
+)
+
+
+def render(template: str, **values) -> str:
+    return _env.get_template(template).render(**values).strip()
+
+
+# -- Block Kit ------------------------------------------------------------------------------
+
+
+def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split text at line breaks into pieces that each fit one section."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single monster line: cut it
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[: limit - 1] + "…")
+            line = ""
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return pieces or [" "]
+
+
+def section(text: str) -> list[dict]:
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in chunks(text)
+    ]
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": chunks(text)[0]}]}
+
+
+def header(text: str) -> dict:
+    plain = text if len(text) <= HEADER_LIMIT else text[: HEADER_LIMIT - 1] + "…"
+    return {"type": "header", "text": {"type": "plain_text", "text": plain, "emoji": True}}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def message(fallback: str, blocks: list[dict], response_type: str = "ephemeral") -> dict:
+    """A message with its plain-text fallback (notifications, screen readers), within limits."""
+    if len(blocks) > MAX_BLOCKS:
+        hidden = len(blocks) - (MAX_BLOCKS - 1)
+        blocks = blocks[: MAX_BLOCKS - 1] + [context(f"…and {hidden} more blocks not shown.")]
+    text = fallback if len(fallback) <= TEXT_LIMIT else fallback[: TEXT_LIMIT - 1] + "…"
+    return {"response_type": response_type, "text": text, "blocks": blocks}
+
+
+def text_message(template: str, fallback: str | None = None, **values) -> dict:
+    """A message made of one template's text, split into sections as needed."""
+    body = render(template, **values)
+    return message(fallback or _plain(body), section(body))
+
+
+def problem(text: str) -> dict:
+    """A refusal or a mistake: what was wrong, and what would work (already in ``text``)."""
+    return message(_plain(text), section(f":warning: {text}"))
+
+
+def _plain(mrkdwn: str) -> str:
+    return mrkdwn.replace("*", "").replace("`", "")

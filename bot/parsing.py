@@ -1,0 +1,270 @@
+"""Turning what people type into requests. Pure functions: every input gives a result or a
+ParseError whose message says what was wrong and what would work; never another exception."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rituals.process import Process
+from rituals.scorecard import PERIOD_WORDS
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+PLAIN_MENTION = re.compile(r"^@([\w.\-]{1,80})$")
+CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MAX_PHRASE = 3  # the longest multi-word KPI alias we try ("roi discussions held")
+
+
+class ParseError(ValueError):
+    """What was wrong with the command, and what would work."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str | None  # None for a plain @name that still has to be looked up
+    name: str | None = None
+
+
+@dataclass
+class ParsedLog:
+    items: list[tuple[str, int]]  # (KPI key, count), in the order typed
+    when: date | None = None
+    note: str = ""
+
+
+@dataclass
+class ParsedScorecard:
+    target: Mention | None = None
+    period_kind: str = "week"
+    offset: int = 0
+    kpi: str | None = None
+
+
+@dataclass
+class Tokens:
+    words: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
+
+
+def tokenize(text: str) -> Tokens:
+    """Words, with quoted parts ("Acme Corp") kept aside as note text."""
+    tokens = Tokens()
+    for quoted, smart, word in TOKEN.findall(text or ""):
+        if word:
+            tokens.words.append(word)
+        else:
+            tokens.quoted.append(quoted or smart)
+    return tokens
+
+
+def parse_mention(word: str) -> Mention | None:
+    match = MENTION.match(word)
+    if match:
+        return Mention(match.group(1), match.group(2) or None)
+    match = PLAIN_MENTION.match(word)
+    if match:
+        return Mention(None, match.group(1))
+    return None
+
+
+def parse_channel(word: str) -> str | None:
+    match = CHANNEL.match(word)
+    if match:
+        return match.group(1)
+    return word if CHANNEL_ID.match(word) else None
+
+
+def split_target(text: str) -> tuple[Mention | None, str]:
+    """`/log @sam sao 1` → (Mention(sam), "sao 1"). The mention may come first or last."""
+    words = (text or "").split()
+    if words and (mention := parse_mention(words[0])):
+        return mention, " ".join(words[1:])
+    if len(words) > 1 and (mention := parse_mention(words[-1])):
+        return mention, " ".join(words[:-1])
+    return None, (text or "").strip()
+
+
+def parse_date(word: str, today: date) -> date | None:
+    """today, yesterday, a weekday (the most recent one, today included), or YYYY-MM-DD."""
+    w = word.lower().rstrip(",.")
+    if w == "today":
+        return today
+    if w == "yesterday":
+        return today - timedelta(days=1)
+    for index, name in enumerate(WEEKDAYS):
+        if w in (name, name[:3]) or (
+            len(w) >= 3 and name.startswith(w) and w not in ("sat", "sun") and len(w) > 3
+        ):
+            return today - timedelta(days=(today.weekday() - index) % 7)
+    if ISO_DATE.match(w):
+        try:
+            return date.fromisoformat(w)
+        except ValueError:
+            raise ParseError(
+                f"`{word}` isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
+            ) from None
+    return None
+
+
+def parse_count(word: str) -> int:
+    if not NUMBER.match(word):
+        raise ParseError(f"`{word}` isn't a number.")
+    if "." in word or "," in word:
+        raise ParseError(f"`{word}`: counts are whole numbers, e.g. `/log call 12`.")
+    value = int(word)
+    if value == 0:
+        raise ParseError("A count of 0 logs nothing. Log what you did, e.g. `/log call 12`.")
+    if value < 0:
+        raise ParseError(
+            f"{value} is negative. To take back a log, use `/log undo`; then log the right number."
+        )
+    return value
+
+
+def match_kpi(
+    words: list[str], start: int, process: Process, role: str | None
+) -> tuple[str, int] | None:
+    """The KPI named by the longest phrase at ``start``; returns (key, words used)."""
+    for size in range(min(MAX_PHRASE, len(words) - start), 0, -1):
+        phrase = " ".join(words[start : start + size]).lower().strip(",.;:")
+        found = process.resolve_word(phrase, role)
+        if len(found) == 1:
+            return found[0].key, size
+        if len(found) > 1:
+            names = " or ".join(f"`{k.key}` ({k.name})" for k in found)
+            raise ParseError(f"`{phrase}` could mean {names}; type the one you mean.")
+    return None
+
+
+def unknown_kpi(word: str, process: Process, role: str | None) -> ParseError:
+    suggestions = process.suggest(word.lower(), role)
+    hint = f" Did you mean {' or '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
+    if role and process.has_role(role):
+        own = ", ".join(f"`{k}`" for k in process.role(role).scorecard)
+        mine = f" Your KPIs: {own}."
+    else:
+        mine = f" KPIs: {', '.join(f'`{k.key}`' for k in process.kpis)}."
+    return ParseError(f"I don't know the KPI `{word}`.{hint}{mine}")
+
+
+def parse_log(text: str, process: Process, role: str | None, today: date) -> ParsedLog:
+    """The body of /log after any @mention: `call 12`, `12 calls conversations 3`,
+    `call 12 yesterday`, `meeting 1 Acme Corp`, `call 3 "Acme Corp"`."""
+    tokens = tokenize(text)
+    words = tokens.words
+    result = ParsedLog(items=[])
+    pending_kpi: str | None = None
+    pending_count: int | None = None
+    note_words: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if NUMBER.match(word):
+            count = parse_count(word)
+            if pending_kpi is not None:
+                _add(result, pending_kpi, count, process)
+                pending_kpi = None
+            elif pending_count is not None:
+                raise ParseError(
+                    f"Two numbers in a row ({pending_count} {count}): which KPI is each for? e.g. `/log call 12`."
+                )
+            else:
+                pending_count = count
+            i += 1
+            continue
+        when = parse_date(word, today)
+        if when is not None:
+            if result.when is not None:
+                raise ParseError("Two dates in one log: give one, e.g. `/log call 12 yesterday`.")
+            result.when = when
+            i += 1
+            continue
+        matched = match_kpi(words, i, process, role)
+        if matched is not None:
+            key, used = matched
+            if pending_count is not None:
+                _add(result, key, pending_count, process)
+                pending_count = None
+            elif pending_kpi is not None:
+                raise ParseError(
+                    f"How many {_name(process, pending_kpi)}? Put a number after each KPI, e.g. `/log {pending_kpi} 12 {key} 3`."
+                )
+            else:
+                pending_kpi = key
+            i += used
+            continue
+        # An unknown word: a mistyped KPI, or the start of a note after a complete log.
+        next_is_number = i + 1 < len(words) and NUMBER.match(words[i + 1])
+        if (
+            not result.items
+            or pending_kpi
+            or pending_count
+            or next_is_number
+            or process.suggest(word.lower(), role, n=1, cutoff=0.8)
+        ):
+            raise unknown_kpi(word, process, role)
+        note_words = words[i:]
+        break
+    if pending_kpi is not None:
+        raise ParseError(f"How many {_name(process, pending_kpi)}? e.g. `/log {pending_kpi} 12`.")
+    if pending_count is not None:
+        raise ParseError(
+            f"{pending_count} of what? Name the KPI, e.g. `/log {pending_count} calls`."
+        )
+    if not result.items:
+        raise ParseError("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
+    result.note = " ".join(note_words + tokens.quoted).strip()[:500]
+    return result
+
+
+def _add(result: ParsedLog, key: str, count: int, process: Process) -> None:
+    if any(k == key for k, _ in result.items):
+        raise ParseError(f"{_name(process, key)} appears twice; log it once with the total.")
+    result.items.append((key, count))
+
+
+def _name(process: Process, key: str) -> str:
+    return process.kpi(key).name
+
+
+def parse_scorecard(text: str, process: Process, role: str | None) -> ParsedScorecard:
+    """`/scorecard`, `/scorecard @rep`, `/scorecard @rep month`, `/scorecard calls last-week`."""
+    result = ParsedScorecard()
+    words = (text or "").split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        mention = parse_mention(word)
+        if mention is not None:
+            if result.target is not None:
+                raise ParseError("One person at a time, e.g. `/scorecard @sam`.")
+            result.target = mention
+            i += 1
+            continue
+        period = PERIOD_WORDS.get(word.lower())
+        if (
+            period is None
+            and i + 1 < len(words)
+            and f"{word}-{words[i + 1]}".lower() in PERIOD_WORDS
+        ):
+            period, i = PERIOD_WORDS[f"{word}-{words[i + 1]}".lower()], i + 1
+        if period is not None:
+            result.period_kind, result.offset = period
+            i += 1
+            continue
+        matched = match_kpi(words, i, process, role)
+        if matched is not None and result.kpi is None:
+            result.kpi, used = matched
+            i += used
+            continue
+        raise ParseError(
+            f"I don't understand `{word}` here. Try `/scorecard`, `/scorecard @rep`, "
+            "`/scorecard @rep month` (day, week, month, yesterday, last-week, last-month) "
+            "or `/scorecard calls` to see the logs behind a number."
+        )
+    return result

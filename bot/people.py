@@ -1,0 +1,68 @@
+"""People: turning mentions into user IDs, and display names and timezones from Slack, cached."""
+
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.app import Command, Services
+from bot.parsing import Mention, ParseError
+from storage import queries
+
+PROFILE_MAX_AGE = timedelta(days=1)
+
+
+def resolve_user(cmd: Command, mention: Mention) -> str:
+    """A user ID from `<@U123|sam>`, `<@U123>` or a plain `@sam` (looked up among cached names)."""
+    if mention.user_id:
+        return mention.user_id
+    found = queries.find_profiles_by_name(cmd.session, cmd.actor.workspace.id, mention.name or "")
+    if len(found) == 1:
+        return found[0].user_id
+    if not found:
+        raise ParseError(
+            f"I don't know who @{mention.name} is. Pick them from Slack's list as you type @ "
+            "so the name becomes a mention."
+        )
+    raise ParseError(
+        f"More than one person is called @{mention.name}; pick the right one from Slack's list as you type @."
+    )
+
+
+def rep_tz(cmd: Command, user_id: str) -> str | None:
+    profile = queries.get_profile(cmd.session, cmd.actor.workspace.id, user_id)
+    return profile.tz if profile else None
+
+
+def refresh_later(cmd: Command, *user_ids: str) -> None:
+    """Fetch names and timezones after the acknowledgement, when missing or older than a day."""
+    workspace_id = cmd.actor.workspace.id
+    cached = queries.profiles(cmd.session, workspace_id, user_ids)
+    stale = [
+        u
+        for u in dict.fromkeys(user_ids)
+        if u not in cached or cmd.now - cached[u].fetched_at > PROFILE_MAX_AGE
+    ]
+    if stale:
+        services, now = cmd.services, cmd.now
+        cmd.follow_ups.append(lambda: fetch_profiles(services, workspace_id, stale, now))
+
+
+def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:
+    with services.session() as session:
+        for user_id in user_ids:
+            try:
+                user = services.client.users_info(user=user_id)["user"]
+            except SlackApiError as error:
+                services.client.logger.warning(
+                    "users.info %s failed: %s", user_id, error.response.get("error")
+                )
+                continue
+            profile = user.get("profile") or {}
+            name = (
+                profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or user_id
+            )
+            queries.save_profile(session, workspace_id, user_id, name[:200], user.get("tz"), now)

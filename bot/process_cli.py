@@ -1,0 +1,114 @@
+"""`pacer process load FILE` and `pacer process show`."""
+
+import sys
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from rituals.process import ProcessError, load_process_file, render_cascade
+from rituals.teams import store_process, team_process
+from storage import queries
+from storage.db import make_engine
+from storage.db import session as open_session
+from storage.migrate import upgrade
+from storage.models import SalesTeam
+
+
+class ScopeError(Exception):
+    pass
+
+
+def run(settings, args) -> int:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with open_session(engine) as session:
+        try:
+            team = pick_team(session, args.team, args.workspace)
+        except ScopeError as error:
+            print(f"pacer process: {error}", file=sys.stderr)
+            return 2
+        if args.action == "load":
+            return load(session, team, args.file)
+        return show(session, team, args.yaml)
+
+
+def pick_team(session: Session, name: str | None, workspace: str | None) -> SalesTeam | None:
+    """The team a process command is about. None means install-wide: the process every team
+    without a version of its own runs with (the usual case before anyone has used Slack)."""
+    teams = queries.teams(session)
+    if workspace:
+        ids = {w.id for w in queries.all_workspaces(session) if w.slack_team_id == workspace}
+        if not ids:
+            raise ScopeError(f"no workspace with Slack team ID {workspace} has used Pacer yet.")
+        teams = [t for t in teams if t.workspace_id in ids]
+    if name:
+        teams = [t for t in teams if t.name.lower() == name.lower()]
+        if not teams:
+            raise ScopeError(f"no team is called {name!r}. Teams: {_names(session)}.")
+    if len(teams) > 1:
+        raise ScopeError(
+            f"this install has several teams; choose one with --team (and --workspace). Teams: {_names(session)}."
+        )
+    return teams[0] if teams else None
+
+
+def _names(session: Session) -> str:
+    return ", ".join(t.name for t in queries.teams(session)) or "none yet"
+
+
+def load(session: Session, team: SalesTeam | None, path: str) -> int:
+    try:
+        process = load_process_file(path)
+    except ProcessError as error:
+        print(f"pacer process load: {path} was not stored, because:\n{error}", file=sys.stderr)
+        return 1
+    for warning in process.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    previous, _ = team_process(session, team)
+    dropped = sorted({k.key for k in previous.kpis} - {k.key for k in process.kpis})
+    if dropped:
+        print(
+            f"note: KPIs no longer in the process: {', '.join(dropped)}. Their logs are kept and come back "
+            "if a later version has the same key.",
+            file=sys.stderr,
+        )
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    version = store_process(
+        session,
+        process,
+        team=team,
+        loaded_by="cli",
+        change=f"loaded {path}",
+        now=datetime.now(UTC),
+        source_text=source,
+    )
+    scope = f"team {team.name}" if team else "the install (every team without a process of its own)"
+    print(f"Stored {process.name!r} as version {version.version} for {scope}.")
+    return 0
+
+
+def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:
+    process, version_id = team_process(session, team)
+    row = queries.latest_process_version(session, team.id if team else None)
+    if as_yaml:
+        print(row.source_text if row else default_path().read_text(encoding="utf-8"))
+        return 0
+    origin = (
+        f"version {row.version}, {row.change or 'loaded'} by {row.loaded_by}"
+        if row
+        else "the built-in default"
+    )
+    print(f"# {process.name} ({origin})")
+    print(render_cascade(process))
+    for warning in process.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def default_path():
+    from pathlib import Path
+
+    import rituals
+
+    return Path(rituals.__file__).parent / "default_process.yml"

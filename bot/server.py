@@ -1,0 +1,95 @@
+"""HTTP mode: a WSGI application (POST /slack/events, GET /healthz) served by gunicorn."""
+
+import logging
+from datetime import UTC, datetime
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.app import Services, build_app, make_client
+from bot.settings import Settings, parse_instant
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+log = logging.getLogger("pacer")
+
+
+def make_services(settings: Settings) -> Services:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return Services(
+        settings=settings, engine=engine, client=make_client(settings), clock=clock_for(settings)
+    )
+
+
+def clock_for(settings: Settings):
+    if settings.clock:
+        fixed = parse_instant(settings.clock)  # fail at start, not on the first request
+        return lambda: fixed
+    return lambda: datetime.now(UTC)
+
+
+def make_wsgi(services: Services):
+    bolt = SlackRequestHandler(build_app(services), path="/slack/events")
+
+    def application(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            return healthz(services, start_response)
+        if path == "/slack/events":
+            return bolt(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"Not found. Slack sends requests to POST /slack/events.\n"]
+
+    return application
+
+
+def healthz(services: Services, start_response):
+    try:
+        with services.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as error:  # report, don't crash: the load balancer just needs a 503
+        log.warning("healthz: database not ready: %s", type(error).__name__)
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"database not ready\n"]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok\n"]
+
+
+class PacerServer(BaseApplication):
+    """gunicorn, configured in code: threads serve concurrent requests in one process, so a
+    request never waits on another's database commit or Slack call."""
+
+    def __init__(self, application, options: dict):
+        self.application, self.options = application, options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def serve(settings: Settings, port: int, threads: int = 16) -> None:
+    settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    services = make_services(settings)
+    services.engine.dispose()  # the worker is forked: it must open its own connections
+    log.info("pacer serve: listening on port %s (database: %s)", port, services.engine.dialect.name)
+    PacerServer(
+        make_wsgi(services),
+        {
+            "bind": f"0.0.0.0:{port}",
+            "workers": 1,  # one process: the after-ack thread pool and caches live in it
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": 30,
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "accesslog": None,  # our own one-line-per-request log replaces it
+            "errorlog": "-",
+            "loglevel": "warning",
+        },
+    ).run()

@@ -1,0 +1,84 @@
+"""Settings from the environment, or from a .env file in the working directory."""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from storage.db import DEFAULT_URL
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class MissingSetting(SystemExit):
+    """A required setting is absent: a clear message and a non-zero exit."""
+
+    def __init__(self, names: list[str], purpose: str):
+        lines = [f"pacer: {purpose} needs these settings, which are not set:"]
+        lines += [f"  {name} — {DESCRIPTIONS.get(name, '')}" for name in names]
+        lines.append(
+            "Set them in the environment or in a .env file in this directory (see README.md)."
+        )
+        super().__init__("\n".join(lines))
+
+
+DESCRIPTIONS = {
+    "SLACK_BOT_TOKEN": "the app's Bot User OAuth Token (xoxb-…), from OAuth & Permissions",
+    "SLACK_SIGNING_SECRET": "the app's Signing Secret, from Basic Information",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    api_url: str
+    database_url: str
+    admins: frozenset[str]
+    clock: str | None  # a fixed ISO instant, for tests and demos only
+
+    def require(self, purpose: str, *names: str) -> None:
+        values = {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_APP_TOKEN": self.app_token,
+        }
+        missing = [n for n in names if not values.get(n)]
+        if missing:
+            raise MissingSetting(missing, purpose)
+
+    def now(self) -> datetime:
+        """The current instant; PACER_CLOCK pins it so tests never depend on today's date."""
+        if self.clock:
+            return parse_instant(self.clock)
+        return datetime.now(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        raise ValueError(f"{text!r} needs a UTC offset, e.g. 2026-11-19T15:00:00-05:00")
+    return instant
+
+
+def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Settings:
+    if env is None:
+        load_dotenv((dotenv_dir or Path.cwd()) / ".env", override=False)
+        env = dict(os.environ)
+    admins = frozenset(a.strip() for a in env.get("PACER_ADMINS", "").split(",") if a.strip())
+    api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
+    if not api_url.endswith("/"):
+        api_url += "/"
+    return Settings(
+        bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        app_token=env.get("SLACK_APP_TOKEN") or None,
+        api_url=api_url,
+        database_url=env.get("DATABASE_URL") or DEFAULT_URL,
+        admins=admins,
+        clock=env.get("PACER_CLOCK") or None,
+    )

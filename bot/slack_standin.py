@@ -1,0 +1,453 @@
+"""A local stand-in for Slack's Web API, for end-to-end tests, `pacer demo` and the console.
+
+Modelled on slackapi/bolt-python's ``tests/mock_web_api_server``: a stdlib HTTP server on
+127.0.0.1 (port 0 by default) in a daemon thread, answering the Web API methods Pacer uses with
+Slack-shaped JSON and recording every call. It never talks to Slack.
+
+    with SlackStandin() as slack:
+        client = WebClient(base_url=slack.url, token="xoxb-test")
+        client.chat_postMessage(channel="C1", text="hi")
+        assert slack.wait_for("chat.postMessage")[0].params["text"] == "hi"
+
+Routes: ``POST /api/<method>`` (the Web API), ``POST|PUT /upload/<file_id>`` (the upload URL
+from files.getUploadURLExternal), ``POST|GET /response/<token>`` (a response_url) and
+``GET /_standin/calls`` (the recorded calls as JSON, for a test in another process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+# Form values that slack_sdk sends JSON-encoded; we decode them so tests see Python objects.
+JSON_FIELDS = {"blocks", "attachments", "view", "files", "metadata", "unfurls", "user_auth_blocks"}
+NO_AUTH_METHODS = {"api.test", "oauth.access", "oauth.v2.access", "oauth.v2.exchange"}
+MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS = 50, 100
+RESPONSE_URL_MAX_USES = 5  # Slack: a response_url may be used 5 times
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    token: str | None
+    at: float
+    failed_status: int | None = None
+
+
+@dataclass
+class _Fault:
+    status: int
+    retry_after: int
+    delay: float
+    body: dict | None
+
+
+class SlackStandin:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        team_id: str = "T0001",
+        enterprise_id: str | None = None,
+    ):
+        self.host, self.port = host, port
+        self.team_id, self.enterprise_id = team_id, enterprise_id
+        self.calls: list[Call] = []
+        self.responses: dict[str, list[dict]] = {}
+        self.uploads: dict[str, bytes] = {}
+        self.users: dict[str, dict] = {}
+        self.channels: dict[str, str] = {}  # id -> name
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
+        self._ts = itertools.count(1_700_000_000_000_100, 100)  # microseconds; strictly increasing
+        self._ids = itertools.count(1)
+        self._dms: dict[tuple[str, ...], str] = {}  # sorted user ids -> D-channel id
+        self._files: dict[str, dict] = {}  # file ids issued by getUploadURLExternal
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> SlackStandin:
+        handler = type("_BoundHandler", (_Handler,), {"standin": self})
+        self._server = ThreadingHTTPServer((self.host, self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._stopping.set()  # wakes handlers sleeping on an injected delay
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    def __enter__(self) -> SlackStandin:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/api/"
+
+    # ---- test helpers ----------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        is_bot: bool = False,
+        team_id: str | None = None,
+    ) -> None:
+        real = real_name or name
+        offset = datetime.now(ZoneInfo(tz)).utcoffset()
+        with self._lock:
+            self.users[user_id] = {
+                "id": user_id,
+                "team_id": team_id or self.team_id,
+                "name": name,
+                "real_name": real,
+                "tz": tz,
+                "tz_offset": int(offset.total_seconds()) if offset else 0,
+                "is_bot": is_bot,
+                "deleted": False,
+                "profile": {
+                    "display_name": name,
+                    "display_name_normalized": name,
+                    "real_name": real,
+                    "real_name_normalized": real,
+                },
+            }
+
+    def add_channel(self, channel_id: str, name: str) -> None:
+        with self._lock:
+            self.channels[channel_id] = name
+
+    def new_response_url(self) -> str:
+        token = f"R{next(self._ids):06d}"
+        with self._lock:
+            self.responses[token] = []
+        return f"{self.base}/response/{token}"
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        times: int = 1,
+        retry_after: int = 1,
+        delay: float = 0.0,
+        body: dict | None = None,
+    ) -> None:
+        """Make the next `times` calls of `method` answer HTTP `status` (after `delay` seconds).
+
+        status=200 with a delay gives a slow but successful answer (for client-timeout tests).
+        """
+        with self._lock:
+            for _ in range(times):
+                self._faults[method].append(_Fault(status, retry_after, delay, body))
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Poll until `count` calls of `method` arrived (work done after an ack is async)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                with self._lock:
+                    seen = [c.method for c in self.calls]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s, got {len(found)}; "
+                    f"calls seen: {seen}"
+                )
+            time.sleep(0.02)
+
+    def reset(self) -> None:
+        """Forget traffic (calls, responses, uploads, faults); users and channels stay."""
+        with self._lock:
+            self.calls.clear()
+            for posted in self.responses.values():
+                posted.clear()  # issued response_urls stay valid
+            self.uploads.clear()
+            self._faults.clear()
+
+    # ---- the Web API -----------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        with self._lock:
+            n = next(self._ts)
+        return f"{n // 1_000_000}.{n % 1_000_000:06d}"
+
+    def _user(self, user_id: str) -> dict | None:
+        with self._lock:
+            if user_id not in self.users and USER_ID.match(user_id or ""):
+                self.add_user(user_id, user_id.lower())  # synthesize, so tests needn't register all
+            return self.users.get(user_id)
+
+    def _dm(self, users: list[str]) -> str:
+        key = tuple(sorted(users))
+        with self._lock:
+            if key not in self._dms:
+                self._dms[key] = f"D{next(self._ids):08d}"
+            return self._dms[key]
+
+    def _channel(self, channel_id: str) -> dict:
+        with self._lock:
+            name = self.channels.get(channel_id, channel_id.lower())
+        is_im = channel_id.startswith("D")
+        return {"id": channel_id, "name": name, "is_channel": not is_im, "is_im": is_im}
+
+    def _answer(self, method: str, p: dict) -> dict:
+        """The JSON body for an authenticated call of `method` with params `p`."""
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return ok | {
+                "url": "https://standin.slack.com/",
+                "team": "Standin",
+                "user": "pacer",
+                "team_id": self.team_id,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "enterprise_id": self.enterprise_id,
+                "is_enterprise_install": False,
+            }
+        if method == "users.info":
+            user = self._user(p.get("user", ""))
+            return ok | {"user": user} if user else _error("user_not_found")
+        if method == "users.list":
+            with self._lock:
+                return ok | {"members": list(self.users.values())}
+        if method == "conversations.open":
+            users = [u for u in str(p.get("users", "")).split(",") if u]
+            if not users and not p.get("channel"):
+                return _error("users_list_not_supplied")
+            return ok | {"channel": {"id": p.get("channel") or self._dm(users), "is_im": True}}
+        if method == "conversations.info":
+            return ok | {"channel": self._channel(p.get("channel", ""))}
+        if method == "conversations.list":
+            with self._lock:
+                channels = [self._channel(c) for c in self.channels]
+            return ok | {"channels": channels, "response_metadata": {"next_cursor": ""}}
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            if not p.get("channel"):
+                return _error("channel_not_found")
+            if not p.get("text") and not p.get("blocks") and method != "chat.update":
+                return _error("no_text")
+            if _bad_blocks(p.get("blocks"), MAX_MESSAGE_BLOCKS):
+                return _error("invalid_blocks")
+            channel = p["channel"]
+            if USER_ID.match(channel):  # posting to a user id lands in the DM with them
+                channel = self._dm([channel])
+            if method == "chat.postEphemeral":
+                return ok | {"message_ts": self._next_ts()}
+            ts = p.get("ts") if method == "chat.update" else self._next_ts()
+            message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": ts}
+            message |= {k: p[k] for k in ("text", "blocks", "thread_ts") if k in p}
+            return ok | {
+                "channel": channel,
+                "ts": ts,
+                "text": p.get("text", ""),
+                "message": message,
+            }
+        if method == "chat.delete":
+            return ok | {"channel": p.get("channel"), "ts": p.get("ts")}
+        if method == "files.getUploadURLExternal":
+            if not p.get("filename") or not str(p.get("length", "")).isdigit():
+                return _error("invalid_arguments")
+            file_id = f"F{next(self._ids):08d}"
+            with self._lock:
+                self._files[file_id] = {"id": file_id, "name": p["filename"]}
+            return ok | {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = p.get("files")
+            if not isinstance(files, list) or not files:
+                return _error("invalid_arguments")
+            with self._lock:
+                if any(f.get("id") not in self._files for f in files):
+                    return _error("file_not_found")
+                done = [
+                    self._files[f["id"]]
+                    | {"title": f.get("title"), "size": len(self.uploads.get(f["id"], b""))}
+                    for f in files
+                ]
+            return ok | {"files": done}
+        if method in ("views.open", "views.publish", "views.update", "views.push"):
+            view = p.get("view")
+            if not isinstance(view, dict):
+                return _error("invalid_arguments")
+            if _bad_blocks(view.get("blocks"), MAX_VIEW_BLOCKS):
+                return _error("invalid_blocks")
+            view_id = p.get("view_id") or f"V{next(self._ids):08d}"
+            return ok | {"view": view | {"id": view_id, "team_id": self.team_id}}
+        return ok  # reactions.add and everything else
+
+
+def _error(code: str) -> dict:
+    return {"ok": False, "error": code}
+
+
+def _bad_blocks(blocks: Any, limit: int) -> bool:
+    """Slack's limits: block count, section text 3000, header text 150, 10 section fields."""
+    if blocks is None:
+        return False
+    if not isinstance(blocks, list) or len(blocks) > limit:
+        return True
+    for b in blocks:
+        if not isinstance(b, dict):
+            return True
+        text = (b.get("text") or {}).get("text", "")
+        if b.get("type") == "section" and (len(text) > 3000 or len(b.get("fields", [])) > 10):
+            return True
+        if b.get("type") == "header" and len(text) > 150:
+            return True
+    return False
+
+
+def _decode_params(body: bytes, content_type: str, query: str) -> dict:
+    """Merge query string, form fields and a JSON body; decode JSON-encoded form values."""
+    params: dict[str, Any] = dict(parse_qsl(query))
+    if content_type.startswith("application/json"):
+        params.update(json.loads(body or b"{}"))
+    elif body:
+        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    for key in JSON_FIELDS & params.keys():
+        if isinstance(params[key], str):
+            # if it isn't JSON, leave it as sent; the method answers invalid_arguments if it matters
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(params[key])
+    return params
+
+
+def _file_bytes(body: bytes, content_type: str) -> bytes:
+    """The uploaded file's bytes: the file part of a multipart body, else the raw body."""
+    if not content_type.startswith("multipart/"):
+        return body
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    parts = list(message.iter_parts())
+    chosen = next((p for p in parts if p.get_filename()), parts[0] if parts else None)
+    return chosen.get_payload(decode=True) if chosen is not None else b""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    standin: SlackStandin  # set on the subclass that SlackStandin.start() builds
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    def _send(self, status: int, body: Any, headers: dict | None = None) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        kind = "text/plain" if isinstance(body, bytes) else "application/json; charset=utf-8"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. a timeout test)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def do_GET(self) -> None:
+        s, path = self.standin, urlsplit(self.path).path
+        with s._lock:
+            if path == "/_standin/calls":
+                return self._send(200, [asdict(c) for c in s.calls])
+            if path.startswith("/response/"):
+                return self._send(200, s.responses.get(path.rsplit("/", 1)[1], []))
+        self._send(404, _error("not_found"))
+
+    def do_PUT(self) -> None:
+        self.do_POST()
+
+    def do_POST(self) -> None:
+        s, parts = self.standin, urlsplit(self.path)
+        path, body = parts.path, self._body()
+        content_type = self.headers.get("Content-Type", "")
+        if path.startswith("/api/"):
+            return self._api(path[len("/api/") :], body, content_type, parts.query)
+        key = path.rsplit("/", 1)[1]
+        if path.startswith("/upload/"):
+            with s._lock:
+                if key not in s._files:
+                    return self._send(404, b"unknown upload url")
+                s.uploads[key] = _file_bytes(body, content_type)
+            return self._send(200, f"OK - {len(body)}".encode())
+        if path.startswith("/response/"):
+            try:
+                payload = json.loads(body or b"{}")
+            except ValueError:
+                return self._send(400, b"invalid_payload")
+            with s._lock:
+                posted = s.responses.get(key)
+                if posted is None or len(posted) >= RESPONSE_URL_MAX_USES:
+                    return self._send(404, b"used_url" if posted else b"expired_url")
+                posted.append(payload)
+            return self._send(200, b"ok")
+        self._send(404, _error("unknown_method"))
+
+    def _api(self, method: str, body: bytes, content_type: str, query: str) -> None:
+        s = self.standin
+        try:
+            params = _decode_params(body, content_type, query)
+        except ValueError:
+            return self._send(200, _error("invalid_json"))
+        auth = self.headers.get("Authorization", "")
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
+        call = Call(method, params, token, time.monotonic())
+        with s._lock:
+            fault = s._faults[method].popleft() if s._faults.get(method) else None
+            if fault and fault.status != 200:
+                call.failed_status = fault.status
+            s.calls.append(call)
+        if fault and fault.delay > 0:
+            s._stopping.wait(fault.delay)
+        if fault and fault.status != 200:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else None
+            default = "ratelimited" if fault.status == 429 else "internal_error"
+            return self._send(fault.status, fault.body or _error(default), headers)
+        if method not in NO_AUTH_METHODS:
+            if not token:
+                return self._send(200, _error("not_authed"))
+            if not token.startswith(("xoxb-", "xoxp-")):
+                return self._send(200, _error("invalid_auth"))
+        self._send(200, s._answer(method, params))

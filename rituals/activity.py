@@ -1,0 +1,224 @@
+"""Recording activity and undoing it. Every rule is checked before anything is written, so a
+refused log stores nothing; a log is written once per Slack trigger_id; undo voids, never deletes."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from rituals.process import Kpi, Process
+from rituals.teams import Actor, Refusal
+from storage import queries
+from storage.models import ActivityLog, Member
+
+SOURCES = ("slash", "modal", "button", "import", "demo")
+
+
+@dataclass(frozen=True)
+class LogItem:
+    kpi: str  # KPI key
+    count: int
+
+
+@dataclass
+class LogRequest:
+    items: list[LogItem]
+    rep_id: str  # for whom
+    occurred_on: date | None = None  # None: today in the rep's timezone
+    note: str = ""
+    source: str = "slash"
+    trigger_id: str | None = None
+
+
+@dataclass
+class Recorded:
+    rows: list[ActivityLog]
+    rep: Member
+    occurred_on: date
+    duplicate: bool = False  # the same request had already been recorded
+    credited: bool = False  # entered for someone else
+    kpis: list[Kpi] = field(default_factory=list)
+
+
+def rep_today(process: Process, rep_tz: str | None, now: datetime) -> date:
+    """A log counts on the date it happened in the rep's own timezone (the team's as fallback)."""
+    try:
+        tz = ZoneInfo(rep_tz) if rep_tz else process.calendar.tz
+    except (KeyError, ValueError):
+        tz = process.calendar.tz
+    return now.astimezone(tz).date()
+
+
+def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
+    """The member a log is for, who must be an active rep with a scorecard."""
+    if rep_id == actor.user_id:
+        if actor.member is None:
+            raise Refusal(
+                "You're not on a sales team in Pacer yet, so there is no scorecard to log to. "
+                "Ask your manager or a Pacer admin to add you: `/pacer team add @you sdr` "
+                f"(roles: {', '.join(r.key for r in actor.process.roles)})."
+            )
+        if not actor.member.role:
+            raise Refusal(
+                "You're on the team as a manager without a scorecard of your own. "
+                "To log for a rep, name them: `/log @rep call 12`; to give yourself a scorecard: "
+                "`/pacer team add @you sdr`."
+            )
+        return actor.member
+    member = queries.get_member(session, actor.workspace.id, rep_id)
+    if member is None or not member.active or not member.role:
+        raise Refusal(
+            f"<@{rep_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
+            f"A manager can add them: `/pacer team add <@{rep_id}> sdr`."
+        )
+    return member
+
+
+def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
+    """Reps log their own scorecard KPIs; managers may credit any rep; a KPI that names the role
+    recording it for others (Sales Accepted Opportunities: an AE accepts an SDR's lead) may be
+    credited by that role, and only by them or a manager."""
+    process = actor.process
+    role = process.role(rep.role)
+    for kpi in kpis:
+        if kpi.key not in role.scorecard:
+            raise Refusal(
+                f"*{kpi.name}* isn't on {_whose(actor, rep)} scorecard ({role.name}: "
+                f"{', '.join(process.kpi(k).name for k in role.scorecard)})."
+            )
+    if rep.user_id == actor.user_id:
+        for kpi in kpis:
+            if kpi.recorded_by and kpi.recorded_by != rep.role and not actor.is_manager:
+                recorder = (
+                    process.role(kpi.recorded_by).name
+                    if process.has_role(kpi.recorded_by)
+                    else kpi.recorded_by
+                )
+                raise Refusal(
+                    f"*{kpi.name}* is recorded for you by the {recorder} who accepts it "
+                    f"(`/log <@{rep.user_id}> {kpi.key} 1`) or by your manager, not by yourself."
+                )
+        return
+    if actor.is_manager and (actor.is_admin or actor.team.id == rep.team_id):
+        return
+    for kpi in kpis:
+        if not kpi.recorded_by or kpi.recorded_by != actor.role:
+            who = "Only managers can log for someone else"
+            if kpi.recorded_by and process.has_role(kpi.recorded_by):
+                who += (
+                    f"; *{kpi.name}* can also be credited by a {process.role(kpi.recorded_by).name}"
+                )
+            raise Refusal(
+                f"{who}. To log your own activity, leave out the @name: `/log {kpi.key} 1`."
+            )
+
+
+def _whose(actor: Actor, rep: Member) -> str:
+    return "your" if rep.user_id == actor.user_id else f"<@{rep.user_id}>'s"
+
+
+def check_date(process: Process, occurred_on: date, today: date) -> None:
+    if occurred_on > today:
+        raise Refusal(
+            f"{occurred_on:%a %-d %b %Y} is in the future; activity is logged on or after it happens. "
+            "Leave out the date to log for today."
+        )
+    oldest = today - timedelta(days=process.backdate_days)
+    if occurred_on < oldest:
+        raise Refusal(
+            f"{occurred_on:%a %-d %b %Y} is more than {process.backdate_days} days ago, outside the "
+            f"backdating window (oldest: {oldest:%a %-d %b}). Ask a manager to change `limits.backdate_days`."
+        )
+
+
+def check_counts(process: Process, items: list[LogItem]) -> None:
+    for item in items:
+        if item.count < 1:
+            raise Refusal(
+                f"{item.count} isn't a count Pacer can log: counts are whole numbers from 1 up."
+            )
+        if item.count > process.max_count:
+            raise Refusal(
+                f"{item.count} {process.kpi(item.kpi).name} in one log looks like a typo: the most one log "
+                f"can record is {process.max_count}. Log it in parts, or ask a manager to raise `limits.max_count`."
+            )
+
+
+def record_activity(
+    session: Session, actor: Actor, request: LogRequest, now: datetime, rep_tz: str | None = None
+) -> Recorded:
+    process = actor.process
+    if request.trigger_id:
+        existing = queries.logs_by_trigger(session, actor.workspace.id, request.trigger_id)
+        if existing:  # Slack delivered the same request again: answer as before, count once
+            rep = queries.get_member(session, actor.workspace.id, existing[0].rep_id)
+            return _recorded(process, existing, rep, actor, duplicate=True)
+    if not request.items:
+        raise Refusal("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
+    rep = target_rep(session, actor, request.rep_id)
+    kpis = [process.kpi(item.kpi) for item in request.items]
+    check_allowed(actor, rep, kpis)
+    check_counts(process, request.items)
+    today = rep_today(process, rep_tz, now)
+    occurred_on = request.occurred_on or today
+    check_date(process, occurred_on, today)
+
+    batch = str(uuid.uuid4())
+    rows = [
+        ActivityLog(
+            workspace_id=actor.workspace.id,
+            team_id=rep.team_id,
+            rep_id=rep.user_id,
+            entered_by=actor.user_id,
+            kpi=item.kpi,
+            count=item.count,
+            occurred_on=occurred_on,
+            created_at=now,
+            source=request.source,
+            batch_id=batch,
+            trigger_id=request.trigger_id,
+            note=request.note[:500],
+            process_version_id=actor.process_version_id,
+        )
+        for item in request.items
+    ]
+    if not queries.insert_logs(session, rows):  # lost a race with the same request
+        rows = queries.logs_by_trigger(session, actor.workspace.id, request.trigger_id or "")
+        return _recorded(process, rows, rep, actor, duplicate=True)
+    return _recorded(process, rows, rep, actor)
+
+
+def _recorded(
+    process: Process, rows: list[ActivityLog], rep: Member, actor: Actor, duplicate=False
+) -> Recorded:
+    kpis = [process.kpi(r.kpi) for r in rows if _known(process, r.kpi)]
+    return Recorded(
+        rows=rows,
+        rep=rep,
+        occurred_on=rows[0].occurred_on,
+        duplicate=duplicate,
+        credited=rows[0].rep_id != actor.user_id,
+        kpis=kpis,
+    )
+
+
+def _known(process: Process, kpi_key: str) -> bool:
+    try:
+        process.kpi(kpi_key)
+    except KeyError:
+        return False
+    return True
+
+
+def undo_last(session: Session, actor: Actor, now: datetime) -> list[ActivityLog]:
+    """Void the newest log this person entered (for themselves or someone else)."""
+    rows = queries.last_batch(session, actor.workspace.id, actor.user_id)
+    if not rows:
+        raise Refusal(
+            "There's nothing of yours left to undo. See your logs with `/scorecard calls`."
+        )
+    if queries.void_batch(session, rows[0].batch_id, actor.user_id, now) == 0:
+        raise Refusal("That log was just undone by another request; nothing else changed.")
+    return rows

@@ -1,0 +1,125 @@
+"""A rep's scorecard for a period: 3 leading + 1 lagging KPIs with actual, goal, attainment,
+pace and projection (DESIGN.md §4), and the logs behind any one number."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from rituals.pacing import (
+    Pacing,
+    Period,
+    compute_pacing,
+    elapsed_share,
+    period_containing,
+    previous_period,
+    scaled_goal,
+)
+from rituals.process import Goal, Kpi, Process, Role
+from storage import queries
+from storage.models import ActivityLog, Member
+
+# What people may type after /scorecard, and the period each names (offset 0 = current).
+PERIOD_WORDS = {
+    "day": ("day", 0),
+    "today": ("day", 0),
+    "daily": ("day", 0),
+    "yesterday": ("day", -1),
+    "week": ("week", 0),
+    "weekly": ("week", 0),
+    "this-week": ("week", 0),
+    "last-week": ("week", -1),
+    "month": ("month", 0),
+    "monthly": ("month", 0),
+    "this-month": ("month", 0),
+    "last-month": ("month", -1),
+}
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    kpi: Kpi
+    goal: Goal | None  # as stated (e.g. 60/day), before scaling to the period
+    pacing: Pacing
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    rep_id: str
+    role: Role
+    period: Period
+    now: datetime  # in the team's timezone
+    elapsed: float
+    lines: list[KpiLine]
+    timezone: str
+
+    @property
+    def is_past(self) -> bool:
+        return self.elapsed >= 1.0
+
+
+def period_for(process: Process, kind: str, now: datetime, offset: int = 0) -> Period:
+    period = period_containing(kind, process.calendar.local_date(now))
+    for _ in range(-offset):
+        period = previous_period(period)
+    return period
+
+
+def build_scorecard(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    rep: Member,
+    period: Period,
+    now: datetime,
+) -> Scorecard:
+    role = process.role(rep.role)
+    totals = queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
+    cal = process.calendar
+    elapsed = elapsed_share(period, now, cal)
+    lines = []
+    for key in role.scorecard:
+        goal = process.goal_for(role.key, key, rep.user_id)
+        scaled = scaled_goal(goal.amount, goal.per, period, cal) if goal else None
+        lines.append(
+            KpiLine(
+                process.kpi(key),
+                goal,
+                compute_pacing(totals.get(key, 0), scaled, elapsed, process.thresholds),
+            )
+        )
+    return Scorecard(
+        rep.user_id, role, period, cal.local_now(now), elapsed, lines, process.timezone
+    )
+
+
+def basis(
+    session: Session, workspace_id: int, rep_id: str, kpi_key: str, period: Period
+) -> list[ActivityLog]:
+    """The logs that make up one number, voided ones included (marked) so the trail is complete."""
+    return queries.logs_for(session, workspace_id, rep_id, kpi_key, period.start, period.end)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a rep stands on one KPI today and this week, for the reply to a log."""
+
+    kpi: Kpi
+    day: KpiLine
+    week: KpiLine
+
+
+def standings(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    rep: Member,
+    kpi_keys: list[str],
+    now: datetime,
+) -> list[Standing]:
+    day = build_scorecard(session, workspace_id, process, rep, period_for(process, "day", now), now)
+    week = build_scorecard(
+        session, workspace_id, process, rep, period_for(process, "week", now), now
+    )
+    by_key = {line.kpi.key: (line, w) for line, w in zip(day.lines, week.lines, strict=True)}
+    return [Standing(by_key[k][0].kpi, *by_key[k]) for k in kpi_keys if k in by_key]

@@ -1,0 +1,131 @@
+"""The tables. Every row belongs to one Slack workspace (``workspace_id``), so one install can
+serve several workspaces without mixing their data. Times are stored as timezone-aware UTC; dates of
+activity are calendar dates in the rep's local time."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (team_id), plus the Grid organisation (enterprise_id) when there is one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    enterprise_id: str = Field(
+        default="", max_length=32
+    )  # "" off Grid: NULLs would defeat the unique key
+    created_at: datetime
+
+    __table_args__ = (
+        UniqueConstraint("slack_team_id", "enterprise_id", name="uq_workspace_slack"),
+    )
+
+
+class SalesTeam(SQLModel, table=True):
+    """People who share a channel, a process (timezone, goals) and rituals."""
+
+    __tablename__ = "sales_team"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(max_length=80)
+    channel_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_team_name"),)
+
+
+class ProcessVersion(SQLModel, table=True):
+    """One stored version of a team's process file. ``team_id`` NULL is the install-wide process
+    loaded from the CLI before any team existed; teams without a version of their own use it."""
+
+    __tablename__ = "process_version"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="sales_team.id", index=True)
+    version: int
+    name: str = Field(max_length=200)
+    definition: str = Field(sa_column=Column(Text, nullable=False))  # JSON of Process.to_dict()
+    source_text: str = Field(
+        sa_column=Column(Text, nullable=False)
+    )  # the YAML as loaded or generated
+    loaded_by: str = Field(max_length=64)  # "cli", or the Slack user ID who changed it
+    change: str = Field(
+        default="", max_length=300
+    )  # why this version exists, e.g. "goal sdr calls 60/day"
+    loaded_at: datetime
+
+
+class Member(SQLModel, table=True):
+    """A person on a sales team: a rep with a role, a manager, or both. Removal keeps the row."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id", index=True)
+    user_id: str = Field(max_length=32)
+    role: str | None = Field(default=None, max_length=64)
+    is_manager: bool = False
+    active: bool = True
+    added_by: str = Field(max_length=32)
+    added_at: datetime
+    removed_at: datetime | None = None
+
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_member_user"),)
+
+
+class Admin(SQLModel, table=True):
+    """Admins promoted inside Pacer (PACER_ADMINS are admins without a row)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=32)
+    granted_by: str = Field(max_length=32)
+    granted_at: datetime
+
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_admin_user"),)
+
+
+class UserProfile(SQLModel, table=True):
+    """Display name and timezone from Slack's users.info, cached."""
+
+    __tablename__ = "user_profile"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=32)
+    display_name: str = Field(max_length=200)
+    tz: str | None = Field(default=None, max_length=64)
+    fetched_at: datetime
+
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_profile_user"),)
+
+
+class ActivityLog(SQLModel, table=True):
+    """One count of one KPI for one rep on one date. A ``/log`` with several KPIs writes one row
+    per KPI sharing a ``batch_id``. Rows are never deleted: undo sets ``voided_at``."""
+
+    __tablename__ = "activity_log"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id")
+    rep_id: str = Field(max_length=32)  # for whom
+    entered_by: str = Field(max_length=32)  # who typed it
+    kpi: str = Field(max_length=64)  # the KPI key, stable across process versions
+    count: int
+    occurred_on: date
+    created_at: datetime
+    source: str = Field(max_length=16)  # slash | modal | button | import | demo
+    batch_id: str = Field(max_length=36)
+    trigger_id: str | None = Field(default=None, max_length=128)  # Slack's, for exactly-once
+    note: str = Field(default="", max_length=500)
+    process_version_id: int | None = Field(default=None, foreign_key="process_version.id")
+    voided_at: datetime | None = None
+    voided_by: str | None = Field(default=None, max_length=32)
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "trigger_id", "kpi", name="uq_log_trigger_kpi"),
+        Index("ix_log_rep_date", "workspace_id", "rep_id", "occurred_on"),
+        Index("ix_log_team_date", "team_id", "occurred_on", "kpi"),
+        Index("ix_log_batch", "batch_id"),
+        Index("ix_log_entered", "workspace_id", "entered_by", "created_at"),
+    )

@@ -1,0 +1,221 @@
+"""The Slack Web API stand-in, driven through slack_sdk's real WebClient."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.slack_standin import SlackStandin
+
+
+@pytest.fixture
+def slack():
+    with SlackStandin() as standin:
+        yield standin
+
+
+@pytest.fixture
+def client(slack):
+    return WebClient(base_url=slack.url, token="xoxb-test", retry_handlers=[])
+
+
+def _post_json(url: str, body: dict) -> tuple[int, str]:
+    req = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def _get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as resp:
+        return json.loads(resp.read())
+
+
+def test_url_shape_and_auth_test(slack, client):
+    assert slack.url.startswith("http://127.0.0.1:") and slack.url.endswith("/api/")
+    auth = client.auth_test()
+    assert (auth["team_id"], auth["user_id"], auth["bot_id"]) == ("T0001", "UBOT", "BBOT")
+    assert slack.calls_to("auth.test")[0].token == "xoxb-test"
+
+
+def test_users_info_added_and_synthesized(slack, client):
+    slack.add_user("U123", "dana", real_name="Dana Diaz", tz="Europe/Paris")
+    user = client.users_info(user="U123")["user"]
+    assert user["real_name"] == "Dana Diaz" and user["tz"] == "Europe/Paris"
+    assert user["profile"]["display_name"] == "dana" and user["tz_offset"] in (3600, 7200)
+    assert user["team_id"] == "T0001" and user["is_bot"] is False
+
+    synth = client.users_info(user="UNEW42")["user"]
+    assert synth["name"] == "unew42" and synth["tz"] == "America/New_York"
+    with pytest.raises(SlackApiError) as err:
+        client.users_info(user="not-a-user")
+    assert err.value.response["error"] == "user_not_found"
+
+
+def test_post_message_records_decoded_blocks_and_increasing_ts(slack, client):
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
+    first = client.chat_postMessage(channel="C1", text="hi", blocks=blocks)
+    second = client.chat_postMessage(channel="C1", text="again")
+    assert first["channel"] == "C1" and float(second["ts"]) > float(first["ts"])
+    assert slack.wait_for("chat.postMessage", count=2)[0].params["blocks"] == blocks
+    # the same blocks sent form-encoded (as a JSON string) are decoded too
+    client.api_call("chat.postMessage", data={"channel": "C1", "blocks": json.dumps(blocks)})
+    assert slack.calls_to("chat.postMessage")[2].params["blocks"] == blocks
+    ephemeral = client.chat_postEphemeral(channel="C1", user="U1", text="psst")
+    assert float(ephemeral["message_ts"]) > float(second["ts"])
+
+
+def test_post_message_rejections_like_slack(client):
+    with pytest.raises(SlackApiError) as err, pytest.warns(UserWarning):
+        client.chat_postMessage(channel="C1")
+    assert err.value.response["error"] == "no_text"
+    too_many = [{"type": "divider"}] * 51
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="x", blocks=too_many)
+    assert err.value.response["error"] == "invalid_blocks"
+    long_section = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="x", blocks=long_section)
+    assert err.value.response["error"] == "invalid_blocks"
+
+
+def test_conversations(slack, client):
+    slack.add_channel("C100", "sales-floor")
+    dm = client.conversations_open(users="U1")["channel"]["id"]
+    assert dm.startswith("D") and client.conversations_open(users="U1")["channel"]["id"] == dm
+    assert client.conversations_open(users="U2")["channel"]["id"] != dm
+    assert client.chat_postMessage(channel="U1", text="hi")["channel"] == dm
+    assert client.conversations_info(channel="C100")["channel"]["name"] == "sales-floor"
+    assert client.conversations_info(channel="C999")["channel"]["name"] == "c999"
+    assert [c["id"] for c in client.conversations_list()["channels"]] == ["C100"]
+
+
+def test_files_upload_v2_end_to_end(slack, client):
+    result = client.files_upload_v2(
+        channel="C1",
+        content=b"\x89PNG fake chart",
+        filename="chart.png",
+        title="Chart",
+        thread_ts="1700000000.000100",
+        initial_comment="this week",
+    )
+    file_id = result["file"]["id"]
+    assert slack.uploads[file_id] == b"\x89PNG fake chart"
+    complete = slack.wait_for("files.completeUploadExternal")[0].params
+    assert complete["files"] == [{"id": file_id, "title": "Chart"}]
+    assert complete["channel_id"] == "C1" and complete["thread_ts"] == "1700000000.000100"
+    assert complete["initial_comment"] == "this week"
+
+
+def test_multipart_upload_extracts_the_file_part(slack, client):
+    upload = client.files_getUploadURLExternal(filename="a.txt", length=5)
+    boundary = "XyZ"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    req = urllib.request.Request(
+        upload["upload_url"],
+        data=body,
+        method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.status == 200
+    assert slack.uploads[upload["file_id"]] == b"hello"
+
+
+def test_rate_limited_then_ok_with_retry_handler(slack):
+    slack.fail_next("chat.postMessage", status=429, retry_after=0)
+    client = WebClient(
+        base_url=slack.url, token="xoxb-test", retry_handlers=[RateLimitErrorRetryHandler(1)]
+    )
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+    calls = slack.calls_to("chat.postMessage")
+    assert [c.failed_status for c in calls] == [429, None]
+
+
+def test_rate_limited_without_handler_raises(slack, client):
+    slack.fail_next("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="hi")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "7"
+
+
+def test_server_error_then_ok_with_retry_handler(slack):
+    slack.fail_next("chat.postMessage", status=500)
+    client = WebClient(
+        base_url=slack.url, token="xoxb-test", retry_handlers=[ServerErrorRetryHandler(1)]
+    )
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+    assert [c.failed_status for c in slack.calls_to("chat.postMessage")] == [500, None]
+
+
+def test_delay_beyond_client_timeout_times_out(slack):
+    slack.fail_next("chat.postMessage", status=200, delay=3)
+    client = WebClient(base_url=slack.url, token="xoxb-test", timeout=1, retry_handlers=[])
+    started = time.monotonic()
+    with pytest.raises((TimeoutError, urllib.error.URLError)):
+        client.chat_postMessage(channel="C1", text="slow")
+    assert time.monotonic() - started < 2.5
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_response_url_round_trip(slack):
+    url = slack.new_response_url()
+    token = url.rsplit("/", 1)[1]
+    assert url.startswith(slack.url.removesuffix("api/") + "response/")
+    assert _post_json(url, {"text": "done", "response_type": "ephemeral"}) == (200, "ok")
+    assert slack.responses[token] == [{"text": "done", "response_type": "ephemeral"}]
+    assert _get_json(url) == [{"text": "done", "response_type": "ephemeral"}]
+    for _ in range(4):
+        assert _post_json(url, {"text": "more"})[0] == 200
+    assert _post_json(url, {"text": "sixth"})[0] == 404  # Slack allows 5 uses
+    assert _post_json(url.replace(token, "nope"), {"text": "x"})[0] == 404
+
+
+def test_not_authed_and_invalid_auth(slack):
+    with pytest.raises(SlackApiError) as err:
+        WebClient(base_url=slack.url).chat_postMessage(channel="C1", text="hi")
+    assert err.value.response["error"] == "not_authed"
+    with pytest.raises(SlackApiError) as err:
+        WebClient(base_url=slack.url, token="bogus").auth_test()
+    assert err.value.response["error"] == "invalid_auth"
+    assert slack.calls_to("chat.postMessage")[0].token is None
+
+
+def test_views_and_unknown_methods(slack, client):
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Log"}, "blocks": []}
+    opened = client.views_open(trigger_id="123.456", view=view)["view"]
+    assert opened["id"].startswith("V") and opened["title"]["text"] == "Log"
+    assert client.views_update(view_id=opened["id"], view=view)["view"]["id"] == opened["id"]
+    assert client.reactions_add(channel="C1", timestamp="1.2", name="tada")["ok"]
+    assert slack.calls_to("reactions.add")[0].params["name"] == "tada"
+
+
+def test_calls_endpoint_wait_for_and_reset(slack, client):
+    slack.add_user("U1", "ann")
+    client.chat_postMessage(channel="C1", text="hi")
+    seen = _get_json(slack.url.removesuffix("api/") + "_standin/calls")
+    assert [(c["method"], c["params"]["text"], c["failed_status"]) for c in seen] == [
+        ("chat.postMessage", "hi", None)
+    ]
+    with pytest.raises(AssertionError, match="chat.postMessage"):
+        slack.wait_for("chat.update", timeout=0.1)
+    slack.fail_next("auth.test")
+    slack.reset()
+    assert slack.calls == [] and client.auth_test()["ok"]  # the fault was cleared
+    assert "U1" in slack.users
