@@ -93,7 +93,6 @@ def make_client(settings: Settings) -> WebClient:
 def build_app(services: Services) -> App:
     settings = services.settings
     app = App(
-        token=settings.bot_token,
         signing_secret=settings.signing_secret,
         client=services.client,
         # Our handlers are fast and store before acknowledging; running them before the response

@@ -100,5 +100,5 @@ def undo(cmd: Command) -> dict:
 
 def day_label(day, today) -> str:
     if day == today:
-        return f"today ({day:%a %-d %b})"
+        return f"today, {day:%a %-d %b}"
     return f"{day:%a %-d %b %Y}" if day.year != today.year else f"{day:%a %-d %b}"

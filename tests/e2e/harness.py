@@ -1,0 +1,154 @@
+"""`pacer serve` as a subprocess, a local Slack stand-in, and signed HTTP requests."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.simulate import command_body, signed_headers
+from bot.slack_standin import SlackStandin
+
+SECRET = "e2e-signing-secret"
+TOKEN = "xoxb-e2e-token"
+ADMIN = "UADMIN0001"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict | str
+
+    @property
+    def text(self) -> str:
+        """Everything the person would read: the fallback and every block's text."""
+        if not isinstance(self.body, dict):
+            return str(self.body)
+        parts = [self.body.get("text", "")]
+        for block in self.body.get("blocks", []):
+            if block.get("text"):
+                parts.append(block["text"]["text"])
+            for element in block.get("elements", []):
+                parts.append(element.get("text", "") if isinstance(element.get("text"), str) else "")
+        return "\n".join(parts)
+
+
+class PacerServer:
+    """One `pacer serve` process; restartable on the same database."""
+
+    def __init__(self, standin: SlackStandin, database_url: str, clock: str, log_path: Path, admins: str = ADMIN):
+        self.standin, self.database_url, self.clock, self.log_path = standin, database_url, clock, log_path
+        self.admins = admins
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
+        env.update(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=self.standin.url,
+            DATABASE_URL=self.database_url,
+            PACER_ADMINS=self.admins,
+            PACER_CLOCK=self.clock,
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def start(self) -> "PacerServer":
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the server process owns it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port), "--threads", "8"],
+            cwd=self.log_path.parent,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pacer serve exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"pacer serve did not become healthy: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    # -- requests, as Slack sends them ---------------------------------------------------
+
+    def post(self, body: str, headers: dict) -> Reply:
+        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw, status = response.read().decode(), response.status
+        except urllib.error.HTTPError as error:
+            raw, status = error.read().decode(), error.code
+        try:
+            return Reply(status, json.loads(raw) if raw else {})
+        except json.JSONDecodeError:
+            return Reply(status, raw)
+
+
+class Workspace:
+    """One Slack workspace's view of the server: each test gets its own, so tests never share data."""
+
+    def __init__(self, server: PacerServer, team_id: str | None = None):
+        self.server = server
+        self.team_id = team_id or "T" + uuid.uuid4().hex[:10].upper()
+
+    def body(self, command: str, text: str, user: str, trigger_id: str | None = None) -> str:
+        return command_body(
+            command, text, user, team_id=self.team_id, trigger_id=trigger_id, response_url=self.server.standin.new_response_url()
+        )
+
+    def command(self, command: str, text: str, user: str, trigger_id: str | None = None) -> Reply:
+        body = self.body(command, text, user, trigger_id)
+        return self.server.post(body, signed_headers(SECRET, body))
+
+    def log(self, user: str, text: str, **kw) -> Reply:
+        return self.command("/log", text, user, **kw)
+
+    def scorecard(self, user: str, text: str = "") -> Reply:
+        return self.command("/scorecard", text, user)
+
+    def pacer(self, user: str, text: str) -> Reply:
+        return self.command("/pacer", text, user)
+
+    def setup_team(self, sdrs=("USDR00001",), aes=("UAE000001",), managers=("UMGR00001",)) -> None:
+        for user in sdrs:
+            assert self.pacer(ADMIN, f"team add <@{user}> sdr").status == 200
+        for user in aes:
+            assert self.pacer(ADMIN, f"team add <@{user}> ae").status == 200
+        for user in managers:
+            assert self.pacer(ADMIN, f"manager <@{user}>").status == 200
