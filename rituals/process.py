@@ -946,6 +946,9 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
+        # Every well-formed, unique key per section, valid or not otherwise: references to a
+        # defined-but-broken item are not reported again as "unknown".
+        self.defined: dict[str, list[str]] = {}
 
     def add(self, path: str, message: str, fix: str) -> None:
         self.problems.append(Problem(path, message, fix))
@@ -1073,13 +1076,16 @@ class _Checker:
         limits = self.limits(data.get("limits", DEFAULTS["limits"]))
 
         stages = self.stages(data.get("journey"))
-        stage_keys = [s.key for s in stages]
+        stage_keys = self.defined.get("journey", [])
         activities = self.activities(data.get("activities"), stage_keys)
-        activity_keys = [a.key for a in activities]
+        activity_keys = self.defined.get("activities", [])
         role_keys = self.peek_role_keys(data.get("roles"))
         kpis = self.kpis(data.get("kpis"), activity_keys, role_keys)
-        roles = self.roles(data.get("roles"), kpis)
-        overrides = self.overrides(data.get("overrides"), kpis)
+        kpi_keys = self.defined.get("kpis", [])
+        words = {normalize_word(k): k for k in kpi_keys}
+        words.update({normalize_word(w): k.key for k in kpis for w in k.aliases})
+        roles = self.roles(data.get("roles"), kpis, kpi_keys, words)
+        overrides = self.overrides(data.get("overrides"), kpi_keys, words)
 
         calendar = None
         if tz is not None and days is not None and hours is not None:
@@ -1343,6 +1349,7 @@ class _Checker:
                 continue
             first[key] = i
             out.append((key, f"{section}.{key}", item))
+        self.defined[section] = list(first)
         return out
 
     def name(self, item: Mapping, key: str, path: str) -> str:
@@ -1557,18 +1564,27 @@ class _Checker:
             )
         return out
 
-    def roles(self, value: object, kpis: list[Kpi]) -> list[Role]:
+    def roles(
+        self, value: object, kpis: list[Kpi], kpi_keys: list[str], words: dict[str, str]
+    ) -> list[Role]:
         example = "{key: sdr, name: Sales Development Rep, scorecard: [calls, conversations, meetings_scheduled, sao]}"
         entries = self.items(value, "roles", what="role", example=example)
-        kpi_keys = [k.key for k in kpis]
         by_key = {k.key: k for k in kpis}
         global_words = {normalize_word(w): k.key for k in kpis for w in k.aliases}
         out = []
         for key, path, item in self.keyed(entries, "roles", "role"):
             self.unknown_fields(item, ("key", "name", "scorecard", "aliases", "goals"), path)
             name = self.name(item, key, path)
+            # For "did you mean": this role's own words first, then every KPI word.
+            role_words = dict(words)
+            raw_aliases = item.get("aliases")
+            if isinstance(raw_aliases, Mapping):
+                for w, target in raw_aliases.items():
+                    ref = self.ref(target)
+                    if isinstance(w, str) and ref in kpi_keys:
+                        role_words[normalize_word(w)] = ref
             scorecard = self.scorecard(
-                item.get("scorecard"), f"{path}.scorecard", kpi_keys, global_words
+                item.get("scorecard"), f"{path}.scorecard", kpi_keys, role_words
             )
             aliases = self.role_aliases(
                 item.get("aliases"),
@@ -1576,10 +1592,13 @@ class _Checker:
                 key,
                 scorecard,
                 kpi_keys,
+                role_words,
                 global_words,
                 by_key,
             )
-            goals = self.goals(item.get("goals"), f"{path}.goals", key, scorecard, kpi_keys)
+            goals = self.goals(
+                item.get("goals"), f"{path}.goals", key, scorecard, kpi_keys, role_words
+            )
             if scorecard is None or aliases is None or goals is None:
                 continue
             ordered = {k: goals[k] for k in scorecard if k in goals}
@@ -1595,23 +1614,32 @@ class _Checker:
         return out
 
     def kpi_ref(
-        self, raw: object, path: str, kpi_keys: list[str], global_words: dict[str, str]
+        self,
+        raw: object,
+        path: str,
+        kpi_keys: list[str],
+        words: dict[str, str],
+        options: list[str] | None = None,
     ) -> str | None:
         ref = self.ref(raw)
         if ref in kpi_keys:
             return ref
         if raw is None or not isinstance(raw, str):
             self.add(
-                path, f"expected a KPI key, got {_kind_of(raw)}", f"use one of {_one_of(kpi_keys)}"
+                path,
+                f"expected a KPI key, got {_kind_of(raw)}",
+                f"use one of {_one_of(options or kpi_keys)}",
             )
             return None
-        alias_of = global_words.get(normalize_word(raw))
-        mean = f" (did you mean '{alias_of}'?)" if alias_of else _did_you_mean(raw, kpi_keys)
-        self.add(path, f"unknown KPI {_q(raw)}", f"use one of {_one_of(kpi_keys)}{mean}")
+        self.add(
+            path,
+            f"unknown KPI {_q(raw)}",
+            f"use one of {_one_of(options or kpi_keys)}{_suggest_kpi(raw, words)}",
+        )
         return None
 
     def scorecard(
-        self, value: object, path: str, kpi_keys: list[str], global_words: dict[str, str]
+        self, value: object, path: str, kpi_keys: list[str], words: dict[str, str]
     ) -> list[str] | None:
         if value is None:
             self.add(
@@ -1635,7 +1663,7 @@ class _Checker:
         out: list[str] = []
         ok = True
         for i, raw in enumerate(value):
-            key = self.kpi_ref(raw, f"{path}[{i}]", kpi_keys, global_words)
+            key = self.kpi_ref(raw, f"{path}[{i}]", kpi_keys, words)
             if key is None:
                 ok = False
             elif key in out:
@@ -1652,6 +1680,7 @@ class _Checker:
         role: str,
         scorecard: list[str] | None,
         kpi_keys: list[str],
+        words: dict[str, str],
         global_words: dict[str, str],
         by_key: dict[str, Kpi],
     ) -> dict[str, str] | None:
@@ -1670,7 +1699,7 @@ class _Checker:
         for raw_word, raw_kpi in value.items():
             where = f"{path}.{raw_word}"
             word = self.word(raw_word, where)
-            target = self.kpi_ref(raw_kpi, where, kpi_keys, global_words)
+            target = self.kpi_ref(raw_kpi, where, kpi_keys, words, scorecard)
             if word is None or target is None:
                 ok = False
                 continue
@@ -1710,7 +1739,13 @@ class _Checker:
         return out if ok else None
 
     def goals(
-        self, value: object, path: str, role: str, scorecard: list[str] | None, kpi_keys: list[str]
+        self,
+        value: object,
+        path: str,
+        role: str,
+        scorecard: list[str] | None,
+        kpi_keys: list[str],
+        words: dict[str, str],
     ) -> dict[str, Goal] | None:
         if value is None:
             return {}
@@ -1725,14 +1760,8 @@ class _Checker:
         ok = True
         for raw_key, raw_goal in value.items():
             where = f"{path}.{raw_key}"
-            key = self.ref(raw_key)
-            if key not in kpi_keys:
-                self.add(
-                    where,
-                    f"unknown KPI {_q(raw_key)}",
-                    f"use one of {_one_of(scorecard or kpi_keys)}"
-                    + _did_you_mean(raw_key, kpi_keys),
-                )
+            key = self.kpi_ref(raw_key, where, kpi_keys, words, scorecard)
+            if key is None:
                 ok = False
                 continue
             if scorecard is not None and key not in scorecard:
@@ -1765,7 +1794,9 @@ class _Checker:
             )
             return None
 
-    def overrides(self, value: object, kpis: list[Kpi]) -> dict[str, dict[str, Goal]]:
+    def overrides(
+        self, value: object, kpi_keys: list[str], words: dict[str, str]
+    ) -> dict[str, dict[str, Goal]]:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
@@ -1775,7 +1806,6 @@ class _Checker:
                 "write them like U0123ABCD: {calls: 50/day}",
             )
             return {}
-        kpi_keys = [k.key for k in kpis]
         out: dict[str, dict[str, Goal]] = {}
         for raw_user, goals in value.items():
             where = f"overrides.{raw_user}"
@@ -1805,13 +1835,8 @@ class _Checker:
             mine: dict[str, Goal] = {}
             for raw_key, raw_goal in goals.items():
                 path = f"{where}.{raw_key}"
-                key = self.ref(raw_key)
-                if key not in kpi_keys:
-                    self.add(
-                        path,
-                        f"unknown KPI {_q(raw_key)}",
-                        f"use one of {_one_of(kpi_keys)}" + _did_you_mean(raw_key, kpi_keys),
-                    )
+                key = self.kpi_ref(raw_key, path, kpi_keys, words)
+                if key is None:
                     continue
                 if key in mine:
                     self.add(path, f"a second goal for '{key}'", "give each KPI one goal")
@@ -1885,6 +1910,17 @@ _MISSING_FIX = {
     "kpis": "list the KPIs, e.g. '- {key: calls, name: Calls, kind: leading, activity: call_lead}'",
     "roles": "list the roles with their scorecards, e.g. '- {key: sdr, name: SDR, scorecard: [calls]}'",
 }
+
+
+def _suggest_kpi(raw: str, words: dict[str, str]) -> str:
+    """ " (did you mean 'meetings_scheduled'?)" for a mistyped KPI key or word, else ""."""
+    n = normalize_word(raw)
+    if not n or len(n) > 64:
+        return ""
+    if n in words:
+        return f" (did you mean '{words[n]}'?)"
+    close = difflib.get_close_matches(n, list(words), n=1, cutoff=0.6)
+    return f" (did you mean '{words[close[0]]}'?)" if close else ""
 
 
 def _parse_day_range(item: object) -> set[int] | None:

@@ -57,8 +57,32 @@ def cascade_message(process: Process, version: int | None) -> dict:
     )
     hours = f"{cal.day_start:%H:%M}–{cal.day_end:%H:%M}"
     return messages.text_message(
-        "cascade.md.j2", process=process, version=version, stages=stages, days=days, hours=hours
+        "cascade.md.j2",
+        process=process,
+        version=version,
+        stages=stages,
+        days=days,
+        hours=hours,
+        words=log_words(process),
     )
+
+
+def log_words(process: Process) -> dict[str, dict[str, str]]:
+    """The word to show in a `/log` example for each role's KPI: the role's own word, else the
+    KPI's key when it is one plain word, else its first one-word alias."""
+    words = {}
+    for role in process.roles:
+        own: dict[str, str] = {}
+        for word, kpi in role.aliases.items():
+            own.setdefault(kpi, word)
+        words[role.key] = {key: own.get(key) or _plain_word(process, key) for key in role.scorecard}
+    return words
+
+
+def _plain_word(process: Process, key: str) -> str:
+    if "_" not in key:
+        return key
+    return next((a for a in process.kpi(key).aliases if " " not in a and "_" not in a), key)
 
 
 def team(cmd: Command, args: list[str]) -> dict:
