@@ -199,6 +199,11 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
             i += used
             continue
         # An unknown word: a mistyped KPI, or the start of a note after a complete log.
+        if pending_kpi is not None and not process.suggest(word.lower(), role, n=1, cutoff=0.8):
+            raise ParseError(
+                f"How many {_name(process, pending_kpi)}? `{word}` isn't a number: write it in digits, "
+                f"e.g. `/log {pending_kpi} 12`."
+            )
         next_is_number = i + 1 < len(words) and NUMBER.match(words[i + 1])
         if (
             not result.items

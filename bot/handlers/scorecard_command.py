@@ -2,7 +2,7 @@
 
 from bot import messages
 from bot.app import Command
-from bot.parsing import parse_scorecard
+from bot.parsing import parse_mention, parse_scorecard
 from bot.people import refresh_later, resolve_user
 from rituals.scorecard import basis, build_scorecard, period_for
 from rituals.teams import Refusal, can_view
@@ -21,10 +21,12 @@ def handle(cmd: Command) -> dict:
         cmd.outcome = "help"
         return messages.message(HELP.replace("*", ""), messages.section(HELP))
     actor, process = cmd.actor, cmd.actor.process
-    first = parse_scorecard(cmd.text, process, actor.role)
-    rep_id = resolve_user(cmd, first.target) if first.target else cmd.user_id
+    # Whose scorecard first: KPI words resolve against the rep's role (an AE's "meeting" is held).
+    mentions = [m for m in map(parse_mention, cmd.text.split()) if m is not None]
+    rep_id = resolve_user(cmd, mentions[0]) if mentions else cmd.user_id
     rep = queries.get_member(cmd.session, actor.workspace.id, rep_id)
     if rep is None or not rep.active or not rep.role:
+        parse_scorecard(cmd.text, process, actor.role)  # a mistake in the text is the better answer
         if rep_id == cmd.user_id:
             raise Refusal(
                 "You don't have a scorecard yet: you're not on a sales team in Pacer. "
@@ -34,12 +36,11 @@ def handle(cmd: Command) -> dict:
         raise Refusal(
             f"{messages.mention(rep_id)} isn't a rep on a Pacer team. See who is with `/pacer team`."
         )
+    parsed = parse_scorecard(cmd.text, process, rep.role)
     if not can_view(actor, rep_id):
         raise Refusal(
             "This team keeps scorecards to managers and the rep. See your own with `/scorecard`."
         )
-    # KPI words resolve against the rep's role (an AE's "meeting" is a meeting held).
-    parsed = parse_scorecard(cmd.text, process, rep.role) if rep.role != actor.role else first
     period = period_for(process, parsed.period_kind, cmd.now, parsed.offset)
     refresh_later(cmd, rep_id)
     if parsed.kpi:

@@ -1,0 +1,38 @@
+"""Nothing acknowledged is lost: across a restart, and under concurrent requests."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.e2e.conftest import CLOCK
+from tests.e2e.harness import PacerServer, Workspace
+
+SDR = "USDR00001"
+
+
+def test_a_restart_loses_nothing(standin, tmp_path):
+    server = PacerServer(standin, f"sqlite:///{tmp_path / 'restart.db'}", CLOCK, tmp_path / "serve.log").start()
+    ws = Workspace(server)
+    try:
+        ws.setup_team()
+        for count in (3, 4, 5):
+            assert ws.log(SDR, f"call {count}").status == 200
+        ws.log(SDR, "undo")
+    finally:
+        server.stop()
+    server.start()  # same database, new process
+    try:
+        card = ws.scorecard(SDR).text
+        assert "7 of 300" in card
+        assert "undone" in ws.scorecard(SDR, "calls").text
+    finally:
+        server.stop()
+
+
+def test_concurrent_logs_are_all_counted_exactly_once(ws):
+    ws.setup_team(sdrs=("USDR00001", "USDR00002", "USDR00003"))
+    texts = [(f"USDR0000{1 + i % 3}", f"call {1 + i % 5}") for i in range(60)]
+    with ThreadPoolExecutor(20) as pool:
+        replies = list(pool.map(lambda args: ws.log(*args), texts))
+    assert all(r.status == 200 and "Logged" in r.text for r in replies)
+    for rep in ("USDR00001", "USDR00002", "USDR00003"):
+        expected = sum(int(t.split()[1]) for u, t in texts if u == rep)
+        assert f"{expected} of 300" in ws.scorecard(rep).text
