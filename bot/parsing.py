@@ -163,7 +163,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
     note_words: list[str] = []
     i = 0
     while i < len(words):
-        word = words[i]
+        word = words[i].rstrip(",;")  # "call 12, conversations 3"
         if NUMBER.match(word):
             count = parse_count(word)
             if pending_kpi is not None:

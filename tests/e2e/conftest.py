@@ -16,7 +16,9 @@ def standin():
 @pytest.fixture(scope="session")
 def server(standin, tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
-    pacer = PacerServer(standin, f"sqlite:///{folder / 'pacer.db'}", CLOCK, folder / "serve.log").start()
+    pacer = PacerServer(
+        standin, f"sqlite:///{folder / 'pacer.db'}", CLOCK, folder / "serve.log"
+    ).start()
     yield pacer
     pacer.stop()
 

@@ -42,15 +42,29 @@ class Reply:
             if block.get("text"):
                 parts.append(block["text"]["text"])
             for element in block.get("elements", []):
-                parts.append(element.get("text", "") if isinstance(element.get("text"), str) else "")
+                parts.append(
+                    element.get("text", "") if isinstance(element.get("text"), str) else ""
+                )
         return "\n".join(parts)
 
 
 class PacerServer:
     """One `pacer serve` process; restartable on the same database."""
 
-    def __init__(self, standin: SlackStandin, database_url: str, clock: str, log_path: Path, admins: str = ADMIN):
-        self.standin, self.database_url, self.clock, self.log_path = standin, database_url, clock, log_path
+    def __init__(
+        self,
+        standin: SlackStandin,
+        database_url: str,
+        clock: str,
+        log_path: Path,
+        admins: str = ADMIN,
+    ):
+        self.standin, self.database_url, self.clock, self.log_path = (
+            standin,
+            database_url,
+            clock,
+            log_path,
+        )
         self.admins = admins
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -60,7 +74,11 @@ class PacerServer:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
+        }
         env.update(
             SLACK_BOT_TOKEN=TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
@@ -91,7 +109,9 @@ class PacerServer:
                         return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"pacer serve did not become healthy: {self.log_path.read_text()[-3000:]}")
+        raise RuntimeError(
+            f"pacer serve did not become healthy: {self.log_path.read_text()[-3000:]}"
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -108,7 +128,9 @@ class PacerServer:
     # -- requests, as Slack sends them ---------------------------------------------------
 
     def post(self, body: str, headers: dict) -> Reply:
-        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=headers, method="POST")
+        request = urllib.request.Request(
+            self.url + "/slack/events", data=body.encode(), headers=headers, method="POST"
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 raw, status = response.read().decode(), response.status
@@ -129,7 +151,12 @@ class Workspace:
 
     def body(self, command: str, text: str, user: str, trigger_id: str | None = None) -> str:
         return command_body(
-            command, text, user, team_id=self.team_id, trigger_id=trigger_id, response_url=self.server.standin.new_response_url()
+            command,
+            text,
+            user,
+            team_id=self.team_id,
+            trigger_id=trigger_id,
+            response_url=self.server.standin.new_response_url(),
         )
 
     def command(self, command: str, text: str, user: str, trigger_id: str | None = None) -> Reply:

@@ -120,7 +120,14 @@ def test_an_ae_credits_an_sdr_with_a_sales_accepted_opportunity(ws):
 
 def test_permission_refusals_for_team_commands(ws):
     ws.setup_team()
-    for text in ("team add <@UNEW000001> sdr", "team remove <@USDR00001>", "goal sdr calls 1/day", "channel here", "timezone UTC", "manager <@USDR00001>"):
+    for text in (
+        "team add <@UNEW000001> sdr",
+        "team remove <@USDR00001>",
+        "goal sdr calls 1/day",
+        "channel here",
+        "timezone UTC",
+        "manager <@USDR00001>",
+    ):
         reply = ws.pacer(SDR, text)
         assert "Only the team's managers and Pacer admins" in reply.text, text
     assert "Only Pacer admins can make admins" in ws.pacer(MGR, f"admin <@{SDR}>").text
@@ -205,7 +212,16 @@ def test_workspaces_never_see_each_others_data(ws, server):
 
 def test_help_lists_every_command(ws):
     text = ws.pacer("UANYONE001", "help").text
-    for command in ("/log call 12", "/log undo", "/scorecard @rep", "/pacer team add", "/pacer channel", "/pacer goal", "/pacer timezone", "/pacer manager"):
+    for command in (
+        "/log call 12",
+        "/log undo",
+        "/scorecard @rep",
+        "/pacer team add",
+        "/pacer channel",
+        "/pacer goal",
+        "/pacer timezone",
+        "/pacer manager",
+    ):
         assert command in text
     assert "isn't a Pacer command" in ws.pacer(ADMIN, "frobnicate").text
 

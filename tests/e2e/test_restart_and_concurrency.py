@@ -9,7 +9,9 @@ SDR = "USDR00001"
 
 
 def test_a_restart_loses_nothing(standin, tmp_path):
-    server = PacerServer(standin, f"sqlite:///{tmp_path / 'restart.db'}", CLOCK, tmp_path / "serve.log").start()
+    server = PacerServer(
+        standin, f"sqlite:///{tmp_path / 'restart.db'}", CLOCK, tmp_path / "serve.log"
+    ).start()
     ws = Workspace(server)
     try:
         ws.setup_team()

@@ -360,9 +360,7 @@ def test_yaml_syntax_error_names_the_line():
 
 
 def test_duplicate_yaml_keys_are_reported():
-    text = DEFAULT_PROCESS_PATH.read_text().replace(
-        "sao: 6/month}", "sao: 6/month, calls: 70/day}"
-    )
+    text = DEFAULT_PROCESS_PATH.read_text().replace("sao: 6/month}", "sao: 6/month, calls: 70/day}")
     problems = problems_of(text)
     assert any("'calls' appears twice" in p.message for p in problems)
 
@@ -899,8 +897,10 @@ scalars = (
 )
 nested = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=12) | st.integers() | st.none(), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(st.text(max_size=12) | st.integers() | st.none(), children, max_size=5)
+    ),
     max_leaves=25,
 )
 

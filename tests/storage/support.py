@@ -1,0 +1,88 @@
+"""Shared values and builders for the storage tests (fixtures live in conftest.py)."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from storage import db, queries
+from storage.models import ActivityLog, Member, SalesTeam, Workspace
+
+# Tuesday 24 Nov 2026, 16:00 UTC = 11:00 in New York (the default process's timezone).
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 24)
+
+
+@dataclass
+class Database:
+    """One test database: how to reach it, and every engine opened on it (disposed at the end)."""
+
+    kind: str
+    url: str
+    connect_args: dict | None = None
+    engines: list[Engine] = field(default_factory=list)
+
+    def make_engine(self) -> Engine:
+        kwargs = {"connect_args": self.connect_args} if self.connect_args else {}
+        engine = db.make_engine(self.url, **kwargs)
+        self.engines.append(engine)
+        return engine
+
+    def dispose_all(self) -> None:
+        for engine in self.engines:
+            engine.dispose()
+
+
+def make_log(
+    ws: Workspace,
+    team: SalesTeam,
+    *,
+    kpi: str = "calls",
+    count: int = 1,
+    rep_id: str = "U_REP",
+    entered_by: str | None = None,
+    occurred_on: date = TODAY,
+    created_at: datetime = NOW,
+    batch_id: str | None = None,
+    trigger_id: str | None = None,
+    source: str = "slash",
+) -> ActivityLog:
+    return ActivityLog(
+        workspace_id=ws.id,
+        team_id=team.id,
+        rep_id=rep_id,
+        entered_by=entered_by or rep_id,
+        kpi=kpi,
+        count=count,
+        occurred_on=occurred_on,
+        created_at=created_at,
+        source=source,
+        batch_id=batch_id or str(uuid.uuid4()),
+        trigger_id=trigger_id,
+    )
+
+
+def make_batch(ws: Workspace, team: SalesTeam, items: dict[str, int], **kw) -> list[ActivityLog]:
+    """One /log with several KPIs: one row per KPI, all sharing a batch id."""
+    batch_id = kw.pop("batch_id", None) or str(uuid.uuid4())
+    return [
+        make_log(ws, team, kpi=kpi, count=count, batch_id=batch_id, **kw)
+        for kpi, count in items.items()
+    ]
+
+
+def add_member(
+    session: Session, ws: Workspace, team: SalesTeam, user_id: str, role: str | None, **kw
+) -> Member:
+    member = Member(
+        workspace_id=ws.id,
+        team_id=team.id,
+        user_id=user_id,
+        role=role,
+        added_by="U_ADMIN",
+        added_at=NOW,
+        **kw,
+    )
+    return queries.save_member(session, member)
