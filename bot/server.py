@@ -1,6 +1,7 @@
 """HTTP mode: a WSGI application (POST /slack/events, GET /healthz) served by gunicorn."""
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from gunicorn.app.base import BaseApplication
@@ -38,11 +39,28 @@ def make_wsgi(services: Services):
         if path == "/healthz":
             return healthz(services, start_response)
         if path == "/slack/events":
-            return bolt(environ, start_response)
+            return _log_refusals(bolt, environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 
     return application
+
+
+def _log_refusals(bolt, environ, start_response):
+    """Commands log their own line; a request Bolt turns away (bad signature, stale timestamp)
+    gets one here, so every request leaves exactly one line."""
+    started = time.perf_counter()
+
+    def recording_start_response(status, headers, exc_info=None):
+        if not status.startswith("200"):
+            log.info(
+                "request path=/slack/events outcome=http_%s duration_ms=%.1f",
+                status.split()[0],
+                (time.perf_counter() - started) * 1000,
+            )
+        return start_response(status, headers, exc_info)
+
+    return bolt(environ, recording_start_response)
 
 
 def healthz(services: Services, start_response):

@@ -247,3 +247,9 @@ def test_one_log_line_per_request_without_secrets(ws, server):
     assert f"command=/log user={SDR} team={ws.team_id} outcome=refused" in logs
     assert "duration_ms=" in logs
     assert SECRET not in logs and "xoxb-e2e-token" not in logs
+
+
+def test_refused_requests_are_logged_too(ws, server):
+    body = ws.body("/log", "call 1", SDR)
+    server.post(body, signed_headers("wrong", body))
+    assert "outcome=http_401" in server.logs()

@@ -1,0 +1,91 @@
+"""The `pacer` command as an operator uses it: settings, process load/show."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from rituals.process import default_process, dump_process
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pacer(*args, cwd, env_extra=None, timeout=60):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_serve_without_settings_says_what_is_missing(tmp_path):
+    result = pacer("serve", "--port", "0", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_socket_mode_needs_an_app_token(tmp_path):
+    result = pacer("socket", cwd=tmp_path, env_extra={"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.returncode != 0
+    assert "SLACK_APP_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" not in result.stderr.split("\n")[1]
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path):
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
+    result = pacer("serve", "--port", "0", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SLACK_SIGNING_SECRET" in result.stderr and "SLACK_BOT_TOKEN —" not in result.stderr
+
+
+def test_process_show_runs_the_default_when_nothing_was_loaded(tmp_path):
+    result = pacer("process", "show", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "the built-in default" in result.stdout
+    assert "Sales Accepted Opportunities" in result.stdout and "Deals Closed" in result.stdout
+
+
+def test_process_load_stores_versions_and_show_reflects_them(tmp_path):
+    data = yaml.safe_load(dump_process(default_process()))
+    data["name"] = "Field sales"
+    data["timezone"] = "Europe/Berlin"
+    (tmp_path / "sales.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    first = pacer("process", "load", "sales.yml", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "version 1" in first.stdout
+    second = pacer("process", "load", "sales.yml", cwd=tmp_path)
+    assert "version 2" in second.stdout
+    shown = pacer("process", "show", cwd=tmp_path)
+    assert "Field sales" in shown.stdout and "version 2" in shown.stdout
+    assert "Europe/Berlin" in pacer("process", "show", "--yaml", cwd=tmp_path).stdout
+
+
+def test_a_bad_file_names_the_place_and_the_fix_and_stores_nothing(tmp_path):
+    data = yaml.safe_load(dump_process(default_process()))
+    data["roles"][0]["scorecard"][2] = "meetngs"
+    data["timezone"] = "America/New_Yrok"
+    (tmp_path / "bad.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = pacer("process", "load", "bad.yml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "was not stored" in result.stderr
+    assert "meetngs" in result.stderr and "America/New_York" in result.stderr
+    assert "the built-in default" in pacer("process", "show", cwd=tmp_path).stdout
+
+
+def test_warnings_quote_the_method(tmp_path):
+    data = yaml.safe_load(dump_process(default_process()))
+    data["roles"][0]["scorecard"] = ["calls", "conversations", "meetings_scheduled"]
+    data["roles"][0]["goals"].pop("sao")
+    data["roles"][0]["aliases"] = {k: v for k, v in data["roles"][0].get("aliases", {}).items() if v != "sao"}
+    (tmp_path / "warn.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = pacer("process", "load", "warn.yml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "lagging" in result.stderr
+    assert "Too many metrics creates a lack of focus" in result.stderr or "lagging indicator" in result.stderr
+
+
+def test_a_missing_file(tmp_path):
+    result = pacer("process", "load", "nope.yml", cwd=tmp_path)
+    assert result.returncode == 1 and "nope.yml" in result.stderr

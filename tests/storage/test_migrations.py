@@ -1,0 +1,185 @@
+"""The Alembic migration, on SQLite and PostgreSQL: it builds exactly the schema the models
+describe, is safe to run on every start, and SQLite connections get their pragmas."""
+
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from storage import db, models  # noqa: F401  (registers every table on SQLModel.metadata)
+from storage.migrate import alembic_config, current_revision, upgrade
+from storage.models import SalesTeam, Workspace
+from tests.storage.support import NOW
+
+EXPECTED_TABLES = {
+    "workspace",
+    "sales_team",
+    "process_version",
+    "member",
+    "admin",
+    "user_profile",
+    "activity_log",
+}
+
+# name -> (table, columns): spelled out so that a constraint dropped from both the model and the
+# migration still fails here.
+EXPECTED_UNIQUE = {
+    "uq_workspace_slack": ("workspace", ["slack_team_id", "enterprise_id"]),
+    "uq_team_name": ("sales_team", ["workspace_id", "name"]),
+    "uq_member_user": ("member", ["workspace_id", "user_id"]),
+    "uq_admin_user": ("admin", ["workspace_id", "user_id"]),
+    "uq_profile_user": ("user_profile", ["workspace_id", "user_id"]),
+    "uq_log_trigger_kpi": ("activity_log", ["workspace_id", "trigger_id", "kpi"]),
+}
+EXPECTED_INDEXES = {
+    "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
+    "ix_log_team_date": ("activity_log", ["team_id", "occurred_on", "kpi"]),
+    "ix_log_batch": ("activity_log", ["batch_id"]),
+    "ix_log_entered": ("activity_log", ["workspace_id", "entered_by", "created_at"]),
+    "ix_sales_team_workspace_id": ("sales_team", ["workspace_id"]),
+    "ix_member_team_id": ("member", ["team_id"]),
+    "ix_process_version_team_id": ("process_version", ["team_id"]),
+    "ix_process_version_workspace_id": ("process_version", ["workspace_id"]),
+}
+
+
+def _unique_constraints(engine) -> dict[str, tuple[str, list[str]]]:
+    inspector = inspect(engine)
+    return {
+        uc["name"]: (table, uc["column_names"])
+        for table in inspector.get_table_names()
+        for uc in inspector.get_unique_constraints(table)
+    }
+
+
+def _indexes(engine) -> dict[str, tuple[str, list[str]]]:
+    inspector = inspect(engine)
+    return {
+        ix["name"]: (table, ix["column_names"])
+        for table in inspector.get_table_names()
+        for ix in inspector.get_indexes(table)
+        if not ix.get("duplicates_constraint")  # PostgreSQL's index behind a UNIQUE constraint
+    }
+
+
+def test_upgrade_creates_every_model_table(engine):
+    tables = set(inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) == EXPECTED_TABLES
+    assert tables == EXPECTED_TABLES | {"alembic_version"}
+
+
+def test_upgrade_creates_the_unique_constraints(engine):
+    assert _unique_constraints(engine) == EXPECTED_UNIQUE
+    from_models = {
+        c.name: (table.name, [col.name for col in c.columns])
+        for table in SQLModel.metadata.tables.values()
+        for c in table.constraints
+        if c.__class__.__name__ == "UniqueConstraint"
+    }
+    assert from_models == EXPECTED_UNIQUE
+
+
+def test_upgrade_creates_the_indexes(engine):
+    assert _indexes(engine) == EXPECTED_INDEXES
+
+
+def test_migrated_schema_matches_the_models(engine):
+    """No drift between the migration and the models: autogenerate would have nothing to add."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_unique_constraint_is_enforced(engine):
+    with db.session(engine) as s:
+        s.add(Workspace(slack_team_id="T1", enterprise_id="", created_at=NOW))
+        s.commit()
+        s.add(Workspace(slack_team_id="T1", enterprise_id="", created_at=NOW))
+        with pytest.raises(IntegrityError):
+            s.commit()
+
+
+def test_foreign_keys_are_enforced(engine):
+    with db.session(engine) as s:
+        s.add(SalesTeam(workspace_id=424242, name="Ghosts", created_at=NOW))
+        with pytest.raises(IntegrityError):
+            s.commit()
+
+
+def test_current_revision_is_head(database, engine):
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    heads = script.get_heads()
+    assert len(heads) == 1, f"the migrations must have one head, found {heads}"
+    assert current_revision(engine) == heads[0]
+
+
+def test_current_revision_of_an_empty_database_is_none(database):
+    engine = database.make_engine()
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) is not None
+
+
+def test_upgrade_twice_is_a_no_op(engine):
+    with db.session(engine) as s:
+        s.add(Workspace(slack_team_id="T1", enterprise_id="", created_at=NOW))
+        s.commit()
+    before = (current_revision(engine), _unique_constraints(engine), _indexes(engine))
+
+    upgrade(engine)
+
+    assert (current_revision(engine), _unique_constraints(engine), _indexes(engine)) == before
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(Workspace)).scalar_one() == 1
+
+
+def test_concurrent_upgrades_of_a_fresh_database(database):
+    """A web process and the clock process start together and both migrate (storage/migrate.py
+    serialises them on PostgreSQL with an advisory lock)."""
+    engines = [database.make_engine() for _ in range(2)]
+    barrier = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def run(engine):
+        barrier.wait()
+        try:
+            upgrade(engine)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert current_revision(engines[0]) == ScriptDirectory.from_config(
+        alembic_config(engines[0])
+    ).get_current_head()
+
+
+def test_advisory_lock_is_released_after_upgrade(database, engine):
+    if database.kind != "postgresql":
+        pytest.skip("the migration lock is a PostgreSQL advisory lock")
+    other = database.make_engine()
+    with other.connect() as conn:
+        assert conn.execute(text("SELECT pg_try_advisory_lock(7402)")).scalar_one() is True
+        conn.execute(text("SELECT pg_advisory_unlock(7402)"))
+
+
+def test_sqlite_pragmas_are_on_for_every_connection(database, engine):
+    if database.kind != "sqlite":
+        pytest.skip("pragmas are SQLite's")
+    # Two connections at once: the pragmas are set per connection, not once per engine.
+    with engine.connect() as first, engine.connect() as second:
+        for conn in (first, second):
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one().lower() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 10000
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
