@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from slack_bolt.request import BoltRequest
+from sqlmodel import Session
 
 from bot.app import Services, build_app, make_client
 from bot.settings import load_settings
@@ -106,6 +107,7 @@ class Demo:
         self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS)}
         self.channels = {CHANNEL_ID: CHANNEL_NAME}
         self.played = 0
+        self.typed: list[str] = []  # generated commands, for a sample
         self.problems: list[str] = []  # replies that show the product misbehaving
 
     def send(self, who: Person, command: str, text: str, body: str | None = None) -> str:
@@ -121,15 +123,21 @@ class Demo:
     def show(self, who: Person, command: str, text: str, body: str | None = None, brief=False):
         reply = self.send(who, command, text, body)
         typed = mrkdwn_to_text(f"{command} {text}".strip(), self.names, self.channels)
-        lines = reply.splitlines()[:1] if brief else reply.splitlines()
+        # brief: the first sentence, for replies that repeat (seven `team add`s)
+        lines = [reply.split(". ")[0] + "."] if brief else reply.splitlines()
         self.print(f"{who.name} › {typed}", *("    " + line for line in lines), "")
         return reply
 
     def log(self, who: Person, text: str) -> None:
         """A generated log: it must be accepted, or the product broke."""
         reply = self.send(who, "/log", text)
+        self.typed.append(f"{who.name} › /log {text}")
         if "Logged" not in reply:
             self.problems.append(f"{who.name} › /log {text} → {reply}")
+
+    def logs(self) -> int:
+        with Session(self.engine) as session:
+            return queries.count_logs(session)
 
     def print(self, *lines: str) -> None:
         print(*lines, sep="\n", file=self.out)
@@ -175,13 +183,15 @@ def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
     yesterday, then 1–3 logs at realistic times; AEs credit yesterday's accepted leads."""
     events: list[tuple[str, int, Person, str]] = []
     accepted, credits[:] = credits[:], []  # leads scheduled before today, accepted today
-    if "11:15" < stop_at:
+    if stop_at > "11:15":
         for sdr, company in accepted:
             ae = rng.choice(AES)
             events.append(("11:15", len(events), ae, f"<@{sdr.user_id}> sao 1 {company}"))
     for rep in REPS:
         for kpi_counts in last.pop(rep.user_id, []):
-            events.append(("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(prev, day)}"))
+            events.append(
+                ("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(prev, day)}")
+            )
         totals = {k: draw(rng, rate * rep.form) for k, rate in DAILY[rep.role].items()}
         slots = sorted(rng.sample(list(LOG_SLOTS), rng.choice([1, 2, 2, 3, 3])))
         slots = [s for s in slots if s < stop_at]
@@ -195,7 +205,7 @@ def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
                 for _ in range(batch.pop(kpi)):
                     company = rng.choice(COMPANIES)
                     events.append((slot, len(events), rep, f"{NOTED[kpi]} 1 {company}"))
-                    if kpi == "meetings_scheduled" and rng.random() < 0.3:
+                    if kpi == "meetings_scheduled" and rng.random() < 0.18:
                         credits.append((rep, company))  # an AE accepts it tomorrow
             if batch:
                 events.append((slot, len(events), rep, phrase(rng, batch)))
@@ -205,3 +215,151 @@ def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
     for slot, _, rep, text in sorted(events, key=lambda e: (e[0], e[1])):
         demo.clock.set(day, slot)
         demo.log(rep, text)
+
+
+def play(demo: Demo, weeks: int, today: date) -> None:
+    days = working_days(today, weeks)
+    first, prev, last = days[0], days[-2], days[-1]
+    sdr1, sdr2, sdr3, sdr4 = SDRS
+    demo.print(
+        f"Pacer demo · {weeks} week{'s' * (weeks > 1)} of a sales team, {first:%a %-d %b} – "
+        f"{last:%a %-d %b %Y} (America/New_York)",
+        "Every line below went through Pacer's real slash-command path (signed requests, the same",
+        "parser and handlers as in Slack) against a local stand-in for Slack and an SQLite file.",
+    )
+
+    demo.heading(f"1. {MANAGER.name}, the sales manager, sets up the team")
+    demo.clock.set(first, "08:45")
+    for i, rep in enumerate(REPS):
+        demo.show(MANAGER, "/pacer", f"team add <@{rep.user_id}> {rep.role}", brief=i > 0)
+    demo.show(MANAGER, "/pacer", f"manager <@{MANAGER.user_id}>", brief=True)
+    demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
+
+    demo.heading(f"2. {len(days)} working days of activity")
+    rng, pending, credits, start = random.Random(SEED), {}, [], demo.played
+    for i, day in enumerate(days):
+        stop_at = SHOWCASE_AT if day == last else "24:00"
+        play_day(demo, rng, day, days[i - 1] if i else day, pending, credits, stop_at)
+    samples = demo.typed[:: max(1, len(demo.typed) // 8)][:8]
+    demo.print(
+        f"The team typed {demo.played - start} commands, at 09:40 (yesterday's forgotten logs),",
+        "10:30, 11:15 (AEs accept leads), 13:00 and 16:45, each rep 1–3 times a day; "
+        f"{last:%a} stops at {SHOWCASE_AT}.",
+        f"{demo.logs()} logs stored. A sample of what they typed:",
+        *(f"    {mrkdwn_to_text(t, demo.names)}" for t in samples),
+    )
+
+    demo.heading(f"3. What reps see when they log ({last:%a %-d %b}, from {SHOWCASE_AT})")
+    demo.clock.set(last, SHOWCASE_AT)
+    demo.show(sdr1, "/log", "calls 24 conversations 5")
+    demo.show(sdr2, "/log", "18 dials")
+    demo.show(sdr3, "/log", "meeting 1 Acme Corp")
+    demo.show(AES[0], "/log", f"<@{sdr3.user_id}> sao 1 Acme Corp")
+    posts = demo.standin.calls_to("chat.postMessage")
+    dms = [c.params for c in posts if c.params.get("channel") == sdr3.user_id]
+    if not dms:
+        demo.problems.append(f"{sdr3.name} was credited with an SAO but got no direct message")
+    for dm in dms[-1:]:
+        demo.print(
+            f"Pacer › direct message to {sdr3.name}", "    " + render_message(dm, demo.names), ""
+        )
+    demo.show(sdr4, "/log", f"call 12 {day_label(prev, last)}")
+
+    demo.heading("4. Mistakes, and what Pacer answers (none of them stores anything)")
+    before = demo.logs()
+    demo.show(sdr2, "/log", "conversatons 3")
+    demo.show(sdr1, "/log", "calls 0")
+    demo.show(sdr4, "/log", f"calls 10 {last + timedelta(days=1)}")
+    demo.show(OUTSIDER, "/log", "calls 5")
+    demo.show(sdr3, "/log", "sao 1")
+    demo.print(f"Logs stored before these mistakes: {before}; after: {demo.logs()}.")
+
+    demo.heading("5. Taking a log back, and a request Slack delivered twice")
+    demo.clock.set(last, "13:45")
+    demo.show(sdr2, "/log", "calls 150")
+    demo.show(sdr2, "/log", "undo")
+    demo.show(sdr2, "/log", "calls 15")
+    body = command_body("/log", "held 1 roi 1", AES[1].user_id)  # one trigger_id, sent twice
+    demo.show(AES[1], "/log", "held 1 roi 1", body)
+    once = demo.logs()
+    demo.show(AES[1], "/log", "held 1 roi 1", body)
+    demo.print(f"Logs stored after the first delivery: {once}; after the second: {demo.logs()}.")
+
+    demo.heading(f"6. The manager's view ({last:%a %-d %b} {NOW_AT})")
+    demo.clock.set(last, NOW_AT)
+    demo.show(MANAGER, "/pacer", "team")
+    demo.show(MANAGER, "/pacer", "process")
+    for rep in REPS:
+        demo.show(MANAGER, "/scorecard", f"<@{rep.user_id}>")
+    demo.show(MANAGER, "/scorecard", f"<@{sdr4.user_id}> month")
+    demo.show(MANAGER, "/scorecard", f"<@{sdr2.user_id}> calls")
+
+
+def run_demo(
+    weeks: int = 3, out: str = "pacer-demo", today: date | None = None, stream=sys.stdout
+) -> int:
+    started = wallclock.perf_counter()
+    if weeks < 1:
+        print("pacer demo: --weeks must be 1 or more", file=sys.stderr)
+        return 2
+    today = today or datetime.now(TZ).date()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "pacer-demo.db"
+    for stale in (db, folder / "pacer-demo.db-wal", folder / "pacer-demo.db-shm"):
+        stale.unlink(missing_ok=True)  # a fresh team every run
+
+    standin = SlackStandin().start()
+    for person in (MANAGER, OUTSIDER, *REPS):
+        standin.add_user(person.user_id, person.name, tz="America/New_York")
+    standin.add_channel(CHANNEL_ID, CHANNEL_NAME)
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-demo",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.url,
+            "DATABASE_URL": f"sqlite:///{db.resolve()}",  # absolute: any working directory
+            "PACER_ADMINS": MANAGER.user_id,
+        }
+    )
+    engine = make_engine(settings.database_url)
+    errors, requests_log = ErrorLog(), logging.getLogger("pacer.requests")
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)  # one line per command would drown the demo
+    logging.getLogger("pacer").addHandler(errors)
+    try:
+        upgrade(engine)
+        clock = DemoClock()
+        client = make_client(settings)
+        services = Services(settings, engine, client, clock, background=InlineExecutor())
+        demo = Demo(build_app(services), standin, engine, clock, stream)
+        play(demo, weeks, today)
+        demo.problems += errors.seen
+        seconds = wallclock.perf_counter() - started
+        demo.heading("Summary")
+        demo.print(
+            f"{demo.played} commands played, {demo.logs()} logs stored, in {seconds:.1f} s "
+            f"(wall time). The database is {db}; look inside with:",
+            f"    DATABASE_URL=sqlite:///{db} pacer process show",
+        )
+        if demo.problems:
+            demo.heading(f"Problems ({len(demo.problems)}): the product misbehaved")
+            demo.print(*demo.problems)
+            return 1
+        return 0
+    finally:
+        logging.getLogger("pacer").removeHandler(errors)
+        requests_log.setLevel(level)
+        standin.stop()
+        engine.dispose()
+
+
+class ErrorLog(logging.Handler):
+    """Errors Pacer logs during the demo (a failed command or after-ack job) count as problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(f"{record.name}: {record.getMessage()}")

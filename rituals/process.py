@@ -970,6 +970,10 @@ class _Checker:
             if required:
                 self.add(path, f"{what} is empty", f"write {what}")
             return None
+        if "<" in text or ">" in text:
+            # Slack reads <...> as a mention or a link: a name must never be able to ping anyone.
+            self.add(path, f"{what} contains < or >", f"write {what} without angle brackets")
+            return None
         if len(text) > max_len:
             self.add(
                 path,

@@ -13,10 +13,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def pacer(*args, cwd, env_extra=None, timeout=60):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
+    }
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -30,7 +39,9 @@ def test_serve_without_settings_says_what_is_missing(tmp_path):
 def test_socket_mode_needs_an_app_token(tmp_path):
     result = pacer("socket", cwd=tmp_path, env_extra={"SLACK_BOT_TOKEN": "xoxb-1"})
     assert result.returncode != 0
-    assert "SLACK_APP_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" not in result.stderr.split("\n")[1]
+    assert (
+        "SLACK_APP_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" not in result.stderr.split("\n")[1]
+    )
 
 
 def test_settings_come_from_a_dotenv_file(tmp_path):
@@ -78,12 +89,17 @@ def test_warnings_quote_the_method(tmp_path):
     data = yaml.safe_load(dump_process(default_process()))
     data["roles"][0]["scorecard"] = ["calls", "conversations", "meetings_scheduled"]
     data["roles"][0]["goals"].pop("sao")
-    data["roles"][0]["aliases"] = {k: v for k, v in data["roles"][0].get("aliases", {}).items() if v != "sao"}
+    data["roles"][0]["aliases"] = {
+        k: v for k, v in data["roles"][0].get("aliases", {}).items() if v != "sao"
+    }
     (tmp_path / "warn.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     result = pacer("process", "load", "warn.yml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "lagging" in result.stderr
-    assert "Too many metrics creates a lack of focus" in result.stderr or "lagging indicator" in result.stderr
+    assert (
+        "Too many metrics creates a lack of focus" in result.stderr
+        or "lagging indicator" in result.stderr
+    )
 
 
 def test_a_missing_file(tmp_path):

@@ -991,3 +991,10 @@ def test_overrides_round_trip(overrides):
             for role in p.roles:
                 if kpi in role.scorecard:
                     assert p.goal_for(role.key, kpi, user) == goal
+
+
+def test_names_cannot_carry_slack_markup():
+    data = default_process().to_dict()
+    data["kpis"][0]["name"] = "Calls <!channel>"
+    with pytest.raises(ProcessError, match="angle brackets"):
+        load_process_dict(data)

@@ -1,7 +1,11 @@
 """The Alembic migration, on SQLite and PostgreSQL: it builds exactly the schema the models
 describe, is safe to run on every start, and SQLite connections get their pragmas."""
 
-import threading
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,6 +19,8 @@ from storage import db, models  # noqa: F401  (registers every table on SQLModel
 from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import SalesTeam, Workspace
 from tests.storage.support import NOW
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED_TABLES = {
     "workspace",
@@ -139,29 +145,60 @@ def test_upgrade_twice_is_a_no_op(engine):
         assert conn.execute(select(func.count()).select_from(Workspace)).scalar_one() == 1
 
 
+# Run in separate processes: Alembic keeps the running migration in module globals
+# (alembic.context), so two upgrades in threads of one process would trip over each other.
+UPGRADE_SCRIPT = """
+import json, sys
+from storage.db import make_engine
+from storage.migrate import upgrade
+connect_args = json.loads(sys.argv[2])
+engine = make_engine(sys.argv[1], **({"connect_args": connect_args} if connect_args else {}))
+engine.connect().close()
+print("ready", flush=True)
+sys.stdin.readline()
+upgrade(engine)
+"""
+
+
+def _exception_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if re.match(r"[\w.]+(Error|Exception)\b", ln)]
+    return lines[-1] if lines else stderr
+
+
 def test_concurrent_upgrades_of_a_fresh_database(database):
-    """A web process and the clock process start together and both migrate (storage/migrate.py
-    serialises them on PostgreSQL with an advisory lock)."""
-    engines = [database.make_engine() for _ in range(2)]
-    barrier = threading.Barrier(len(engines))
-    errors: list[BaseException] = []
-
-    def run(engine):
-        barrier.wait()
-        try:
-            upgrade(engine)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
-    assert current_revision(engines[0]) == ScriptDirectory.from_config(
-        alembic_config(engines[0])
-    ).get_current_head()
+    """A web process and the clock process start together and both migrate a fresh database
+    (storage/migrate.py serialises them on PostgreSQL with an advisory lock)."""
+    args = [sys.executable, "-c", UPGRADE_SCRIPT, database.url, json.dumps(database.connect_args)]
+    procs = [
+        subprocess.Popen(
+            args,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        for proc in procs:  # both are connected and waiting: let them go at once
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        results = [(proc.wait(timeout=30), proc.stderr.read()) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    failures = [_exception_line(err) for code, err in results if code != 0]
+    assert failures == []
+    engine = database.make_engine()
+    assert (
+        current_revision(engine)
+        == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    )
+    assert set(inspect(engine).get_table_names()) == EXPECTED_TABLES | {"alembic_version"}
 
 
 def test_advisory_lock_is_released_after_upgrade(database, engine):

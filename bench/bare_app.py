@@ -1,0 +1,80 @@
+"""The yardstick for the acknowledgement benchmarks: a bare Bolt app that only acks `/log`,
+served by the same server class (bot.server.PacerServer: gunicorn, one gthread worker) with the
+same options as `pacer serve`, so the only difference measured is Pacer's own work.
+
+    python -m bench.bare_app --port 3001 [--threads 16]
+
+Reads SLACK_SIGNING_SECRET from the environment (default: the benchmark's secret). Binds
+127.0.0.1 only. GET /healthz answers 200, as Pacer's does, so the benchmark can wait for it.
+"""
+
+import argparse
+import os
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.server import PacerServer
+
+DEFAULT_SECRET = "bench-signing-secret"
+
+
+def build_app(signing_secret: str) -> App:
+    app = App(
+        signing_secret=signing_secret,
+        token="xoxb-bench-unused",
+        process_before_response=True,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.command("/log")
+    def log(ack):
+        ack("ok")
+
+    return app
+
+
+def make_wsgi(app: App):
+    bolt = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        if path == "/slack/events":
+            return bolt(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    return application
+
+
+def server_options(port: int, threads: int, host: str = "127.0.0.1") -> dict:
+    """The options bot.server.serve() gives PacerServer (bind address aside)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=16)
+    args = parser.parse_args(argv)
+    secret = os.environ.get("SLACK_SIGNING_SECRET") or DEFAULT_SECRET
+    PacerServer(make_wsgi(build_app(secret)), server_options(args.port, args.threads)).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Shared pieces: percentiles, the result table, ports, a per-benchmark time budget."""
+
+import math
+import socket
+import statistics
+import time
+from dataclasses import dataclass, field
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) — with few samples p99 is honestly near the worst."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    value = seconds * 1000
+    return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+@dataclass
+class Row:
+    what: str
+    n: str | int = ""
+    p50: str = ""
+    p99: str = ""  # p99, or the worst when n is small or the benchmark says "worst"
+    ratio: str = ""
+    target: str = ""
+    result: str = ""  # pass / FAIL / info / skipped / error
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, *args, **kwargs) -> Row:
+        row = Row(*args, **kwargs)
+        self.rows.append(row)
+        return row
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def render(self) -> str:
+        headers = ("what", "n", "p50", "p99/worst", "ratio", "target", "result")
+        cells = [headers] + [
+            (r.what, str(r.n), r.p50, r.p99, r.ratio, r.target, r.result) for r in self.rows
+        ]
+        widths = [max(len(c[i]) for c in cells) for i in range(len(headers))]
+
+        def line(cols) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
+
+        out = [f"== {self.name}: {self.title}  ({self.seconds:.1f} s)"]
+        out.append(line(headers))
+        out.append(line(["-" * w for w in widths]))
+        out += [line(c) for c in cells[1:]]
+        out += [f"   note: {n}" for n in self.notes]
+        return "\n".join(out)
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+class Budget:
+    """A soft deadline for one benchmark: loops check it and stop early, saying so."""
+
+    def __init__(self, seconds: float):
+        self.started = time.monotonic()
+        self.seconds = seconds
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+    def spent(self) -> float:
+        return time.monotonic() - self.started
