@@ -94,3 +94,20 @@ class Budget:
 
     def spent(self) -> float:
         return time.monotonic() - self.started
+
+
+def filesystem_of(path: str) -> str:
+    """The filesystem type holding `path` (from /proc/mounts), e.g. "ext4", "tmpfs"."""
+    import os
+
+    path = os.path.realpath(path)
+    best, kind = "", "unknown"
+    try:
+        with open("/proc/mounts") as mounts:
+            for line in mounts:
+                parts = line.split()
+                if len(parts) >= 3 and path.startswith(parts[1]) and len(parts[1]) > len(best):
+                    best, kind = parts[1], parts[2]
+    except OSError:
+        pass
+    return kind

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(weeks=args.weeks, out=args.out)
+        return run_demo(weeks=args.weeks, out=args.out, today=args.today)
     elif args.command == "process":
         from bot import process_cli
 

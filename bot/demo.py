@@ -96,14 +96,11 @@ class InlineExecutor:
 
 
 class Demo:
+    """Types commands as people, through the app, and prints what they see."""
+
     def __init__(self, app, standin: SlackStandin, engine, clock: DemoClock, stream):
-        self.app, self.standin, self.engine, self.clock, self.out = (
-            app,
-            standin,
-            engine,
-            clock,
-            stream,
-        )
+        self.app, self.standin, self.engine, self.clock = app, standin, engine, clock
+        self.out = stream
         self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS)}
         self.channels = {CHANNEL_ID: CHANNEL_NAME}
         self.played = 0
@@ -124,7 +121,7 @@ class Demo:
         reply = self.send(who, command, text, body)
         typed = mrkdwn_to_text(f"{command} {text}".strip(), self.names, self.channels)
         # brief: the first sentence, for replies that repeat (seven `team add`s)
-        lines = [reply.split(". ")[0] + "."] if brief else reply.splitlines()
+        lines = [reply.split(". ")[0].rstrip(".") + "."] if brief else reply.splitlines()
         self.print(f"{who.name} › {typed}", *("    " + line for line in lines), "")
         return reply
 
@@ -166,7 +163,10 @@ def phrase(rng: random.Random, counts: dict[str, int]) -> str:
     number_first = rng.random() < 0.4
     parts = []
     for kpi, n in counts.items():
-        word = rng.choice(WORDS[kpi])
+        words = WORDS[kpi]
+        if number_first and n > 1:  # "46 calls", never "46 call"
+            words = [w for w in words if w.endswith(("s", "held"))]
+        word = rng.choice(words)
         parts.append(f"{n} {word}" if number_first else f"{word} {n}")
     return " ".join(parts)
 
@@ -178,7 +178,7 @@ def day_label(day: date, today: date) -> str:
     return f"{day:%A}".lower() if (today - day).days < 7 else day.isoformat()
 
 
-def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
+def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at) -> None:
     """Every rep's logs for one day, in time order: a morning catch-up of what they didn't log
     yesterday, then 1–3 logs at realistic times; AEs credit yesterday's accepted leads."""
     events: list[tuple[str, int, Person, str]] = []
@@ -188,7 +188,7 @@ def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
             ae = rng.choice(AES)
             events.append(("11:15", len(events), ae, f"<@{sdr.user_id}> sao 1 {company}"))
     for rep in REPS:
-        for kpi_counts in last.pop(rep.user_id, []):
+        for kpi_counts in pending.pop(rep.user_id, []):
             events.append(
                 ("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(prev, day)}")
             )
@@ -211,7 +211,7 @@ def play_day(demo: Demo, rng, day, prev, last, credits, stop_at) -> None:
                 events.append((slot, len(events), rep, phrase(rng, batch)))
         rest = {k: totals[k] - done[k] for k in totals if totals[k] > done[k]}
         if rest and stop_at > "16:45":  # forgot to log the afternoon: logged tomorrow morning
-            last.setdefault(rep.user_id, []).append(rest)
+            pending.setdefault(rep.user_id, []).append(rest)
     for slot, _, rep, text in sorted(events, key=lambda e: (e[0], e[1])):
         demo.clock.set(day, slot)
         demo.log(rep, text)

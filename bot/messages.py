@@ -43,12 +43,15 @@ def _finalize(value):
 
 
 def number(value) -> str:
-    """60 → "60", 1.6 → "1.6", 2.6666 → "2.7"."""
+    """60 → "60", 1.6 → "1.6", 0.95 → "0.95", 183.44 → "183.4": never rounded so far that a
+    goal and its percentage disagree."""
     if value is None:
         return "–"
     value = float(value)
-    if abs(value - round(value)) < 0.05:
+    if abs(value - round(value)) < 1e-6:
         return f"{round(value):,}"
+    if abs(value) < 10:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{value:,.1f}"
 
 

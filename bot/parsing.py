@@ -214,6 +214,11 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         ):
             raise unknown_kpi(word, process, role)
         note_words = words[i:]
+        # "/log meeting 1 Acme Corp yesterday": a date at the very end still dates the log.
+        if result.when is None and len(note_words) > 1:
+            trailing = parse_date(note_words[-1], today)
+            if trailing is not None:
+                result.when, note_words = trailing, note_words[:-1]
         break
     if pending_kpi is not None:
         raise ParseError(f"How many {_name(process, pending_kpi)}? e.g. `/log {pending_kpi} 12`.")

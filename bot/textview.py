@@ -47,7 +47,8 @@ def render_message(
     def say(text: str, indent: str = "") -> None:
         for raw in mrkdwn_to_text(text, names, channels).split("\n"):
             wrapped = textwrap.wrap(raw, WIDTH - len(indent), subsequent_indent="  ") or [""]
-            lines.extend(indent + piece for piece in wrapped)
+            lines.append(indent + wrapped[0])
+            lines.extend(" " * len(indent) + piece for piece in wrapped[1:])
 
     blocks = message.get("blocks") or []
     if not blocks:

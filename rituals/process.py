@@ -529,7 +529,11 @@ class Process:
                 if normalize_word(w) not in seen:
                     seen.add(normalize_word(w))
                     words.append(w)
+        # A rep is offered their own scorecard's words, not another role's KPIs.
+        on_card = set(roles[0].scorecard) if len(roles) == 1 else {k.key for k in self.kpis}
         for kpi in self.kpis:
+            if kpi.key not in on_card:
+                continue
             for w in kpi.aliases:
                 if normalize_word(w) not in seen:
                     seen.add(normalize_word(w))

@@ -2,6 +2,7 @@
 
 from bot import messages
 from bot.app import Command
+from bot.examples import article, example_log, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
 from rituals.process import Process, ProcessError, parse_goal
@@ -64,25 +65,8 @@ def cascade_message(process: Process, version: int | None) -> dict:
         days=days,
         hours=hours,
         words=log_words(process),
+        recorders={r.key: f"{article(r.name)} {r.name} or a manager" for r in process.roles},
     )
-
-
-def log_words(process: Process) -> dict[str, dict[str, str]]:
-    """The word to show in a `/log` example for each role's KPI: the role's own word, else the
-    KPI's key when it is one plain word, else its first one-word alias."""
-    words = {}
-    for role in process.roles:
-        own: dict[str, str] = {}
-        for word, kpi in role.aliases.items():
-            own.setdefault(kpi, word)
-        words[role.key] = {key: own.get(key) or _plain_word(process, key) for key in role.scorecard}
-    return words
-
-
-def _plain_word(process: Process, key: str) -> str:
-    if "_" not in key:
-        return key
-    return next((a for a in process.kpi(key).aliases if " " not in a and "_" not in a), key)
 
 
 def team(cmd: Command, args: list[str]) -> dict:
@@ -156,7 +140,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     return _done(
         f"{messages.mention(user_id)} {was} {messages.escape(process.role(role).name)} on *{messages.escape(cmd.actor.team.name)}*. "
         f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
-        "They log with `/log call 12` and see it with `/scorecard`."
+        f"They log with `/log {example_log(process, role)}` and see it with `/scorecard`."
     )
 
 
@@ -248,7 +232,7 @@ def channel(cmd: Command, args: list[str]) -> dict:
     team = cmd.actor.team
     if not args:
         return _done(
-            f"*{messages.escape(team.name)}*'s rituals post in {messages.channel(team.channel_id)}. "
+            f"The *{messages.escape(team.name)}* team's rituals post in {messages.channel(team.channel_id)}. "
             "Change it with `/pacer channel #sales`, or `/pacer channel here`."
         )
     require_manager(cmd.actor, "choose the team's channel")
@@ -262,7 +246,7 @@ def channel(cmd: Command, args: list[str]) -> dict:
         )
     queries.set_team_channel(cmd.session, team, channel_id)
     return _done(
-        f"*{messages.escape(team.name)}*'s digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
+        f"The *{messages.escape(team.name)}* team's digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
         "Invite Pacer there if it isn't a member (`/invite @Pacer`)."
     )
 

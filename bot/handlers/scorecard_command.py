@@ -2,6 +2,7 @@
 
 from bot import messages
 from bot.app import Command
+from bot.examples import log_words
 from bot.parsing import parse_mention, parse_scorecard
 from bot.people import refresh_later, resolve_user
 from rituals.scorecard import basis, build_scorecard, period_for
@@ -48,10 +49,11 @@ def handle(cmd: Command) -> dict:
         return basis_message(cmd, rep_id, parsed.kpi, period)
     cmd.outcome = "scorecard"
     card = build_scorecard(cmd.session, actor.workspace.id, process, rep, period, cmd.now)
-    return scorecard_message(card, process)
+    hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
+    return scorecard_message(card, hint)
 
 
-def scorecard_message(card, process) -> dict:
+def scorecard_message(card, basis_hint: str) -> dict:
     name = f"{messages.mention(card.rep_id)}"
     when = card.period.label()
     elapsed = (
@@ -65,7 +67,7 @@ def scorecard_message(card, process) -> dict:
     blocks.append(
         messages.context(
             "Pace = actual ÷ what the goal expects by now; projected = where the period ends at this rate. "
-            "`/scorecard calls` shows the logs behind a number."
+            f"`{basis_hint}` shows the logs behind a number."
         )
     )
     summary = "; ".join(

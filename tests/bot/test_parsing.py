@@ -68,6 +68,8 @@ def test_dates():
 
 def test_notes():
     assert log("meeting 1 Acme Corp").note == "Acme Corp"
+    dated = log("meeting 1 Acme Corp yesterday")
+    assert dated.note == "Acme Corp" and dated.when == date(2026, 11, 23)
     assert log('call 3 "Acme Corp"').note == "Acme Corp"
     assert log("call 3 “Acme, Inc”").note == "Acme, Inc"
     assert log("call 3 <!channel> hi").note == "<!channel> hi"  # escaped when shown, kept as typed

@@ -165,9 +165,18 @@ def _exception_line(stderr: str) -> str:
     return lines[-1] if lines else stderr
 
 
-def test_concurrent_upgrades_of_a_fresh_database(database):
-    """A web process and the clock process start together and both migrate a fresh database
+def test_concurrent_upgrades_of_a_fresh_database(request, database):
+    """`pacer serve` and `pacer clock` start together and both migrate a fresh database
     (storage/migrate.py serialises them on PostgreSQL with an advisory lock)."""
+    if database.kind == "sqlite":
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="BUG storage/migrate.py upgrade(): only PostgreSQL takes a lock; on SQLite "
+                "two processes migrating a fresh file race and the loser crashes with "
+                "'table workspace/alembic_version already exists'",
+            )
+        )
     args = [sys.executable, "-c", UPGRADE_SCRIPT, database.url, json.dumps(database.connect_args)]
     procs = [
         subprocess.Popen(
@@ -178,7 +187,7 @@ def test_concurrent_upgrades_of_a_fresh_database(database):
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for _ in range(3)
     ]
     try:
         for proc in procs:
@@ -201,18 +210,16 @@ def test_concurrent_upgrades_of_a_fresh_database(database):
     assert set(inspect(engine).get_table_names()) == EXPECTED_TABLES | {"alembic_version"}
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def test_advisory_lock_is_released_after_upgrade(database, engine):
-    if database.kind != "postgresql":
-        pytest.skip("the migration lock is a PostgreSQL advisory lock")
     other = database.make_engine()
     with other.connect() as conn:
         assert conn.execute(text("SELECT pg_try_advisory_lock(7402)")).scalar_one() is True
         conn.execute(text("SELECT pg_advisory_unlock(7402)"))
 
 
-def test_sqlite_pragmas_are_on_for_every_connection(database, engine):
-    if database.kind != "sqlite":
-        pytest.skip("pragmas are SQLite's")
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_sqlite_pragmas_are_on_for_every_connection(engine):
     # Two connections at once: the pragmas are set per connection, not once per engine.
     with engine.connect() as first, engine.connect() as second:
         for conn in (first, second):
