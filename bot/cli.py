@@ -4,6 +4,7 @@ import argparse
 import logging
 import os
 import sys
+from datetime import date
 
 from bot.settings import load_settings
 
@@ -26,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--weeks", type=int, default=3)
     demo.add_argument(
         "--out", default="pacer-demo", help="folder for the demo's database and files"
+    )
+    demo.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="last day played, YYYY-MM-DD (default: today in New York)",
     )
 
     process = sub.add_parser("process", help="load or show the sales process")

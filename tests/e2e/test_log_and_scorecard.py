@@ -253,3 +253,10 @@ def test_refused_requests_are_logged_too(ws, server):
     body = ws.body("/log", "call 1", SDR)
     server.post(body, signed_headers("wrong", body))
     assert "outcome=http_401" in server.logs()
+
+
+def test_process_shows_the_cascade_per_role(ws):
+    text = ws.pacer(SDR, "process").text
+    assert text.count("\n• ") == 8  # 4 + 4 KPIs, one line each
+    assert "Receives Call/Email → Call Lead → *Calls / Emails* (leading) · goal 60/day" in text
+    assert "`/log @rep sao 1` (typed by an Account Executive or a manager)" in text
