@@ -256,7 +256,8 @@ def test_refused_requests_are_logged_too(ws, server):
 
 
 def test_process_shows_the_cascade_per_role(ws):
-    text = ws.pacer(SDR, "process").text
+    reply = ws.pacer(SDR, "process")
+    text = "\n".join(block["text"]["text"] for block in reply.body["blocks"])
     assert text.count("\n• ") == 8  # 4 + 4 KPIs, one line each
     assert "Receives Call/Email → Call Lead → *Calls / Emails* (leading) · goal 60/day" in text
     assert "`/log @rep sao 1` (typed by an Account Executive or a manager)" in text
