@@ -261,3 +261,31 @@ def test_process_shows_the_cascade_per_role(ws):
     assert text.count("\n• ") == 8  # 4 + 4 KPIs, one line each
     assert "Receives Call/Email → Call Lead → *Calls / Emails* (leading) · goal 60/day" in text
     assert "`/log @rep sao 1` (typed by an Account Executive or a manager)" in text
+
+
+def test_opening_the_home_tab_publishes_the_scorecard(ws, server, standin):
+    import json
+
+    ws.setup_team()
+    ws.log(SDR, "call 5")
+    payload = {
+        "type": "event_callback",
+        "team_id": ws.team_id,
+        "api_app_id": "A0PACER01",
+        "event_id": "Ev0HOME0001",
+        "event_time": 1764000000,
+        "event": {"type": "app_home_opened", "user": SDR, "channel": "D0SDR0001", "tab": "home"},
+    }
+    body = json.dumps(payload)
+    headers = signed_headers(SECRET, body) | {"Content-Type": "application/json"}
+    assert server.post(body, headers).status == 200
+    deadline = time.monotonic() + 5
+    published = []
+    while time.monotonic() < deadline and not published:
+        published = [c for c in standin.calls_to("views.publish") if c.params.get("user_id") == SDR]
+        time.sleep(0.05)
+    assert published, "views.publish was not called"
+    view = published[-1].params["view"]
+    text = json.dumps(view)
+    assert view["type"] == "home" and "Calls / Emails" in text and "5 of 300" in text
+    assert len(view["blocks"]) <= 100
