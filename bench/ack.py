@@ -144,7 +144,7 @@ class Rig:
         self.bare = Served(
             "bare Bolt app",
             [sys.executable, "-m", "bench.bare_app", "--port", "{port}", "--threads", str(THREADS)],
-            _child_env(dict(SLACK_SIGNING_SECRET=SECRET)),
+            _child_env(dict(SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=self.standin.url)),
             ROOT,
             self.folder / "bare-app.log",
         )
@@ -165,7 +165,9 @@ class Rig:
         conn.close()
         bare = self.connect(self.bare)
         for _ in range(30):
-            send(bare, self.req(rep(1), "/log", "call 1"))
+            status, data, _ = send(bare, self.req(rep(1), "/log", "call 1"))
+            if status != 200 or b"ok" not in data:
+                raise RuntimeError(f"bare app failed: {status} {data[:300]!r} {self.bare.tail()}")
         bare.close()
         self.settle()
         self.ready = True

@@ -4,8 +4,11 @@ same options as `pacer serve`, so the only difference measured is Pacer's own wo
 
     python -m bench.bare_app --port 3001 [--threads 16]
 
-Reads SLACK_SIGNING_SECRET from the environment (default: the benchmark's secret). Binds
-127.0.0.1 only. GET /healthz answers 200, as Pacer's does, so the benchmark can wait for it.
+Reads SLACK_SIGNING_SECRET (default: the benchmark's secret) and SLACK_API_URL from the
+environment. Like Pacer, its WebClient points at SLACK_API_URL (the benchmark's local Slack
+stand-in): Bolt's single-team authorization calls auth.test once, on the first request, in both
+apps alike. Without SLACK_API_URL it uses a dead local address, never slack.com. Binds 127.0.0.1
+only. GET /healthz answers 200, as Pacer's does, so the benchmark can wait for it.
 """
 
 import argparse
@@ -13,16 +16,18 @@ import os
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 
 from bot.server import PacerServer
 
 DEFAULT_SECRET = "bench-signing-secret"
+NOWHERE = "http://127.0.0.1:9/api/"  # the discard port: fails fast, stays on this machine
 
 
-def build_app(signing_secret: str) -> App:
+def build_app(signing_secret: str, api_url: str) -> App:
     app = App(
         signing_secret=signing_secret,
-        token="xoxb-bench-unused",
+        client=WebClient(token="xoxb-bench-token", base_url=api_url, timeout=5),
         process_before_response=True,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
@@ -73,7 +78,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=16)
     args = parser.parse_args(argv)
     secret = os.environ.get("SLACK_SIGNING_SECRET") or DEFAULT_SECRET
-    PacerServer(make_wsgi(build_app(secret)), server_options(args.port, args.threads)).run()
+    api_url = os.environ.get("SLACK_API_URL") or NOWHERE
+    app = build_app(secret, api_url)
+    PacerServer(make_wsgi(app), server_options(args.port, args.threads)).run()
 
 
 if __name__ == "__main__":

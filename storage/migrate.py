@@ -1,5 +1,6 @@
 """Create or upgrade the schema with Alembic, on every start."""
 
+import fcntl
 from pathlib import Path
 
 from alembic import command
@@ -28,6 +29,15 @@ def upgrade(engine: Engine) -> None:
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(7402)"))
                 conn.commit()
+    elif engine.url.database and engine.url.database != ":memory:":
+        # SQLite has no advisory locks: an exclusive lock on a file beside the database does the
+        # same for a web and a clock process starting together.
+        with open(f"{engine.url.database}.migrate-lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                _upgrade(engine)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
     else:
         _upgrade(engine)
 

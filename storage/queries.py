@@ -169,14 +169,10 @@ def profiles(
 
 def find_profiles_by_name(session: Session, workspace_id: int, name: str) -> list[UserProfile]:
     """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``."""
-    return list(
-        session.exec(
-            select(UserProfile).where(
-                UserProfile.workspace_id == workspace_id,
-                func.lower(UserProfile.display_name) == name.lower(),
-            )
-        )
-    )
+    # Compared in Python: SQLite's lower() only folds ASCII, and names are often not ASCII (Zoë).
+    wanted = name.casefold()
+    rows = session.exec(select(UserProfile).where(UserProfile.workspace_id == workspace_id))
+    return [row for row in rows if row.display_name.casefold() == wanted]
 
 
 def save_profile(

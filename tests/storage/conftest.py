@@ -1,18 +1,21 @@
-"""Fixtures for storage tests: every test gets a freshly migrated database, on SQLite always and
-on PostgreSQL whenever TEST_DATABASE_URL is set (each test in a schema of its own, dropped with
-CASCADE afterwards).
+"""Fixtures for storage tests, on SQLite always and on PostgreSQL whenever TEST_DATABASE_URL is set.
 
-Schemas are made by ``storage.migrate.upgrade``, so the tests exercise the real Alembic migration
-on both databases rather than ``SQLModel.metadata.create_all``."""
+Each test module gets its own database (a temporary SQLite file, or a fresh PostgreSQL schema
+``pacer_test_<random>`` reached through ``search_path`` and dropped with CASCADE afterwards),
+migrated with ``storage.migrate.upgrade`` so the real Alembic migration is exercised on both;
+every test starts with its tables emptied. Tests that need a database nobody has migrated yet
+use ``fresh_database``."""
 
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from storage import db, queries
 from storage.migrate import upgrade
@@ -20,6 +23,10 @@ from storage.models import SalesTeam, Workspace
 from tests.storage.support import NOW, Database
 
 DATABASES = ["sqlite", "postgresql"]
+NO_POSTGRES = (
+    "PostgreSQL storage tests run only when TEST_DATABASE_URL is set "
+    "(e.g. TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test)"
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,19 +41,17 @@ def pg_admin() -> Iterator[Engine | None]:
     engine.dispose()
 
 
-@pytest.fixture(params=DATABASES)
-def database(request, tmp_path, pg_admin) -> Iterator[Database]:
-    """An empty database, not migrated yet."""
-    if request.param == "sqlite":
-        database = Database("sqlite", f"sqlite:///{tmp_path / 'pacer.db'}")
-        yield database
-        database.dispose_all()
+@contextmanager
+def _empty_database(kind: str, folder: Path, pg_admin: Engine | None) -> Iterator[Database]:
+    if kind == "sqlite":
+        database = Database("sqlite", f"sqlite:///{folder / 'pacer.db'}")
+        try:
+            yield database
+        finally:
+            database.dispose_all()
         return
     if pg_admin is None:
-        pytest.skip(
-            "PostgreSQL storage tests run only when TEST_DATABASE_URL is set "
-            "(e.g. TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test)"
-        )
+        pytest.skip(NO_POSTGRES)
     schema = f"pacer_test_{uuid.uuid4().hex[:12]}"
     with pg_admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -63,12 +68,37 @@ def database(request, tmp_path, pg_admin) -> Iterator[Database]:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+@pytest.fixture(params=DATABASES)
+def fresh_database(request, tmp_path, pg_admin) -> Iterator[Database]:
+    """A database of its own for one test, not migrated yet."""
+    with _empty_database(request.param, tmp_path, pg_admin) as database:
+        yield database
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def database(request, tmp_path_factory, pg_admin) -> Iterator[Database]:
+    """The module's database, migrated to head; ``database.engine`` is connected to it."""
+    folder = tmp_path_factory.mktemp("storage")
+    with _empty_database(request.param, folder, pg_admin) as database:
+        database.engine = database.make_engine()
+        upgrade(database.engine)
+        yield database
+
+
+def _delete_all_rows(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # a connection a test left inside a transaction fails the next test, not hangs it
+            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
 @pytest.fixture
 def engine(database: Database) -> Engine:
-    """The test database, migrated to head."""
-    engine = database.make_engine()
-    upgrade(engine)
-    return engine
+    """The module's migrated database, with every table empty."""
+    _delete_all_rows(database.engine)
+    return database.engine
 
 
 @pytest.fixture

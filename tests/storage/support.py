@@ -23,6 +23,7 @@ class Database:
     url: str
     connect_args: dict | None = None
     engines: list[Engine] = field(default_factory=list)
+    engine: Engine | None = None  # the migrated module database's main engine
 
     def make_engine(self) -> Engine:
         kwargs = {"connect_args": self.connect_args} if self.connect_args else {}

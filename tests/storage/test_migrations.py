@@ -1,12 +1,8 @@
 """The Alembic migration, on SQLite and PostgreSQL: it builds exactly the schema the models
 describe, is safe to run on every start, and SQLite connections get their pragmas."""
 
-import json
-import re
-import subprocess
-import sys
+import multiprocessing
 import uuid
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -20,8 +16,6 @@ from storage import db, models  # noqa: F401  (registers every table on SQLModel
 from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import SalesTeam, Workspace
 from tests.storage.support import NOW
-
-ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED_TABLES = {
     "workspace",
@@ -118,15 +112,15 @@ def test_foreign_keys_are_enforced(engine):
             s.commit()
 
 
-def test_current_revision_is_head(database, engine):
+def test_current_revision_is_head(engine):
     script = ScriptDirectory.from_config(alembic_config(engine))
     heads = script.get_heads()
     assert len(heads) == 1, f"the migrations must have one head, found {heads}"
     assert current_revision(engine) == heads[0]
 
 
-def test_current_revision_of_an_empty_database_is_none(database):
-    engine = database.make_engine()
+def test_current_revision_of_an_empty_database_is_none(fresh_database):
+    engine = fresh_database.make_engine()
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) is not None
@@ -146,64 +140,45 @@ def test_upgrade_twice_is_a_no_op(engine):
         assert conn.execute(select(func.count()).select_from(Workspace)).scalar_one() == 1
 
 
-# Run in separate processes: Alembic keeps the running migration in module globals
-# (alembic.context), so two upgrades in threads of one process would trip over each other.
-UPGRADE_SCRIPT = """
-import json, sys
-from storage.db import make_engine
-from storage.migrate import upgrade
-connect_args = json.loads(sys.argv[2])
-engine = make_engine(sys.argv[1], **({"connect_args": connect_args} if connect_args else {}))
-engine.connect().close()
-print("ready", flush=True)
-sys.stdin.readline()
-upgrade(engine)
-"""
+def _upgrade_in_child(url, connect_args, barrier, results) -> None:
+    """One starting process (forked, so nothing is imported again): connect, wait for the
+    others, migrate; report "ok" or the error."""
+    try:
+        engine = db.make_engine(url, **({"connect_args": connect_args} if connect_args else {}))
+        engine.connect().close()
+        barrier.wait(timeout=20)
+        upgrade(engine)
+        engine.dispose()
+        results.put("ok")
+    except BaseException as error:  # noqa: BLE001 - reported to the parent
+        results.put(f"{type(error).__name__}: {str(error).splitlines()[0]}")
 
 
-def _exception_line(stderr: str) -> str:
-    lines = [ln for ln in stderr.splitlines() if re.match(r"[\w.]+(Error|Exception)\b", ln)]
-    return lines[-1] if lines else stderr
-
-
-def test_concurrent_upgrades_of_a_fresh_database(request, database):
+def test_concurrent_upgrades_of_a_fresh_database(request, fresh_database):
     """`pacer serve` and `pacer clock` start together and both migrate a fresh database
-    (storage/migrate.py serialises them on PostgreSQL with an advisory lock)."""
-    if database.kind == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG storage/migrate.py upgrade(): only PostgreSQL takes a lock; on SQLite "
-                "two processes migrating a fresh file race and the loser crashes with "
-                "'table workspace/alembic_version already exists'",
-            )
-        )
-    args = [sys.executable, "-c", UPGRADE_SCRIPT, database.url, json.dumps(database.connect_args)]
+    (storage/migrate.py serialises them: an advisory lock on PostgreSQL, a file lock on SQLite)."""
+    # Separate processes, as in production: Alembic keeps the running migration in module
+    # globals (alembic.context), so upgrades in threads of one process would trip over each other.
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(3), ctx.Queue()
     procs = [
-        subprocess.Popen(
-            args,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        ctx.Process(
+            target=_upgrade_in_child,
+            args=(fresh_database.url, fresh_database.connect_args, barrier, results),
         )
         for _ in range(3)
     ]
+    for proc in procs:
+        proc.start()
     try:
-        for proc in procs:
-            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-        for proc in procs:  # both are connected and waiting: let them go at once
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        results = [(proc.wait(timeout=30), proc.stderr.read()) for proc in procs]
+        outcomes = [results.get(timeout=30) for _ in procs]
     finally:
         for proc in procs:
-            if proc.poll() is None:
+            proc.join(timeout=5)
+            if proc.is_alive():
                 proc.kill()
-    failures = [_exception_line(err) for code, err in results if code != 0]
-    assert failures == []
-    engine = database.make_engine()
+    assert [o for o in outcomes if o != "ok"] == []
+    engine = fresh_database.make_engine()
     assert (
         current_revision(engine)
         == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
@@ -216,9 +191,9 @@ def test_advisory_lock_is_released_after_upgrade(database, engine):
     """The migration lock must not stay with a pooled connection, or the next start would wait
     forever. Looked up by application_name, so other test workers migrating at once don't count."""
     name = f"pacer_lock_{uuid.uuid4().hex[:8]}"
-    mine = db.make_engine(
-        database.url, connect_args={**database.connect_args, "application_name": name}
-    )
+    # lock_timeout: a lock left held by the fixture's upgrade fails the test instead of hanging it
+    options = f"{database.connect_args['options']} -clock_timeout=10s"
+    mine = db.make_engine(database.url, connect_args={"options": options, "application_name": name})
     database.engines.append(mine)
     upgrade(mine)
     with engine.connect() as conn:

@@ -5,7 +5,6 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import event, func
 from sqlmodel import select
 
@@ -429,14 +428,6 @@ def test_find_profiles_by_name_is_case_insensitive_and_exact(session, ws):
 
 
 def test_find_profiles_by_name_ignores_case_beyond_ascii(request, database, session, ws):
-    if database.kind == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG storage/queries.py find_profiles_by_name: SQLite's lower() folds "
-                "ASCII only, so a profile 'ZOË' is not found by '@zoë' (Python lowers the name)",
-            )
-        )
     queries.save_profile(session, ws.id, "U_Z", "ZOË", None, NOW)
     queries.save_profile(session, ws.id, "U_J", "José", None, NOW)
     assert [p.user_id for p in queries.find_profiles_by_name(session, ws.id, "zoë")] == ["U_Z"]
