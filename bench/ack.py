@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,7 +128,16 @@ class Rig:
         db = f"sqlite:///{self.folder / 'pacer.db'}"
         self.pacer = Served(
             "pacer serve",
-            [sys.executable, "-m", "bot.cli", "serve", "--port", "{port}", "--threads", str(THREADS)],
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                "--port",
+                "{port}",
+                "--threads",
+                str(THREADS),
+            ],
             _child_env(
                 dict(
                     SLACK_BOT_TOKEN=TOKEN,
@@ -213,9 +223,12 @@ class Rig:
         self.pacer.stop()
         self.bare.stop()
         self.standin.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def sequential(server: Served, requests: list[Request], check: bytes) -> tuple[list[float], int, int]:
+def sequential(
+    server: Served, requests: list[Request], check: bytes
+) -> tuple[list[float], int, int]:
     """One keep-alive connection, one request after another. Returns (latencies, errors,
     connections used)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
@@ -372,7 +385,9 @@ def bench_concurrent(report: Report, quick: bool, **_) -> None:
                     [r.req(rep(c + 1), "/log", "call 1") for _ in range(per_round)]
                     for c in range(level)
                 ]
-                lat, bad, wall = concurrent(server, per_client, b"Logged" if which == "pacer" else b"ok")
+                lat, bad, wall = concurrent(
+                    server, per_client, b"Logged" if which == "pacer" else b"ok"
+                )
                 samples[which] += lat
                 errs[which] += bad
                 walls[which] += wall
@@ -394,7 +409,8 @@ def bench_concurrent(report: Report, quick: bool, **_) -> None:
                 ms(percentile(lat, 99)),
                 "",
                 "",
-                f"{len(lat) / walls[key]:.0f} req/s" + (f", {errs[key]} errors" if errs[key] else ""),
+                f"{len(lat) / walls[key]:.0f} req/s"
+                + (f", {errs[key]} errors" if errs[key] else ""),
             )
         report.add(
             f"Pacer / bare @ {level} clients",

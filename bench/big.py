@@ -24,7 +24,9 @@ COPY_COLUMNS = (
 )
 
 
-def copy_text(process, teams, rng: random.Random, rep_ids, last_day, start_n: int) -> tuple[bytes, int]:
+def copy_text(
+    process, teams, rng: random.Random, rep_ids, last_day, start_n: int
+) -> tuple[bytes, int]:
     """COPY text-format lines for some reps: 4 scorecard KPIs a day for DAYS days."""
     scorecards = {r.key: r.scorecard for r in process.roles}
     days = []
@@ -46,13 +48,19 @@ def copy_text(process, teams, rng: random.Random, rep_ids, last_day, start_n: in
     return out.getvalue().encode(), n
 
 
-def bench_big(report: Report, quick: bool, postgres: str | None = None, big: bool = False, **_) -> None:
+def bench_big(
+    report: Report, quick: bool, postgres: str | None = None, big: bool = False, **_
+) -> None:
     if not big:
-        report.add("one build_scorecard, 10 M logs, PostgreSQL", "", "", "", "", "< 20 ms", "skipped")
+        report.add(
+            "one build_scorecard, 10 M logs, PostgreSQL", "", "", "", "", "< 20 ms", "skipped"
+        )
         report.note("off by default: pass --big (loads 10 M rows with COPY; takes minutes)")
         return
     if not postgres:
-        report.add("one build_scorecard, 10 M logs, PostgreSQL", "", "", "", "", "< 20 ms", "skipped")
+        report.add(
+            "one build_scorecard, 10 M logs, PostgreSQL", "", "", "", "", "< 20 ms", "skipped"
+        )
         report.note("needs --postgres URL (or TEST_DATABASE_URL)")
         return
     process = default_process()
@@ -90,7 +98,9 @@ def bench_big(report: Report, quick: bool, postgres: str | None = None, big: boo
             rng, n = random.Random(11), 0
             with cur.copy(f"COPY activity_log ({COPY_COLUMNS}) FROM STDIN") as copy:
                 for start in range(0, len(rep_ids), 100):
-                    chunk, n = copy_text(process, teams, rng, rep_ids[start : start + 100], NOW.date(), n)
+                    chunk, n = copy_text(
+                        process, teams, rng, rep_ids[start : start + 100], NOW.date(), n
+                    )
                     copy.write(chunk)
             raw.commit()
             loaded = time.perf_counter() - began
@@ -131,14 +141,18 @@ def bench_big(report: Report, quick: bool, postgres: str | None = None, big: boo
                     times.append(took)
             assert card.lines and card.lines[0].pacing.actual > 0
             ws0, m0 = members[picks[0]]
-            plan = s.connection().execute(
-                text(
-                    "EXPLAIN ANALYZE SELECT kpi, sum(count) FROM activity_log WHERE workspace_id = :ws "
-                    "AND rep_id = :rep AND occurred_on >= :start AND occurred_on <= :end "
-                    "AND voided_at IS NULL GROUP BY kpi"
-                ),
-                {"ws": ws0, "rep": m0.user_id, "start": week.start, "end": week.end},
-            ).all()
+            plan = (
+                s.connection()
+                .execute(
+                    text(
+                        "EXPLAIN ANALYZE SELECT kpi, sum(count) FROM activity_log WHERE workspace_id = :ws "
+                        "AND rep_id = :rep AND occurred_on >= :start AND occurred_on <= :end "
+                        "AND voided_at IS NULL GROUP BY kpi"
+                    ),
+                    {"ws": ws0, "rep": m0.user_id, "start": week.start, "end": week.end},
+                )
+                .all()
+            )
         report.add(
             f"one build_scorecard, {total:,} logs, PostgreSQL",
             len(times),
@@ -154,5 +168,6 @@ def bench_big(report: Report, quick: bool, postgres: str | None = None, big: boo
             f"in {loaded:.0f} s; indexes rebuilt and ANALYZE done at {ready:.0f} s; schema {schema} dropped"
         )
         report.note(
-            "plan: " + " / ".join(r[0].strip() for r in plan if "Index" in r[0] or "Execution" in r[0])
+            "plan: "
+            + " / ".join(r[0].strip() for r in plan if "Index" in r[0] or "Execution" in r[0])
         )

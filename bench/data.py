@@ -83,7 +83,9 @@ def pg_schema_engine(url: str, label: str) -> Iterator[tuple[Engine, str]]:
         admin.dispose()
 
 
-def add_team(engine: Engine, slack_team_id: str = "TBENCH0001", name: str = "Sales") -> tuple[int, int]:
+def add_team(
+    engine: Engine, slack_team_id: str = "TBENCH0001", name: str = "Sales"
+) -> tuple[int, int]:
     """(workspace_id, team_id) of a new workspace with one team."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:

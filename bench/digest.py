@@ -1,6 +1,7 @@
 """A digest's data: 300 reps × 90 days of logs, every rep's week scorecard (300 calls of
 rituals.scorecard.build_scorecard) against one indexed GROUP BY over the same rows."""
 
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -33,9 +34,7 @@ def load(engine: Engine) -> tuple[int, int, int, float]:
     ws, team = data.add_team(engine)
     roles = data.rep_roles(REPS)
     data.add_reps(engine, ws, team, roles)
-    n = data.insert_rows(
-        engine, data.log_rows(process, ws, team, roles, NOW.date(), DAYS)
-    )
+    n = data.insert_rows(engine, data.log_rows(process, ws, team, roles, NOW.date(), DAYS))
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:  # what autovacuum would have done by the time a digest runs
             conn.execute(text("ANALYZE"))
@@ -78,7 +77,9 @@ def measure(engine: Engine, label: str, report: Report, quick: bool, budget: Bud
     )
     sqlite = engine.dialect.name == "sqlite"
     raw_sql = kpi_sql.format(p="?" if sqlite else "%s")
-    start, end = (week.start.isoformat(), week.end.isoformat()) if sqlite else (week.start, week.end)
+    start, end = (
+        (week.start.isoformat(), week.end.isoformat()) if sqlite else (week.start, week.end)
+    )
 
     def totals_only() -> float:
         with open_session(engine) as s:
@@ -204,8 +205,11 @@ def measure(engine: Engine, label: str, report: Report, quick: bool, budget: Bud
 def bench_digest(report: Report, quick: bool, postgres: str | None = None, **_) -> None:
     budget = Budget(58)
     folder = Path(tempfile.mkdtemp(prefix="pacer-bench-digest-"))
-    with data.sqlite_engine(str(folder / "digest.db")) as engine:
-        measure(engine, "SQLite", report, quick, budget)
+    try:
+        with data.sqlite_engine(str(folder / "digest.db")) as engine:
+            measure(engine, "SQLite", report, quick, budget)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if postgres:
         with data.pg_schema_engine(postgres, "digest") as (engine, schema):
             measure(engine, "PostgreSQL", report, quick, budget)

@@ -21,7 +21,10 @@ from bench.common import Report  # noqa: E402
 
 BENCHMARKS = {
     "ack_sequential": ("/log acknowledgement, one keep-alive connection", ack.bench_sequential),
-    "ack_concurrent": ("/log acknowledgement vs a bare Bolt app, 10 and 50 clients", ack.bench_concurrent),
+    "ack_concurrent": (
+        "/log acknowledgement vs a bare Bolt app, 10 and 50 clients",
+        ack.bench_concurrent,
+    ),
     "digest_query": ("a digest's data, 300 reps × 90 days", digest.bench_digest),
     "log_writes": ("durable log writes through the storage layer (SQLite)", writes.bench_writes),
     "scorecard_pg_10m": ("one scorecard with 10 M logs on PostgreSQL", big.bench_big),
@@ -52,7 +55,9 @@ def environment(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests and repetitions")
-    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only NAME (repeatable)")
+    parser.add_argument(
+        "--only", choices=sorted(BENCHMARKS), action="append", help="run only NAME (repeatable)"
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("TEST_DATABASE_URL") or None,

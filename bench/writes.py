@@ -2,6 +2,7 @@
 batch (one row, as `/log call 12` writes) per call, each in its own session and commit — the
 request path's write, without the parsing around it."""
 
+import shutil
 import tempfile
 import threading
 import time
@@ -64,7 +65,9 @@ def writer(engine, ws, team, rep, deadline, out: list, errors: list, lock=None) 
     out.extend(latencies)
 
 
-def run(engine, ws, team, threads: int, seconds: float, lock=None) -> tuple[list[float], float, int]:
+def run(
+    engine, ws, team, threads: int, seconds: float, lock=None
+) -> tuple[list[float], float, int]:
     latencies: list[float] = []
     errors: list[str] = []
     deadline = time.perf_counter() + seconds
@@ -143,6 +146,7 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
     finally:
         for engine in engines.values():
             engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
     for threads in (1, 4):
         if ("FULL", threads) in results and ("NORMAL", threads) in results:
             report.note(
