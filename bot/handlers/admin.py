@@ -116,13 +116,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
     was = "added"
     if member is None:
-        member = Member(
-            workspace_id=cmd.actor.workspace.id,
-            team_id=cmd.actor.team.id,
-            user_id=user_id,
-            added_by=cmd.user_id,
-            added_at=cmd.now,
-        )
+        member = _new_member(cmd, user_id)
     elif member.active and member.role == role and member.team_id == cmd.actor.team.id:
         return _done(
             f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
@@ -141,6 +135,16 @@ def team_add(cmd: Command, args: list[str]) -> dict:
         f"{messages.mention(user_id)} {was} {messages.escape(process.role(role).name)} on *{messages.escape(cmd.actor.team.name)}*. "
         f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
         f"They log with `/log {example_log(process, role)}` and see it with `/scorecard`."
+    )
+
+
+def _new_member(cmd: Command, user_id: str) -> Member:
+    return Member(
+        workspace_id=cmd.actor.workspace.id,
+        team_id=cmd.actor.team.id,
+        user_id=user_id,
+        added_by=cmd.user_id,
+        added_at=cmd.now,
     )
 
 
@@ -190,13 +194,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
         queries.save_member(cmd.session, member)
         return _done(f"{messages.mention(user_id)} is no longer a manager.")
     if member is None:
-        member = Member(
-            workspace_id=cmd.actor.workspace.id,
-            team_id=cmd.actor.team.id,
-            user_id=user_id,
-            added_by=cmd.user_id,
-            added_at=cmd.now,
-        )
+        member = _new_member(cmd, user_id)
     elif not member.active:
         member.active, member.removed_at, member.role = True, None, None
     member.team_id, member.is_manager = cmd.actor.team.id, True
