@@ -7,6 +7,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import Command, Services
 from bot.parsing import Mention, ParseError
 from storage import queries
+from storage.models import UserProfile
 
 PROFILE_MAX_AGE = timedelta(days=1)
 
@@ -15,7 +16,7 @@ def resolve_user(cmd: Command, mention: Mention) -> str:
     """A user ID from `<@U123|sam>`, `<@U123>` or a plain `@sam` (looked up among cached names)."""
     if mention.user_id:
         return mention.user_id
-    found = queries.find_profiles_by_name(cmd.session, cmd.actor.workspace.id, mention.name or "")
+    found = queries.find_profiles_by_name(cmd.session, cmd.actor.workspace_id, mention.name or "")
     if len(found) == 1:
         return found[0].user_id
     if not found:
@@ -28,14 +29,10 @@ def resolve_user(cmd: Command, mention: Mention) -> str:
     )
 
 
-def rep_tz(cmd: Command, user_id: str) -> str | None:
-    profile = queries.get_profile(cmd.session, cmd.actor.workspace.id, user_id)
-    return profile.tz if profile else None
-
-
-def refresh_later(cmd: Command, *user_ids: str) -> None:
-    """Fetch names and timezones after the acknowledgement, when missing or older than a day."""
-    workspace_id = cmd.actor.workspace.id
+def known_profiles(cmd: Command, *user_ids: str) -> dict[str, UserProfile]:
+    """The cached profiles of these people, in one query; the missing or stale ones (older than a
+    day) are fetched from Slack after the acknowledgement."""
+    workspace_id = cmd.actor.workspace_id
     cached = queries.profiles(cmd.session, workspace_id, user_ids)
     stale = [
         u
@@ -45,6 +42,10 @@ def refresh_later(cmd: Command, *user_ids: str) -> None:
     if stale:
         services, now = cmd.services, cmd.now
         cmd.follow_ups.append(lambda: fetch_profiles(services, workspace_id, stale, now))
+    return cached
+
+
+refresh_later = known_profiles  # when only the fetching matters
 
 
 def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:

@@ -64,7 +64,7 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
         return 1
     for warning in process.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    previous, _ = team_process(session, team)
+    previous, _ = team_process(session, team.id if team else None)
     dropped = sorted({k.key for k in previous.kpis} - {k.key for k in process.kpis})
     if dropped:
         print(
@@ -89,7 +89,7 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
 
 
 def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:
-    process, version_id = team_process(session, team)
+    process, version_id = team_process(session, team.id if team else None)
     row = queries.latest_process_version(session, team.id if team else None)
     if as_yaml:
         print(row.source_text if row else default_path().read_text(encoding="utf-8"))

@@ -67,7 +67,7 @@ def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
                 "`/pacer team add @you sdr`."
             )
         return actor.member
-    member = queries.get_member(session, actor.workspace.id, rep_id)
+    member = queries.get_member(session, actor.workspace_id, rep_id)
     if member is None or not member.active or not member.role:
         raise Refusal(
             f"<@{rep_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
@@ -101,7 +101,7 @@ def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
                     f"(`/log <@{rep.user_id}> {kpi.key} 1`) or by your manager, not by yourself."
                 )
         return
-    if actor.is_manager and (actor.is_admin or actor.team.id == rep.team_id):
+    if actor.is_manager and (actor.is_admin or actor.team_id == rep.team_id):
         return
     for kpi in kpis:
         if not kpi.recorded_by or kpi.recorded_by != actor.role:
@@ -147,17 +147,18 @@ def check_counts(process: Process, items: list[LogItem]) -> None:
 
 
 def record_activity(
-    session: Session, actor: Actor, request: LogRequest, now: datetime, rep_tz: str | None = None
+    session: Session,
+    actor: Actor,
+    request: LogRequest,
+    now: datetime,
+    rep_tz: str | None = None,
+    rep: Member | None = None,  # already resolved by the caller with target_rep()
 ) -> Recorded:
     process = actor.process
-    if request.trigger_id:
-        existing = queries.logs_by_trigger(session, actor.workspace.id, request.trigger_id)
-        if existing:  # Slack delivered the same request again: answer as before, count once
-            rep = queries.get_member(session, actor.workspace.id, existing[0].rep_id)
-            return _recorded(process, existing, rep, actor, duplicate=True)
     if not request.items:
         raise Refusal("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
-    rep = target_rep(session, actor, request.rep_id)
+    if rep is None or rep.user_id != request.rep_id:
+        rep = target_rep(session, actor, request.rep_id)
     kpis = [process.kpi(item.kpi) for item in request.items]
     check_allowed(actor, rep, kpis)
     check_counts(process, request.items)
@@ -168,7 +169,7 @@ def record_activity(
     batch = str(uuid.uuid4())
     rows = [
         ActivityLog(
-            workspace_id=actor.workspace.id,
+            workspace_id=actor.workspace_id,
             team_id=rep.team_id,
             rep_id=rep.user_id,
             entered_by=actor.user_id,
@@ -184,9 +185,12 @@ def record_activity(
         )
         for item in request.items
     ]
-    if not queries.insert_logs(session, rows):  # lost a race with the same request
-        rows = queries.logs_by_trigger(session, actor.workspace.id, request.trigger_id or "")
-        return _recorded(process, rows, rep, actor, duplicate=True)
+    if not queries.insert_logs(session, rows):
+        # Slack delivered this request before (the unique trigger_id says so): answer as then.
+        earlier = queries.logs_by_trigger(session, actor.workspace_id, request.trigger_id or "")
+        if not earlier:
+            raise RuntimeError("insert_logs refused a batch that no earlier request stored")
+        return _recorded(process, earlier, rep, actor, duplicate=True)
     return _recorded(process, rows, rep, actor)
 
 
@@ -212,13 +216,20 @@ def _known(process: Process, kpi_key: str) -> bool:
     return True
 
 
-def undo_last(session: Session, actor: Actor, now: datetime) -> list[ActivityLog]:
-    """Void the newest log this person entered (for themselves or someone else)."""
-    rows = queries.last_batch(session, actor.workspace.id, actor.user_id)
+def undo_last(
+    session: Session, actor: Actor, now: datetime, trigger_id: str | None = None
+) -> list[ActivityLog]:
+    """Void the newest log this person entered (for themselves or someone else). The same
+    `/log undo` delivered twice (same trigger_id) undoes one log, not two: it answers as before."""
+    if trigger_id:
+        earlier = queries.voided_by_trigger(session, actor.workspace_id, trigger_id)
+        if earlier:
+            return earlier
+    rows = queries.last_batch(session, actor.workspace_id, actor.user_id)
     if not rows:
         raise Refusal(
             "There's nothing of yours left to undo. See your logs with `/scorecard calls`."
         )
-    if queries.void_batch(session, rows[0].batch_id, actor.user_id, now) == 0:
+    if queries.void_batch(session, rows[0].batch_id, actor.user_id, now, trigger_id) == 0:
         raise Refusal("That log was just undone by another request; nothing else changed.")
     return rows

@@ -73,21 +73,43 @@ def build_scorecard(
     period: Period,
     now: datetime,
 ) -> Scorecard:
-    role = process.role(rep.role)
     totals = queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
+    return _scorecard(process, rep, period, now, totals)
+
+
+def build_scorecards(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    rep: Member,
+    periods: list[Period],
+    now: datetime,
+) -> list[Scorecard]:
+    """Several periods' scorecards for one rep from a single query."""
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    daily = queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
+    cards = []
+    for period in periods:
+        totals: dict[str, int] = {}
+        for (kpi, day), count in daily.items():
+            if period.start <= day <= period.end:
+                totals[kpi] = totals.get(kpi, 0) + count
+        cards.append(_scorecard(process, rep, period, now, totals))
+    return cards
+
+
+def _scorecard(
+    process: Process, rep: Member, period: Period, now: datetime, totals: dict[str, int]
+) -> Scorecard:
+    role = process.role(rep.role)
     cal = process.calendar
     elapsed = elapsed_share(period, now, cal)
     lines = []
     for key in role.scorecard:
         goal = process.goal_for(role.key, key, rep.user_id)
         scaled = scaled_goal(goal.amount, goal.per, period, cal) if goal else None
-        lines.append(
-            KpiLine(
-                process.kpi(key),
-                goal,
-                compute_pacing(totals.get(key, 0), scaled, elapsed, process.thresholds),
-            )
-        )
+        pacing = compute_pacing(totals.get(key, 0), scaled, elapsed, process.thresholds)
+        lines.append(KpiLine(process.kpi(key), goal, pacing))
     return Scorecard(
         rep.user_id, role, period, cal.local_now(now), elapsed, lines, process.timezone
     )
@@ -117,9 +139,7 @@ def standings(
     kpi_keys: list[str],
     now: datetime,
 ) -> list[Standing]:
-    day = build_scorecard(session, workspace_id, process, rep, period_for(process, "day", now), now)
-    week = build_scorecard(
-        session, workspace_id, process, rep, period_for(process, "week", now), now
-    )
+    periods = [period_for(process, "day", now), period_for(process, "week", now)]
+    day, week = build_scorecards(session, workspace_id, process, rep, periods, now)
     by_key = {line.kpi.key: (line, w) for line, w in zip(day.lines, week.lines, strict=True)}
     return [Standing(by_key[k][0].kpi, *by_key[k]) for k in kpi_keys if k in by_key]

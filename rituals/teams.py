@@ -1,15 +1,14 @@
 """Who is asking, which team and process apply, and what they may do."""
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from sqlmodel import Session
 
 from rituals.process import Process, default_process, dump_process, load_process_dict
 from storage import queries
-from storage.models import Member, ProcessVersion, SalesTeam, Workspace
+from storage.models import Member, ProcessVersion, SalesTeam
 
 
 class Refusal(Exception):
@@ -17,22 +16,46 @@ class Refusal(Exception):
     Raised before anything is stored, so a refused command changes nothing."""
 
 
-@dataclass
 class Actor:
-    """The person behind a request, resolved once per request."""
+    """The person behind a request, resolved once per request with as few queries as possible
+    (two for a rep): the team row and admin rights are looked up only when a handler asks."""
 
-    workspace: Workspace
-    user_id: str
-    member: Member | None  # None when they are on no team (or were removed)
-    team: SalesTeam  # their team, else the workspace's default team
-    process: Process
-    process_version_id: int | None  # None while the built-in default applies
-    is_admin: bool
+    def __init__(
+        self,
+        session: Session,
+        workspace_id: int,
+        user_id: str,
+        member: Member | None,
+        team_id: int,
+        process: Process,
+        process_version_id: int | None,
+        env_admins: frozenset[str],
+    ):
+        self.session = session
+        self.workspace_id = workspace_id
+        self.user_id = user_id
+        self.member = member  # None when they are on no team (or were removed)
+        self.team_id = team_id  # their team, else the workspace's default team
+        self.process = process
+        self.process_version_id = process_version_id  # None while the built-in default applies
+        self._env_admins = env_admins
+
+    @cached_property
+    def team(self) -> SalesTeam:
+        return queries.get_team(self.session, self.team_id)
+
+    @cached_property
+    def is_admin(self) -> bool:
+        return self.user_id in self._env_admins or queries.is_promoted_admin(
+            self.session, self.workspace_id, self.user_id
+        )
 
     @property
     def is_manager(self) -> bool:
         """Managers of this team, and admins, run the team."""
-        return self.is_admin or bool(self.member and self.member.active and self.member.is_manager)
+        if self.member and self.member.active and self.member.is_manager:
+            return True
+        return self.is_admin
 
     @property
     def role(self) -> str | None:
@@ -47,21 +70,23 @@ def resolve_actor(
     env_admins: frozenset[str],
     now: datetime,
 ) -> Actor:
-    workspace = queries.workspace_for(session, slack_team_id, enterprise_id, now)
-    member = queries.get_member(session, workspace.id, user_id)
+    workspace_id, member = queries.workspace_and_member(
+        session, slack_team_id, enterprise_id, user_id
+    )
+    if workspace_id is None:
+        workspace_id = queries.workspace_for(session, slack_team_id, enterprise_id, now).id
     if member is not None and member.active:
-        team = queries.get_team(session, member.team_id)
+        team_id = member.team_id
     else:
         member = None
-        team = queries.default_team(session, workspace.id, now)
-    process, version_id = team_process(session, team)
-    is_admin = user_id in env_admins or queries.is_promoted_admin(session, workspace.id, user_id)
-    return Actor(workspace, user_id, member, team, process, version_id, is_admin)
+        team_id = queries.default_team(session, workspace_id, now).id
+    process, version_id = team_process(session, team_id)
+    return Actor(session, workspace_id, user_id, member, team_id, process, version_id, env_admins)
 
 
-def team_process(session: Session, team: SalesTeam | None) -> tuple[Process, int | None]:
+def team_process(session: Session, team_id: int | None) -> tuple[Process, int | None]:
     """The team's newest process version (or the install-wide one), else the built-in default."""
-    row = queries.latest_process_version(session, team.id if team else None)
+    row = queries.latest_process_version(session, team_id)
     if row is None:
         return default_process(), None
     return _parse_version(row.id, row.definition), row.id
@@ -69,7 +94,8 @@ def team_process(session: Session, team: SalesTeam | None) -> tuple[Process, int
 
 @lru_cache(maxsize=256)
 def _parse_version(version_id: int, definition: str) -> Process:
-    # Versions never change once stored, so parsing each once per process is enough.
+    # Versions never change once stored, so parsing each once per process is enough (keyed on
+    # the text too: ids can repeat across databases, as in tests).
     return load_process_dict(json.loads(definition))
 
 

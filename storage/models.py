@@ -121,6 +121,9 @@ class ActivityLog(SQLModel, table=True):
     process_version_id: int | None = Field(default=None, foreign_key="process_version.id")
     voided_at: datetime | None = None
     voided_by: str | None = Field(default=None, max_length=32)
+    void_trigger_id: str | None = Field(
+        default=None, max_length=128
+    )  # the undo's, for exactly-once
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "trigger_id", "kpi", name="uq_log_trigger_kpi"),
@@ -128,4 +131,5 @@ class ActivityLog(SQLModel, table=True):
         Index("ix_log_team_date", "team_id", "occurred_on", "kpi"),
         Index("ix_log_batch", "batch_id"),
         Index("ix_log_entered", "workspace_id", "entered_by", "created_at"),
+        Index("ix_log_void_trigger", "workspace_id", "void_trigger_id"),
     )

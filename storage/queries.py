@@ -52,6 +52,21 @@ def workspace_for(
     )
 
 
+def workspace_and_member(
+    session: Session, slack_team_id: str, enterprise_id: str | None, user_id: str
+) -> tuple[int | None, Member | None]:
+    """The workspace's ID and the person's membership in one query (the start of every request)."""
+    row = session.exec(
+        select(Workspace.id, Member)
+        .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
+        .where(
+            Workspace.slack_team_id == slack_team_id,
+            Workspace.enterprise_id == (enterprise_id or ""),
+        )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def all_workspaces(session: Session) -> list[Workspace]:
     return list(session.exec(select(Workspace).order_by(Workspace.id)))
 
@@ -207,19 +222,15 @@ def save_profile(
 
 
 def latest_process_version(session: Session, team_id: int | None) -> ProcessVersion | None:
-    """The team's newest version, else the newest install-wide version, else None."""
-    for scope in ([team_id] if team_id is not None else []) + [None]:
-        condition = (
-            ProcessVersion.team_id == scope
-            if scope is not None
-            else col(ProcessVersion.team_id).is_(None)
-        )
-        row = session.exec(
-            select(ProcessVersion).where(condition).order_by(col(ProcessVersion.version).desc())
-        ).first()
-        if row is not None:
-            return row
-    return None
+    """The team's newest version, else the newest install-wide version, else None (one query)."""
+    install_wide = col(ProcessVersion.team_id).is_(None)
+    scope = install_wide if team_id is None else (ProcessVersion.team_id == team_id) | install_wide
+    return session.exec(
+        select(ProcessVersion)
+        .where(scope)
+        .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
+        .limit(1)
+    ).first()
 
 
 def process_versions(session: Session, team_id: int | None) -> list[ProcessVersion]:
@@ -292,13 +303,27 @@ def last_batch(session: Session, workspace_id: int, entered_by: str) -> list[Act
     )
 
 
-def void_batch(session: Session, batch_id: str, voided_by: str, now: datetime) -> int:
+def voided_by_trigger(session: Session, workspace_id: int, trigger_id: str) -> list[ActivityLog]:
+    return list(
+        session.exec(
+            select(ActivityLog)
+            .where(
+                ActivityLog.workspace_id == workspace_id, ActivityLog.void_trigger_id == trigger_id
+            )
+            .order_by(ActivityLog.id)
+        )
+    )
+
+
+def void_batch(
+    session: Session, batch_id: str, voided_by: str, now: datetime, trigger_id: str | None = None
+) -> int:
     """Void every row of a batch that is still counted; returns how many rows this call voided
     (0 when a concurrent undo got there first)."""
     result = session.exec(
         update(ActivityLog)
         .where(ActivityLog.batch_id == batch_id, col(ActivityLog.voided_at).is_(None))
-        .values(voided_at=now, voided_by=voided_by)
+        .values(voided_at=now, voided_by=voided_by, void_trigger_id=trigger_id)
     )
     session.commit()
     return result.rowcount
@@ -320,6 +345,25 @@ def kpi_totals(
         .group_by(ActivityLog.kpi)
     )
     return {kpi: int(total) for kpi, total in rows}
+
+
+def kpi_daily_totals(
+    session: Session, workspace_id: int, rep_id: str, start: date, end: date
+) -> dict[tuple[str, date], int]:
+    """Counted totals per (KPI, date) for one rep: one query serves several periods at once
+    (today and this week, for the reply to a log)."""
+    rows = session.exec(
+        select(ActivityLog.kpi, ActivityLog.occurred_on, func.sum(ActivityLog.count))
+        .where(
+            ActivityLog.workspace_id == workspace_id,
+            ActivityLog.rep_id == rep_id,
+            ActivityLog.occurred_on >= start,
+            ActivityLog.occurred_on <= end,
+            col(ActivityLog.voided_at).is_(None),
+        )
+        .group_by(ActivityLog.kpi, ActivityLog.occurred_on)
+    )
+    return {(kpi, day): int(total) for kpi, day, total in rows}
 
 
 def logs_for(

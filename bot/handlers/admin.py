@@ -40,7 +40,7 @@ def help_(cmd: Command, args: list[str]) -> dict:
 def show_process(cmd: Command, args: list[str]) -> dict:
     version = None
     if cmd.actor.process_version_id:
-        row = queries.latest_process_version(cmd.session, cmd.actor.team.id)
+        row = queries.latest_process_version(cmd.session, cmd.actor.team_id)
         version = row.version if row else None
     return cascade_message(cmd.actor.process, version)
 
@@ -83,7 +83,7 @@ def team(cmd: Command, args: list[str]) -> dict:
 
 
 def roster(cmd: Command) -> dict:
-    members = queries.active_members(cmd.session, cmd.actor.team.id)
+    members = queries.active_members(cmd.session, cmd.actor.team_id)
     process = cmd.actor.process
     refresh_later(cmd, *(m.user_id for m in members))
     return messages.text_message(
@@ -113,18 +113,18 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     role = _role_key(process, rest[0])
     if role is None:
         raise ParseError(f"`{rest[0]}` isn't a role in this process. Roles: {roles}.")
-    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     was = "added"
     if member is None:
         member = _new_member(cmd, user_id)
-    elif member.active and member.role == role and member.team_id == cmd.actor.team.id:
+    elif member.active and member.role == role and member.team_id == cmd.actor.team_id:
         return _done(
             f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
         )
     elif member.active and member.role:
         was = f"moved from {messages.escape(process.role(member.role).name if process.has_role(member.role) else member.role)} to"
     member.team_id, member.role, member.active, member.removed_at = (
-        cmd.actor.team.id,
+        cmd.actor.team_id,
         role,
         True,
         None,
@@ -140,8 +140,8 @@ def team_add(cmd: Command, args: list[str]) -> dict:
 
 def _new_member(cmd: Command, user_id: str) -> Member:
     return Member(
-        workspace_id=cmd.actor.workspace.id,
-        team_id=cmd.actor.team.id,
+        workspace_id=cmd.actor.workspace_id,
+        team_id=cmd.actor.team_id,
         user_id=user_id,
         added_by=cmd.user_id,
         added_at=cmd.now,
@@ -161,11 +161,11 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
     user_id, rest = _one_person(cmd, args, "/pacer team remove @user")
     if rest:
         raise ParseError("`/pacer team remove @user` takes one person and nothing after.")
-    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if (
         member is None
         or not member.active
-        or (not cmd.actor.is_admin and member.team_id != cmd.actor.team.id)
+        or (not cmd.actor.is_admin and member.team_id != cmd.actor.team_id)
     ):
         raise Refusal(
             f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
@@ -186,7 +186,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
         raise ParseError(
             "Try `/pacer manager @user` to make someone a manager, or `/pacer manager @user off`."
         )
-    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if off:
         if member is None or not member.is_manager:
             raise Refusal(f"{messages.mention(user_id)} isn't a manager; nothing changed.")
@@ -197,7 +197,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
         member = _new_member(cmd, user_id)
     elif not member.active:
         member.active, member.removed_at, member.role = True, None, None
-    member.team_id, member.is_manager = cmd.actor.team.id, True
+    member.team_id, member.is_manager = cmd.actor.team_id, True
     queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     return _done(
@@ -213,14 +213,14 @@ def admin(cmd: Command, args: list[str]) -> dict:
     if rest:
         raise ParseError("`/pacer admin @user` takes one person and nothing after.")
     if user_id in cmd.services.settings.admins or not queries.add_admin(
-        cmd.session, cmd.actor.workspace.id, user_id, cmd.user_id, cmd.now
+        cmd.session, cmd.actor.workspace_id, user_id, cmd.user_id, cmd.now
     ):
         return _done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
     return _done(f"{messages.mention(user_id)} is now a Pacer admin.")
 
 
 def _admins_line(cmd: Command) -> str:
-    admins = admins_of(cmd.session, cmd.actor.workspace.id, cmd.services.settings.admins)
+    admins = admins_of(cmd.session, cmd.actor.workspace_id, cmd.services.settings.admins)
     if not admins:
         return "No admins are set up yet: the operator sets `PACER_ADMINS`."
     return "Admins: " + ", ".join(messages.mention(a) for a in admins) + "."
@@ -302,7 +302,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
 
 
 def _member_role(cmd: Command, user_id: str) -> str:
-    member = queries.get_member(cmd.session, cmd.actor.workspace.id, user_id)
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if member is None or not member.active or not member.role:
         raise Refusal(
             f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. Add them first: `/pacer team add {messages.mention(user_id)} sdr`."

@@ -47,7 +47,7 @@ def home_blocks(services: Services, body: dict, user_id: str) -> list[dict]:
         if actor.member and actor.role:
             card = build_scorecard(
                 session,
-                actor.workspace.id,
+                actor.workspace_id,
                 actor.process,
                 actor.member,
                 period_for(actor.process, "week", now),

@@ -3,8 +3,15 @@
 from bot import messages
 from bot.app import Command
 from bot.parsing import ParseError, parse_log, split_target
-from bot.people import refresh_later, rep_tz, resolve_user
-from rituals.activity import LogItem, LogRequest, record_activity, rep_today, undo_last
+from bot.people import known_profiles, resolve_user
+from rituals.activity import (
+    LogItem,
+    LogRequest,
+    record_activity,
+    rep_today,
+    target_rep,
+    undo_last,
+)
 from rituals.scorecard import standings
 from storage import queries
 
@@ -29,10 +36,10 @@ def log(cmd: Command) -> dict:
     actor, process = cmd.actor, cmd.actor.process
     mention, body = split_target(cmd.text)
     rep_id = resolve_user(cmd, mention) if mention else cmd.user_id
-    rep = queries.get_member(cmd.session, actor.workspace.id, rep_id)
-    role = rep.role if rep and rep.active else actor.role
-    tz = rep_tz(cmd, rep_id)
-    parsed = parse_log(body, process, role, rep_today(process, tz, cmd.now))
+    rep = target_rep(cmd.session, actor, rep_id)
+    profile = known_profiles(cmd, cmd.user_id, rep_id).get(rep_id)
+    tz = profile.tz if profile else None
+    parsed = parse_log(body, process, rep.role, rep_today(process, tz, cmd.now))
     recorded = record_activity(
         cmd.session,
         actor,
@@ -46,9 +53,9 @@ def log(cmd: Command) -> dict:
         ),
         cmd.now,
         rep_tz=tz,
+        rep=rep,
     )
     cmd.outcome = "duplicate" if recorded.duplicate else "logged"
-    refresh_later(cmd, cmd.user_id, rep_id)
     if recorded.credited and not recorded.duplicate:
         cmd.follow_ups.append(_tell_rep(cmd, recorded))
     today = rep_today(process, tz, cmd.now)
@@ -63,7 +70,7 @@ def log(cmd: Command) -> dict:
         duplicate=recorded.duplicate,
         standings=standings(
             cmd.session,
-            actor.workspace.id,
+            actor.workspace_id,
             process,
             recorded.rep,
             [r.kpi for r in recorded.rows],
@@ -83,9 +90,9 @@ def _tell_rep(cmd: Command, recorded):
 
 
 def undo(cmd: Command) -> dict:
-    rows = undo_last(cmd.session, cmd.actor, cmd.now)
+    rows = undo_last(cmd.session, cmd.actor, cmd.now, cmd.trigger_id)
     cmd.outcome = "undone"
-    more = bool(queries.last_batch(cmd.session, cmd.actor.workspace.id, cmd.user_id))
+    more = bool(queries.last_batch(cmd.session, cmd.actor.workspace_id, cmd.user_id))
     tz = cmd.actor.process.calendar.tz
     return messages.text_message(
         "log_undone.md.j2",

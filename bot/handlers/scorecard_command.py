@@ -25,7 +25,7 @@ def handle(cmd: Command) -> dict:
     # Whose scorecard first: KPI words resolve against the rep's role (an AE's "meeting" is held).
     mentions = [m for m in map(parse_mention, cmd.text.split()) if m is not None]
     rep_id = resolve_user(cmd, mentions[0]) if mentions else cmd.user_id
-    rep = queries.get_member(cmd.session, actor.workspace.id, rep_id)
+    rep = queries.get_member(cmd.session, actor.workspace_id, rep_id)
     if rep is None or not rep.active or not rep.role:
         parse_scorecard(cmd.text, process, actor.role)  # a mistake in the text is the better answer
         if rep_id == cmd.user_id:
@@ -48,7 +48,7 @@ def handle(cmd: Command) -> dict:
         cmd.outcome = "basis"
         return basis_message(cmd, rep_id, parsed.kpi, period)
     cmd.outcome = "scorecard"
-    card = build_scorecard(cmd.session, actor.workspace.id, process, rep, period, cmd.now)
+    card = build_scorecard(cmd.session, actor.workspace_id, process, rep, period, cmd.now)
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     return scorecard_message(card, hint)
 
@@ -80,7 +80,7 @@ def scorecard_message(card, basis_hint: str) -> dict:
 def basis_message(cmd: Command, rep_id: str, kpi_key: str, period) -> dict:
     process = cmd.actor.process
     tz = process.calendar.tz
-    logs = basis(cmd.session, cmd.actor.workspace.id, rep_id, kpi_key, period)
+    logs = basis(cmd.session, cmd.actor.workspace_id, rep_id, kpi_key, period)
     shown = logs[-40:]  # the newest 40 keep the message inside Slack's limits
     rows = [
         {

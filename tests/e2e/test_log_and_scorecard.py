@@ -289,3 +289,14 @@ def test_opening_the_home_tab_publishes_the_scorecard(ws, server, standin):
     text = json.dumps(view)
     assert view["type"] == "home" and "Calls / Emails" in text and "5 of 300" in text
     assert len(view["blocks"]) <= 100
+
+
+def test_the_same_undo_delivered_twice_undoes_one_log(ws, server):
+    ws.setup_team()
+    ws.log(SDR, "call 4")
+    ws.log(SDR, "call 6")
+    body = ws.body("/log", "undo", SDR, trigger_id="555.666.undo-once")
+    first = server.post(body, signed_headers(SECRET, body))
+    second = server.post(body, signed_headers(SECRET, body))
+    assert "Undone: *6 Calls / Emails*" in first.text and "Undone: *6 Calls / Emails*" in second.text
+    assert "4 of 300" in ws.scorecard(SDR).text

@@ -55,7 +55,7 @@ def build(session, ws, kind):
 
 def test_resolve_actor_finds_the_member_and_team(session, ws, team, people):
     rep = actor_for(session, REP)
-    assert (rep.workspace.id, rep.team.id, rep.role, rep.is_manager) == (
+    assert (rep.workspace_id, rep.team.id, rep.role, rep.is_manager) == (
         ws.id,
         team.id,
         "sdr",

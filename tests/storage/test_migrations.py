@@ -42,6 +42,7 @@ EXPECTED_INDEXES = {
     "ix_log_team_date": ("activity_log", ["team_id", "occurred_on", "kpi"]),
     "ix_log_batch": ("activity_log", ["batch_id"]),
     "ix_log_entered": ("activity_log", ["workspace_id", "entered_by", "created_at"]),
+    "ix_log_void_trigger": ("activity_log", ["workspace_id", "void_trigger_id"]),
     "ix_sales_team_workspace_id": ("sales_team", ["workspace_id"]),
     "ix_member_team_id": ("member", ["team_id"]),
     "ix_process_version_team_id": ("process_version", ["team_id"]),

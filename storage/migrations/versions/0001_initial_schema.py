@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("process_version_id", sa.Integer(), nullable=True),
         sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("voided_by", sa.String(length=32), nullable=True),
+        sa.Column("void_trigger_id", sa.String(length=128), nullable=True),
         sa.ForeignKeyConstraint(
             ["process_version_id"],
             ["process_version.id"],
@@ -171,11 +172,15 @@ def upgrade() -> None:
             "ix_log_rep_date", ["workspace_id", "rep_id", "occurred_on"], unique=False
         )
         batch_op.create_index("ix_log_team_date", ["team_id", "occurred_on", "kpi"], unique=False)
+        batch_op.create_index(
+            "ix_log_void_trigger", ["workspace_id", "void_trigger_id"], unique=False
+        )
 
 
 def downgrade() -> None:
 
     with op.batch_alter_table("activity_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_log_void_trigger")
         batch_op.drop_index("ix_log_team_date")
         batch_op.drop_index("ix_log_rep_date")
         batch_op.drop_index("ix_log_entered")
