@@ -137,6 +137,8 @@ class Rig:
                 "{port}",
                 "--threads",
                 str(THREADS),
+                "--host",
+                "127.0.0.1",
             ],
             _child_env(
                 dict(

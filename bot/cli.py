@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
     serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     sub.add_parser(
         "socket", help="Socket Mode, for a workspace without a public URL (SLACK_APP_TOKEN)"
     )
@@ -59,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from bot.server import serve as run_server
 
-        run_server(settings, args.port or int(os.environ.get("PORT") or 3000), args.threads)
+        run_server(
+            settings, args.port or int(os.environ.get("PORT") or 3000), args.threads, args.host
+        )
     elif args.command == "socket":
         from bot.socket import run_socket_mode
 

@@ -91,7 +91,7 @@ class PacerServer(BaseApplication):
         return self.application
 
 
-def serve(settings: Settings, port: int, threads: int = 16) -> None:
+def serve(settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0") -> None:
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     services.engine.dispose()  # the worker is forked: it must open its own connections
@@ -99,7 +99,7 @@ def serve(settings: Settings, port: int, threads: int = 16) -> None:
     PacerServer(
         make_wsgi(services),
         {
-            "bind": f"0.0.0.0:{port}",
+            "bind": f"{host}:{port}",
             "workers": 1,  # one process: the after-ack thread pool and caches live in it
             "worker_class": "gthread",
             "threads": threads,

@@ -19,12 +19,17 @@ def normalize_url(url: str) -> str:
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalize_url(url or DEFAULT_URL)
     if make_url(url).get_backend_name() == "sqlite":
+        # Enough pooled connections for every request thread and after-ack worker of `pacer serve`.
+        kwargs.setdefault("pool_size", 24)
+        kwargs.setdefault("max_overflow", 16)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

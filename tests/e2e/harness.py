@@ -93,7 +93,18 @@ class PacerServer:
     def start(self) -> "PacerServer":
         log = open(self.log_path, "ab")  # noqa: SIM115 - the server process owns it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port), "--threads", "8"],
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--threads",
+                "8",
+                "--host",
+                "127.0.0.1",
+            ],
             cwd=self.log_path.parent,
             env=self.env(),
             stdout=log,

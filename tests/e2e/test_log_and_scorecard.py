@@ -298,5 +298,7 @@ def test_the_same_undo_delivered_twice_undoes_one_log(ws, server):
     body = ws.body("/log", "undo", SDR, trigger_id="555.666.undo-once")
     first = server.post(body, signed_headers(SECRET, body))
     second = server.post(body, signed_headers(SECRET, body))
-    assert "Undone: *6 Calls / Emails*" in first.text and "Undone: *6 Calls / Emails*" in second.text
+    assert (
+        "Undone: *6 Calls / Emails*" in first.text and "Undone: *6 Calls / Emails*" in second.text
+    )
     assert "4 of 300" in ws.scorecard(SDR).text
