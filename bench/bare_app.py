@@ -1,5 +1,5 @@
 """The yardstick for the acknowledgement benchmarks: a bare Bolt app that only acks `/log`,
-served by the same server class (bot.server.PacerServer: gunicorn, one gthread worker) with the
+served by the same server class and options (bot.server.PacerServer: gunicorn gthread) with the
 same options as `pacer serve`, so the only difference measured is Pacer's own work.
 
     python -m bench.bare_app --port 3001 [--threads 16]
@@ -18,7 +18,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.server import PacerServer
+from bot.server import PacerServer, server_options
 
 DEFAULT_SECRET = "bench-signing-secret"
 NOWHERE = "http://127.0.0.1:9/api/"  # the discard port: fails fast, stays on this machine
@@ -56,31 +56,18 @@ def make_wsgi(app: App):
     return application
 
 
-def server_options(port: int, threads: int, host: str = "127.0.0.1") -> dict:
-    """The options bot.server.serve() gives PacerServer (bind address aside)."""
-    return {
-        "bind": f"{host}:{port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-    }
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY") or 2))
     args = parser.parse_args(argv)
     secret = os.environ.get("SLACK_SIGNING_SECRET") or DEFAULT_SECRET
     api_url = os.environ.get("SLACK_API_URL") or NOWHERE
     app = build_app(secret, api_url)
-    PacerServer(make_wsgi(app), server_options(args.port, args.threads)).run()
+    PacerServer(
+        make_wsgi(app), server_options("127.0.0.1", args.port, args.threads, args.workers)
+    ).run()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
     serve.add_argument("--threads", type=int, default=16)
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY") or 2),
+        help="processes (default: $WEB_CONCURRENCY, else 2)",
+    )
     sub.add_parser(
         "socket", help="Socket Mode, for a workspace without a public URL (SLACK_APP_TOKEN)"
     )
@@ -61,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.server import serve as run_server
 
         run_server(
-            settings, args.port or int(os.environ.get("PORT") or 3000), args.threads, args.host
+            settings,
+            args.port or int(os.environ.get("PORT") or 3000),
+            args.threads,
+            args.host,
+            args.workers,
         )
     elif args.command == "socket":
         from bot.socket import run_socket_mode

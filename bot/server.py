@@ -91,23 +91,26 @@ class PacerServer(BaseApplication):
         return self.application
 
 
-def serve(settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0") -> None:
+def serve(
+    settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0", workers: int = 1
+) -> None:
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     services.engine.dispose()  # the worker is forked: it must open its own connections
     log.info("pacer serve: listening on port %s (database: %s)", port, services.engine.dialect.name)
-    PacerServer(
-        make_wsgi(services),
-        {
-            "bind": f"{host}:{port}",
-            "workers": 1,  # one process: the after-ack thread pool and caches live in it
-            "worker_class": "gthread",
-            "threads": threads,
-            "timeout": 30,
-            "graceful_timeout": 10,
-            "keepalive": 5,
-            "accesslog": None,  # our own one-line-per-request log replaces it
-            "errorlog": "-",
-            "loglevel": "warning",
-        },
-    ).run()
+    PacerServer(make_wsgi(services), server_options(host, port, threads, workers)).run()
+
+
+def server_options(host: str, port: int, threads: int, workers: int) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,  # Python runs one thread at a time: a process per core adds CPU
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,  # our own one-line-per-request log replaces it
+        "errorlog": "-",
+        "loglevel": "warning",
+    }
