@@ -309,7 +309,7 @@ def bench_sequential(report: Report, quick: bool, **_) -> None:
     r = rig(quick)
     report.note(
         f"servers: pacer serve up in {r.pacer.started_in:.1f} s, bare app in {r.bare.started_in:.1f} s; "
-        f"gunicorn gthread, 1 worker, {THREADS} threads each; SQLite file, synchronous=FULL"
+        f"gunicorn gthread, the default workers ($WEB_CONCURRENCY or 2), {THREADS} threads each; SQLite file, synchronous=FULL"
     )
     n = 50 if quick else 200
     pacer_reqs = [r.req(SEQ_REP, "/log", "call 1") for _ in range(n)]

@@ -20,8 +20,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalize_url(url or DEFAULT_URL)
     if make_url(url).get_backend_name() == "sqlite":
         # Enough pooled connections for every request thread and after-ack worker of `pacer serve`.
-        kwargs.setdefault("pool_size", 24)
-        kwargs.setdefault("max_overflow", 16)
+        if make_url(url).database not in (None, "", ":memory:"):
+            kwargs.setdefault("pool_size", 24)
+            kwargs.setdefault("max_overflow", 16)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs
         )
