@@ -18,16 +18,18 @@ MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml")
 
 def answers(command: str) -> int:
     """The HTTP status the app gives a signed `COMMAND help` (404 when nothing handles it)."""
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"})
-    engine = make_engine("sqlite://")
-    upgrade(engine)
-    services = Services(settings, engine, make_client(settings), clock=lambda: datetime.now(UTC))
-    body = command_body(command, "help", "U0HELPER1")
-    return (
-        build_app(services)
-        .dispatch(BoltRequest(body=body, headers=signed_headers("s", body)))
-        .status
-    )
+    with SlackStandin() as slack:
+        settings = load_settings(
+            {"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
+        )
+        engine = make_engine("sqlite://")
+        upgrade(engine)
+        services = Services(
+            settings, engine, make_client(settings), clock=lambda: datetime.now(UTC)
+        )
+        body = command_body(command, "help", "U0HELPER1")
+        request = BoltRequest(body=body, headers=signed_headers("s", body))
+        return build_app(services).dispatch(request).status
 
 
 def test_every_slash_command_in_the_manifest_is_handled_and_escaped():
