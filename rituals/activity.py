@@ -222,7 +222,7 @@ def undo_last(
     """Void the newest log this person entered (for themselves or someone else). The same
     `/log undo` delivered twice (same trigger_id) undoes one log, not two: it answers as before."""
     if trigger_id:
-        earlier = queries.voided_by_trigger(session, actor.workspace_id, trigger_id)
+        earlier = queries.undo_by_trigger(session, actor.workspace_id, trigger_id)
         if earlier:
             return earlier
     rows = queries.last_batch(session, actor.workspace_id, actor.user_id)
@@ -230,6 +230,19 @@ def undo_last(
         raise Refusal(
             "There's nothing of yours left to undo. See your logs with `/scorecard calls`."
         )
-    if queries.void_batch(session, rows[0].batch_id, actor.user_id, now, trigger_id) == 0:
+    voided = queries.void_batch(
+        session,
+        rows[0].batch_id,
+        actor.user_id,
+        now,
+        workspace_id=actor.workspace_id,
+        trigger_id=trigger_id,
+    )
+    if voided == 0:
+        earlier = (
+            queries.undo_by_trigger(session, actor.workspace_id, trigger_id) if trigger_id else []
+        )
+        if earlier:  # the same request, delivered twice at the same moment: it was handled once
+            return earlier
         raise Refusal("That log was just undone by another request; nothing else changed.")
     return rows

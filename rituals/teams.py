@@ -1,12 +1,13 @@
 """Who is asking, which team and process apply, and what they may do."""
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property, lru_cache
 
 from sqlmodel import Session
 
-from rituals.process import Process, default_process, dump_process, load_process_dict
+from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
 from storage import queries
 from storage.models import Member, ProcessVersion, SalesTeam
 
@@ -108,8 +109,10 @@ def store_process(
     change: str,
     now: datetime,
     source_text: str | None = None,
-) -> ProcessVersion:
-    """Store a validated process as the newest version for a team (or install-wide)."""
+    after=queries.NEWEST,
+) -> ProcessVersion | None:
+    """Store a validated process as the newest version for a team (or install-wide); with
+    ``after``, only if the version it was derived from is still the newest (else None)."""
     row = ProcessVersion(
         workspace_id=team.workspace_id if team else None,
         team_id=team.id if team else None,
@@ -121,15 +124,43 @@ def store_process(
         change=change[:300],
         loaded_at=now,
     )
-    return queries.add_process_version(session, row)
+    return queries.add_process_version(session, row, after)
+
+
+def change_process(
+    session: Session,
+    team: SalesTeam,
+    apply: Callable[[Process], Process],
+    *,
+    loaded_by: str,
+    change: str,
+    now: datetime,
+) -> tuple[Process, ProcessVersion]:
+    """Apply a change (a goal, the timezone…) to the team's newest process and store the result
+    as a new version. Two changes at the same moment both land: the one that loses the race is
+    applied again on top of the other's version, never over it."""
+    for _ in range(5):
+        row = queries.latest_process_version(session, team.id)
+        current = _parse_version(row.id, row.definition) if row else default_process()
+        own = row.version if row is not None and row.team_id == team.id else None
+        try:
+            updated = apply(current)
+        except ProcessError as error:
+            raise Refusal(
+                "That change would make the process invalid, so nothing changed:\n" + str(error)
+            ) from None
+        stored = store_process(
+            session, updated, team=team, loaded_by=loaded_by, change=change, now=now, after=own
+        )
+        if stored is not None:
+            return updated, stored
+    raise Refusal(
+        "The process was changed several times at this very moment; nothing changed. Try again."
+    )
 
 
 def admins_of(session: Session, workspace_id: int, env_admins: frozenset[str]) -> list[str]:
     return sorted(set(env_admins) | set(queries.promoted_admins(session, workspace_id)))
-
-
-def managers_of(session: Session, team_id: int) -> list[str]:
-    return [m.user_id for m in queries.active_members(session, team_id) if m.is_manager]
 
 
 def require_manager(actor: Actor, action: str) -> None:

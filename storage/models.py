@@ -51,10 +51,12 @@ class ProcessVersion(SQLModel, table=True):
         sa_column=Column(Text, nullable=False)
     )  # the YAML as loaded or generated
     loaded_by: str = Field(max_length=64)  # "cli", or the Slack user ID who changed it
-    change: str = Field(
-        default="", max_length=300
-    )  # why this version exists, e.g. "goal sdr calls 60/day"
+    # Why this version exists, e.g. "goal sdr calls 60/day".
+    change: str = Field(default="", max_length=300)
     loaded_at: datetime
+
+    # Two changes racing for the same number: one wins, the other re-applies itself on top.
+    __table_args__ = (UniqueConstraint("team_id", "version", name="uq_process_team_version"),)
 
 
 class Member(SQLModel, table=True):
@@ -121,9 +123,6 @@ class ActivityLog(SQLModel, table=True):
     process_version_id: int | None = Field(default=None, foreign_key="process_version.id")
     voided_at: datetime | None = None
     voided_by: str | None = Field(default=None, max_length=32)
-    void_trigger_id: str | None = Field(
-        default=None, max_length=128
-    )  # the undo's, for exactly-once
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "trigger_id", "kpi", name="uq_log_trigger_kpi"),
@@ -131,5 +130,19 @@ class ActivityLog(SQLModel, table=True):
         Index("ix_log_team_date", "team_id", "occurred_on", "kpi"),
         Index("ix_log_batch", "batch_id"),
         Index("ix_log_entered", "workspace_id", "entered_by", "created_at"),
-        Index("ix_log_void_trigger", "workspace_id", "void_trigger_id"),
     )
+
+
+class LogUndo(SQLModel, table=True):
+    """One `/log undo`: which batch it voided, by Slack's trigger_id, so the same request
+    delivered twice (even at the same moment) undoes one log, not two."""
+
+    __tablename__ = "log_undo"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    trigger_id: str = Field(max_length=128)
+    batch_id: str = Field(max_length=36)
+    undone_by: str = Field(max_length=32)
+    undone_at: datetime
+
+    __table_args__ = (UniqueConstraint("workspace_id", "trigger_id", name="uq_undo_trigger"),)

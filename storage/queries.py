@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     ActivityLog,
     Admin,
+    LogUndo,
     Member,
     ProcessVersion,
     SalesTeam,
@@ -244,17 +245,30 @@ def process_versions(session: Session, team_id: int | None) -> list[ProcessVersi
     )
 
 
-def add_process_version(session: Session, version: ProcessVersion) -> ProcessVersion:
-    """Store a new version numbered after the newest in the same scope (team, or install-wide)."""
+NEWEST = object()  # add_process_version(after=NEWEST): number after whatever is newest
+
+
+def add_process_version(
+    session: Session, version: ProcessVersion, after=NEWEST
+) -> ProcessVersion | None:
+    """Store a new version in its scope (a team, or install-wide). With ``after`` — the version
+    number it was derived from, None for none — it is stored only if that is still the newest;
+    None comes back when another change got there first, so the caller derives again."""
     condition = (
         ProcessVersion.team_id == version.team_id
         if version.team_id is not None
         else col(ProcessVersion.team_id).is_(None)
     )
-    newest = session.exec(select(func.max(ProcessVersion.version)).where(condition)).one()
-    version.version = (newest or 0) + 1
+    newest = session.exec(select(func.max(ProcessVersion.version)).where(condition)).one() or 0
+    if after is not NEWEST and newest != (after or 0):
+        return None
+    version.version = newest + 1
     session.add(version)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same number, taken a moment ago
+        session.rollback()
+        return None
     return version
 
 
@@ -303,29 +317,53 @@ def last_batch(session: Session, workspace_id: int, entered_by: str) -> list[Act
     )
 
 
-def voided_by_trigger(session: Session, workspace_id: int, trigger_id: str) -> list[ActivityLog]:
+def undo_by_trigger(session: Session, workspace_id: int, trigger_id: str) -> list[ActivityLog]:
+    """The rows an earlier delivery of the same `/log undo` voided (empty if none)."""
     return list(
         session.exec(
             select(ActivityLog)
-            .where(
-                ActivityLog.workspace_id == workspace_id, ActivityLog.void_trigger_id == trigger_id
-            )
+            .join(LogUndo, LogUndo.batch_id == ActivityLog.batch_id)
+            .where(LogUndo.workspace_id == workspace_id, LogUndo.trigger_id == trigger_id)
             .order_by(ActivityLog.id)
         )
     )
 
 
 def void_batch(
-    session: Session, batch_id: str, voided_by: str, now: datetime, trigger_id: str | None = None
+    session: Session,
+    batch_id: str,
+    voided_by: str,
+    now: datetime,
+    *,
+    workspace_id: int | None = None,
+    trigger_id: str | None = None,
 ) -> int:
-    """Void every row of a batch that is still counted; returns how many rows this call voided
-    (0 when a concurrent undo got there first)."""
-    result = session.exec(
-        update(ActivityLog)
-        .where(ActivityLog.batch_id == batch_id, col(ActivityLog.voided_at).is_(None))
-        .values(voided_at=now, voided_by=voided_by, void_trigger_id=trigger_id)
-    )
-    session.commit()
+    """Void every row of a batch that is still counted, and record the undo under Slack's
+    trigger_id, in one transaction. Returns how many rows this call voided: 0 when a concurrent
+    undo got there first, or when this very request was already handled (trigger_id taken)."""
+    if trigger_id and workspace_id is not None:
+        session.add(
+            LogUndo(
+                workspace_id=workspace_id,
+                trigger_id=trigger_id,
+                batch_id=batch_id,
+                undone_by=voided_by,
+                undone_at=now,
+            )
+        )
+    try:
+        result = session.exec(
+            update(ActivityLog)
+            .where(ActivityLog.batch_id == batch_id, col(ActivityLog.voided_at).is_(None))
+            .values(voided_at=now, voided_by=voided_by)
+        )
+        if result.rowcount == 0:
+            session.rollback()
+            return 0
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return 0
     return result.rowcount
 
 

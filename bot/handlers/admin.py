@@ -5,8 +5,8 @@ from bot.app import Command
 from bot.examples import article, example_log, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
-from rituals.process import Process, ProcessError, parse_goal
-from rituals.teams import Refusal, admins_of, require_manager, store_process
+from rituals.process import Process, parse_goal
+from rituals.teams import Refusal, admins_of, change_process, require_manager
 from storage import queries
 from storage.models import Member
 
@@ -254,7 +254,10 @@ def goal(cmd: Command, args: list[str]) -> dict:
     if not args:
         return messages.text_message("goals.md.j2", process=process)
     require_manager(cmd.actor, "set goals")
-    usage = f"`/pacer goal {process.roles[0].key} calls 60/day` or `/pacer goal @rep calls 50/day` (`reset` removes a rep's own goal)"
+    usage = (
+        f"`/pacer goal {process.roles[0].key} calls 60/day` or `/pacer goal @rep calls 50/day` "
+        "(`reset` removes a rep's own goal)"
+    )
     if len(args) < 3:
         raise ParseError(
             f"A goal needs who, which KPI and how many per day, week or month: {usage}."
@@ -264,13 +267,16 @@ def goal(cmd: Command, args: list[str]) -> dict:
     target = resolve_user(cmd, mention) if mention else _role_key(process, target_word)
     if target is None:
         raise ParseError(
-            f"`{target_word}` is neither a role ({', '.join(r.key for r in process.roles)}) nor an @person. {usage}."
+            f"`{messages.escape(target_word)}` is neither a role "
+            f"({', '.join(r.key for r in process.roles)}) nor an @person. {usage}."
         )
     role = target if not mention else _member_role(cmd, target)
-    found = process.resolve_word(kpi_word.lower(), role)
+    scorecard = process.role(role).scorecard
+    found = [k for k in process.resolve_word(kpi_word.lower(), role) if k.key in scorecard]
     if len(found) != 1:
         raise ParseError(
-            f"`{kpi_word}` isn't a KPI on that scorecard. KPIs: {', '.join(process.role(role).scorecard)}."
+            f"`{messages.escape(kpi_word)}` isn't a KPI on the {messages.escape(process.role(role).name)} "
+            f"scorecard. KPIs: {', '.join(scorecard)}."
         )
     kpi = found[0]
     new_goal = None
@@ -278,67 +284,71 @@ def goal(cmd: Command, args: list[str]) -> dict:
         try:
             new_goal = parse_goal(amount)
         except ValueError as error:
-            raise ParseError(f"{error} {usage}.") from None
+            raise ParseError(f"{messages.escape(str(error))} {usage}.") from None
     elif not mention:
         raise ParseError(
             "`reset` removes one rep's own goal; a role's goal is changed, e.g. `/pacer goal sdr calls 60/day`."
         )
-    updated = _apply(lambda: process.with_goal(target, kpi.key, new_goal))
-    change = f"goal {target_word if not mention else target} {kpi.key} {new_goal or 'reset'}"
-    version = store_process(
-        cmd.session, updated, team=cmd.actor.team, loaded_by=cmd.user_id, change=change, now=cmd.now
+    elif kpi.key not in process.overrides.get(target, {}):
+        raise Refusal(
+            f"{messages.mention(target)} has no goal of their own for {messages.escape(kpi.name)}; "
+            "nothing changed. They follow the role's goal."
+        )
+    _, version = change_process(
+        cmd.session,
+        cmd.actor.team,
+        lambda current: current.with_goal(target, kpi.key, new_goal),
+        loaded_by=cmd.user_id,
+        change=f"goal {target_word if not mention else target} {kpi.key} {new_goal or 'reset'}",
+        now=cmd.now,
     )
     who = (
         messages.mention(target) if mention else f"every {messages.escape(process.role(role).name)}"
     )
+    role_goal = process.goal_for(role, kpi.key)
     what = (
         f"{messages.escape(kpi.name)} {new_goal}"
         if new_goal
-        else f"{messages.escape(kpi.name)} back to the role's goal ({process.goal_for(role, kpi.key)})"
+        else f"{messages.escape(kpi.name)} back to the role's goal ({role_goal or 'none'})"
     )
     return _done(
-        f"Goal set for {who}: *{what}*. Stored as process version {version.version}; scorecards use it from now on."
+        f"Goal set for {who}: *{what}*. Stored as process version {version.version}; "
+        "scorecards use it from now on."
     )
 
 
 def _member_role(cmd: Command, user_id: str) -> str:
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    if member is None or not member.active or not member.role:
+    if member is None or not member.active or not cmd.actor.process.has_role(member.role):
         raise Refusal(
-            f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
+            f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
+            f"Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
         )
     return member.role
 
 
-def _apply(change) -> Process:
-    try:
-        return change()
-    except ProcessError as error:
-        raise Refusal(
-            "That change would make the process invalid, so nothing changed:\n" + str(error)
-        ) from None
-
-
 def timezone(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
+    team_name = messages.escape(cmd.actor.team.name)
     if not args:
         return _done(
-            f"*{messages.escape(cmd.actor.team.name)}* runs on {process.timezone} time. Change it with `/pacer timezone Europe/London`."
+            f"*{team_name}* runs on {process.timezone} time. "
+            "Change it with `/pacer timezone Europe/London`."
         )
     require_manager(cmd.actor, "change the team's timezone")
     if len(args) != 1:
         raise ParseError("Give one IANA timezone name, e.g. `/pacer timezone America/Chicago`.")
-    updated = _apply(lambda: process.with_settings(timezone=args[0]))
-    version = store_process(
+    updated, version = change_process(
         cmd.session,
-        updated,
-        team=cmd.actor.team,
+        cmd.actor.team,
+        lambda current: current.with_settings(timezone=args[0]),
         loaded_by=cmd.user_id,
-        change=f"timezone {updated.timezone}",
+        change=f"timezone {args[0]}",
         now=cmd.now,
     )
     return _done(
-        f"*{messages.escape(cmd.actor.team.name)}* now runs on {updated.timezone} time (process version {version.version}). Days, weeks and months follow it from now on."
+        f"*{team_name}* now runs on {updated.timezone} time (process version {version.version}). "
+        "Days, weeks and months follow it from now on."
     )
 
 
@@ -346,19 +356,20 @@ def visibility(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
     if not args:
         return _done(
-            f"Scorecards are visible to {_who_sees(process.visibility)}. Change with `/pacer visibility public` or `/pacer visibility managers`."
+            f"Scorecards are visible to {_who_sees(process.visibility)}. "
+            "Change with `/pacer visibility public` or `/pacer visibility managers`."
         )
     require_manager(cmd.actor, "change who sees scorecards")
     value = args[0].lower()
     if len(args) != 1 or value not in ("public", "managers"):
         raise ParseError(
-            "Use `/pacer visibility public` (everyone sees every scorecard, as the method advises) or `/pacer visibility managers`."
+            "Use `/pacer visibility public` (everyone sees every scorecard, as the method advises) "
+            "or `/pacer visibility managers`."
         )
-    updated = _apply(lambda: process.with_settings(visibility=value))
-    store_process(
+    change_process(
         cmd.session,
-        updated,
-        team=cmd.actor.team,
+        cmd.actor.team,
+        lambda current: current.with_settings(visibility=value),
         loaded_by=cmd.user_id,
         change=f"visibility {value}",
         now=cmd.now,

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from storage import db, queries
 from storage.models import ActivityLog
-from tests.storage.support import TODAY, make_batch
+from tests.storage.support import NOW, TODAY, make_batch
 
 THREADS, BATCHES = 8, 50
 
@@ -112,3 +112,58 @@ def test_racing_undos_void_a_batch_once(engine, ws, team):
         stored = s.exec(select(ActivityLog)).all()
         assert len(stored) == 3
         assert len({r.voided_by for r in stored}) == 1  # one undo won, for every row
+
+
+def test_the_same_undo_delivered_at_once_voids_one_batch(engine, session, ws, team):
+    """Slack's retry of `/log undo` arriving together with the original: one log is undone."""
+    from datetime import timedelta
+
+    from rituals import activity
+    from tests.storage.support import add_member
+    from tests.storage.test_domain import REP, actor_for
+
+    add_member(session, ws, team, REP, "sdr")
+    first = make_batch(ws, team, {"calls": 4}, rep_id=REP, entered_by=REP, trigger_id="older")
+    second = make_batch(ws, team, {"calls": 6}, rep_id=REP, entered_by=REP, trigger_id="newer")
+    second[0].created_at = first[0].created_at + timedelta(minutes=1)
+    with db.session(engine) as s:
+        assert queries.insert_logs(s, first) and queries.insert_logs(s, second)
+
+    def undo(_):
+        with db.session(engine) as s:
+            rows = activity.undo_last(
+                s, actor_for(s, REP), second[0].created_at, trigger_id="undo-1"
+            )
+            return rows[0].batch_id
+
+    assert set(_run_at_once(4, undo)) == {second[0].batch_id}
+    with db.session(engine) as s:
+        assert queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 4}
+
+
+def test_racing_goal_changes_both_land(engine, ws, team):
+    """Two managers change different goals at the same moment: neither change is lost."""
+    from rituals import teams
+    from rituals.process import Goal
+
+    changes = [("calls", Goal(50, "day")), ("conversations", Goal(10, "day"))]
+
+    def change(i):
+        kpi, goal = changes[i]
+        with db.session(engine) as s:
+            fresh = s.get(type(team), team.id)
+            _, row = teams.change_process(
+                s,
+                fresh,
+                lambda p: p.with_goal("sdr", kpi, goal),
+                loaded_by=f"U{i}",
+                change=kpi,
+                now=NOW,
+            )
+            return row.version
+
+    assert sorted(_run_at_once(2, change)) == [1, 2]
+    with db.session(engine) as s:
+        process, _ = teams.team_process(s, team.id)
+    assert str(process.goal_for("sdr", "calls")) == "50/day"
+    assert str(process.goal_for("sdr", "conversations")) == "10/day"

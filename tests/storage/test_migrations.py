@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "admin",
     "user_profile",
     "activity_log",
+    "log_undo",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -36,13 +37,14 @@ EXPECTED_UNIQUE = {
     "uq_admin_user": ("admin", ["workspace_id", "user_id"]),
     "uq_profile_user": ("user_profile", ["workspace_id", "user_id"]),
     "uq_log_trigger_kpi": ("activity_log", ["workspace_id", "trigger_id", "kpi"]),
+    "uq_undo_trigger": ("log_undo", ["workspace_id", "trigger_id"]),
+    "uq_process_team_version": ("process_version", ["team_id", "version"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
     "ix_log_team_date": ("activity_log", ["team_id", "occurred_on", "kpi"]),
     "ix_log_batch": ("activity_log", ["batch_id"]),
     "ix_log_entered": ("activity_log", ["workspace_id", "entered_by", "created_at"]),
-    "ix_log_void_trigger": ("activity_log", ["workspace_id", "void_trigger_id"]),
     "ix_sales_team_workspace_id": ("sales_team", ["workspace_id"]),
     "ix_member_team_id": ("member", ["team_id"]),
     "ix_process_version_team_id": ("process_version", ["team_id"]),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 02:03:49.140485
+Create Date: 2026-11-27
 """
 
 from collections.abc import Sequence
@@ -40,6 +40,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("workspace_id", "user_id", name="uq_admin_user"),
+    )
+    op.create_table(
+        "log_undo",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("trigger_id", sa.String(length=128), nullable=False),
+        sa.Column("batch_id", sa.String(length=36), nullable=False),
+        sa.Column("undone_by", sa.String(length=32), nullable=False),
+        sa.Column("undone_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspace.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("workspace_id", "trigger_id", name="uq_undo_trigger"),
     )
     op.create_table(
         "sales_team",
@@ -122,6 +137,7 @@ def upgrade() -> None:
             ["workspace.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "version", name="uq_process_team_version"),
     )
     with op.batch_alter_table("process_version", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_process_version_team_id"), ["team_id"], unique=False)
@@ -147,7 +163,6 @@ def upgrade() -> None:
         sa.Column("process_version_id", sa.Integer(), nullable=True),
         sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("voided_by", sa.String(length=32), nullable=True),
-        sa.Column("void_trigger_id", sa.String(length=128), nullable=True),
         sa.ForeignKeyConstraint(
             ["process_version_id"],
             ["process_version.id"],
@@ -172,15 +187,11 @@ def upgrade() -> None:
             "ix_log_rep_date", ["workspace_id", "rep_id", "occurred_on"], unique=False
         )
         batch_op.create_index("ix_log_team_date", ["team_id", "occurred_on", "kpi"], unique=False)
-        batch_op.create_index(
-            "ix_log_void_trigger", ["workspace_id", "void_trigger_id"], unique=False
-        )
 
 
 def downgrade() -> None:
 
     with op.batch_alter_table("activity_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_log_void_trigger")
         batch_op.drop_index("ix_log_team_date")
         batch_op.drop_index("ix_log_rep_date")
         batch_op.drop_index("ix_log_entered")
@@ -201,5 +212,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sales_team_workspace_id"))
 
     op.drop_table("sales_team")
+    op.drop_table("log_undo")
     op.drop_table("admin")
     op.drop_table("workspace")
