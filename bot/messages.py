@@ -4,6 +4,7 @@ Every value a template prints is escaped for mrkdwn (``&``, ``<``, ``>``) unless
 ``Raw``, so nobody can ping ``<!channel>`` through a name, a note or a KPI. Messages are built to
 stay inside Slack's limits (DESIGN.md §5) whatever the length of the text."""
 
+import math
 from pathlib import Path
 
 import jinja2
@@ -56,7 +57,9 @@ def number(value) -> str:
 
 
 def percent(value) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
+    """Rounded down, so the figure never contradicts the status: a pace of 99.6% shows 99%
+    (at risk), not 100%, and a goal shows 100% only once it is reached."""
+    return "–" if value is None else f"{math.floor(value * 100 + 1e-9)}%"
 
 
 def mention(user_id: str) -> Raw:

@@ -64,6 +64,15 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
         return 1
     for warning in process.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    orphaned = roles_in_use(session, team) - {r.key for r in process.roles}
+    if orphaned:
+        print(
+            f"pacer process load: {path} was not stored, because it drops roles people still hold: "
+            f"{', '.join(sorted(orphaned))}. Fix: keep those roles in the file, or first move the people "
+            "to another role in Slack (`/pacer team add @user ROLE`) or off the team.",
+            file=sys.stderr,
+        )
+        return 1
     previous, _ = team_process(session, team.id if team else None)
     dropped = sorted({k.key for k in previous.kpis} - {k.key for k in process.kpis})
     if dropped:
@@ -86,6 +95,16 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
     scope = f"team {team.name}" if team else "the install (every team without a process of its own)"
     print(f"Stored {process.name!r} as version {version.version} for {scope}.")
     return 0
+
+
+def roles_in_use(session: Session, team: SalesTeam | None) -> set[str]:
+    """Roles held by active members of the teams this version would apply to: the team, or
+    (install-wide) every team without a process of its own."""
+    if team is not None:
+        teams = [team]
+    else:
+        teams = [t for t in queries.teams(session) if not queries.process_versions(session, t.id)]
+    return {m.role for t in teams for m in queries.active_members(session, t.id) if m.role}
 
 
 def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:

@@ -4,11 +4,11 @@ refused log stores nothing; a log is written once per Slack trigger_id; undo voi
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from rituals.process import Kpi, Process
+from rituals.scorecard import rep_calendar
 from rituals.teams import Actor, Refusal
 from storage import queries
 from storage.models import ActivityLog, Member
@@ -44,11 +44,18 @@ class Recorded:
 
 def rep_today(process: Process, rep_tz: str | None, now: datetime) -> date:
     """A log counts on the date it happened in the rep's own timezone (the team's as fallback)."""
-    try:
-        tz = ZoneInfo(rep_tz) if rep_tz else process.calendar.tz
-    except (KeyError, ValueError):
-        tz = process.calendar.tz
-    return now.astimezone(tz).date()
+    return rep_calendar(process, rep_tz).local_date(now)
+
+
+def require_known_role(actor: Actor, rep: Member) -> None:
+    """A process version may have dropped a role people still hold: say so, plainly."""
+    if rep.role and not actor.process.has_role(rep.role):
+        who = "Your" if rep.user_id == actor.user_id else f"<@{rep.user_id}>'s"
+        roles = ", ".join(r.key for r in actor.process.roles)
+        raise Refusal(
+            f"{who} role `{rep.role}` is no longer in the team's process, so there is no scorecard to "
+            f"use. A manager can give a current role: `/pacer team add <@{rep.user_id}> ROLE` ({roles})."
+        )
 
 
 def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
@@ -66,6 +73,7 @@ def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
                 "To log for a rep, name them: `/log @rep call 12`; to give yourself a scorecard: "
                 "`/pacer team add @you sdr`."
             )
+        require_known_role(actor, actor.member)
         return actor.member
     member = queries.get_member(session, actor.workspace_id, rep_id)
     if member is None or not member.active or not member.role:
@@ -73,6 +81,7 @@ def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
             f"<@{rep_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
             f"A manager can add them: `/pacer team add <@{rep_id}> sdr`."
         )
+    require_known_role(actor, member)
     return member
 
 

@@ -1,14 +1,16 @@
 """A rep's scorecard for a period: 3 leading + 1 lagging KPIs with actual, goal, attainment,
 pace and projection (DESIGN.md §4), and the logs behind any one number."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from rituals.pacing import (
     Pacing,
     Period,
+    WorkCalendar,
     compute_pacing,
     elapsed_share,
     period_containing,
@@ -48,18 +50,33 @@ class Scorecard:
     rep_id: str
     role: Role
     period: Period
-    now: datetime  # in the team's timezone
+    now: datetime  # in the calendar's timezone: the rep's own
     elapsed: float
     lines: list[KpiLine]
     timezone: str
+    working: bool = True  # False for a period without working days (a Sunday)
 
     @property
     def is_past(self) -> bool:
-        return self.elapsed >= 1.0
+        """Over by the calendar (a Friday evening's week is not: weekend logs still count)."""
+        return self.now.date() > self.period.end
 
 
-def period_for(process: Process, kind: str, now: datetime, offset: int = 0) -> Period:
-    period = period_containing(kind, process.calendar.local_date(now))
+def rep_calendar(process: Process, tz_name: str | None) -> WorkCalendar:
+    """A rep's own days: the team's working days and hours, in the rep's timezone from Slack
+    (the team's when unknown), so "today" on a scorecard is the day the rep's logs count on."""
+    if not tz_name or tz_name == process.timezone:
+        return process.calendar
+    try:
+        return replace(process.calendar, tz=ZoneInfo(tz_name))
+    except (KeyError, ValueError):
+        return process.calendar
+
+
+def period_for(
+    process: Process, kind: str, now: datetime, offset: int = 0, cal: WorkCalendar | None = None
+) -> Period:
+    period = period_containing(kind, (cal or process.calendar).local_date(now))
     for _ in range(-offset):
         period = previous_period(period)
     return period
@@ -72,9 +89,10 @@ def build_scorecard(
     rep: Member,
     period: Period,
     now: datetime,
+    cal: WorkCalendar | None = None,
 ) -> Scorecard:
     totals = queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
-    return _scorecard(process, rep, period, now, totals)
+    return _scorecard(process, rep, period, now, totals, cal or process.calendar)
 
 
 def build_scorecards(
@@ -84,6 +102,7 @@ def build_scorecards(
     rep: Member,
     periods: list[Period],
     now: datetime,
+    cal: WorkCalendar | None = None,
 ) -> list[Scorecard]:
     """Several periods' scorecards for one rep from a single query."""
     start, end = min(p.start for p in periods), max(p.end for p in periods)
@@ -94,15 +113,19 @@ def build_scorecards(
         for (kpi, day), count in daily.items():
             if period.start <= day <= period.end:
                 totals[kpi] = totals.get(kpi, 0) + count
-        cards.append(_scorecard(process, rep, period, now, totals))
+        cards.append(_scorecard(process, rep, period, now, totals, cal or process.calendar))
     return cards
 
 
 def _scorecard(
-    process: Process, rep: Member, period: Period, now: datetime, totals: dict[str, int]
+    process: Process,
+    rep: Member,
+    period: Period,
+    now: datetime,
+    totals: dict[str, int],
+    cal: WorkCalendar,
 ) -> Scorecard:
     role = process.role(rep.role)
-    cal = process.calendar
     elapsed = elapsed_share(period, now, cal)
     lines = []
     for key in role.scorecard:
@@ -110,8 +133,9 @@ def _scorecard(
         scaled = scaled_goal(goal.amount, goal.per, period, cal) if goal else None
         pacing = compute_pacing(totals.get(key, 0), scaled, elapsed, process.thresholds)
         lines.append(KpiLine(process.kpi(key), goal, pacing))
+    working = cal.working_days_in(period.start, period.end) > 0
     return Scorecard(
-        rep.user_id, role, period, cal.local_now(now), elapsed, lines, process.timezone
+        rep.user_id, role, period, cal.local_now(now), elapsed, lines, cal.tz.key, working
     )
 
 
@@ -138,8 +162,9 @@ def standings(
     rep: Member,
     kpi_keys: list[str],
     now: datetime,
+    cal: WorkCalendar | None = None,
 ) -> list[Standing]:
-    periods = [period_for(process, "day", now), period_for(process, "week", now)]
-    day, week = build_scorecards(session, workspace_id, process, rep, periods, now)
+    periods = [period_for(process, "day", now, cal=cal), period_for(process, "week", now, cal=cal)]
+    day, week = build_scorecards(session, workspace_id, process, rep, periods, now, cal)
     by_key = {line.kpi.key: (line, w) for line, w in zip(day.lines, week.lines, strict=True)}
     return [Standing(by_key[k][0].kpi, *by_key[k]) for k in kpi_keys if k in by_key]

@@ -7,10 +7,11 @@ from slack_bolt import App
 
 from bot import messages
 from bot.app import Services
-from bot.examples import example_log
+from bot.examples import example_log, log_words
 from bot.handlers.scorecard_command import scorecard_message
-from rituals.scorecard import build_scorecard, period_for
+from rituals.scorecard import build_scorecard, period_for, rep_calendar
 from rituals.teams import resolve_actor
+from storage import queries
 
 log = logging.getLogger("pacer.requests")
 
@@ -44,19 +45,24 @@ def home_blocks(services: Services, body: dict, user_id: str) -> list[dict]:
             now,
         )
         blocks = [messages.header("Pacer · your numbers")]
-        if actor.member and actor.role:
+        if actor.member and actor.process.has_role(actor.role):
+            profile = queries.get_profile(session, actor.workspace_id, user_id)
+            cal = rep_calendar(actor.process, profile.tz if profile else None)
+            week = period_for(actor.process, "week", now, cal=cal)
             card = build_scorecard(
-                session,
-                actor.workspace_id,
-                actor.process,
-                actor.member,
-                period_for(actor.process, "week", now),
-                now,
+                session, actor.workspace_id, actor.process, actor.member, week, now, cal
             )
-            blocks += scorecard_message(card, "/scorecard calls")["blocks"]
+            first_kpi = log_words(actor.process)[actor.role][card.lines[0].kpi.key]
+            blocks += scorecard_message(card, f"/scorecard {first_kpi}")["blocks"]
             blocks += messages.section(
                 f"Log with `/log {example_log(actor.process, actor.role)}`; `/log undo` takes it back; "
                 "`/scorecard month` for the month; `/pacer help` for everything else."
+            )
+        elif actor.is_manager:
+            blocks += messages.section(
+                f"You run *{messages.escape(actor.team.name)}*. See a rep's numbers with `/scorecard @rep` "
+                "(add `month` for the month), the roster with `/pacer team`, goals with `/pacer goal`, and "
+                "every command with `/pacer help`."
             )
         else:
             blocks += messages.section(

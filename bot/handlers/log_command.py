@@ -12,7 +12,8 @@ from rituals.activity import (
     target_rep,
     undo_last,
 )
-from rituals.scorecard import standings
+from rituals.scorecard import rep_calendar, standings
+from rituals.teams import can_view
 from storage import queries
 
 
@@ -75,7 +76,10 @@ def log(cmd: Command) -> dict:
             recorded.rep,
             [r.kpi for r in recorded.rows],
             cmd.now,
-        ),
+            rep_calendar(process, tz),
+        )
+        if can_view(actor, rep_id)  # crediting a rep doesn't open a private scorecard
+        else [],
     )
 
 

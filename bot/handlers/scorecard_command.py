@@ -1,11 +1,14 @@
 """/scorecard: a rep's 3 leading + 1 lagging KPIs for a period, and the logs behind a number."""
 
+import math
+
 from bot import messages
 from bot.app import Command
 from bot.examples import log_words
 from bot.parsing import parse_mention, parse_scorecard
-from bot.people import refresh_later, resolve_user
-from rituals.scorecard import basis, build_scorecard, period_for
+from bot.people import known_profiles, resolve_user
+from rituals.activity import require_known_role
+from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
 from rituals.teams import Refusal, can_view
 from storage import queries
 
@@ -37,18 +40,20 @@ def handle(cmd: Command) -> dict:
         raise Refusal(
             f"{messages.mention(rep_id)} isn't a rep on a Pacer team. See who is with `/pacer team`."
         )
+    require_known_role(actor, rep)
     parsed = parse_scorecard(cmd.text, process, rep.role)
     if not can_view(actor, rep_id):
         raise Refusal(
             "This team keeps scorecards to managers and the rep. See your own with `/scorecard`."
         )
-    period = period_for(process, parsed.period_kind, cmd.now, parsed.offset)
-    refresh_later(cmd, rep_id)
+    profile = known_profiles(cmd, rep_id).get(rep_id)
+    cal = rep_calendar(process, profile.tz if profile else None)
+    period = period_for(process, parsed.period_kind, cmd.now, parsed.offset, cal)
     if parsed.kpi:
         cmd.outcome = "basis"
         return basis_message(cmd, rep_id, parsed.kpi, period)
     cmd.outcome = "scorecard"
-    card = build_scorecard(cmd.session, actor.workspace_id, process, rep, period, cmd.now)
+    card = build_scorecard(cmd.session, actor.workspace_id, process, rep, period, cmd.now, cal)
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     return scorecard_message(card, hint)
 
@@ -56,11 +61,15 @@ def handle(cmd: Command) -> dict:
 def scorecard_message(card, basis_hint: str) -> dict:
     name = f"{messages.mention(card.rep_id)}"
     when = card.period.label()
-    elapsed = (
-        "period complete"
-        if card.is_past
-        else f"{card.elapsed * 100:.0f}% of the {card.period.kind}'s working time elapsed at {card.now:%a %-d %b %H:%M} {card.timezone}"
-    )
+    if card.is_past:
+        elapsed = "period complete"
+    elif not card.working:
+        elapsed = "a day off: no goals today, and anything logged still counts"
+    else:
+        elapsed = (
+            f"{math.floor(card.elapsed * 100)}% of the {card.period.kind}'s working time elapsed "
+            f"at {card.now:%a %-d %b %H:%M} {card.timezone}"
+        )
     body = messages.render("scorecard.md.j2", card=card)
     top = f"*Scorecard* · {name} · {messages.escape(card.role.name)}\n*{card.period.kind.title()}:* {when} · {elapsed}"
     blocks = messages.section(top) + [messages.divider()] + messages.section(body)
