@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.messages import escape
 from rituals.process import Process
 from rituals.scorecard import PERIOD_WORDS
 
@@ -14,10 +15,17 @@ CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
 NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+DATE_LIKE = re.compile(r"^\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?$")  # 11/18, 18.11.2026
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_PHRASE = 3  # the longest multi-word KPI alias we try ("roi discussions held")
+
+
+def _q(word: str) -> str:
+    """A word the person typed, quoted back as code and escaped: nothing typed can ping anyone."""
+    return "`" + escape(word.replace("`", "'")) + "`"
 
 
 class ParseError(ValueError):
@@ -80,12 +88,11 @@ def parse_channel(word: str) -> str | None:
 
 
 def split_target(text: str) -> tuple[Mention | None, str]:
-    """`/log @sam sao 1` → (Mention(sam), "sao 1"). The mention may come first or last."""
+    """`/log @sam sao 1` → (Mention(sam), "sao 1"). Only a mention that comes first credits
+    someone; one later in the text belongs to the note ("met @alex")."""
     words = (text or "").split()
     if words and (mention := parse_mention(words[0])):
         return mention, " ".join(words[1:])
-    if len(words) > 1 and (mention := parse_mention(words[-1])):
-        return mention, " ".join(words[:-1])
     return None, (text or "").strip()
 
 
@@ -106,16 +113,18 @@ def parse_date(word: str, today: date) -> date | None:
             return date.fromisoformat(w)
         except ValueError:
             raise ParseError(
-                f"`{word}` isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
+                f"{_q(word)} isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
             ) from None
     return None
 
 
 def parse_count(word: str) -> int:
+    if THOUSANDS.match(word):  # 1,000
+        word = word.replace(",", "")
     if not NUMBER.match(word):
-        raise ParseError(f"`{word}` isn't a number.")
+        raise ParseError(f"{_q(word)} isn't a number.")
     if "." in word or "," in word:
-        raise ParseError(f"`{word}`: counts are whole numbers, e.g. `/log call 12`.")
+        raise ParseError(f"{_q(word)}: counts are whole numbers, e.g. `/log call 12`.")
     value = int(word)
     if value == 0:
         raise ParseError("A count of 0 logs nothing. Log what you did, e.g. `/log call 12`.")
@@ -137,7 +146,7 @@ def match_kpi(
             return found[0].key, size
         if len(found) > 1:
             names = " or ".join(f"`{k.key}` ({k.name})" for k in found)
-            raise ParseError(f"`{phrase}` could mean {names}; type the one you mean.")
+            raise ParseError(f"{_q(phrase)} could mean {names}; type the one you mean.")
     return None
 
 
@@ -149,7 +158,7 @@ def unknown_kpi(word: str, process: Process, role: str | None) -> ParseError:
         mine = f" Your KPIs: {own}."
     else:
         mine = f" KPIs: {', '.join(f'`{k.key}`' for k in process.kpis)}."
-    return ParseError(f"I don't know the KPI `{word}`.{hint}{mine}")
+    return ParseError(f"I don't know the KPI {_q(word)}.{hint}{mine}")
 
 
 def parse_log(text: str, process: Process, role: str | None, today: date) -> ParsedLog:
@@ -178,6 +187,17 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
             i += 1
             continue
         when = parse_date(word, today)
+        if when is None and word.lower() in ("on", "last") and i + 1 < len(words):
+            when = parse_date(words[i + 1], today)  # "on tuesday", "last friday"
+            if when is not None:
+                if word.lower() == "last" and when == today:
+                    when -= timedelta(days=7)
+                i += 1
+        if when is None and DATE_LIKE.match(word):
+            raise ParseError(
+                f"{_q(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
+                "weekday (`monday`, `last friday`)."
+            )
         if when is not None:
             if result.when is not None:
                 raise ParseError("Two dates in one log: give one, e.g. `/log call 12 yesterday`.")
@@ -201,7 +221,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         # An unknown word: a mistyped KPI, or the start of a note after a complete log.
         if pending_kpi is not None and not process.suggest(word.lower(), role, n=1, cutoff=0.8):
             raise ParseError(
-                f"How many {_name(process, pending_kpi)}? `{word}` isn't a number: write it in digits, "
+                f"How many {_name(process, pending_kpi)}? {_q(word)} isn't a number: write it in digits, "
                 f"e.g. `/log {pending_kpi} 12`."
             )
         next_is_number = i + 1 < len(words) and NUMBER.match(words[i + 1])
@@ -219,6 +239,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
             trailing = parse_date(note_words[-1], today)
             if trailing is not None:
                 result.when, note_words = trailing, note_words[:-1]
+        check_note(note_words, process, role)
         break
     if pending_kpi is not None:
         raise ParseError(f"How many {_name(process, pending_kpi)}? e.g. `/log {pending_kpi} 12`.")
@@ -230,6 +251,29 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         raise ParseError("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
     result.note = " ".join(note_words + tokens.quoted).strip()[:500]
     return result
+
+
+def check_note(note_words: list[str], process: Process, role: str | None) -> None:
+    """A note must not swallow what the person meant to count or date: `/log calls 12 and
+    conversations 3` would otherwise store the calls alone."""
+    for j, word in enumerate(note_words):
+        if DATE_LIKE.match(word):
+            raise ParseError(
+                f"{_q(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
+                "weekday. Put the date right after the counts, e.g. `/log call 12 yesterday Acme`."
+            )
+        try:
+            matched = match_kpi(note_words, j, process, role)
+        except ParseError:
+            continue
+        if matched is None:
+            continue
+        around = note_words[max(0, j - 1) : j] + note_words[j + matched[1] : j + matched[1] + 1]
+        if any(NUMBER.match(w.rstrip(",;")) for w in around):
+            raise ParseError(
+                f"The note {_q(' '.join(note_words))} holds another count, which would not be counted. "
+                'Put every count first and the note last or in quotes, e.g. `/log calls 12 conversations 3 "Acme"`.'
+            )
 
 
 def _add(result: ParsedLog, key: str, count: int, process: Process) -> None:
@@ -273,7 +317,7 @@ def parse_scorecard(text: str, process: Process, role: str | None) -> ParsedScor
             i += used
             continue
         raise ParseError(
-            f"I don't understand `{word}` here. Try `/scorecard`, `/scorecard @rep`, "
+            f"I don't understand {_q(word)} here. Try `/scorecard`, `/scorecard @rep`, "
             "`/scorecard @rep month` (day, week, month, yesterday, last-week, last-month) "
             "or `/scorecard calls` to see the logs behind a number."
         )

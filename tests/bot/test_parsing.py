@@ -66,6 +66,29 @@ def test_dates():
         log("call 3 2026-13-01")
 
 
+def test_more_date_forms():
+    assert log("call 3 on monday").when == date(2026, 11, 23)
+    assert log("call 3 last friday").when == date(2026, 11, 20)
+    assert log("call 3 last tuesday").when == date(2026, 11, 17)  # today is Tuesday
+    with pytest.raises(ParseError, match="looks like a date"):
+        log("call 12 11/18")
+    with pytest.raises(ParseError, match="looks like a date"):
+        log("call 12 Acme 11/18")
+
+
+def test_a_note_cannot_swallow_a_count():
+    with pytest.raises(ParseError, match="holds another count"):
+        log("calls 12 and conversations 3")
+    with pytest.raises(ParseError, match="holds another count"):
+        log("call 5 Acme Corp, convos 2")
+    assert log("call 5 Acme 3rd floor").note == "Acme 3rd floor"
+    assert log("call 5 spoke about calls").note == "spoke about calls"
+
+
+def test_thousands_separators():
+    assert log("calls 1,000").items == [("calls", 1000)]
+
+
 def test_notes():
     assert log("meeting 1 Acme Corp").note == "Acme Corp"
     dated = log("meeting 1 Acme Corp yesterday")
@@ -106,7 +129,7 @@ def test_mentions_in_every_form_slack_sends():
     assert parse_mention("@sam.lee") == Mention(None, "sam.lee")
     assert parse_mention("sam") is None
     assert split_target("<@U1ABC> sao 1") == (Mention("U1ABC", None), "sao 1")
-    assert split_target("sao 1 <@U1ABC>") == (Mention("U1ABC", None), "sao 1")
+    assert split_target("call 3 met <@U1ABC>") == (None, "call 3 met <@U1ABC>")  # a note
     assert split_target("call 12") == (None, "call 12")
 
 
