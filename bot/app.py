@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import messages
@@ -160,6 +161,17 @@ def run_command(
         except (Refusal, ParseError) as refusal:
             session.rollback()
             return messages.problem(str(refusal)), f"refused:{type(refusal).__name__}", []
+        except OperationalError:
+            session.rollback()
+            logging.getLogger("pacer").exception("command %s: database unavailable", name)
+            return (
+                messages.problem(
+                    "Pacer's database is busy or unreachable right now, so nothing was stored. "
+                    "Try the same command again in a moment."
+                ),
+                "database_unavailable",
+                [],
+            )
         except Exception:
             session.rollback()
             logging.getLogger("pacer").exception("command %s failed", name)

@@ -236,9 +236,20 @@ def undo_last(
             return earlier
     rows = queries.last_batch(session, actor.workspace_id, actor.user_id)
     if not rows:
-        raise Refusal(
-            "There's nothing of yours left to undo. See your logs with `/scorecard calls`."
-        )
+        raise Refusal("There's nothing you logged left to undo. See what counts with `/scorecard`.")
+    if (
+        rows[0].rep_id != actor.user_id
+    ):  # a credit: only someone who may still credit them may undo it
+        rep = queries.get_member(session, actor.workspace_id, rows[0].rep_id)
+        if rep is None or not rep.active or not actor.process.has_role(rep.role):
+            if not actor.is_manager:
+                raise Refusal(
+                    f"<@{rows[0].rep_id}> is no longer a rep on the team; ask a manager to undo it."
+                )
+        else:
+            check_allowed(
+                actor, rep, [actor.process.kpi(r.kpi) for r in rows if actor.process.has_kpi(r.kpi)]
+            )
     voided = queries.void_batch(
         session,
         rows[0].batch_id,

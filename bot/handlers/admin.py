@@ -17,7 +17,9 @@ def handle(cmd: Command) -> dict:
     args = words[1:]
     action = SUBCOMMANDS.get(sub)
     if action is None:
-        raise ParseError(f"`/pacer {sub}` isn't a Pacer command. {_commands_hint()}")
+        raise ParseError(
+            f"`/pacer {messages.escape(sub)}` isn't a Pacer command. {_commands_hint()}"
+        )
     cmd.outcome = sub
     return action(cmd, args)
 
@@ -112,7 +114,9 @@ def team_add(cmd: Command, args: list[str]) -> dict:
         )
     role = _role_key(process, rest[0])
     if role is None:
-        raise ParseError(f"`{rest[0]}` isn't a role in this process. Roles: {roles}.")
+        raise ParseError(
+            f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}."
+        )
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     was = "added"
     if member is None:
@@ -170,7 +174,8 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
         raise Refusal(
             f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
         )
-    member.active, member.removed_at = False, cmd.now
+    # Off the team means off it entirely: added back later, they start without manager rights.
+    member.active, member.removed_at, member.is_manager = False, cmd.now, False
     queries.save_member(cmd.session, member)
     return _done(
         f"{messages.mention(user_id)} is off the team. Their logs are kept; add them back any time with "
@@ -239,7 +244,7 @@ def channel(cmd: Command, args: list[str]) -> dict:
     channel_id = cmd.channel_id if args[0].lower() == "here" else parse_channel(args[0])
     if not channel_id or channel_id.startswith("D"):
         raise ParseError(
-            f"`{args[0]}` isn't a channel I can post in. Pick it from Slack's list as you type #, "
+            f"`{messages.escape(args[0])}` isn't a channel I can post in. Pick it from Slack's list as you type #, "
             "or run `/pacer channel here` in the channel."
         )
     queries.set_team_channel(cmd.session, team, channel_id)

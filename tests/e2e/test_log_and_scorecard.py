@@ -90,7 +90,7 @@ def test_undo_voids_the_last_log_and_keeps_the_trail(ws):
     assert "*10* counted from 1 log" in basis and "1 undone" in basis
     assert "~" in basis  # the undone log is still listed, struck through
     ws.log(SDR, "undo")
-    assert "nothing of yours left to undo" in ws.log(SDR, "undo").text
+    assert "nothing you logged left to undo" in ws.log(SDR, "undo").text
 
 
 def test_manager_credits_a_rep_and_the_rep_is_told(ws, standin):

@@ -128,7 +128,7 @@ def test_undo_voids_the_last_log_and_keeps_it(engine, session, ws, people):
     assert [r.trigger_id for r in activity.undo_last(session, actor_for(session, REP), later)] == [
         "T1"
     ]
-    with pytest.raises(Refusal, match="nothing of yours left"):
+    with pytest.raises(Refusal, match="nothing you logged left"):
         activity.undo_last(session, actor_for(session, REP), later)
     assert queries.count_logs(session) == 3
 

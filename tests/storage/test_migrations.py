@@ -222,5 +222,5 @@ def test_sqlite_pragmas_are_on_for_every_connection(engine):
         for conn in (first, second):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one().lower() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 10000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 2500
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
