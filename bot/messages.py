@@ -16,6 +16,7 @@ SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150
 TEXT_LIMIT = 3000  # the notification fallback; Slack shows only the start of it anyway
+MESSAGE_BUDGET = 11_000  # all text in one message; Slack refuses ~12,000 (msg_blocks_too_long)
 
 STATUS = {
     "on_pace": (":large_green_circle:", "on pace"),
@@ -151,13 +152,37 @@ def divider() -> dict:
     return {"type": "divider"}
 
 
+def block_chars(block: dict) -> int:
+    """How much text a block carries, as Slack counts towards a message's size."""
+    texts = (
+        [block.get("text") or {}]
+        + list(block.get("fields") or [])
+        + list(block.get("elements") or [])
+    )
+    return sum(
+        len(t.get("text", ""))
+        for t in texts
+        if isinstance(t, dict) and isinstance(t.get("text", ""), str)
+    )
+
+
 def message(fallback: str, blocks: list[dict], response_type: str = "ephemeral") -> dict:
-    """A message with its plain-text fallback (notifications, screen readers), within limits."""
-    if len(blocks) > MAX_BLOCKS:
-        hidden = len(blocks) - (MAX_BLOCKS - 1)
-        blocks = blocks[: MAX_BLOCKS - 1] + [context(f"…and {hidden} more blocks not shown.")]
+    """A message with its plain-text fallback (notifications, screen readers), within Slack's
+    limits: at most 50 blocks and about 12,000 characters; what does not fit is cut, and said."""
+    kept, used = [], len(fallback[:TEXT_LIMIT])
+    for index, block in enumerate(blocks):
+        size = block_chars(block)
+        if len(kept) == MAX_BLOCKS - 1 or used + size > MESSAGE_BUDGET:
+            kept.append(
+                context(
+                    f"…and {len(blocks) - index} more parts not shown: narrow the request down."
+                )
+            )
+            break
+        kept.append(block)
+        used += size
     text = fallback if len(fallback) <= TEXT_LIMIT else fallback[: TEXT_LIMIT - 1] + "…"
-    return {"response_type": response_type, "text": text, "blocks": blocks}
+    return {"response_type": response_type, "text": text, "blocks": kept}
 
 
 def text_message(template: str, fallback: str | None = None, **values) -> dict:

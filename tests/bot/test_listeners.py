@@ -1,0 +1,166 @@
+"""The Bolt app through `app.dispatch` with signed requests (DESIGN.md §7, level 2): behaviours
+that need many requests or a particular clock, faster than through HTTP."""
+
+import json
+from datetime import datetime
+
+import pytest
+from slack_bolt.request import BoltRequest
+
+from bot.app import Services, build_app, make_client
+from bot.settings import load_settings
+from bot.simulate import command_body, signed_headers
+from bot.slack_standin import SlackStandin
+from rituals.process import default_process
+from rituals.teams import store_process
+from storage import queries
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.bot.test_messages import assert_within_slack_limits
+
+ADMIN, SDR, AE, MGR = "U0ADMIN01", "U0SDR0001", "U0AE00001", "U0MGR0001"
+TUESDAY_11 = datetime.fromisoformat("2026-11-24T11:00:00-05:00")
+
+
+class Rig:
+    def __init__(self, tmp_path, slack: SlackStandin):
+        self.slack = slack
+        self.now = TUESDAY_11
+        settings = load_settings(
+            {
+                "SLACK_BOT_TOKEN": "xoxb-rig",
+                "SLACK_SIGNING_SECRET": "rig-secret",
+                "SLACK_API_URL": slack.url,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'rig.db'}",
+                "PACER_ADMINS": ADMIN,
+            }
+        )
+        self.engine = make_engine(settings.database_url)
+        upgrade(self.engine)
+        self.services = Services(
+            settings, self.engine, make_client(settings), clock=lambda: self.now
+        )
+        self.app = build_app(self.services)
+
+    def run(self, command: str, text: str, user: str) -> dict:
+        body = command_body(command, text, user, team_id="T0RIG0001")
+        response = self.app.dispatch(
+            BoltRequest(body=body, headers=signed_headers("rig-secret", body))
+        )
+        assert response.status == 200
+        return json.loads(response.body)
+
+    def text(self, command: str, text: str, user: str) -> str:
+        message = self.run(command, text, user)
+        assert_within_slack_limits(message)
+        return "\n".join(b["text"]["text"] for b in message["blocks"] if b.get("text"))
+
+    def team(self):
+        self.text("/pacer", f"team add <@{SDR}> sdr", ADMIN)
+        self.text("/pacer", f"team add <@{AE}> ae", ADMIN)
+        self.text("/pacer", f"manager <@{MGR}>", ADMIN)
+
+
+@pytest.fixture
+def rig(tmp_path):
+    with SlackStandin() as slack:
+        rig = Rig(tmp_path, slack)
+        yield rig
+        rig.services.background.shutdown(wait=True)  # after-ack work ends before Slack's stand-in
+
+
+def test_long_notes_and_many_logs_stay_inside_slack_limits(rig):
+    rig.team()
+    for i in range(45):
+        rig.text("/log", f'call 1 "{"R&D <x> " * 60}{i}"', SDR)
+    basis = rig.text("/scorecard", "calls", SDR)
+    assert "*45* counted from 45 logs" in basis
+
+
+def test_a_300_rep_roster_stays_inside_slack_limits(rig):
+    for i in range(300):
+        rig.run("/pacer", f"team add <@U{i:08d}> sdr", ADMIN)
+    roster = rig.text("/pacer", "team", ADMIN)
+    assert "300 people" in roster
+
+
+def test_removed_manager_added_back_is_not_a_manager(rig):
+    rig.team()
+    assert "is off the team" in rig.text("/pacer", f"team remove <@{MGR}>", ADMIN)
+    rig.text("/pacer", f"team add <@{MGR}> sdr", ADMIN)
+    assert "Only the team's managers" in rig.text("/pacer", "team add <@U0NEW0001> sdr", MGR)
+
+
+def test_manager_off_and_admin_promotion(rig):
+    rig.team()
+    assert "no longer a manager" in rig.text("/pacer", f"manager <@{MGR}> off", ADMIN)
+    assert "Only the team's managers" in rig.text("/pacer", "goal sdr calls 5/day", MGR)
+    assert "is now a Pacer admin" in rig.text("/pacer", f"admin <@{MGR}>", ADMIN)
+    assert "Goal set" in rig.text("/pacer", "goal sdr calls 5/day", MGR)
+    assert "already a Pacer admin" in rig.text("/pacer", f"admin <@{MGR}>", ADMIN)
+
+
+def test_a_rep_in_another_timezone_sees_their_own_day(rig):
+    rig.team()
+    with rig.services.session() as session:
+        workspace = queries.all_workspaces(session)[0]
+        queries.save_profile(session, workspace.id, SDR, "Kenji", "Asia/Tokyo", rig.now)
+    rig.now = datetime.fromisoformat("2026-11-22T19:00:00-05:00")  # Sunday evening in New York
+    reply = rig.text("/log", "call 10", SDR)  # ...Monday 09:00 in Tokyo
+    assert "today, Mon 23 Nov" in reply and "today 10 of 60" in reply
+    assert "Mon 23 – Sun 29 Nov" in rig.text("/scorecard", "", SDR)
+    assert "Asia/Tokyo" in rig.text("/scorecard", "", SDR)
+
+
+def test_crediting_does_not_reveal_a_private_scorecard(rig):
+    rig.team()
+    rig.text("/pacer", "visibility managers", MGR)
+    reply = rig.text("/log", f"<@{SDR}> sao 1", AE)
+    assert "Logged *1 Sales Accepted Opportunities*" in reply
+    assert "this week" not in reply
+    assert "this week" in rig.text("/log", f"<@{SDR}> calls 3", MGR)
+
+
+def test_a_role_dropped_from_the_process_gets_a_clear_answer(rig):
+    rig.team()
+    data = default_process().to_dict()
+    data["roles"][0]["key"] = "bdr"
+    from rituals.process import load_process_dict
+
+    with rig.services.session() as session:
+        team = queries.teams(session)[0]
+        store_process(
+            session,
+            load_process_dict(data),
+            team=team,
+            loaded_by="test",
+            change="rename",
+            now=rig.now,
+        )
+    for command, text in (("/log", "call 3"), ("/scorecard", "")):
+        assert "role `sdr` is no longer in the team's process" in rig.text(command, text, SDR)
+    assert "a role no longer in the process" in rig.text("/pacer", "team", ADMIN)
+
+
+def test_a_sunday_scorecard_says_day_off(rig):
+    rig.team()
+    rig.now = datetime.fromisoformat("2026-11-22T12:00:00-05:00")
+    card = rig.text("/scorecard", "day", SDR)
+    assert "a day off" in card and "no goal on a day off" in card
+
+
+def test_a_friday_evening_week_is_not_over(rig):
+    rig.team()
+    rig.now = datetime.fromisoformat("2026-11-27T18:00:00-05:00")
+    card = rig.text("/scorecard", "", SDR)
+    assert "period complete" not in card and "pace" in card
+
+
+def test_goal_for_a_kpi_off_the_reps_scorecard_is_refused(rig):
+    rig.team()
+    assert "isn't a KPI on the Sales Development Rep scorecard" in rig.text(
+        "/pacer", f"goal <@{SDR}> deals 5/month", MGR
+    )
+    assert "has no goal of their own" in rig.text("/pacer", f"goal <@{SDR}> calls reset", MGR)
+    assert "/pacer goal sdr" in rig.text("/pacer", "goal sdr calls <!channel>", MGR)
+    assert "<!channel>" not in json.dumps(rig.run("/pacer", "goal sdr calls <!channel>", MGR))
