@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -135,6 +136,16 @@ class PacerServer:
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def stored(self, team_id: str, table: str = "activity_log") -> int:
+        """Rows the server stored for a workspace, read straight from its SQLite file."""
+        path = self.database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute(
+                f"SELECT count(*) FROM {table} t JOIN workspace w ON w.id = t.workspace_id "  # noqa: S608
+                "WHERE w.slack_team_id = ?",
+                (team_id,),
+            ).fetchone()[0]
 
     # -- requests, as Slack sends them ---------------------------------------------------
 

@@ -1,6 +1,9 @@
 """End to end: `pacer serve` in a subprocess, signed HTTP requests, a local Slack stand-in."""
 
+import re
 import time
+
+import pytest
 
 from bot.simulate import signed_headers
 from tests.e2e.harness import ADMIN, SECRET
@@ -44,7 +47,7 @@ def test_note_is_kept_and_shown_in_the_basis(ws):
     assert f"entered by <@{SDR}> via slash" in basis
 
 
-def test_bad_input_gets_a_specific_answer_and_stores_nothing(ws):
+def test_bad_input_gets_a_specific_answer_and_stores_nothing(ws, server):
     ws.setup_team()
     cases = {
         "cals 12": "Did you mean `calls`",
@@ -68,8 +71,9 @@ def test_bad_input_gets_a_specific_answer_and_stores_nothing(ws):
         assert reply.status == 200, text
         assert expected in reply.text, (text, reply.text)
         assert ":warning:" in reply.text
-    card = ws.scorecard(SDR).text
-    assert "0 of 300" in card and "0 of 60" in card  # nothing was stored
+    assert server.stored(ws.team_id) == 0  # nothing was stored
+    ws.log(SDR, "call 1")
+    assert server.stored(ws.team_id) == 1  # ...and the count would have shown it
 
 
 def test_not_on_a_team_is_told_how_to_get_added(ws):
@@ -118,8 +122,9 @@ def test_an_ae_credits_an_sdr_with_a_sales_accepted_opportunity(ws):
     assert "Only managers can log for someone else" in ws.log(SDR, f"<@{AE}> meeting 1").text
 
 
-def test_permission_refusals_for_team_commands(ws):
+def test_permission_refusals_for_team_commands(ws, server):
     ws.setup_team()
+    members = server.stored(ws.team_id, "member")
     for text in (
         "team add <@UNEW000001> sdr",
         "team remove <@USDR00001>",
@@ -131,6 +136,10 @@ def test_permission_refusals_for_team_commands(ws):
         reply = ws.pacer(SDR, text)
         assert "Only the team's managers and Pacer admins" in reply.text, text
     assert "Only Pacer admins can make admins" in ws.pacer(MGR, f"admin <@{SDR}>").text
+    # ...and nothing changed:
+    assert server.stored(ws.team_id, "member") == members
+    assert server.stored(ws.team_id, "process_version") == 0
+    assert server.stored(ws.team_id, "admin") == 0
     roster = ws.pacer(SDR, "team").text
     assert f"<@{SDR}> — Sales Development Rep" in roster  # the roster is not a secret
 
@@ -166,7 +175,7 @@ def test_scorecard_forms_and_visibility(ws):
 def test_goal_and_timezone_changes_are_versioned(ws):
     ws.setup_team()
     reply = ws.pacer(MGR, "goal sdr calls 50/day").text
-    assert "Calls / Emails 50/day" in reply and "version 1" in reply
+    assert "Calls / Emails 50/day" in reply and "version 1;" in reply
     assert "0 of 250" in ws.scorecard(SDR).text
     ws.pacer(MGR, f"goal <@{SDR}> calls 40/day")
     assert "0 of 200" in ws.scorecard(SDR).text
@@ -196,7 +205,8 @@ def test_bad_signature_and_stale_timestamp_are_refused_and_store_nothing(ws, ser
     assert server.post(body, stale).status == 401
     unsigned = {"Content-Type": "application/x-www-form-urlencoded"}
     assert server.post(body, unsigned).status == 401
-    assert "0 of 300" in ws.scorecard(SDR).text
+    assert re.search(r"(?<!\d)0 of 300", ws.scorecard(SDR).text)
+    assert server.stored(ws.team_id) == 0
 
 
 def test_workspaces_never_see_each_others_data(ws, server):
@@ -206,8 +216,9 @@ def test_workspaces_never_see_each_others_data(ws, server):
     ws.setup_team()
     other.setup_team()
     ws.log(SDR, "call 30")
-    assert "0 of 300" in other.scorecard(SDR).text
+    assert re.search(r"(?<!\d)0 of 300", other.scorecard(SDR).text)
     assert "30 of 300" in ws.scorecard(SDR).text
+    assert server.stored(other.team_id) == 0 and server.stored(ws.team_id) == 1
 
 
 def test_help_lists_every_command(ws):
@@ -236,6 +247,8 @@ def test_healthz_and_unknown_paths(server):
         urllib.request.urlopen(server.url + "/nope")
     except urllib.error.HTTPError as error:
         assert error.code == 404
+    else:
+        pytest.fail("an unknown path should answer 404")
 
 
 def test_one_log_line_per_request_without_secrets(ws, server):
