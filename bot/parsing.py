@@ -13,7 +13,6 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 PLAIN_MENTION = re.compile(r"^@([\w.\-]{1,80})$")
 CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
 NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 DATE_LIKE = re.compile(r"^\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?$")  # 11/18, 18.11.2026
@@ -104,9 +103,8 @@ def parse_date(word: str, today: date) -> date | None:
     if w == "yesterday":
         return today - timedelta(days=1)
     for index, name in enumerate(WEEKDAYS):
-        if w in (name, name[:3]) or (
-            len(w) >= 3 and name.startswith(w) and w not in ("sat", "sun") and len(w) > 3
-        ):
+        # "monday", "mon", and prefixes of four letters or more ("tues", "thurs")
+        if w == name or w == name[:3] or (len(w) >= 4 and name.startswith(w)):
             return today - timedelta(days=(today.weekday() - index) % 7)
     if ISO_DATE.match(w):
         try:

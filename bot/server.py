@@ -92,7 +92,7 @@ class PacerServer(BaseApplication):
 
 
 def serve(
-    settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0", workers: int = 1
+    settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0", workers: int = 2
 ) -> None:
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)

@@ -2,7 +2,7 @@
 refused log stores nothing; a log is written once per Slack trigger_id; undo voids, never deletes."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -39,7 +39,6 @@ class Recorded:
     occurred_on: date
     duplicate: bool = False  # the same request had already been recorded
     credited: bool = False  # entered for someone else
-    kpis: list[Kpi] = field(default_factory=list)
 
 
 def rep_today(process: Process, rep_tz: str | None, now: datetime) -> date:
@@ -164,6 +163,8 @@ def record_activity(
     rep: Member | None = None,  # already resolved by the caller with target_rep()
 ) -> Recorded:
     process = actor.process
+    if request.source not in SOURCES:
+        raise ValueError(f"unknown log source {request.source!r}; one of {SOURCES}")
     if not request.items:
         raise Refusal("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
     if rep is None or rep.user_id != request.rep_id:
@@ -199,30 +200,18 @@ def record_activity(
         earlier = queries.logs_by_trigger(session, actor.workspace_id, request.trigger_id or "")
         if not earlier:
             raise RuntimeError("insert_logs refused a batch that no earlier request stored")
-        return _recorded(process, earlier, rep, actor, duplicate=True)
-    return _recorded(process, rows, rep, actor)
+        return _recorded(earlier, rep, actor, duplicate=True)
+    return _recorded(rows, rep, actor)
 
 
-def _recorded(
-    process: Process, rows: list[ActivityLog], rep: Member, actor: Actor, duplicate=False
-) -> Recorded:
-    kpis = [process.kpi(r.kpi) for r in rows if _known(process, r.kpi)]
+def _recorded(rows: list[ActivityLog], rep: Member, actor: Actor, duplicate=False) -> Recorded:
     return Recorded(
         rows=rows,
         rep=rep,
         occurred_on=rows[0].occurred_on,
         duplicate=duplicate,
         credited=rows[0].rep_id != actor.user_id,
-        kpis=kpis,
     )
-
-
-def _known(process: Process, kpi_key: str) -> bool:
-    try:
-        process.kpi(kpi_key)
-    except KeyError:
-        return False
-    return True
 
 
 def undo_last(

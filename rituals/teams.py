@@ -14,7 +14,8 @@ from storage.models import Member, ProcessVersion, SalesTeam
 
 class Refusal(Exception):
     """A request Pacer understood but will not carry out; the message says why and what would work.
-    Raised before anything is stored, so a refused command changes nothing."""
+    Raised before the command stores anything, so a refused command changes nothing (only the
+    bookkeeping of who asked: the workspace's row, created on its first request)."""
 
 
 class Actor:
@@ -91,6 +92,13 @@ def team_process(session: Session, team_id: int | None) -> tuple[Process, int | 
     if row is None:
         return default_process(), None
     return _parse_version(row.id, row.definition), row.id
+
+
+def process_in_effect(session: Session, team_id: int, instant: datetime) -> Process:
+    """The process (and so the goals) a team ran with at an instant: a past week is judged
+    against the goals it had, not against goals changed since."""
+    row = queries.process_version_at(session, team_id, instant)
+    return _parse_version(row.id, row.definition) if row else default_process()
 
 
 @lru_cache(maxsize=256)

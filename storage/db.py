@@ -46,9 +46,5 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)

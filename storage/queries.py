@@ -234,6 +234,19 @@ def latest_process_version(session: Session, team_id: int | None) -> ProcessVers
     ).first()
 
 
+def process_version_at(session: Session, team_id: int, instant: datetime) -> ProcessVersion | None:
+    """The version in effect at an instant: the newest loaded by then (the team's own first)."""
+    install_wide = col(ProcessVersion.team_id).is_(None)
+    return session.exec(
+        select(ProcessVersion)
+        .where(
+            (ProcessVersion.team_id == team_id) | install_wide, ProcessVersion.loaded_at <= instant
+        )
+        .order_by(install_wide, col(ProcessVersion.version).desc())
+        .limit(1)
+    ).first()
+
+
 def process_versions(session: Session, team_id: int | None) -> list[ProcessVersion]:
     condition = (
         ProcessVersion.team_id == team_id

@@ -118,7 +118,8 @@ def team_add(cmd: Command, args: list[str]) -> dict:
             f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}."
         )
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    was = "added"
+    role_name = messages.escape(process.role(role).name)
+    done = f"Added {messages.mention(user_id)} to *{messages.escape(cmd.actor.team.name)}* as {role_name}"
     if member is None:
         member = _new_member(cmd, user_id)
     elif member.active and member.role == role and member.team_id == cmd.actor.team_id:
@@ -126,7 +127,8 @@ def team_add(cmd: Command, args: list[str]) -> dict:
             f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
         )
     elif member.active and member.role:
-        was = f"moved from {messages.escape(process.role(member.role).name if process.has_role(member.role) else member.role)} to"
+        before = process.role(member.role).name if process.has_role(member.role) else member.role
+        done = f"Moved {messages.mention(user_id)} from {messages.escape(before)} to {role_name}"
     member.team_id, member.role, member.active, member.removed_at = (
         cmd.actor.team_id,
         role,
@@ -136,7 +138,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     return _done(
-        f"{messages.mention(user_id)} {was} {messages.escape(process.role(role).name)} on *{messages.escape(cmd.actor.team.name)}*. "
+        f"{done}. "
         f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
         f"They log with `/log {example_log(process, role)}` and see it with `/scorecard`."
     )

@@ -1,6 +1,7 @@
 """/scorecard: a rep's 3 leading + 1 lagging KPIs for a period, and the logs behind a number."""
 
 import math
+from datetime import datetime, time, timedelta
 
 from bot import messages
 from bot.app import Command
@@ -9,7 +10,7 @@ from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
-from rituals.teams import Refusal, can_view
+from rituals.teams import Refusal, can_view, process_in_effect
 from storage import queries
 
 HELP = (
@@ -53,9 +54,26 @@ def handle(cmd: Command) -> dict:
         cmd.outcome = "basis"
         return basis_message(cmd, rep_id, parsed.kpi, period)
     cmd.outcome = "scorecard"
-    card = build_scorecard(cmd.session, actor.workspace_id, process, rep, period, cmd.now, cal)
+    card = build_scorecard(
+        cmd.session,
+        actor.workspace_id,
+        goals_for(cmd, process, rep, period, cal),
+        rep,
+        period,
+        cmd.now,
+        cal,
+    )
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     return scorecard_message(card, hint)
+
+
+def goals_for(cmd: Command, process, rep, period, cal):
+    """A finished period keeps the goals it had (a goal changed since applies from then on)."""
+    if period.end >= cal.local_date(cmd.now):
+        return process
+    end = datetime.combine(period.end + timedelta(days=1), time(0), cal.tz)
+    then = process_in_effect(cmd.session, cmd.actor.team_id, end)
+    return then if then.has_role(rep.role) else process
 
 
 def scorecard_message(card, basis_hint: str) -> dict:

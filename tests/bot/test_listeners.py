@@ -164,3 +164,12 @@ def test_goal_for_a_kpi_off_the_reps_scorecard_is_refused(rig):
     assert "has no goal of their own" in rig.text("/pacer", f"goal <@{SDR}> calls reset", MGR)
     assert "/pacer goal sdr" in rig.text("/pacer", "goal sdr calls <!channel>", MGR)
     assert "<!channel>" not in json.dumps(rig.run("/pacer", "goal sdr calls <!channel>", MGR))
+
+
+def test_a_past_week_keeps_the_goals_it_had(rig):
+    rig.team()
+    rig.text("/log", "call 30", SDR)
+    rig.now = datetime.fromisoformat("2026-11-30T10:00:00-05:00")  # the next Monday
+    rig.text("/pacer", "goal sdr calls 50/day", MGR)
+    assert "30 of 300 (10%)" in rig.text("/scorecard", "last-week", SDR)  # 60/day then
+    assert "of 250" in rig.text("/scorecard", "", SDR)  # 50/day from now on
