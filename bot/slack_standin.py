@@ -68,6 +68,7 @@ class SlackStandin:
         self.host, self.port = host, port
         self.team_id, self.enterprise_id = team_id, enterprise_id
         self.calls: list[Call] = []
+        self.history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self.responses: dict[str, list[dict]] = {}
         self.uploads: dict[str, bytes] = {}
         self.users: dict[str, dict] = {}
@@ -203,6 +204,7 @@ class SlackStandin:
             for posted in self.responses.values():
                 posted.clear()  # issued response_urls stay valid
             self.uploads.clear()
+            self.history.clear()
             self._faults.clear()
 
     # ---- the Web API -----------------------------------------------------------------------
@@ -276,13 +278,29 @@ class SlackStandin:
                 return ok | {"message_ts": self._next_ts()}
             ts = p.get("ts") if method == "chat.update" else self._next_ts()
             message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": ts}
-            message |= {k: p[k] for k in ("text", "blocks", "thread_ts") if k in p}
+            message |= {k: p[k] for k in ("text", "blocks", "thread_ts", "metadata") if k in p}
+            if method == "chat.postMessage":
+                with self._lock:
+                    self.history.setdefault(channel, []).append(message)
             return ok | {
                 "channel": channel,
                 "ts": ts,
                 "text": p.get("text", ""),
                 "message": message,
             }
+        if method == "conversations.history":
+            # Newest first, like Slack; metadata only when asked for (include_all_metadata).
+            with self._lock:
+                messages = list(self.history.get(p.get("channel", ""), []))
+            oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or 9e12)
+            found = [
+                m
+                for m in reversed(messages)
+                if oldest <= float(m["ts"]) <= latest and "thread_ts" not in m
+            ]
+            if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
+                found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+            return ok | {"messages": found[: int(p.get("limit") or 100)], "has_more": False}
         if method == "chat.delete":
             return ok | {"channel": p.get("channel"), "ts": p.get("ts")}
         if method == "files.getUploadURLExternal":

@@ -1,0 +1,115 @@
+"""Posting a ritual to Slack exactly once: the channel message, then its thread (charts and the
+long detail), each step recorded as it lands so a resumed run continues where it stopped.
+
+Slack has no idempotency key for chat.postMessage, so the channel message carries the run in
+its metadata; a run resumed after its clock died between posting and recording looks for that
+message in the channel's history before posting again."""
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+METADATA_EVENT = "pacer_ritual"
+
+
+class ChannelPacer:
+    """At most one post per channel per interval (Slack allows about one a second), shared by
+    every run in the process. Time and sleep are injected so tests never sleep."""
+
+    def __init__(
+        self, interval: float = 1.1, clock: Callable[[], float] = time.monotonic, sleep=time.sleep
+    ):
+        self.interval, self.clock, self.sleep = interval, clock, sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = self.clock()
+            at = max(now, self._next.get(channel, now))
+            self._next[channel] = at + self.interval
+        if at > now:
+            self.sleep(at - now)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One post of a ritual: the channel message (the first part), a thread reply, or a chart
+    uploaded into the thread."""
+
+    text: str
+    blocks: list[dict] | None = None
+    chart: object | None = None  # rituals.charts.Chart: png, filename, title, alt_text
+
+
+@dataclass
+class Progress:
+    """Where a run stands: how many parts are posted, and the channel message's ts."""
+
+    parts_done: int = 0
+    message_ts: str | None = None
+
+
+def deliver(
+    client: WebClient,
+    pacer: ChannelPacer,
+    channel: str,
+    parts: list[Part],
+    run_key: str,
+    progress: Progress,
+    record: Callable[[Progress], None],
+    may_have_posted: bool = False,
+) -> Progress:
+    """Post the parts not yet posted, recording after each one. ``may_have_posted``: an earlier
+    attempt died before recording its channel message; find it instead of posting it twice."""
+    if progress.parts_done == 0 and may_have_posted:
+        found = find_posted(client, channel, run_key)
+        if found:
+            progress = Progress(1, found)
+            record(progress)
+    for index in range(progress.parts_done, len(parts)):
+        part = parts[index]
+        pacer.wait(channel)
+        if index == 0:
+            response = client.chat_postMessage(
+                channel=channel,
+                text=part.text,
+                blocks=part.blocks,
+                unfurl_links=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"run": run_key}},
+            )
+            progress = Progress(1, response["ts"])
+        elif part.chart is not None:
+            chart = part.chart
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=progress.message_ts,
+                file=chart.png,
+                filename=chart.filename,
+                title=chart.title,
+                alt_txt=chart.alt_text[:1000],
+            )
+            progress = Progress(index + 1, progress.message_ts)
+        else:
+            client.chat_postMessage(
+                channel=channel, thread_ts=progress.message_ts, text=part.text, blocks=part.blocks
+            )
+            progress = Progress(index + 1, progress.message_ts)
+        record(progress)
+    return progress
+
+
+def find_posted(client: WebClient, channel: str, run_key: str) -> str | None:
+    """The ts of this run's channel message if an earlier attempt posted it (last 200 messages)."""
+    response = client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
+    for message in response.get("messages", []):
+        metadata = message.get("metadata") or {}
+        if (
+            metadata.get("event_type") == METADATA_EVENT
+            and (metadata.get("event_payload") or {}).get("run") == run_key
+        ):
+            return message["ts"]
+    return None

@@ -1,0 +1,117 @@
+"""Posting a ritual: in order, paced, resumable, and never twice."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.app import make_client
+from bot.delivery import ChannelPacer, Part, Progress, deliver, find_posted
+from bot.settings import load_settings
+from bot.slack_standin import SlackStandin
+
+CHANNEL = "C0SALES01"
+
+
+@dataclass(frozen=True)
+class FakeChart:
+    png: bytes = b"\x89PNG\r\n\x1a\nfake"
+    filename: str = "daily.png"
+    title: str = "Attainment today"
+    alt_text: str = "Bar chart of attainment for 3 reps"
+
+
+class FakeTime:
+    def __init__(self):
+        self.now, self.slept = 100.0, []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+@pytest.fixture
+def slack():
+    with SlackStandin() as standin:
+        yield standin
+
+
+def client_for(slack):
+    return make_client(load_settings({"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": slack.url}))
+
+
+PARTS = [Part("Daily digest"), Part("", chart=FakeChart()), Part("The full ranking")]
+
+
+def test_posts_the_message_then_its_thread_recording_each_step(slack):
+    recorded = []
+    fake = FakeTime()
+    done = deliver(
+        client_for(slack),
+        ChannelPacer(1.1, fake.clock, fake.sleep),
+        CHANNEL,
+        PARTS,
+        "daily:T:2026-11-26",
+        Progress(),
+        recorded.append,
+    )
+    main = slack.calls_to("chat.postMessage")[0]
+    assert main.params["metadata"]["event_payload"] == {"run": "daily:T:2026-11-26"}
+    assert "thread_ts" not in main.params
+    upload = slack.calls_to("files.completeUploadExternal")[0]
+    assert upload.params["thread_ts"] == done.message_ts and upload.params["channel_id"] == CHANNEL
+    assert list(slack.uploads.values()) == [FakeChart.png]
+    reply = slack.calls_to("chat.postMessage")[1]
+    assert (
+        reply.params["thread_ts"] == done.message_ts and reply.params["text"] == "The full ranking"
+    )
+    assert [p.parts_done for p in recorded] == [1, 2, 3]
+    assert fake.slept == [1.1, 1.1]  # three posts to one channel: paced to about one a second
+
+
+def test_a_resumed_run_posts_only_what_is_left(slack):
+    first = deliver(
+        client_for(slack), ChannelPacer(0), CHANNEL, PARTS[:1], "k", Progress(), lambda p: None
+    )
+    slack.reset()
+    deliver(client_for(slack), ChannelPacer(0), CHANNEL, PARTS, "k", first, lambda p: None)
+    assert len(slack.calls_to("chat.postMessage")) == 1  # only the thread reply
+    assert slack.calls_to("chat.postMessage")[0].params["thread_ts"] == first.message_ts
+
+
+def test_a_run_that_died_before_recording_finds_its_message(slack):
+    client = client_for(slack)
+    posted = client.chat_postMessage(
+        channel=CHANNEL,
+        text="Daily digest",
+        metadata={"event_type": "pacer_ritual", "event_payload": {"run": "k2"}},
+    )
+    assert find_posted(client, CHANNEL, "k2") == posted["ts"]
+    assert find_posted(client, CHANNEL, "another") is None
+    recorded = []
+    done = deliver(
+        client,
+        ChannelPacer(0),
+        CHANNEL,
+        PARTS,
+        "k2",
+        Progress(),
+        recorded.append,
+        may_have_posted=True,
+    )
+    mains = [c for c in slack.calls_to("chat.postMessage") if "thread_ts" not in c.params]
+    assert len(mains) == 1  # the one posted before the "crash": not posted again
+    assert done.message_ts == posted["ts"] and recorded[-1].parts_done == 3
+
+
+@pytest.mark.parametrize("status", [429, 500])
+def test_rate_limits_and_server_errors_are_retried_and_post_once(slack, status):
+    slack.fail_next("chat.postMessage", status=status, retry_after=0)
+    deliver(
+        client_for(slack), ChannelPacer(0), CHANNEL, PARTS[:1], "k3", Progress(), lambda p: None
+    )
+    attempts = slack.calls_to("chat.postMessage")
+    assert [c.failed_status for c in attempts] == [status, None]
+    assert len(slack.history[CHANNEL]) == 1
