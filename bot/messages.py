@@ -185,6 +185,21 @@ def message(fallback: str, blocks: list[dict], response_type: str = "ephemeral")
     return {"response_type": response_type, "text": text, "blocks": kept}
 
 
+def paged(fallback: str, text: str) -> list[dict]:
+    """Long text as several messages (a digest's full ranking in its thread), each inside Slack's
+    limits, nothing cut: sections are filled in order and a new message starts when one is full."""
+    pages: list[list[dict]] = [[]]
+    used = 0
+    for block in section(text):
+        size = block_chars(block)
+        if pages[-1] and (len(pages[-1]) == MAX_BLOCKS or used + size > MESSAGE_BUDGET - len(fallback)):
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += size
+    return [message(fallback, blocks, response_type="in_channel") for blocks in pages]
+
+
 def text_message(template: str, fallback: str | None = None, **values) -> dict:
     """A message made of one template's text, split into sections as needed."""
     body = render(template, **values)

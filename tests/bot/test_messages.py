@@ -88,3 +88,13 @@ def test_numbers_and_percentages():
         and messages.percent(1.0) == "100%"
         and messages.percent(0.7999) == "79%"
     )
+
+
+def test_paged_keeps_everything_within_limits():
+    lines = [f"{i}. " + "N" * 80 + f" · {i}% of goal" for i in range(1, 301)]
+    pages = messages.paged("Full ranking", "\n".join(lines))
+    assert len(pages) > 1
+    for page in pages:
+        assert_within_slack_limits(page)
+    joined = "\n".join(b["text"]["text"] for page in pages for b in page["blocks"])
+    assert all(line in joined for line in lines)  # nothing cut
