@@ -192,7 +192,9 @@ def paged(fallback: str, text: str) -> list[dict]:
     used = 0
     for block in section(text):
         size = block_chars(block)
-        if pages[-1] and (len(pages[-1]) == MAX_BLOCKS or used + size > MESSAGE_BUDGET - len(fallback)):
+        if pages[-1] and (
+            len(pages[-1]) == MAX_BLOCKS or used + size > MESSAGE_BUDGET - len(fallback)
+        ):
             pages.append([])
             used = 0
         pages[-1].append(block)

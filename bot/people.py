@@ -67,3 +67,22 @@ def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], n
                 or user_id
             )
             queries.save_profile(session, workspace_id, user_id, name[:200], user.get("tz"), now)
+
+
+def display_names(
+    services: Services, workspace_id: int, user_ids: list[str], now
+) -> dict[str, str]:
+    """Names to show in a digest or leaderboard (names, not mentions: nobody is pinged). Missing
+    or stale profiles are fetched from Slack first; whoever Slack can't tell us about keeps their ID."""
+    with services.session() as session:
+        cached = queries.profiles(session, workspace_id, user_ids)
+    stale = [
+        u
+        for u in dict.fromkeys(user_ids)
+        if u not in cached or now - cached[u].fetched_at > PROFILE_MAX_AGE
+    ]
+    if stale:
+        fetch_profiles(services, workspace_id, stale, now)
+        with services.session() as session:
+            cached = queries.profiles(session, workspace_id, user_ids)
+    return {u: cached[u].display_name if u in cached else u for u in user_ids}

@@ -38,9 +38,12 @@ __all__ = [
     "Activity",
     "Goal",
     "Kpi",
+    "LeaderboardSlot",
     "Problem",
     "Process",
     "ProcessError",
+    "RITUALS",
+    "RitualSchedule",
     "Role",
     "Stage",
     "default_process",
@@ -82,6 +85,36 @@ DEFAULTS: dict[str, Any] = {
     "limits": {"max_count": 500, "backdate_days": 14},
 }
 
+# The rituals a team can schedule (the `rituals:` section), and what a team gets without
+# configuring anything. The leaderboards' default KPIs are derived from the process (the first
+# role's leading KPIs), so a process without a `calls` KPI still gets valid defaults.
+RITUALS = ("daily", "weekly", "monthly", "leaderboards", "nudges")
+RITUAL_DEFAULT_TIMES: dict[str, time] = {
+    "daily": time(17, 30),  # working days, end of day
+    "weekly": time(9, 0),  # last week's results, on DEFAULT_WEEKLY_DAY
+    "monthly": time(9, 0),  # last month's results, on the first working day of the month
+    "nudges": time(15, 0),  # a private reminder to reps who logged nothing today
+}
+DEFAULT_WEEKLY_DAY = 0  # Monday
+DEFAULT_LEADERBOARD_TIMES = (time(12, 0), time(16, 0))  # 2 then 1 of the first role's leading KPIs
+MAX_LEADERBOARDS = 12
+_OFF_WORDS = ("off", "no", "none", "false", "disabled", "disable", "never")
+_ON_WORDS = ("on", "yes", "true", "enabled", "enable", "default")
+_RITUAL_HINTS = {
+    "daily_digest": "daily",
+    "day": "daily",
+    "weekly_digest": "weekly",
+    "week": "weekly",
+    "monthly_digest": "monthly",
+    "month": "monthly",
+    "leaderboard": "leaderboards",
+    "leaders": "leaderboards",
+    "rankings": "leaderboards",
+    "nudge": "nudges",
+    "reminder": "nudges",
+    "reminders": "nudges",
+}
+
 # Top-level sections in the order they are written out.
 SECTIONS = (
     "name",
@@ -96,6 +129,7 @@ SECTIONS = (
     "kpis",
     "roles",
     "overrides",
+    "rituals",  # last: it refers to the KPIs above
 )
 REQUIRED_SECTIONS = ("name", "journey", "activities", "kpis", "roles")
 # Words people plausibly write for a section; used only to suggest the right name.
@@ -114,6 +148,15 @@ _SECTION_HINTS = {
     "teams": "roles",
     "goals": "roles",
     "reps": "overrides",
+    "ritual": "rituals",
+    "schedule": "rituals",
+    "digests": "rituals",
+    "daily": "rituals",
+    "weekly": "rituals",
+    "monthly": "rituals",
+    "leaderboards": "rituals",
+    "leaderboard": "rituals",
+    "nudges": "rituals",
 }
 
 _PERIOD_WORDS = {
@@ -375,6 +418,76 @@ class Role:
 
 
 @dataclass(frozen=True)
+class LeaderboardSlot:
+    """A leaderboard posted at ``at`` (team-local) on working days, ranking these KPIs."""
+
+    at: time
+    kpis: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RitualSchedule:
+    """When a team's rituals run, in the team's timezone; a time is None when the ritual is off.
+
+    - ``daily``: the daily digest, on working days.
+    - ``weekly``: the weekly digest (last week's results), on ``weekly_day`` (Monday=0) whether
+      or not that is a working day (a warning says so when it is not).
+    - ``monthly``: the monthly digest (last month's results), on the first working day of the month.
+    - ``leaderboards``: leaderboards posted on working days, in order of time (empty: off).
+    - ``nudges``: the private reminder to reps who logged nothing today, on working days.
+    """
+
+    daily: time | None = RITUAL_DEFAULT_TIMES["daily"]
+    weekly: time | None = RITUAL_DEFAULT_TIMES["weekly"]
+    monthly: time | None = RITUAL_DEFAULT_TIMES["monthly"]
+    leaderboards: tuple[LeaderboardSlot, ...] = ()
+    nudges: time | None = RITUAL_DEFAULT_TIMES["nudges"]
+    weekly_day: int = DEFAULT_WEEKLY_DAY  # reset to Monday while the weekly digest is off
+
+    @classmethod
+    def off(cls) -> RitualSchedule:
+        return cls(daily=None, weekly=None, monthly=None, leaderboards=(), nudges=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data as written in the `rituals:` section; a ritual that is off is "off"."""
+
+        def hhmm(t: time) -> str:
+            return t.strftime("%H:%M")
+
+        return {
+            "daily": {"at": hhmm(self.daily)} if self.daily is not None else "off",
+            "weekly": (
+                {"day": WEEKDAY_NAMES[self.weekly_day], "at": hhmm(self.weekly)}
+                if self.weekly is not None
+                else "off"
+            ),
+            "monthly": {"at": hhmm(self.monthly)} if self.monthly is not None else "off",
+            "leaderboards": (
+                [{"at": hhmm(s.at), "kpis": list(s.kpis)} for s in self.leaderboards]
+                if self.leaderboards
+                else "off"
+            ),
+            "nudges": {"at": hhmm(self.nudges)} if self.nudges is not None else "off",
+        }
+
+    def describe(self) -> str:
+        """One line for people: "daily 17:30 · weekly Mon 09:00 · …"."""
+
+        def at(t: time | None) -> str:
+            return "off" if t is None else f"{t:%H:%M}"
+
+        weekly = "off"
+        if self.weekly is not None:
+            weekly = f"{WEEKDAY_NAMES[self.weekly_day].capitalize()} {self.weekly:%H:%M}"
+        first = " (first working day)" if self.monthly is not None else ""
+        boards = ", ".join(f"{s.at:%H:%M} ({', '.join(s.kpis)})" for s in self.leaderboards)
+        return (
+            f"daily {at(self.daily)} · weekly {weekly} · monthly {at(self.monthly)}{first} · "
+            f"leaderboards {boards or 'off'} · nudges {at(self.nudges)}"
+        )
+
+
+@dataclass(frozen=True)
 class Problem:
     path: str
     message: str
@@ -414,6 +527,7 @@ class Process:
     thresholds: Thresholds = field(default_factory=Thresholds, hash=False)
     max_count: int = 500
     backdate_days: int = 14
+    rituals: RitualSchedule = field(default_factory=RitualSchedule)
     warnings: tuple[str, ...] = ()
 
     # -- lookups ------------------------------------------------------------------------------
@@ -631,6 +745,7 @@ class Process:
                 user: {k: str(g) for k, g in goals.items()}
                 for user, goals in self.overrides.items()
             },
+            "rituals": self.rituals.to_dict(),
         }
 
     def with_goal(self, target: str, kpi_key: str, goal: Goal | str | Mapping | None) -> Process:
@@ -716,12 +831,14 @@ class Process:
         "backdate_days": ("limits", "backdate_days"),
         "on_pace": ("pace_thresholds", "on_pace"),
         "at_risk": ("pace_thresholds", "at_risk"),
+        "rituals": "rituals",
     }
 
     def with_settings(self, **changes: Any) -> Process:
         """A new Process with settings changed: ``timezone``, ``working_days``,
         ``working_hours``, ``visibility``, ``pace_thresholds``, ``limits`` (or ``max_count``,
-        ``backdate_days``, ``on_pace``, ``at_risk``), ``name``. Re-validated; raises ProcessError."""
+        ``backdate_days``, ``on_pace``, ``at_risk``), ``name``, ``rituals`` (the whole section;
+        see with_ritual() for one ritual). Re-validated; raises ProcessError."""
         data = self.to_dict()
         problems = []
         for setting, value in changes.items():
@@ -742,6 +859,34 @@ class Process:
                 data[where] = value
         if problems:
             raise ProcessError(problems)
+        return load_process_dict(data)
+
+    def with_ritual(self, kind: str, value: object) -> Process:
+        """A new Process with one ritual changed, for commands like `/pacer ritual daily 17:00`,
+        `/pacer ritual weekly fri 16:00` or `/pacer ritual nudges off`.
+
+        ``kind`` is daily, weekly, monthly, leaderboards or nudges (also leaderboard, nudge).
+        ``value`` is anything the `rituals:` section accepts for it: "off" (or False), "on" (or
+        True: the default time), a time ("17:00", "5:30pm", a datetime.time), a mapping
+        ({at: "17:00"}, {day: fri, at: "16:00"}, {enabled: false}); for weekly also "fri" or
+        "fri 16:00" (a time alone keeps the current day); for leaderboards the whole list, of
+        {at, kpis} mappings or "12:00 calls conversations" strings. Re-validated; raises
+        ProcessError, with problems under rituals.<kind>."""
+        name = _ritual_name(kind)
+        if name is None:
+            raise ProcessError(
+                [
+                    Problem(
+                        "ritual",
+                        f"{_q(kind)} is not a ritual",
+                        f"use one of {', '.join(RITUALS)}" + _did_you_mean(kind, RITUALS),
+                    )
+                ]
+            )
+        if name == "weekly" and self.rituals.weekly is not None and _parse_clock(value):
+            value = {"day": WEEKDAY_NAMES[self.rituals.weekly_day], "at": value}
+        data = self.to_dict()
+        data["rituals"] = {**data["rituals"], name: value}
         return load_process_dict(data)
 
 
@@ -1094,6 +1239,9 @@ class _Checker:
         words.update({normalize_word(w): k.key for k in kpis for w in k.aliases})
         roles = self.roles(data.get("roles"), kpis, kpi_keys, words)
         overrides = self.overrides(data.get("overrides"), kpi_keys, words)
+        rituals = self.rituals(
+            data.get("rituals"), kpi_keys, words, _default_leaderboards(roles, kpis)
+        )
 
         calendar = None
         if tz is not None and days is not None and hours is not None:
@@ -1112,7 +1260,9 @@ class _Checker:
             return None
         assert name is not None and timezone is not None and visibility is not None
         assert thresholds is not None and limits is not None and calendar is not None
+        assert isinstance(rituals, RitualSchedule)
         self.advise(stages, activities, kpis, roles)
+        self.advise_rituals(rituals, calendar)
         return Process(
             name=name,
             stages=tuple(stages),
@@ -1126,6 +1276,7 @@ class _Checker:
             thresholds=thresholds,
             max_count=limits[0],
             backdate_days=limits[1],
+            rituals=rituals,
             warnings=tuple(self.warnings),
         )
 
@@ -1309,6 +1460,259 @@ class _Checker:
             else:
                 out.append(raw)
         return (out[0], out[1]) if len(out) == 2 else None
+
+    # -- rituals ----------------------------------------------------------------------------
+
+    def rituals(
+        self,
+        value: object,
+        kpi_keys: list[str],
+        words: dict[str, str],
+        default_leaderboards: tuple[LeaderboardSlot, ...],
+    ) -> RitualSchedule | None:
+        if value is None or _is_on(value):
+            value = {}
+        if _is_off(value):
+            return RitualSchedule.off()
+        if not isinstance(value, Mapping):
+            self.add(
+                "rituals",
+                f"rituals must be a mapping of ritual: schedule, got {_kind_of(value)}",
+                'write it like {daily: {at: "17:30"}, nudges: off} (see rituals/default_process.yml), or leave it out for the defaults',
+            )
+            return None
+        for k in value:
+            if k not in RITUALS:
+                hint = _RITUAL_HINTS.get(k) if isinstance(k, str) else None
+                mean = f" (did you mean '{hint}'?)" if hint else _did_you_mean(k, RITUALS)
+                self.add(
+                    f"rituals.{k}" if isinstance(k, str) else "rituals",
+                    f"unknown ritual {_q(k)}",
+                    f"remove it or rename it; the rituals are {', '.join(RITUALS)}{mean}",
+                )
+        daily = self.ritual(value.get("daily"), "daily")
+        weekly = self.ritual(value.get("weekly"), "weekly")
+        monthly = self.ritual(value.get("monthly"), "monthly")
+        nudges = self.ritual(value.get("nudges"), "nudges")
+        boards = self.leaderboards(value.get("leaderboards"), kpi_keys, words, default_leaderboards)
+        if daily is None or weekly is None or monthly is None or nudges is None or boards is None:
+            return None
+        return RitualSchedule(
+            daily=daily[0],
+            weekly=weekly[0],
+            monthly=monthly[0],
+            leaderboards=boards,
+            nudges=nudges[0],
+            weekly_day=weekly[1] if weekly[0] is not None else DEFAULT_WEEKLY_DAY,
+        )
+
+    def ritual(self, raw: object, name: str) -> tuple[time | None, int] | None:
+        """(time or None when off, weekday) for one ritual; None when it is invalid."""
+        path = f"rituals.{name}"
+        default = RITUAL_DEFAULT_TIMES[name]
+        weekly = name == "weekly"
+        what = _RITUAL_WHAT[name]
+        example = f'{{day: mon, at: "{default:%H:%M}"}}' if weekly else f'{{at: "{default:%H:%M}"}}'
+        fix = f"write it like {example} (24-hour clock, quoted), or 'off' to turn {what} off"
+        if raw is None or _is_on(raw):
+            return default, DEFAULT_WEEKLY_DAY
+        if _is_off(raw):
+            return None, DEFAULT_WEEKLY_DAY
+        if isinstance(raw, time):
+            return time(raw.hour, raw.minute), DEFAULT_WEEKLY_DAY
+        if isinstance(raw, str):
+            text = raw.strip()
+            day = DEFAULT_WEEKLY_DAY
+            if weekly:
+                head, _, rest = text.partition(" ")
+                index = _day_index(head.strip(",").lower())
+                if index is not None:
+                    day, text = index, rest.strip()
+                    if text.lower().startswith("at "):
+                        text = text[3:].strip()
+                    if not text:
+                        return default, day
+            at = _parse_clock(text)
+            if at is None:
+                self.add(path, f"{_q(raw)} is not a time", _hour_hint(raw) or fix)
+                return None
+            return at, day
+        if not isinstance(raw, Mapping):
+            self.add(
+                path,
+                f"{what} must be a time or a mapping, got {_kind_of(raw)}",
+                _hour_hint(raw) or fix,
+            )
+            return None
+        allowed = ("day", "at", "enabled") if weekly else ("at", "enabled")
+        self.unknown_fields(raw, allowed, path)
+        ok = all(k in allowed for k in raw)
+        at: time | None = default
+        if raw.get("at") is not None:
+            at = self.clock(raw.get("at"), f"{path}.at", what)
+            ok = ok and at is not None
+        day = DEFAULT_WEEKLY_DAY
+        if weekly and raw.get("day") is not None:
+            found = self.weekday(raw.get("day"), f"{path}.day")
+            ok = ok and found is not None
+            day = found if found is not None else day
+        enabled = self.enabled(raw.get("enabled", True), f"{path}.enabled", what)
+        if not ok or enabled is None:
+            return None
+        return (at, day) if enabled else (None, DEFAULT_WEEKLY_DAY)
+
+    def clock(self, raw: object, path: str, what: str) -> time | None:
+        at = _parse_clock(raw)
+        if at is None:
+            self.add(
+                path,
+                "the time is missing" if raw is None else f"{_q(raw)} is not a time",
+                _hour_hint(raw)
+                or f'say when {what} is posted: 24-hour HH:MM in quotes, e.g. "17:30" (or "5:30pm")',
+            )
+        return at
+
+    def weekday(self, raw: object, path: str) -> int | None:
+        index = _day_index(raw.strip().lower()) if isinstance(raw, str) else None
+        if index is None:
+            self.add(
+                path,
+                f"{_q(raw)} is not a day of the week",
+                "use mon, tue, wed, thu, fri, sat or sun"
+                + (_did_you_mean(raw, WEEKDAY_NAMES) or _did_you_mean(raw, _FULL_DAY_NAMES)),
+            )
+        return index
+
+    def enabled(self, raw: object, path: str, what: str) -> bool | None:
+        if isinstance(raw, bool):
+            return raw
+        if _is_on(raw):
+            return True
+        if _is_off(raw):
+            return False
+        self.add(
+            path,
+            f"enabled must be true or false, got {_q(raw)}",
+            f"write 'enabled: false' to turn {what} off, or remove the line",
+        )
+        return None
+
+    def leaderboards(
+        self,
+        raw: object,
+        kpi_keys: list[str],
+        words: dict[str, str],
+        default: tuple[LeaderboardSlot, ...],
+    ) -> tuple[LeaderboardSlot, ...] | None:
+        path = "rituals.leaderboards"
+        example = '- {at: "12:00", kpis: [calls, conversations]}'
+        if isinstance(raw, Mapping) and list(raw) == ["enabled"]:  # {enabled: false}
+            raw = self.enabled(raw["enabled"], f"{path}.enabled", "the leaderboards")
+            if raw is None:
+                return None
+        if raw is None or _is_on(raw):
+            return default
+        if _is_off(raw):
+            return ()
+        if not isinstance(raw, list | tuple):
+            self.add(
+                path,
+                f"leaderboards must be a list, got {_kind_of(raw)}",
+                f"write one '{example}' line per leaderboard, or 'leaderboards: off'",
+            )
+            return None
+        if len(raw) > MAX_LEADERBOARDS:
+            self.add(
+                path,
+                f"{len(raw)} leaderboards a day is too many to read",
+                f"keep it to {MAX_LEADERBOARDS}; one leaderboard can rank several KPIs",
+            )
+            return None
+        slots: list[LeaderboardSlot] = []
+        first: dict[time, int] = {}
+        ok = True
+        for i, item in enumerate(raw):
+            where = f"{path}[{i}]"
+            enabled: bool | None = True
+            if isinstance(item, str):
+                match = _BOARD_TEXT_RE.fullmatch(item.strip())
+                if match is None or _parse_clock(match["at"]) is None:
+                    self.add(
+                        where,
+                        f"can't read the leaderboard {_q(item)}",
+                        f"write it like '{example[2:]}' or \"12:00 calls conversations\"",
+                    )
+                    ok = False
+                    continue
+                raw_at, raw_kpis = match["at"], match["kpis"]
+            elif isinstance(item, Mapping):
+                self.unknown_fields(item, ("at", "kpis", "enabled"), where)
+                if any(k not in ("at", "kpis", "enabled") for k in item):
+                    ok = False
+                raw_at, raw_kpis = item.get("at"), item.get("kpis")
+                enabled = self.enabled(item.get("enabled", True), f"{where}.enabled", "it")
+            else:
+                self.add(
+                    where,
+                    f"each leaderboard must be a mapping, got {_kind_of(item)} {_q(item)}",
+                    f"write it like '{example}'",
+                )
+                ok = False
+                continue
+            at = self.clock(raw_at, f"{where}.at", "the leaderboard")
+            kpis = self.board_kpis(raw_kpis, f"{where}.kpis", kpi_keys, words)
+            if at is None or kpis is None or enabled is None:
+                ok = False
+                continue
+            if not enabled:
+                continue
+            if at in first:
+                other = next(s for s in slots if s.at == at)
+                both = list(dict.fromkeys([*other.kpis, *kpis]))
+                self.add(
+                    f"{where}.at",
+                    f"a second leaderboard at {at:%H:%M} (also {path}[{first[at]}])",
+                    f'merge them into one, {{at: "{at:%H:%M}", kpis: [{", ".join(both)}]}}, or move one to another time',
+                )
+                ok = False
+                continue
+            first[at] = i
+            slots.append(LeaderboardSlot(at, tuple(kpis)))
+        return tuple(sorted(slots, key=lambda s: s.at)) if ok else None
+
+    def board_kpis(
+        self, raw: object, path: str, kpi_keys: list[str], words: dict[str, str]
+    ) -> list[str] | None:
+        fix = "list the KPIs to rank, e.g. kpis: [calls, conversations]"
+        if isinstance(raw, str):
+            raw = [w for w in re.split(r"[,\s]+", raw) if w]
+        if raw is None or (isinstance(raw, list | tuple) and not raw):
+            self.add(path, "the leaderboard names no KPI", fix)
+            return None
+        if not isinstance(raw, list | tuple):
+            self.add(path, f"kpis must be a list of KPI keys, got {_kind_of(raw)}", fix)
+            return None
+        out: list[str] = []
+        ok = True
+        for i, item in enumerate(raw):
+            key = self.kpi_ref(item, f"{path}[{i}]", kpi_keys, words)
+            if key is None:
+                ok = False
+            elif key in out:
+                self.add(f"{path}[{i}]", f"'{key}' is listed twice", "list each KPI once")
+                ok = False
+            else:
+                out.append(key)
+        return out if ok else None
+
+    def advise_rituals(self, rituals: RitualSchedule, calendar: WorkCalendar) -> None:
+        if rituals.weekly is not None and rituals.weekly_day not in calendar.working_days:
+            day = _FULL_DAY_NAMES[rituals.weekly_day].capitalize()
+            first = WEEKDAY_NAMES[min(calendar.working_days)]
+            self.warnings.append(
+                f"rituals.weekly: the weekly digest is posted on {day}, which is not a working "
+                f"day; move it to a working day (e.g. 'day: {first}') unless that is intended."
+            )
 
     # -- the cascade ------------------------------------------------------------------------
 
@@ -1976,6 +2380,82 @@ def _ratio(raw: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+_RITUAL_WHAT = {
+    "daily": "the daily digest",
+    "weekly": "the weekly digest",
+    "monthly": "the monthly digest",
+    "nudges": "the nudges",
+}
+_AMPM_RE = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?\s*([AaPp])\.?[Mm]\.?")
+_BOARD_TEXT_RE = re.compile(
+    r"(?P<at>[0-9]{1,2}(?::[0-9]{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)\s+(?P<kpis>\S.*)", re.DOTALL
+)
+
+
+def _parse_clock(raw: object) -> time | None:
+    """A time of day: a datetime.time, "17:30", "9:00", "5pm" or "5:30 pm"; None otherwise."""
+    if isinstance(raw, time):
+        return time(raw.hour, raw.minute)
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    try:
+        return parse_hhmm(text)
+    except ValueError:
+        pass
+    match = _AMPM_RE.fullmatch(text)
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if 1 <= hour <= 12 and minute < 60:
+            return time(hour % 12 + (12 if match[3] in "Pp" else 0), minute)
+    return None
+
+
+def _hour_hint(raw: object) -> str:
+    """The fix for a bare hour such as 17: write "17:00"; "" for anything else."""
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        raw = int(raw.strip()) if len(raw.strip()) <= 2 else None
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 24:
+        return f'write the hour with its minutes, in quotes: "{raw:02d}:00" (24-hour clock)'
+    return ""
+
+
+def _is_off(value: object) -> bool:
+    if value is False:
+        return True
+    return isinstance(value, str) and value.strip().lower() in _OFF_WORDS
+
+
+def _is_on(value: object) -> bool:
+    if value is True:
+        return True
+    return isinstance(value, str) and value.strip().lower() in _ON_WORDS
+
+
+def _ritual_name(kind: object) -> str | None:
+    """The `rituals:` field a word names: "daily", "leaderboard" -> "leaderboards", …"""
+    if not isinstance(kind, str):
+        return None
+    word = normalize_word(kind).replace(" ", "_")
+    if word in RITUALS:
+        return word
+    return _RITUAL_HINTS.get(word)
+
+
+def _default_leaderboards(roles: list[Role], kpis: list[Kpi]) -> tuple[LeaderboardSlot, ...]:
+    """The leaderboards a team gets without configuring any: at 12:00 the first role's first two
+    leading KPIs, at 16:00 its first (calls and conversations, then calls, in the default process)."""
+    if not roles:
+        return ()
+    by_key = {k.key: k for k in kpis}
+    card = [k for k in roles[0].scorecard if k in by_key]
+    leading = [k for k in card if by_key[k].leading] or card
+    if not leading:
+        return ()
+    noon, late = DEFAULT_LEADERBOARD_TIMES
+    return (LeaderboardSlot(noon, tuple(leading[:2])), LeaderboardSlot(late, tuple(leading[:1])))
+
+
 # --------------------------------------------------------------------------------------------
 # The default process, writing out, and the cascade as text
 
@@ -2016,6 +2496,17 @@ def dump_process(p: Process) -> str:
             value = _FlowList(value)
         elif section in ("working_hours", "pace_thresholds", "limits"):
             value = _Flow(value)
+        elif section == "rituals":
+            value = {
+                name: (
+                    [_Flow({**item, "kpis": _FlowList(item["kpis"])}) for item in entry]
+                    if isinstance(entry, list)
+                    else _Flow(entry)
+                    if isinstance(entry, dict)
+                    else entry
+                )
+                for name, entry in value.items()
+            }
         elif section in ("journey", "activities"):
             value = [_Flow(item) for item in value]
         elif section == "kpis":
@@ -2051,6 +2542,7 @@ def render_cascade(p: Process) -> str:
         f"Timezone {p.timezone} · working days {' '.join(days)} · "
         f"{p.calendar.day_start:%H:%M}–{p.calendar.day_end:%H:%M} · scorecards {p.visibility}",
         f"Pace: on pace from {p.thresholds.on_pace:.0%} of expected, at risk from {p.thresholds.at_risk:.0%}",
+        f"Rituals ({p.timezone}): {p.rituals.describe()}",
         "",
         "Buyer's journey → seller activity → KPIs:",
     ]

@@ -146,3 +146,33 @@ class LogUndo(SQLModel, table=True):
     undone_at: datetime
 
     __table_args__ = (UniqueConstraint("workspace_id", "trigger_id", name="uq_undo_trigger"),)
+
+
+class RitualRun(SQLModel, table=True):
+    """One run of one ritual for one team (the daily digest of 2026-11-26, the 12:00 leaderboard…),
+    recorded before anything is posted: the unique (team, kind, period) makes every run happen
+    once, whatever restarts, manual runs or clocks racing each other do. ``status``: claimed (a
+    clock is posting it; ``claimed_at``/``claimed_by`` say who and since when), posted, failed
+    (retried while ``attempts`` allow), skipped (too late; ``error`` says why)."""
+
+    __tablename__ = "ritual_run"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id")
+    kind: str = Field(max_length=16)  # daily | weekly | monthly | leaderboard | nudge
+    period_key: str = Field(max_length=32)  # e.g. 2026-11-26, 2026-W48, 2026-11-26T12:00
+    due_at: datetime
+    status: str = Field(max_length=16)  # claimed | posted | failed | skipped
+    attempts: int = 0  # claims so far; also the fence that proves a claim is still the owner's
+    claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=200)  # e.g. "clock host:pid"
+    finished_at: datetime | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # truncated
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)  # the main post, for threads
+    parts_done: int = 0  # posts of this run already made, so a resumed run skips them
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "period_key", name="uq_ritual_run_period"),
+        Index("ix_ritual_run_status", "status", "due_at"),
+    )

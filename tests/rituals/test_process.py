@@ -15,10 +15,13 @@ from rituals.pacing import Thresholds
 from rituals.process import (
     DEFAULT_PROCESS_PATH,
     METHOD_QUOTE,
+    RITUALS,
     Goal,
+    LeaderboardSlot,
     Problem,
     Process,
     ProcessError,
+    RitualSchedule,
     default_process,
     dump_process,
     load_process_dict,
@@ -1000,3 +1003,412 @@ def test_names_cannot_carry_slack_markup():
     data["kpis"][0]["name"] = "Calls <!channel>"
     with pytest.raises(ProcessError, match="angle brackets"):
         load_process_dict(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Rituals: the `rituals:` section
+
+
+def with_rituals(**rituals) -> dict:
+    data = base()
+    data["rituals"] = rituals
+    return data
+
+
+DEFAULT_RITUALS = {
+    "daily": {"at": "17:30"},
+    "weekly": {"day": "mon", "at": "09:00"},
+    "monthly": {"at": "09:00"},
+    "leaderboards": [
+        {"at": "12:00", "kpis": ["calls", "conversations"]},
+        {"at": "16:00", "kpis": ["calls"]},
+    ],
+    "nudges": {"at": "15:00"},
+}
+
+
+def test_default_rituals():
+    r = default_process().rituals
+    assert isinstance(r, RitualSchedule)
+    assert (r.daily, r.weekly, r.weekly_day, r.monthly, r.nudges) == (
+        time(17, 30),
+        time(9),
+        0,
+        time(9),
+        time(15),
+    )
+    assert r.leaderboards == (
+        LeaderboardSlot(time(12), ("calls", "conversations")),
+        LeaderboardSlot(time(16), ("calls",)),
+    )
+    assert default_process().to_dict()["rituals"] == DEFAULT_RITUALS
+
+
+def test_rituals_default_without_the_section():
+    data = base()
+    del data["rituals"]  # e.g. a version stored before the section existed
+    assert load_process_dict(data) == default_process()
+    data["rituals"] = None
+    assert load_process_dict(data).rituals == default_process().rituals
+    data["rituals"] = {"daily": {"at": "18:00"}}  # the others keep their defaults
+    r = load_process_dict(data).rituals
+    assert r.daily == time(18) and r.nudges == time(15) and len(r.leaderboards) == 2
+
+
+def test_default_leaderboards_follow_the_first_roles_leading_kpis():
+    data = base()
+    del data["rituals"]
+    data["roles"].reverse()  # the AE first: meetings held, ROI discussions, proposals, deals
+    r = load_process_dict(data).rituals
+    assert r.leaderboards == (
+        LeaderboardSlot(time(12), ("meetings_held", "roi_discussions")),
+        LeaderboardSlot(time(16), ("meetings_held",)),
+    )
+
+
+def test_a_process_without_calls_gets_valid_default_leaderboards():
+    text = """
+name: Tiny
+journey: [{key: buys, name: Buys}]
+activities: [{key: sell, name: Sell, stage: buys}]
+kpis:
+  - {key: demos, kind: leading, activity: sell}
+  - {key: wins, kind: lagging, activity: sell}
+roles: [{key: rep, scorecard: [demos, wins], goals: {demos: 2/day, wins: 1/week}}]
+"""
+    p = load_process_text(text)
+    assert [s.kpis for s in p.rituals.leaderboards] == [("demos",), ("demos",)]
+    assert load_process_text(dump_process(p)) == p
+
+
+@pytest.mark.parametrize("off", ["off", "OFF", False, "no", "none", {"enabled": False}])
+def test_each_ritual_can_be_turned_off(off):
+    data = with_rituals(daily=off, weekly=off, monthly=off, nudges=off, leaderboards=off)
+    r = load_process_dict(data).rituals
+    assert r == RitualSchedule.off()
+    assert (r.daily, r.weekly, r.monthly, r.nudges, r.leaderboards) == (None,) * 4 + ((),)
+
+
+def test_the_whole_section_can_be_off_and_on():
+    data = base()
+    data["rituals"] = "off"
+    assert load_process_dict(data).rituals == RitualSchedule.off()
+    data["rituals"] = "on"
+    assert load_process_dict(data).rituals == default_process().rituals
+    assert load_process_dict(with_rituals(daily=True, leaderboards="on")).rituals == (
+        default_process().rituals
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("17:00", time(17)),
+        ("9:05", time(9, 5)),
+        ("5pm", time(17)),
+        ("5:30 PM", time(17, 30)),
+        ("12am", time(0)),
+        ("12pm", time(12)),
+        (time(18, 45, 30), time(18, 45)),
+        ({"at": "08:15"}, time(8, 15)),
+        ({"at": "08:15", "enabled": True}, time(8, 15)),
+        ({"enabled": True}, time(17, 30)),
+        ({}, time(17, 30)),
+        (None, time(17, 30)),
+    ],
+)
+def test_ritual_time_forms(value, expected):
+    assert load_process_dict(with_rituals(daily=value)).rituals.daily == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "day", "at"),
+    [
+        ("fri 16:00", 4, time(16)),
+        ("Friday at 4pm", 4, time(16)),
+        ("sun", 6, time(9)),
+        ("10:30", 0, time(10, 30)),
+        ({"day": "tue"}, 1, time(9)),
+        ({"day": "Wednesday", "at": "08:00"}, 2, time(8)),
+    ],
+)
+def test_weekly_forms(value, day, at):
+    r = load_process_dict(with_rituals(weekly=value)).rituals
+    assert (r.weekly_day, r.weekly) == (day, at)
+
+
+def test_unquoted_ritual_times_in_yaml_are_times():
+    text = dump_process(default_process()).replace("'17:30'", "17:30").replace("'off'", "off")
+    assert "at: 17:30}" in text
+    assert load_process_text(text) == default_process()
+    text = text.replace("nudges: {at: '15:00'}", "nudges: off")
+    assert load_process_text(text).rituals.nudges is None
+
+
+@pytest.mark.parametrize(
+    ("rituals", "path", "fragment"),
+    [
+        ({"daily": "25:00"}, "rituals.daily", "is not a time"),
+        ({"daily": 17}, "rituals.daily", '"17:00"'),
+        ({"daily": "half past five"}, "rituals.daily", "off"),
+        ({"daily": ["17:00"]}, "rituals.daily", "a time or a mapping"),
+        ({"daily": {"at": "7.30"}}, "rituals.daily.at", "HH:MM"),
+        ({"daily": {"at": "9"}}, "rituals.daily.at", '"09:00"'),
+        ({"daily": {"time": "17:00"}}, "rituals.daily.time", "at, enabled"),
+        ({"daily": {"at": "17:00", "enabled": "maybe"}}, "rituals.daily.enabled", "true or false"),
+        ({"weekly": {"day": "funday"}}, "rituals.weekly.day", "mon, tue"),
+        ({"weekly": {"day": "mnday"}}, "rituals.weekly.day", "did you mean 'monday'"),
+        ({"weekly": {"day": "tues day"}}, "rituals.weekly.day", "did you mean 'tuesday'"),
+        ({"leaderboards": {"enabled": "soon"}}, "rituals.leaderboards.enabled", "true or false"),
+        ({"weekly": "someday 9:00"}, "rituals.weekly", "day: mon"),
+        ({"monthly": {"day": "mon"}}, "rituals.monthly.day", "at, enabled"),
+        ({"nudge": {"at": "15:00"}}, "rituals.nudge", "did you mean 'nudges'"),
+        ({"leaderboard": []}, "rituals.leaderboard", "did you mean 'leaderboards'"),
+        ({"daily_digest": "17:00"}, "rituals.daily_digest", "did you mean 'daily'"),
+        ({"leaderboards": {"at": "12:00", "kpis": ["calls"]}}, "rituals.leaderboards", "a list"),
+        ({"leaderboards": "noon"}, "rituals.leaderboards", "a list"),
+        ({"leaderboards": [{"kpis": ["calls"]}]}, "rituals.leaderboards[0].at", "missing"),
+        ({"leaderboards": [{"at": "12:00"}]}, "rituals.leaderboards[0].kpis", "names no KPI"),
+        ({"leaderboards": [{"at": "12:00", "kpis": []}]}, "rituals.leaderboards[0].kpis", "no KPI"),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": ["dials"]}]},
+            "rituals.leaderboards[0].kpis[0]",
+            "did you mean 'calls'",
+        ),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": ["cals"]}]},
+            "rituals.leaderboards[0].kpis[0]",
+            "did you mean 'calls'",
+        ),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": ["calls", "calls"]}]},
+            "rituals.leaderboards[0].kpis[1]",
+            "twice",
+        ),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": [{"key": "calls"}]}]},
+            "rituals.leaderboards[0].kpis[0]",
+            "expected a KPI key",
+        ),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": "calls"}, {"at": "12:00", "kpis": "deals"}]},
+            "rituals.leaderboards[1].at",
+            "kpis: [calls, deals]",
+        ),
+        ({"leaderboards": ["noon calls"]}, "rituals.leaderboards[0]", "12:00 calls"),
+        ({"leaderboards": [42]}, "rituals.leaderboards[0]", "a mapping"),
+        (
+            {"leaderboards": [{"at": "12:00", "kpis": ["calls"], "channel": "C1"}]},
+            "rituals.leaderboards[0].channel",
+            "at, kpis, enabled",
+        ),
+        (
+            {"leaderboards": [{"at": f"{h:02d}:00", "kpis": ["calls"]} for h in range(13)]},
+            "rituals.leaderboards",
+            "keep it to 12",
+        ),
+    ],
+)
+def test_ritual_problems_name_their_path_and_fix(rituals, path, fragment):
+    problem = problem_at(with_rituals(**rituals), path)
+    assert problem.fix, str(problem)
+    assert fragment in str(problem), str(problem)
+
+
+def test_rituals_must_be_a_mapping():
+    data = base()
+    data["rituals"] = ["daily"]
+    assert "leave it out for the defaults" in str(problem_at(data, "rituals"))
+
+
+def test_a_misplaced_ritual_section_is_pointed_to_rituals():
+    data = base()
+    data["leaderboards"] = [{"at": "12:00", "kpis": ["calls"]}]
+    assert "did you mean 'rituals'" in problem_at(data, "leaderboards").fix
+
+
+def test_all_ritual_problems_are_reported_together():
+    data = with_rituals(
+        daily="25:00", weekly={"day": "x"}, leaderboards=[{"at": "12:00", "kpis": ["nope"]}]
+    )
+    assert set(paths(data)) == {
+        "rituals.daily",
+        "rituals.weekly.day",
+        "rituals.leaderboards[0].kpis[0]",
+    }
+
+
+def test_leaderboard_forms():
+    boards = [
+        "16:00 calls",
+        {"at": "5pm", "kpis": "calls, conversations"},
+        {"at": "09:00", "kpis": ["deals"], "enabled": False},
+        {"at": "11:00", "kpis": ["Calls", "SAO"]},
+    ]
+    r = load_process_dict(with_rituals(leaderboards=boards)).rituals
+    assert r.leaderboards == (  # in time order; the disabled one left out
+        LeaderboardSlot(time(11), ("calls", "sao")),
+        LeaderboardSlot(time(16), ("calls",)),
+        LeaderboardSlot(time(17), ("calls", "conversations")),
+    )
+    assert load_process_dict(with_rituals(leaderboards=[])).rituals.leaderboards == ()
+
+
+def test_weekly_on_a_day_off_is_a_warning_not_an_error():
+    p = load_process_dict(with_rituals(weekly={"day": "sat", "at": "10:00"}))
+    assert p.rituals.weekly_day == 5
+    assert any(w.startswith("rituals.weekly:") and "Saturday" in w for w in p.warnings)
+    assert not any("rituals" in w for w in default_process().warnings)
+
+
+def test_rituals_round_trip():
+    rituals = {
+        "daily": "off",
+        "weekly": {"day": "fri", "at": "16:30"},
+        "monthly": {"enabled": False, "at": "10:00"},
+        "leaderboards": [{"at": "10:00", "kpis": ["deals"]}, "14:00 calls conversations"],
+        "nudges": "2pm",
+    }
+    p = load_process_dict(with_rituals(**rituals))
+    assert load_process_dict(p.to_dict()) == p
+    assert load_process_dict(json.loads(json.dumps(p.to_dict(), sort_keys=True))) == p
+    assert load_process_text(dump_process(p)) == p
+    assert p.to_dict()["rituals"] == {
+        "daily": "off",
+        "weekly": {"day": "fri", "at": "16:30"},
+        "monthly": "off",
+        "leaderboards": [
+            {"at": "10:00", "kpis": ["deals"]},
+            {"at": "14:00", "kpis": ["calls", "conversations"]},
+        ],
+        "nudges": {"at": "14:00"},
+    }
+    # a weekly digest turned off forgets its day, so equal schedules are equal
+    off = load_process_dict(with_rituals(weekly={"day": "fri", "enabled": False}))
+    assert off.rituals.weekly_day == 0 and off == load_process_dict(with_rituals(weekly="off"))
+
+
+def test_dump_writes_the_rituals_section_last_on_one_line_each():
+    text = dump_process(default_process())
+    assert text.index("overrides:") < text.index("rituals:")
+    assert "  weekly: {day: mon, at: '09:00'}\n" in text
+    assert "  - {at: '12:00', kpis: [calls, conversations]}\n" in text
+    off = dump_process(default_process().with_ritual("nudges", "off"))
+    assert "  nudges: 'off'\n" in off and load_process_text(off).rituals.nudges is None
+
+
+def test_with_ritual():
+    p = default_process()
+    q = p.with_ritual("daily", "17:00")
+    assert q.rituals.daily == time(17) and q.rituals.nudges == p.rituals.nudges
+    assert q.kpis == p.kpis and q.roles == p.roles
+    assert p.with_ritual("nudges", "off").rituals.nudges is None
+    assert p.with_ritual("nudge", False).rituals.nudges is None
+    assert p.with_ritual("Daily Digest", time(18)).rituals.daily == time(18)
+    assert p.with_ritual("daily", "off").with_ritual("daily", "on").rituals.daily == time(17, 30)
+    assert p.with_ritual("monthly", {"at": "10:00"}).rituals.monthly == time(10)
+    weekly = p.with_ritual("weekly", "fri 16:00")
+    assert (weekly.rituals.weekly_day, weekly.rituals.weekly) == (4, time(16))
+    moved = weekly.with_ritual("weekly", "10:00")  # a time alone keeps the day
+    assert (moved.rituals.weekly_day, moved.rituals.weekly) == (4, time(10))
+    assert weekly.with_ritual("weekly", "tue").rituals.weekly_day == 1
+    boards = p.with_ritual("leaderboard", ["11:00 deals", {"at": "15:00", "kpis": ["calls"]}])
+    assert [(s.at, s.kpis) for s in boards.rituals.leaderboards] == [
+        (time(11), ("deals",)),
+        (time(15), ("calls",)),
+    ]
+    assert p.with_ritual("leaderboards", "off").rituals.leaderboards == ()
+    assert load_process_text(dump_process(boards)) == boards
+
+
+def test_with_ritual_validates():
+    p = default_process()
+    with pytest.raises(ProcessError) as info:
+        p.with_ritual("daily", "25:00")
+    assert [x.path for x in info.value.problems] == ["rituals.daily"]
+    with pytest.raises(ProcessError) as info:
+        p.with_ritual("leaderboards", ["12:00 dials"])
+    assert "did you mean 'calls'" in str(info.value)
+    with pytest.raises(ProcessError) as info:
+        p.with_ritual("nudgez", "off")
+    assert info.value.problems[0].path == "ritual"
+    assert "did you mean 'nudges'" in str(info.value)
+    with pytest.raises(ProcessError):
+        p.with_ritual(None, "off")  # type: ignore[arg-type]
+
+
+def test_with_settings_rituals():
+    p = default_process()
+    q = p.with_settings(rituals={"daily": "18:00", "nudges": "off"})
+    assert q.rituals.daily == time(18) and q.rituals.nudges is None
+    assert q.rituals.leaderboards == p.rituals.leaderboards  # left out: the defaults
+    assert p.with_settings(rituals="off").rituals == RitualSchedule.off()
+    with pytest.raises(ProcessError) as info:
+        p.with_settings(rituals={"daily": "never ever"})
+    assert info.value.problems[0].path == "rituals.daily"
+
+
+def test_a_kpi_removed_under_a_leaderboard_is_reported_at_the_leaderboard():
+    data = base()
+    data["kpis"] = [k for k in data["kpis"] if k["key"] != "conversations"]
+    role_dict(data, "sdr")["scorecard"].remove("conversations")
+    del role_dict(data, "sdr")["goals"]["conversations"]
+    problem = problem_at(data, "rituals.leaderboards[0].kpis[1]")
+    assert "unknown KPI 'conversations'" in str(problem)
+
+
+def test_render_cascade_shows_the_rituals():
+    text = render_cascade(default_process())
+    assert (
+        "Rituals (America/New_York): daily 17:30 · weekly Mon 09:00 · monthly 09:00 "
+        "(first working day) · leaderboards 12:00 (calls, conversations), 16:00 (calls) · "
+        "nudges 15:00"
+    ) in text
+    quiet = render_cascade(default_process().with_settings(rituals="off"))
+    assert "daily off · weekly off · monthly off · leaderboards off · nudges off" in quiet
+
+
+ritual_values = (
+    nested
+    | st.sampled_from(["off", "on", "17:30", "5pm", "fri 16:00", "25:00", True, False])
+    | st.fixed_dictionaries(
+        {},
+        optional={
+            "at": nested | st.sampled_from(["09:00", "9", "noon"]),
+            "day": nested | st.sampled_from(["mon", "funday"]),
+            "enabled": nested | st.booleans(),
+            "kpis": nested | st.sampled_from([["calls"], "calls, deals", ["dials"]]),
+        },
+    )
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        nested,
+        st.dictionaries(
+            st.sampled_from([*RITUALS, "leaderboard", "nudge"]) | st.text(max_size=8),
+            ritual_values | st.lists(ritual_values, max_size=4),
+            max_size=6,
+        ),
+    )
+)
+def test_any_rituals_section_loads_or_fails_cleanly(rituals):
+    data = base()
+    data["rituals"] = rituals
+    _load_never_crashes(load_process_dict, data)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([*RITUALS, "leaderboard", "nudge", "contest", ""]),
+    st.one_of(ritual_values, st.lists(ritual_values, max_size=3), st.times()),
+)
+def test_with_ritual_returns_a_process_or_a_process_error(kind, value):
+    try:
+        p = default_process().with_ritual(kind, value)
+    except ProcessError as error:
+        assert error.problems
+    else:
+        assert load_process_text(dump_process(p)) == p

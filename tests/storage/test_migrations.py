@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "user_profile",
     "activity_log",
     "log_undo",
+    "ritual_run",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -39,6 +40,7 @@ EXPECTED_UNIQUE = {
     "uq_log_trigger_kpi": ("activity_log", ["workspace_id", "trigger_id", "kpi"]),
     "uq_undo_trigger": ("log_undo", ["workspace_id", "trigger_id"]),
     "uq_process_team_version": ("process_version", ["team_id", "version"]),
+    "uq_ritual_run_period": ("ritual_run", ["team_id", "kind", "period_key"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
@@ -49,6 +51,7 @@ EXPECTED_INDEXES = {
     "ix_member_team_id": ("member", ["team_id"]),
     "ix_process_version_team_id": ("process_version", ["team_id"]),
     "ix_process_version_workspace_id": ("process_version", ["workspace_id"]),
+    "ix_ritual_run_status": ("ritual_run", ["status", "due_at"]),
 }
 
 

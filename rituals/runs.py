@@ -1,0 +1,332 @@
+"""Exactly-once ritual runs: a run is claimed in the database before anything is posted.
+
+A run is one :class:`~rituals.schedule.Occurrence` for one team, stored as a ``ritual_run`` row
+unique on (team, kind, period_key). The life of a run::
+
+    run = claim(session, workspace_id=…, team_id=…, occurrence=occ, now=now, owner=identity)
+    if run is None:
+        return                      # posted or skipped already, or another clock is on it
+    try:
+        for part in parts[run.parts_done:]:        # resume where a crashed run stopped
+            ts = post(part, thread_ts=run.message_ts)
+            progress(session, run, parts_done=run.parts_done + 1, channel_id=…, message_ts=…)
+        finish(session, run, now)
+    except ClaimLost:
+        return                      # we were presumed dead and another clock took over
+    except SlackError as error:
+        fail(session, run, str(error), now)        # retried on a later tick, up to max_attempts
+
+- ``claim`` inserts a ``claimed`` row; the unique key gives two clocks racing for the same run
+  exactly one winner. A ``failed`` row (under ``max_attempts``) or a ``claimed`` row older than
+  ``stale_after`` (its clock died mid-run) is re-claimed with a compare-and-set UPDATE guarded by
+  the status, attempts and claimed_at as read, so of two clocks re-claiming at once one wins.
+  ``posted`` and ``skipped`` rows are never claimed again.
+- ``attempts`` is also the fence: ``progress`` and ``finish`` only touch the row while it is still
+  ``claimed`` with the attempt number of *this* claim, and raise :class:`ClaimLost` otherwise, so
+  a clock that was merely slow cannot keep posting after another one took the run over.
+- ``parts_done``, ``channel_id`` and ``message_ts`` are committed after each post: a resumed run
+  (re-claimed after a crash or a failure) continues in the same thread without re-posting.
+
+Every function commits its own change; callers pass the session and the time.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from rituals.schedule import RITUAL_KINDS, Occurrence
+from storage.models import RitualRun
+
+__all__ = [
+    "CLAIMED",
+    "FAILED",
+    "MAX_ERROR_LEN",
+    "POSTED",
+    "SKIPPED",
+    "STATUSES",
+    "ClaimLost",
+    "claim",
+    "fail",
+    "finish",
+    "get_run",
+    "last_runs",
+    "process_identity",
+    "progress",
+    "retryable",
+    "skip",
+]
+
+CLAIMED, POSTED, FAILED, SKIPPED = "claimed", "posted", "failed", "skipped"
+STATUSES = (CLAIMED, POSTED, FAILED, SKIPPED)
+MAX_ERROR_LEN = 2000
+MAX_OWNER_LEN = 200
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+class ClaimLost(Exception):
+    """The run is no longer this claim's: another clock re-claimed it (this one was presumed
+    dead), or it was finished or skipped meanwhile. Stop posting it."""
+
+
+def process_identity() -> str:
+    """A string that names this process among the clocks, for ``claimed_by``."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:MAX_OWNER_LEN]
+
+
+def _truncate(text: str, limit: int = MAX_ERROR_LEN) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def get_run(session: Session, team_id: int, kind: str, period_key: str) -> RitualRun | None:
+    """The run of a ritual for a period, as stored now (fresh from the database)."""
+    return session.exec(
+        select(RitualRun)
+        .where(
+            RitualRun.team_id == team_id,
+            RitualRun.kind == kind,
+            RitualRun.period_key == period_key,
+        )
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def claim(
+    session: Session,
+    *,
+    workspace_id: int,
+    team_id: int,
+    occurrence: Occurrence,
+    now: datetime,
+    owner: str,
+    stale_after: timedelta = STALE_AFTER,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> RitualRun | None:
+    """Claim the run of ``occurrence`` for this team; the RitualRun to carry out, or None when
+    it must not run (posted, skipped, given up after ``max_attempts``, or being run right now by
+    another clock). A re-claimed run keeps its parts_done, channel_id and message_ts. The row
+    comes back detached from the session: pass it to progress/finish/fail, which keep it
+    up to date."""
+    owner = owner[:MAX_OWNER_LEN]
+    row = RitualRun(
+        workspace_id=workspace_id,
+        team_id=team_id,
+        kind=occurrence.kind,
+        period_key=occurrence.period_key,
+        due_at=occurrence.due_at,
+        status=CLAIMED,
+        attempts=1,
+        claimed_at=now,
+        claimed_by=owner,
+    )
+    session.add(row)
+    try:
+        session.commit()
+        return _snapshot(session, row)
+    except IntegrityError:  # the run exists: perhaps ours to take over
+        session.rollback()
+    existing = get_run(session, team_id, occurrence.kind, occurrence.period_key)
+    if existing is None or existing.attempts >= max_attempts:
+        return None
+    if existing.status == FAILED:
+        guard = RitualRun.status == FAILED
+    elif (
+        existing.status == CLAIMED
+        and existing.claimed_at is not None
+        and existing.claimed_at <= now - stale_after
+    ):
+        guard = (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
+    else:
+        return None
+    result = session.exec(
+        update(RitualRun)
+        .where(RitualRun.id == existing.id, RitualRun.attempts == existing.attempts, guard)
+        .values(
+            status=CLAIMED,
+            attempts=existing.attempts + 1,
+            claimed_at=now,
+            claimed_by=owner,
+            finished_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # another clock re-claimed it between our read and our write
+        session.rollback()
+        return None
+    session.commit()
+    return _snapshot(session, get_run(session, team_id, occurrence.kind, occurrence.period_key))
+
+
+def _snapshot(session: Session, row: RitualRun) -> RitualRun:
+    """The claimed row, loaded and detached from the session: its ``attempts`` is this claim's
+    fence, and must not be refreshed from the database by a later rollback or commit."""
+    session.refresh(row)
+    session.expunge(row)
+    return row
+
+
+def _fenced(session: Session, run: RitualRun, **values) -> bool:
+    """Update the run only while it is still this claim's (claimed, same attempt)."""
+    result = session.exec(
+        update(RitualRun)
+        .where(
+            RitualRun.id == run.id,
+            RitualRun.status == CLAIMED,
+            RitualRun.attempts == run.attempts,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    session.commit()
+    for name, value in values.items():
+        setattr(run, name, value)
+    return True
+
+
+def progress(
+    session: Session,
+    run: RitualRun,
+    *,
+    parts_done: int,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
+) -> None:
+    """Record, after each successful post, how many of the run's posts are done (and where the
+    main post is). Raises ClaimLost when the run is no longer this claim's."""
+    values: dict[str, object] = {"parts_done": parts_done}
+    if channel_id is not None:
+        values["channel_id"] = channel_id
+    if message_ts is not None:
+        values["message_ts"] = message_ts
+    if not _fenced(session, run, **values):
+        raise ClaimLost(f"{run.kind} {run.period_key} of team {run.team_id}")
+
+
+def finish(session: Session, run: RitualRun, now: datetime) -> None:
+    """The run is posted, for good. Raises ClaimLost when it is no longer this claim's."""
+    if not _fenced(session, run, status=POSTED, finished_at=now):
+        raise ClaimLost(f"{run.kind} {run.period_key} of team {run.team_id}")
+
+
+def fail(session: Session, run: RitualRun, error: str, now: datetime) -> bool:
+    """The run failed (the reason is kept, truncated); a later claim retries it while attempts
+    remain. False when the run was no longer this claim's (nothing recorded)."""
+    return _fenced(session, run, status=FAILED, error=_truncate(error), finished_at=now)
+
+
+def skip(
+    session: Session,
+    *,
+    workspace_id: int,
+    team_id: int,
+    occurrence: Occurrence,
+    reason: str,
+    now: datetime,
+    stale_after: timedelta = STALE_AFTER,
+) -> bool:
+    """Record that a run will not happen (e.g. missed beyond its grace window): a new
+    ``skipped`` row, or a failed run (or one whose clock died) given up. True when this call
+    recorded it; False when the run was posted, skipped already, or is being run right now."""
+    session.add(
+        RitualRun(
+            workspace_id=workspace_id,
+            team_id=team_id,
+            kind=occurrence.kind,
+            period_key=occurrence.period_key,
+            due_at=occurrence.due_at,
+            status=SKIPPED,
+            attempts=0,
+            finished_at=now,
+            error=_truncate(reason),
+        )
+    )
+    try:
+        session.commit()
+        return True
+    except IntegrityError:
+        session.rollback()
+    existing = get_run(session, team_id, occurrence.kind, occurrence.period_key)
+    if existing is None:
+        return False
+    if existing.status == FAILED:
+        guard = RitualRun.status == FAILED
+    elif (
+        existing.status == CLAIMED
+        and existing.claimed_at is not None
+        and existing.claimed_at <= now - stale_after
+    ):
+        guard = (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
+    else:
+        return False
+    why = reason if not existing.error else f"{reason} (last error: {existing.error})"
+    result = session.exec(
+        update(RitualRun)
+        .where(RitualRun.id == existing.id, RitualRun.attempts == existing.attempts, guard)
+        .values(status=SKIPPED, finished_at=now, error=_truncate(why))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    session.commit()
+    return True
+
+
+def last_runs(session: Session, team_id: int) -> list[RitualRun]:
+    """The newest run of each ritual for a team (by due time), in RITUAL_KINDS order, for
+    `pacer rituals status`."""
+    ranked = (
+        select(
+            RitualRun.id,
+            func.row_number()
+            .over(
+                partition_by=RitualRun.kind,
+                order_by=(col(RitualRun.due_at).desc(), col(RitualRun.id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(RitualRun.team_id == team_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(RitualRun)
+        .join(ranked, ranked.c.id == RitualRun.id)
+        .where(ranked.c.rank == 1)
+        .execution_options(populate_existing=True)
+    ).all()
+    order = {kind: i for i, kind in enumerate(RITUAL_KINDS)}
+    return sorted(rows, key=lambda r: (order.get(r.kind, len(order)), r.kind))
+
+
+def retryable(
+    session: Session,
+    now: datetime,
+    *,
+    team_id: int | None = None,
+    stale_after: timedelta = STALE_AFTER,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> list[RitualRun]:
+    """Runs a clock should try again on this tick, oldest first: failed ones with attempts left,
+    and claimed ones whose clock went quiet for ``stale_after`` (claim() decides who gets them)."""
+    query = select(RitualRun).where(
+        RitualRun.attempts < max_attempts,
+        (RitualRun.status == FAILED)
+        | ((RitualRun.status == CLAIMED) & (RitualRun.claimed_at <= now - stale_after)),
+    )
+    if team_id is not None:
+        query = query.where(RitualRun.team_id == team_id)
+    return list(
+        session.exec(
+            query.order_by(RitualRun.due_at, RitualRun.id).execution_options(populate_existing=True)
+        )
+    )

@@ -1,0 +1,380 @@
+"""Which ritual runs are due when: the team's `rituals:` schedule as APScheduler 3.x triggers.
+
+Every fire time comes from APScheduler's own ``CronTrigger`` in the team's timezone (through its
+``get_next_fire_time``): nothing here sleeps, reads the wall clock or re-implements cron. The
+clock (`pacer clock`) adds the very triggers that :func:`triggers` returns to its scheduler, and
+:func:`next_occurrences`, :func:`missed` and the tests walk the same triggers, so what is tested
+is what runs.
+
+Each fire time becomes an :class:`Occurrence` whose ``period_key`` names the run once per team
+(daily ``2026-11-26``, weekly ``2026-W47`` = the ISO week reported on, monthly ``2026-10`` = the
+month reported on, leaderboard ``2026-11-26T12:00``, nudge ``2026-11-26``); rituals/runs.py
+records it under (team, kind, period_key) before anything is posted, which is what makes a run
+happen exactly once whatever the clocks do.
+
+Decisions, pinned by tests/rituals/test_schedule.py:
+
+- **Working days.** Daily digests, leaderboards and nudges fire on the process's working days
+  only (any set: Mon–Fri, Sun–Thu…). The weekly digest fires on its configured weekday.
+- **First working day of the month.** One ``CronTrigger`` cannot say "the 1st if it is a working
+  day, else the first working day after it": its ``day`` and ``day_of_week`` fields are ANDed
+  (Unix cron ORs them). The monthly trigger is therefore the cron ``day=1-N,
+  day_of_week=<working days>`` with N = 1 + the longest run of non-working days (Mon–Fri: N = 3,
+  so a month starting on Saturday fires on Monday the 3rd, one starting on Sunday on Monday the
+  2nd), and :class:`RitualTrigger` keeps, of those candidates, the one that is the month's first
+  working day. (It equals an ``OrTrigger`` of one CronTrigger per working weekday; the tests check
+  that.)
+- **Daylight saving time.** A ritual fires exactly once on every scheduled local day, at its
+  local time:
+  - in the hour that is *skipped* when clocks go forward (02:30 on 2026-03-08 in New York,
+    2026-03-29 in Berlin), APScheduler 3.x resolves the non-existent wall time with the offset
+    in force before the change, so 02:30 fires at 03:30 by the new wall clock (07:30 UTC in New
+    York): once, one hour later than written. That is APScheduler's behaviour, kept (and a
+    clock started at 03:10 that day still fires it at 03:30);
+  - in the hour that is *repeated* when clocks go back (01:30 on 2026-11-01 in New York), a bare
+    CronTrigger fires twice, once per pass; :class:`RitualTrigger` fires at the first pass only
+    (daylight time, 05:30 UTC in New York);
+  - walking from one fire time to the next, APScheduler 3.x adds a day as 24 hours of UTC, so
+    after a 23-hour day it lands at 01:00 and skips a 00:xx time on the next day (a weekly
+    00:30 job loses a whole week). :class:`RitualTrigger` asks CronTrigger day by day, each time
+    from the local day's midnight, where it resolves the day's time exactly.
+  Fire times are returned normalised (03:30-04:00, not APScheduler's 02:30-05:00) and compared in
+  UTC (aware datetimes sharing a tzinfo compare by wall time, ignoring the fold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from rituals.pacing import WEEKDAY_NAMES
+from rituals.process import Process
+
+__all__ = [
+    "GRACE",
+    "RITUAL_KINDS",
+    "Occurrence",
+    "RitualTrigger",
+    "first_working_day",
+    "missed",
+    "next_occurrences",
+    "occurrence_at",
+    "period_key",
+    "ritual_kind",
+    "triggers",
+]
+
+RITUAL_KINDS = ("daily", "weekly", "monthly", "leaderboard", "nudge")
+
+# How late a run missed while the clock was down may still be posted; later, it is skipped.
+GRACE = {
+    "daily": timedelta(hours=4),
+    "weekly": timedelta(hours=24),
+    "monthly": timedelta(days=3),
+    "leaderboard": timedelta(minutes=90),
+    "nudge": timedelta(hours=2),
+}
+
+_KIND_WORDS = {
+    **{k: k for k in RITUAL_KINDS},
+    "leaderboards": "leaderboard",
+    "nudges": "nudge",
+    "daily_digest": "daily",
+    "weekly_digest": "weekly",
+    "monthly_digest": "monthly",
+}
+_MAX_DAYS = 400  # the longest a ritual waits is a month; a guard, never reached
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One run of one ritual for one team: ``period_key`` identifies it exactly once per team."""
+
+    kind: str  # one of RITUAL_KINDS
+    due_at: datetime  # aware, UTC
+    period_key: str
+    kpis: tuple[str, ...] = ()  # a leaderboard's KPIs
+
+
+def ritual_kind(word: str) -> str:
+    """The kind a word names ("daily", "leaderboards" -> "leaderboard", …); ValueError if none."""
+    kind = (
+        _KIND_WORDS.get("_".join(word.strip().lower().replace("-", " ").split()))
+        if isinstance(word, str)
+        else None
+    )
+    if kind is None:
+        raise ValueError(f"unknown ritual {word!r}: use one of {', '.join(RITUAL_KINDS)}")
+    return kind
+
+
+# --------------------------------------------------------------------------------------------
+# The triggers
+
+
+class RitualTrigger(CronTrigger):
+    """APScheduler's CronTrigger, firing once per scheduled local day across DST changes, and
+    (for the monthly digest) only on the first working day of the month. See the module notes.
+
+    ``at`` is the team-local time as written in the process (a leaderboard's slot, for its
+    period key); ``working_days`` are date.weekday() numbers, Monday = 0."""
+
+    __slots__ = ("at", "first_working_day", "working_days")
+
+    def __init__(
+        self,
+        at: time,
+        tz: ZoneInfo,
+        *,
+        day_of_week: str | None = None,
+        working_days: frozenset[int] = frozenset(range(7)),
+        first_working_day: bool = False,
+    ) -> None:
+        self.at = time(at.hour, at.minute)
+        self.working_days = frozenset(working_days)
+        self.first_working_day = first_working_day
+        day = None
+        if first_working_day:
+            if not self.working_days:
+                raise ValueError("the first working day needs at least one working day")
+            day = f"1-{1 + _longest_break(self.working_days)}"
+            day_of_week = _cron_days(self.working_days)
+        super().__init__(
+            day=day,
+            day_of_week=day_of_week,
+            hour=self.at.hour,
+            minute=self.at.minute,
+            second=0,
+            timezone=tz,
+        )
+
+    def get_next_fire_time(self, previous_fire_time, now):
+        """The first fire time after ``previous_fire_time`` (APScheduler's contract: from
+        ``now`` on when there is none).
+
+        CronTrigger is asked day by day, each time from the local day's midnight: walking from
+        one fire time to the next, APScheduler 3.x adds a day as 24 hours of UTC and so skips
+        00:xx on the day after a spring-forward change (and any day it would reach through
+        that day). Asked from the day's own midnight it resolves the day's time exactly,
+        including a time in the skipped hour (once, by the offset before the change) and a
+        repeated one (the first pass: the second is never returned)."""
+        # In UTC throughout: aware datetimes sharing a tzinfo compare by wall time, fold ignored.
+        if previous_fire_time is None:
+            start = now.astimezone(UTC)
+        else:
+            start = previous_fire_time.astimezone(UTC) + _TICK
+        tz = self.timezone
+        day = start.astimezone(tz).date()
+        for _ in range(_MAX_DAYS):
+            midnight = datetime.combine(day, time(0), tzinfo=tz)
+            fire = super().get_next_fire_time(None, midnight)
+            if fire is None:
+                return None
+            fire = _normalize(fire)
+            if fire.date() == day and fire.astimezone(UTC) >= start and self._wanted(fire):
+                return fire
+            day += timedelta(days=1)
+        return None  # pragma: no cover - every schedule fires within a year
+
+    def _wanted(self, fire: datetime) -> bool:
+        if fire.fold and _is_repeated(fire):
+            return False  # the same wall time already fired on the first pass
+        if self.first_working_day:
+            return fire.date() == first_working_day(fire.year, fire.month, self.working_days)
+        return True
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.update(
+            at=self.at, working_days=self.working_days, first_working_day=self.first_working_day
+        )
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self.at = state["at"]
+        self.working_days = state["working_days"]
+        self.first_working_day = state["first_working_day"]
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return text[:-1] + ", first working day]" if self.first_working_day else text
+
+    def __repr__(self) -> str:
+        text = super().__repr__()
+        return text[:-1] + ", first_working_day=True>" if self.first_working_day else text
+
+
+def _normalize(fire: datetime) -> datetime:
+    """The real wall time of an instant (02:30-05:00 on a spring-forward day is 03:30-04:00)."""
+    return datetime.fromtimestamp(fire.timestamp(), fire.tzinfo)
+
+
+def _is_repeated(local: datetime) -> bool:
+    """Whether a local wall time happens twice (the hour repeated when clocks go back)."""
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    return first.utcoffset() != second.utcoffset()
+
+
+def _cron_days(days: frozenset[int]) -> str:
+    return ",".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
+
+def _longest_break(working_days: frozenset[int]) -> int:
+    """The longest run of consecutive non-working weekdays (wrapping round the week)."""
+    longest = 0
+    for start in range(7):
+        run = 0
+        while run < 7 and (start + run) % 7 not in working_days:
+            run += 1
+        longest = max(longest, run)
+    return longest
+
+
+def first_working_day(year: int, month: int, working_days: frozenset[int]) -> date:
+    """The month's first working day (the 1st, or the first working day after it)."""
+    day = date(year, month, 1)
+    while day.weekday() not in working_days:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class _Scheduled:
+    kind: str
+    trigger: RitualTrigger
+    kpis: tuple[str, ...] = ()
+
+
+def _scheduled(process: Process) -> list[_Scheduled]:
+    r = process.rituals
+    tz = process.calendar.tz
+    days = process.calendar.working_days
+    out: list[_Scheduled] = []
+    if r.daily is not None:
+        out.append(_Scheduled("daily", RitualTrigger(r.daily, tz, day_of_week=_cron_days(days))))
+    if r.weekly is not None:
+        day = WEEKDAY_NAMES[r.weekly_day]
+        out.append(_Scheduled("weekly", RitualTrigger(r.weekly, tz, day_of_week=day)))
+    if r.monthly is not None:
+        trigger = RitualTrigger(r.monthly, tz, working_days=days, first_working_day=True)
+        out.append(_Scheduled("monthly", trigger))
+    for slot in r.leaderboards:
+        trigger = RitualTrigger(slot.at, tz, day_of_week=_cron_days(days))
+        out.append(_Scheduled("leaderboard", trigger, slot.kpis))
+    if r.nudges is not None:
+        out.append(_Scheduled("nudge", RitualTrigger(r.nudges, tz, day_of_week=_cron_days(days))))
+    return out
+
+
+def triggers(process: Process) -> list[tuple[str, RitualTrigger, tuple[str, ...]]]:
+    """(kind, trigger, KPIs) for every ritual the process schedules, in the team's timezone, in
+    the order daily, weekly, monthly, leaderboards by time, nudge. A ritual that is off has
+    none. Each trigger is a CronTrigger (see RitualTrigger) for APScheduler's add_job()."""
+    return [(s.kind, s.trigger, s.kpis) for s in _scheduled(process)]
+
+
+# --------------------------------------------------------------------------------------------
+# Occurrences
+
+
+def _aware(instant: datetime, name: str) -> None:
+    if not isinstance(instant, datetime) or instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got {instant!r}")
+
+
+def period_key(kind: str, local_day: date, at: time | None = None) -> str:
+    """The key of the run of ``kind`` made on ``local_day`` (a leaderboard: at ``at``)."""
+    if kind in ("daily", "nudge"):
+        return local_day.isoformat()
+    if kind == "weekly":
+        year, week, _ = (local_day - timedelta(days=7)).isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind == "monthly":
+        last = local_day.replace(day=1) - timedelta(days=1)
+        return f"{last.year}-{last.month:02d}"
+    if kind == "leaderboard":
+        if at is None:
+            raise ValueError("a leaderboard's period key needs its time")
+        return f"{local_day.isoformat()}T{at:%H:%M}"
+    raise ValueError(f"unknown ritual {kind!r}: use one of {', '.join(RITUAL_KINDS)}")
+
+
+def _occurrence(s: _Scheduled, fire: datetime) -> Occurrence:
+    local_day = fire.astimezone(s.trigger.timezone).date()
+    return Occurrence(
+        s.kind, fire.astimezone(UTC), period_key(s.kind, local_day, s.trigger.at), s.kpis
+    )
+
+
+def _sort_key(o: Occurrence) -> tuple:
+    return (o.due_at, RITUAL_KINDS.index(o.kind), o.period_key, o.kpis)
+
+
+def next_occurrences(process: Process, after: datetime, until: datetime) -> list[Occurrence]:
+    """Every scheduled run due in (after, until], sorted by due time (then by kind)."""
+    _aware(after, "after")
+    _aware(until, "until")
+    after, until = after.astimezone(UTC), until.astimezone(UTC)
+    out: list[Occurrence] = []
+    for s in _scheduled(process):
+        fire = s.trigger.get_next_fire_time(None, after + _TICK)
+        while fire is not None and fire.astimezone(UTC) <= until:
+            out.append(_occurrence(s, fire))
+            fire = s.trigger.get_next_fire_time(fire, fire)
+    return sorted(out, key=_sort_key)
+
+
+def occurrence_at(process: Process, kind: str, at: datetime) -> Occurrence:
+    """The run of ``kind`` for the instant ``at`` (`pacer rituals run KIND --at ISO`, and what the
+    clock calls when a trigger fires), due at ``at`` itself; the ritual need not be scheduled.
+
+    daily and nudge: ``at``'s local day. weekly: the ISO week before ``at``'s week. monthly: the
+    month before ``at``'s month. leaderboard: the team's latest leaderboard slot due by ``at``
+    that local day (so a manual run at 12:05 is the 12:00 leaderboard, posted once), else one
+    keyed by ``at``'s own local time ranking every scheduled leaderboard KPI."""
+    kind = ritual_kind(kind)
+    _aware(at, "at")
+    tz = process.calendar.tz
+    local = at.astimezone(tz)
+    day = local.date()
+    due = at.astimezone(UTC)  # compared in UTC: a shared tzinfo would compare wall times
+    if kind != "leaderboard":
+        return Occurrence(kind, due, period_key(kind, day))
+    slots = process.rituals.leaderboards
+    best = None
+    for slot in slots:
+        # When the slot fires that day, as an instant (the same normalisation as the trigger).
+        slot_instant = datetime.combine(day, slot.at, tzinfo=tz).astimezone(UTC)
+        if slot_instant <= due and (best is None or slot_instant >= best[0]):
+            best = (slot_instant, slot)
+    if best is not None:
+        return Occurrence(kind, due, period_key(kind, day, best[1].at), best[1].kpis)
+    kpis = tuple(dict.fromkeys(k for slot in slots for k in slot.kpis))
+    return Occurrence(kind, due, period_key(kind, day, time(local.hour, local.minute)), kpis)
+
+
+def missed(
+    process: Process, last_check: datetime, now: datetime
+) -> tuple[list[Occurrence], list[Occurrence]]:
+    """The runs due in (last_check, now], split in two: those to run now (due at most
+    GRACE[kind] ago: run late, once) and those to skip with a log line (too late, or a
+    leaderboard superseded by a later one also being run that ranks the same KPIs)."""
+    due = next_occurrences(process, last_check, now)
+    now = now.astimezone(UTC)
+    late = [o for o in due if now - o.due_at <= GRACE[o.kind]]
+    too_late = [o for o in due if now - o.due_at > GRACE[o.kind]]
+    run: list[Occurrence] = []
+    for i, o in enumerate(late):
+        superseded = o.kind == "leaderboard" and any(
+            later.kind == "leaderboard"
+            and later.due_at > o.due_at
+            and set(o.kpis) <= set(later.kpis)
+            for later in late[i + 1 :]
+        )
+        (too_late if superseded else run).append(o)
+    return run, sorted(too_late, key=_sort_key)
