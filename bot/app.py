@@ -39,6 +39,13 @@ class Services:
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, "pacer-after-ack")
     )
+    # Posts rituals: retries only what Slack surely did not post (429, 5xx); an ambiguous failure
+    # (a timeout) ends the attempt, and the next one looks for the message before posting again.
+    ritual_client: WebClient | None = None
+
+    def __post_init__(self) -> None:
+        if self.ritual_client is None:
+            self.ritual_client = make_ritual_client(self.client)
 
     def session(self) -> Session:
         return open_session(self.engine)
@@ -87,6 +94,18 @@ def make_client(settings: Settings) -> WebClient:
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
             ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def make_ritual_client(client: WebClient) -> WebClient:
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=30,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=3),
         ],
     )
 

@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--threads", type=int, default=16)
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument(
+        "--with-clock", action="store_true", help="also run the ritual clock (small installs)"
+    )
+    serve.add_argument(
         "--workers",
         type=int,
         default=int(os.environ.get("WEB_CONCURRENCY") or 2),
@@ -41,6 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="last day played, YYYY-MM-DD (default: today in New York)",
     )
+
+    sub.add_parser("clock", help="the ritual scheduler, as its own process (Procfile clock:)")
+    rituals = sub.add_parser("rituals", help="run a ritual now, or see every team's schedule")
+    rituals_sub = rituals.add_subparsers(dest="action", required=True)
+    run = rituals_sub.add_parser("run", help="run one ritual now, as the scheduler would")
+    run.add_argument("kind", help="daily, weekly, monthly, leaderboard or nudge")
+    run.add_argument("--team", help="team name (when the install has several)")
+    run.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
+    run.add_argument("--at", help="as of this instant, ISO 8601 with offset (default: now)")
+    rituals_sub.add_parser("status", help="every team's next runs and the last run of each ritual")
 
     process = sub.add_parser("process", help="load or show the sales process")
     process_sub = process.add_subparsers(dest="action", required=True)
@@ -72,11 +85,22 @@ def main(argv: list[str] | None = None) -> int:
             args.threads,
             args.host,
             args.workers,
+            with_clock=args.with_clock,
         )
     elif args.command == "socket":
         from bot.socket import run_socket_mode
 
         run_socket_mode(settings)
+    elif args.command == "clock":
+        from bot.rituals_cli import run_clock
+
+        return run_clock(settings)
+    elif args.command == "rituals":
+        from bot import rituals_cli
+
+        if args.action == "run":
+            return rituals_cli.run_now(settings, args.kind, args.team, args.workspace, args.at)
+        return rituals_cli.status(settings)
     elif args.command == "demo":
         from bot.demo import run_demo
 

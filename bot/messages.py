@@ -102,6 +102,7 @@ _env.filters.update(
     status=status_word,
     esc=lambda v: Raw(escape(v)),
     raw=Raw,
+    name_of=lambda user_id, names: names.get(user_id, user_id),
 )
 
 

@@ -92,13 +92,31 @@ class PacerServer(BaseApplication):
 
 
 def serve(
-    settings: Settings, port: int, threads: int = 16, host: str = "0.0.0.0", workers: int = 2
+    settings: Settings,
+    port: int,
+    threads: int = 16,
+    host: str = "0.0.0.0",
+    workers: int = 2,
+    with_clock: bool = False,
 ) -> None:
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     services.engine.dispose()  # the worker is forked: it must open its own connections
     log.info("pacer serve: listening on port %s (database: %s)", port, services.engine.dialect.name)
-    PacerServer(make_wsgi(services), server_options(host, port, threads, workers)).run()
+    options = server_options(host, port, threads, workers)
+    if with_clock:
+        # One clock for the whole server: it runs in gunicorn's master process, which forks the
+        # workers but serves no requests itself.
+        options["when_ready"] = lambda _server: start_background_clock(services)
+    PacerServer(make_wsgi(services), options).run()
+
+
+def start_background_clock(services: Services) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.clock import Clock
+
+    Clock(services, BackgroundScheduler(timezone=UTC)).start()
 
 
 def server_options(host: str, port: int, threads: int, workers: int) -> dict:

@@ -330,3 +330,20 @@ def retryable(
             query.order_by(RitualRun.due_at, RitualRun.id).execution_options(populate_existing=True)
         )
     )
+
+
+def settled_keys(
+    session: Session, team_id: int, since: datetime, max_attempts: int = MAX_ATTEMPTS
+) -> set[tuple[str, str]]:
+    """(kind, period_key) of this team's runs due since ``since`` that need nothing more: posted,
+    skipped, or failed for good. A clock's tick skips them without trying to claim them."""
+    rows = session.exec(
+        select(RitualRun.kind, RitualRun.period_key).where(
+            RitualRun.team_id == team_id,
+            RitualRun.due_at >= since,
+            (RitualRun.status == POSTED)
+            | (RitualRun.status == SKIPPED)
+            | ((RitualRun.status == FAILED) & (RitualRun.attempts >= max_attempts)),
+        )
+    )
+    return {(kind, key) for kind, key in rows}

@@ -72,6 +72,7 @@ class Member(SQLModel, table=True):
     added_by: str = Field(max_length=32)
     added_at: datetime
     removed_at: datetime | None = None
+    nudges: bool = True  # private reminders when nothing is logged by the team's nudge time
 
     __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_member_user"),)
 

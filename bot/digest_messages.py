@@ -1,0 +1,173 @@
+"""Digests and leaderboards as Slack posts: a short channel message, and the long detail (the
+chart, the full ranking) in its thread. Names are shown as text, never as mentions, so nobody
+is pinged by a leaderboard."""
+
+from bot import messages
+from bot.delivery import Part
+from rituals import charts
+from rituals.digests import DailyDigest, Leaderboard, MonthlyDigest, WeeklyDigest
+from rituals.process import Process
+from rituals.ranking import rank
+
+TOP = 3  # names per KPI in the channel message; everyone is in the thread
+PRIVATE_ROWS = 25  # rows of a leaderboard shown privately
+
+
+def _common(process: Process, names: dict[str, str], team_name: str) -> dict:
+    return {
+        "kpi_names": {k.key: k.name for k in process.kpis},
+        "role_names": {r.key: r.name for r in process.roles},
+        "names": names,
+        "team_name": team_name,
+    }
+
+
+def _post(title: str, body: str) -> Part:
+    message = messages.message(title, messages.section(body), response_type="in_channel")
+    return Part(message["text"], message["blocks"])
+
+
+def _thread(title: str, body: str) -> list[Part]:
+    return [Part(page["text"], page["blocks"]) for page in messages.paged(title, body)]
+
+
+def _bars(ranking, names: dict[str, str]) -> list[tuple[str, float | None]]:
+    return [(names.get(r.rep_id, r.rep_id), r.value) for r in ranking]
+
+
+def daily_parts(
+    d: DailyDigest, process: Process, names: dict[str, str], team_name: str
+) -> list[Part]:
+    values = _common(process, names, team_name)
+    hitters = [names.get(h.rep_id, h.rep_id) for h in d.goal_hits if h.all_goals]
+    top = {kpi: ranking[:TOP] for kpi, ranking in d.rankings.items()}
+    title = f"Daily digest · {team_name} · {d.period.label()}"
+    parts = [
+        _post(title, messages.render("digest_daily.md.j2", d=d, hitters=hitters, top=top, **values))
+    ]
+    if d.working and d.results:
+        overall = rank(d.results)
+        parts.append(
+            Part(
+                "",
+                chart=charts.attainment_chart(
+                    f"{team_name} — attainment today",
+                    _bars(overall, names),
+                    filename=f"pacer-daily-{d.period.start}.png",
+                    subtitle=f"{d.period.label()} · mean of each rep's goals · {len(overall)} reps",
+                    thresholds=process.thresholds,
+                ),
+            )
+        )
+    parts += _thread(title, messages.render("digest_daily_thread.md.j2", d=d, **values))
+    return parts
+
+
+def weekly_parts(
+    d: WeeklyDigest, process: Process, names: dict[str, str], team_name: str
+) -> list[Part]:
+    values = _common(process, names, team_name)
+    title = f"Weekly digest · {team_name} · {d.period.label()}"
+    parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values))]
+    if d.ranking:
+        parts.append(
+            Part(
+                "",
+                chart=charts.attainment_chart(
+                    f"{team_name} — last week's attainment",
+                    _bars(d.ranking, names),
+                    filename=f"pacer-weekly-{d.period.start}.png",
+                    subtitle=f"{d.period.label()} · mean of each rep's goals",
+                    thresholds=process.thresholds,
+                ),
+            )
+        )
+    parts += _thread(title, messages.render("digest_weekly_thread.md.j2", d=d, **values))
+    return parts
+
+
+def monthly_parts(
+    d: MonthlyDigest, process: Process, names: dict[str, str], team_name: str
+) -> list[Part]:
+    values = _common(process, names, team_name)
+    trend = [
+        f"{p.period.label()} {messages.percent(p.attainment)}"
+        for p in d.trend
+        if p.attainment is not None
+    ]
+    title = f"Monthly digest · {team_name} · {d.period.label()}"
+    parts = [_post(title, messages.render("digest_monthly.md.j2", d=d, trend=trend, **values))]
+    if d.trend and d.lagging:
+        kpi_names = values["kpi_names"]
+        series = {
+            kpi_names[k]: [p.lagging[k].pacing.actual if k in p.lagging else None for p in d.trend]
+            for k in d.lagging
+        }
+        goal = None
+        if len(d.lagging) == 1:
+            k = d.lagging[0]
+            goal = [p.lagging[k].pacing.goal if k in p.lagging else None for p in d.trend]
+        parts.append(
+            Part(
+                "",
+                chart=charts.trend_chart(
+                    f"{team_name} — results by month",
+                    [p.period.label() for p in d.trend],
+                    series,
+                    goal=goal,
+                    filename=f"pacer-monthly-{d.period.start}.png",
+                ),
+            )
+        )
+    parts += _thread(title, messages.render("digest_monthly_thread.md.j2", d=d, **values))
+    return parts
+
+
+def leaderboard_title(board: Leaderboard) -> str:
+    what = board.kpi.name if board.kpi else "overall attainment"
+    return what + (" (raw count)" if board.by == "count" else "")
+
+
+def leaderboard_message(
+    board: Leaderboard, names: dict[str, str], viewer: str | None = None
+) -> dict:
+    """A leaderboard shown privately: the top rows, and the viewer's own row wherever it is."""
+    shown = list(board.ranking[:PRIVATE_ROWS])
+    mine = [r for r in board.ranking[PRIVATE_ROWS:] if r.rep_id == viewer]
+    body = messages.render(
+        "leaderboard.md.j2",
+        board=board,
+        title=leaderboard_title(board),
+        shown=shown + mine,
+        hidden=len(board.ranking) - len(shown) - len(mine),
+        names=names,
+        viewer=viewer,
+    )
+    return messages.message(f"Leaderboard · {leaderboard_title(board)}", messages.section(body))
+
+
+def leaderboard_parts(board: Leaderboard, names: dict[str, str], team_name: str) -> list[Part]:
+    """A leaderboard posted to the channel: the top ten there, everyone in the thread."""
+    title = f"Leaderboard · {leaderboard_title(board)} · {board.period.label()}"
+    top = messages.render(
+        "leaderboard.md.j2",
+        board=board,
+        title=leaderboard_title(board),
+        shown=board.ranking[:10],
+        hidden=max(0, len(board.ranking) - 10),
+        names=names,
+        viewer=None,
+    )
+    parts = [_post(title, top)]
+    if len(board.ranking) > 10:
+        full = messages.render(
+            "leaderboard.md.j2",
+            board=board,
+            title=leaderboard_title(board),
+            shown=board.ranking,
+            hidden=0,
+            names=names,
+            viewer=None,
+        )
+        parts += _thread(title, full)
+    return parts

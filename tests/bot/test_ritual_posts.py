@@ -1,0 +1,138 @@
+"""Rituals end to end against the local Slack stand-in: the right channel, numbers and thread;
+exactly once across repeats, two clocks and restarts; faults retried until the post lands once."""
+
+from datetime import datetime
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.clock import Clock
+from bot.delivery import ChannelPacer
+from bot.ritual_runner import run_ritual
+from rituals.schedule import occurrence_at
+from rituals.teams import team_process
+from storage import queries
+from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
+
+CHANNEL = "C0SALES01"
+THURSDAY_1745 = datetime.fromisoformat("2026-11-26T17:45:00-05:00")
+
+
+@pytest.fixture
+def rig(tmp_path):
+    from bot.slack_standin import SlackStandin
+
+    with SlackStandin() as slack:
+        slack.add_user(SDR, "Maria Lopez")
+        slack.add_user(AE, "Alex Chen")
+        rig = Rig(tmp_path, slack)
+        rig.team()
+        rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
+        yield rig
+        rig.services.background.shutdown(wait=True)
+
+
+def team_id(rig) -> int:
+    with rig.services.session() as session:
+        return queries.teams(session)[0].id
+
+
+def run(rig, kind, at=THURSDAY_1745, pacer=None):
+    with rig.services.session() as session:
+        process, _ = team_process(session, team_id(rig))
+    occurrence = occurrence_at(process, kind, at)
+    return run_ritual(
+        rig.services, team_id(rig), occurrence, at, pacer=pacer or ChannelPacer(0), owner="test"
+    )
+
+
+def channel_posts(slack):
+    return [c for c in slack.calls_to("chat.postMessage") if c.params.get("channel") == CHANNEL]
+
+
+def test_daily_digest_posts_once_with_chart_and_thread(rig):
+    rig.now = datetime.fromisoformat("2026-11-26T10:00:00-05:00")
+    rig.text("/log", "calls 70 conversations 13 meetings 2", SDR)
+    rig.text("/log", "held 2 roi 1", AE)
+    outcome = run(rig, "daily")
+    assert outcome.status == "posted", outcome
+    posts = channel_posts(rig.slack)
+    main = [p for p in posts if "thread_ts" not in p.params]
+    assert len(main) == 1
+    text = main[0].params["blocks"][0]["text"]["text"]
+    assert "Daily digest" in text and "Thu 26 Nov 2026" in text
+    assert "Calls / Emails* 70 of 60" in text
+    assert "Maria Lopez" in text and "<@" not in text  # names, never mentions
+    assert rig.slack.calls_to("files.completeUploadExternal")[0].params["thread_ts"] == main[
+        0
+    ].params.get("ts", rig.slack.history[CHANNEL][0]["ts"])
+    assert any("thread_ts" in p.params for p in posts)
+    assert run(rig, "daily").status == "done-already"
+    assert len([p for p in channel_posts(rig.slack) if "thread_ts" not in p.params]) == 1
+
+
+def test_two_clocks_at_once_post_once(rig):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda _: run(rig, "weekly"), range(2)))
+    assert sorted(o.status for o in outcomes) == ["done-already", "posted"]
+    assert len([p for p in channel_posts(rig.slack) if "thread_ts" not in p.params]) == 1
+
+
+@pytest.mark.parametrize("fault", [{"status": 429, "retry_after": 0}, {"status": 500}])
+def test_rate_limits_and_server_errors_still_post_once(rig, fault):
+    rig.slack.fail_next("chat.postMessage", **fault)
+    assert run(rig, "daily").status == "posted"
+    assert len(rig.slack.history[CHANNEL]) >= 1
+    assert len([m for m in rig.slack.history[CHANNEL] if "thread_ts" not in m]) == 1
+
+
+def test_a_timeout_fails_the_attempt_and_the_retry_finds_the_post(rig):
+    rig.services.ritual_client.timeout = 1
+    rig.slack.fail_next("chat.postMessage", status=200, delay=2)  # posts, but answers too late
+    first = run(rig, "daily")
+    assert first.status == "failed" and "timed out" in first.detail.lower()
+    rig.slack.wait_for("chat.postMessage")
+    second = run(rig, "daily")
+    assert second.status == "posted", second
+    assert len([m for m in rig.slack.history[CHANNEL] if "thread_ts" not in m]) == 1
+
+
+def test_no_channel_is_skipped_with_a_reason(tmp_path):
+    from bot.slack_standin import SlackStandin
+
+    with SlackStandin() as slack:
+        rig = Rig(tmp_path, slack)
+        rig.team()
+        outcome = run(rig, "daily")
+        assert outcome.status == "skipped"
+        assert not slack.calls_to("chat.postMessage")
+        rig.services.background.shutdown(wait=True)
+
+
+def test_the_clock_builds_jobs_in_the_team_timezone_and_catches_up(rig):
+    clock = Clock(rig.services, BackgroundScheduler(timezone="UTC"))
+    assert clock.sync() == [team_id(rig)]
+    jobs = {job.id.split(":")[1] for job in clock.scheduler.get_jobs()}
+    assert {"daily", "weekly", "monthly", "leaderboard", "nudge"} <= jobs
+    daily = next(j for j in clock.scheduler.get_jobs() if ":daily:" in j.id)
+    fire = daily.trigger.get_next_fire_time(
+        None, datetime.fromisoformat("2026-11-26T12:00:00-05:00")
+    )
+    assert fire.isoformat() == "2026-11-26T17:30:00-05:00"
+    assert clock.sync() == []  # nothing changed: jobs are not rebuilt
+    rig.text("/pacer", "timezone America/Chicago", MGR)
+    assert clock.sync() == [team_id(rig)]  # a new process version rebuilds them
+    # The clock was down all day. At 17:00 the 16:00 leaderboard is within its 90-minute grace:
+    # posted late, once; the 12:00 one is past it: skipped, with a log line.
+    rig.now = datetime.fromisoformat("2026-11-26T17:00:00-06:00")
+    done = {(o.kind, o.period_key): outcome for _, o, outcome in clock.tick()}
+    assert done[("leaderboard", "2026-11-26T16:00")].startswith("posted")
+    assert done[("leaderboard", "2026-11-26T12:00")] == "skipped"
+    assert ("daily", "2026-11-26") not in done  # not due until 17:30
+    rig.now = datetime.fromisoformat("2026-11-26T18:00:00-06:00")
+    done = {(o.kind, o.period_key): outcome for _, o, outcome in clock.tick()}
+    assert done == {("daily", "2026-11-26"): done[("daily", "2026-11-26")]}
+    assert done[("daily", "2026-11-26")].startswith("posted")
+    assert clock.tick() == []  # everything owed is settled

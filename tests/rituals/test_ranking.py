@@ -1,0 +1,249 @@
+"""Stack rankings, overall attainment and movers as pure data: no database, no clock."""
+
+import pytest
+
+from rituals.digests import goal_hits, movers, team_lines
+from rituals.pacing import STATUS_NO_GOAL, Period, compute_pacing
+from rituals.process import default_process, load_process_dict
+from rituals.ranking import GoalScaler, Ranked, RepResult, rank, team_reps
+from storage.models import Member
+from tests.storage.support import NOW
+
+
+def result(rep_id: str, role: str = "sdr", **lines: tuple[float, float | None]) -> RepResult:
+    """RepResult("U1", calls=(actual, goal), ...) with the period over (elapsed 1.0)."""
+    return RepResult(rep_id, role, {k: compute_pacing(a, g, 1.0) for k, (a, g) in lines.items()})
+
+
+def table(ranking: list[Ranked]) -> list[tuple[int, str, float | None]]:
+    return [(r.rank, r.rep_id, r.value) for r in ranking]
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips():
+    results = [
+        result("U_D", calls=(30, 60)),
+        result("U_A", calls=(90, 60)),
+        result("U_C", calls=(45, 60)),
+        result("U_B", calls=(45, 60)),
+    ]
+    assert table(rank(results, "calls")) == [
+        (1, "U_A", 1.5),
+        (2, "U_B", 0.75),  # a tie is listed by rep ID
+        (2, "U_C", 0.75),
+        (4, "U_D", 0.5),
+    ]
+
+
+def test_every_rep_tied_shares_first_place():
+    results = [result(f"U_{c}", calls=(10, 20)) for c in "CBA"]
+    assert [(r.rank, r.rep_id) for r in rank(results, "calls")] == [
+        (1, "U_A"),
+        (1, "U_B"),
+        (1, "U_C"),
+    ]
+
+
+def test_values_equal_to_four_decimals_tie_and_others_do_not():
+    results = [
+        result("U_A", calls=(2, 3)),  # 0.666666...
+        result("U_B", calls=(0.66666667, 1)),  # the same to 4 decimals
+        result("U_C", calls=(0.6668, 1)),  # higher at the 4th decimal
+    ]
+    assert [(r.rank, r.rep_id) for r in rank(results, "calls")] == [
+        (1, "U_C"),
+        (2, "U_A"),
+        (2, "U_B"),
+    ]
+
+
+def test_count_ranks_raw_actuals_and_attainment_is_fair_across_quotas():
+    results = [
+        result("U_BIG", calls=(80, 100)),  # more calls, but 80% of a bigger quota
+        result("U_SMALL", calls=(60, 50)),  # fewer calls, 120% of a smaller quota
+    ]
+    assert table(rank(results, "calls")) == [(1, "U_SMALL", 1.2), (2, "U_BIG", 0.8)]
+    assert table(rank(results, "calls", by="count")) == [(1, "U_BIG", 80.0), (2, "U_SMALL", 60.0)]
+    assert rank(results, "calls") == rank(results, "calls", by="attainment")
+
+
+def test_count_ranks_reps_without_a_goal_too():
+    results = [result("U_A", calls=(5, None)), result("U_B", calls=(7, 60))]
+    assert table(rank(results, "calls", by="count")) == [(1, "U_B", 7.0), (2, "U_A", 5.0)]
+
+
+def test_only_reps_with_the_kpi_on_their_scorecard_take_part():
+    results = [
+        result("U_SDR", calls=(10, 60), sao=(1, 6)),
+        result("U_AE", "ae", deals=(2, 4), proposals=(3, 5)),
+    ]
+    assert [r.rep_id for r in rank(results, "calls")] == ["U_SDR"]
+    assert [r.rep_id for r in rank(results, "deals", by="count")] == ["U_AE"]
+    assert rank(results, "roi_discussions") == []
+
+
+def test_reps_without_a_value_come_last_by_rep_id_after_every_ranked_rep():
+    results = [
+        result("U_Z", calls=(0, 60)),
+        result("U_N2", calls=(9, None)),
+        result("U_A", calls=(30, 60)),
+        result("U_N1", calls=(3, None)),
+    ]
+    ranking = rank(results, "calls")
+    assert table(ranking) == [
+        (1, "U_A", 0.5),
+        (2, "U_Z", 0.0),  # zero attainment is a value, ranked
+        (3, "U_N1", None),
+        (3, "U_N2", None),
+    ]
+    assert [r.ranked for r in ranking] == [True, True, False, False]
+    assert all(r.result.rep_id == r.rep_id for r in ranking)
+
+
+def test_overall_is_the_uncapped_mean_over_kpis_with_a_goal():
+    rep = result("U_A", calls=(120, 60), conversations=(0, 12), sao=(3, None))
+    assert rep.overall == pytest.approx((2.0 + 0.0) / 2)  # 200% counts in full, no goal skipped
+    assert result("U_B", calls=(5, None)).overall is None
+    assert result("U_C").overall is None
+    # a goal scaled to 0 (a day off) is no goal: nothing to attain
+    assert result("U_D", calls=(4, 0.0), sao=(1, 2)).overall == pytest.approx(0.5)
+
+
+def test_rank_without_a_kpi_goes_by_overall_attainment():
+    results = [
+        result("U_A", calls=(60, 60), sao=(0, 6)),  # 0.5
+        result("U_B", calls=(30, 60), sao=(6, 6)),  # 0.75
+        result("U_C", calls=(30, 60), sao=(0, 6)),  # 0.25
+        result("U_D", calls=(10, None)),  # no goal
+        result("U_E", "ae", deals=(2, 4), proposals=(5, 5)),  # 0.75
+    ]
+    assert table(rank(results)) == [
+        (1, "U_B", 0.75),
+        (1, "U_E", 0.75),
+        (3, "U_A", 0.5),
+        (4, "U_C", 0.25),
+        (5, "U_D", None),
+    ]
+
+
+def test_rank_refuses_a_count_across_kpis_and_unknown_orders():
+    results = [result("U_A", calls=(1, 60))]
+    with pytest.raises(ValueError, match="needs a KPI"):
+        rank(results, None, by="count")
+    with pytest.raises(ValueError, match="rank by"):
+        rank(results, "calls", by="speed")
+    assert rank([], "calls") == [] and rank([]) == []
+
+
+def test_hits_allow_float_noise_at_exactly_the_goal():
+    rep = result("U_A", calls=(300, 300.00000000001), sao=(0.99, 1), deals=(1, None))
+    assert rep.hits() == ("calls",)
+    assert rep.goals() == ("calls", "sao")
+    hits = goal_hits([rep, result("U_B", calls=(60, 60)), result("U_C", calls=(1, 60))])
+    assert [(h.rep_id, h.kpis, h.all_goals) for h in hits] == [
+        ("U_A", ("calls",), False),
+        ("U_B", ("calls",), True),
+    ]
+
+
+def test_movers_are_the_largest_changes_at_most_three_each_way():
+    before = [
+        result(f"U_{i}", calls=(a, 100)) for i, a in enumerate([10, 20, 30, 40, 50, 60, 70, 80])
+    ] + [
+        result("U_NEW", calls=(5, None)),
+        result("U_SAME", calls=(50, 100)),
+        result("U_NOISE", calls=(0.1 + 0.2, 1)),  # 0.30000000000000004
+    ]
+    after = [
+        result("U_0", calls=(50, 100)),  # +0.4
+        result("U_1", calls=(90, 100)),  # +0.7
+        result("U_2", calls=(40, 100)),  # +0.1
+        result("U_3", calls=(80, 100)),  # +0.4, ties U_0: by rep ID
+        result("U_4", calls=(20, 100)),  # -0.3
+        result("U_5", calls=(50, 100)),  # -0.1
+        result("U_6", calls=(0, 100)),  # -0.7
+        result("U_7", calls=(40, 100)),  # -0.4
+        result("U_NEW", calls=(50, 100)),  # no attainment before: not a mover
+        result("U_SAME", calls=(50, 100)),  # unchanged: not a mover
+        result("U_NOISE", calls=(0.3, 1)),  # unchanged but for float noise: not a mover
+        result("U_LATE", calls=(50, 100)),  # not in the week before
+    ]
+    risers, fallers = movers(before, after)
+    assert [(m.rep_id, round(m.change, 4)) for m in risers] == [
+        ("U_1", 0.7),
+        ("U_0", 0.4),
+        ("U_3", 0.4),
+    ]
+    assert [(m.rep_id, round(m.change, 4)) for m in fallers] == [
+        ("U_6", -0.7),
+        ("U_7", -0.4),
+        ("U_4", -0.3),
+    ]
+    assert (risers[0].before, risers[0].after) == (0.2, 0.9)
+    assert movers([], after) == ([], [])
+    noisy = movers([result("U_N", calls=(0.1 + 0.2, 1))], [result("U_N", calls=(0.3, 1))])
+    assert noisy == ([], [])  # 0.30000000000000004 -> 0.3 is no change
+
+
+def test_team_lines_sum_actuals_of_reps_with_the_kpi_and_goals_of_those_with_one():
+    process = default_process()
+    results = [
+        result("U_A", calls=(60, 60), sao=(1, 6)),
+        result("U_B", calls=(30, 50), sao=(0, None)),
+        result("U_C", "ae", deals=(2, 4)),
+    ]
+    kpis = [
+        process.kpi("calls"),
+        process.kpi("sao"),
+        process.kpi("deals"),
+        process.kpi("proposals"),
+    ]
+    lines = {line.kpi: line for line in team_lines(process, results, kpis, 1.0)}
+    assert (lines["calls"].reps, lines["calls"].pacing.actual, lines["calls"].pacing.goal) == (
+        2,
+        90,
+        110,
+    )
+    assert (lines["sao"].pacing.actual, lines["sao"].pacing.goal) == (1, 6)
+    assert (lines["deals"].kind, lines["deals"].pacing.attainment) == ("lagging", 0.5)
+    assert (lines["proposals"].reps, lines["proposals"].pacing.status) == (0, STATUS_NO_GOAL)
+
+
+def test_team_reps_are_active_members_with_a_role_in_the_process_once_each():
+    process = default_process()
+
+    def member(user_id, role, active=True, is_manager=False):
+        return Member(
+            workspace_id=1,
+            team_id=1,
+            user_id=user_id,
+            role=role,
+            active=active,
+            is_manager=is_manager,
+            added_by="U_ADMIN",
+            added_at=NOW,
+        )
+
+    members = [
+        member("U_B", "SDR"),  # role keys match case-insensitively
+        member("U_MGR", None, is_manager=True),
+        member("U_GONE", "sdr", active=False),
+        member("U_SE", "sales_engineer"),
+        member("U_A", "ae", is_manager=True),  # a manager who also sells is a rep
+        member("U_B", "sdr"),
+    ]
+    assert [(m.user_id, r.key) for m, r in team_reps(process, members)] == [
+        ("U_B", "sdr"),
+        ("U_A", "ae"),
+    ]
+
+
+def test_goal_scaler_uses_the_reps_override_first():
+    data = default_process().to_dict()
+    data["overrides"] = {"ULOW": {"calls": "50/day"}}
+    process = load_process_dict(data)
+    scaler = GoalScaler(process)
+    week = Period("week", NOW.date().replace(day=23), NOW.date().replace(day=29))
+    sdr = process.role("sdr")
+    assert scaler.goal(sdr, "calls", "U_ANY", week) == 300
+    assert scaler.goal(sdr, "calls", "ULOW", week) == 250
+    assert scaler.goal(sdr, "deals", "U_ANY", week) is None  # not on the SDR scorecard

@@ -1,0 +1,723 @@
+"""Team numbers on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set): the
+team-wide queries, team results and rankings, and the daily, weekly and monthly digests and the
+leaderboard, checked against a small data set computed by hand.
+
+The team runs the default process (New York, Mon-Fri 09:00-17:00), with one per-rep goal:
+USDR2 calls 50/day instead of 60/day.
+
+    SDR goals: calls 60/day, conversations 12/day, meetings_scheduled 8/week, sao 6/month
+    AE goals:  meetings_held 3/day, roi_discussions 8/week, proposals 5/week, deals 4/month
+
+November 2026 has 21 working days (Nov 1 is a Sunday), October 22 (Oct 1 is a Thursday).
+The clock, NOW, is Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working day gone.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from rituals import scorecard
+from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
+from rituals.pacing import STATUS_NO_GOAL, STATUS_ON_PACE, Period
+from rituals.process import Process, default_process, load_process_dict
+from rituals.ranking import rank, team_results
+from storage import queries, team_queries
+from storage.models import ActivityLog, Member
+from tests.storage.support import NOW, TODAY, add_member, make_log
+
+SDR1, SDR2, SDR3, AE1, AE2 = "USDR1", "USDR2", "USDR3", "UAE1", "UAE2"
+MGR, GONE, SE = "UMGR", "UGONE", "USE"
+REPS = [SDR1, SDR2, SDR3, AE1, AE2]
+
+MON, TUE, WED = date(2026, 11, 23), TODAY, date(2026, 11, 25)
+LAST_WEEK = Period("week", date(2026, 11, 16), date(2026, 11, 22))
+WEEK_BEFORE = Period("week", date(2026, 11, 9), date(2026, 11, 15))
+THIS_WEEK = Period("week", MON, date(2026, 11, 29))
+OCTOBER = Period("month", date(2026, 10, 1), date(2026, 10, 31))
+# The monthly digest runs on the first working day of November, which comes late: Monday the 2nd.
+FIRST_WORKING_DAY = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # 09:00 in New York
+
+SAO_DAY = 6 / 21  # 6/month spread over November's 21 working days
+SAO_WEEK = 5 * 6 / 21
+DEALS_WEEK = 5 * 4 / 21
+
+
+def make_process() -> Process:
+    data = default_process().to_dict()
+    # SDR1's own goal is the role's: not a goal of their own in the weekly digest
+    data["overrides"] = {SDR2: {"calls": "50/day"}, SDR1: {"calls": "60/day"}}
+    return load_process_dict(data)
+
+
+PROCESS = make_process()
+
+
+def row(ws, team, rep, kpi, count, on, *, voided=False) -> ActivityLog:
+    log = make_log(ws, team, rep_id=rep, kpi=kpi, count=count, occurred_on=on)
+    if voided:
+        log.voided_at, log.voided_by = NOW, rep
+    return log
+
+
+@pytest.fixture
+def other_ws(session):
+    ws = queries.workspace_for(session, "T0002", None, NOW)
+    return ws, queries.default_team(session, ws.id, NOW)
+
+
+@pytest.fixture
+def members(session, ws, team) -> list[Member]:
+    for user_id, role in [(SDR1, "sdr"), (SDR2, "sdr"), (SDR3, "SDR"), (AE1, "ae"), (AE2, "ae")]:
+        add_member(session, ws, team, user_id, role)
+    add_member(session, ws, team, MGR, None, is_manager=True)
+    add_member(session, ws, team, GONE, "sdr", active=False)
+    add_member(session, ws, team, SE, "sales_engineer")  # a role the process doesn't have
+    return list(queries.active_members(session, team.id))
+
+
+@pytest.fixture
+def data(session, ws, team, other_ws, members) -> list[Member]:
+    L = lambda *a, **k: row(ws, team, *a, **k)  # noqa: E731
+    rows = [
+        # -- today, Tuesday 24 Nov --
+        L(SDR1, "calls", 40, TUE),
+        L(SDR1, "calls", 20, TUE),
+        L(SDR1, "conversations", 3, TUE),
+        L(SDR1, "meetings_scheduled", 2, TUE),
+        L(SDR2, "calls", 50, TUE),
+        L(SDR2, "calls", 30, TUE, voided=True),
+        L(SDR2, "conversations", 12, TUE),
+        L(SDR2, "meetings_scheduled", 2, TUE),
+        L(SDR2, "sao", 1, TUE),
+        L(SDR3, "calls", 10, TUE, voided=True),  # undone: SDR3 has logged nothing today
+        L(SDR3, "calls", 25, MON),  # yesterday
+        L(SDR3, "calls", 7, WED),  # tomorrow (backdating works the other way, but still)
+        L(AE1, "meetings_held", 3, TUE),
+        L(AE1, "proposals", 1, TUE),
+        L(AE2, "meetings_held", 1, TUE),
+        L(AE2, "roi_discussions", 2, TUE),
+        L(AE2, "calls", 4, TUE),  # not on an AE's scorecard: logged, but no team number
+        L(AE1, "calls", 2, WED),  # the same, tomorrow
+        L(MGR, "calls", 99, TUE),  # not a rep
+        L(GONE, "calls", 99, TUE),  # removed
+        L(SE, "calls", 99, TUE),  # role missing from the process
+        # -- last week, 16-22 Nov --
+        L(SDR1, "calls", 150, date(2026, 11, 17)),
+        L(SDR1, "calls", 100, date(2026, 11, 18), voided=True),
+        L(SDR1, "conversations", 30, date(2026, 11, 18)),
+        L(SDR1, "meetings_scheduled", 4, date(2026, 11, 19)),
+        L(SDR2, "calls", 250, date(2026, 11, 16)),
+        L(SDR2, "conversations", 30, date(2026, 11, 20)),
+        L(SDR2, "meetings_scheduled", 4, date(2026, 11, 20)),
+        L(SDR3, "calls", 100, date(2026, 11, 16)),  # first day of the week
+        L(SDR3, "calls", 50, date(2026, 11, 22)),  # a Sunday: the last day of the week
+        L(SDR3, "conversations", 60, date(2026, 11, 19)),
+        L(SDR3, "meetings_scheduled", 4, date(2026, 11, 21)),
+        L(AE1, "meetings_held", 15, date(2026, 11, 17)),
+        L(AE1, "roi_discussions", 8, date(2026, 11, 18)),
+        L(AE1, "proposals", 5, date(2026, 11, 19)),
+        L(AE1, "deals", 1, date(2026, 11, 20)),
+        L(AE2, "meetings_held", 6, date(2026, 11, 17)),
+        L(AE2, "roi_discussions", 4, date(2026, 11, 18)),
+        # -- the week before, 9-15 Nov --
+        L(SDR1, "calls", 300, date(2026, 11, 10)),
+        L(SDR1, "conversations", 60, date(2026, 11, 11)),
+        L(SDR1, "meetings_scheduled", 8, date(2026, 11, 12)),
+        L(SDR3, "calls", 150, date(2026, 11, 9)),
+        L(SDR3, "conversations", 60, date(2026, 11, 10)),
+        L(SDR3, "meetings_scheduled", 4, date(2026, 11, 15)),
+        L(AE1, "meetings_held", 15, date(2026, 11, 10)),
+        L(AE1, "roi_discussions", 8, date(2026, 11, 11)),
+        L(AE1, "proposals", 5, date(2026, 11, 12)),
+        # -- months: July to October, and the edges around them --
+        L(SDR3, "sao", 5, date(2026, 11, 1)),  # a Sunday: November's, not October's
+        L(AE1, "deals", 3, date(2026, 4, 30)),  # before the six months of the trend
+        L(SDR1, "sao", 6, date(2026, 10, 30)),
+        L(SDR1, "calls", 1320, date(2026, 10, 15)),
+        L(SDR2, "sao", 3, date(2026, 10, 1)),
+        L(AE1, "deals", 4, date(2026, 10, 31)),  # a Saturday, still October
+        L(AE2, "deals", 2, date(2026, 10, 20)),
+        L(AE2, "deals", 2, date(2026, 10, 21), voided=True),
+        L(SDR1, "sao", 6, date(2026, 9, 30)),
+        L(SDR2, "sao", 6, date(2026, 9, 1)),
+        L(SDR3, "sao", 6, date(2026, 9, 15)),
+        L(AE2, "deals", 4, date(2026, 9, 10)),
+        L(AE2, "roi_discussions", 1, date(2026, 8, 12)),
+        L(SDR1, "sao", 12, date(2026, 7, 31)),
+        L(AE1, "deals", 5, date(2026, 7, 1)),
+        L(AE2, "deals", 3, date(2026, 7, 9)),
+    ]
+    other, other_team = other_ws
+    rows += [row(other, other_team, SDR1, "calls", 500, TUE)]  # another workspace
+    session.add_all(rows)
+    session.commit()
+    return members
+
+
+class Statements:
+    """Counts the SQL statements an engine runs inside a `with` block."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def __len__(self):
+        return len(self.statements)
+
+
+def table(ranking):
+    return [(r.rank, r.rep_id) for r in ranking]
+
+
+# -- storage.team_queries -----------------------------------------------------------------------
+
+
+def test_team_totals_are_sums_per_rep_and_kpi_without_voided_logs(session, ws, data):
+    assert team_queries.team_totals(session, ws.id, REPS, TUE, TUE) == {
+        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
+        SDR2: {"calls": 50, "conversations": 12, "meetings_scheduled": 2, "sao": 1},
+        AE1: {"meetings_held": 3, "proposals": 1},
+        AE2: {"meetings_held": 1, "roi_discussions": 2, "calls": 4},
+    }
+    week = team_queries.team_totals(session, ws.id, [SDR1, SDR3], LAST_WEEK.start, LAST_WEEK.end)
+    assert week == {
+        SDR1: {"calls": 150, "conversations": 30, "meetings_scheduled": 4},
+        SDR3: {"calls": 150, "conversations": 60, "meetings_scheduled": 4},  # Mon and Sun count
+    }
+
+
+def test_team_totals_are_scoped_to_the_workspace_and_the_reps_asked_for(
+    session, ws, other_ws, data
+):
+    assert team_queries.team_totals(session, ws.id, [SDR1, MGR], TUE, TUE) == {
+        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
+        MGR: {"calls": 99},
+    }
+    other, _ = other_ws
+    assert team_queries.team_totals(session, other.id, REPS, TUE, TUE) == {SDR1: {"calls": 500}}
+    assert team_queries.team_totals(session, ws.id, ["UNOBODY"], TUE, TUE) == {}
+
+
+def test_team_totals_is_one_group_by_and_no_query_for_nobody(engine, session, ws, data):
+    with Statements(engine) as sql:
+        team_queries.team_totals(session, ws.id, REPS, OCTOBER.start, OCTOBER.end)
+        assert team_queries.team_totals(session, ws.id, [], OCTOBER.start, OCTOBER.end) == {}
+    assert len(sql) == 1
+    assert "group by" in sql.statements[0].lower() and " in " in sql.statements[0].lower()
+
+
+def test_team_daily_totals_are_per_rep_kpi_and_day(session, ws, data):
+    daily = team_queries.team_daily_totals(session, ws.id, [SDR3, SDR1], MON, WED)
+    assert daily == {
+        (SDR3, "calls", MON): 25,
+        (SDR3, "calls", WED): 7,
+        (SDR1, "calls", TUE): 60,
+        (SDR1, "conversations", TUE): 3,
+        (SDR1, "meetings_scheduled", TUE): 2,
+    }
+    assert all(type(day) is date for _, _, day in daily)
+
+
+def test_team_period_totals_put_each_log_in_its_period(engine, session, ws, data):
+    with Statements(engine) as sql:
+        last, before = team_queries.team_period_totals(
+            session,
+            ws.id,
+            REPS,
+            [(LAST_WEEK.start, LAST_WEEK.end), (WEEK_BEFORE.start, WEEK_BEFORE.end)],
+        )
+    assert len(sql) == 1
+    assert last == team_queries.team_totals(session, ws.id, REPS, LAST_WEEK.start, LAST_WEEK.end)
+    assert before == team_queries.team_totals(
+        session, ws.id, REPS, WEEK_BEFORE.start, WEEK_BEFORE.end
+    )
+    assert before[SDR1] == {"calls": 300, "conversations": 60, "meetings_scheduled": 8}
+    # ranges with a gap between them: logs in the gap count nowhere
+    july, october = team_queries.team_period_totals(
+        session,
+        ws.id,
+        [AE1, AE2],
+        [(date(2026, 7, 1), date(2026, 7, 31)), (OCTOBER.start, OCTOBER.end)],
+    )
+    assert july == {AE1: {"deals": 5}, AE2: {"deals": 3}}
+    assert october == {AE1: {"deals": 4}, AE2: {"deals": 2}}  # AE2's August and September: nowhere
+    # overlapping ranges: a log counts in each
+    week, day, monday = team_queries.team_period_totals(
+        session, ws.id, [SDR3], [(MON, WED), (TUE, TUE), (MON, MON)]
+    )
+    assert (week, day, monday) == ({SDR3: {"calls": 32}}, {}, {SDR3: {"calls": 25}})
+    with pytest.raises(ValueError, match="before start"):
+        team_queries.team_period_totals(session, ws.id, REPS, [(WED, MON)])
+    assert team_queries.team_period_totals(session, ws.id, REPS, []) == []
+
+
+def test_a_very_long_list_of_reps_is_split_into_several_statements(
+    monkeypatch, engine, session, ws, data
+):
+    whole = team_queries.team_totals(session, ws.id, REPS, MON, WED)
+    weeks = team_queries.team_period_totals(
+        session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
+    )
+    monkeypatch.setattr(team_queries, "MAX_IN", 4)
+    with Statements(engine) as sql:
+        assert team_queries.team_totals(session, ws.id, REPS, MON, WED) == whole
+        assert (
+            team_queries.team_period_totals(
+                session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
+            )
+            == weeks
+        )
+        assert team_queries.reps_with_logs_on(session, ws.id, REPS, TUE) == {SDR1, SDR2, AE1, AE2}
+    # 5 reps: 4 + 1 per statement; two periods share the 4: 2 + 2 + 1
+    assert len(sql) == 2 + 3 + 2
+
+
+def test_reps_with_logs_on_a_day_count_only_what_was_not_undone(session, ws, data):
+    assert team_queries.reps_with_logs_on(session, ws.id, REPS + [GONE], TUE) == {
+        SDR1,
+        SDR2,
+        AE1,
+        AE2,
+        GONE,
+    }
+    assert team_queries.reps_with_logs_on(session, ws.id, REPS, MON) == {SDR3}
+    assert team_queries.reps_with_logs_on(session, ws.id, [], MON) == set()
+
+
+# -- team results and rankings ------------------------------------------------------------------
+
+
+def test_team_results_match_each_reps_scorecard(engine, session, ws, data):
+    with Statements(engine) as sql:
+        results = team_results(session, ws.id, PROCESS, data, THIS_WEEK, NOW)
+    assert len(sql) == 1
+    assert [(r.rep_id, r.role) for r in results] == [
+        (SDR1, "sdr"),
+        (SDR2, "sdr"),
+        (SDR3, "sdr"),  # its role was stored as "SDR"
+        (AE1, "ae"),
+        (AE2, "ae"),
+    ]  # the manager, the removed rep and the unknown role are no one's rep
+    for result, member in zip(results, data, strict=False):
+        card = scorecard.build_scorecard(session, ws.id, PROCESS, member, THIS_WEEK, NOW)
+        assert result.lines == {line.kpi.key: line.pacing for line in card.lines}
+    sdr2 = results[1].lines["calls"]
+    assert (sdr2.actual, sdr2.goal, sdr2.expected) == (50, 250, 62.5)  # the override's 50/day
+
+
+def test_team_results_for_nobody_issue_no_query(engine, session, ws):
+    with Statements(engine) as sql:
+        assert team_results(session, ws.id, PROCESS, [], THIS_WEEK, NOW) == []
+    assert len(sql) == 0
+
+
+def test_ranks_by_count_and_by_attainment_on_stored_numbers(session, ws, data):
+    results = team_results(session, ws.id, PROCESS, data, LAST_WEEK, NOW)
+    # calls last week: SDR1 150/300, SDR2 250/250 (override), SDR3 150/300
+    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls", by="count")] == [
+        (1, SDR2, 250.0),
+        (2, SDR1, 150.0),
+        (2, SDR3, 150.0),
+    ]
+    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls")] == [
+        (1, SDR2, 1.0),
+        (2, SDR1, 0.5),
+        (2, SDR3, 0.5),
+    ]
+
+
+# -- the daily digest ---------------------------------------------------------------------------
+
+
+def test_daily_digest_team_pace_per_kpi(engine, session, ws, team, data):
+    with Statements(engine) as sql:
+        digest = daily_digest(session, ws.id, team.id, PROCESS, data, NOW)
+    assert len(sql) == 1
+    assert digest.period == Period("day", TUE, TUE)
+    assert (digest.team_id, digest.timezone, digest.elapsed, digest.working) == (
+        team.id,
+        "America/New_York",
+        0.25,
+        True,
+    )
+    assert digest.generated_at == NOW and digest.generated_at.utcoffset() == timedelta(hours=-5)
+    assert digest.rep_ids == [SDR1, SDR2, SDR3, AE1, AE2]
+    assert [k.key for k in digest.kpis] == [
+        "calls",
+        "conversations",
+        "meetings_scheduled",
+        "sao",
+        "meetings_held",
+        "roi_discussions",
+        "proposals",
+        "deals",
+    ]
+    team_line = {line.kpi: line for line in digest.team}
+    calls = team_line["calls"]
+    # SDR1 60 + SDR2 50 + SDR3 0 (AE2's 4 calls are off an AE's scorecard); goals 60 + 50 + 60
+    assert (calls.reps, calls.pacing.actual, calls.pacing.goal) == (3, 110, 170)
+    assert calls.pacing.expected == pytest.approx(42.5)
+    assert calls.pacing.pace == pytest.approx(110 / 42.5)
+    assert calls.pacing.attainment == pytest.approx(110 / 170)
+    assert calls.pacing.status == STATUS_ON_PACE
+    conv = team_line["conversations"].pacing
+    assert (conv.actual, conv.goal, conv.pace) == (15, 36, pytest.approx(15 / 9))
+    sched = team_line["meetings_scheduled"].pacing
+    assert (sched.actual, sched.goal) == (4, pytest.approx(3 * 1.6))
+    sao = team_line["sao"]
+    assert (sao.kind, sao.pacing.actual, sao.pacing.goal) == (
+        "lagging",
+        1,
+        pytest.approx(3 * SAO_DAY),
+    )
+    held = team_line["meetings_held"].pacing
+    assert (held.actual, held.goal, held.attainment) == (4, 6, pytest.approx(4 / 6))
+    assert team_line["deals"].pacing.actual == 0
+    assert team_line["deals"].pacing.goal == pytest.approx(2 * 4 / 21)
+
+
+def test_daily_digest_goal_hitters_rankings_and_who_has_not_logged(session, ws, team, data):
+    digest = daily_digest(session, ws.id, team.id, PROCESS, data, NOW)
+    assert [(h.rep_id, h.kpis, h.all_goals) for h in digest.goal_hits] == [
+        (SDR1, ("calls", "meetings_scheduled"), False),
+        (SDR2, ("calls", "conversations", "meetings_scheduled", "sao"), True),
+        (AE1, ("meetings_held", "proposals"), False),  # 5/week is 1 proposal a day
+        (AE2, ("roi_discussions",), False),  # 2 of 1.6
+    ]
+    assert list(digest.rankings) == [
+        "calls",
+        "conversations",
+        "meetings_scheduled",
+        "meetings_held",
+        "roi_discussions",
+        "proposals",
+    ]  # leading KPIs only: no sao, no deals
+    assert [(r.rank, r.rep_id, r.value) for r in digest.rankings["calls"]] == [
+        (1, SDR1, 1.0),  # 60 of 60
+        (1, SDR2, 1.0),  # 50 of their own 50
+        (3, SDR3, 0.0),
+    ]
+    assert table(digest.rankings["conversations"]) == [(1, SDR2), (2, SDR1), (3, SDR3)]
+    assert table(digest.rankings["meetings_scheduled"]) == [(1, SDR1), (1, SDR2), (3, SDR3)]
+    assert table(digest.rankings["meetings_held"]) == [(1, AE1), (2, AE2)]
+    assert table(digest.rankings["roi_discussions"]) == [(1, AE2), (2, AE1)]
+    assert digest.not_logged == [SDR3]  # voided logs and yesterday's don't count as today's
+
+
+def test_daily_digest_is_for_the_teams_local_day(session, ws, team, data):
+    late = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # Wednesday in UTC, Tuesday 22:00 in New York
+    digest = daily_digest(session, ws.id, team.id, PROCESS, data, late)
+    assert digest.period == Period("day", TUE, TUE)
+    assert digest.elapsed == 1.0  # after hours the whole day counts
+    assert digest.team[0].pacing.pace == pytest.approx(110 / 170)
+    assert digest.not_logged == [SDR3]
+    tomorrow = daily_digest(session, ws.id, team.id, PROCESS, data, late + timedelta(hours=12))
+    assert tomorrow.period.start == WED
+    assert tomorrow.not_logged == [SDR1, SDR2, AE2]  # AE1's calls are off the scorecard: logged
+
+
+def test_daily_digest_on_a_day_off_has_no_goals(session, ws, team, data):
+    saturday = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
+    digest = daily_digest(session, ws.id, team.id, PROCESS, data, saturday)
+    assert not digest.working
+    assert all(line.pacing.status == STATUS_NO_GOAL for line in digest.team)
+    assert digest.goal_hits == []
+    assert all(not r.ranked for r in digest.rankings["calls"])
+
+
+# -- the weekly digest --------------------------------------------------------------------------
+
+
+def test_weekly_digest_results_ranking_and_movers(engine, session, ws, team, data):
+    with Statements(engine) as sql:
+        digest = weekly_digest(session, ws.id, team.id, PROCESS, data, NOW)
+    assert len(sql) == 1
+    assert (digest.period, digest.previous, digest.this_week) == (
+        LAST_WEEK,
+        WEEK_BEFORE,
+        THIS_WEEK,
+    )
+    results = {r.rep_id: r for r in digest.results}
+    assert results[SDR1].lines["calls"].actual == 150  # the voided 100 left out
+    assert results[SDR2].lines["calls"].goal == 250
+    assert results[SDR1].lines["sao"].goal == pytest.approx(SAO_WEEK)
+    assert results[AE1].lines["deals"].attainment == pytest.approx(1 / DEALS_WEEK)
+    overall = {rep: r.overall for rep, r in results.items()}
+    assert overall == pytest.approx(
+        {
+            SDR1: (0.5 + 0.5 + 0.5 + 0) / 4,
+            SDR2: (1 + 0.5 + 0.5 + 0) / 4,
+            SDR3: (0.5 + 1 + 0.5 + 0) / 4,
+            AE1: (1 + 1 + 1 + 1 / DEALS_WEEK) / 4,
+            AE2: (0.4 + 0.5 + 0 + 0) / 4,
+        }
+    )
+    assert [(r.rank, r.rep_id) for r in digest.ranking] == [
+        (1, AE1),
+        (2, SDR2),
+        (2, SDR3),
+        (4, SDR1),
+        (5, AE2),
+    ]
+    # the week before: SDR1 0.75, SDR2 0, SDR3 0.5 (unchanged), AE1 0.75, AE2 0
+    assert [(m.rep_id, round(m.change, 4)) for m in digest.risers] == [
+        (SDR2, 0.5),
+        (AE1, round((3 + 1 / DEALS_WEEK) / 4 - 0.75, 4)),
+        (AE2, 0.225),
+    ]
+    assert [(m.rep_id, m.before, m.after) for m in digest.fallers] == [(SDR1, 0.75, 0.375)]
+    team_line = {line.kpi: line.pacing for line in digest.team}
+    assert (team_line["calls"].actual, team_line["calls"].goal) == (550, 850)
+    assert team_line["calls"].elapsed == 1.0
+
+
+def test_weekly_digest_has_this_weeks_goals_per_role_and_per_rep(session, ws, team, data):
+    digest = weekly_digest(session, ws.id, team.id, PROCESS, data, NOW)
+    goals = {
+        role: {g.kpi: (str(g.stated), g.amount) for g in lines}
+        for role, lines in digest.goals.items()
+    }
+    assert goals == {
+        "sdr": {
+            "calls": ("60/day", 300),
+            "conversations": ("12/day", 60),
+            "meetings_scheduled": ("8/week", 8),
+            "sao": ("6/month", pytest.approx(SAO_WEEK)),
+        },
+        "ae": {
+            "meetings_held": ("3/day", 15),
+            "roi_discussions": ("8/week", 8),
+            "proposals": ("5/week", 5),
+            "deals": ("4/month", pytest.approx(DEALS_WEEK)),
+        },
+    }
+    assert list(digest.rep_goals) == [SDR2]
+    assert [(g.kpi, str(g.stated), g.amount) for g in digest.rep_goals[SDR2]][0] == (
+        "calls",
+        "50/day",
+        250,
+    )
+
+
+def test_weekly_digest_on_monday_morning_is_about_the_week_just_ended(session, ws, team, data):
+    monday = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 08:00 in New York
+    digest = weekly_digest(session, ws.id, team.id, PROCESS, data, monday)
+    assert digest.period == LAST_WEEK and digest.this_week == THIS_WEEK
+    sunday_night = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # still Sunday 22 Nov in New York
+    earlier = weekly_digest(session, ws.id, team.id, PROCESS, data, sunday_night)
+    assert earlier.period == WEEK_BEFORE
+
+
+# -- the monthly digest -------------------------------------------------------------------------
+
+
+def test_monthly_digest_lagging_results_ranking_and_trend(engine, session, ws, team, data):
+    with Statements(engine) as sql:
+        digest = monthly_digest(session, ws.id, team.id, PROCESS, data, FIRST_WORKING_DAY)
+    assert len(sql) == 1
+    assert digest.period == OCTOBER
+    assert digest.lagging == ["sao", "deals"]
+    results = {r.rep_id: r for r in digest.results}
+    lagging = {
+        rep: {k: r.lines[k].actual for k in r.lines if k in digest.lagging}
+        for rep, r in results.items()
+    }
+    assert lagging == {
+        SDR1: {"sao": 6},
+        SDR2: {"sao": 3},
+        SDR3: {"sao": 0},  # the 5 on Sunday 1 Nov are November's
+        AE1: {"deals": 4},  # Saturday 31 Oct is October's
+        AE2: {"deals": 2},  # the voided 2 left out
+    }
+    assert results[SDR1].lines["calls"].goal == 60 * 22
+    team_line = {line.kpi: line.pacing for line in digest.team}
+    assert (team_line["sao"].actual, team_line["sao"].goal, team_line["sao"].attainment) == (
+        9,
+        18,
+        0.5,
+    )
+    assert (team_line["deals"].actual, team_line["deals"].goal) == (6, 8)
+    # overall: SDR1 (1 + 1) / 4, AE1 1/4, SDR2 and AE2 0.5/4, SDR3 0
+    assert [(r.rank, r.rep_id, r.value) for r in digest.ranking] == [
+        (1, SDR1, 0.5),
+        (2, AE1, 0.25),
+        (3, AE2, 0.125),
+        (3, SDR2, 0.125),
+        (5, SDR3, 0.0),
+    ]
+    assert [p.period.start for p in digest.trend] == [date(2026, m, 1) for m in range(5, 11)]
+    assert [p.period.end for p in digest.trend][-1] == date(2026, 10, 31)
+    assert [p.actual("sao") for p in digest.trend] == [0, 0, 12, 0, 18, 9]
+    assert [p.actual("deals") for p in digest.trend] == [0, 0, 8, 0, 4, 6]
+    assert [p.lagging["deals"].pacing.goal for p in digest.trend] == [8] * 6
+    assert [p.attainment for p in digest.trend] == pytest.approx(
+        [0, 0, (12 / 18 + 8 / 8) / 2, 0, (18 / 18 + 4 / 8) / 2, (9 / 18 + 6 / 8) / 2]
+    )
+    assert digest.trend[-1].lagging["sao"] == next(t for t in digest.team if t.kpi == "sao")
+
+
+def test_monthly_digest_late_in_the_month_is_still_about_last_month(session, ws, team, data):
+    mid = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    assert monthly_digest(session, ws.id, team.id, PROCESS, data, mid).period == OCTOBER
+    halloween = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)  # 31 Oct, 23:00 in New York
+    september = monthly_digest(session, ws.id, team.id, PROCESS, data, halloween).period
+    assert september == Period("month", date(2026, 9, 1), date(2026, 9, 30))
+    new_year = datetime(2027, 1, 4, 14, 0, tzinfo=UTC)  # January's first working day is the 4th
+    digest = monthly_digest(session, ws.id, team.id, PROCESS, data, new_year)
+    assert digest.period == Period("month", date(2026, 12, 1), date(2026, 12, 31))
+    assert [p.period.start for p in digest.trend] == [date(2026, m, 1) for m in range(7, 13)]
+    assert [p.actual("sao") for p in digest.trend] == [12, 0, 18, 9, 6, 0]  # 1 + 5 in November
+
+
+# -- the leaderboard ----------------------------------------------------------------------------
+
+
+def test_leaderboard_for_a_past_and_the_current_period(engine, session, ws, data):
+    with Statements(engine) as sql:
+        board = leaderboard(session, ws.id, PROCESS, data, "Calls", LAST_WEEK, NOW, by="count")
+    assert len(sql) == 1
+    assert (board.kpi.key, board.by, board.is_past, board.elapsed) == ("calls", "count", True, 1.0)
+    assert [(r.rank, r.rep_id, r.value) for r in board.ranking] == [
+        (1, SDR2, 250.0),
+        (2, SDR1, 150.0),
+        (2, SDR3, 150.0),
+    ]
+    overall = leaderboard(session, ws.id, PROCESS, data, None, LAST_WEEK, NOW)
+    assert overall.kpi is None
+    assert table(overall.ranking) == [(1, AE1), (2, SDR2), (2, SDR3), (4, SDR1), (5, AE2)]
+    now = leaderboard(session, ws.id, PROCESS, data, "meetings_held", THIS_WEEK, NOW)
+    assert (now.is_past, now.elapsed) == (False, 0.25)
+    assert [(r.rep_id, r.value) for r in now.ranking] == [(AE1, 0.2), (AE2, pytest.approx(1 / 15))]
+    assert now.ranking[0].result.lines["meetings_held"].pace == pytest.approx(3 / (15 * 0.25))
+
+
+def test_leaderboard_refuses_unknown_kpis_and_orders(session, ws, data):
+    with pytest.raises(ValueError, match="no KPI"):
+        leaderboard(session, ws.id, PROCESS, data, "golf", LAST_WEEK, NOW)
+    with pytest.raises(ValueError, match="rank by"):
+        leaderboard(session, ws.id, PROCESS, data, "calls", LAST_WEEK, NOW, by="vibes")
+    with pytest.raises(ValueError, match="needs a KPI"):
+        leaderboard(session, ws.id, PROCESS, data, None, LAST_WEEK, NOW, by="count")
+
+
+# -- edge cases and size ------------------------------------------------------------------------
+
+
+def test_every_digest_of_an_empty_team_is_empty_and_free(engine, session, ws, team):
+    managers_only = [add_member(session, ws, team, MGR, None, is_manager=True)]
+    with Statements(engine) as sql:
+        daily = daily_digest(session, ws.id, team.id, PROCESS, managers_only, NOW)
+        weekly = weekly_digest(session, ws.id, team.id, PROCESS, [], NOW)
+        monthly = monthly_digest(session, ws.id, team.id, PROCESS, [], NOW)
+        board = leaderboard(session, ws.id, PROCESS, [], "calls", THIS_WEEK, NOW)
+    assert len(sql) == 0
+    assert (daily.results, daily.team, daily.rankings, daily.not_logged, daily.goal_hits) == (
+        [],
+        [],
+        {},
+        [],
+        [],
+    )
+    assert (weekly.ranking, weekly.risers, weekly.fallers, weekly.goals) == ([], [], [], {})
+    assert monthly.ranking == [] and len(monthly.trend) == 6
+    assert all(p.attainment is None and not p.lagging for p in monthly.trend)
+    assert board.ranking == []
+
+
+def test_a_role_without_goals_is_ranked_last_and_not_in_the_team_goal(session, ws, team):
+    data = default_process().to_dict()
+    data["roles"].append(
+        {"key": "intern", "name": "Intern", "scorecard": ["calls", "sao"], "goals": {}}
+    )
+    process = load_process_dict(data)
+    members = [
+        add_member(session, ws, team, SDR1, "sdr"),
+        add_member(session, ws, team, "UINTERN", "intern"),
+    ]
+    session.add_all(
+        [row(ws, team, SDR1, "calls", 30, TUE), row(ws, team, "UINTERN", "calls", 90, TUE)]
+    )
+    session.commit()
+    digest = daily_digest(session, ws.id, team.id, process, members, NOW)
+    assert [(r.rank, r.rep_id, r.value) for r in digest.rankings["calls"]] == [
+        (1, SDR1, 0.5),
+        (2, "UINTERN", None),
+    ]
+    calls = digest.team[0].pacing
+    assert (calls.actual, calls.goal) == (120, 60)  # the intern's calls count, with no goal
+    assert [h.rep_id for h in digest.goal_hits] == []
+    board = leaderboard(
+        session, ws.id, process, members, "calls", Period("day", TUE, TUE), NOW, by="count"
+    )
+    assert table(board.ranking) == [(1, "UINTERN"), (2, SDR1)]
+
+
+def test_a_300_rep_team_takes_one_query_per_digest(engine, session, ws, team):
+    reps = [f"UREP{i:03d}" for i in range(300)]
+    members = [
+        Member(
+            workspace_id=ws.id,
+            team_id=team.id,
+            user_id=rep,
+            role="sdr" if i % 3 else "ae",
+            added_by="UADMIN",
+            added_at=NOW,
+        )
+        for i, rep in enumerate(reps)
+    ]
+    session.add_all(members)
+    session.commit()
+    start = date(2026, 9, 1)
+    rows = []
+    logged_today: set[str] = set()
+    october_calls = 0
+    for i, rep in enumerate(reps):
+        kpi = "calls" if i % 3 else "meetings_held"
+        for d in range(i % 3, (TODAY - start).days + 1, 3):  # every third day, staggered
+            day = start + timedelta(days=d)
+            rows.append(row(ws, team, rep, kpi, 1 + i % 7, day))
+            logged_today |= {rep} if day == TUE else set()
+            october_calls += 1 + i % 7 if kpi == "calls" and OCTOBER.contains(day) else 0
+    rows.append(row(ws, team, reps[1], "calls", 1000, TUE))
+    logged_today.add(reps[1])
+    session.add_all(rows)
+    session.commit()
+    members = list(queries.active_members(session, team.id))
+    assert len(members) == 300 and 0 < len(logged_today) < 300
+
+    counts = {}
+    for name, build in [
+        ("daily", lambda: daily_digest(session, ws.id, team.id, PROCESS, members, NOW)),
+        ("weekly", lambda: weekly_digest(session, ws.id, team.id, PROCESS, members, NOW)),
+        ("monthly", lambda: monthly_digest(session, ws.id, team.id, PROCESS, members, NOW)),
+        (
+            "leaderboard",
+            lambda: leaderboard(session, ws.id, PROCESS, members, "calls", THIS_WEEK, NOW),
+        ),
+    ]:
+        with Statements(engine) as sql:
+            digest = build()
+        counts[name] = len(sql)
+        if name == "daily":
+            assert len(digest.results) == 300
+            assert digest.rankings["calls"][0].rep_id == reps[1]  # the 1000 calls today
+            assert set(digest.not_logged) == set(reps) - logged_today
+        elif name == "weekly":
+            assert len(digest.ranking) == 300
+        elif name == "monthly":
+            assert len(digest.ranking) == 300
+            calls = next(line for line in digest.team if line.kpi == "calls")
+            assert (calls.reps, calls.pacing.actual) == (200, october_calls)
+        else:
+            assert len(digest.ranking) == 200  # the SDRs: the AEs have no calls goal
+    assert counts == {"daily": 1, "weekly": 1, "monthly": 1, "leaderboard": 1}
