@@ -121,11 +121,12 @@ def build_app(services: Services) -> App:
         token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
         raise_error_for_unhandled_request=False,
     )
-    from bot.handlers import admin, home, log_command, scorecard_command
+    from bot.handlers import admin, home, leaderboard_command, log_command, scorecard_command
 
     register_command(app, services, "/log", log_command.handle)
     register_command(app, services, "/scorecard", scorecard_command.handle)
     register_command(app, services, "/pacer", admin.handle)
+    register_command(app, services, "/leaderboard", leaderboard_command.handle)
     home.register(app, services)
     return app
 

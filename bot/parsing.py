@@ -22,7 +22,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MAX_PHRASE = 3  # the longest multi-word KPI alias we try ("roi discussions held")
 
 
-def _q(word: str) -> str:
+def quoted(word: str) -> str:
     """A word the person typed, quoted back as code and escaped: nothing typed can ping anyone."""
     return "`" + escape(word.replace("`", "'")) + "`"
 
@@ -111,7 +111,7 @@ def parse_date(word: str, today: date) -> date | None:
             return date.fromisoformat(w)
         except ValueError:
             raise ParseError(
-                f"{_q(word)} isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
+                f"{quoted(word)} isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
             ) from None
     return None
 
@@ -120,9 +120,9 @@ def parse_count(word: str) -> int:
     if THOUSANDS.match(word):  # 1,000
         word = word.replace(",", "")
     if not NUMBER.match(word):
-        raise ParseError(f"{_q(word)} isn't a number.")
+        raise ParseError(f"{quoted(word)} isn't a number.")
     if "." in word or "," in word:
-        raise ParseError(f"{_q(word)}: counts are whole numbers, e.g. `/log call 12`.")
+        raise ParseError(f"{quoted(word)}: counts are whole numbers, e.g. `/log call 12`.")
     value = int(word)
     if value == 0:
         raise ParseError("A count of 0 logs nothing. Log what you did, e.g. `/log call 12`.")
@@ -144,7 +144,7 @@ def match_kpi(
             return found[0].key, size
         if len(found) > 1:
             names = " or ".join(f"`{k.key}` ({k.name})" for k in found)
-            raise ParseError(f"{_q(phrase)} could mean {names}; type the one you mean.")
+            raise ParseError(f"{quoted(phrase)} could mean {names}; type the one you mean.")
     return None
 
 
@@ -156,7 +156,7 @@ def unknown_kpi(word: str, process: Process, role: str | None) -> ParseError:
         mine = f" Your KPIs: {own}."
     else:
         mine = f" KPIs: {', '.join(f'`{k.key}`' for k in process.kpis)}."
-    return ParseError(f"I don't know the KPI {_q(word)}.{hint}{mine}")
+    return ParseError(f"I don't know the KPI {quoted(word)}.{hint}{mine}")
 
 
 def parse_log(text: str, process: Process, role: str | None, today: date) -> ParsedLog:
@@ -193,7 +193,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
                 i += 1
         if when is None and DATE_LIKE.match(word):
             raise ParseError(
-                f"{_q(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
+                f"{quoted(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
                 "weekday (`monday`, `last friday`)."
             )
         if when is not None:
@@ -219,7 +219,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         # An unknown word: a mistyped KPI, or the start of a note after a complete log.
         if pending_kpi is not None and not process.suggest(word.lower(), role, n=1, cutoff=0.8):
             raise ParseError(
-                f"How many {_name(process, pending_kpi)}? {_q(word)} isn't a number: write it in digits, "
+                f"How many {_name(process, pending_kpi)}? {quoted(word)} isn't a number: write it in digits, "
                 f"e.g. `/log {pending_kpi} 12`."
             )
         next_is_number = i + 1 < len(words) and NUMBER.match(words[i + 1])
@@ -257,7 +257,7 @@ def check_note(note_words: list[str], process: Process, role: str | None) -> Non
     for j, word in enumerate(note_words):
         if DATE_LIKE.match(word):
             raise ParseError(
-                f"{_q(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
+                f"{quoted(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
                 "weekday. Put the date right after the counts, e.g. `/log call 12 yesterday Acme`."
             )
         try:
@@ -269,7 +269,7 @@ def check_note(note_words: list[str], process: Process, role: str | None) -> Non
         around = note_words[max(0, j - 1) : j] + note_words[j + matched[1] : j + matched[1] + 1]
         if any(NUMBER.match(w.rstrip(",;")) for w in around):
             raise ParseError(
-                f"The note {_q(' '.join(note_words))} holds another count, which would not be counted. "
+                f"The note {quoted(' '.join(note_words))} holds another count, which would not be counted. "
                 'Put every count first and the note last or in quotes, e.g. `/log calls 12 conversations 3 "Acme"`.'
             )
 
@@ -315,7 +315,7 @@ def parse_scorecard(text: str, process: Process, role: str | None) -> ParsedScor
             i += used
             continue
         raise ParseError(
-            f"I don't understand {_q(word)} here. Try `/scorecard`, `/scorecard @rep`, "
+            f"I don't understand {quoted(word)} here. Try `/scorecard`, `/scorecard @rep`, "
             "`/scorecard @rep month` (day, week, month, yesterday, last-week, last-month) "
             "or `/scorecard calls` to see the logs behind a number."
         )

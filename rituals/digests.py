@@ -224,8 +224,12 @@ def movers(
         if old is None or new is None or round(new - old, 4) == 0:
             continue
         changes.append(Mover(r.rep_id, old, new))
-    risers = sorted((m for m in changes if m.change > 0), key=lambda m: (-m.change, m.rep_id))
-    fallers = sorted((m for m in changes if m.change < 0), key=lambda m: (m.change, m.rep_id))
+    risers = sorted(
+        (m for m in changes if m.change > 0), key=lambda m: (-round(m.change, 4), m.rep_id)
+    )
+    fallers = sorted(
+        (m for m in changes if m.change < 0), key=lambda m: (round(m.change, 4), m.rep_id)
+    )
     return risers[:n], fallers[:n]
 
 

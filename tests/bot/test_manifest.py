@@ -34,7 +34,7 @@ def answers(command: str) -> int:
 
 def test_every_slash_command_in_the_manifest_is_handled_and_escaped():
     declared = {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
-    assert set(declared) == {"/log", "/scorecard", "/pacer"}
+    assert set(declared) == {"/log", "/scorecard", "/leaderboard", "/pacer"}
     for name, command in declared.items():
         assert answers(name) == 200, name
         assert command["url"].endswith("/slack/events")

@@ -2,8 +2,8 @@
 team-wide queries, team results and rankings, and the daily, weekly and monthly digests and the
 leaderboard, checked against a small data set computed by hand.
 
-The team runs the default process (New York, Mon-Fri 09:00-17:00), with one per-rep goal:
-USDR2 calls 50/day instead of 60/day.
+The team runs the default process (New York, Mon-Fri 09:00-17:00), with per-rep goals:
+USDR2 calls 50/day instead of 60/day (and USDR1 calls 60/day, the same as the role's).
 
     SDR goals: calls 60/day, conversations 12/day, meetings_scheduled 8/week, sao 6/month
     AE goals:  meetings_held 3/day, roi_discussions 8/week, proposals 5/week, deals 4/month
