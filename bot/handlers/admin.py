@@ -384,6 +384,63 @@ def visibility(cmd: Command, args: list[str]) -> dict:
     return _done(f"Scorecards are now visible to {_who_sees(value)}.")
 
 
+def ritual(cmd: Command, args: list[str]) -> dict:
+    """`/pacer ritual` shows the schedule; `/pacer ritual daily 17:00`, `… weekly fri 16:00`,
+    `… leaderboards 12:00 calls conversations`, `… nudges off` change it (a new process version;
+    the clock picks it up within a minute)."""
+    process = cmd.actor.process
+    usage = (
+        "`/pacer ritual daily 17:30`, `/pacer ritual weekly mon 09:00`, `/pacer ritual monthly 09:00`, "
+        "`/pacer ritual leaderboards 12:00 calls conversations`, `/pacer ritual nudges off`"
+    )
+    if not args:
+        return _done(
+            f"*{messages.escape(cmd.actor.team.name)}*'s rituals ({process.timezone}): "
+            f"{messages.escape(process.rituals.describe())}. Change one with {usage}."
+        )
+    require_manager(cmd.actor, "change the ritual schedule")
+    if len(args) < 2:
+        raise ParseError(f"Say which ritual and when (or `off`): {usage}.")
+    kind, value = args[0].lower(), " ".join(args[1:])
+    if kind in ("leaderboard", "leaderboards") and value.lower() not in ("off", "on"):
+        value = [
+            part.strip() for part in value.split(";") if part.strip()
+        ]  # "12:00 calls; 16:00 calls"
+    updated, version = change_process(
+        cmd.session,
+        cmd.actor.team,
+        lambda current: current.with_ritual(kind, value),
+        loaded_by=cmd.user_id,
+        change=f"ritual {kind} {args[1:]}",
+        now=cmd.now,
+    )
+    return _done(
+        f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
+        f"{version.version}). The clock follows the new schedule within a minute."
+    )
+
+
+def nudges(cmd: Command, args: list[str]) -> dict:
+    """A rep's own reminders: `/pacer nudges off` or `on`."""
+    member = cmd.actor.member
+    if member is None or not member.role:
+        raise Refusal(
+            "Nudges remind reps who have logged nothing by the afternoon; you're not a rep on a team."
+        )
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        state = "on" if member.nudges else "off"
+        return _done(
+            f"Your reminders are {state}. Change with `/pacer nudges off` or `/pacer nudges on`."
+        )
+    member.nudges = args[0].lower() == "on"
+    queries.save_member(cmd.session, member)
+    if member.nudges:
+        return _done(
+            "Reminders are on: if you've logged nothing by the team's nudge time, Pacer reminds you privately."
+        )
+    return _done("Reminders are off. Turn them back on with `/pacer nudges on`.")
+
+
 def _who_sees(value: str) -> str:
     return "everyone" if value == "public" else "managers and the rep themselves"
 
@@ -404,4 +461,7 @@ SUBCOMMANDS = {
     "timezone": timezone,
     "tz": timezone,
     "visibility": visibility,
+    "ritual": ritual,
+    "rituals": ritual,
+    "nudges": nudges,
 }

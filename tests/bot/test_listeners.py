@@ -190,8 +190,29 @@ def test_leaderboard_privately_and_posted_by_a_manager(rig):
     assert "Only the team's managers" in rig.text("/leaderboard", "calls post", SDR)
     assert "Posting" in rig.text("/leaderboard", "calls post", MGR)
     rig.services.background.shutdown(wait=True)
-    posted = [c for c in rig.slack.calls_to("chat.postMessage") if c.params.get("channel") == "C0SALES01"]
+    posted = [
+        c for c in rig.slack.calls_to("chat.postMessage") if c.params.get("channel") == "C0SALES01"
+    ]
     assert len(posted) == 1 and "Leaderboard" in posted[0].params["text"]
     assert "<@" not in str(posted[0].params["blocks"])  # names, not mentions: nobody is pinged
     last = rig.text("/leaderboard", "calls last-week", SDR)
     assert "Mon 16 – Sun 22 Nov 2026" in last and "(so far)" not in last
+
+
+def test_ritual_schedule_and_nudges_commands(rig):
+    rig.team()
+    shown = rig.text("/pacer", "ritual", SDR)
+    assert "daily 17:30" in shown and "nudges 15:00" in shown
+    assert "Only the team's managers" in rig.text("/pacer", "ritual daily 16:00", SDR)
+    changed = rig.text("/pacer", "ritual daily 16:00", MGR)
+    assert "daily 16:00" in changed and "process version 1" in changed
+    assert "weekly Fri 16:30" in rig.text("/pacer", "ritual weekly fri 16:30", MGR)
+    assert "leaderboards 11:00 (calls)" in rig.text(
+        "/pacer", "ritual leaderboards 11:00 calls", MGR
+    )
+    assert "nudges off" in rig.text("/pacer", "ritual nudges off", MGR)
+    bad = rig.text("/pacer", "ritual leaderboards 11:00 dials", MGR)
+    assert "nothing changed" in bad and "calls" in bad
+    assert "Reminders are off" in rig.text("/pacer", "nudges off", SDR)
+    assert "Your reminders are off" in rig.text("/pacer", "nudges", SDR)
+    assert "not a rep on a team" in rig.text("/pacer", "nudges off", MGR)

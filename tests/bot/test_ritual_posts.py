@@ -136,3 +136,96 @@ def test_the_clock_builds_jobs_in_the_team_timezone_and_catches_up(rig):
     assert done == {("daily", "2026-11-26"): done[("daily", "2026-11-26")]}
     assert done[("daily", "2026-11-26")].startswith("posted")
     assert clock.tick() == []  # everything owed is settled
+
+
+def test_nudges_go_privately_to_reps_who_logged_nothing_and_want_them(rig):
+    rig.text("/pacer", "team add <@U0SDR0002> sdr", ADMIN)
+    rig.text("/pacer", "team add <@U0SDR0003> sdr", ADMIN)
+    rig.text("/pacer", "nudges off", "U0SDR0003")
+    rig.now = datetime.fromisoformat("2026-11-26T10:00:00-05:00")
+    rig.text("/log", "calls 5", SDR)
+    outcome = run(rig, "nudge", datetime.fromisoformat("2026-11-26T15:00:00-05:00"))
+    assert outcome.status == "posted" and outcome.detail == "2 reminders"
+    dms = {c.params["channel"] for c in rig.slack.calls_to("chat.postMessage")}
+    assert dms == {
+        "U0SDR0002",
+        AE,
+    }  # not Maria (logged), not U0SDR0003 (opted out), not the manager
+    assert (
+        run(rig, "nudge", datetime.fromisoformat("2026-11-26T15:30:00-05:00")).status
+        == "done-already"
+    )
+
+
+def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_path):
+    from bot import digest_messages
+    from bot.delivery import Part
+    from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
+    from rituals.pacing import period_containing
+    from rituals.process import default_process
+    from storage.db import make_engine
+    from storage.db import session as open_session
+    from storage.migrate import upgrade
+    from storage.models import ActivityLog, Member
+    from tests.bot.test_messages import assert_within_slack_limits
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'big.db'}")
+    upgrade(engine)
+    now = THURSDAY_1745
+    process = default_process()
+    with open_session(engine) as session:
+        ws = queries.workspace_for(session, "T0BIG", None, now)
+        team = queries.default_team(session, ws.id, now)
+        members = []
+        for i in range(300):
+            member = Member(
+                workspace_id=ws.id,
+                team_id=team.id,
+                user_id=f"U{i:08d}",
+                role="sdr" if i % 2 else "ae",
+                added_by="x",
+                added_at=now,
+            )
+            members.append(queries.save_member(session, member))
+            kpi = "calls" if i % 2 else "meetings_held"
+            session.add(
+                ActivityLog(
+                    workspace_id=ws.id,
+                    team_id=team.id,
+                    rep_id=member.user_id,
+                    entered_by=member.user_id,
+                    kpi=kpi,
+                    count=1 + i % 97,
+                    occurred_on=now.date(),
+                    created_at=now,
+                    source="import",
+                    batch_id=f"b{i}",
+                )
+            )
+        session.commit()
+        names = {
+            m.user_id: ("Ñame <&> " * 10)[:80] for m in members
+        }  # 80 characters, escaping grows them
+        day = period_containing("day", now.date())
+        all_parts: list[Part] = []
+        all_parts += digest_messages.daily_parts(
+            daily_digest(session, ws.id, team.id, process, members, now), process, names, "T" * 80
+        )
+        all_parts += digest_messages.weekly_parts(
+            weekly_digest(session, ws.id, team.id, process, members, now), process, names, "T" * 80
+        )
+        all_parts += digest_messages.monthly_parts(
+            monthly_digest(session, ws.id, team.id, process, members, now), process, names, "T" * 80
+        )
+        board = leaderboard(session, ws.id, process, members, "calls", day, now)
+        all_parts += digest_messages.leaderboard_parts(board, names, "T" * 80)
+        private = digest_messages.leaderboard_message(board, names, viewer="U00000299")
+    assert_within_slack_limits(private)
+    messages_posted = [p for p in all_parts if p.chart is None]
+    assert len(messages_posted) > 8  # the full rankings went to threads, over several messages
+    for part in messages_posted:
+        assert_within_slack_limits({"text": part.text, "blocks": part.blocks})
+    channel_posts = [all_parts[0]]
+    assert len(channel_posts[0].blocks) <= 10  # the channel post stays short
+    everyone = "\n".join(b["text"]["text"] for p in messages_posted for b in p.blocks)
+    assert "&lt;&amp;&gt;" in everyone and "<&>" not in everyone
