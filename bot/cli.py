@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser(
         "demo", help="the whole product offline: a sample team, a few weeks of activity"
     )
-    demo.add_argument("--weeks", type=int, default=3)
+    demo.add_argument("--weeks", type=int, default=6)
     demo.add_argument(
         "--out", default="pacer-demo", help="folder for the demo's database and files"
     )

@@ -17,10 +17,14 @@ from slack_bolt.request import BoltRequest
 from sqlmodel import Session
 
 from bot.app import Services, build_app, make_client
+from bot.delivery import ChannelPacer
+from bot.ritual_runner import run_ritual
 from bot.settings import load_settings
 from bot.simulate import command_body, signed_headers
 from bot.slack_standin import SlackStandin
 from bot.textview import mrkdwn_to_text, render_message
+from rituals.schedule import first_working_day, occurrence_at
+from rituals.teams import team_process
 from storage import queries
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -295,8 +299,59 @@ def play(demo: Demo, weeks: int, today: date) -> None:
     demo.show(MANAGER, "/scorecard", f"<@{sdr2.user_id}> calls")
 
 
+def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
+    """Every ritual, run through the same path as the clock, as of the moment it would post."""
+    with Session(demo.engine) as session:
+        team = queries.teams(session)[0]
+        process, _ = team_process(session, team.id)
+    monday = today - timedelta(days=today.weekday())
+    first = first_working_day(today.year, today.month, process.calendar.working_days)
+    moments = [
+        ("leaderboard", today, "12:00", "the 12:00 leaderboard"),
+        ("daily", today, "17:30", "the daily digest"),
+        ("weekly", monday, "09:00", "Monday's weekly digest"),
+        ("monthly", first, "09:00", "the monthly digest, on the month's first working day"),
+    ]
+    for kind, day, hhmm, what in moments:
+        demo.standin.reset()
+        demo.clock.set(day, hhmm)
+        now = demo.clock()
+        outcome = run_ritual(
+            services,
+            team.id,
+            occurrence_at(process, kind, now),
+            now,
+            pacer=ChannelPacer(0),
+            owner="demo",
+        )
+        demo.heading(f"{what.capitalize()} ({day:%a %-d %b} {hhmm}, #{CHANNEL_NAME}): {outcome}")
+        if outcome.status not in ("posted", "done-already"):
+            demo.problems.append(f"{kind}: {outcome}")
+        for call in demo.standin.calls_to("chat.postMessage"):
+            where = "  ↳ in the thread:" if call.params.get("thread_ts") else "Pacer ›"
+            demo.print(
+                where,
+                *("    " + line for line in render_message(call.params, demo.names).splitlines()),
+                "",
+            )
+        for index, (complete, png) in enumerate(
+            zip(
+                demo.standin.calls_to("files.completeUploadExternal"),
+                demo.standin.uploads.values(),
+                strict=False,
+            )
+        ):
+            path = folder / f"{kind}-chart{'' if index == 0 else index + 1}.png"
+            path.write_bytes(png)
+            title = complete.params["files"][0].get("title", "chart")
+            demo.print(
+                f"  ↳ in the thread: the chart “{title}”, saved as {path.name} beside the database",
+                "",
+            )
+
+
 def run_demo(
-    weeks: int = 3, out: str = "pacer-demo", today: date | None = None, stream=sys.stdout
+    weeks: int = 6, out: str = "pacer-demo", today: date | None = None, stream=sys.stdout
 ) -> int:
     started = wallclock.perf_counter()
     if weeks < 1:
@@ -324,8 +379,10 @@ def run_demo(
     )
     engine = make_engine(settings.database_url)
     errors, requests_log = ErrorLog(), logging.getLogger("pacer.requests")
-    level = requests_log.level
+    rituals_log = logging.getLogger("pacer.rituals")
+    levels = requests_log.level, rituals_log.level
     requests_log.setLevel(logging.WARNING)  # one line per command would drown the demo
+    rituals_log.setLevel(logging.WARNING)
     logging.getLogger("pacer").addHandler(errors)
     try:
         upgrade(engine)
@@ -334,6 +391,7 @@ def run_demo(
         services = Services(settings, engine, client, clock, background=InlineExecutor())
         demo = Demo(build_app(services), standin, engine, clock, stream)
         play(demo, weeks, today)
+        rituals(demo, services, today, folder)
         demo.problems += errors.seen
         seconds = wallclock.perf_counter() - started
         demo.heading("Summary")
@@ -349,7 +407,8 @@ def run_demo(
         return 0
     finally:
         logging.getLogger("pacer").removeHandler(errors)
-        requests_log.setLevel(level)
+        requests_log.setLevel(levels[0])
+        rituals_log.setLevel(levels[1])
         standin.stop()
         engine.dispose()
 

@@ -2,6 +2,8 @@
 chart, the full ranking) in its thread. Names are shown as text, never as mentions, so nobody
 is pinged by a leaderboard."""
 
+from dataclasses import replace
+
 from bot import messages
 from bot.delivery import Part
 from rituals import charts
@@ -46,15 +48,21 @@ def daily_parts(
         _post(title, messages.render("digest_daily.md.j2", d=d, hitters=hitters, top=top, **values))
     ]
     if d.working and d.results:
-        overall = rank(d.results)
+        # A day is judged on activity: lagging results have daily goals of a fraction (6/month is
+        # 0.29 a day) that would swamp the average, so the daily chart is the leading KPIs'.
+        leading = {k.key for k in process.kpis if k.kind == "leading"}
+        activity = [
+            replace(r, lines={k: p for k, p in r.lines.items() if k in leading}) for r in d.results
+        ]
+        overall = rank(activity)
         parts.append(
             Part(
                 "",
                 chart=charts.attainment_chart(
-                    f"{team_name} — attainment today",
+                    f"{team_name} — activity against goal today",
                     _bars(overall, names),
                     filename=f"pacer-daily-{d.period.start}.png",
-                    subtitle=f"{d.period.label()} · mean of each rep's goals · {len(overall)} reps",
+                    subtitle=f"{d.period.label()} · mean attainment of each rep's leading KPIs · {len(overall)} reps",
                     thresholds=process.thresholds,
                 ),
             )
@@ -90,6 +98,7 @@ def monthly_parts(
     d: MonthlyDigest, process: Process, names: dict[str, str], team_name: str
 ) -> list[Part]:
     values = _common(process, names, team_name)
+    d = replace(d, trend=_since_first_result(d.trend))
     trend = [
         f"{p.period.label()} {messages.percent(p.attainment)}"
         for p in d.trend
@@ -121,6 +130,14 @@ def monthly_parts(
         )
     parts += _thread(title, messages.render("digest_monthly_thread.md.j2", d=d, **values))
     return parts
+
+
+def _since_first_result(trend):
+    """Months before the team recorded any result say nothing (the team was not on Pacer yet)."""
+    for index, point in enumerate(trend):
+        if any(line.pacing.actual for line in point.lagging.values()):
+            return trend[index:]
+    return trend[-1:]
 
 
 def leaderboard_title(board: Leaderboard) -> str:

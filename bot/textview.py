@@ -14,6 +14,9 @@ EMOJI = {
     ":warning:": "⚠️ ",
     ":leftwards_arrow_with_hook:": "↩️ ",
     ":repeat:": "🔁",
+    ":arrow_up:": "⬆️ ",
+    ":arrow_down:": "⬇️ ",
+    ":trophy:": "🏆",
 }
 USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")

@@ -5,7 +5,8 @@ template turns the data into messages and charts. The clock is passed in, and ev
 month is the team's (``process.calendar``): its timezone, working days and hours (DESIGN.md §4).
 
 Each builder reads the logs with one GROUP BY query for the whole team, however many reps
-(the periods a digest compares are bucketed in SQL), so a 300-rep digest costs one query.
+(the periods a digest compares come back from one UNION ALL of GROUP BYs), so a 300-rep digest
+costs one query.
 
 Team numbers: for a KPI, the team's actual is the sum over the reps who have the KPI on their
 scorecard, and the team's goal is the sum of those reps' goals scaled to the period (None when

@@ -162,3 +162,19 @@ def test_same_day_same_output(runs):
 
 def test_weeks_must_be_positive(tmp_path):
     assert run_demo(weeks=0, out=str(tmp_path), today=TODAY, stream=io.StringIO()) == 2
+
+
+def test_every_ritual_is_posted_with_its_charts_saved(runs):
+    folder, results = runs
+    output = results[1][1]
+    for heading in (
+        "The 12:00 leaderboard",
+        "The daily digest",
+        "Monday's weekly digest",
+        "The monthly digest",
+    ):
+        assert f"{heading} (" in output and "posted" in output.split(heading, 1)[1].splitlines()[0]
+    assert "Daily digest · Sales" in output and "Weekly digest · Sales" in output
+    assert "Leaderboard · Calls / Emails" in output
+    for chart in ("daily-chart.png", "weekly-chart.png", "monthly-chart.png"):
+        assert (folder / chart).read_bytes().startswith(b"\x89PNG")
