@@ -42,7 +42,12 @@ def daily_parts(
 ) -> list[Part]:
     values = _common(process, names, team_name)
     hitters = [names.get(h.rep_id, h.rep_id) for h in d.goal_hits if h.all_goals]
-    top = {kpi: ranking[:TOP] for kpi, ranking in d.rankings.items()}
+    # A ranking where nobody has done anything yet ranks nothing: left out of the channel post.
+    top = {
+        kpi: ranking[:TOP]
+        for kpi, ranking in d.rankings.items()
+        if ranking and (ranking[0].value or 0) > 0
+    }
     title = f"Daily digest · {team_name} · {d.period.label()}"
     parts = [
         _post(title, messages.render("digest_daily.md.j2", d=d, hitters=hitters, top=top, **values))
