@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.app import make_client
 from bot.delivery import ChannelPacer, Part, Progress, deliver, find_posted
@@ -39,7 +40,10 @@ def slack():
 
 
 def client_for(slack):
-    return make_client(load_settings({"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": slack.url}))
+    client = make_client(load_settings({"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": slack.url}))
+    for handler in client.retry_handlers:  # retries without backoff sleeps
+        handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
+    return client
 
 
 PARTS = [Part("Daily digest"), Part("", chart=FakeChart()), Part("The full ranking")]

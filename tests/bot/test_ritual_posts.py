@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.clock import Clock
 from bot.delivery import ChannelPacer
@@ -26,10 +27,17 @@ def rig(tmp_path):
         slack.add_user(SDR, "Maria Lopez")
         slack.add_user(AE, "Alex Chen")
         rig = Rig(tmp_path, slack)
+        no_waiting(rig.services.ritual_client)
         rig.team()
         rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
         yield rig
         rig.services.background.shutdown(wait=True)
+
+
+def no_waiting(client) -> None:
+    """Retries without backoff sleeps: no test waits on the wall clock."""
+    for handler in client.retry_handlers:
+        handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
 
 
 def team_id(rig) -> int:
@@ -229,3 +237,63 @@ def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_p
     assert len(channel_posts[0].blocks) <= 10  # the channel post stays short
     everyone = "\n".join(b["text"]["text"] for p in messages_posted for b in p.blocks)
     assert "&lt;&amp;&gt;" in everyone and "<&>" not in everyone
+
+
+def test_a_run_that_dies_midway_resumes_without_posting_twice(rig):
+    rig.slack.fail_next(
+        "files.getUploadURLExternal", status=500, times=10
+    )  # the chart upload keeps failing
+    first = run(rig, "daily")
+    assert first.status == "failed" and "internal_error" in first.detail
+    assert len(rig.slack.history[CHANNEL]) == 1  # the channel message went out before the failure
+    rig.slack.reset()
+    second = run(rig, "daily")
+    assert second.status == "posted", second
+    assert [
+        c.params.get("thread_ts") is not None for c in rig.slack.calls_to("chat.postMessage")
+    ] == [True]
+    assert rig.slack.calls_to("files.completeUploadExternal")
+
+
+def test_pacer_rituals_run_and_status_from_the_command_line(rig, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
+    }
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-rig",
+        "SLACK_API_URL": rig.slack.url,
+        "DATABASE_URL": str(rig.engine.url),
+        "PACER_CLOCK": "2026-11-26T18:00:00-05:00",
+    }
+
+    def pacer(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    done = pacer("rituals", "run", "daily", "--at", "2026-11-26T17:30:00-05:00")
+    assert done.returncode == 0, done.stderr
+    assert "Sales: daily 2026-11-26: posted" in done.stdout
+    again = pacer("rituals", "run", "daily", "--team", "Sales", "--at", "2026-11-26T17:45:00-05:00")
+    assert "done-already" in again.stdout
+    assert len([c for c in channel_posts(rig.slack) if "thread_ts" not in c.params]) == 1
+    assert (
+        "isn't a ritual" in pacer("rituals", "run", "hourly").stderr
+        or pacer("rituals", "run", "hourly").returncode == 2
+    )
+    status = pacer("rituals", "status")
+    assert status.returncode == 0, status.stderr
+    assert "daily 17:30" in status.stdout
+    daily = next(line for line in status.stdout.splitlines() if line.strip().startswith("daily "))
+    assert "next Fri 27 Nov 17:30" in daily and "last 2026-11-26: posted" in daily
