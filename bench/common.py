@@ -51,6 +51,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    tail: str = "p99/worst"  # the heading of the p99 column (a benchmark may show p90 / worst)
 
     def add(self, *args, **kwargs) -> Row:
         row = Row(*args, **kwargs)
@@ -61,7 +62,7 @@ class Report:
         self.notes.append(text)
 
     def render(self) -> str:
-        headers = ("what", "n", "p50", "p99/worst", "ratio", "target", "result")
+        headers = ("what", "n", "p50", self.tail, "ratio", "target", "result")
         cells = [headers] + [
             (r.what, str(r.n), r.p50, r.p99, r.ratio, r.target, r.result) for r in self.rows
         ]

@@ -59,6 +59,7 @@ class PacerServer:
         clock: str,
         log_path: Path,
         admins: str = ADMIN,
+        extra_args: tuple[str, ...] = (),
     ):
         self.standin, self.database_url, self.clock, self.log_path = (
             standin,
@@ -66,7 +67,7 @@ class PacerServer:
             clock,
             log_path,
         )
-        self.admins = admins
+        self.admins, self.extra_args = admins, extra_args
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -105,6 +106,7 @@ class PacerServer:
                 "8",
                 "--host",
                 "127.0.0.1",
+                *self.extra_args,
             ],
             cwd=self.log_path.parent,
             env=self.env(),

@@ -38,3 +38,21 @@ def test_concurrent_logs_are_all_counted_exactly_once(ws):
     for rep in ("USDR00001", "USDR00002", "USDR00003"):
         expected = sum(int(t.split()[1]) for u, t in texts if u == rep)
         assert f"{expected} of 300" in ws.scorecard(rep).text
+
+
+def test_serve_with_clock_runs_one_clock_beside_the_web_workers(standin, tmp_path):
+    server = PacerServer(
+        standin,
+        f"sqlite:///{tmp_path / 'clock.db'}",
+        CLOCK,
+        tmp_path / "serve.log",
+        extra_args=("--with-clock",),
+    ).start()
+    ws = Workspace(server)
+    try:
+        ws.setup_team()  # the web side works as usual
+        assert "Logged" in ws.log(SDR, "call 3").text
+    finally:
+        server.stop()
+    logs = server.logs()
+    assert logs.count("pacer clock:") == 1, logs[-2000:]  # in the master process, not per worker
