@@ -297,3 +297,34 @@ def test_pacer_rituals_run_and_status_from_the_command_line(rig, tmp_path):
     assert "daily 17:30" in status.stdout
     daily = next(line for line in status.stdout.splitlines() if line.strip().startswith("daily "))
     assert "next Fri 27 Nov 17:30" in daily and "last 2026-11-26: posted" in daily
+
+
+def test_weekly_digest_numbers_for_a_known_week(rig):
+    """Last week (Mon 16 – Sun 22 Nov): three SDRs, two tied; the AE with no logs. Goals: calls
+    60/day = 300/week, conversations 12/day = 60, meetings 8/week, SAO 6/month → 6 × 5/21."""
+    rig.slack.add_user("U0SDR0002", "Sam Okafor")
+    rig.slack.add_user("U0SDR0003", "Jenna Park")
+    rig.text("/pacer", "team add <@U0SDR0002> sdr", ADMIN)
+    rig.text("/pacer", "team add <@U0SDR0003> sdr", ADMIN)
+    rig.now = datetime.fromisoformat("2026-11-20T16:00:00-05:00")  # Friday of that week
+    rig.text("/log", "calls 300 conversations 60 meetings 8", SDR)  # 100% on three of four
+    rig.text("/log", "calls 150 conversations 30 meetings 4", "U0SDR0002")  # 50%
+    rig.text("/log", "calls 150 conversations 30 meetings 4", "U0SDR0003")  # 50%: tied with Sam
+    monday = datetime.fromisoformat("2026-11-23T09:00:00-05:00")
+    assert run(rig, "weekly", monday).status == "posted"
+    main = next(c for c in channel_posts(rig.slack) if "thread_ts" not in c.params)
+    text = "\n".join(b["text"]["text"] for b in main.params["blocks"])
+    assert "Weekly digest · Sales · Mon 16 – Sun 22 Nov 2026" in text
+    assert "Calls / Emails* 600 of 900 (66%)" in text  # three SDRs × 300
+    assert "Conversations* 120 of 180 (66%)" in text
+    # overall = mean attainment over each rep's goals: Maria (1+1+1+0)/4 = 75%, the others 37.5%
+    assert "1. Maria Lopez — 75% · 2. Sam Okafor — 37% · 2. Jenna Park — 37%" in text
+    assert (
+        "Sales Development Rep: Calls / Emails 300 · Conversations 60" in text
+    )  # this week's goals
+    thread = [c for c in channel_posts(rig.slack) if "thread_ts" in c.params]
+    ranking = "\n".join(b["text"]["text"] for c in thread for b in c.params["blocks"])
+    assert "4. Alex Chen — 0%" in ranking  # the AE logged nothing: last, but ranked
+    assert (
+        rig.slack.calls_to("files.getUploadURLExternal") and rig.slack.uploads
+    )  # the three-step upload
