@@ -3,11 +3,12 @@
 (data + bot.digest_messages.daily_parts: Jinja templates and the attainment chart PNG), and one
 chart rendered alone. The old way — 300 × rituals.scorecard.build_scorecard — stays as one line."""
 
+import re
 import shutil
 import struct
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -75,7 +76,8 @@ def load(engine: Engine) -> tuple[int, int, int, float]:
 
 
 def plan(engine: Engine, statement: str, params) -> str:
-    """The query plan, in short: SQLite's details, or PostgreSQL's scan lines (deduplicated)."""
+    """The query plan, in short: SQLite's details, or PostgreSQL's scan and index-condition
+    lines; ID lists and dates abbreviated, repeated lines (one per UNION ALL part) counted."""
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
@@ -87,8 +89,17 @@ def plan(engine: Engine, statement: str, params) -> str:
                 for r in rows
                 if "Scan" in r[0] or "Index Cond" in r[0]
             ]
-    seen = list(dict.fromkeys(lines))
-    return "; ".join(seen) + (f" (×{len(lines) // len(seen)})" if len(lines) > len(seen) else "")
+    short = []
+    for line in lines:
+        line = re.sub(r"'\{([^}]*)\}'::text\[\]", _ids, line)
+        line = re.sub(r"'\d{4}-\d\d-\d\d'::date", "?", line)
+        short.append(re.sub(r" (activity_log)_\d+\b", "", line))
+    counts = Counter(short)
+    return "; ".join(f"{line} (×{n})" if n > 1 else line for line, n in counts.items())
+
+
+def _ids(match: re.Match) -> str:
+    return f"'{{{len(match.group(1).split(','))} IDs}}'"
 
 
 def captured_sql(engine: Engine, run: Callable[[], object]) -> list[tuple[str, object]]:
