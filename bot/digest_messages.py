@@ -37,6 +37,20 @@ def _bars(ranking, names: dict[str, str]) -> list[tuple[str, float | None]]:
     return [(names.get(r.rep_id, r.rep_id), r.value) for r in ranking]
 
 
+def _attainment(
+    title: str, ranking, names, process: Process, kind: str, period, subtitle: str
+) -> Part:
+    """The ranking as a chart, uploaded into the digest's thread."""
+    chart = charts.attainment_chart(
+        title,
+        _bars(ranking, names),
+        filename=f"pacer-{kind}-{period.start}.png",
+        subtitle=subtitle,
+        thresholds=process.thresholds,
+    )
+    return Part("", chart=chart)
+
+
 def daily_parts(
     d: DailyDigest, process: Process, names: dict[str, str], team_name: str
 ) -> list[Part]:
@@ -60,16 +74,18 @@ def daily_parts(
             replace(r, lines={k: p for k, p in r.lines.items() if k in leading}) for r in d.results
         ]
         overall = rank(activity)
+        subtitle = (
+            f"{d.period.label()} · mean attainment of each rep's leading KPIs · {len(overall)} reps"
+        )
         parts.append(
-            Part(
-                "",
-                chart=charts.attainment_chart(
-                    f"{team_name} — activity against goal today",
-                    _bars(overall, names),
-                    filename=f"pacer-daily-{d.period.start}.png",
-                    subtitle=f"{d.period.label()} · mean attainment of each rep's leading KPIs · {len(overall)} reps",
-                    thresholds=process.thresholds,
-                ),
+            _attainment(
+                f"{team_name} — activity against goal today",
+                overall,
+                names,
+                process,
+                "daily",
+                d.period,
+                subtitle,
             )
         )
     parts += _thread(title, messages.render("digest_daily_thread.md.j2", d=d, **values))
@@ -83,16 +99,16 @@ def weekly_parts(
     title = f"Weekly digest · {team_name} · {d.period.label()}"
     parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values))]
     if d.ranking:
+        subtitle = f"{d.period.label()} · mean attainment of each rep's goals"
         parts.append(
-            Part(
-                "",
-                chart=charts.attainment_chart(
-                    f"{team_name} — last week's attainment",
-                    _bars(d.ranking, names),
-                    filename=f"pacer-weekly-{d.period.start}.png",
-                    subtitle=f"{d.period.label()} · mean of each rep's goals",
-                    thresholds=process.thresholds,
-                ),
+            _attainment(
+                f"{team_name} — last week's attainment",
+                d.ranking,
+                names,
+                process,
+                "weekly",
+                d.period,
+                subtitle,
             )
         )
     parts += _thread(title, messages.render("digest_weekly_thread.md.j2", d=d, **values))

@@ -1,5 +1,6 @@
 """Shared values and builders for the storage tests (fixtures live in conftest.py)."""
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -87,3 +88,28 @@ def add_member(
         **kw,
     )
     return queries.save_member(session, member)
+
+
+def run_at_once(n: int, work) -> list:
+    """Run work(i) in n threads released together; return results in thread order, and fail
+    with the first error if any thread raised."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+    errors: list[BaseException] = []
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if errors:
+        raise errors[0]
+    return results

@@ -1,41 +1,15 @@
 """Writers at once, each with its own session as concurrent Slack requests have: nothing lost,
 nothing stored twice, on SQLite (WAL + busy timeout) and PostgreSQL."""
 
-import threading
 from collections import Counter
 
 from sqlmodel import select
 
 from storage import db, queries
 from storage.models import ActivityLog
-from tests.storage.support import NOW, TODAY, make_batch
+from tests.storage.support import NOW, TODAY, make_batch, run_at_once
 
 THREADS, BATCHES = 8, 50
-
-
-def _run_at_once(n: int, work) -> list:
-    """Run work(i) in n threads released together; return results in thread order, and fail
-    with the first error if any thread raised."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-    errors: list[BaseException] = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a writer hung"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
@@ -53,7 +27,7 @@ def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
                 stored += queries.insert_logs(s, rows)
         return stored
 
-    assert _run_at_once(THREADS, writer) == [BATCHES] * THREADS
+    assert run_at_once(THREADS, writer) == [BATCHES] * THREADS
 
     with db.session(engine) as s:
         rows = s.exec(select(ActivityLog)).all()
@@ -82,7 +56,7 @@ def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
             with db.session(engine) as s:
                 return queries.insert_logs(s, attempts[i])
 
-        results = _run_at_once(4, insert)
+        results = run_at_once(4, insert)
         assert sorted(results) == [False, False, False, True]
         winner = attempts[results.index(True)]
         with db.session(engine) as s:
@@ -107,7 +81,7 @@ def test_racing_undos_void_a_batch_once(engine, ws, team):
         with db.session(engine) as s:
             return queries.void_batch(s, rows[0].batch_id, f"U{i}", rows[0].created_at)
 
-    assert sorted(_run_at_once(4, undo)) == [0, 0, 0, 3]
+    assert sorted(run_at_once(4, undo)) == [0, 0, 0, 3]
     with db.session(engine) as s:
         stored = s.exec(select(ActivityLog)).all()
         assert len(stored) == 3
@@ -136,7 +110,7 @@ def test_the_same_undo_delivered_at_once_voids_one_batch(engine, session, ws, te
             )
             return rows[0].batch_id
 
-    assert set(_run_at_once(4, undo)) == {second[0].batch_id}
+    assert set(run_at_once(4, undo)) == {second[0].batch_id}
     with db.session(engine) as s:
         assert queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 4}
 
@@ -162,7 +136,7 @@ def test_racing_goal_changes_both_land(engine, ws, team):
             )
             return row.version
 
-    assert sorted(_run_at_once(2, change)) == [1, 2]
+    assert sorted(run_at_once(2, change)) == [1, 2]
     with db.session(engine) as s:
         process, _ = teams.team_process(s, team.id)
     assert str(process.goal_for("sdr", "calls")) == "50/day"

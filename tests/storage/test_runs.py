@@ -2,7 +2,6 @@
 whatever races, failed runs retried up to a limit, stale claims taken over once, progress that
 survives a restart, and posted runs never touched again."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from rituals.runs import ClaimLost, claim, fail, finish, last_runs, progress, sk
 from rituals.schedule import Occurrence
 from storage import db
 from storage.models import RitualRun, SalesTeam
-from tests.storage.support import NOW
+from tests.storage.support import NOW, run_at_once
 
 DAILY = Occurrence("daily", NOW, "2026-11-24")
 LATER = NOW + timedelta(minutes=11)  # past the default stale_after of 10 minutes
@@ -30,30 +29,6 @@ def _claim(session, ws, team, occurrence=DAILY, *, now=NOW, owner="clock-a", **k
         owner=owner,
         **kw,
     )
-
-
-def _run_at_once(n: int, work) -> list:
-    """work(i) in n threads released together; results in thread order; re-raise any error."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-    errors: list[BaseException] = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a clock hung"
-    if errors:
-        raise errors[0]
-    return results
 
 
 # -- claiming ---------------------------------------------------------------------------------
@@ -96,7 +71,7 @@ def test_clocks_racing_for_one_run_get_one_winner(engine, ws, team):
                 run = _claim(s, ws, team, occurrence, owner=f"clock-{i}")
                 return None if run is None else run.claimed_by
 
-        winners = [w for w in _run_at_once(8, clock) if w is not None]
+        winners = [w for w in run_at_once(8, clock) if w is not None]
         assert len(winners) == 1
         with db.session(engine) as s:
             assert runs.get_run(s, team.id, "leaderboard", occurrence.period_key).claimed_by in (
@@ -175,7 +150,7 @@ def test_a_stale_run_is_reclaimed_once_by_one_of_two_racing_clocks(engine, ws, t
                 run = _claim(s, ws, team, now=now, owner=f"clock-{round_}-{i}")
                 return None if run is None else run.claimed_by
 
-        winners = [w for w in _run_at_once(2, clock) if w is not None]
+        winners = [w for w in run_at_once(2, clock) if w is not None]
         assert len(winners) == 1
         with db.session(engine) as s:
             stored = runs.get_run(s, team.id, "daily", "2026-11-24")
