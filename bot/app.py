@@ -39,8 +39,8 @@ class Services:
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, "pacer-after-ack")
     )
-    # Posts rituals: retries only what Slack surely did not post (429, 5xx); an ambiguous failure
-    # (a timeout) ends the attempt, and the next one looks for the message before posting again.
+    # Posts rituals: retries only what Slack surely did not post (429); an ambiguous failure
+    # (5xx, a timeout) ends the attempt, and the next one looks for the post before posting again.
     ritual_client: WebClient | None = None
 
     def __post_init__(self) -> None:
@@ -103,10 +103,9 @@ def make_ritual_client(client: WebClient) -> WebClient:
         token=client.token,
         base_url=client.base_url,
         timeout=30,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=3),
-        ],
+        # Only 429s: Slack did not act on them. A 5xx or a timeout may have posted, so the attempt
+        # ends and the next one looks in the channel before posting again.
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
     )
 
 

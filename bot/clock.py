@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import Services
 from bot.delivery import ChannelPacer
-from bot.ritual_runner import Outcome, run_ritual
+from bot.ritual_runner import ATTEMPTS, Outcome, run_ritual
 from rituals import runs
 from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
@@ -89,36 +89,46 @@ class Clock:
         with self.services.session() as session:
             teams = queries.teams(session)
         for team in teams:
+            try:
+                done += self._catch_up(team, now)
+            except Exception:  # one team's trouble must not hold up the others
+                log.exception("catch-up for team %s failed; trying again next minute", team.id)
+        return done
+
+    def _catch_up(self, team, now: datetime) -> list[tuple[int, Occurrence, str]]:
+        done: list[tuple[int, Occurrence, str]] = []
+        with self.services.session() as session:
+            process, _ = team_process(session, team.id)
+            settled = runs.settled_keys(
+                session, team.id, now - LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
+            )
+        # Nothing is owed from before the team existed.
+        run_late, too_late = missed(process, max(now - LOOKBACK, team.created_at), now)
+        for occurrence in run_late:
+            if (occurrence.kind, occurrence.period_key) not in settled:
+                outcome = run_ritual(
+                    self.services, team.id, occurrence, now, pacer=self.pacer, owner=self.owner
+                )
+                done.append((team.id, occurrence, str(outcome)))
+        for occurrence in too_late:
+            if (occurrence.kind, occurrence.period_key) in settled:
+                continue
             with self.services.session() as session:
-                process, _ = team_process(session, team.id)
-                settled = runs.settled_keys(session, team.id, now - LOOKBACK - timedelta(days=1))
-            # Nothing is owed from before the team existed.
-            run_late, too_late = missed(process, max(now - LOOKBACK, team.created_at), now)
-            for occurrence in run_late:
-                if (occurrence.kind, occurrence.period_key) not in settled:
-                    outcome = run_ritual(
-                        self.services, team.id, occurrence, now, pacer=self.pacer, owner=self.owner
+                if runs.skip(
+                    session,
+                    workspace_id=team.workspace_id,
+                    team_id=team.id,
+                    occurrence=occurrence,
+                    reason=f"missed by more than its grace window ({GRACE[occurrence.kind]})",
+                    now=now,
+                ):
+                    log.warning(
+                        "ritual=%s period=%s team=%s outcome=skipped: missed beyond its grace window",
+                        occurrence.kind,
+                        occurrence.period_key,
+                        team.id,
                     )
-                    done.append((team.id, occurrence, str(outcome)))
-            for occurrence in too_late:
-                if (occurrence.kind, occurrence.period_key) in settled:
-                    continue
-                with self.services.session() as session:
-                    if runs.skip(
-                        session,
-                        workspace_id=team.workspace_id,
-                        team_id=team.id,
-                        occurrence=occurrence,
-                        reason=f"missed by more than its grace window ({GRACE[occurrence.kind]})",
-                        now=now,
-                    ):
-                        log.warning(
-                            "ritual=%s period=%s team=%s outcome=skipped: missed beyond its grace window",
-                            occurrence.kind,
-                            occurrence.period_key,
-                            team.id,
-                        )
-                        done.append((team.id, occurrence, "skipped"))
+                    done.append((team.id, occurrence, "skipped"))
         return done
 
     def start(self) -> None:

@@ -64,52 +64,88 @@ def deliver(
     may_have_posted: bool = False,
 ) -> Progress:
     """Post the parts not yet posted, recording after each one. ``may_have_posted``: an earlier
-    attempt died before recording its channel message; find it instead of posting it twice."""
-    if progress.parts_done == 0 and may_have_posted:
-        found = find_posted(client, channel, run_key)
-        if found:
-            progress = Progress(1, found)
-            record(progress)
+    attempt may have posted a part and died (or timed out) before recording it; find what is
+    already in the channel or the thread instead of posting it twice."""
+    present: set[int] = set()
+    if may_have_posted:
+        if progress.parts_done == 0:
+            found = find_posted(client, channel, run_key)
+            if found:
+                progress = Progress(1, found)
+                record(progress)
+        if progress.message_ts:
+            present = thread_parts(client, channel, progress.message_ts, run_key, parts)
     for index in range(progress.parts_done, len(parts)):
-        part = parts[index]
-        pacer.wait(channel)
-        if index == 0:
-            response = client.chat_postMessage(
-                channel=channel,
-                text=part.text,
-                blocks=part.blocks,
-                unfurl_links=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"run": run_key}},
-            )
-            progress = Progress(1, response["ts"])
-        elif part.chart is not None:
-            chart = part.chart
-            client.files_upload_v2(
-                channel=channel,
-                thread_ts=progress.message_ts,
-                file=chart.png,
-                filename=chart.filename,
-                title=chart.title,
-                alt_txt=chart.alt_text[:1000],
-            )
-            progress = Progress(index + 1, progress.message_ts)
-        else:
-            client.chat_postMessage(
-                channel=channel, thread_ts=progress.message_ts, text=part.text, blocks=part.blocks
-            )
-            progress = Progress(index + 1, progress.message_ts)
+        part, ts = parts[index], None
+        if index not in present:
+            pacer.wait(channel)
+            ts = _post(client, channel, part, index, run_key, progress.message_ts)
+        progress = Progress(index + 1, ts if index == 0 else progress.message_ts)
         record(progress)
     return progress
+
+
+def _post(
+    client: WebClient, channel: str, part: Part, index: int, run_key: str, thread_ts: str | None
+) -> str | None:
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"run": run_key, "part": index}}
+    if index == 0:
+        response = client.chat_postMessage(
+            channel=channel,
+            text=part.text,
+            blocks=part.blocks,
+            unfurl_links=False,
+            metadata=metadata,
+        )
+        return response["ts"]
+    if part.chart is not None:
+        chart = part.chart
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=thread_ts,
+            file=chart.png,
+            filename=chart.filename,
+            title=chart.title,
+            alt_txt=chart.alt_text[:1000],
+        )
+        return None
+    client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, text=part.text, blocks=part.blocks, metadata=metadata
+    )
+    return None
 
 
 def find_posted(client: WebClient, channel: str, run_key: str) -> str | None:
     """The ts of this run's channel message if an earlier attempt posted it (last 200 messages)."""
     response = client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
     for message in response.get("messages", []):
-        metadata = message.get("metadata") or {}
-        if (
-            metadata.get("event_type") == METADATA_EVENT
-            and (metadata.get("event_payload") or {}).get("run") == run_key
-        ):
+        if _run_of(message) == run_key:
             return message["ts"]
     return None
+
+
+def thread_parts(
+    client: WebClient, channel: str, ts: str, run_key: str, parts: list[Part]
+) -> set[int]:
+    """Which of the run's thread parts are already in the thread: replies carry the run and part
+    in their metadata; a chart is known by its file name."""
+    response = client.conversations_replies(
+        channel=channel, ts=ts, limit=200, include_all_metadata=True
+    )
+    present: set[int] = set()
+    files = set()
+    for message in response.get("messages", []):
+        if _run_of(message) == run_key:
+            present.add((message.get("metadata") or {}).get("event_payload", {}).get("part"))
+        files.update(f.get("name") for f in message.get("files") or [])
+    present |= {
+        i for i, part in enumerate(parts) if part.chart is not None and part.chart.filename in files
+    }
+    return present
+
+
+def _run_of(message: dict) -> str | None:
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_EVENT:
+        return None
+    return (metadata.get("event_payload") or {}).get("run")

@@ -310,8 +310,12 @@ def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
         ("leaderboard", today, "12:00", "the 12:00 leaderboard"),
         ("daily", today, "17:30", "the daily digest"),
         ("weekly", monday, "09:00", "Monday's weekly digest"),
-        ("monthly", first, "09:00", "the monthly digest, on the month's first working day"),
     ]
+    if team.created_at.astimezone(TZ).date() < today.replace(day=1):
+        # Only when the demo team already worked last month: a monthly digest reports last month.
+        moments.append(
+            ("monthly", first, "09:00", "the monthly digest, on the month's first working day")
+        )
     for kind, day, hhmm, what in moments:
         demo.standin.reset()
         demo.clock.set(day, hhmm)

@@ -25,12 +25,16 @@ def _common(process: Process, names: dict[str, str], team_name: str) -> dict:
 
 
 def _post(title: str, body: str) -> Part:
-    message = messages.message(title, messages.section(body), response_type="in_channel")
+    message = messages.message(
+        messages.escape(title), messages.section(body), response_type="in_channel"
+    )
     return Part(message["text"], message["blocks"])
 
 
 def _thread(title: str, body: str) -> list[Part]:
-    return [Part(page["text"], page["blocks"]) for page in messages.paged(title, body)]
+    return [
+        Part(page["text"], page["blocks"]) for page in messages.paged(messages.escape(title), body)
+    ]
 
 
 def _bars(ranking, names: dict[str, str]) -> list[tuple[str, float | None]]:
@@ -182,6 +186,41 @@ def leaderboard_message(
         viewer=viewer,
     )
     return messages.message(f"Leaderboard · {leaderboard_title(board)}", messages.section(body))
+
+
+def leaderboards_parts(
+    boards: list[Leaderboard], names: dict[str, str], team_name: str
+) -> list[Part]:
+    """Scheduled leaderboards (one per KPI of the slot): every board's top in one channel
+    message, each board in full in the thread."""
+    if len(boards) == 1:
+        return leaderboard_parts(boards[0], names, team_name)
+    title = f"Leaderboards · {team_name} · {boards[0].period.label()}"
+    tops = [
+        messages.render(
+            "leaderboard.md.j2",
+            board=board,
+            title=leaderboard_title(board),
+            shown=board.ranking[:5],
+            hidden=max(0, len(board.ranking) - 5),
+            names=names,
+            viewer=None,
+        )
+        for board in boards
+    ]
+    parts = [_post(title, "\n\n".join(tops))]
+    for board in boards:
+        full = messages.render(
+            "leaderboard.md.j2",
+            board=board,
+            title=leaderboard_title(board),
+            shown=board.ranking,
+            hidden=0,
+            names=names,
+            viewer=None,
+        )
+        parts += _thread(title, full)
+    return parts
 
 
 def leaderboard_parts(board: Leaderboard, names: dict[str, str], team_name: str) -> list[Part]:

@@ -1,7 +1,7 @@
 """`pacer clock`, `pacer rituals run KIND [--team T] [--at ISO]` and `pacer rituals status`."""
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.delivery import ChannelPacer
@@ -55,7 +55,7 @@ def run_now(
         services, team.id, occurrence, instant, pacer=ChannelPacer(), owner=runs.process_identity()
     )
     print(f"{team.name}: {kind} {occurrence.period_key}: {outcome}")
-    return 0 if outcome.status in ("posted", "done-already", "skipped") else 1
+    return 0 if outcome.status in ("posted", "settled") else 1
 
 
 def status(settings: Settings, now: datetime | None = None) -> int:
@@ -71,7 +71,7 @@ def status(settings: Settings, now: datetime | None = None) -> int:
                 f"{team.name} (channel {team.channel_id or 'not set: /pacer channel #sales'}, {process.timezone})"
             )
             print(f"  schedule: {process.rituals.describe()}")
-            upcoming = next_occurrences(process, now, now.replace(year=now.year + 1))
+            upcoming = next_occurrences(process, now, now + timedelta(days=400))
             for kind in RITUAL_KINDS:
                 nxt = next((o for o in upcoming if o.kind == kind), None)
                 last = next((r for r in runs.last_runs(session, team.id) if r.kind == kind), None)

@@ -301,6 +301,17 @@ class SlackStandin:
             if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
                 found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
             return ok | {"messages": found[: int(p.get("limit") or 100)], "has_more": False}
+        if method == "conversations.replies":
+            # The thread's parent and its replies, oldest first, like Slack.
+            ts = p.get("ts", "")
+            with self._lock:
+                messages = list(self.history.get(p.get("channel", ""), []))
+            thread = [m for m in messages if m["ts"] == ts or m.get("thread_ts") == ts]
+            if not thread:
+                return _error("thread_not_found")
+            if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
+                thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
+            return ok | {"messages": thread, "has_more": False}
         if method == "chat.delete":
             return ok | {"channel": p.get("channel"), "ts": p.get("ts")}
         if method == "files.getUploadURLExternal":
@@ -322,6 +333,12 @@ class SlackStandin:
                     | {"title": f.get("title"), "size": len(self.uploads.get(f["id"], b""))}
                     for f in files
                 ]
+            if p.get("channel_id"):  # shared in the channel (or a thread): a message with files
+                message = {"type": "message", "user": "UBOT", "ts": self._next_ts(), "files": done}
+                if p.get("thread_ts"):
+                    message["thread_ts"] = p["thread_ts"]
+                with self._lock:
+                    self.history.setdefault(p["channel_id"], []).append(message)
             return ok | {"files": done}
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             view = p.get("view")

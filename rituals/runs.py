@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
@@ -108,6 +109,7 @@ def claim(
     owner: str,
     stale_after: timedelta = STALE_AFTER,
     max_attempts: int = MAX_ATTEMPTS,
+    backoff: Callable[[int], timedelta] | None = None,
 ) -> RitualRun | None:
     """Claim the run of ``occurrence`` for this team; the RitualRun to carry out, or None when
     it must not run (posted, skipped, given up after ``max_attempts``, or being run right now by
@@ -136,6 +138,11 @@ def claim(
     if existing is None or existing.attempts >= max_attempts:
         return None
     if existing.status == FAILED:
+        # ``backoff(attempts)``: how long a failed run rests before the next try, so a Slack
+        # outage of minutes does not use up every attempt.
+        rest = backoff(existing.attempts) if backoff else timedelta(0)
+        if existing.finished_at is not None and existing.finished_at > now - rest:
+            return None
         guard = RitualRun.status == FAILED
     elif (
         existing.status == CLAIMED
@@ -200,6 +207,7 @@ def progress(
     parts_done: int,
     channel_id: str | None = None,
     message_ts: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record, after each successful post, how many of the run's posts are done (and where the
     main post is). Raises ClaimLost when the run is no longer this claim's."""
@@ -208,13 +216,15 @@ def progress(
         values["channel_id"] = channel_id
     if message_ts is not None:
         values["message_ts"] = message_ts
+    if now is not None:  # a heartbeat: a slow run that is still posting is not taken for dead
+        values["claimed_at"] = now
     if not _fenced(session, run, **values):
         raise ClaimLost(f"{run.kind} {run.period_key} of team {run.team_id}")
 
 
 def finish(session: Session, run: RitualRun, now: datetime) -> None:
     """The run is posted, for good. Raises ClaimLost when it is no longer this claim's."""
-    if not _fenced(session, run, status=POSTED, finished_at=now):
+    if not _fenced(session, run, status=POSTED, finished_at=now, error=None):
         raise ClaimLost(f"{run.kind} {run.period_key} of team {run.team_id}")
 
 

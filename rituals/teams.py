@@ -184,3 +184,7 @@ def can_view(actor: Actor, rep_user_id: str) -> bool:
     if actor.process.visibility == "public" or actor.user_id == rep_user_id:
         return True
     return actor.is_manager
+
+
+def managers_of(session: Session, team_id: int) -> list[str]:
+    return [m.user_id for m in queries.active_members(session, team_id) if m.is_manager]

@@ -62,7 +62,7 @@ def test_posts_the_message_then_its_thread_recording_each_step(slack):
         recorded.append,
     )
     main = slack.calls_to("chat.postMessage")[0]
-    assert main.params["metadata"]["event_payload"] == {"run": "daily:T:2026-11-26"}
+    assert main.params["metadata"]["event_payload"] == {"run": "daily:T:2026-11-26", "part": 0}
     assert "thread_ts" not in main.params
     upload = slack.calls_to("files.completeUploadExternal")[0]
     assert upload.params["thread_ts"] == done.message_ts and upload.params["channel_id"] == CHANNEL
@@ -119,3 +119,36 @@ def test_rate_limits_and_server_errors_are_retried_and_post_once(slack, status):
     attempts = slack.calls_to("chat.postMessage")
     assert [c.failed_status for c in attempts] == [status, None]
     assert len(slack.history[CHANNEL]) == 1
+
+
+@pytest.mark.parametrize("slow", ["chat.postMessage", "files.completeUploadExternal"])
+def test_a_thread_part_that_landed_unrecorded_is_not_posted_again(slack, slow):
+    """The chart (or a reply) reached Slack but its answer did not come back in time: the retry
+    finds it in the thread instead of posting it twice."""
+    client = client_for(slack)
+    recorded: list[Progress] = []
+    first = deliver(client, ChannelPacer(0), CHANNEL, PARTS[:1], "k4", Progress(), recorded.append)
+    parts = [PARTS[0], Part("", chart=FakeChart()), Part("The full ranking")]
+    # The second attempt dies after posting part 1 or 2 without recording it:
+    if slow == "files.completeUploadExternal":
+        deliver(client, ChannelPacer(0), CHANNEL, parts[:2], "k4", first, lambda p: None)
+    else:
+        client.chat_postMessage(
+            channel=CHANNEL,
+            thread_ts=first.message_ts,
+            text="The full ranking",
+            metadata={"event_type": "pacer_ritual", "event_payload": {"run": "k4", "part": 2}},
+        )
+        deliver(client, ChannelPacer(0), CHANNEL, parts[:2], "k4", first, lambda p: None)
+    before_uploads = len(slack.calls_to("files.completeUploadExternal"))
+    before_replies = len(
+        [c for c in slack.calls_to("chat.postMessage") if c.params.get("thread_ts")]
+    )
+    done = deliver(
+        client, ChannelPacer(0), CHANNEL, parts, "k4", first, recorded.append, may_have_posted=True
+    )
+    assert done.parts_done == 3
+    assert len(slack.calls_to("files.completeUploadExternal")) == before_uploads == 1
+    replies = [c for c in slack.calls_to("chat.postMessage") if c.params.get("thread_ts")]
+    assert len(replies) == 1  # "The full ranking" once, whoever posted it
+    assert len(replies) - before_replies in (0, 1)
