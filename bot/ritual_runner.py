@@ -210,6 +210,7 @@ def build_parts(
     late, or retried after midnight, still reports its own day)."""
     kind, workspace_id, as_of = occurrence.kind, team.workspace_id, occurrence.due_at
     local_day = process.calendar.local_date(as_of)
+    current = process
     if kind == "weekly":
         process, members = _past(
             process, session, team, members, previous_period(period_containing("week", local_day))
@@ -224,7 +225,9 @@ def build_parts(
         digest = daily_digest(session, workspace_id, team.id, process, members, as_of)
         return digest_messages.daily_parts(digest, process, names, team.name)
     if kind == "weekly":
-        digest = weekly_digest(session, workspace_id, team.id, process, members, as_of)
+        digest = weekly_digest(
+            session, workspace_id, team.id, process, members, as_of, current=current
+        )
         return digest_messages.weekly_parts(digest, process, names, team.name)
     if kind == "monthly":
         digest = monthly_digest(session, workspace_id, team.id, process, members, as_of)

@@ -302,6 +302,7 @@ def weekly_digest(
     process: Process,
     members: list[Member],
     now: datetime,
+    current: Process | None = None,
 ) -> WeeklyDigest:
     """Last week against goal per rep, its ranking by overall attainment, the movers against the
     week before, and this week's goals per role."""
@@ -320,14 +321,17 @@ def weekly_digest(
     risers, fallers = movers(previous, results)
     kpis = team_kpis(process, results)
 
+    # This week's goals come from the process in force now (``current``), last week's results
+    # from the one it had (``process``), when the caller tells them apart.
+    now_process = current or process
     goals: dict[str, list[WeekGoal]] = {}
     for _, role in reps:
-        if role.key not in goals:
-            goals[role.key] = _week_goals(process, role, None, this_week)
+        if role.key not in goals and now_process.has_role(role.key):
+            goals[role.key] = _week_goals(now_process, now_process.role(role.key), None, this_week)
     rep_goals: dict[str, list[WeekGoal]] = {}
     for member, role in reps:
-        if member.user_id in process.overrides:  # only they can differ from their role
-            own = _week_goals(process, role, member.user_id, this_week)
+        if member.user_id in now_process.overrides and role.key in goals:  # only they can differ
+            own = _week_goals(now_process, now_process.role(role.key), member.user_id, this_week)
             if own != goals[role.key]:
                 rep_goals[member.user_id] = own
 

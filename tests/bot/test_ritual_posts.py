@@ -349,3 +349,44 @@ def test_weekly_digest_numbers_for_a_known_week(rig):
     assert (
         rig.slack.calls_to("files.getUploadURLExternal") and rig.slack.uploads
     )  # the three-step upload
+
+
+def test_a_daily_digest_run_after_midnight_reports_its_own_day(rig):
+    rig.text("/pacer", "ritual daily 23:00", MGR)
+    rig.now = datetime.fromisoformat("2026-11-26T15:00:00-05:00")
+    rig.text("/log", "calls 42", SDR)
+    due = datetime.fromisoformat("2026-11-26T23:00:00-05:00")
+    late = datetime.fromisoformat("2026-11-27T00:30:00-05:00")  # the clock came back after midnight
+    assert run(rig, "daily", at=due, now=late).status == "posted"
+    text = next(c for c in channel_posts(rig.slack) if "thread_ts" not in c.params).params[
+        "blocks"
+    ][0]["text"]["text"]
+    assert "Thu 26 Nov 2026" in text and "Calls / Emails* 42 of 60" in text
+
+
+def test_a_goal_changed_this_morning_does_not_rewrite_last_week(rig):
+    rig.now = datetime.fromisoformat("2026-11-20T16:00:00-05:00")
+    rig.text("/log", "calls 300", SDR)
+    rig.now = datetime.fromisoformat("2026-11-23T08:00:00-05:00")  # Monday, before the digest
+    rig.text("/pacer", "goal sdr calls 100/day", MGR)
+    assert (
+        run(rig, "weekly", at=datetime.fromisoformat("2026-11-23T09:00:00-05:00")).status
+        == "posted"
+    )
+    main = next(c for c in channel_posts(rig.slack) if "thread_ts" not in c.params)
+    text = "\n".join(b["text"]["text"] for b in main.params["blocks"])
+    assert "Calls / Emails* 300 of 300 (100%)" in text  # last week's goal was 60/day
+    assert "Calls / Emails 500" in text  # this week's goals use the new one
+
+
+def test_two_clocks_ticking_at_once_post_each_ritual_once(rig):
+    from concurrent.futures import ThreadPoolExecutor
+
+    clocks = [Clock(rig.services, BackgroundScheduler(timezone="UTC")) for _ in range(2)]
+    rig.now = datetime.fromisoformat("2026-11-26T17:40:00-05:00")
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda clock: clock.tick(), clocks))
+    mains = [c for c in channel_posts(rig.slack) if "thread_ts" not in c.params]
+    texts = [c.params["text"] for c in mains]
+    assert len(texts) == len(set(texts)), texts  # nothing twice
+    assert any(t.startswith("Daily digest") for t in texts)
