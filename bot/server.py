@@ -1,7 +1,9 @@
 """HTTP mode: a WSGI application (POST /slack/events, GET /healthz) served by gunicorn."""
 
 import logging
+import os
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from gunicorn.app.base import BaseApplication
@@ -112,11 +114,15 @@ def serve(
 
 
 def start_background_clock(services: Services) -> None:
+    """The clock in gunicorn's master: its own engine, whose pooled connections a forked worker
+    drops without closing (a child must never touch its parent's database connections)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.clock import Clock
 
-    Clock(services, BackgroundScheduler(timezone=UTC)).start()
+    engine = make_engine(services.settings.database_url)
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    Clock(replace(services, engine=engine), BackgroundScheduler(timezone=UTC)).start()
 
 
 def server_options(host: str, port: int, threads: int, workers: int) -> dict:

@@ -2443,17 +2443,21 @@ def _ritual_name(kind: object) -> str | None:
 
 
 def _default_leaderboards(roles: list[Role], kpis: list[Kpi]) -> tuple[LeaderboardSlot, ...]:
-    """The leaderboards a team gets without configuring any: at 12:00 the first role's first two
-    leading KPIs, at 16:00 its first (calls and conversations, then calls, in the default process)."""
-    if not roles:
-        return ()
+    """The leaderboards a team gets without configuring any: at 12:00 every role's first two
+    leading KPIs, at 16:00 every role's first, so each rep is on a board (in the default process:
+    calls, conversations, meetings held, ROI discussions; then calls and meetings held)."""
     by_key = {k.key: k for k in kpis}
-    card = [k for k in roles[0].scorecard if k in by_key]
-    leading = [k for k in card if by_key[k].leading] or card
-    if not leading:
+    noon_kpis: list[str] = []
+    late_kpis: list[str] = []
+    for role in roles:
+        card = [k for k in role.scorecard if k in by_key]
+        leading = [k for k in card if by_key[k].leading] or card
+        noon_kpis += [k for k in leading[:2] if k not in noon_kpis]
+        late_kpis += [k for k in leading[:1] if k not in late_kpis]
+    if not noon_kpis:
         return ()
     noon, late = DEFAULT_LEADERBOARD_TIMES
-    return (LeaderboardSlot(noon, tuple(leading[:2])), LeaderboardSlot(late, tuple(leading[:1])))
+    return (LeaderboardSlot(noon, tuple(noon_kpis)), LeaderboardSlot(late, tuple(late_kpis)))
 
 
 # --------------------------------------------------------------------------------------------

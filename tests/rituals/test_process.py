@@ -1020,8 +1020,8 @@ DEFAULT_RITUALS = {
     "weekly": {"day": "mon", "at": "09:00"},
     "monthly": {"at": "09:00"},
     "leaderboards": [
-        {"at": "12:00", "kpis": ["calls", "conversations"]},
-        {"at": "16:00", "kpis": ["calls"]},
+        {"at": "12:00", "kpis": ["calls", "conversations", "meetings_held", "roi_discussions"]},
+        {"at": "16:00", "kpis": ["calls", "meetings_held"]},
     ],
     "nudges": {"at": "15:00"},
 }
@@ -1038,8 +1038,8 @@ def test_default_rituals():
         time(15),
     )
     assert r.leaderboards == (
-        LeaderboardSlot(time(12), ("calls", "conversations")),
-        LeaderboardSlot(time(16), ("calls",)),
+        LeaderboardSlot(time(12), ("calls", "conversations", "meetings_held", "roi_discussions")),
+        LeaderboardSlot(time(16), ("calls", "meetings_held")),
     )
     assert default_process().to_dict()["rituals"] == DEFAULT_RITUALS
 
@@ -1055,14 +1055,14 @@ def test_rituals_default_without_the_section():
     assert r.daily == time(18) and r.nudges == time(15) and len(r.leaderboards) == 2
 
 
-def test_default_leaderboards_follow_the_first_roles_leading_kpis():
+def test_default_leaderboards_put_every_role_on_a_board():
     data = base()
     del data["rituals"]
     data["roles"].reverse()  # the AE first: meetings held, ROI discussions, proposals, deals
     r = load_process_dict(data).rituals
     assert r.leaderboards == (
-        LeaderboardSlot(time(12), ("meetings_held", "roi_discussions")),
-        LeaderboardSlot(time(16), ("meetings_held",)),
+        LeaderboardSlot(time(12), ("meetings_held", "roi_discussions", "calls", "conversations")),
+        LeaderboardSlot(time(16), ("meetings_held", "calls")),
     )
 
 
@@ -1292,7 +1292,9 @@ def test_dump_writes_the_rituals_section_last_on_one_line_each():
     text = dump_process(default_process())
     assert text.index("overrides:") < text.index("rituals:")
     assert "  weekly: {day: mon, at: '09:00'}\n" in text
-    assert "  - {at: '12:00', kpis: [calls, conversations]}\n" in text
+    assert (
+        "  - {at: '12:00', kpis: [calls, conversations, meetings_held, roi_discussions]}\n" in text
+    )
     off = dump_process(default_process().with_ritual("nudges", "off"))
     assert "  nudges: 'off'\n" in off and load_process_text(off).rituals.nudges is None
 
@@ -1361,7 +1363,8 @@ def test_render_cascade_shows_the_rituals():
     text = render_cascade(default_process())
     assert (
         "Rituals (America/New_York): daily 17:30 · weekly Mon 09:00 · monthly 09:00 "
-        "(first working day) · leaderboards 12:00 (calls, conversations), 16:00 (calls) · "
+        "(first working day) · leaderboards 12:00 (calls, conversations, meetings_held, "
+        "roi_discussions), 16:00 (calls, meetings_held) · "
         "nudges 15:00"
     ) in text
     quiet = render_cascade(default_process().with_settings(rituals="off"))

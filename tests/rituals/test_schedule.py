@@ -78,8 +78,8 @@ def test_triggers_of_the_default_schedule():
         ("daily", ()),
         ("weekly", ()),
         ("monthly", ()),
-        ("leaderboard", ("calls", "conversations")),
-        ("leaderboard", ("calls",)),
+        ("leaderboard", ("calls", "conversations", "meetings_held", "roi_discussions")),
+        ("leaderboard", ("calls", "meetings_held")),
         ("nudge", ()),
     ]
     for _, trigger, _ in found:
@@ -107,9 +107,14 @@ def test_a_week_of_the_default_schedule():
     monday = [o for o in week if o.due_at.astimezone(NY).date() == date(2026, 11, 23)]
     assert [(o.kind, o.due_at, o.period_key, o.kpis) for o in monday] == [
         ("weekly", utc(2026, 11, 23, 14), "2026-W47", ()),
-        ("leaderboard", utc(2026, 11, 23, 17), "2026-11-23T12:00", ("calls", "conversations")),
+        (
+            "leaderboard",
+            utc(2026, 11, 23, 17),
+            "2026-11-23T12:00",
+            ("calls", "conversations", "meetings_held", "roi_discussions"),
+        ),
         ("nudge", utc(2026, 11, 23, 20), "2026-11-23", ()),
-        ("leaderboard", utc(2026, 11, 23, 21), "2026-11-23T16:00", ("calls",)),
+        ("leaderboard", utc(2026, 11, 23, 21), "2026-11-23T16:00", ("calls", "meetings_held")),
         ("daily", utc(2026, 11, 23, 22, 30), "2026-11-23", ()),
     ]
     assert all(o.due_at.tzinfo is UTC for o in week)
@@ -522,14 +527,23 @@ def test_occurrence_at_leaderboard_finds_the_slot():
     p = default_process()
     at = local(NY, 2026, 11, 26, 12, 5)
     assert occurrence_at(p, "leaderboard", at) == Occurrence(
-        "leaderboard", at.astimezone(UTC), "2026-11-26T12:00", ("calls", "conversations")
+        "leaderboard",
+        at.astimezone(UTC),
+        "2026-11-26T12:00",
+        ("calls", "conversations", "meetings_held", "roi_discussions"),
     )
     assert occurrence_at(p, "leaderboards", local(NY, 2026, 11, 26, 16)).period_key == (
         "2026-11-26T16:00"
     )
-    assert occurrence_at(p, "leaderboard", local(NY, 2026, 11, 26, 23, 59)).kpis == ("calls",)
+    assert occurrence_at(p, "leaderboard", local(NY, 2026, 11, 26, 23, 59)).kpis == (
+        "calls",
+        "meetings_held",
+    )
     early = occurrence_at(p, "leaderboard", local(NY, 2026, 11, 26, 9, 15, 30))
-    assert (early.period_key, early.kpis) == ("2026-11-26T09:15", ("calls", "conversations"))
+    assert (early.period_key, early.kpis) == (
+        "2026-11-26T09:15",
+        ("calls", "conversations", "meetings_held", "roi_discussions"),
+    )
     off = occurrence_at(make(leaderboards="off"), "leaderboard", local(NY, 2026, 11, 26, 12))
     assert (off.period_key, off.kpis) == ("2026-11-26T12:00", ())
 
