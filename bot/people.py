@@ -48,25 +48,51 @@ def known_profiles(cmd: Command, *user_ids: str) -> dict[str, UserProfile]:
 refresh_later = known_profiles  # when only the fetching matters
 
 
+BULK = 10  # more stale people than this: one users.list walk beats one users.info each
+
+
 def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:
+    wanted = set(user_ids)
     with services.session() as session:
-        for user_id in user_ids:
+        if len(wanted) > BULK:
+            for user in _all_users(services):
+                if user.get("id") in wanted:
+                    _save(session, workspace_id, user, now)
+                    wanted.discard(user["id"])
+        for user_id in sorted(wanted):
             try:
-                user = services.client.users_info(user=user_id)["user"]
+                _save(session, workspace_id, services.client.users_info(user=user_id)["user"], now)
             except SlackApiError as error:
                 services.client.logger.warning(
                     "users.info %s failed: %s", user_id, error.response.get("error")
                 )
-                continue
-            profile = user.get("profile") or {}
-            name = (
-                profile.get("display_name")
-                or profile.get("real_name")
-                or user.get("real_name")
-                or user.get("name")
-                or user_id
-            )
-            queries.save_profile(session, workspace_id, user_id, name[:200], user.get("tz"), now)
+
+
+def _all_users(services: Services):
+    """Every member of the workspace, 200 a page (Slack's users.list)."""
+    cursor = None
+    while True:
+        try:
+            page = services.client.users_list(limit=200, cursor=cursor)
+        except SlackApiError as error:
+            services.client.logger.warning("users.list failed: %s", error.response.get("error"))
+            return
+        yield from page.get("members", [])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return
+
+
+def _save(session, workspace_id: int, user: dict, now) -> None:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or user["id"]
+    )
+    queries.save_profile(session, workspace_id, user["id"], name[:200], user.get("tz"), now)
 
 
 def display_names(

@@ -388,3 +388,19 @@ def test_two_clocks_ticking_at_once_post_each_ritual_once(rig):
     texts = [c.params["text"] for c in mains]
     assert len(texts) == len(set(texts)), texts  # nothing twice
     assert any(t.startswith("Daily digest") for t in texts)
+
+
+def test_many_names_come_from_one_users_list_walk(rig):
+    for i in range(12):
+        rig.slack.add_user(f"U0REP{i:04d}", f"Rep Number {i}")
+        rig.text("/pacer", f"team add <@U0REP{i:04d}> sdr", ADMIN)
+    rig.services.background.shutdown(wait=True)  # let the adds' own name fetches finish first
+    with rig.services.session() as session:  # …then forget them, as a day later would
+        for profile in queries.profiles(session, 1, [f"U0REP{i:04d}" for i in range(12)]).values():
+            session.delete(profile)
+        session.commit()
+    rig.slack.calls.clear()
+    assert run(rig, "daily").status == "posted"
+    assert len(rig.slack.calls_to("users.list")) == 1
+    assert not [c for c in rig.slack.calls_to("users.info") if c.params["user"].startswith("U0REP")]
+    assert "Rep Number 3" in str(rig.slack.history[CHANNEL])
