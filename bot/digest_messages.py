@@ -209,7 +209,7 @@ def leaderboards_parts(
         for board in boards
     ]
     parts = [_post(title, "\n\n".join(tops))]
-    for board in boards:
+    for board in (b for b in boards if len(b.ranking) > 5):  # the rest were shown in full already
         full = messages.render(
             "leaderboard.md.j2",
             board=board,
