@@ -1,0 +1,239 @@
+"""The numbers a coaching thread opens with (issue 4, "Coaching"; DESIGN.md §4).
+
+For one rep: stage-to-stage conversion rates (calls → conversations → meetings → …, in the
+journey's order) against the median of the reps of the same role, the KPIs furthest from goal
+this week, the overall attainment over the last few weeks, and two or three talking points
+derived from those numbers. Plain data: no Slack, no rendering, the clock is passed in. Every
+number comes from a single ``team_period_totals`` statement for the whole role, never one
+query per rep.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from rituals.pacing import Period, elapsed_share, period_containing, previous_period
+from rituals.process import Process
+from rituals.ranking import GoalScaler, RepResult, results_from_totals, team_reps
+from storage import team_queries
+from storage.models import Member
+
+# A conversion rate becomes a talking point when the rep is at least this far below the team
+# median, relative to it (20%: 11% against a median of 14% is 21% below and counts).
+GAP_THRESHOLD = 0.2
+# Same slack as rituals.pacing / the scorecard's percentages: 0.06 shows as 6%, not 5%.
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates the conversion rates are counted over, both inclusive."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """to_kpi ÷ from_kpi over the window; None when the from count is 0. The team median is
+    over the role's reps (the rep included) whose rate is not None; None when none has one."""
+
+    from_kpi: str
+    to_kpi: str
+    rep_rate: float | None
+    team_median: float | None
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    kpi: str | None  # the KPI it is about (a conversion's to_kpi), None for the overall trend
+    text: str  # plain text, no Slack markup
+
+
+@dataclass(frozen=True)
+class CoachingAgenda:
+    rep_id: str
+    role: str  # the role's key
+    window: Window  # the last `weeks` full weeks and this week so far
+    conversions: list[Conversion]  # in journey order
+    furthest_from_goal: list[tuple[str, float]]  # (KPI, attainment this week so far), lowest first
+    weekly_attainment: list[tuple[Period, float | None]]  # last `weeks` full weeks, oldest first
+    talking_points: list[TalkingPoint]
+
+
+def percent(value: float) -> str:
+    """A share as a whole percent, rounded down like the scorecard: 0.149 is 14%."""
+    return f"{math.floor(value * 100 + _EPS)}%"
+
+
+def conversion_pairs(process: Process, role_key: str) -> list[tuple[str, str]]:
+    """Consecutive KPIs of the role's scorecard in journey order (the process's cascade),
+    lagging KPIs included at their stage: for the default SDR, calls → conversations →
+    meetings_scheduled → sao. KPIs without an activity have no place in the journey and are
+    left out."""
+    role = process.role(role_key)
+    ordered = [
+        kpi.key
+        for _stage, _activity, kpis in process.cascade()
+        for kpi in kpis
+        if kpi.key in role.scorecard
+    ]
+    return list(zip(ordered, ordered[1:], strict=False))
+
+
+def _rate(totals: Mapping[str, int], from_kpi: str, to_kpi: str) -> float | None:
+    base = totals.get(from_kpi, 0)
+    return totals.get(to_kpi, 0) / base if base else None
+
+
+def _sum_totals(parts: Iterable[Mapping[str, Mapping[str, int]]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for part in parts:
+        for rep, kpis in part.items():
+            mine = out.setdefault(rep, {})
+            for kpi, count in kpis.items():
+                mine[kpi] = mine.get(kpi, 0) + count
+    return out
+
+
+def coaching_agenda(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    members: list[Member],
+    rep_member: Member,
+    now: datetime,
+    weeks: int = 4,
+) -> CoachingAgenda:
+    """The coaching numbers for ``rep_member`` at ``now`` (dates on the team's calendar).
+
+    Conversion rates count the last ``weeks`` full weeks and this week up to today; the team
+    median is over the active members of the same role (and the rep). One statement in all."""
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    if not process.has_role(rep_member.role):
+        raise ValueError(f"{rep_member.user_id} has no role in the process: not a rep to coach")
+    role = process.role(rep_member.role)  # type: ignore[arg-type]
+    # The rep first, then every other active rep of the same role.
+    reps = [(rep_member, role)] + [
+        (m, r)
+        for m, r in team_reps(process, members)
+        if r.key == role.key and m.user_id != rep_member.user_id
+    ]
+
+    today = process.calendar.local_date(now)
+    this_week = period_containing("week", today)
+    full_weeks = [previous_period(this_week)]
+    while len(full_weeks) < weeks:
+        full_weeks.append(previous_period(full_weeks[-1]))
+    full_weeks.reverse()  # oldest first
+    so_far = (this_week.start, today)
+    window = Window(full_weeks[0].start, today)
+
+    ranges = [(p.start, p.end) for p in full_weeks] + [so_far]
+    per_range = team_queries.team_period_totals(
+        session, workspace_id, [m.user_id for m, _ in reps], ranges
+    )
+    window_totals = _sum_totals(per_range)
+    rep_id = rep_member.user_id
+
+    conversions = []
+    for from_kpi, to_kpi in conversion_pairs(process, role.key):
+        rates = [_rate(window_totals.get(m.user_id, {}), from_kpi, to_kpi) for m, _ in reps]
+        known = [r for r in rates if r is not None]
+        median = statistics.median(known) if known else None
+        conversions.append(Conversion(from_kpi, to_kpi, rates[0], median))
+
+    scaler = GoalScaler(process)
+    mine = [(rep_member, role)]
+    weekly: list[tuple[Period, float | None]] = []
+    for period, totals in zip(full_weeks, per_range, strict=False):
+        [result] = results_from_totals(process, mine, period, 1.0, totals, scaler)
+        weekly.append((period, result.overall))
+    elapsed = elapsed_share(this_week, now, process.calendar)
+    [current] = results_from_totals(process, mine, this_week, elapsed, per_range[-1], scaler)
+    furthest = _furthest_from_goal(current)
+
+    points = _talking_points(process, conversions, furthest, weekly)
+    return CoachingAgenda(rep_id, role.key, window, conversions, furthest, weekly, points)
+
+
+def _furthest_from_goal(result: RepResult) -> list[tuple[str, float]]:
+    order = list(result.lines)
+    lines = [(k, p.attainment) for k, p in result.lines.items() if p.attainment is not None]
+    return sorted(lines, key=lambda line: (line[1], order.index(line[0])))  # type: ignore[misc]
+
+
+def _talking_points(
+    process: Process,
+    conversions: list[Conversion],
+    furthest: list[tuple[str, float]],
+    weekly: list[tuple[Period, float | None]],
+) -> list[TalkingPoint]:
+    points = []
+
+    gaps = [
+        ((c.team_median - c.rep_rate) / c.team_median, i, c)
+        for i, c in enumerate(conversions)
+        if c.rep_rate is not None and c.team_median  # a median of 0 leaves no room below it
+    ]
+    gaps = [g for g in gaps if g[0] >= GAP_THRESHOLD - _EPS]
+    if gaps:
+        _, _, worst = max(gaps, key=lambda g: (g[0], -g[1]))  # the earliest stage on a tie
+        to_name = process.kpi(worst.to_kpi).name
+        from_name = process.kpi(worst.from_kpi).name.lower()
+        points.append(
+            TalkingPoint(
+                worst.to_kpi,
+                f"{to_name} per {from_name} is {percent(worst.rep_rate)} against a team "  # type: ignore[arg-type]
+                f"median of {percent(worst.team_median)}: go through two recent "  # type: ignore[arg-type]
+                f"{from_name} together and find where they stall.",
+            )
+        )
+
+    if furthest:
+        kpi, attainment = furthest[0]
+        points.append(
+            TalkingPoint(
+                kpi,
+                f"{process.kpi(kpi).name} is at {percent(attainment)} of this week's goal so "
+                "far, the furthest from goal on the scorecard: agree on a number for each "
+                "remaining day.",
+            )
+        )
+
+    known = [(p, a) for p, a in weekly if a is not None]
+    if len(known) >= 2:
+        first, last = percent(known[0][1]), percent(known[-1][1])  # type: ignore[arg-type]
+        span = f"over the last {len(weekly)} weeks"
+        if first == last:
+            text = f"Overall attainment is steady at {first} {span}: pick one KPI to lift."
+        elif known[-1][1] < known[0][1]:  # type: ignore[operator]
+            text = (
+                f"Overall attainment is falling, from {first} to {last} {span}: ask what changed."
+            )
+        else:
+            text = (
+                f"Overall attainment is rising, from {first} to {last} {span}: "
+                "name what worked and keep doing it."
+            )
+        points.append(TalkingPoint(None, text))
+    return points
+
+
+__all__ = [
+    "GAP_THRESHOLD",
+    "CoachingAgenda",
+    "Conversion",
+    "TalkingPoint",
+    "Window",
+    "coaching_agenda",
+    "conversion_pairs",
+    "percent",
+]
