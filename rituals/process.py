@@ -1692,18 +1692,7 @@ class _Checker:
         if not isinstance(raw, list | tuple):
             self.add(path, f"kpis must be a list of KPI keys, got {_kind_of(raw)}", fix)
             return None
-        out: list[str] = []
-        ok = True
-        for i, item in enumerate(raw):
-            key = self.kpi_ref(item, f"{path}[{i}]", kpi_keys, words)
-            if key is None:
-                ok = False
-            elif key in out:
-                self.add(f"{path}[{i}]", f"'{key}' is listed twice", "list each KPI once")
-                ok = False
-            else:
-                out.append(key)
-        return out if ok else None
+        return self.kpi_list(raw, path, kpi_keys, words, "is listed twice")
 
     def advise_rituals(self, rituals: RitualSchedule, calendar: WorkCalendar) -> None:
         if rituals.weekly is not None and rituals.weekly_day not in calendar.working_days:
@@ -2072,14 +2061,18 @@ class _Checker:
                 path, "the scorecard is empty", "list the role's KPIs: 3 leading and 1 lagging"
             )
             return None
+        return self.kpi_list(value, path, kpi_keys, words, "is on the scorecard twice")
+
+    def kpi_list(self, items, path: str, kpi_keys, words, twice: str) -> list[str] | None:
+        """KPI references, each known and listed once; None (problems added) otherwise."""
         out: list[str] = []
         ok = True
-        for i, raw in enumerate(value):
-            key = self.kpi_ref(raw, f"{path}[{i}]", kpi_keys, words)
+        for i, item in enumerate(items):
+            key = self.kpi_ref(item, f"{path}[{i}]", kpi_keys, words)
             if key is None:
                 ok = False
             elif key in out:
-                self.add(f"{path}[{i}]", f"'{key}' is on the scorecard twice", "list each KPI once")
+                self.add(f"{path}[{i}]", f"'{key}' {twice}", "list each KPI once")
                 ok = False
             else:
                 out.append(key)
