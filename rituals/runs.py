@@ -143,14 +143,8 @@ def claim(
         rest = backoff(existing.attempts) if backoff else timedelta(0)
         if existing.finished_at is not None and existing.finished_at > now - rest:
             return None
-        guard = RitualRun.status == FAILED
-    elif (
-        existing.status == CLAIMED
-        and existing.claimed_at is not None
-        and existing.claimed_at <= now - stale_after
-    ):
-        guard = (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
-    else:
+    guard = _takeover_guard(existing, now, stale_after)
+    if guard is None:
         return None
     result = session.exec(
         update(RitualRun)
@@ -169,6 +163,21 @@ def claim(
         return None
     session.commit()
     return _snapshot(session, get_run(session, team_id, occurrence.kind, occurrence.period_key))
+
+
+def _takeover_guard(existing: RitualRun, now: datetime, stale_after: timedelta):
+    """The condition under which another claim may take a run over — it failed, or its clock
+    went quiet for ``stale_after`` — as a WHERE clause that only matches the row as read
+    (compare-and-set); None when the run is not to be taken over."""
+    if existing.status == FAILED:
+        return RitualRun.status == FAILED
+    if (
+        existing.status == CLAIMED
+        and existing.claimed_at is not None
+        and existing.claimed_at <= now - stale_after
+    ):
+        return (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
+    return None
 
 
 def _snapshot(session: Session, row: RitualRun) -> RitualRun:
@@ -268,15 +277,8 @@ def skip(
     existing = get_run(session, team_id, occurrence.kind, occurrence.period_key)
     if existing is None:
         return False
-    if existing.status == FAILED:
-        guard = RitualRun.status == FAILED
-    elif (
-        existing.status == CLAIMED
-        and existing.claimed_at is not None
-        and existing.claimed_at <= now - stale_after
-    ):
-        guard = (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
-    else:
+    guard = _takeover_guard(existing, now, stale_after)
+    if guard is None:
         return False
     why = reason if not existing.error else f"{reason} (last error: {existing.error})"
     result = session.exec(
