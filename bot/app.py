@@ -84,6 +84,35 @@ class Command:
 Handler = Callable[[Command], dict]
 
 
+@dataclass
+class Interaction:
+    """One button press (block_actions) or modal submission (view_submission) as a handler sees
+    it. ``respond`` answers privately where the button was (after the acknowledgement)."""
+
+    services: Services
+    session: Session
+    actor: Actor
+    body: dict
+    user_id: str
+    trigger_id: str | None
+    now: datetime
+    respond: Callable[..., object] | None = None
+    outcome: str = "ok"
+    follow_ups: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def action(self) -> dict:
+        """The pressed button (block_actions): its action_id, value, block_id."""
+        return (self.body.get("actions") or [{}])[0]
+
+    @property
+    def view(self) -> dict:
+        return self.body.get("view") or {}
+
+
+InteractionHandler = Callable[[Interaction], dict | None]
+
+
 def make_client(settings: Settings) -> WebClient:
     """A Web API client that retries 429s (honouring Retry-After), 5xx and dropped connections."""
     return WebClient(
@@ -128,6 +157,109 @@ def build_app(services: Services) -> App:
     register_command(app, services, "/leaderboard", leaderboard_command.handle)
     home.register(app, services)
     return app
+
+
+def register_action(app: App, services: Services, action_id, handler: InteractionHandler) -> None:
+    """A button: acknowledged at once with what the handler returns; a refusal (not a manager,
+    already launched…) is answered privately where the button was, and changes nothing."""
+
+    def listener(ack, body: dict, respond) -> None:
+        started = time.perf_counter()
+        reply, outcome, follow_ups = run_interaction(services, handler, body, respond)
+        ack()
+        if reply is not None and reply.get("problem"):
+            text = reply["problem"]
+            follow_ups.insert(
+                0, lambda: respond(text=text, response_type="ephemeral", replace_original=False)
+            )
+        for job in follow_ups:
+            services.after_ack(job)
+        _log_interaction(body, (body.get("actions") or [{}])[0].get("action_id"), outcome, started)
+
+    app.action(action_id)(listener)
+
+
+def register_view(
+    app: App, services: Services, callback_id: str, handler: InteractionHandler
+) -> None:
+    """A modal's submission: the handler's dict is the acknowledgement (``response_action:
+    errors`` keeps the modal open with the errors on their fields; nothing is stored then)."""
+
+    def listener(ack, body: dict) -> None:
+        started = time.perf_counter()
+        reply, outcome, follow_ups = run_interaction(services, handler, body, None)
+        if reply is not None and reply.get("problem"):
+            reply = {"response_action": "update", "view": messages.notice_view(reply["problem"])}
+        ack(**(reply or {}))
+        for job in follow_ups:
+            services.after_ack(job)
+        _log_interaction(body, callback_id, outcome, started)
+
+    app.view(callback_id)(listener)
+
+
+def _log_interaction(body: dict, name: str | None, outcome: str, started: float) -> None:
+    log.info(
+        "interaction=%s user=%s team=%s outcome=%s duration_ms=%.1f",
+        name,
+        (body.get("user") or {}).get("id"),
+        (body.get("team") or {}).get("id"),
+        outcome,
+        (time.perf_counter() - started) * 1000,
+    )
+
+
+def run_interaction(
+    services: Services, handler: InteractionHandler, body: dict, respond
+) -> tuple[dict | None, str, list]:
+    """Handle one interaction payload; returns (ack or {"problem": text}, outcome, follow-ups).
+    Never raises; a refusal or an error rolls back, so a failed press changes nothing."""
+    user = body.get("user") or {}
+    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or ""
+    enterprise_id = (body.get("enterprise") or {}).get("id")
+    with services.session() as session:
+        try:
+            now = services.clock()
+            actor = resolve_actor(
+                session, team_id, enterprise_id, user.get("id") or "", services.settings.admins, now
+            )
+            interaction = Interaction(
+                services=services,
+                session=session,
+                actor=actor,
+                body=body,
+                user_id=actor.user_id,
+                trigger_id=body.get("trigger_id"),
+                now=now,
+                respond=respond,
+            )
+            reply = handler(interaction)
+            return reply, interaction.outcome, interaction.follow_ups
+        except (Refusal, ParseError) as refusal:
+            session.rollback()
+            return {"problem": str(refusal)}, f"refused:{type(refusal).__name__}", []
+        except OperationalError:
+            session.rollback()
+            logging.getLogger("pacer").exception("interaction: database unavailable")
+            return (
+                {
+                    "problem": "Pacer's database is busy or unreachable right now, so nothing was "
+                    "changed. Try again in a moment."
+                },
+                "database_unavailable",
+                [],
+            )
+        except Exception:
+            session.rollback()
+            logging.getLogger("pacer").exception("interaction failed")
+            return (
+                {
+                    "problem": "Pacer hit an unexpected error and changed nothing. Try again, or "
+                    "use the slash command (`/contest help`, `/coach help`)."
+                },
+                "error",
+                [],
+            )
 
 
 def register_command(app: App, services: Services, name: str, handler: Handler) -> None:

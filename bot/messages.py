@@ -216,3 +216,41 @@ def problem(text: str) -> dict:
 
 def _plain(mrkdwn: str) -> str:
     return mrkdwn.replace("*", "").replace("`", "")
+
+
+MODAL_TITLE_LIMIT = 24  # Slack's limit for a modal's title, submit and close texts
+
+
+def plain_text(text: str, limit: int = HEADER_LIMIT) -> dict:
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": cut, "emoji": True}
+
+
+def notice_view(text: str, title: str = "Pacer") -> dict:
+    """A modal that only says something (a refusal shown in place of the form)."""
+    return {
+        "type": "modal",
+        "title": plain_text(title, MODAL_TITLE_LIMIT),
+        "close": plain_text("Close", MODAL_TITLE_LIMIT),
+        "blocks": section(f":warning: {text}"),
+    }
+
+
+def button(text: str, action_id: str, value: str = "", style: str | None = None) -> dict:
+    """A button (text at most 75 characters, value at most 2,000: Slack's limits)."""
+    out = {
+        "type": "button",
+        "text": plain_text(text, 75),
+        "action_id": action_id,
+        "value": value[:2000],
+    }
+    if style:
+        out["style"] = style
+    return out
+
+
+def actions(*elements: dict, block_id: str | None = None) -> dict:
+    block = {"type": "actions", "elements": list(elements)[:25]}
+    if block_id:
+        block["block_id"] = block_id
+    return block

@@ -88,14 +88,32 @@ DEFAULTS: dict[str, Any] = {
 # The rituals a team can schedule (the `rituals:` section), and what a team gets without
 # configuring anything. The leaderboards' default KPIs are derived from the process (the first
 # role's leading KPIs), so a process without a `calls` KPI still gets valid defaults.
-RITUALS = ("daily", "weekly", "monthly", "leaderboards", "nudges")
+RITUALS = (
+    "daily",
+    "weekly",
+    "monthly",
+    "leaderboards",
+    "nudges",
+    "standings",
+    "lag_check",
+    "coaching",
+)
 RITUAL_DEFAULT_TIMES: dict[str, time] = {
     "daily": time(17, 30),  # working days, end of day
     "weekly": time(9, 0),  # last week's results, on DEFAULT_WEEKLY_DAY
     "monthly": time(9, 0),  # last month's results, on the first working day of the month
     "nudges": time(15, 0),  # a private reminder to reps who logged nothing today
+    # Tuesday 11:00 is the first check with a quarter of a Mon–Fri 09:00–17:00 week gone.
+    "lag_check": time(11, 0),
+    "coaching": time(9, 30),  # a manager's private list of reps due a coaching session
 }
 DEFAULT_WEEKLY_DAY = 0  # Monday
+# While a contest runs its standings post at these times on working days (besides the start,
+# the midpoint, the last hour and the result).
+DEFAULT_STANDINGS_TIMES = (time(11, 30), time(15, 30))
+DEFAULT_LAG_THRESHOLD = 0.8  # a team KPI below 80% of its weekly pace lags…
+DEFAULT_LAG_MIN_ELAPSED = 0.25  # …once at least a quarter of the week's working time is gone
+DEFAULT_COACHING_EVERY_DAYS = 14  # a rep without a session for this long is due one
 DEFAULT_LEADERBOARD_TIMES = (time(12, 0), time(16, 0))  # 2 then 1 of the first role's leading KPIs
 MAX_LEADERBOARDS = 12
 _OFF_WORDS = ("off", "no", "none", "false", "disabled", "disable", "never")
@@ -113,6 +131,13 @@ _RITUAL_HINTS = {
     "nudge": "nudges",
     "reminder": "nudges",
     "reminders": "nudges",
+    "contest_standings": "standings",
+    "contests": "standings",
+    "lag": "lag_check",
+    "lagcheck": "lag_check",
+    "lag_checks": "lag_check",
+    "coach": "coaching",
+    "coaching_reminders": "coaching",
 }
 
 # Top-level sections in the order they are written out.
@@ -435,6 +460,12 @@ class RitualSchedule:
     - ``monthly``: the monthly digest (last month's results), on the first working day of the month.
     - ``leaderboards``: leaderboards posted on working days, in order of time (empty: off).
     - ``nudges``: the private reminder to reps who logged nothing today, on working days.
+    - ``standings``: while a contest runs, its standings at these times on working days.
+    - ``lag_check``: each working day, team KPIs below ``lag_threshold`` of their weekly pace
+      (once ``lag_min_elapsed`` of the week is gone) get a contest suggested to the managers,
+      or launched at once when ``auto_launch``.
+    - ``coaching``: on ``coaching_day``, each manager hears privately which reps have had no
+      coaching session for ``coaching_every_days`` days.
     """
 
     daily: time | None = RITUAL_DEFAULT_TIMES["daily"]
@@ -443,10 +474,27 @@ class RitualSchedule:
     leaderboards: tuple[LeaderboardSlot, ...] = ()
     nudges: time | None = RITUAL_DEFAULT_TIMES["nudges"]
     weekly_day: int = DEFAULT_WEEKLY_DAY  # reset to Monday while the weekly digest is off
+    standings: tuple[time, ...] = DEFAULT_STANDINGS_TIMES
+    lag_check: time | None = RITUAL_DEFAULT_TIMES["lag_check"]
+    lag_threshold: float = DEFAULT_LAG_THRESHOLD
+    lag_min_elapsed: float = DEFAULT_LAG_MIN_ELAPSED
+    auto_launch: bool = False
+    coaching: time | None = RITUAL_DEFAULT_TIMES["coaching"]
+    coaching_day: int = DEFAULT_WEEKLY_DAY
+    coaching_every_days: int = DEFAULT_COACHING_EVERY_DAYS
 
     @classmethod
     def off(cls) -> RitualSchedule:
-        return cls(daily=None, weekly=None, monthly=None, leaderboards=(), nudges=None)
+        return cls(
+            daily=None,
+            weekly=None,
+            monthly=None,
+            leaderboards=(),
+            nudges=None,
+            standings=(),
+            lag_check=None,
+            coaching=None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data as written in the `rituals:` section; a ritual that is off is "off"."""
@@ -468,6 +516,26 @@ class RitualSchedule:
                 else "off"
             ),
             "nudges": {"at": hhmm(self.nudges)} if self.nudges is not None else "off",
+            "standings": {"at": [hhmm(t) for t in self.standings]} if self.standings else "off",
+            "lag_check": (
+                {
+                    "at": hhmm(self.lag_check),
+                    "threshold": f"{self.lag_threshold * 100:g}%",
+                    "min_elapsed": f"{self.lag_min_elapsed * 100:g}%",
+                    "auto_launch": self.auto_launch,
+                }
+                if self.lag_check is not None
+                else "off"
+            ),
+            "coaching": (
+                {
+                    "day": WEEKDAY_NAMES[self.coaching_day],
+                    "at": hhmm(self.coaching),
+                    "every_days": self.coaching_every_days,
+                }
+                if self.coaching is not None
+                else "off"
+            ),
         }
 
     def describe(self) -> str:
@@ -481,9 +549,23 @@ class RitualSchedule:
             weekly = f"{WEEKDAY_NAMES[self.weekly_day].capitalize()} {self.weekly:%H:%M}"
         first = " (first working day)" if self.monthly is not None else ""
         boards = ", ".join(f"{s.at:%H:%M} ({', '.join(s.kpis)})" for s in self.leaderboards)
+        lag = "off"
+        if self.lag_check is not None:
+            lag = (
+                f"{self.lag_check:%H:%M} (below {self.lag_threshold * 100:g}% of weekly pace, "
+                f"{'launches a contest' if self.auto_launch else 'suggests a contest'})"
+            )
+        coaching = "off"
+        if self.coaching is not None:
+            coaching = (
+                f"{WEEKDAY_NAMES[self.coaching_day].capitalize()} {self.coaching:%H:%M} "
+                f"(no session in {self.coaching_every_days} days)"
+            )
+        standings = ", ".join(f"{t:%H:%M}" for t in self.standings) or "off"
         return (
             f"daily {at(self.daily)} · weekly {weekly} · monthly {at(self.monthly)}{first} · "
-            f"leaderboards {boards or 'off'} · nudges {at(self.nudges)}"
+            f"leaderboards {boards or 'off'} · nudges {at(self.nudges)} · "
+            f"contest standings {standings} · lag check {lag} · coaching reminders {coaching}"
         )
 
 
@@ -883,9 +965,12 @@ class Process:
                     )
                 ]
             )
-        if name == "weekly" and self.rituals.weekly is not None and _parse_clock(value):
-            value = {"day": WEEKDAY_NAMES[self.rituals.weekly_day], "at": value}
         data = self.to_dict()
+        current = data["rituals"].get(name)
+        # A time alone keeps the rest: the weekly day, the lag check's threshold, …
+        keeps_rest = name in ("weekly", "coaching", "lag_check") and isinstance(current, dict)
+        if keeps_rest and isinstance(value, str) and _parse_clock(value):
+            value = {**current, "at": value}
         data["rituals"] = {**data["rituals"], name: value}
         return load_process_dict(data)
 
@@ -1495,7 +1580,11 @@ class _Checker:
         monthly = self.ritual(value.get("monthly"), "monthly")
         nudges = self.ritual(value.get("nudges"), "nudges")
         boards = self.leaderboards(value.get("leaderboards"), kpi_keys, words, default_leaderboards)
-        if daily is None or weekly is None or monthly is None or nudges is None or boards is None:
+        standings = self.standings(value.get("standings"))
+        lag = self.lag_check(value.get("lag_check"))
+        coaching = self.coaching(value.get("coaching"))
+        parts = (daily, weekly, monthly, nudges, boards, standings, lag, coaching)
+        if any(part is None for part in parts):
             return None
         return RitualSchedule(
             daily=daily[0],
@@ -1504,13 +1593,112 @@ class _Checker:
             leaderboards=boards,
             nudges=nudges[0],
             weekly_day=weekly[1] if weekly[0] is not None else DEFAULT_WEEKLY_DAY,
+            standings=standings,
+            **lag,
+            **coaching,
         )
+
+    def standings(self, raw: object) -> tuple[time, ...] | None:
+        """Contest standings times: {at: ["11:30", "15:30"]}, "11:30 15:30", a list, or off."""
+        path = "rituals.standings"
+        fix = 'write it like {at: ["11:30", "15:30"]} (24-hour, quoted), or \'off\''
+        if isinstance(raw, Mapping):
+            self.unknown_fields(raw, ("at", "enabled"), path)
+            enabled = self.enabled(raw.get("enabled", True), f"{path}.enabled", "the standings")
+            if enabled is None or any(k not in ("at", "enabled") for k in raw):
+                return None
+            if not enabled:
+                return ()
+            raw = raw.get("at")
+        if raw is None or _is_on(raw):
+            return DEFAULT_STANDINGS_TIMES
+        if _is_off(raw):
+            return ()
+        if isinstance(raw, str):
+            raw = [w for w in re.split(r"[,;\s]+", raw.strip()) if w]
+        if isinstance(raw, time):
+            raw = [raw]
+        if not isinstance(raw, list | tuple) or not raw:
+            self.add(path, f"standings must be a list of times, got {_kind_of(raw)}", fix)
+            return None
+        times = [self.clock(t, f"{path}.at", "the contest standings") for t in raw]
+        if any(t is None for t in times):
+            return None
+        if len(times) > MAX_LEADERBOARDS:
+            self.add(
+                path, f"{len(times)} standings a day is too many", f"keep it to {MAX_LEADERBOARDS}"
+            )
+            return None
+        return tuple(sorted(set(times)))
+
+    def lag_check(self, raw: object) -> dict[str, Any] | None:
+        """{at, threshold, min_elapsed, auto_launch} as RitualSchedule fields; None if invalid."""
+        path = "rituals.lag_check"
+        default = {
+            "lag_check": RITUAL_DEFAULT_TIMES["lag_check"],
+            "lag_threshold": DEFAULT_LAG_THRESHOLD,
+            "lag_min_elapsed": DEFAULT_LAG_MIN_ELAPSED,
+            "auto_launch": False,
+        }
+        if not isinstance(raw, Mapping):
+            found = self.ritual(raw, "lag_check")
+            return None if found is None else {**default, "lag_check": found[0]}
+        allowed = ("at", "threshold", "min_elapsed", "auto_launch", "enabled")
+        self.unknown_fields(raw, allowed, path)
+        ok = all(k in allowed for k in raw)
+        found = self.ritual({k: v for k, v in raw.items() if k in ("at", "enabled")}, "lag_check")
+        out = dict(default)
+        for key, field_name, example in (
+            ("threshold", "lag_threshold", "80%"),
+            ("min_elapsed", "lag_min_elapsed", "25%"),
+        ):
+            if key not in raw:
+                continue
+            share = _ratio(raw[key])
+            if share is None or not 0 < share <= 1:
+                self.add(
+                    f"{path}.{key}",
+                    f"{_q(raw[key])} is not a share between 0 and 100%",
+                    f"write it like {key}: {example}",
+                )
+                ok = False
+            else:
+                out[field_name] = share
+        auto = self.enabled(raw.get("auto_launch", False), f"{path}.auto_launch", "auto launch")
+        if found is None or auto is None or not ok:
+            return None
+        return {**out, "lag_check": found[0], "auto_launch": auto}
+
+    def coaching(self, raw: object) -> dict[str, Any] | None:
+        """{day, at, every_days} as RitualSchedule fields; None if invalid."""
+        path = "rituals.coaching"
+        every = DEFAULT_COACHING_EVERY_DAYS
+        if isinstance(raw, Mapping) and "every_days" in raw:
+            value = raw["every_days"]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
+                self.add(
+                    f"{path}.every_days",
+                    f"{_q(value)} is not a number of days",
+                    "write it like every_days: 14 (1 to 365): a rep without a session this long is due one",
+                )
+                return None
+            every = value
+            raw = {k: v for k, v in raw.items() if k != "every_days"}
+        found = self.ritual(raw, "coaching")
+        if found is None:
+            return None
+        at, day = found
+        return {
+            "coaching": at,
+            "coaching_day": day if at is not None else DEFAULT_WEEKLY_DAY,
+            "coaching_every_days": every,
+        }
 
     def ritual(self, raw: object, name: str) -> tuple[time | None, int] | None:
         """(time or None when off, weekday) for one ritual; None when it is invalid."""
         path = f"rituals.{name}"
         default = RITUAL_DEFAULT_TIMES[name]
-        weekly = name == "weekly"
+        weekly = name in ("weekly", "coaching")
         what = _RITUAL_WHAT[name]
         example = f'{{day: mon, at: "{default:%H:%M}"}}' if weekly else f'{{at: "{default:%H:%M}"}}'
         fix = f"write it like {example} (24-hour clock, quoted), or 'off' to turn {what} off"
@@ -2378,6 +2566,8 @@ _RITUAL_WHAT = {
     "weekly": "the weekly digest",
     "monthly": "the monthly digest",
     "nudges": "the nudges",
+    "lag_check": "the lag check",
+    "coaching": "the coaching reminders",
 }
 _AMPM_RE = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?\s*([AaPp])\.?[Mm]\.?")
 _BOARD_TEXT_RE = re.compile(

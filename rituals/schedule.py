@@ -67,7 +67,16 @@ __all__ = [
     "triggers",
 ]
 
-RITUAL_KINDS = ("daily", "weekly", "monthly", "leaderboard", "nudge")
+RITUAL_KINDS = (
+    "daily",
+    "weekly",
+    "monthly",
+    "leaderboard",
+    "nudge",
+    "standings",  # a contest's posts: start, standings, midpoint, last hour, result
+    "lag-check",
+    "coaching",
+)
 
 # How late a run missed while the clock was down may still be posted; later, it is skipped.
 GRACE = {
@@ -76,6 +85,9 @@ GRACE = {
     "monthly": timedelta(days=3),
     "leaderboard": timedelta(minutes=90),
     "nudge": timedelta(hours=2),
+    "standings": timedelta(minutes=90),  # a contest's result: see rituals.contests
+    "lag-check": timedelta(hours=3),
+    "coaching": timedelta(hours=24),
 }
 
 _KIND_WORDS = {
@@ -85,6 +97,12 @@ _KIND_WORDS = {
     "daily_digest": "daily",
     "weekly_digest": "weekly",
     "monthly_digest": "monthly",
+    "lag_check": "lag-check",
+    "lag": "lag-check",
+    "lagcheck": "lag-check",
+    "contest": "standings",
+    "contests": "standings",
+    "coach": "coaching",
 }
 _MAX_DAYS = 400  # the longest a ritual waits is a month; a guard, never reached
 _TICK = timedelta(microseconds=1)
@@ -98,6 +116,7 @@ class Occurrence:
     due_at: datetime  # aware, UTC
     period_key: str
     kpis: tuple[str, ...] = ()  # a leaderboard's KPIs
+    contest_id: int | None = None  # the contest a "standings" run posts about
 
 
 def ritual_kind(word: str) -> str:
@@ -268,12 +287,18 @@ def _scheduled(process: Process) -> list[_Scheduled]:
         out.append(_Scheduled("leaderboard", trigger, slot.kpis))
     if r.nudges is not None:
         out.append(_Scheduled("nudge", RitualTrigger(r.nudges, tz, day_of_week=_cron_days(days))))
+    if r.lag_check is not None:
+        trigger = RitualTrigger(r.lag_check, tz, day_of_week=_cron_days(days))
+        out.append(_Scheduled("lag-check", trigger))
+    if r.coaching is not None:
+        day = WEEKDAY_NAMES[r.coaching_day]
+        out.append(_Scheduled("coaching", RitualTrigger(r.coaching, tz, day_of_week=day)))
     return out
 
 
 def triggers(process: Process) -> list[tuple[str, RitualTrigger, tuple[str, ...]]]:
     """(kind, trigger, KPIs) for every ritual the process schedules, in the team's timezone, in
-    the order daily, weekly, monthly, leaderboards by time, nudge. A ritual that is off has
+    the order daily, weekly, monthly, leaderboards by time, nudge, lag-check, coaching. A ritual that is off has
     none. Each trigger is a CronTrigger (see RitualTrigger) for APScheduler's add_job()."""
     return [(s.kind, s.trigger, s.kpis) for s in _scheduled(process)]
 
@@ -289,7 +314,7 @@ def _aware(instant: datetime, name: str) -> None:
 
 def period_key(kind: str, local_day: date, at: time | None = None) -> str:
     """The key of the run of ``kind`` made on ``local_day`` (a leaderboard: at ``at``)."""
-    if kind in ("daily", "nudge"):
+    if kind in ("daily", "nudge", "lag-check", "coaching"):
         return local_day.isoformat()
     if kind == "weekly":
         year, week, _ = (local_day - timedelta(days=7)).isocalendar()

@@ -32,6 +32,8 @@ class SalesTeam(SQLModel, table=True):
     name: str = Field(max_length=80)
     channel_id: str | None = Field(default=None, max_length=32)
     created_at: datetime
+    # Where `/coach @rep` opens its threads; None: a private conversation of manager and rep.
+    coaching_channel_id: str | None = Field(default=None, max_length=32)
 
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_team_name"),)
 
@@ -177,3 +179,115 @@ class RitualRun(SQLModel, table=True):
         UniqueConstraint("team_id", "kind", "period_key", name="uq_ritual_run_period"),
         Index("ix_ritual_run_status", "status", "due_at"),
     )
+
+
+class Contest(SQLModel, table=True):
+    """A time-boxed competition on one KPI: ``race`` (most wins), ``target`` (everyone who reaches
+    ``target`` wins) or ``teams`` (groups of reps, ``scoring`` sum or average per rep). It counts
+    the logs of whole team-local days ``start_day``..``end_day`` and ends at ``ends_at`` (the end
+    of the last day's working hours), when its standings are frozen into ``result`` (JSON): a log
+    voided or backdated after that is recorded but does not change a result already announced."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id", index=True)
+    name: str = Field(max_length=80)
+    kind: str = Field(max_length=16)  # race | target | teams
+    kpi: str = Field(max_length=64)
+    target: int | None = None
+    scoring: str = Field(default="sum", max_length=16)  # teams: sum | average
+    prize: str = Field(default="", max_length=300)
+    start_day: date
+    end_day: date
+    starts_at: datetime
+    ends_at: datetime
+    status: str = Field(default="running", max_length=16)  # running | ended | cancelled
+    source: str = Field(default="command", max_length=16)  # command | modal | suggestion | auto
+    created_by: str = Field(max_length=32)
+    created_at: datetime
+    ended_at: datetime | None = None
+    ended_by: str | None = Field(default=None, max_length=32)  # None: ended on time
+    result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Slack's trigger_id (or the suggestion) that started it: the same request twice starts one.
+    start_key: str = Field(max_length=160)
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "start_key", name="uq_contest_start"),
+        Index("ix_contest_status", "status", "ends_at"),
+    )
+
+
+class ContestEntrant(SQLModel, table=True):
+    """Who takes part in a contest, and in which group (team vs team; "" otherwise)."""
+
+    __tablename__ = "contest_entrant"
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    user_id: str = Field(max_length=32)
+    group_name: str = Field(default="", max_length=80)
+
+    __table_args__ = (UniqueConstraint("contest_id", "user_id", name="uq_contest_entrant"),)
+
+
+class LagSuggestion(SQLModel, table=True):
+    """A team KPI found behind pace by the lag check, and the contest proposed to the managers
+    (``proposal``: JSON of the contest). One per (team, KPI, week): once it is launched or
+    dismissed the same KPI is not suggested again that week."""
+
+    __tablename__ = "lag_suggestion"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id")
+    kpi: str = Field(max_length=64)
+    week_key: str = Field(max_length=16)  # e.g. 2026-W48
+    pace: float
+    proposal: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)  # open | launched | dismissed
+    created_at: datetime
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = None
+    contest_id: int | None = Field(default=None, foreign_key="contest.id")
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "kpi", "week_key", name="uq_lag_suggestion_week"),
+    )
+
+
+class CoachingSession(SQLModel, table=True):
+    """A coaching thread a manager opened with ``/coach @rep``: where it lives (channel, ts of
+    the opening message), and the numbers it opened with (``agenda``, JSON)."""
+
+    __tablename__ = "coaching_session"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id")
+    rep_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)  # set once the thread is posted
+    opened_at: datetime
+    agenda: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    open_key: str = Field(max_length=160)  # Slack's trigger_id: the same /coach twice opens one
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "open_key", name="uq_coaching_open"),
+        Index("ix_coaching_rep", "workspace_id", "rep_id", "opened_at"),
+        Index("ix_coaching_thread", "channel_id", "thread_ts"),
+    )
+
+
+class CoachingNote(SQLModel, table=True):
+    """A reply in a coaching thread: a note, or an action item (a reply starting ``action:``).
+    Unique on the Slack message (its ts), so an event delivered twice is saved once."""
+
+    __tablename__ = "coaching_note"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="coaching_session.id", index=True)
+    author_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    is_action: bool = False
+    done_at: datetime | None = None
+    created_at: datetime
+
+    __table_args__ = (UniqueConstraint("session_id", "message_ts", name="uq_coaching_note_msg"),)

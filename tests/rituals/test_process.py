@@ -1024,6 +1024,9 @@ DEFAULT_RITUALS = {
         {"at": "16:00", "kpis": ["calls", "meetings_held"]},
     ],
     "nudges": {"at": "15:00"},
+    "standings": {"at": ["11:30", "15:30"]},
+    "lag_check": {"at": "11:00", "threshold": "80%", "min_elapsed": "25%", "auto_launch": False},
+    "coaching": {"day": "mon", "at": "09:30", "every_days": 14},
 }
 
 
@@ -1083,7 +1086,16 @@ roles: [{key: rep, scorecard: [demos, wins], goals: {demos: 2/day, wins: 1/week}
 
 @pytest.mark.parametrize("off", ["off", "OFF", False, "no", "none", {"enabled": False}])
 def test_each_ritual_can_be_turned_off(off):
-    data = with_rituals(daily=off, weekly=off, monthly=off, nudges=off, leaderboards=off)
+    data = with_rituals(
+        daily=off,
+        weekly=off,
+        monthly=off,
+        nudges=off,
+        leaderboards=off,
+        standings=off,
+        lag_check=off,
+        coaching=off,
+    )
     r = load_process_dict(data).rituals
     assert r == RitualSchedule.off()
     assert (r.daily, r.weekly, r.monthly, r.nudges, r.leaderboards) == (None,) * 4 + ((),)
@@ -1268,6 +1280,9 @@ def test_rituals_round_trip():
         "monthly": {"enabled": False, "at": "10:00"},
         "leaderboards": [{"at": "10:00", "kpis": ["deals"]}, "14:00 calls conversations"],
         "nudges": "2pm",
+        "standings": ["14:30", "10:30"],
+        "lag_check": {"at": "10:00", "threshold": 0.75, "auto_launch": True},
+        "coaching": "thu 9am",
     }
     p = load_process_dict(with_rituals(**rituals))
     assert load_process_dict(p.to_dict()) == p
@@ -1282,6 +1297,9 @@ def test_rituals_round_trip():
             {"at": "14:00", "kpis": ["calls", "conversations"]},
         ],
         "nudges": {"at": "14:00"},
+        "standings": {"at": ["10:30", "14:30"]},
+        "lag_check": {"at": "10:00", "threshold": "75%", "min_elapsed": "25%", "auto_launch": True},
+        "coaching": {"day": "thu", "at": "09:00", "every_days": 14},
     }
     # a weekly digest turned off forgets its day, so equal schedules are equal
     off = load_process_dict(with_rituals(weekly={"day": "fri", "enabled": False}))
@@ -1415,3 +1433,35 @@ def test_with_ritual_returns_a_process_or_a_process_error(kind, value):
         assert error.problems
     else:
         assert load_process_text(dump_process(p)) == p
+
+
+def test_contest_and_coaching_rituals_read_and_refuse():
+    data = base()
+    data["rituals"] = {
+        "standings": "10:00, 14:00",
+        "lag_check": {"at": "10:15", "threshold": "70%", "min_elapsed": 0.5, "auto_launch": True},
+        "coaching": {"day": "fri", "at": "16:00", "every_days": 21},
+    }
+    r = load_process_dict(data).rituals
+    assert r.standings == (time(10), time(14))
+    assert (r.lag_check, r.lag_threshold, r.lag_min_elapsed, r.auto_launch) == (
+        time(10, 15),
+        0.7,
+        0.5,
+        True,
+    )
+    assert (r.coaching, r.coaching_day, r.coaching_every_days) == (time(16), 4, 21)
+    data["rituals"] = {"lag_check": {"threshold": "180%"}, "coaching": {"every_days": 0}}
+    with pytest.raises(ProcessError) as caught:
+        load_process_dict(data)
+    paths = {p.path for p in caught.value.problems}
+    assert paths == {"rituals.lag_check.threshold", "rituals.coaching.every_days"}
+    data["rituals"] = {"standings": "off", "lag_check": "off", "coaching": "off"}
+    r = load_process_dict(data).rituals
+    assert (r.standings, r.lag_check, r.coaching) == ((), None, None)
+
+
+def test_a_time_alone_keeps_the_lag_checks_threshold():
+    p = default_process().with_ritual("lag_check", {"at": "10:00", "threshold": "60%"})
+    again = p.with_ritual("lag-check", "10:30")
+    assert (again.rituals.lag_check, again.rituals.lag_threshold) == (time(10, 30), 0.6)

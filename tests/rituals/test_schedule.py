@@ -41,6 +41,9 @@ def make(tz: str = "America/New_York", days=None, **rituals) -> Process:
     data["timezone"] = tz
     if days is not None:
         data["working_days"] = days
+    # The digests' tests below are about the digests: the contest and coaching rituals are off
+    # unless a test turns them on.
+    data["rituals"].update({"lag_check": "off", "coaching": "off"})
     data["rituals"].update(rituals)
     return load_process_dict(data)
 
@@ -81,6 +84,8 @@ def test_triggers_of_the_default_schedule():
         ("leaderboard", ("calls", "conversations", "meetings_held", "roi_discussions")),
         ("leaderboard", ("calls", "meetings_held")),
         ("nudge", ()),
+        ("lag-check", ()),
+        ("coaching", ()),
     ]
     for _, trigger, _ in found:
         assert isinstance(trigger, CronTrigger)
@@ -102,6 +107,13 @@ def test_rituals_that_are_off_have_no_trigger():
 def test_a_week_of_the_default_schedule():
     p = default_process()  # America/New_York, Mon–Fri
     week = next_occurrences(p, local(NY, 2026, 11, 22), local(NY, 2026, 11, 29))
+    checks = [o for o in week if o.kind == "lag-check"]
+    assert [o.due_at for o in checks] == [utc(2026, 11, d, 16) for d in range(23, 28)]
+    coaching = [o for o in week if o.kind == "coaching"]
+    assert [(o.due_at, o.period_key) for o in coaching] == [
+        (utc(2026, 11, 23, 14, 30), "2026-11-23")
+    ]
+    week = [o for o in week if o.kind not in ("lag-check", "coaching")]
     assert len(week) == 5 * 4 + 1  # daily, 2 leaderboards, nudge per working day + the weekly
     assert {o.due_at.astimezone(NY).weekday() for o in week} == set(range(5))
     monday = [o for o in week if o.due_at.astimezone(NY).date() == date(2026, 11, 23)]
@@ -132,7 +144,7 @@ def test_the_window_is_after_exclusive_until_inclusive():
 
 
 def test_same_instant_is_ordered_by_kind():
-    p = default_process()
+    p = make()
     # Monday 2 Nov 2026 at 09:00: the weekly digest and (1 Nov being a Sunday) the monthly one.
     due = next_occurrences(p, local(NY, 2026, 11, 2, 8), local(NY, 2026, 11, 2, 10))
     assert [(o.kind, o.period_key) for o in due] == [("weekly", "2026-W44"), ("monthly", "2026-10")]
@@ -550,9 +562,19 @@ def test_occurrence_at_leaderboard_finds_the_slot():
 
 def test_occurrence_at_unknown_kind():
     with pytest.raises(ValueError, match="unknown ritual"):
-        occurrence_at(default_process(), "contest", utc(2026, 11, 26))
+        occurrence_at(default_process(), "concert", utc(2026, 11, 26))
     assert ritual_kind("Nudges") == "nudge" and ritual_kind("daily-digest") == "daily"
-    assert RITUAL_KINDS == ("daily", "weekly", "monthly", "leaderboard", "nudge")
+    assert ritual_kind("lag_check") == "lag-check" and ritual_kind("contest") == "standings"
+    assert RITUAL_KINDS == (
+        "daily",
+        "weekly",
+        "monthly",
+        "leaderboard",
+        "nudge",
+        "standings",
+        "lag-check",
+        "coaching",
+    )
     assert set(GRACE) == set(RITUAL_KINDS)
 
 
@@ -582,7 +604,7 @@ def test_occurrence_at_a_fire_time_is_that_occurrence(tz_name):
 
 
 def test_missed_after_a_weekend_outage():
-    p = default_process()
+    p = make()
     down, up = local(NY, 2026, 11, 20, 15, 30), local(NY, 2026, 11, 23, 10)
     late, skipped = missed(p, down, up)
     assert [(o.kind, o.period_key) for o in late] == [("weekly", "2026-W47")]  # 1 h late
@@ -600,6 +622,8 @@ def test_missed_after_a_weekend_outage():
         ("daily", local(NY, 2026, 11, 24, 17, 30), timedelta(hours=4)),
         ("weekly", local(NY, 2026, 11, 23, 9), timedelta(hours=24)),
         ("monthly", local(NY, 2026, 12, 1, 9), timedelta(days=3)),
+        ("lag-check", local(NY, 2026, 11, 24, 11), timedelta(hours=3)),
+        ("coaching", local(NY, 2026, 11, 23, 9, 30), timedelta(hours=24)),
     ],
 )
 def test_grace_windows(kind, due, grace):
@@ -610,6 +634,8 @@ def test_grace_windows(kind, due, grace):
         monthly="off" if kind != "monthly" else {"at": "09:00"},
         nudges="off" if kind != "nudge" else {"at": "15:00"},
         leaderboards="off" if kind != "leaderboard" else [{"at": "12:00", "kpis": ["calls"]}],
+        lag_check="off" if kind != "lag-check" else {"at": "11:00"},
+        coaching="off" if kind != "coaching" else {"day": "mon", "at": "09:30"},
     )
     before = due - timedelta(minutes=1)
     late, skipped = missed(p, before, due + grace)

@@ -27,6 +27,11 @@ EXPECTED_TABLES = {
     "activity_log",
     "log_undo",
     "ritual_run",
+    "contest",
+    "contest_entrant",
+    "lag_suggestion",
+    "coaching_session",
+    "coaching_note",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -41,6 +46,11 @@ EXPECTED_UNIQUE = {
     "uq_undo_trigger": ("log_undo", ["workspace_id", "trigger_id"]),
     "uq_process_team_version": ("process_version", ["team_id", "version"]),
     "uq_ritual_run_period": ("ritual_run", ["team_id", "kind", "period_key"]),
+    "uq_contest_start": ("contest", ["workspace_id", "start_key"]),
+    "uq_contest_entrant": ("contest_entrant", ["contest_id", "user_id"]),
+    "uq_lag_suggestion_week": ("lag_suggestion", ["team_id", "kpi", "week_key"]),
+    "uq_coaching_open": ("coaching_session", ["workspace_id", "open_key"]),
+    "uq_coaching_note_msg": ("coaching_note", ["session_id", "message_ts"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
@@ -52,6 +62,12 @@ EXPECTED_INDEXES = {
     "ix_process_version_team_id": ("process_version", ["team_id"]),
     "ix_process_version_workspace_id": ("process_version", ["workspace_id"]),
     "ix_ritual_run_status": ("ritual_run", ["status", "due_at"]),
+    "ix_contest_status": ("contest", ["status", "ends_at"]),
+    "ix_contest_team_id": ("contest", ["team_id"]),
+    "ix_contest_entrant_contest_id": ("contest_entrant", ["contest_id"]),
+    "ix_coaching_rep": ("coaching_session", ["workspace_id", "rep_id", "opened_at"]),
+    "ix_coaching_thread": ("coaching_session", ["channel_id", "thread_ts"]),
+    "ix_coaching_note_session_id": ("coaching_note", ["session_id"]),
 }
 
 
