@@ -63,7 +63,7 @@ def run_ritual(
     with services.session() as session:
         team = queries.get_team(session, team_id)
         process, _ = team_process(session, team.id)
-        if occurrence.kind != "nudge" and not team.channel_id:
+        if occurrence.kind not in PRIVATE and not team.channel_id:
             # Not claimed: if a manager sets the channel within the grace window it still posts;
             # after that the clock records it as skipped.
             return _logged(
@@ -84,12 +84,11 @@ def run_ritual(
         channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
         try:
             members = queries.active_members(session, team.id)
-            if occurrence.kind == "nudge":
-                sent = _nudge(
-                    services, session, run, team, process, members, occurrence, now, pacer
-                )
+            if occurrence.kind in PRIVATE:
+                send = _private_ritual(occurrence.kind)
+                sent = send(services, session, run, team, process, members, occurrence, now, pacer)
                 runs.finish(session, run, now)
-                return _logged(team, occurrence, Outcome("posted", f"{sent} reminders"))
+                return _logged(team, occurrence, Outcome("posted", f"{sent} private messages"))
             parts = build_parts(services, session, team, process, members, occurrence)
 
             def record(progress: Progress) -> None:
@@ -141,6 +140,23 @@ def run_ritual(
                 _tell_managers(services, session, team, occurrence, reason)
                 return _logged(team, occurrence, Outcome("gave-up", reason))
             return _logged(team, occurrence, Outcome("failed", reason))
+
+
+# Rituals that send private messages (no channel post): each sends its messages one by one,
+# recording progress on the run before each, and returns how many it sent.
+PRIVATE = ("nudge", "lag-check", "coaching")
+
+
+def _private_ritual(kind: str):
+    if kind == "lag-check":
+        from bot.lag_suggestions import run_lag_check
+
+        return run_lag_check
+    if kind == "coaching":
+        from bot.coaching_reminders import remind
+
+        return remind
+    return _nudge
 
 
 def settled(session, team: SalesTeam, occurrence: Occurrence) -> Outcome:
@@ -239,6 +255,10 @@ def build_parts(
             leaderboard(session, workspace_id, process, members, kpi, day, as_of) for kpi in kpis
         ]
         return digest_messages.leaderboards_parts(boards, names, team.name)
+    if kind == "standings":
+        from bot.contest_messages import contest_parts
+
+        return contest_parts(services, session, team, process, occurrence)
     raise ValueError(f"unknown ritual {kind!r}")
 
 

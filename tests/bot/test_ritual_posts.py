@@ -173,7 +173,7 @@ def test_nudges_go_privately_to_reps_who_logged_nothing_and_want_them(rig):
     rig.now = datetime.fromisoformat("2026-11-26T10:00:00-05:00")
     rig.text("/log", "calls 5", SDR)
     outcome = run(rig, "nudge", datetime.fromisoformat("2026-11-26T15:00:00-05:00"))
-    assert outcome.status == "posted" and outcome.detail == "2 reminders"
+    assert outcome.status == "posted" and outcome.detail == "2 private messages"
     dms = sorted(c.params["channel"] for c in rig.slack.calls_to("chat.postMessage"))
     # once each: not Maria (logged), not U0SDR0003 (opted out), not the manager
     assert dms == sorted(["U0SDR0002", AE])
