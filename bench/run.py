@@ -16,7 +16,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ack, big, digest, writes  # noqa: E402
+from bench import ack, big, digest, lag_check, writes  # noqa: E402
 from bench.common import Report  # noqa: E402
 
 BENCHMARKS = {
@@ -28,6 +28,10 @@ BENCHMARKS = {
     "digest": (
         "the digests for 300 reps × 90 days: data vs one GROUP BY, rendered, charts",
         digest.bench_digest,
+    ),
+    "lag_check": (
+        "the lag check for 50 teams: pace per KPI, suggestions stored",
+        lag_check.bench_lag_check,
     ),
     "log_writes": ("durable log writes through the storage layer (SQLite)", writes.bench_writes),
     "scorecard_pg_10m": ("one scorecard with 10 M logs on PostgreSQL", big.bench_big),

@@ -156,6 +156,16 @@ def build_app(services: Services) -> App:
     register_command(app, services, "/pacer", admin.handle)
     register_command(app, services, "/leaderboard", leaderboard_command.handle)
     home.register(app, services)
+    from bot.handlers import coach_command, coaching_events
+
+    register_command(app, services, "/coach", coach_command.handle)
+    coaching_events.register(app, services)
+    from bot.handlers import lag_actions
+
+    lag_actions.register(app, services)
+    from bot.handlers import contest_command
+
+    contest_command.register(app, services)
     return app
 
 

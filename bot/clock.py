@@ -16,13 +16,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app import Services
 from bot.delivery import ChannelPacer
 from bot.ritual_runner import ATTEMPTS, Outcome, run_ritual
-from rituals import runs
+from rituals import contests, runs
 from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
 from storage import queries
 
 log = logging.getLogger("pacer.clock")
 LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may still owe
+# A contest's start and result are never too late to post; a tick looks this far back for them.
+CONTEST_LOOKBACK = timedelta(days=7)
 
 
 class Clock:
@@ -104,6 +106,9 @@ class Clock:
             )
         # Nothing is owed from before the team existed.
         run_late, too_late = missed(process, max(now - LOOKBACK, team.created_at), now)
+        contests_now, contests_late = self._contest_posts(team, process, now)
+        run_late += contests_now
+        too_late += contests_late
         for occurrence in run_late:
             if (occurrence.kind, occurrence.period_key) not in settled:
                 outcome = run_ritual(
@@ -130,6 +135,19 @@ class Clock:
                     )
                     done.append((team.id, occurrence, "skipped"))
         return done
+
+    def _contest_posts(self, team, process, now: datetime):
+        """Contests are rows, not cron jobs: each tick posts the starts, standings and results
+        that fell due (a start or a result however late; standings within their grace)."""
+        with self.services.session() as session:
+            run_now, too_late = contests.due_occurrences(
+                session, team.id, process, max(now - CONTEST_LOOKBACK, team.created_at), now
+            )
+            settled = runs.settled_keys(
+                session, team.id, now - CONTEST_LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
+            )
+        run_now = [o for o in run_now if ("standings", o.period_key) not in settled]
+        return run_now, too_late
 
     def start(self) -> None:
         self.sync()

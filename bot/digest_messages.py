@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot import messages
 from bot.delivery import Part
 from rituals import charts
+from rituals.coaching import CadenceLine
 from rituals.digests import DailyDigest, Leaderboard, MonthlyDigest, WeeklyDigest
 from rituals.process import Process
 from rituals.ranking import rank
@@ -97,9 +98,18 @@ def daily_parts(
 
 
 def weekly_parts(
-    d: WeeklyDigest, process: Process, names: dict[str, str], team_name: str
+    d: WeeklyDigest,
+    process: Process,
+    names: dict[str, str],
+    team_name: str,
+    cadence: list[CadenceLine] | None = None,
+    coaching_every_days: int | None = None,
 ) -> list[Part]:
+    """The weekly digest; ``cadence`` (bot.coaching_reminders.digest_cadence) adds the coaching
+    cadence per rep, for managers, to the thread."""
     values = _common(process, names, team_name)
+    values["cadence"] = cadence or []
+    values["coaching_every_days"] = coaching_every_days or process.rituals.coaching_every_days
     title = f"Weekly digest · {team_name} · {d.period.label()}"
     parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values))]
     if d.ranking:

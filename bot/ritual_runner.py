@@ -244,7 +244,17 @@ def build_parts(
         digest = weekly_digest(
             session, workspace_id, team.id, process, members, as_of, current=current
         )
-        return digest_messages.weekly_parts(digest, process, names, team.name)
+        from bot.coaching_reminders import digest_cadence
+
+        cadence = digest_cadence(session, team, current, members, as_of)
+        return digest_messages.weekly_parts(
+            digest,
+            process,
+            names,
+            team.name,
+            cadence=cadence,
+            coaching_every_days=current.rituals.coaching_every_days,
+        )
     if kind == "monthly":
         digest = monthly_digest(session, workspace_id, team.id, process, members, as_of)
         return digest_messages.monthly_parts(digest, process, names, team.name)

@@ -3,13 +3,13 @@
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import Clock
+from bot.clock import CONTEST_LOOKBACK, Clock
 from bot.delivery import ChannelPacer
 from bot.process_cli import ScopeError, pick_team
 from bot.ritual_runner import run_ritual
 from bot.server import make_services
 from bot.settings import Settings, parse_instant
-from rituals import runs
+from rituals import contests, runs
 from rituals.schedule import RITUAL_KINDS, next_occurrences, occurrence_at, ritual_kind
 from rituals.teams import team_process
 from storage import queries
@@ -50,12 +50,44 @@ def run_now(
             )
             return 2
         process, _ = team_process(session, team.id)
+    if kind == "standings":
+        return _contest_posts(services, team, process, instant)
     occurrence = occurrence_at(process, kind, instant)
     outcome = run_ritual(
         services, team.id, occurrence, instant, pacer=ChannelPacer(), owner=runs.process_identity()
     )
     print(f"{team.name}: {kind} {occurrence.period_key}: {outcome}")
     return 0 if outcome.status in ("posted", "settled") else 1
+
+
+def _contest_posts(services, team, process, instant: datetime) -> int:
+    """`pacer rituals run standings`: every contest post owed at ``instant`` (a start or a result
+    however late), as the clock would; with none owed, each running contest's standings now."""
+    with services.session() as session:
+        owed, _ = contests.due_occurrences(
+            session, team.id, process, instant - CONTEST_LOOKBACK, instant
+        )
+        if not owed:
+            owed = [
+                contests.standings_occurrence(contest, process, instant)
+                for contest in contests.running(session, team.id, instant)
+            ]
+    if not owed:
+        print(f"{team.name}: standings: no contest is running (start one with /contest start)")
+        return 0
+    worst = 0
+    for occurrence in owed:
+        outcome = run_ritual(
+            services,
+            team.id,
+            occurrence,
+            instant,
+            pacer=ChannelPacer(),
+            owner=runs.process_identity(),
+        )
+        print(f"{team.name}: standings {occurrence.period_key}: {outcome}")
+        worst = max(worst, 0 if outcome.status in ("posted", "settled") else 1)
+    return worst
 
 
 def status(settings: Settings, now: datetime | None = None) -> int:

@@ -6,6 +6,10 @@ this week, the overall attainment over the last few weeks, and two or three talk
 derived from those numbers. Plain data: no Slack, no rendering, the clock is passed in. Every
 number comes from a single ``team_period_totals`` statement for the whole role, never one
 query per rep.
+
+Also here: the agenda as JSON for the session row (``agenda_to_dict``), the previous session's
+open action items (``previous_session``), and the coaching cadence per rep (``coaching_cadence``:
+sessions in the last weeks, days since the last one, overdue after ``coaching_every_days``).
 """
 
 from __future__ import annotations
@@ -13,15 +17,15 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from rituals.pacing import Period, elapsed_share, period_containing, previous_period
 from rituals.process import Process
 from rituals.ranking import GoalScaler, RepResult, results_from_totals, team_reps
-from storage import team_queries
+from storage import coaching_queries, team_queries
 from storage.models import Member
 
 # A conversion rate becomes a talking point when the rep is at least this far below the team
@@ -65,6 +69,8 @@ class CoachingAgenda:
     furthest_from_goal: list[tuple[str, float]]  # (KPI, attainment this week so far), lowest first
     weekly_attainment: list[tuple[Period, float | None]]  # last `weeks` full weeks, oldest first
     talking_points: list[TalkingPoint]
+    # The rep's own counts over the window, per KPI (the numerators and denominators above).
+    totals: Mapping[str, int] = field(default_factory=dict)
 
 
 def percent(value: float) -> str:
@@ -161,7 +167,16 @@ def coaching_agenda(
     furthest = _furthest_from_goal(current)
 
     points = _talking_points(process, conversions, furthest, weekly)
-    return CoachingAgenda(rep_id, role.key, window, conversions, furthest, weekly, points)
+    return CoachingAgenda(
+        rep_id,
+        role.key,
+        window,
+        conversions,
+        furthest,
+        weekly,
+        points,
+        dict(window_totals.get(rep_id, {})),
+    )
 
 
 def _furthest_from_goal(result: RepResult) -> list[tuple[str, float]]:
@@ -227,13 +242,156 @@ def _talking_points(
     return points
 
 
+# -- the agenda as stored on the session -----------------------------------------------------
+
+
+def agenda_to_dict(agenda: CoachingAgenda) -> dict:
+    """The agenda as JSON-ready data (stored on the coaching session: what the thread opened
+    with, kept as it was even if logs change later)."""
+    return {
+        "rep_id": agenda.rep_id,
+        "role": agenda.role,
+        "window": {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()},
+        "conversions": [
+            {
+                "from": c.from_kpi,
+                "to": c.to_kpi,
+                "rep_rate": c.rep_rate,
+                "team_median": c.team_median,
+            }
+            for c in agenda.conversions
+        ],
+        "totals": dict(agenda.totals),
+        "furthest_from_goal": [[kpi, value] for kpi, value in agenda.furthest_from_goal],
+        "weekly_attainment": [
+            [period.start.isoformat(), value] for period, value in agenda.weekly_attainment
+        ],
+        "talking_points": [{"kpi": p.kpi, "text": p.text} for p in agenda.talking_points],
+    }
+
+
+# -- the previous session ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    text: str
+    author_id: str
+    message_ts: str
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class PreviousSession:
+    """The rep's last coaching session (its thread was posted) and its open action items."""
+
+    session_id: int
+    opened_at: datetime
+    manager_id: str
+    channel_id: str | None
+    thread_ts: str | None
+    actions: list[ActionItem]
+    notes: int  # every reply saved, action items included
+
+
+def previous_session(
+    session: Session, workspace_id: int, rep_id: str, before: datetime | None = None
+) -> PreviousSession | None:
+    """The rep's newest posted session (opened before ``before``) with its action items not
+    marked done; None for a rep never coached. Two statements."""
+    last = coaching_queries.last_session(session, workspace_id, rep_id, before)
+    if last is None:
+        return None
+    notes = coaching_queries.notes_for_sessions(session, [last.id])[last.id]
+    actions = [
+        ActionItem(n.text, n.author_id, n.message_ts)
+        for n in notes
+        if n.is_action and n.done_at is None
+    ]
+    return PreviousSession(
+        last.id,
+        last.opened_at,
+        last.manager_id,
+        last.channel_id,
+        last.thread_ts,
+        actions,
+        len(notes),
+    )
+
+
+# -- cadence ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CadenceLine:
+    """One rep's coaching cadence at a moment: sessions in the last ``weeks`` weeks, days since
+    the last session (None: never coached), days on the team, and whether a session is due:
+    ``every_days`` or more since the last one, or, never coached, since they joined."""
+
+    rep_id: str
+    recent: int
+    last_at: datetime | None
+    days_since: int | None
+    days_on_team: int
+    overdue: bool
+
+    @property
+    def waiting_days(self) -> int:
+        """Days the rep has waited for a session: since the last one, else since joining."""
+        return self.days_since if self.days_since is not None else self.days_on_team
+
+
+def coaching_cadence(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    members: list[Member],
+    now: datetime,
+    weeks: int = 4,
+) -> list[CadenceLine]:
+    """Every rep's cadence at ``now`` (days counted on the team's calendar), most overdue first
+    (longest wait first, then the team's order). One statement for the whole team."""
+    reps = [m for m, _ in team_reps(process, members)]
+    every = process.rituals.coaching_every_days
+    found = coaching_queries.cadence(
+        session, workspace_id, [m.user_id for m in reps], now - timedelta(weeks=weeks), now
+    )
+    today = process.calendar.local_date(now)
+    lines = []
+    for member in reps:
+        row = found.get(member.user_id)
+        on_team = max(0, (today - process.calendar.local_date(member.added_at)).days)
+        since = None
+        if row is not None and row.last_at is not None:
+            since = max(0, (today - process.calendar.local_date(row.last_at)).days)
+        waited = since if since is not None else on_team
+        lines.append(
+            CadenceLine(
+                member.user_id,
+                row.recent if row else 0,
+                row.last_at if row else None,
+                since,
+                on_team,
+                waited >= every,
+            )
+        )
+    order = {line.rep_id: i for i, line in enumerate(lines)}
+    return sorted(lines, key=lambda x: (not x.overdue, -x.waiting_days, order[x.rep_id]))
+
+
 __all__ = [
     "GAP_THRESHOLD",
+    "ActionItem",
+    "CadenceLine",
     "CoachingAgenda",
     "Conversion",
+    "PreviousSession",
     "TalkingPoint",
     "Window",
+    "agenda_to_dict",
     "coaching_agenda",
+    "coaching_cadence",
     "conversion_pairs",
     "percent",
+    "previous_session",
 ]

@@ -256,6 +256,57 @@ def channel(cmd: Command, args: list[str]) -> dict:
     )
 
 
+def coaching(cmd: Command, args: list[str]) -> dict:
+    """`/pacer coaching` shows where `/coach` opens its threads; `/pacer coaching #channel`
+    (or `here`) sets the team's coaching channel; `/pacer coaching off` clears it (threads then
+    open in a private conversation of the manager and the rep)."""
+    from storage.coaching_queries import set_coaching_channel
+
+    team = cmd.actor.team
+    name = messages.escape(team.name)
+    if not args:
+        where = (
+            f"in {messages.channel(team.coaching_channel_id)}"
+            if team.coaching_channel_id
+            else "in a private conversation of the manager and the rep (no coaching channel set)"
+        )
+        return _done(
+            f"*{name}*'s coaching threads (`/coach @rep`) open {where}. "
+            "Change it with `/pacer coaching #coaching`, `/pacer coaching here`, or "
+            "`/pacer coaching off`."
+        )
+    require_manager(cmd.actor, "choose where coaching threads open")
+    if len(args) > 1:
+        raise ParseError(
+            "Give one channel, e.g. `/pacer coaching #coaching`, or `/pacer coaching off`."
+        )
+    if args[0].lower() in ("off", "none", "private", "dm"):
+        if not team.coaching_channel_id:
+            return _done(
+                f"*{name}* has no coaching channel; nothing changed. Coaching threads open in "
+                "a private conversation of the manager and the rep."
+            )
+        set_coaching_channel(cmd.session, team, None)
+        return _done(
+            f"*{name}*'s coaching threads now open in a private conversation of the manager "
+            "and the rep. Set a channel again with `/pacer coaching #coaching`."
+        )
+    channel_id = cmd.channel_id if args[0].lower() == "here" else parse_channel(args[0])
+    if not channel_id or channel_id.startswith("D"):
+        raise ParseError(
+            f"`{messages.escape(args[0])}` isn't a channel I can post in. Pick it from Slack's "
+            "list as you type #, run `/pacer coaching here` in the channel, or "
+            "`/pacer coaching off` for private conversations."
+        )
+    set_coaching_channel(cmd.session, team, channel_id)
+    return _done(
+        f"*{name}*'s coaching threads (`/coach @rep`) will open in "
+        f"{messages.channel(channel_id)}. Invite Pacer there if it isn't a member "
+        "(`/invite @Pacer`); everyone in the channel can read the threads, so a private "
+        "channel of managers and reps suits best."
+    )
+
+
 def goal(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
     if not args:
@@ -456,6 +507,7 @@ SUBCOMMANDS = {
     "manager": manager,
     "admin": admin,
     "channel": channel,
+    "coaching": coaching,
     "goal": goal,
     "goals": goal,
     "timezone": timezone,

@@ -34,7 +34,14 @@ def answers(command: str) -> int:
 
 def test_every_slash_command_in_the_manifest_is_handled_and_escaped():
     declared = {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
-    assert set(declared) == {"/log", "/scorecard", "/leaderboard", "/pacer"}
+    assert set(declared) == {
+        "/log",
+        "/scorecard",
+        "/leaderboard",
+        "/pacer",
+        "/contest",
+        "/coach",
+    }
     for name, command in declared.items():
         assert answers(name) == 200, name
         assert command["url"].endswith("/slack/events")
@@ -47,6 +54,8 @@ def test_scopes_events_and_interactivity():
     assert {"commands", "chat:write", "users:read", "im:write", "files:write"} <= scopes
     settings = MANIFEST["settings"]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
-    assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert {"app_home_opened", "message.channels", "message.groups", "message.mpim"} <= events
+    assert {"mpim:write", "mpim:history", "channels:history", "groups:history"} <= scopes
     assert settings["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True

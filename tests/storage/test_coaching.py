@@ -23,6 +23,7 @@ SDR_A week by week (sao only this week), overall = mean attainment of the four K
             meetings 1/8 = 0.125, sao 3 / (6 * 5/21) = 2.1
 """
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -32,15 +33,18 @@ from rituals.coaching import (
     Conversion,
     TalkingPoint,
     Window,
+    agenda_to_dict,
     coaching_agenda,
+    coaching_cadence,
     conversion_pairs,
     percent,
+    previous_session,
 )
 from rituals.pacing import Period
 from rituals.process import default_process
-from storage import queries
-from storage.models import ActivityLog
-from tests.storage.support import NOW, TODAY, add_member, make_log
+from storage import coaching_queries, db, queries
+from storage.models import ActivityLog, CoachingNote, CoachingSession
+from tests.storage.support import NOW, TODAY, add_member, make_log, run_at_once
 from tests.storage.test_team_numbers import Statements
 
 PROCESS = default_process()
@@ -66,36 +70,44 @@ def members(session, ws, team):
     return list(queries.active_members(session, team.id))
 
 
-@pytest.fixture
-def data(session, ws, team, members):
-    L = lambda *a, **k: log(ws, team, *a, **k)  # noqa: E731
+def hand_computed_logs(ws, team, ids: dict[str, str] | None = None) -> list[ActivityLog]:
+    """The data set in the module docstring; ``ids`` renames its people (A, B, C, D, AE) for a
+    test that needs Slack-shaped user IDs (tests/bot/test_coaching.py)."""
+    ids = ids or {}
+    a, b, c, d, ae = (ids.get(x, x) for x in (A, B, C, D, AE))
+    L = lambda *args, **kw: log(ws, team, *args, **kw)  # noqa: E731
     rows = []
     weekly_a = [(300, 24, 4), (240, 15, 4), (180, 9, 2), (150, 6, 1), (130, 6, 1)]
     for monday, (calls, convs, meetings) in zip([*WEEKS, MON], weekly_a, strict=True):
         rows += [
-            L(A, "calls", calls, monday),
-            L(A, "conversations", convs, monday + timedelta(days=1)),
-            L(A, "meetings_scheduled", meetings, monday),
+            L(a, "calls", calls, monday),
+            L(a, "conversations", convs, monday + timedelta(days=1)),
+            L(a, "meetings_scheduled", meetings, monday),
         ]
     rows += [
-        L(A, "sao", 3, MON),
-        L(A, "conversations", 40, date(2026, 11, 20), voided=True),  # undone: not counted
-        L(B, "calls", 1000, date(2026, 11, 10)),
-        L(B, "conversations", 140, date(2026, 11, 11)),
-        L(B, "meetings_scheduled", 14, date(2026, 11, 12)),
-        L(B, "calls", 999, date(2026, 10, 25)),  # the Sunday before the window
-        L(C, "calls", 500, date(2026, 10, 26)),  # the window's first day
-        L(C, "conversations", 100, TODAY),
-        L(C, "meetings_scheduled", 30, date(2026, 11, 17)),
-        L(C, "sao", 6, date(2026, 11, 18)),
-        L(C, "calls", 50, TODAY + timedelta(days=1)),  # after today: not in the window
-        L(D, "sao", 1, date(2026, 11, 3)),
-        L(AE, "calls", 100, date(2026, 11, 10)),  # an AE: not in the SDRs' medians
-        L(AE, "conversations", 90, date(2026, 11, 10)),
-        L(AE, "meetings_held", 10, date(2026, 11, 10)),
-        L(AE, "roi_discussions", 5, date(2026, 11, 11)),
+        L(a, "sao", 3, MON),
+        L(a, "conversations", 40, date(2026, 11, 20), voided=True),  # undone: not counted
+        L(b, "calls", 1000, date(2026, 11, 10)),
+        L(b, "conversations", 140, date(2026, 11, 11)),
+        L(b, "meetings_scheduled", 14, date(2026, 11, 12)),
+        L(b, "calls", 999, date(2026, 10, 25)),  # the Sunday before the window
+        L(c, "calls", 500, date(2026, 10, 26)),  # the window's first day
+        L(c, "conversations", 100, TODAY),
+        L(c, "meetings_scheduled", 30, date(2026, 11, 17)),
+        L(c, "sao", 6, date(2026, 11, 18)),
+        L(c, "calls", 50, TODAY + timedelta(days=1)),  # after today: not in the window
+        L(d, "sao", 1, date(2026, 11, 3)),
+        L(ae, "calls", 100, date(2026, 11, 10)),  # an AE: not in the SDRs' medians
+        L(ae, "conversations", 90, date(2026, 11, 10)),
+        L(ae, "meetings_held", 10, date(2026, 11, 10)),
+        L(ae, "roi_discussions", 5, date(2026, 11, 11)),
     ]
-    session.add_all(rows)
+    return rows
+
+
+@pytest.fixture
+def data(session, ws, team, members):
+    session.add_all(hand_computed_logs(ws, team))
     session.commit()
     return members
 
@@ -239,3 +251,185 @@ def test_statements_are_bounded_for_thirty_reps(session, ws, team, engine):
     assert result.conversions[0] == Conversion(
         "calls", "conversations", 10 / 100, (24 / 114 + 25 / 115) / 2
     )
+
+
+# -- the agenda's counts and JSON -----------------------------------------------------------------
+
+
+def test_the_agenda_carries_the_reps_counts_and_serializes(session, ws, data):
+    result = agenda(session, ws, data, A)
+    # 1000 calls: 300+240+180+150+130; conversations 24+15+9+6+6 (the voided 40 left out)
+    assert result.totals == {"calls": 1000, "conversations": 60, "meetings_scheduled": 12, "sao": 3}
+    stored = json.loads(json.dumps(agenda_to_dict(result)))
+    assert stored["window"] == {"start": "2026-10-26", "end": "2026-11-24"}
+    assert stored["conversions"][0] == {
+        "from": "calls",
+        "to": "conversations",
+        "rep_rate": 0.06,
+        "team_median": 0.14,
+    }
+    assert [w for w, _ in stored["weekly_attainment"]] == [str(w) for w in WEEKS]
+    assert stored["talking_points"][0]["kpi"] == "conversations"
+
+
+# -- sessions and notes (storage.coaching_queries) ---------------------------------------------
+
+
+def coaching_session(ws, team, rep=A, *, at=NOW, key=None, channel="C0COACH", ts=None, mgr=MGR):
+    return CoachingSession(
+        workspace_id=ws.id,
+        team_id=team.id,
+        rep_id=rep,
+        manager_id=mgr,
+        opened_at=at,
+        open_key=key or f"k-{rep}-{at.isoformat()}",
+        channel_id=channel,
+        thread_ts=ts,
+    )
+
+
+def note(row, ts, text="a note", *, action=False, author=MGR) -> CoachingNote:
+    return CoachingNote(
+        session_id=row.id,
+        author_id=author,
+        message_ts=ts,
+        text=text,
+        is_action=action,
+        created_at=NOW,
+    )
+
+
+def test_the_same_open_key_opens_one_session(session, ws, team):
+    first, created = coaching_queries.open_session(session, coaching_session(ws, team, key="T1"))
+    again, created_again = coaching_queries.open_session(
+        session, coaching_session(ws, team, B, key="T1")
+    )
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id and again.rep_id == A
+    assert coaching_queries.count_sessions_for_rep(session, ws.id, A) == 1
+    assert coaching_queries.count_sessions_for_rep(session, ws.id, B) == 0
+
+
+def test_find_by_thread_and_the_last_posted_session(session, ws, team):
+    old, _ = coaching_queries.open_session(
+        session, coaching_session(ws, team, at=NOW - timedelta(days=20), ts="1700000000.000100")
+    )
+    newer, _ = coaching_queries.open_session(
+        session, coaching_session(ws, team, at=NOW - timedelta(days=5), ts="1700000500.000100")
+    )
+    unposted, _ = coaching_queries.open_session(
+        session, coaching_session(ws, team, at=NOW - timedelta(days=1))
+    )
+    assert coaching_queries.find_by_thread(session, "C0COACH", "1700000000.000100").id == old.id
+    assert coaching_queries.find_by_thread(session, "C0OTHER", "1700000000.000100") is None
+    assert coaching_queries.find_by_thread(session, "C0COACH", "1700000000.000200") is None
+    assert coaching_queries.last_session(session, ws.id, A).id == newer.id  # not the unposted
+    assert coaching_queries.last_session(session, ws.id, A, before=newer.opened_at).id == old.id
+    assert coaching_queries.last_session(session, ws.id, B) is None
+    newest_first = coaching_queries.sessions_for_rep(session, ws.id, A)
+    assert [r.id for r in newest_first] == [unposted.id, newer.id, old.id]
+    assert [r.id for r in coaching_queries.sessions_for_rep(session, ws.id, A, 1)] == [unposted.id]
+
+
+def test_a_note_delivered_twice_is_stored_once(session, ws, team):
+    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
+    assert coaching_queries.insert_note(session, note(row, "2.000100", "call Acme", action=True))
+    assert not coaching_queries.insert_note(session, note(row, "2.000100", "call Acme"))
+    assert coaching_queries.insert_note(session, note(row, "2.000200", "second"))
+    notes = coaching_queries.notes_for_sessions(session, [row.id])[row.id]
+    assert [(n.message_ts, n.text, n.is_action) for n in notes] == [
+        ("2.000100", "call Acme", True),
+        ("2.000200", "second", False),
+    ]
+
+
+def test_two_deliveries_racing_store_one_note(database, engine, ws, team, session):
+    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
+    other = database.make_engine()
+
+    def deliver(i):
+        with db.session(engine if i % 2 else other) as s:
+            return coaching_queries.insert_note(s, note(row, "3.000100", f"delivery {i}"))
+
+    assert sorted(run_at_once(4, deliver)) == [False, False, False, True]
+    assert len(coaching_queries.notes_for_sessions(session, [row.id])[row.id]) == 1
+
+
+def test_edits_and_deletions_follow_the_thread(session, ws, team):
+    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
+    coaching_queries.insert_note(session, note(row, "2.000100", "typo"))
+    assert coaching_queries.update_note(session, row.id, "2.000100", "fixed", True)
+    assert not coaching_queries.update_note(session, row.id, "9.000100", "nothing", False)
+    [edited] = coaching_queries.notes_for_sessions(session, [row.id])[row.id]
+    assert (edited.text, edited.is_action) == ("fixed", True)
+    assert coaching_queries.delete_note(session, row.id, "2.000100")
+    assert not coaching_queries.delete_note(session, row.id, "2.000100")
+    assert coaching_queries.notes_for_sessions(session, [row.id]) == {row.id: []}
+
+
+def test_notes_for_many_sessions_in_one_statement(session, ws, team, engine):
+    rows = [
+        coaching_queries.open_session(session, coaching_session(ws, team, rep, ts=f"1.{i:06d}"))[0]
+        for i, rep in enumerate([A, B, C])
+    ]
+    for i, row in enumerate(rows):
+        for j in range(i):
+            coaching_queries.insert_note(session, note(row, f"5.{j:06d}"))
+    with Statements(engine) as statements:
+        found = coaching_queries.notes_for_sessions(session, [r.id for r in rows])
+    assert len(statements) == 1
+    assert [len(found[r.id]) for r in rows] == [0, 1, 2]
+
+
+def test_cadence_counts_posted_sessions_in_one_statement(session, ws, team, engine):
+    days = [40, 27, 10, 2]  # A: one before the 4-week window, three inside it
+    for d in days:
+        coaching_queries.open_session(
+            session, coaching_session(ws, team, at=NOW - timedelta(days=d), ts=f"{d}.000100")
+        )
+    coaching_queries.open_session(session, coaching_session(ws, team, at=NOW))  # never posted
+    coaching_queries.open_session(  # after "until": not yet
+        session, coaching_session(ws, team, B, at=NOW + timedelta(days=1), ts="7.000100")
+    )
+    with Statements(engine) as statements:
+        found = coaching_queries.cadence(session, ws.id, [A, B, C], NOW - timedelta(weeks=4), NOW)
+    assert len(statements) == 1
+    assert found == {A: coaching_queries.Cadence(3, NOW - timedelta(days=2))}
+
+
+def test_cadence_lines_flag_overdue_reps(session, ws, team, members):
+    # every 14 days. A: last session 14 days ago (due today). B: 13 days ago. C: never, on the
+    # team 20 days. D: never, joined 3 days ago (not due yet). The AE: 30 days ago.
+    for rep, days in [(A, 14), (B, 13), (AE, 30)]:
+        coaching_queries.open_session(
+            session, coaching_session(ws, team, rep, at=NOW - timedelta(days=days), ts=f"{days}.1")
+        )
+    for rep, days in [(C, 20), (D, 3)]:
+        m = member(members, rep)
+        m.added_at = NOW - timedelta(days=days)
+        queries.save_member(session, m)
+    lines = coaching_cadence(session, ws.id, PROCESS, members, NOW)
+    assert [(c.rep_id, c.days_since, c.days_on_team, c.overdue) for c in lines] == [
+        (AE, 30, 0, True),
+        (C, None, 20, True),
+        (A, 14, 0, True),
+        (B, 13, 0, False),
+        (D, None, 3, False),
+    ]
+    assert [c.recent for c in lines] == [0, 0, 1, 1, 0]
+    assert MGR not in [c.rep_id for c in lines]  # a manager without a role is nobody's rep
+
+
+def test_previous_session_has_its_open_action_items(session, ws, team):
+    assert previous_session(session, ws.id, A) is None
+    row, _ = coaching_queries.open_session(
+        session, coaching_session(ws, team, at=NOW - timedelta(days=7), ts="1.000100")
+    )
+    coaching_queries.insert_note(session, note(row, "2.000100", "just a note"))
+    coaching_queries.insert_note(session, note(row, "2.000200", "listen to calls", action=True))
+    done = note(row, "2.000300", "done already", action=True)
+    done.done_at = NOW
+    coaching_queries.insert_note(session, done)
+    found = previous_session(session, ws.id, A, before=NOW)
+    assert (found.session_id, found.notes, found.opened_at) == (row.id, 3, row.opened_at)
+    assert [a.text for a in found.actions] == ["listen to calls"]

@@ -1,0 +1,158 @@
+"""Replies in a coaching thread become the session's notes (Events API ``message`` events).
+
+A reply counts when it is in a coaching session's thread (found by channel and thread ts: one
+indexed query; every other message is ignored after it, or before any query when it is not a
+thread reply at all) and comes from a person: no ``bot_id``, and no subtype other than
+``thread_broadcast`` (a reply also sent to the channel). A reply starting with ``action:``
+(any case) is an action item, stored without the prefix, and gets a :pushpin: reaction so the
+thread shows it was captured.
+
+Edits and deletions: a ``message_changed`` for a reply updates its note (text and whether it is
+an action item; an edit of a reply Pacer missed stores it); a ``message_deleted`` removes the
+note, so what the session keeps is what the thread shows.
+
+Delivered twice (Slack retries with ``X-Slack-Retry-Num`` when the answer is slow): notes are
+unique on (session, message ts) and inserted with ON CONFLICT DO NOTHING, so one note is saved
+and the reaction is added once.
+
+Text is stored as a person reads it: Slack's markup (``<@U1|sam>``, ``<!channel>``, links,
+``&amp;``) becomes plain text (``@sam``, ``@channel``, ``label (url)``, ``&``), and is escaped
+again wherever it is shown, so a note can never ping anyone."""
+
+import logging
+import re
+import time
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot.app import Services
+from storage import coaching_queries, queries
+from storage.models import CoachingNote
+
+log = logging.getLogger("pacer.requests")
+
+ACTION = re.compile(r"^\s*[*_~]*action(?:s| items?)?[*_~]*\s*:[*_~]*\s*", re.IGNORECASE)
+SLACK_TOKEN = re.compile(r"<([^<>]*)>")
+BARE_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+REACTION = "pushpin"
+ANSWERED_SUBTYPES = (None, "thread_broadcast")
+
+
+def register(app: App, services: Services) -> None:
+    def on_message(event: dict, body: dict) -> None:
+        started = time.perf_counter()
+        outcome = handle_message_event(services, event)
+        if outcome != "ignored":  # most messages in a workspace are not Pacer's business
+            log.info(
+                "event=message subtype=%s team=%s outcome=%s duration_ms=%.1f",
+                event.get("subtype"),
+                body.get("team_id"),
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    app.event("message")(on_message)
+
+
+def handle_message_event(services: Services, event: dict) -> str:
+    """Save, update or remove the note a message event stands for; returns what happened:
+    ignored | not-coaching | noted | action | duplicate | edited | deleted."""
+    subtype = event.get("subtype")
+    channel = event.get("channel") or ""
+    if subtype == "message_deleted":
+        previous = event.get("previous_message") or {}
+        ts, thread_ts = event.get("deleted_ts") or previous.get("ts"), previous.get("thread_ts")
+        if not _is_reply(ts, thread_ts):
+            return "ignored"
+        with services.session() as session:
+            found = coaching_queries.find_by_thread(session, channel, thread_ts)
+            if found is None:
+                return "not-coaching"
+            return "deleted" if coaching_queries.delete_note(session, found.id, ts) else "ignored"
+    edited = subtype == "message_changed"
+    message = (event.get("message") or {}) if edited else event
+    if not edited and subtype not in ANSWERED_SUBTYPES:
+        return "ignored"  # joins, topic changes, bot messages, file comments…
+    ts, thread_ts, user = message.get("ts"), message.get("thread_ts"), message.get("user")
+    if not _is_reply(ts, thread_ts) or not user or message.get("bot_id"):
+        return "ignored"
+    if message.get("subtype") not in ANSWERED_SUBTYPES:
+        return "ignored"
+    with services.session() as session:
+        found = coaching_queries.find_by_thread(session, channel, thread_ts)
+        if found is None:
+            return "not-coaching"
+        text, is_action = note_text(session, found.workspace_id, message)
+        if not text:
+            return "ignored"
+        if edited and coaching_queries.update_note(session, found.id, ts, text, is_action):
+            return "edited"
+        note = CoachingNote(
+            session_id=found.id,
+            author_id=user,
+            message_ts=ts,
+            text=text,
+            is_action=is_action,
+            created_at=services.clock(),
+        )
+        if not coaching_queries.insert_note(session, note):
+            return "duplicate"
+    if is_action:
+        services.after_ack(lambda: _react(services, channel, ts))
+        return "action"
+    return "noted"
+
+
+def _is_reply(ts: str | None, thread_ts: str | None) -> bool:
+    return bool(ts) and bool(thread_ts) and ts != thread_ts
+
+
+def note_text(session, workspace_id: int, message: dict) -> tuple[str, bool]:
+    """(plain text without an ``action:`` prefix, whether it is an action item)."""
+    raw = message.get("text") or ""
+    if not raw.strip() and message.get("files"):
+        raw = "(shared a file: see the thread)"
+    ids = set(BARE_MENTION.findall(raw))  # <@U1|sam> carries its name; <@U1> needs a lookup
+    names = {}
+    if ids:
+        names = {u: p.display_name for u, p in queries.profiles(session, workspace_id, ids).items()}
+    text = plain_text(raw, names).strip()
+    match = ACTION.match(text)
+    if match:
+        return text[match.end() :].strip(), True
+    return text, False
+
+
+def plain_text(slack_text: str, names: dict[str, str] | None = None) -> str:
+    """Slack's message markup as plain text: mentions as @name, channels as #name, special
+    mentions as @channel / @here, links as "label (url)", entities decoded."""
+    names = names or {}
+
+    def token(match: re.Match) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith("@"):
+            user = target[1:]
+            return "@" + (label or names.get(user) or user)
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            if target.startswith("!subteam^"):
+                return label or "@group"
+            if target.startswith("!date^"):
+                return label or "a date"
+            return "@" + (label or target[1:]).lstrip("@")
+        if label and label != target and not target.endswith(label):
+            return f"{label} ({target})"
+        return label or target.removeprefix("mailto:")
+
+    text = SLACK_TOKEN.sub(token, slack_text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _react(services: Services, channel: str, ts: str) -> None:
+    try:
+        services.client.reactions_add(channel=channel, timestamp=ts, name=REACTION)
+    except SlackApiError as error:  # already reacted, or no reactions:write: the note is saved
+        log.info("reactions.add %s %s: %s", channel, ts, error.response.get("error"))

@@ -1,0 +1,250 @@
+"""Coaching sessions and their notes (issue 4, "Coaching"): reads and writes, each one statement.
+
+A session is opened by ``/coach @rep`` (one row per Slack trigger_id, so a request delivered
+twice opens one session); its thread is recorded once posted. Notes are the thread's replies,
+unique on (session, Slack message ts) so an event delivered twice is saved once. Sessions whose
+thread was never posted (``thread_ts`` NULL) are kept, with the reason in their agenda, but do
+not count as coaching in the cadence."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import CoachingNote, CoachingSession, SalesTeam
+
+# Rep IDs per IN list: far under every database's bound-parameter limit.
+_MAX_IN = 5000
+
+
+def set_coaching_channel(session: Session, team: SalesTeam, channel_id: str | None) -> None:
+    team.coaching_channel_id = channel_id
+    session.add(team)
+    session.commit()
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+def open_session(session: Session, row: CoachingSession) -> tuple[CoachingSession, bool]:
+    """Insert a session; (row, True). When its ``open_key`` (Slack's trigger_id) was already
+    used in the workspace, nothing is inserted: (the existing session, False)."""
+    session.add(row)
+    try:
+        session.commit()
+        return row, True
+    except IntegrityError:
+        session.rollback()
+        existing = session.exec(
+            select(CoachingSession).where(
+                CoachingSession.workspace_id == row.workspace_id,
+                CoachingSession.open_key == row.open_key,
+            )
+        ).one()
+        return existing, False
+
+
+def get_session(session: Session, session_id: int) -> CoachingSession | None:
+    return session.get(CoachingSession, session_id)
+
+
+def save_session(session: Session, row: CoachingSession) -> CoachingSession:
+    session.add(row)
+    session.commit()
+    return row
+
+
+def sessions_for_rep(
+    session: Session, workspace_id: int, rep_id: str, limit: int | None = None
+) -> list[CoachingSession]:
+    """A rep's sessions, newest first (posted or not)."""
+    query = (
+        select(CoachingSession)
+        .where(CoachingSession.workspace_id == workspace_id, CoachingSession.rep_id == rep_id)
+        .order_by(col(CoachingSession.opened_at).desc(), col(CoachingSession.id).desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def count_sessions_for_rep(session: Session, workspace_id: int, rep_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(CoachingSession)
+        .where(CoachingSession.workspace_id == workspace_id, CoachingSession.rep_id == rep_id)
+    ).one()
+
+
+def last_session(
+    session: Session, workspace_id: int, rep_id: str, before: datetime | None = None
+) -> CoachingSession | None:
+    """The rep's newest session whose thread was posted (opened before ``before`` if given)."""
+    query = select(CoachingSession).where(
+        CoachingSession.workspace_id == workspace_id,
+        CoachingSession.rep_id == rep_id,
+        col(CoachingSession.thread_ts).is_not(None),
+    )
+    if before is not None:
+        query = query.where(CoachingSession.opened_at < before)
+    return session.exec(
+        query.order_by(col(CoachingSession.opened_at).desc(), col(CoachingSession.id).desc())
+    ).first()
+
+
+def find_by_thread(session: Session, channel_id: str, thread_ts: str) -> CoachingSession | None:
+    """The session whose thread is (channel, ts): one lookup on ``ix_coaching_thread``."""
+    return session.exec(
+        select(CoachingSession).where(
+            CoachingSession.channel_id == channel_id, CoachingSession.thread_ts == thread_ts
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A rep's coaching so far: sessions since the window's start, and the newest one."""
+
+    recent: int
+    last_at: datetime | None
+
+
+def cadence(
+    session: Session,
+    workspace_id: int,
+    rep_ids: Iterable[str],
+    since: datetime,
+    until: datetime,
+) -> dict[str, Cadence]:
+    """rep -> (posted sessions opened in [since, until], the newest opened by ``until``), in one
+    GROUP BY (per 5,000 reps). A rep never coached is absent."""
+    ids = sorted(set(rep_ids))
+    out: dict[str, Cadence] = {}
+    for start in range(0, len(ids), _MAX_IN):
+        chunk = ids[start : start + _MAX_IN]
+        recent = func.sum(case((CoachingSession.opened_at >= since, 1), else_=0))
+        rows = session.exec(
+            select(CoachingSession.rep_id, func.max(CoachingSession.opened_at), recent)
+            .where(
+                CoachingSession.workspace_id == workspace_id,
+                col(CoachingSession.rep_id).in_(chunk),
+                CoachingSession.opened_at <= until,
+                col(CoachingSession.thread_ts).is_not(None),
+            )
+            .group_by(CoachingSession.rep_id)
+        )
+        for rep_id, last_at, count in rows:
+            out[rep_id] = Cadence(int(count or 0), last_at)
+    return out
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+
+def insert_note(session: Session, note: CoachingNote) -> bool:
+    """Store a note unless one for the same (session, message ts) exists: True when stored.
+    INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL, so two deliveries of the same
+    event racing each other store one note and neither fails."""
+    values = {
+        "session_id": note.session_id,
+        "author_id": note.author_id,
+        "message_ts": note.message_ts,
+        "text": note.text,
+        "is_action": note.is_action,
+        "done_at": note.done_at,
+        "created_at": note.created_at,
+    }
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        table = CoachingNote.__table__
+        statement = (
+            insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["session_id", "message_ts"])
+            .returning(table.c.id)  # a row back only when stored (rowcount is -1 on psycopg)
+        )
+        stored = session.connection().execute(statement).first() is not None
+        session.commit()
+        return stored
+    session.add(CoachingNote(**values))  # another database: the unique key decides
+    try:
+        session.commit()
+        return True
+    except IntegrityError:
+        session.rollback()
+        return False
+
+
+def update_note(
+    session: Session, session_id: int, message_ts: str, text: str, is_action: bool
+) -> bool:
+    """An edited reply: the note follows the edit. False when there is no such note."""
+    changed = (
+        session.connection()
+        .execute(
+            update(CoachingNote)
+            .where(CoachingNote.session_id == session_id, CoachingNote.message_ts == message_ts)
+            .values(text=text, is_action=is_action)
+        )
+        .rowcount
+    )
+    session.commit()
+    return changed > 0
+
+
+def delete_note(session: Session, session_id: int, message_ts: str) -> bool:
+    """A deleted reply: its note goes too. False when there was none."""
+    removed = (
+        session.connection()
+        .execute(
+            delete(CoachingNote).where(
+                CoachingNote.session_id == session_id, CoachingNote.message_ts == message_ts
+            )
+        )
+        .rowcount
+    )
+    session.commit()
+    return removed > 0
+
+
+def notes_for_sessions(
+    session: Session, session_ids: Iterable[int]
+) -> dict[int, list[CoachingNote]]:
+    """session id -> its notes in the order they were written, for many sessions at once."""
+    ids = sorted(set(session_ids))
+    out: dict[int, list[CoachingNote]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = session.exec(
+        select(CoachingNote)
+        .where(col(CoachingNote.session_id).in_(ids))
+        .order_by(CoachingNote.session_id, CoachingNote.message_ts, CoachingNote.id)
+    )
+    for note in rows:
+        out[note.session_id].append(note)
+    return out
+
+
+__all__ = [
+    "Cadence",
+    "cadence",
+    "count_sessions_for_rep",
+    "delete_note",
+    "find_by_thread",
+    "get_session",
+    "insert_note",
+    "last_session",
+    "notes_for_sessions",
+    "open_session",
+    "save_session",
+    "sessions_for_rep",
+    "set_coaching_channel",
+    "update_note",
+]

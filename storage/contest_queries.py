@@ -1,0 +1,292 @@
+"""Reads and writes for contests (issue 4). Counting is one statement per standings: the
+contest's entrants LEFT JOIN the logs that counted at an instant, GROUP BY entrant.
+
+A log counts for a contest as of instant T when its KPI is the contest's, its rep is an entrant,
+it happened on a day of the window (``occurred_on`` between ``start_day`` and ``end_day``), it
+was stored by T (``created_at <= T``) and it was not voided by T (``voided_at`` is NULL or later
+than T). So the standings of any past moment can be rebuilt exactly, and a result frozen at the
+end is the same whenever it is computed.
+
+Writes that race use compare-and-set UPDATEs (freezing a result, ending a contest, marking a lag
+suggestion launched) so the first one wins and the others see it; functions that start a
+transaction say whether they commit."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import ActivityLog, Contest, ContestEntrant, LagSuggestion
+
+RUNNING, ENDED, CANCELLED = "running", "ended", "cancelled"
+
+
+@dataclass(frozen=True)
+class EntrantCount:
+    user_id: str
+    group_name: str
+    total: int
+
+
+@dataclass(frozen=True)
+class LateChange:
+    """A log that changed a contest's numbers after its result was frozen at ``as_of``."""
+
+    log_id: int
+    rep_id: str
+    count: int
+    change: str  # "voided": counted in the result, voided since | "added": stored since
+    at: datetime  # when it was voided or stored
+
+
+def _run(session: Session, query):
+    return session.connection().execute(query)
+
+
+# -- contests ---------------------------------------------------------------------------------
+
+
+def get_contest(session: Session, contest_id: int) -> Contest | None:
+    return session.exec(
+        select(Contest).where(Contest.id == contest_id).execution_options(populate_existing=True)
+    ).first()
+
+
+def contest_by_start_key(session: Session, workspace_id: int, start_key: str) -> Contest | None:
+    return session.exec(
+        select(Contest)
+        .where(Contest.workspace_id == workspace_id, Contest.start_key == start_key)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def add_contest(session: Session, contest: Contest, entrants: Iterable[tuple[str, str]]) -> None:
+    """Stage a contest and its entrants (user id, group name) in the session's transaction and
+    flush them, so the contest has its id. Does not commit; raises IntegrityError when the
+    start key is taken (the same request twice)."""
+    session.add(contest)
+    session.flush()
+    session.add_all(
+        ContestEntrant(contest_id=contest.id, user_id=user_id, group_name=group)
+        for user_id, group in entrants
+    )
+    session.flush()
+
+
+def team_contests(
+    session: Session, team_id: int, *, since: datetime | None = None
+) -> list[Contest]:
+    """The team's contests (not cancelled), newest first: all of them, or those still running or
+    that ended (or were due to end) at or after ``since``."""
+    query = select(Contest).where(Contest.team_id == team_id, Contest.status != CANCELLED)
+    if since is not None:
+        query = query.where(
+            or_(
+                Contest.status == RUNNING,
+                Contest.ends_at >= since,
+                col(Contest.ended_at) >= since,
+            )
+        )
+    return list(
+        session.exec(
+            query.order_by(col(Contest.starts_at).desc(), col(Contest.id).desc()).execution_options(
+                populate_existing=True
+            )
+        )
+    )
+
+
+def contests_between(
+    session: Session, team_id: int, after: datetime, until: datetime
+) -> list[Contest]:
+    """The team's contests that may have a post due in (after, until]: started by ``until`` and
+    not over (ended, or due to end) before ``after``. Oldest first."""
+    return list(
+        session.exec(
+            select(Contest)
+            .where(
+                Contest.team_id == team_id,
+                Contest.status != CANCELLED,
+                Contest.starts_at <= until,
+                or_(Contest.ends_at > after, col(Contest.ended_at) > after),
+            )
+            .order_by(Contest.starts_at, Contest.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def entrants(session: Session, contest_id: int) -> list[ContestEntrant]:
+    return list(
+        session.exec(
+            select(ContestEntrant)
+            .where(ContestEntrant.contest_id == contest_id)
+            .order_by(ContestEntrant.group_name, ContestEntrant.user_id)
+        )
+    )
+
+
+def entrant_counts_by_contest(session: Session, contest_ids: list[int]) -> dict[int, int]:
+    """How many people take part in each contest, in one query."""
+    if not contest_ids:
+        return {}
+    rows = _run(
+        session,
+        select(ContestEntrant.contest_id, func.count())
+        .where(col(ContestEntrant.contest_id).in_(contest_ids))
+        .group_by(ContestEntrant.contest_id),
+    )
+    return {contest_id: int(n) for contest_id, n in rows}
+
+
+# -- counting ---------------------------------------------------------------------------------
+
+
+def _counted_at(contest: Contest, as_of: datetime):
+    """The join condition of a log that counts for the contest at ``as_of``."""
+    return and_(
+        ActivityLog.workspace_id == contest.workspace_id,
+        ActivityLog.rep_id == ContestEntrant.user_id,
+        ActivityLog.kpi == contest.kpi,
+        ActivityLog.occurred_on >= contest.start_day,
+        ActivityLog.occurred_on <= contest.end_day,
+        ActivityLog.created_at <= as_of,
+        or_(col(ActivityLog.voided_at).is_(None), col(ActivityLog.voided_at) > as_of),
+    )
+
+
+def entrant_totals(session: Session, contest: Contest, as_of: datetime) -> list[EntrantCount]:
+    """Every entrant's counted total at ``as_of`` (0 for those with nothing), in one statement:
+    the entrants LEFT JOIN their counted logs, GROUP BY entrant."""
+    rows = _run(
+        session,
+        select(
+            ContestEntrant.user_id,
+            ContestEntrant.group_name,
+            func.coalesce(func.sum(ActivityLog.count), 0),
+        )
+        .select_from(ContestEntrant)
+        .outerjoin(ActivityLog, _counted_at(contest, as_of))
+        .where(ContestEntrant.contest_id == contest.id)
+        .group_by(ContestEntrant.user_id, ContestEntrant.group_name)
+        .order_by(ContestEntrant.user_id),
+    )
+    return [EntrantCount(user_id, group or "", int(total)) for user_id, group, total in rows]
+
+
+def changes_after(session: Session, contest: Contest, as_of: datetime) -> list[LateChange]:
+    """The logs of the contest's entrants, KPI and window that changed after ``as_of`` (when
+    the result was frozen): voided since (they were counted), or stored since (backdated into
+    the window, or logged after the end) and still counted. One statement, oldest first."""
+    in_window = and_(
+        ActivityLog.workspace_id == contest.workspace_id,
+        ActivityLog.kpi == contest.kpi,
+        ActivityLog.occurred_on >= contest.start_day,
+        ActivityLog.occurred_on <= contest.end_day,
+        col(ActivityLog.rep_id).in_(
+            select(ContestEntrant.user_id).where(ContestEntrant.contest_id == contest.id)
+        ),
+    )
+    voided = and_(ActivityLog.created_at <= as_of, col(ActivityLog.voided_at) > as_of)
+    added = and_(ActivityLog.created_at > as_of, col(ActivityLog.voided_at).is_(None))
+    rows = _run(
+        session,
+        select(
+            ActivityLog.id,
+            ActivityLog.rep_id,
+            ActivityLog.count,
+            ActivityLog.created_at,
+            ActivityLog.voided_at,
+        )
+        .where(in_window, or_(voided, added))
+        .order_by(ActivityLog.id),
+    )
+    out = []
+    for log_id, rep_id, count, created_at, voided_at in rows:
+        if voided_at is not None:
+            out.append(LateChange(log_id, rep_id, int(count), "voided", voided_at))
+        else:
+            out.append(LateChange(log_id, rep_id, int(count), "added", created_at))
+    return sorted(out, key=lambda c: (c.at, c.log_id))
+
+
+# -- compare-and-set writes -------------------------------------------------------------------
+
+
+def freeze_result(session: Session, contest_id: int, result: str, closed_at: datetime) -> bool:
+    """Store the result if none is stored yet (first freeze wins) and mark the contest ended
+    (``ended_at`` = when it closed, unless it was ended early). Commits. False when another run
+    froze it first (re-read the contest for theirs)."""
+    outcome = session.exec(
+        update(Contest)
+        .where(Contest.id == contest_id, col(Contest.result).is_(None))
+        .values(
+            result=result,
+            status=ENDED,
+            ended_at=func.coalesce(Contest.ended_at, closed_at),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if outcome.rowcount != 1:
+        session.rollback()
+        return False
+    session.commit()
+    return True
+
+
+def end_early(session: Session, contest_id: int, by: str, now: datetime) -> bool:
+    """End a running contest now (``/contest end``): only one that is running, not yet ended
+    and not yet frozen. Does not commit (the caller freezes the result in the same
+    transaction). False when it had already ended."""
+    outcome = session.exec(
+        update(Contest)
+        .where(
+            Contest.id == contest_id,
+            Contest.status == RUNNING,
+            col(Contest.ended_at).is_(None),
+            col(Contest.result).is_(None),
+            Contest.ends_at > now,
+        )
+        .values(ended_at=now, ended_by=by)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def mark_suggestion_launched(
+    session: Session, suggestion_id: int, team_id: int, contest_id: int, by: str, now: datetime
+) -> bool:
+    """Lag suggestion open -> launched with this contest, compare-and-set on its status. Does
+    not commit. False when it is no longer open (launched or dismissed meanwhile)."""
+    outcome = session.exec(
+        update(LagSuggestion)
+        .where(
+            LagSuggestion.id == suggestion_id,
+            LagSuggestion.team_id == team_id,
+            LagSuggestion.status == "open",
+        )
+        .values(status="launched", decided_by=by, decided_at=now, contest_id=contest_id)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def get_suggestion(session: Session, suggestion_id: int) -> LagSuggestion | None:
+    return session.exec(
+        select(LagSuggestion)
+        .where(LagSuggestion.id == suggestion_id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def commit_or_duplicate(session: Session) -> bool:
+    """Commit; False (rolled back) when a unique key was taken meanwhile."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
