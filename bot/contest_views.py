@@ -10,12 +10,12 @@ from bot import contest_flow, messages
 from bot.app import Interaction, Services
 from bot.messages import plain_text
 from bot.people import display_names
-from rituals import contests
+from rituals import contests, lag_check
 from rituals.contests import ContestSpec, Problem
 from rituals.process import Process
-from rituals.teams import require_manager
+from rituals.teams import Refusal, managers_of, require_manager, team_process
 from storage import contest_queries, queries
-from storage.models import Member
+from storage.models import Member, SalesTeam
 
 CALLBACK_ID = "contest_start"
 ACTION = "value"  # every input's action_id; its block_id names the field
@@ -335,13 +335,39 @@ def _suggestion_id(view: dict) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _team_of(interaction: Interaction, suggestion_id: int | None) -> tuple[SalesTeam, Process]:
+    """The team the contest is for: the person's own, or, for a form opened from a lag
+    suggestion, the suggestion's team (an admin on another team launches it there)."""
+    actor, session = interaction.actor, interaction.session
+    if suggestion_id is None:
+        require_manager(actor, "start contests")
+        return actor.team, actor.process
+    row = lag_check.get_suggestion(session, suggestion_id)
+    if row is None or row.workspace_id != actor.workspace_id:
+        raise Refusal(
+            "Pacer can't find the suggestion this form came from, so nothing was started. "
+            "`/contest start` starts a contest by hand."
+        )
+    team = queries.get_team(session, row.team_id)
+    if not actor.is_admin and actor.user_id not in managers_of(session, team.id):
+        raise Refusal(
+            f"Only the managers of {messages.escape(team.name)} and Pacer admins can launch its "
+            "suggested contest, so nothing was started."
+        )
+    return team, team_process(session, team.id)[0]
+
+
 def submit(interaction: Interaction) -> dict | None:
     """The form submitted: field errors (nothing stored), or the contest started, the form
     closed, and the announcement and a private confirmation after the acknowledgement."""
-    actor = interaction.actor
-    require_manager(actor, "start contests")
-    process, session, now = actor.process, interaction.session, interaction.now
-    view = interaction.view
+    actor, session, now, view = (
+        interaction.actor,
+        interaction.session,
+        interaction.now,
+        interaction.view,
+    )
+    suggestion_id = _suggestion_id(view)
+    team, process = _team_of(interaction, suggestion_id)
     start_key = f"view:{view.get('id', '')}:{view.get('hash', '')}"
     if contest_queries.contest_by_start_key(session, actor.workspace_id, start_key) is not None:
         interaction.outcome = "duplicate"  # Slack delivered this submission again: it started
@@ -358,18 +384,16 @@ def submit(interaction: Interaction) -> dict | None:
                 missing.add(user_id)
             return names.get(user_id, user_id)
 
-        plan = contests.plan_contest(session, actor.team_id, process, spec, now, who=who)
+        plan = contests.plan_contest(session, team.id, process, spec, now, who=who)
         if missing:  # a field error is plain text: name the people Slack knows but we don't yet
             names.update(
                 display_names(interaction.services, actor.workspace_id, sorted(missing), now)
             )
-            plan = contests.plan_contest(session, actor.team_id, process, spec, now, who=who)
+            plan = contests.plan_contest(session, team.id, process, spec, now, who=who)
         errors.update({k: v for k, v in field_errors(plan.problems).items() if k not in errors})
     if errors:
         interaction.outcome = "invalid"
         return {"response_action": "errors", "errors": errors}
-    suggestion_id = _suggestion_id(view)
-    team = actor.team
     contest, created = contest_flow.launch(
         interaction.services,
         session,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import CONTEST_LOOKBACK, Clock
 from bot.delivery import ChannelPacer
 from bot.process_cli import ScopeError, pick_team
-from bot.ritual_runner import run_ritual
+from bot.ritual_runner import ATTEMPTS, run_ritual
 from bot.server import make_services
 from bot.settings import Settings, parse_instant
 from rituals import contests, runs
@@ -67,6 +67,9 @@ def _contest_posts(services, team, process, instant: datetime) -> int:
         owed, _ = contests.due_occurrences(
             session, team.id, process, instant - CONTEST_LOOKBACK, instant
         )
+        since = instant - CONTEST_LOOKBACK - timedelta(days=1)
+        done = runs.settled_keys(session, team.id, since, max_attempts=ATTEMPTS)
+        owed = [o for o in owed if (o.kind, o.period_key) not in done]
         if not owed:
             owed = [
                 contests.standings_occurrence(contest, process, instant)
@@ -104,13 +107,20 @@ def status(settings: Settings, now: datetime | None = None) -> int:
             )
             print(f"  schedule: {process.rituals.describe()}")
             upcoming = next_occurrences(process, now, now + timedelta(days=400))
+            upcoming += [
+                o
+                for contest in contests.running(session, team.id, now)
+                for o in contests.contest_occurrences(contest, process)
+                if o.due_at > now
+            ]
+            upcoming.sort(key=lambda o: o.due_at)
             for kind in RITUAL_KINDS:
                 nxt = next((o for o in upcoming if o.kind == kind), None)
                 last = next((r for r in runs.last_runs(session, team.id) if r.kind == kind), None)
                 next_text = (
                     f"next {nxt.due_at.astimezone(process.calendar.tz):%a %d %b %H:%M}"
                     if nxt
-                    else "off"
+                    else ("no contest running" if kind == "standings" else "off")
                 )
                 last_text = (
                     f"last {last.period_key}: {last.status}"

@@ -476,3 +476,39 @@ def test_two_managers_pressing_launch_at_once_start_one_contest(rig):
     assert row.status == "launched" and row.decided_by in (MGR, MGR2)
     told = [a["text"] for answers in results for a in answers if a.get("response_type")]
     assert len(told) == 1 and f"<@{row.decided_by}> already launched this contest" in told[0]
+
+
+def test_an_admin_on_no_team_launches_the_edited_suggestion_into_its_team(rig):
+    value = suggest(rig)
+    press(rig, ADMIN, "lag_edit", value)
+    view = rig.slack.calls_to("views.open")[0].params["view"]
+    values = {
+        "name": {"value": {"type": "plain_text_input", "value": "Admin's blitz"}},
+        "kpi": {"value": {"selected_option": {"value": "calls"}}},
+        "kind": {"value": {"selected_option": {"value": "race"}}},
+        "start": {"value": {"selected_date": "2026-11-24"}},
+        "end": {"value": {"selected_date": "2026-11-26"}},
+    }
+
+    def submit(user):
+        payload = view_submission_payload(
+            user,
+            view["callback_id"],
+            values,
+            team_id="T0RIG0001",
+            private_metadata=view["private_metadata"],
+            view_id=f"V{user}",
+        )
+        body = interaction_body(payload)
+        return rig.app.dispatch(BoltRequest(body=body, headers=signed_headers("rig-secret", body)))
+
+    refused = submit(SDR)  # a rep with the form's metadata is refused, nothing started
+    assert "Only the managers of Sales" in refused.body and contests(rig) == []
+    assert submit(ADMIN).status == 200
+    (contest,) = contests(rig)
+    assert (contest.team_id, contest.name, contest.created_by) == (
+        team_id(rig),
+        "Admin's blitz",
+        ADMIN,
+    )
+    assert suggestions(rig)[0].status == "launched"
