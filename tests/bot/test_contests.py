@@ -544,7 +544,7 @@ def test_without_a_channel_the_start_waits_and_posts_once_a_channel_is_set(rig):
 
 def test_help_lists_every_form(rig):
     text = rig.text("/contest", "help", SDR)
-    for form_text in ("`/contest start`", "race calls 3d", "target meetings 1w 5", "vs @c @d"):
+    for form_text in ("`/contest start`", "race calls 3d", "target sets 1w 5", "vs @c @d"):
         assert form_text in text
     assert "`/contest end [name]`" in text
 
