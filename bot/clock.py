@@ -23,8 +23,9 @@ from storage import queries
 
 log = logging.getLogger("pacer.clock")
 LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may still owe
-# A contest's start and result are never too late to post; a tick looks this far back for them.
-CONTEST_LOOKBACK = timedelta(days=7)
+# A contest's start and result are posted however late, within this (a contest left without a
+# channel for a month is given up on; its result still shows in /contest standings).
+CONTEST_LOOKBACK = timedelta(days=31)
 
 
 class Clock:
@@ -147,6 +148,7 @@ class Clock:
                 session, team.id, now - CONTEST_LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
             )
         run_now = [o for o in run_now if ("standings", o.period_key) not in settled]
+        too_late = [o for o in too_late if ("standings", o.period_key) not in settled]
         return run_now, too_late
 
     def start(self) -> None:

@@ -26,7 +26,9 @@ SHOWN_NAMES = 20  # names listed in an announcement before "and N more"
 SHOWN_REACHED = 40  # a target's reps who reached it, by name, in one post
 SHOWN_CHASING = 5  # a target's closest reps still short of it
 SHOWN_TOP_TIED = 10  # a race's "top 3" when many tie
-WINNER_BUDGET = 5000  # characters of winners' mentions in a result
+# Characters of winners' mentions in a result: the line must fit one section (3,000) with its
+# words around it, or the end of it (and its "and N more") would be cut.
+WINNER_BUDGET = 2400
 
 
 def medal(rank: int) -> str:
@@ -230,7 +232,7 @@ def result_message(
     if contest.kind == "teams":
         members = [u for g in s.winners for u in (entrants_of_group or {}).get(g, [])]
         if len(s.winners) == 1 and members:
-            winners_text, _ = _mentions(members, 2000)
+            winners_text, winners_more = _mentions(members)
     else:
         winners_text, winners_more = _mentions(list(s.winners))
     chasing = s.chasing()

@@ -13,10 +13,11 @@ never send one twice, and a resumed run sends the rest of the same list."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from bot import messages
-from rituals import lag_check, runs
+from rituals import contests, lag_check, runs
 from rituals.contests import ContestSpec
 from rituals.lag_check import LAUNCHED, OPEN, StoredProposal
 from rituals.pacing import Period
@@ -148,6 +149,9 @@ def run_lag_check(services, session, run, team, process, members, occurrence, no
     mine = lag_check.suggestions_of_run(session, team.id, week, run.id)
     if not mine and not (run.parts_done or 0):
         check = lag_check.check_lags(session, team.workspace_id, process, members, as_of)
+        # A KPI that already has a contest running is being rallied around: no second one.
+        rallied = {c.kpi for c in contests.running(session, team.id, as_of)}
+        check = replace(check, lags=tuple(lag for lag in check.lags if lag.kpi not in rallied))
         if not check.checked or not check.lags:
             log.info(
                 "lag check team=%s week=%s: %s",

@@ -171,7 +171,8 @@ class SlackStandin:
     ) -> None:
         """Make the next `times` calls of `method` answer HTTP `status` (after `delay` seconds).
 
-        status=200 with a delay gives a slow but successful answer (for client-timeout tests).
+        status=200 with a delay gives a slow but successful answer (for client-timeout tests);
+        status=200 with a ``body`` answers that body (e.g. {"ok": False, "error": "…"}).
         """
         with self._lock:
             for _ in range(times):
@@ -476,6 +477,8 @@ class _Handler(BaseHTTPRequestHandler):
             s.calls.append(call)
         if fault and fault.delay > 0:
             s._stopping.wait(fault.delay)
+        if fault and fault.status == 200 and fault.body is not None:
+            return self._send(200, fault.body)  # Slack's usual refusal: 200 with ok false
         if fault and fault.status != 200:
             headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else None
             default = "ratelimited" if fault.status == 429 else "internal_error"

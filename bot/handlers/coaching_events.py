@@ -36,7 +36,8 @@ ACTION = re.compile(r"^\s*[*_~]*action(?:s| items?)?[*_~]*\s*:[*_~]*\s*", re.IGN
 SLACK_TOKEN = re.compile(r"<([^<>]*)>")
 BARE_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
 REACTION = "pushpin"
-ANSWERED_SUBTYPES = (None, "thread_broadcast")
+# A reply with a file attached arrives as file_share: still a reply (its text is the note).
+ANSWERED_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
 def register(app: App, services: Services) -> None:

@@ -9,6 +9,7 @@ answered privately with who decided and when, and changes nothing."""
 from __future__ import annotations
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot import lag_suggestions, messages
 from bot.app import Interaction, Services, register_action
@@ -136,14 +137,22 @@ def edit_pressed(interaction: Interaction) -> dict | None:
     stored = lag_check.decode_proposal(row.proposal)
     spec = lag_check.proposal_at(session, team.workspace_id, process, stored, interaction.now)
     members = queries.active_members(session, team.id)
-    open_contest_modal(
-        interaction.services,
-        interaction.trigger_id,
-        process,
-        members,
-        spec=spec,
-        suggestion_id=row.id,
-    )
+    try:
+        open_contest_modal(
+            interaction.services,
+            interaction.trigger_id,
+            process,
+            members,
+            spec=spec,
+            suggestion_id=row.id,
+        )
+    except SlackApiError as error:  # e.g. expired_trigger_id: the press came too late
+        reason = messages.escape(error.response.get("error", "an error"))
+        raise Refusal(
+            f"Slack didn't open the contest form ({reason}), so nothing changed. Press "
+            "*Edit first* again, or *Launch contest* to start it as proposed, or use "
+            "`/contest start` for the form."
+        ) from None
     return None
 
 

@@ -74,7 +74,8 @@ def text_of(blocks: list[dict]) -> str:
     for block in blocks:
         if block.get("text"):
             out.append(block["text"]["text"])
-        out += [e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)]
+        texts = [e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)]
+        out += [t["text"] if isinstance(t, dict) else t for t in texts]  # a button's text
     return "\n".join(out)
 
 
@@ -528,3 +529,32 @@ def test_many_long_action_items_stay_inside_slack_limits(rig):
     assert "start one with `action:`" in text_of(post["blocks"][-1:])
     history = rig.text("/coach", f"<@{SDR}> history", MGR)  # rig.text checks the limits
     assert "2 sessions" in history and "30 notes" in history
+
+
+def test_a_reply_with_a_file_attached_is_a_note_too(rig):
+    rig.text("/coach", f"<@{SDR}>", MGR)
+    channel, thread = thread_of(rig)
+    files = [{"id": "F0DECK001", "name": "deck.pdf"}]
+    message_event(
+        rig,
+        reply(
+            rig,
+            channel,
+            thread,
+            "1800000009.000100",
+            "action: send the deck to Acme",
+            MGR,
+            subtype="file_share",
+            files=files,
+        ),
+    )
+    message_event(
+        rig,
+        reply(
+            rig, channel, thread, "1800000009.000200", "", SDR, subtype="file_share", files=files
+        ),
+    )
+    assert [(n.text, n.is_action) for n in notes(rig)] == [
+        ("send the deck to Acme", True),
+        ("(shared a file: see the thread)", False),
+    ]

@@ -512,3 +512,21 @@ def test_an_admin_on_no_team_launches_the_edited_suggestion_into_its_team(rig):
         ADMIN,
     )
     assert suggestions(rig)[0].status == "launched"
+
+
+def test_a_kpi_with_a_contest_running_is_not_suggested_again(rig):
+    log_monday(rig)
+    rig.now = datetime.fromisoformat("2026-11-24T10:00:00-05:00")
+    assert "Started" in rig.text("/contest", 'start race calls week "Manager\'s own blitz"', MGR)
+    rig.slack.reset()
+    outcome = run(rig)
+    assert outcome.detail == "0 private messages" and suggestions(rig) == [] and dms(rig) == []
+
+
+def test_edit_first_when_slack_refuses_the_form_says_what_to_do(rig):
+    value = suggest(rig)
+    rig.slack.fail_next("views.open", status=200, body={"ok": False, "error": "expired_trigger_id"})
+    _, answers = press(rig, MGR, "lag_edit", value)
+    assert "Slack didn't open the contest form (expired_trigger_id)" in answers[0]["text"]
+    assert "Launch contest" in answers[0]["text"]
+    assert suggestions(rig)[0].status == "open" and contests(rig) == []
