@@ -581,3 +581,24 @@ def test_the_rest_of_the_week_on_a_saturday_is_refused():
 
     with pytest.raises(ParseError, match="This week's working days are over"):
         parse_start('race calls week "W"', default_process(), at("2026-11-28T10:00:00"))
+
+
+def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
+    ids = [f"U0LONGID{i:05d}" for i in range(260)]
+    for user in ids:
+        rig.slack.add_user(user, f"Rep {user}")
+        rig.run("/pacer", f"team add <@{user}> sdr", ADMIN)
+    rig.text("/contest", 'start target calls today 3 "Everyone"', MGR)
+    for user in ids:
+        rig.run("/log", "calls 5", user)
+    tick(rig, "2026-11-24T17:00:00")
+    (post,) = [
+        p
+        for p in contest_posts(rig)
+        if p["run"].endswith(":result") and not p["params"].get("thread_ts")
+    ]
+    full = "\n".join((b.get("text") or {}).get("text", "") for b in post["params"]["blocks"])
+    shown = full.count("<@U0LONGID")
+    more = re.search(r"and (\d+) more", full)
+    assert more and shown + int(more.group(1)) == 260, (shown, full[-300:])
+    assert "…" not in full  # nothing cut off mid-mention
