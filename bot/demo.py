@@ -3,31 +3,43 @@ weeks of activity through the real app (signed slash commands, the same parser a
 Slack's), against a local stand-in for Slack's Web API and an SQLite file, and the replies are
 printed as readable text. Nothing is written to the database except by commands."""
 
+import io
 import json
 import logging
 import random
 import sys
+import textwrap
 import time as wallclock
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.app import Services, build_app, make_client
 from bot.delivery import ChannelPacer
 from bot.ritual_runner import run_ritual
 from bot.settings import load_settings
-from bot.simulate import command_body, signed_headers
+from bot.simulate import (
+    block_action_payload,
+    command_body,
+    event_body,
+    interaction_body,
+    json_headers,
+    signed_headers,
+)
 from bot.slack_standin import SlackStandin
-from bot.textview import mrkdwn_to_text, render_message
+from bot.textview import WIDTH, mrkdwn_to_text, render_message
+from rituals import contests
 from rituals.schedule import first_working_day, occurrence_at
 from rituals.teams import team_process
-from storage import queries
+from storage import contest_queries, queries
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.models import CoachingNote, CoachingSession, LagSuggestion
 
 TZ = ZoneInfo("America/New_York")  # the default process's team timezone
 SECRET = "pacer-demo-signing-secret"
@@ -44,6 +56,7 @@ class Person:
     name: str
     role: str | None = None  # sdr / ae; None for the manager and the outsider
     form: float = 1.0  # activity relative to goal: >1 ahead, <1 behind
+    skew: tuple[tuple[str, float], ...] = ()  # (KPI, × form): a weaker stage of the journey
 
 
 MANAGER = Person("U0MGR0001", "Dana Whitfield")
@@ -52,7 +65,8 @@ SDRS = (
     Person("U0SDR0001", "Maria Lopez", "sdr", 1.25),
     Person("U0SDR0002", "Sam Okafor", "sdr", 1.1),
     Person("U0SDR0003", "Jenna Park", "sdr", 0.92),
-    Person("U0SDR0004", "Tyler Brooks", "sdr", 0.6),
+    # Fewer calls, and fewer of them turn into conversations: what his coaching is about.
+    Person("U0SDR0004", "Tyler Brooks", "sdr", 0.6, (("conversations", 0.6),)),
 )
 AES = (
     Person("U0AE00001", "Alex Chen", "ae", 1.15),
@@ -76,6 +90,30 @@ WORDS = {
     "deals": ["deals", "wins", "deal"],
 }
 NOTED = {"meetings_scheduled": "meeting", "deals": "deal"}  # logged one by one, with the company
+# The contest week: the SDRs' calls on Monday–Tuesday (a trade show), then while the contest runs.
+SLUMP, RALLY = 0.55, 1.3
+LAG_CHECK_AT, LAUNCH_AT, COACH_AT = "11:00", "11:05", "14:30"
+# Emoji the new messages use that bot.textview does not draw yet.
+EMOJI = {
+    ":chart_with_downwards_trend:": "📉",
+    ":checkered_flag:": "🏁",
+    ":dart:": "🎯",
+    ":stopwatch:": "⏱️ ",
+    ":busts_in_silhouette:": "👥",
+    ":bar_chart:": "📊",
+    ":hourglass_flowing_sand:": "⏳",
+    ":alarm_clock:": "⏰",
+    ":first_place_medal:": "🥇",
+    ":second_place_medal:": "🥈",
+    ":third_place_medal:": "🥉",
+    ":handshake:": "🤝",
+    ":small_red_triangle_down:": "🔻",
+    ":pushpin:": "📌",
+    ":no_entry_sign:": "🚫",
+    ":information_source:": "ℹ️ ",
+    ":rocket:": "🚀",
+    ":gift:": "🎁",
+}
 
 
 class DemoClock:
@@ -108,15 +146,33 @@ class Demo:
         self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS)}
         self.channels = {CHANNEL_ID: CHANNEL_NAME}
         self.played = 0
+        self.sections = 0
         self.typed: list[str] = []  # generated commands, for a sample
         self.problems: list[str] = []  # replies that show the product misbehaving
+        # Moments that happen while the days are played (the lag check, a button press, a
+        # contest's posts): day -> [(team-local "HH:MM[:SS]", order, what to do)].
+        self.agenda: dict[date, list[tuple[str, int, Callable[[], None]]]] = {}
+
+    def at(self, day: date, hhmm: str, job: Callable[[], None]) -> None:
+        """Do ``job`` on ``day`` at ``hhmm`` (team-local), between the logs typed around it."""
+        moments = self.agenda.setdefault(day, [])
+        moments.append((hhmm, len(moments), job))
+        moments.sort(key=lambda m: (m[0], m[1]))
+
+    def run_moments(self, day: date, before: str) -> None:
+        """Everything on the agenda for ``day`` earlier than ``before``, in time order (a
+        moment may add later ones: a launched contest schedules its posts)."""
+        moments = self.agenda.get(day, [])
+        while moments and moments[0][0] < before:
+            _, _, job = moments.pop(0)
+            job()
 
     def send(self, who: Person, command: str, text: str, body: str | None = None) -> str:
         """Type one slash command as Slack would deliver it; returns the reply as text."""
         body = body or command_body(command, text, who.user_id)
         response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
         self.played += 1
-        reply = render_message(json.loads(response.body or "{}"), self.names, self.channels)
+        reply = "\n".join(self.render(json.loads(response.body or "{}")))
         if response.status != 200 or "unexpected error" in reply:
             self.problems.append(f"{who.name} › {command} {text} → [{response.status}] {reply}")
         return reply
@@ -143,8 +199,33 @@ class Demo:
     def print(self, *lines: str) -> None:
         print(*lines, sep="\n", file=self.out)
 
+    def say(self, *paragraphs: str) -> None:
+        """Narration, wrapped to the width of Pacer's messages."""
+        for text in paragraphs:
+            self.print(*(textwrap.wrap(text, WIDTH) or [""]))
+
     def heading(self, title: str) -> None:
         self.print("", title, "═" * len(title), "")
+
+    def section(self, title: str) -> None:
+        """A numbered heading: 1., 2., … in the order they are printed."""
+        self.sections += 1
+        self.heading(f"{self.sections}. {title}")
+
+    def render(self, message: dict) -> list[str]:
+        """A message as Slack shows it, one string per line (emoji Slack would draw, drawn)."""
+        text = render_message(message, self.names, self.channels)
+        for code, symbol in EMOJI.items():
+            text = text.replace(code, symbol)
+        lines = text.splitlines()
+        for i, line in enumerate(lines[1:], 1):  # a header's rule, as long as the drawn header
+            if line and set(line) == {"═"}:
+                lines[i] = "═" * min(len(lines[i - 1]), WIDTH)
+        return lines
+
+    def post(self, who: str, message: dict, indent: str = "    ") -> None:
+        """Print a message Pacer posted, under ``who`` ("Pacer › #sales")."""
+        self.print(who, *(indent + line for line in self.render(message)), "")
 
 
 def working_days(today: date, weeks: int) -> list[date]:
@@ -154,6 +235,15 @@ def working_days(today: date, weeks: int) -> list[date]:
             days.append(day)
         day -= timedelta(days=1)
     return days[::-1]
+
+
+def contest_week(days: list[date]) -> date | None:
+    """The Monday of the contest week: the last full Mon–Fri week before the final day's week,
+    when every day of it is played (not with one week of play)."""
+    last = days[-1]
+    monday = last - timedelta(days=last.weekday() + 7)
+    week = [monday + timedelta(days=i) for i in range(5)]
+    return monday if set(week) <= set(days) else None
 
 
 def draw(rng: random.Random, rate: float) -> int:
@@ -182,9 +272,21 @@ def day_label(day: date, today: date) -> str:
     return f"{day:%A}".lower() if (today - day).days < 7 else day.isoformat()
 
 
-def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at) -> None:
+@dataclass(frozen=True)
+class DayPlan:
+    """How a day differs from the team's usual form (the contest week)."""
+
+    sdr_calls: float = 1.0  # the SDRs' calls, relative to their usual form
+    log_all: bool = False  # the SDRs log their whole day that day (a contest is on)
+
+
+USUAL = DayPlan()
+
+
+def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at, plan: DayPlan = USUAL) -> None:
     """Every rep's logs for one day, in time order: a morning catch-up of what they didn't log
-    yesterday, then 1–3 logs at realistic times; AEs credit yesterday's accepted leads."""
+    yesterday, then 1–3 logs at realistic times; AEs credit yesterday's accepted leads. Moments
+    on the demo's agenda for the day (the lag check, a contest's posts) run at their time."""
     events: list[tuple[str, int, Person, str]] = []
     accepted, credits[:] = credits[:], []  # leads scheduled before today, accepted today
     if stop_at > "11:15":
@@ -196,8 +298,16 @@ def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at) -> None:
             events.append(
                 ("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(prev, day)}")
             )
-        totals = {k: draw(rng, rate * rep.form) for k, rate in DAILY[rep.role].items()}
+        factor = dict(rep.skew)
+        if rep.role == "sdr":
+            factor["calls"] = factor.get("calls", 1.0) * plan.sdr_calls
+        totals = {
+            k: draw(rng, rate * rep.form * factor.get(k, 1.0))
+            for k, rate in DAILY[rep.role].items()
+        }
         slots = sorted(rng.sample(list(LOG_SLOTS), rng.choice([1, 2, 2, 3, 3])))
+        if plan.log_all and rep.role == "sdr" and "16:45" not in slots:
+            slots.append("16:45")  # nothing left for tomorrow morning while a contest counts
         slots = [s for s in slots if s < stop_at]
         done = dict.fromkeys(totals, 0)
         for slot in slots:
@@ -217,11 +327,256 @@ def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at) -> None:
         if rest and stop_at > "16:45":  # forgot to log the afternoon: logged tomorrow morning
             pending.setdefault(rep.user_id, []).append(rest)
     for slot, _, rep, text in sorted(events, key=lambda e: (e[0], e[1])):
+        demo.run_moments(day, before=slot)
         demo.clock.set(day, slot)
         demo.log(rep, text)
+    demo.run_moments(day, before=stop_at)
 
 
-def play(demo: Demo, weeks: int, today: date) -> None:
+def day_time(instant: datetime) -> str:
+    """ "Tue 10 Nov 15:30", team-local."""
+    local = instant.astimezone(TZ)
+    return f"{local:%a %-d %b %H:%M}"
+
+
+class ContestStory:
+    """A metric falls behind, the lag check suggests a contest, the manager launches it, and it
+    runs to its result, all while the contest week is played (its moments are on the demo's
+    agenda). The contest week is the last full week before the final one: on Monday–Tuesday the
+    SDRs' calls slump; Tuesday 11:00 (a quarter of the week) the lag check runs; at 11:05 the
+    manager presses Launch contest; the contest's posts run at their times until Friday 17:00."""
+
+    def __init__(self, demo: Demo, services: Services, monday: date):
+        self.demo, self.services = demo, services
+        self.monday, self.tuesday = monday, monday + timedelta(days=1)
+        self.friday = monday + timedelta(days=4)
+        self.suggestion: dict | None = None  # the calls suggestion: id, DM channel and ts
+        self.contest_id: int | None = None
+        self.others: list[str] = []  # other KPIs the lag check flagged
+        self.posts: list[str] = []  # the phase of each contest post run so far
+        self.winners = ""
+        demo.at(self.tuesday, LAG_CHECK_AT, self.lag_check)
+        demo.at(self.tuesday, LAUNCH_AT, self.launch)
+
+    def plan(self, day: date) -> DayPlan:
+        if day == self.monday:
+            return DayPlan(sdr_calls=SLUMP)
+        if day == self.tuesday:  # still at the trade show; the contest starts at 11:05
+            return DayPlan(sdr_calls=SLUMP, log_all=True)
+        if self.tuesday < day <= self.friday:
+            return DayPlan(sdr_calls=RALLY, log_all=True)
+        return USUAL
+
+    def team(self):
+        with Session(self.demo.engine) as session:
+            team = queries.teams(session)[0]
+            process, _ = team_process(session, team.id)
+        return team, process
+
+    def lag_check(self) -> None:
+        demo = self.demo
+        demo.clock.set(self.tuesday, LAG_CHECK_AT)
+        now = demo.clock()
+        team, process = self.team()
+        demo.section(f"A metric falls behind ({self.monday:%a %-d} – {self.tuesday:%a %-d %b})")
+        demo.say(
+            f"{self.monday:%a} and {self.tuesday:%a}: the SDRs work a trade-show booth half the "
+            "day, so their calls drop to about half.",
+            f"{self.tuesday:%a %-d %b} {LAG_CHECK_AT}: a quarter of the week's working time is "
+            "gone, and Pacer's daily lag check runs. It finds calls behind and tells the manager, "
+            "privately:",
+            "",
+        )
+        first = len(demo.standin.calls)
+        outcome = run_ritual(
+            self.services,
+            team.id,
+            occurrence_at(process, "lag-check", now),
+            now,
+            pacer=ChannelPacer(0),
+            owner="demo",
+        )
+        if outcome.status != "posted":
+            demo.problems.append(f"lag-check: {outcome}")
+        dms = [
+            c.params
+            for c in demo.standin.calls[first:]
+            if c.method == "chat.postMessage" and c.params.get("channel") == MANAGER.user_id
+        ]
+        with Session(demo.engine) as session:
+            rows = session.exec(select(LagSuggestion).where(LagSuggestion.team_id == team.id))
+            found = {str(row.id): (row.kpi, row.pace) for row in rows}
+        for dm in dms:
+            value = next(
+                (b["value"] for b in action_buttons(dm) if b["action_id"] == "lag_launch"), ""
+            )
+            kpi, pace = found.get(value, ("", 0.0))
+            if kpi == "calls" and self.suggestion is None:
+                self.suggestion = {"id": value, "lines": demo.render(dm)}
+                self.suggestion |= message_place(demo.standin, dm)
+                demo.post(f"Pacer › direct message to {MANAGER.name}", dm)
+            else:
+                name = process.kpi(kpi).name if process.has_kpi(kpi) else dm.get("text", "?")
+                self.others.append(f"{name} ({pace:.0%} of pace)")
+        if self.suggestion is None:
+            demo.problems.append(
+                f"the lag check at {day_time(now)} suggested no contest on calls ({outcome}); "
+                "the SDRs' calls were slumped to make it"
+            )
+            return
+        if self.others:  # the smaller KPIs: a few logs a week, so a quiet Monday shows
+            demo.say(
+                f"Pacer flagged {len(self.others)} more KPI{'s' * (len(self.others) > 1)} the "
+                f"same way, each in its own message: {', '.join(self.others)}. "
+                f"{MANAGER.name.split()[0]} starts with calls and leaves those open.",
+                "",
+            )
+
+    def launch(self) -> None:
+        demo = self.demo
+        if self.suggestion is None:
+            return
+        demo.clock.set(self.tuesday, LAUNCH_AT)
+        first, url = len(demo.standin.calls), demo.standin.new_response_url()
+        payload = block_action_payload(
+            MANAGER.user_id,
+            "lag_launch",
+            self.suggestion["id"],
+            channel_id=self.suggestion["channel"],
+            message_ts=self.suggestion["ts"],
+            response_url=url,
+            block_id=f"lag_suggestion_{self.suggestion['id']}",
+        )
+        body = interaction_body(payload)
+        response = demo.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+        replaced = demo.standin.responses.get(url.rsplit("/", 1)[1], [])
+        demo.print(f"{MANAGER.name} › presses [ Launch contest ] ({self.tuesday:%a} {LAUNCH_AT})")
+        if response.status != 200 or len(replaced) != 1:
+            demo.problems.append(
+                f"Launch contest → [{response.status}] {response.body!r}; "
+                f"{len(replaced)} replies to the button"
+            )
+        for message in replaced:  # the same text; the buttons give way to what became of it
+            changed = [
+                line for line in demo.render(message) if line not in self.suggestion["lines"]
+            ]
+            demo.print(
+                "    Pacer updates the message: the same text, its buttons replaced by",
+                *("    " + line.lstrip(" ·") for line in changed),
+                "",
+            )
+        announced = [
+            c.params
+            for c in demo.standin.calls[first:]
+            if c.method == "chat.postMessage" and c.params.get("channel") == CHANNEL_ID
+        ]
+        if len(announced) != 1:
+            demo.problems.append(f"launching the contest posted {len(announced)} announcements")
+        for message in announced:
+            demo.post(f"Pacer › #{CHANNEL_NAME} (the announcement)", message)
+        with Session(demo.engine) as session:
+            row = contest_queries.get_suggestion(session, int(self.suggestion["id"]))
+            contest = contest_queries.get_contest(session, row.contest_id) if row else None
+        if contest is None:
+            demo.problems.append("Launch contest stored no contest")
+            return
+        self.contest_id = contest.id
+        _, process = self.team()
+        demo.section(f"The contest runs ({contest.start_day:%a %-d} – {contest.end_day:%a %-d %b})")
+        demo.say(
+            "With a target to chase, the SDRs' calls rise by about a third from "
+            f"{contest.start_day + timedelta(days=1):%a} on, and they log each day in full. "
+            "Pacer posts the standings on its schedule, at the half-way mark, in the last hour, "
+            "and the result:",
+            "",
+        )
+        for occurrence in contests.contest_occurrences(contest, process):
+            if contests.phase_of(occurrence.period_key)[1] == contests.START:
+                continue  # announced already, just now
+            local = occurrence.due_at.astimezone(TZ)
+            demo.at(local.date(), f"{local:%H:%M:%S}", lambda o=occurrence: self.contest_post(o))
+
+    def contest_post(self, occurrence) -> None:
+        demo = self.demo
+        demo.clock.now = occurrence.due_at
+        team, _ = self.team()
+        first = len(demo.standin.calls)
+        outcome = run_ritual(
+            self.services,
+            team.id,
+            occurrence,
+            occurrence.due_at,
+            pacer=ChannelPacer(0),
+            owner="demo",
+        )
+        posted = [c.params for c in demo.standin.calls[first:] if c.method == "chat.postMessage"]
+        phase = contests.phase_of(occurrence.period_key)[1]
+        when = day_time(occurrence.due_at)
+        if outcome.status != "posted" or not posted:
+            demo.problems.append(f"contest post {occurrence.period_key}: {outcome}")
+            return
+        in_full = phase in (contests.MID, contests.RESULT)
+        if in_full and self.posts and self.posts[-1] not in (contests.MID, contests.RESULT):
+            demo.print("")  # after the one-line standings
+        self.posts.append(phase)
+        if phase == contests.MID:
+            demo.post(f"Pacer › #{CHANNEL_NAME} ({when}, half way)", posted[0])
+        elif phase == contests.RESULT:
+            demo.post(f"Pacer › #{CHANNEL_NAME} ({when}, the result)", posted[0])
+            for reply in posted[1:]:
+                demo.post("  ↳ in the thread:", reply)
+            self.winners = self.outcome()
+        else:
+            what = "last-hour reminder" if phase == contests.LAST_HOUR else "standings"
+            demo.print(f"{when} · {what} posted in #{CHANNEL_NAME} · {self.gist(occurrence)}")
+
+    def outcome(self) -> str:
+        """The frozen result in a few words, for the Summary."""
+        with Session(self.demo.engine) as session:
+            contest = contest_queries.get_contest(session, self.contest_id)
+        if contest is None or contest.result is None:
+            return "no result"
+        s = contests.Standings.from_json(contest.result)
+        won = [self.demo.names.get(u, u) for u in s.winners]
+        return (
+            f"{len(won)} of {len(s.places)} SDRs reached {s.target} calls and won "
+            f"({', '.join(won) or 'nobody'})"
+        )
+
+    def gist(self, occurrence) -> str:
+        """Where the contest stood when a post was due, in a few words."""
+        with Session(self.demo.engine) as session:
+            contest = contest_queries.get_contest(session, self.contest_id)
+            s = contests.standings_at(session, contest, occurrence.due_at)
+        name = self.demo.names.get
+        reached = [name(p.user_id, p.user_id) for p in s.reached()]
+        if reached:
+            return f"reached {s.target}: {', '.join(reached)}"
+        closest = s.chasing()[0] if s.chasing() else None
+        if closest is None or closest.count == 0:
+            return "no calls logged yet"
+        return f"nobody at {s.target} yet; closest {name(closest.user_id)} with {closest.count}"
+
+
+def action_buttons(message: dict) -> list[dict]:
+    return [
+        element
+        for block in message.get("blocks") or []
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+    ]
+
+
+def message_place(standin: SlackStandin, params: dict) -> dict:
+    """Where the stand-in stored a posted message (a DM's D-channel and its ts)."""
+    for channel, posted in standin.history.items():
+        for message in posted:
+            if message.get("blocks") == params.get("blocks"):
+                return {"channel": channel, "ts": message["ts"]}
+    return {"channel": params.get("channel", ""), "ts": ""}
+
+
+def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStory | None:
     days = working_days(today, weeks)
     first, prev, last = days[0], days[-2], days[-1]
     sdr1, sdr2, sdr3, sdr4 = SDRS
@@ -232,18 +587,25 @@ def play(demo: Demo, weeks: int, today: date) -> None:
         "parser and handlers as in Slack) against a local stand-in for Slack and an SQLite file.",
     )
 
-    demo.heading(f"1. {MANAGER.name}, the sales manager, sets up the team")
+    demo.section(f"{MANAGER.name}, the sales manager, sets up the team")
     demo.clock.set(first, "08:45")
     for i, rep in enumerate(REPS):
         demo.show(MANAGER, "/pacer", f"team add <@{rep.user_id}> {rep.role}", brief=i > 0)
     demo.show(MANAGER, "/pacer", f"manager <@{MANAGER.user_id}>", brief=True)
     demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
 
-    demo.heading(f"2. {len(days)} working days of activity")
+    demo.section(f"{len(days)} working days of activity")
+    monday = contest_week(days)
+    story = ContestStory(demo, services, monday) if monday else None
     rng, pending, credits, start = random.Random(SEED), {}, [], demo.played
-    for i, day in enumerate(days):
-        stop_at = SHOWCASE_AT if day == last else "24:00"
-        play_day(demo, rng, day, days[i - 1] if i else day, pending, credits, stop_at)
+    screen, demo.out = demo.out, io.StringIO()  # the contest's story prints after this section
+    try:
+        for i, day in enumerate(days):
+            stop_at = SHOWCASE_AT if day == last else "24:00"
+            plan = story.plan(day) if story else USUAL
+            play_day(demo, rng, day, days[i - 1] if i else day, pending, credits, stop_at, plan)
+    finally:
+        told, demo.out = demo.out.getvalue(), screen
     samples = demo.typed[:: max(1, len(demo.typed) // 8)][:8]
     demo.print(
         f"The team typed {demo.played - start} commands, at 09:40 (yesterday's forgotten logs),",
@@ -252,8 +614,16 @@ def play(demo: Demo, weeks: int, today: date) -> None:
         f"{demo.logs()} logs stored. A sample of what they typed:",
         *(f"    {mrkdwn_to_text(t, demo.names)}" for t in samples),
     )
+    if story is None:
+        demo.print("")
+        demo.say(
+            "(A contest suggested by a lagging metric needs a full week before the final one: "
+            "run with --weeks 2 or more to see it.)"
+        )
+    else:
+        demo.out.write(told.rstrip("\n") + "\n")
 
-    demo.heading(f"3. What reps see when they log ({last:%a %-d %b}, from {SHOWCASE_AT})")
+    demo.section(f"What reps see when they log ({last:%a %-d %b}, from {SHOWCASE_AT})")
     demo.clock.set(last, SHOWCASE_AT)
     demo.show(sdr1, "/log", "calls 24 conversations 5")
     demo.show(sdr2, "/log", "18 dials")
@@ -269,7 +639,7 @@ def play(demo: Demo, weeks: int, today: date) -> None:
         )
     demo.show(sdr4, "/log", f"call 12 {day_label(prev, last)}")
 
-    demo.heading("4. Mistakes, and what Pacer answers (none of them stores anything)")
+    demo.section("Mistakes, and what Pacer answers (none of them stores anything)")
     before = demo.logs()
     demo.show(sdr2, "/log", "conversatons 3")
     demo.show(sdr1, "/log", "calls 0")
@@ -278,7 +648,7 @@ def play(demo: Demo, weeks: int, today: date) -> None:
     demo.show(sdr3, "/log", "sao 1")
     demo.print(f"Logs stored before these mistakes: {before}; after: {demo.logs()}.")
 
-    demo.heading("5. Taking a log back, and a request Slack delivered twice")
+    demo.section("Taking a log back, and a request Slack delivered twice")
     demo.clock.set(last, "13:45")
     demo.show(sdr2, "/log", "calls 150")
     demo.show(sdr2, "/log", "undo")
@@ -289,7 +659,7 @@ def play(demo: Demo, weeks: int, today: date) -> None:
     demo.show(AES[1], "/log", "held 1 roi 1", body)
     demo.print(f"Logs stored after the first delivery: {once}; after the second: {demo.logs()}.")
 
-    demo.heading(f"6. The manager's view ({last:%a %-d %b} {NOW_AT})")
+    demo.section(f"The manager's view ({last:%a %-d %b} {NOW_AT})")
     demo.clock.set(last, NOW_AT)
     demo.show(MANAGER, "/pacer", "team")
     demo.show(MANAGER, "/pacer", "process")
@@ -297,6 +667,93 @@ def play(demo: Demo, weeks: int, today: date) -> None:
         demo.show(MANAGER, "/scorecard", f"<@{rep.user_id}>")
     demo.show(MANAGER, "/scorecard", f"<@{sdr4.user_id}> month")
     demo.show(MANAGER, "/scorecard", f"<@{sdr2.user_id}> calls")
+
+    coach(demo, last)
+    return story
+
+
+REP_NOTE = "Listened to two calls with Dana: my opener runs 40 seconds."
+ACTION_NOTE = "action: Tyler tries the two-line opener on his next 20 calls"
+
+
+def coach(demo: Demo, last: date) -> None:
+    """The manager opens a coaching thread with the weakest SDR, two replies in it are saved
+    (one an action item), and the rep's coaching history shows the action."""
+    rep = min(SDRS, key=lambda p: p.form)  # Tyler Brooks
+    demo.section(f"Coaching {rep.name} from the numbers ({last:%a %-d %b} {COACH_AT})")
+    demo.clock.set(last, COACH_AT)
+    first = len(demo.standin.calls)
+    demo.show(MANAGER, "/coach", f"<@{rep.user_id}>")
+    openings = [
+        c.params
+        for c in demo.standin.calls[first:]
+        if c.method == "chat.postMessage" and "Coaching session" in c.params.get("text", "")
+    ]
+    with Session(demo.engine) as session:
+        row = session.exec(
+            select(CoachingSession)
+            .where(CoachingSession.rep_id == rep.user_id)
+            .order_by(CoachingSession.id.desc())
+        ).first()
+    if not openings or row is None or not row.thread_ts:
+        demo.problems.append(f"/coach @{rep.name} opened no coaching thread")
+        return
+    demo.post(
+        f"Pacer › the coaching thread, in a private conversation of {MANAGER.name} and {rep.name}",
+        openings[-1],
+    )
+    base = int(row.thread_ts.split(".")[0])
+    for minutes, who, text in ((4, rep, REP_NOTE), (7, MANAGER, ACTION_NOTE)):
+        demo.clock.set(last, COACH_AT)
+        demo.clock.now += timedelta(minutes=minutes)
+        ts = f"{base + minutes * 60}.000200"
+        event = {
+            "type": "message",
+            "channel": row.channel_id,
+            "user": who.user_id,
+            "text": text,
+            "ts": ts,
+            "thread_ts": row.thread_ts,
+            "event_ts": ts,
+            "channel_type": "mpim",  # the manager, the rep and Pacer
+        }
+        body = event_body(event)
+        response = demo.app.dispatch(BoltRequest(body=body, headers=json_headers(SECRET, body)))
+        if response.status != 200:
+            demo.problems.append(f"a reply in the coaching thread → [{response.status}]")
+        demo.print(f"  ↳ in the thread, {who.name}: {text}")
+    with Session(demo.engine) as session:
+        notes = list(
+            session.exec(
+                select(CoachingNote)
+                .where(CoachingNote.session_id == row.id)
+                .order_by(CoachingNote.message_ts)
+            )
+        )
+    pins = [
+        c
+        for c in demo.standin.calls[first:]
+        if c.method == "reactions.add" and c.params.get("name") == "pushpin"
+    ]
+    actions = [n for n in notes if n.is_action]
+    demo.print("")
+    demo.say(
+        f"Pacer saved {len(notes)} notes from the thread, {len(actions)} of them an action item"
+        + (" (it reacts 📌 on it, so the thread shows it was captured):" if pins else ":")
+    )
+    demo.print(
+        *(f"    {'📌 action item' if n.is_action else 'note'} · {n.text}" for n in notes), ""
+    )
+    if len(notes) != 2 or len(actions) != 1 or len(pins) != 1:
+        demo.problems.append(
+            f"coaching thread replies: {len(notes)} notes, {len(actions)} action items, "
+            f"{len(pins)} 📌 reactions (expected 2, 1, 1)"
+        )
+    demo.clock.set(last, COACH_AT)
+    demo.clock.now += timedelta(minutes=15)
+    history = demo.show(MANAGER, "/coach", f"<@{rep.user_id}> history")
+    if "two-line opener" not in history:
+        demo.problems.append(f"/coach @{rep.name} history does not show the action item")
 
 
 def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
@@ -394,8 +851,9 @@ def run_demo(
         client = make_client(settings)
         services = Services(settings, engine, client, clock, background=InlineExecutor())
         demo = Demo(build_app(services), standin, engine, clock, stream)
-        play(demo, weeks, today)
-        rituals(demo, services, today, folder)
+        story = play(demo, services, weeks, today)
+        # As of the last day played (a Saturday's `today` has no leaderboard or daily digest).
+        rituals(demo, services, working_days(today, 1)[-1], folder)
         demo.problems += errors.seen
         seconds = wallclock.perf_counter() - started
         demo.heading("Summary")
@@ -404,6 +862,7 @@ def run_demo(
             f"(wall time). The database is {db}; look inside with:",
             f"    DATABASE_URL=sqlite:///{db} pacer process show",
         )
+        demo.say(*story_summary(demo, story))
         if demo.problems:
             demo.heading(f"Problems ({len(demo.problems)}): the product misbehaved")
             demo.print(*demo.problems)
@@ -415,6 +874,27 @@ def run_demo(
         rituals_log.setLevel(levels[1])
         standin.stop()
         engine.dispose()
+
+
+def story_summary(demo: Demo, story: ContestStory | None) -> list[str]:
+    """What the Summary says about the contest and the coaching session."""
+    lines = []
+    if story is not None and story.contest_id is not None:
+        lines.append(
+            f"A contest suggested by the lag check ({story.tuesday:%a %-d %b} {LAG_CHECK_AT}, "
+            f"calls behind pace) ran to its result in {len(story.posts) + 1} posts in #sales: "
+            f"{story.winners or 'no result'}."
+        )
+    with Session(demo.engine) as session:
+        sessions = list(session.exec(select(CoachingSession)))
+        notes = list(session.exec(select(CoachingNote)))
+    if sessions:
+        actions = sum(n.is_action for n in notes)
+        lines.append(
+            f"{len(sessions)} coaching session opened from the numbers, with {len(notes)} notes "
+            f"saved from its thread ({actions} action item)."
+        )
+    return lines
 
 
 class ErrorLog(logging.Handler):
