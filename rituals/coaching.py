@@ -159,7 +159,18 @@ def coaching_agenda(
     scaler = GoalScaler(process)
     mine = [(rep_member, role)]
     weekly: list[tuple[Period, float | None]] = []
-    for period, totals in zip(full_weeks, per_range, strict=False):
+    # A week judges the rep only if they were on the team from its start, or logged in it right
+    # after a week that counted (history imported or logged before they were added). The weeks
+    # before they joined, and the week they joined in, are None: not 0%, which would read as a
+    # slump and then a rise.
+    joined = process.calendar.local_date(rep_member.added_at)
+    counted = False
+    for index, (period, totals) in enumerate(zip(full_weeks, per_range, strict=False)):
+        logged = bool(totals.get(rep_id))
+        counted = joined <= period.start or (logged and (index == 0 or counted))
+        if not counted:
+            weekly.append((period, None))
+            continue
         [result] = results_from_totals(process, mine, period, 1.0, totals, scaler)
         weekly.append((period, result.overall))
     elapsed = elapsed_share(this_week, now, process.calendar)

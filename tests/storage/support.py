@@ -78,14 +78,9 @@ def make_batch(ws: Workspace, team: SalesTeam, items: dict[str, int], **kw) -> l
 def add_member(
     session: Session, ws: Workspace, team: SalesTeam, user_id: str, role: str | None, **kw
 ) -> Member:
+    kw.setdefault("added_at", NOW)
     member = Member(
-        workspace_id=ws.id,
-        team_id=team.id,
-        user_id=user_id,
-        role=role,
-        added_by="U_ADMIN",
-        added_at=NOW,
-        **kw,
+        workspace_id=ws.id, team_id=team.id, user_id=user_id, role=role, added_by="U_ADMIN", **kw
     )
     return queries.save_member(session, member)
 

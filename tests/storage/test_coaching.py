@@ -64,8 +64,10 @@ def log(ws, team, rep, kpi, count, on, *, voided=False) -> ActivityLog:
 
 @pytest.fixture
 def members(session, ws, team):
+    # On the team since well before the four weeks the agendas look back on.
+    since = NOW - timedelta(days=60)
     for user_id, role in [(A, "sdr"), (B, "sdr"), (C, "SDR"), (D, "sdr"), (AE, "ae")]:
-        add_member(session, ws, team, user_id, role)
+        add_member(session, ws, team, user_id, role, added_at=since)
     add_member(session, ws, team, MGR, None, is_manager=True)
     return list(queries.active_members(session, team.id))
 
@@ -410,10 +412,10 @@ def test_cadence_lines_flag_overdue_reps(session, ws, team, members):
         queries.save_member(session, m)
     lines = coaching_cadence(session, ws.id, PROCESS, members, NOW)
     assert [(c.rep_id, c.days_since, c.days_on_team, c.overdue) for c in lines] == [
-        (AE, 30, 0, True),
+        (AE, 30, 60, True),
         (C, None, 20, True),
-        (A, 14, 0, True),
-        (B, 13, 0, False),
+        (A, 14, 60, True),
+        (B, 13, 60, False),
         (D, None, 3, False),
     ]
     assert [c.recent for c in lines] == [0, 0, 1, 1, 0]
@@ -433,3 +435,26 @@ def test_previous_session_has_its_open_action_items(session, ws, team):
     found = previous_session(session, ws.id, A, before=NOW)
     assert (found.session_id, found.notes, found.opened_at) == (row.id, 3, row.opened_at)
     assert [a.text for a in found.actions] == ["listen to calls"]
+
+
+def test_weeks_before_a_rep_joined_are_not_judged(session, ws, team, members):
+    """Tyler joined on Friday 13 Nov and logged that day: the weeks before he joined and the week
+    he joined in are not judged (no trend from 0%), the first full week is."""
+    late = add_member(session, ws, team, "U0TYLER01", "sdr", added_at=NOW - timedelta(days=11))
+    session.add_all(
+        [
+            make_log(ws, team, rep_id="U0TYLER01", count=20, occurred_on=date(2026, 11, 13)),
+            make_log(ws, team, rep_id="U0TYLER01", count=150, occurred_on=date(2026, 11, 17)),
+        ]
+    )
+    session.commit()
+    members = list(queries.active_members(session, team.id))
+    result = coaching_agenda(session, ws.id, default_process(), members, late, NOW)
+    trend = [(p.start, a is not None) for p, a in result.weekly_attainment]
+    assert trend == [
+        (date(2026, 10, 26), False),
+        (date(2026, 11, 2), False),
+        (date(2026, 11, 9), False),
+        (date(2026, 11, 16), True),
+    ]
+    assert not any("rising" in p.text or "falling" in p.text for p in result.talking_points)
