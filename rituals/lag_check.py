@@ -93,6 +93,11 @@ NAME_SUFFIX = " catch-up"
 _EPS = 1e-9
 
 
+# A KPI is not called behind until the team is expected to have at least one by now: 0 deals
+# against 0.7 expected on a Tuesday is a quiet start, not a reason for a contest.
+MIN_EXPECTED = 1.0
+
+
 def week_key(day: date) -> str:
     """The ISO week of a team-local date: "2026-W48"."""
     year, week, _ = day.isocalendar()
@@ -290,8 +295,8 @@ def check_lags(
             continue
         pace = actual / expected
         paces.append(KpiPace(kpi.key, actual, expected, goal, pace, len(having)))
-        if pace >= rules.lag_threshold - _EPS:
-            continue
+        if pace >= rules.lag_threshold - _EPS or expected < MIN_EXPECTED - _EPS:
+            continue  # on pace, or less than one whole unit expected yet: a quiet morning
         behind = sorted(
             (
                 RepLag(rep, int(p.actual), p.expected, p.goal, p.pace)

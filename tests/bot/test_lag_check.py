@@ -449,7 +449,7 @@ def test_auto_launch_that_cannot_start_asks_the_managers_instead(rig):
             spec=ContestSpec(
                 "Calls / Emails catch-up",
                 "race",
-                "calls",
+                "conversations",  # same name, another KPI: the name clash stops it
                 MONDAY_10.date(),
                 datetime(2026, 11, 27).date(),
             ),

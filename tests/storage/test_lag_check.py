@@ -284,3 +284,14 @@ def test_week_keys_are_iso_weeks():
     assert lag_check.week_key(date(2026, 11, 24)) == "2026-W48"
     assert lag_check.week_key(date(2027, 1, 1)) == "2026-W53"  # a Friday of 2026's last week
     assert lag_check.week_key(date(2026, 1, 1)) == "2026-W01"
+
+
+def test_less_than_one_expected_is_not_behind(session, ws, team, members):
+    """0 deals against 0.24 expected by Tuesday 11:00 is a quiet start, not a lag; 0 calls
+    against 275 is."""
+    others = [row for row in ON_PACE_OTHERS if row[1] != "deals"]
+    log(session, ws, team, [(SDR1, "calls", 1, MON), *others])
+    check = lag_check.check_lags(session, ws.id, PROCESS, members, NOW)
+    paces = {p.kpi: p for p in check.paces}
+    assert paces["deals"].actual == 0 and paces["deals"].expected < 1
+    assert [lag.kpi for lag in check.lags] == ["calls"]
