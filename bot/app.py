@@ -166,6 +166,11 @@ def build_app(services: Services) -> App:
     from bot.handlers import contest_command
 
     contest_command.register(app, services)
+    from bot import log_modal, settings_modal, share
+
+    log_modal.register(app, services)  # the /log form, and "Log activity" on digests
+    settings_modal.register(app, services)  # the team settings form (/pacer alone)
+    share.register(app, services)  # Share to channel, My scorecard, Add action item
     return app
 
 
@@ -318,10 +323,17 @@ def run_command(
                 now=now,
             )
             reply = handler(command)
+            if "<@" in (reply.get("text") or ""):  # names, where Pacer knows them
+                from bot.people import name_mentions
+
+                reply["text"] = name_mentions(session, actor.workspace_id, reply["text"])
             return reply, command.outcome, command.follow_ups
         except (Refusal, ParseError) as refusal:
             session.rollback()
-            return messages.problem(str(refusal)), f"refused:{type(refusal).__name__}", []
+            from bot.help import with_command_hint  # every error reply shows a command to type
+
+            text = with_command_hint(str(refusal), name)
+            return messages.problem(text), f"refused:{type(refusal).__name__}", []
         except OperationalError:
             session.rollback()
             logging.getLogger("pacer").exception("command %s: database unavailable", name)

@@ -67,7 +67,36 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
     show.add_argument("--yaml", action="store_true", help="print the stored YAML instead")
 
+    console = sub.add_parser(
+        "console",
+        help="try Pacer in the terminal: the real app against a local stand-in for Slack, offline",
+    )
+    console.add_argument(
+        "--database",
+        default=None,
+        help="database URL (default: the demo's pacer-demo/pacer-demo.db if it exists, "
+        "else sqlite:///pacer.db)",
+    )
+    console.add_argument(
+        "--demo",
+        action="store_true",
+        help="build the demo's sample team first (as `pacer demo` does), then open on it",
+    )
+    console.add_argument(
+        "--weeks", type=int, default=6, help="with --demo: weeks of activity (default 6)"
+    )
+    manifest = sub.add_parser("manifest", help="the Slack app manifest for your host, to paste")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="your app's public address, e.g. https://pacer.example.org")
+    where.add_argument(
+        "--socket", action="store_true", help="Socket Mode: no public URL (pacer socket)"
+    )
+
     args = parser.parse_args(argv)
+    if args.command == "manifest":
+        from bot import manifest_cli
+
+        return manifest_cli.run(args.url, args.socket)
     logging.basicConfig(
         level=os.environ.get("PACER_LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -109,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot import process_cli
 
         return process_cli.run(settings, args)
+    elif args.command == "console":
+        from bot.console import run_console
+
+        return run_console(database=args.database, demo=args.demo, demo_weeks=args.weeks)
     return 0
 
 

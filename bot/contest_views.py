@@ -403,9 +403,12 @@ def submit(interaction: Interaction) -> dict | None:
         services = interaction.services
         interaction.follow_ups.append(contest_flow.announce_job(services, team.id, contest.id))
         text = _confirmation(contest, process, team.channel_id)
+        note = messages.message(text, messages.section(text))  # a plain text, and the blocks
         user = actor.user_id
         interaction.follow_ups.append(
-            lambda: services.client.chat_postMessage(channel=user, text=text)
+            lambda: services.client.chat_postMessage(
+                channel=user, text=note["text"], blocks=note["blocks"]
+            )
         )
     return None
 

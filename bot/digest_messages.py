@@ -25,10 +25,17 @@ def _common(process: Process, names: dict[str, str], team_name: str) -> dict:
     }
 
 
-def _post(title: str, body: str) -> Part:
+def _post(title: str, body: str, buttons_for=None) -> Part:
+    """The channel message; a digest's (``buttons_for`` its period) ends with "My scorecard"
+    and "Log activity" (bot/share.py)."""
     message = messages.message(
         messages.escape(title), messages.section(body), response_type="in_channel"
     )
+    if buttons_for is not None:
+        from bot.share import digest_buttons
+
+        kept = message["blocks"][: messages.MAX_BLOCKS - 1]
+        message["blocks"] = kept + [digest_buttons(buttons_for)]
     return Part(message["text"], message["blocks"])
 
 
@@ -69,7 +76,11 @@ def daily_parts(
     }
     title = f"Daily digest · {team_name} · {d.period.label()}"
     parts = [
-        _post(title, messages.render("digest_daily.md.j2", d=d, hitters=hitters, top=top, **values))
+        _post(
+            title,
+            messages.render("digest_daily.md.j2", d=d, hitters=hitters, top=top, **values),
+            d.period,
+        )
     ]
     if d.working and d.results:
         # A day is judged on activity: lagging results have daily goals of a fraction (6/month is
@@ -111,7 +122,7 @@ def weekly_parts(
     values["cadence"] = cadence or []
     values["coaching_every_days"] = coaching_every_days or process.rituals.coaching_every_days
     title = f"Weekly digest · {team_name} · {d.period.label()}"
-    parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values))]
+    parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values), d.period)]
     if d.ranking:
         subtitle = f"{d.period.label()} · mean attainment of each rep's goals"
         parts.append(
@@ -140,7 +151,9 @@ def monthly_parts(
         if p.attainment is not None
     ]
     title = f"Monthly digest · {team_name} · {d.period.label()}"
-    parts = [_post(title, messages.render("digest_monthly.md.j2", d=d, trend=trend, **values))]
+    parts = [
+        _post(title, messages.render("digest_monthly.md.j2", d=d, trend=trend, **values), d.period)
+    ]
     if d.trend and d.lagging:
         kpi_names = values["kpi_names"]
         series = {

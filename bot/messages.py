@@ -5,6 +5,7 @@ Every value a template prints is escaped for mrkdwn (``&``, ``<``, ``>``) unless
 stay inside Slack's limits (DESIGN.md §5) whatever the length of the text."""
 
 import math
+import re
 from pathlib import Path
 
 import jinja2
@@ -169,7 +170,9 @@ def block_chars(block: dict) -> int:
 
 def message(fallback: str, blocks: list[dict], response_type: str = "ephemeral") -> dict:
     """A message with its plain-text fallback (notifications, screen readers), within Slack's
-    limits: at most 50 blocks and about 12,000 characters; what does not fit is cut, and said."""
+    limits: at most 50 blocks and about 12,000 characters; what does not fit is cut, and said.
+    The fallback is made plain (:func:`plain`): no mrkdwn markup reaches a notification."""
+    fallback = plain(fallback) or "Pacer"
     kept, used = [], len(fallback[:TEXT_LIMIT])
     for index, block in enumerate(blocks):
         size = block_chars(block)
@@ -214,8 +217,26 @@ def problem(text: str) -> dict:
     return message(_plain(text), section(f":warning: {text}"))
 
 
-def _plain(mrkdwn: str) -> str:
-    return mrkdwn.replace("*", "").replace("`", "")
+_EMPHASIS = re.compile(r"(?<![\w\\])_(\S(?:.*?\S)?)_(?!\w)")  # _italic_, not meetings_held
+_STRIKE = re.compile(r"(?<!\w)~(\S(?:.*?\S)?)~(?!\w)")
+_LABELLED = re.compile(r"<([@#!]?)([^<>|]+)\|([^<>]*)>")  # <@U1|maria>, <#C1|sales>, <url|text>
+
+
+def plain(mrkdwn: str, names: dict[str, str] | None = None) -> str:
+    """mrkdwn as plain text for a notification or a screen reader: no ``*bold*``, ``_italic_``,
+    ``~strike~`` or backticks; ``<@U1|maria>`` → ``@maria``, ``<#C1|sales>`` → ``#sales``,
+    ``<https://…|text>`` → ``text``; ``<@U1>`` → ``@Maria`` when ``names`` knows U1 (Slack
+    itself shows the name of a mention it is left as). Emoji codes stay: Slack shows them."""
+    text = str(mrkdwn or "")
+    text = _LABELLED.sub(lambda m: (m.group(1) if m.group(1) in "@#" else "") + m.group(3), text)
+    for user_id, name in (names or {}).items():
+        text = text.replace(f"<@{user_id}>", f"@{name}")
+    text = _EMPHASIS.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    return text.replace("*", "").replace("`", "").strip()
+
+
+_plain = plain
 
 
 MODAL_TITLE_LIMIT = 24  # Slack's limit for a modal's title, submit and close texts

@@ -102,6 +102,8 @@ def parse_date(word: str, today: date) -> date | None:
         return today
     if w == "yesterday":
         return today - timedelta(days=1)
+    if w == "tomorrow":  # refused as a future date, rather than taken for a note
+        return today + timedelta(days=1)
     for index, name in enumerate(WEEKDAYS):
         # "monday", "mon", and prefixes of four letters or more ("tues", "thurs")
         if w == name or w == name[:3] or (len(w) >= 4 and name.startswith(w)):
@@ -111,7 +113,8 @@ def parse_date(word: str, today: date) -> date | None:
             return date.fromisoformat(w)
         except ValueError:
             raise ParseError(
-                f"{quoted(word)} isn't a real date. Dates look like 2026-11-20, `yesterday` or `monday`."
+                f"{quoted(word)} isn't a real date. Dates look like 2026-11-20, `yesterday` or "
+                "`monday`, e.g. `/log call 12 yesterday`."
             ) from None
     return None
 
@@ -148,7 +151,11 @@ def match_kpi(
     return None
 
 
-def unknown_kpi(word: str, process: Process, role: str | None) -> ParseError:
+def unknown_kpi(
+    word: str, process: Process, role: str | None, command: str | None = None
+) -> ParseError:
+    """``command``: what would work, with ``{kpi}`` for the likeliest KPI word, e.g.
+    ``"/log {kpi} 12"``."""
     suggestions = process.suggest(word.lower(), role)
     hint = f" Did you mean {' or '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
     if role and process.has_role(role):
@@ -156,7 +163,15 @@ def unknown_kpi(word: str, process: Process, role: str | None) -> ParseError:
         mine = f" Your KPIs: {own}."
     else:
         mine = f" KPIs: {', '.join(f'`{k.key}`' for k in process.kpis)}."
-    return ParseError(f"I don't know the KPI {quoted(word)}.{hint}{mine}")
+    example = ""
+    if command:
+        first = suggestions[0] if suggestions else None
+        if first is None:
+            first = (
+                process.role(role).scorecard[0] if process.has_role(role) else process.kpis[0].key
+            )
+        example = f" e.g. `{command.format(kpi=first)}`."
+    return ParseError(f"I don't know the KPI {quoted(word)}.{hint}{mine}{example}")
 
 
 def parse_log(text: str, process: Process, role: str | None, today: date) -> ParsedLog:
@@ -194,7 +209,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         if when is None and DATE_LIKE.match(word):
             raise ParseError(
                 f"{quoted(word)} looks like a date; Pacer reads dates as 2026-11-20, `yesterday` or a "
-                "weekday (`monday`, `last friday`)."
+                "weekday (`monday`, `last friday`), e.g. `/log call 12 2026-11-20`."
             )
         if when is not None:
             if result.when is not None:
@@ -230,7 +245,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
             or next_is_number
             or process.suggest(word.lower(), role, n=1, cutoff=0.8)
         ):
-            raise unknown_kpi(word, process, role)
+            raise unknown_kpi(word, process, role, "/log {kpi} 12")
         note_words = words[i:]
         # "/log meeting 1 Acme Corp yesterday": a date at the very end still dates the log.
         if result.when is None and len(note_words) > 1:
@@ -276,7 +291,11 @@ def check_note(note_words: list[str], process: Process, role: str | None) -> Non
 
 def _add(result: ParsedLog, key: str, count: int, process: Process) -> None:
     if any(k == key for k, _ in result.items):
-        raise ParseError(f"{_name(process, key)} appears twice; log it once with the total.")
+        total = count + sum(c for k, c in result.items if k == key)
+        raise ParseError(
+            f"{_name(process, key)} appears twice; log it once with the total, "
+            f"e.g. `/log {key} {total}`."
+        )
     result.items.append((key, count))
 
 

@@ -1,5 +1,6 @@
 """People: turning mentions into user IDs, and display names and timezones from Slack, cached."""
 
+import re
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -112,3 +113,20 @@ def display_names(
         with services.session() as session:
             cached = queries.profiles(session, workspace_id, user_ids)
     return {u: cached[u].display_name if u in cached else u for u in user_ids}
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+
+
+def name_mentions(session, workspace_id: int, text: str) -> str:
+    """A message's plain text with each ``<@U123>`` whose name is cached turned into
+    ``@Maria Lopez`` (notifications and screen readers read a name, not an ID); mentions of
+    people Pacer knows no name for are left for Slack to show."""
+    ids = set(_MENTION.findall(text or ""))
+    if not ids:
+        return text
+    known = queries.profiles(session, workspace_id, ids)
+    return _MENTION.sub(
+        lambda m: f"@{known[m.group(1)].display_name}" if m.group(1) in known else m.group(0),
+        text,
+    )

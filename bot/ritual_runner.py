@@ -8,10 +8,9 @@ from datetime import datetime, time, timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot import digest_messages
+from bot import digest_messages, messages
 from bot.app import Services
 from bot.delivery import ChannelPacer, Part, Progress, deliver
-from bot.examples import example_log
 from bot.people import display_names
 from rituals import runs
 from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
@@ -156,7 +155,9 @@ def _private_ritual(kind: str):
         from bot.coaching_reminders import remind
 
         return remind
-    return _nudge
+    from bot.nudges import nudge  # per person, in each rep's own timezone: see bot/nudges.py
+
+    return nudge
 
 
 def settled(session, team: SalesTeam, occurrence: Occurrence) -> Outcome:
@@ -188,9 +189,12 @@ def _tell_managers(
         "If Pacer isn't in that channel, invite it (`/invite @Pacer`) or choose another with `/pacer channel`; "
         f"then `pacer rituals run {occurrence.kind}` posts it."
     )
+    note = messages.message(text, messages.section(text))
     for manager in managers_of(session, team.id):
         try:
-            services.ritual_client.chat_postMessage(channel=manager, text=text)
+            services.ritual_client.chat_postMessage(
+                channel=manager, text=note["text"], blocks=note["blocks"]
+            )
         except SlackApiError:
             log.warning("could not tell manager %s about a failed ritual", manager)
 
@@ -270,31 +274,3 @@ def build_parts(
 
         return contest_parts(services, session, team, process, occurrence)
     raise ValueError(f"unknown ritual {kind!r}")
-
-
-def _nudge(services, session, run, team, process, members, occurrence, now, pacer) -> int:
-    """A private reminder to each rep (who wants them) with nothing logged on the ritual's day.
-    Progress is recorded before each message: a crash can cost one reminder, never send two."""
-    reps = sorted(
-        (m for m in members if m.role and process.has_role(m.role)), key=lambda m: m.user_id
-    )
-    day = process.calendar.local_date(occurrence.due_at)
-    logged = team_queries.reps_with_logs_on(
-        session, team.workspace_id, [m.user_id for m in reps], day
-    )
-    sent = 0
-    for index in range(run.parts_done or 0, len(reps)):
-        rep = reps[index]
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
-        if not rep.nudges or rep.user_id in logged:
-            continue
-        pacer.wait(rep.user_id)
-        services.ritual_client.chat_postMessage(
-            channel=rep.user_id,
-            text=(
-                f"Nothing logged today yet. Log what you've done, e.g. `/log {example_log(process, rep.role)}`; "
-                "`/scorecard` shows where you stand. Turn these reminders off with `/pacer nudges off`."
-            ),
-        )
-        sent += 1
-    return sent

@@ -92,9 +92,11 @@ def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
     role = process.role(rep.role)
     for kpi in kpis:
         if kpi.key not in role.scorecard:
+            who = "" if rep.user_id == actor.user_id else f"<@{rep.user_id}> "
             raise Refusal(
                 f"*{kpi.name}* isn't on {_whose(actor, rep)} scorecard ({role.name}: "
-                f"{', '.join(process.kpi(k).name for k in role.scorecard)})."
+                f"{', '.join(process.kpi(k).name for k in role.scorecard)}), "
+                f"e.g. `/log {who}{role.scorecard[0]} 12`."
             )
     if rep.user_id == actor.user_id:
         for kpi in kpis:
@@ -127,17 +129,23 @@ def _whose(actor: Actor, rep: Member) -> str:
     return "your" if rep.user_id == actor.user_id else f"<@{rep.user_id}>'s"
 
 
-def check_date(process: Process, occurred_on: date, today: date) -> None:
+def check_date(
+    process: Process, occurred_on: date, today: date, example: str | None = None
+) -> None:
+    """``example``: the slash command as typed without its date (`/log calls 12`), shown in the
+    answer as what would work (a form's field error has none)."""
     if occurred_on > today:
         raise Refusal(
             f"{occurred_on:%a %-d %b %Y} is in the future; activity is logged on or after it happens. "
-            "Leave out the date to log for today."
+            "Leave out the date to log for today" + (f": `{example}`." if example else ".")
         )
     oldest = today - timedelta(days=process.backdate_days)
     if occurred_on < oldest:
         raise Refusal(
             f"{occurred_on:%a %-d %b %Y} is more than {process.backdate_days} days ago, outside the "
-            f"backdating window (oldest: {oldest:%a %-d %b}). Ask a manager to change `limits.backdate_days`."
+            f"backdating window (oldest: {oldest:%a %-d %b}"
+            + (f": `{example} {oldest.isoformat()}`" if example else "")
+            + "). Ask a manager to change `limits.backdate_days`."
         )
 
 
@@ -150,7 +158,8 @@ def check_counts(process: Process, items: list[LogItem]) -> None:
         if item.count > process.max_count:
             raise Refusal(
                 f"{item.count} {process.kpi(item.kpi).name} in one log looks like a typo: the most one log "
-                f"can record is {process.max_count}. Log it in parts, or ask a manager to raise `limits.max_count`."
+                f"can record is {process.max_count}. Log it in parts (`/log {item.kpi} "
+                f"{process.max_count}`, then the rest), or ask a manager to raise `limits.max_count`."
             )
 
 
@@ -174,7 +183,11 @@ def record_activity(
     check_counts(process, request.items)
     today = rep_today(process, rep_tz, now)
     occurred_on = request.occurred_on or today
-    check_date(process, occurred_on, today)
+    example = None
+    if request.source == "slash":  # what would work, typed
+        who = "" if request.rep_id == actor.user_id else f"<@{request.rep_id}> "
+        example = "/log " + who + " ".join(f"{i.kpi} {i.count}" for i in request.items)
+    check_date(process, occurred_on, today, example)
 
     batch = str(uuid.uuid4())
     rows = [

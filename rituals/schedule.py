@@ -8,14 +8,40 @@ is what runs.
 
 Each fire time becomes an :class:`Occurrence` whose ``period_key`` names the run once per team
 (daily ``2026-11-26``, weekly ``2026-W47`` = the ISO week reported on, monthly ``2026-10`` = the
-month reported on, leaderboard ``2026-11-26T12:00``, nudge ``2026-11-26``); rituals/runs.py
-records it under (team, kind, period_key) before anything is posted, which is what makes a run
-happen exactly once whatever the clocks do.
+month reported on, leaderboard ``2026-11-26T12:00``, nudge sweep ``2026-11-26T20:00Z``);
+rituals/runs.py records it under (team, kind, period_key) before anything is posted, which is
+what makes a run happen exactly once whatever the clocks do.
 
 Decisions, pinned by tests/rituals/test_schedule.py:
 
-- **Working days.** Daily digests, leaderboards and nudges fire on the process's working days
-  only (any set: Mon–Fri, Sun–Thu…). The weekly digest fires on its configured weekday.
+- **Working days.** Daily digests and leaderboards fire on the process's working days only
+  (any set: Mon–Fri, Sun–Thu…). The weekly digest fires on its configured weekday.
+- **Nudges are per person, in each rep's own timezone.** The private reminder to a rep who has
+  logged nothing today follows the rep's day, not the team's:
+
+  - the nudge ritual is a *sweep* that fires every 30 minutes, on every day, in UTC (an
+    APScheduler ``IntervalTrigger``; its minutes line up with the team's nudge time, so a rep
+    whose timezone is a whole or half hour off the team's is swept exactly at their nudge time);
+    its period key is the UTC slot, ``2026-11-26T20:00Z``;
+  - each sweep nudges the reps for whom, at that moment, in *their own* timezone (from Slack,
+    cached in ``user_profile.tz``; the team's when unknown): it is one of the team's working
+    days, the local time has reached the nudge time (``rituals.nudges``, default 15:00), and it
+    is inside the team's working hours (quiet hours: never before ``day_start`` or from
+    ``day_end`` on, never on a day off) — see :func:`nudge_due`;
+  - and who want nudges (``member.nudges``), have a role, and have logged nothing on that local
+    day;
+  - each rep is nudged at most once per local day: the nudge is claimed as its own
+    ``ritual_run`` row, kind ``nudge``, period key ``2026-11-26:U0123ABCD`` (:func:`nudge_key`)
+    before it is sent, claimable once only (a crash between the claim and the message costs
+    that reminder, never sends two). Restarts, two clocks, a late sweep and
+    ``pacer rituals run nudge`` therefore never nudge anyone twice for the same day;
+  - a sweep missed while the clock was down runs late within :data:`GRACE` (30 minutes), the
+    latest one only; older ones are not owed (nothing is recorded for them): the next sweep
+    nudges whoever is still due, at the time it runs, inside their working hours.
+
+  So a Tokyo rep on a New York team is nudged at 15:00 Tokyo time on Tokyo's working days; a
+  nudge time before the working hours (08:00 with hours 09:00–17:00) nudges at 09:00, and one
+  after them (18:00) nudges nobody.
 - **First working day of the month.** One ``CronTrigger`` cannot say "the 1st if it is a working
   day, else the first working day after it": its ``day`` and ``day_of_week`` fields are ANDed
   (Unix cron ORs them). The monthly trigger is therefore the cron ``day=1-N,
@@ -44,23 +70,31 @@ Decisions, pinned by tests/rituals/test_schedule.py:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
-from rituals.pacing import WEEKDAY_NAMES
-from rituals.process import Process
+from rituals.pacing import WEEKDAY_NAMES, WorkCalendar
+from rituals.process import RITUAL_DEFAULT_TIMES, Process
 
 __all__ = [
     "GRACE",
+    "NUDGE_EVERY",
     "RITUAL_KINDS",
     "Occurrence",
     "RitualTrigger",
     "first_working_day",
     "missed",
     "next_occurrences",
+    "nudge_due",
+    "nudge_key",
+    "nudge_sweep_key",
+    "nudge_sweep_trigger",
+    "nudge_time",
     "occurrence_at",
     "period_key",
     "ritual_kind",
@@ -84,8 +118,9 @@ GRACE = {
     "weekly": timedelta(hours=24),
     "monthly": timedelta(days=3),
     "leaderboard": timedelta(minutes=90),
-    "nudge": timedelta(hours=2),
-    "standings": timedelta(minutes=90),  # a contest's result: see rituals.contests
+    "nudge": timedelta(minutes=30),  # a sweep; the next one nudges whoever is still due
+    # A contest's standings; its start and result are never too late (rituals.contests).
+    "standings": timedelta(minutes=90),
     "lag-check": timedelta(hours=3),
     "coaching": timedelta(hours=24),
 }
@@ -106,6 +141,8 @@ _KIND_WORDS = {
 }
 _MAX_DAYS = 400  # the longest a ritual waits is a month; a guard, never reached
 _TICK = timedelta(microseconds=1)
+NUDGE_EVERY = timedelta(minutes=30)  # how often the nudge sweep runs, on every day
+_PERIOD_KEY_LEN = 32  # ritual_run.period_key
 
 
 @dataclass(frozen=True)
@@ -262,10 +299,74 @@ def first_working_day(year: int, month: int, working_days: frozenset[int]) -> da
     return day
 
 
+# --------------------------------------------------------------------------------------------
+# Nudges: a sweep every 30 minutes; each rep is due at the nudge time of their own day
+
+
+_SWEEP_ANCHOR = date(2026, 1, 1)  # the day whose UTC offset lines the sweep up with the team
+
+
+def nudge_time(process: Process) -> time:
+    """The local time reps are nudged at: the schedule's, or the default 15:00 when nudges are
+    off (`pacer rituals run nudge` still works then)."""
+    return process.rituals.nudges or RITUAL_DEFAULT_TIMES["nudges"]
+
+
+def _sweep_minute(process: Process) -> int:
+    """The minute past the UTC hour (0–29) of the first sweep of each half hour: the team's
+    nudge time as a UTC minute, so reps whose offset is a whole or half hour from the team's are
+    swept exactly at their nudge time (the offset's minutes do not change with DST)."""
+    local = datetime.combine(_SWEEP_ANCHOR, nudge_time(process), process.calendar.tz)
+    return local.astimezone(UTC).minute % 30
+
+
+def nudge_sweep_trigger(process: Process) -> IntervalTrigger:
+    """Every 30 minutes on every day, in UTC (no DST, no working days: each rep's own day is
+    checked by :func:`nudge_due` when the sweep runs)."""
+    anchor = datetime(2020, 1, 1, 0, _sweep_minute(process), tzinfo=UTC)
+    return IntervalTrigger(minutes=30, start_date=anchor, timezone=UTC)
+
+
+def nudge_sweep_key(slot: datetime) -> str:
+    """A sweep's period key: its UTC slot, e.g. ``2026-11-26T20:00Z``."""
+    return f"{slot.astimezone(UTC):%Y-%m-%dT%H:%M}Z"
+
+
+def _sweep_slot(process: Process, at: datetime) -> datetime:
+    """The latest sweep slot at or before ``at`` (UTC, whole minutes)."""
+    utc = at.astimezone(UTC).replace(second=0, microsecond=0)
+    back = (utc.minute - _sweep_minute(process)) % 30
+    return utc - timedelta(minutes=back)
+
+
+def nudge_due(cal: WorkCalendar, at: time, now: datetime) -> date | None:
+    """The rep's local day if a rep living by ``cal`` (the team's working days and hours in the
+    rep's own timezone: rituals.scorecard.rep_calendar) is due a nudge at ``now``: a working day
+    of theirs, their local time at or past ``at``, and inside their working hours. None in their
+    quiet hours (before the day starts, from its end on, on a day off) or before ``at``."""
+    local = cal.local_now(now)
+    day, wall = local.date(), local.time().replace(tzinfo=None)
+    if not cal.is_working_day(day):
+        return None
+    if wall < at or wall < cal.day_start or wall >= cal.day_end:
+        return None
+    return day
+
+
+def nudge_key(local_day: date, user_id: str) -> str:
+    """The period key under which one rep's nudge for one local day is claimed (at most 32
+    characters: a longer user ID is replaced by a digest of it)."""
+    key = f"{local_day.isoformat()}:{user_id}"
+    if len(key) <= _PERIOD_KEY_LEN:
+        return key
+    digest = hashlib.sha256(user_id.encode()).hexdigest()
+    return f"{local_day.isoformat()}:#{digest[: _PERIOD_KEY_LEN - 12]}"
+
+
 @dataclass(frozen=True)
 class _Scheduled:
     kind: str
-    trigger: RitualTrigger
+    trigger: RitualTrigger | IntervalTrigger
     kpis: tuple[str, ...] = ()
 
 
@@ -286,7 +387,7 @@ def _scheduled(process: Process) -> list[_Scheduled]:
         trigger = RitualTrigger(slot.at, tz, day_of_week=_cron_days(days))
         out.append(_Scheduled("leaderboard", trigger, slot.kpis))
     if r.nudges is not None:
-        out.append(_Scheduled("nudge", RitualTrigger(r.nudges, tz, day_of_week=_cron_days(days))))
+        out.append(_Scheduled("nudge", nudge_sweep_trigger(process)))
     if r.lag_check is not None:
         trigger = RitualTrigger(r.lag_check, tz, day_of_week=_cron_days(days))
         out.append(_Scheduled("lag-check", trigger))
@@ -296,10 +397,13 @@ def _scheduled(process: Process) -> list[_Scheduled]:
     return out
 
 
-def triggers(process: Process) -> list[tuple[str, RitualTrigger, tuple[str, ...]]]:
-    """(kind, trigger, KPIs) for every ritual the process schedules, in the team's timezone, in
-    the order daily, weekly, monthly, leaderboards by time, nudge, lag-check, coaching. A ritual that is off has
-    none. Each trigger is a CronTrigger (see RitualTrigger) for APScheduler's add_job()."""
+def triggers(
+    process: Process,
+) -> list[tuple[str, RitualTrigger | IntervalTrigger, tuple[str, ...]]]:
+    """(kind, trigger, KPIs) for every ritual the process schedules, in the order daily, weekly,
+    monthly, leaderboards by time, nudge, lag-check, coaching. A ritual that is off has none.
+    Each trigger is a CronTrigger in the team's timezone (see RitualTrigger), except the nudge
+    sweep's, an IntervalTrigger in UTC; all are for APScheduler's add_job()."""
     return [(s.kind, s.trigger, s.kpis) for s in _scheduled(process)]
 
 
@@ -314,7 +418,7 @@ def _aware(instant: datetime, name: str) -> None:
 
 def period_key(kind: str, local_day: date, at: time | None = None) -> str:
     """The key of the run of ``kind`` made on ``local_day`` (a leaderboard: at ``at``)."""
-    if kind in ("daily", "nudge", "lag-check", "coaching"):
+    if kind in ("daily", "lag-check", "coaching"):
         return local_day.isoformat()
     if kind == "weekly":
         year, week, _ = (local_day - timedelta(days=7)).isocalendar()
@@ -326,10 +430,14 @@ def period_key(kind: str, local_day: date, at: time | None = None) -> str:
         if at is None:
             raise ValueError("a leaderboard's period key needs its time")
         return f"{local_day.isoformat()}T{at:%H:%M}"
+    if kind == "nudge":
+        raise ValueError("a nudge sweep is keyed by its UTC slot: nudge_sweep_key()")
     raise ValueError(f"unknown ritual {kind!r}: use one of {', '.join(RITUAL_KINDS)}")
 
 
 def _occurrence(s: _Scheduled, fire: datetime) -> Occurrence:
+    if s.kind == "nudge":
+        return Occurrence(s.kind, fire.astimezone(UTC), nudge_sweep_key(fire))
     local_day = fire.astimezone(s.trigger.timezone).date()
     return Occurrence(
         s.kind, fire.astimezone(UTC), period_key(s.kind, local_day, s.trigger.at), s.kpis
@@ -358,16 +466,20 @@ def occurrence_at(process: Process, kind: str, at: datetime) -> Occurrence:
     """The run of ``kind`` for the instant ``at`` (`pacer rituals run KIND --at ISO`, and what the
     clock calls when a trigger fires), due at ``at`` itself; the ritual need not be scheduled.
 
-    daily and nudge: ``at``'s local day. weekly: the ISO week before ``at``'s week. monthly: the
+    daily: ``at``'s local day. weekly: the ISO week before ``at``'s week. monthly: the
     month before ``at``'s month. leaderboard: the team's latest leaderboard slot due by ``at``
     that local day (so a manual run at 12:05 is the 12:00 leaderboard, posted once), else one
-    keyed by ``at``'s own local time ranking every scheduled leaderboard KPI."""
+    keyed by ``at``'s own local time ranking every scheduled leaderboard KPI. nudge: the latest
+    sweep slot at or before ``at`` (a manual run at 15:07 is the 15:00 sweep; each rep is nudged
+    once per local day whatever runs)."""
     kind = ritual_kind(kind)
     _aware(at, "at")
     tz = process.calendar.tz
     local = at.astimezone(tz)
     day = local.date()
     due = at.astimezone(UTC)  # compared in UTC: a shared tzinfo would compare wall times
+    if kind == "nudge":
+        return Occurrence(kind, due, nudge_sweep_key(_sweep_slot(process, due)))
     if kind != "leaderboard":
         return Occurrence(kind, due, period_key(kind, day))
     slots = process.rituals.leaderboards
@@ -388,13 +500,21 @@ def missed(
 ) -> tuple[list[Occurrence], list[Occurrence]]:
     """The runs due in (last_check, now], split in two: those to run now (due at most
     GRACE[kind] ago: run late, once) and those to skip with a log line (too late, or a
-    leaderboard superseded by a later one also being run that ranks the same KPIs)."""
+    leaderboard superseded by a later one also being run that ranks the same KPIs).
+
+    Nudge sweeps are the exception: of those within their grace only the latest runs, and a
+    missed sweep is neither run nor skipped — it is simply not owed, because the next sweep
+    nudges whoever is still due (so a clock down for a day does not record 48 skipped sweeps)."""
     due = next_occurrences(process, last_check, now)
     now = now.astimezone(UTC)
     late = [o for o in due if now - o.due_at <= GRACE[o.kind]]
-    too_late = [o for o in due if now - o.due_at > GRACE[o.kind]]
+    too_late = [o for o in due if now - o.due_at > GRACE[o.kind] and o.kind != "nudge"]
     run: list[Occurrence] = []
     for i, o in enumerate(late):
+        if o.kind == "nudge":
+            if not any(later.kind == "nudge" for later in late[i + 1 :]):
+                run.append(o)
+            continue
         superseded = o.kind == "leaderboard" and any(
             later.kind == "leaderboard"
             and later.due_at > o.due_at

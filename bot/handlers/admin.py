@@ -13,6 +13,10 @@ from storage.models import Member
 
 def handle(cmd: Command) -> dict:
     words = cmd.text.split()
+    if not words and cmd.actor.is_manager:  # `/pacer` alone: the settings form, for managers
+        from bot.settings_modal import open_from_command
+
+        return open_from_command(cmd)
     sub = words[0].lower() if words else "help"
     args = words[1:]
     action = SUBCOMMANDS.get(sub)
@@ -27,7 +31,7 @@ def handle(cmd: Command) -> dict:
 def _commands_hint() -> str:
     return (
         "Commands: "
-        + ", ".join(f"`/pacer {name}`" for name in SUBCOMMANDS)
+        + ", ".join(f"`/pacer {name}`" for name in SUBCOMMANDS if name != "?")
         + ". `/pacer help` explains each."
     )
 
@@ -115,7 +119,8 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     role = _role_key(process, rest[0])
     if role is None:
         raise ParseError(
-            f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}."
+            f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}, "
+            f"e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`."
         )
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     role_name = messages.escape(process.role(role).name)
@@ -137,6 +142,11 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     )
     queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
+    from bot.welcome import welcome_job  # a private first-run message, once per person and team
+
+    cmd.follow_ups.append(
+        welcome_job(cmd.services, cmd.actor.workspace_id, cmd.actor.team, member, process)
+    )
     return _done(
         f"{done}. "
         f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
@@ -196,7 +206,10 @@ def manager(cmd: Command, args: list[str]) -> dict:
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if off:
         if member is None or not member.is_manager:
-            raise Refusal(f"{messages.mention(user_id)} isn't a manager; nothing changed.")
+            raise Refusal(
+                f"{messages.mention(user_id)} isn't a manager; nothing changed. "
+                "See who manages the team with `/pacer team`."
+            )
         member.is_manager = False
         queries.save_member(cmd.session, member)
         return _done(f"{messages.mention(user_id)} is no longer a manager.")
@@ -215,7 +228,11 @@ def manager(cmd: Command, args: list[str]) -> dict:
 
 def admin(cmd: Command, args: list[str]) -> dict:
     if not cmd.actor.is_admin:
-        raise Refusal("Only Pacer admins can make admins. " + _admins_line(cmd))
+        raise Refusal(
+            "Only Pacer admins can make admins. "
+            + _admins_line(cmd)
+            + " An admin can make you one: `/pacer admin @you`."
+        )
     user_id, rest = _one_person(cmd, args, "/pacer admin @user")
     if rest:
         raise ParseError("`/pacer admin @user` takes one person and nothing after.")
@@ -284,7 +301,8 @@ def coaching(cmd: Command, args: list[str]) -> dict:
         if not team.coaching_channel_id:
             return _done(
                 f"*{name}* has no coaching channel; nothing changed. Coaching threads open in "
-                "a private conversation of the manager and the rep."
+                "a private conversation of the manager and the rep; set a channel with "
+                "`/pacer coaching #coaching`."
             )
         set_coaching_channel(cmd.session, team, None)
         return _done(
@@ -334,7 +352,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
     if len(found) != 1:
         raise ParseError(
             f"`{messages.escape(kpi_word)}` isn't a KPI on the {messages.escape(process.role(role).name)} "
-            f"scorecard. KPIs: {', '.join(scorecard)}."
+            f"scorecard. KPIs: {', '.join(scorecard)}. {usage}."
         )
     kpi = found[0]
     new_goal = None
@@ -350,7 +368,8 @@ def goal(cmd: Command, args: list[str]) -> dict:
     elif kpi.key not in process.overrides.get(target, {}):
         raise Refusal(
             f"{messages.mention(target)} has no goal of their own for {messages.escape(kpi.name)}; "
-            "nothing changed. They follow the role's goal."
+            "nothing changed. They follow the role's goal; give them their own with "
+            f"`/pacer goal {messages.mention(target)} {kpi.key} 50/day`."
         )
     _, version = change_process(
         cmd.session,
@@ -396,14 +415,17 @@ def timezone(cmd: Command, args: list[str]) -> dict:
     require_manager(cmd.actor, "change the team's timezone")
     if len(args) != 1:
         raise ParseError("Give one IANA timezone name, e.g. `/pacer timezone America/Chicago`.")
-    updated, version = change_process(
-        cmd.session,
-        cmd.actor.team,
-        lambda current: current.with_settings(timezone=args[0]),
-        loaded_by=cmd.user_id,
-        change=f"timezone {args[0]}",
-        now=cmd.now,
-    )
+    try:
+        updated, version = change_process(
+            cmd.session,
+            cmd.actor.team,
+            lambda current: current.with_settings(timezone=args[0]),
+            loaded_by=cmd.user_id,
+            change=f"timezone {args[0]}",
+            now=cmd.now,
+        )
+    except Refusal as refusal:  # what would work: a real IANA name
+        raise Refusal(f"{refusal} e.g. `/pacer timezone America/Chicago`.") from None
     return _done(
         f"*{team_name}* now runs on {updated.timezone} time (process version {version.version}). "
         "Days, weeks and months follow it from now on."
@@ -457,14 +479,17 @@ def ritual(cmd: Command, args: list[str]) -> dict:
         value = [
             part.strip() for part in value.split(";") if part.strip()
         ]  # "12:00 calls; 16:00 calls"
-    updated, version = change_process(
-        cmd.session,
-        cmd.actor.team,
-        lambda current: current.with_ritual(kind, value),
-        loaded_by=cmd.user_id,
-        change=f"ritual {kind} {args[1:]}",
-        now=cmd.now,
-    )
+    try:
+        updated, version = change_process(
+            cmd.session,
+            cmd.actor.team,
+            lambda current: current.with_ritual(kind, value),
+            loaded_by=cmd.user_id,
+            change=f"ritual {kind} {args[1:]}",
+            now=cmd.now,
+        )
+    except Refusal as refusal:  # what would work: the forms of /pacer ritual
+        raise Refusal(f"{refusal}\nFor example: {usage}.") from None
     return _done(
         f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
         f"{version.version}). The clock follows the new schedule within a minute."
@@ -476,7 +501,8 @@ def nudges(cmd: Command, args: list[str]) -> dict:
     member = cmd.actor.member
     if member is None or not member.role:
         raise Refusal(
-            "Nudges remind reps who have logged nothing by the afternoon; you're not a rep on a team."
+            "Nudges remind reps who have logged nothing by the afternoon; you're not a rep on a "
+            "team. A manager can add you as one: `/pacer team add @you sdr`."
         )
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
         state = "on" if member.nudges else "off"
@@ -486,8 +512,11 @@ def nudges(cmd: Command, args: list[str]) -> dict:
     member.nudges = args[0].lower() == "on"
     queries.save_member(cmd.session, member)
     if member.nudges:
+        at = cmd.actor.process.rituals.nudges
+        when = f"{at:%H:%M} your time" if at else "the nudge time (nudges are off for the team)"
         return _done(
-            "Reminders are on: if you've logged nothing by the team's nudge time, Pacer reminds you privately."
+            f"Reminders are on: if you've logged nothing by {when} on a working day, Pacer "
+            "reminds you privately, within your working hours. `/pacer nudges off` stops them."
         )
     return _done("Reminders are off. Turn them back on with `/pacer nudges on`.")
 
@@ -502,6 +531,7 @@ def _done(text: str) -> dict:
 
 SUBCOMMANDS = {
     "help": help_,
+    "?": help_,
     "process": show_process,
     "team": team,
     "manager": manager,

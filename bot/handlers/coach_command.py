@@ -201,6 +201,9 @@ def open_session(cmd: Command, rep_id: str) -> dict:
         cmd.now,
         profile.display_name if profile else None,
     )
+    from bot import share
+
+    message = share.with_actions(message, share.action_item_button(row.id), keep_last=True)
     services, manager_id, session_id = cmd.services, cmd.user_id, row.id
     channel_id = team.coaching_channel_id
     cmd.follow_ups.append(
@@ -438,7 +441,10 @@ def _record(services: Services, session_id: int, **values) -> None:
 
 def _tell_manager(services: Services, manager_id: str, text: str) -> None:
     try:
-        services.client.chat_postMessage(channel=manager_id, text=text)
+        note = messages.message(text, messages.section(text))  # a plain text, and the blocks
+        services.client.chat_postMessage(
+            channel=manager_id, text=note["text"], blocks=note["blocks"]
+        )
     except SlackApiError as error:
         log.warning("could not tell %s: %s", manager_id, error.response.get("error"))
 

@@ -264,7 +264,10 @@ def parse_start(text: str, process: Process, now: datetime) -> ParsedStart:
             continue
         if word in ("prize", "prize:", "reward"):
             if parsed.prize is not None:
-                raise ParseError("One prize per contest, please.")
+                raise ParseError(
+                    'One prize per contest, please, e.g. `/contest start race calls 3d "Call Blitz" '
+                    'prize "Lunch on me"`.'
+                )
             rest = tokens[i + 1 :]
             if rest and rest[0][0]:
                 parsed.prize = _unescape(rest[0][1])
@@ -272,7 +275,10 @@ def parse_start(text: str, process: Process, now: datetime) -> ParsedStart:
                 continue
             prize_words = [t for _, t in rest]
             if not prize_words:
-                raise ParseError('What\'s the prize? e.g. `prize "Lunch on me"`.')
+                raise ParseError(
+                    'What\'s the prize? e.g. `/contest start race calls 3d "Call Blitz" prize '
+                    '"Lunch on me"`.'
+                )
             parsed.prize = _unescape(" ".join(prize_words))
             break
         mention = parse_mention(token)
@@ -331,10 +337,14 @@ def parse_start(text: str, process: Process, now: datetime) -> ParsedStart:
                     'reaches a number, use `/contest start target meetings 1w 5 "Five by Friday"`.'
                 )
             if "." in word or "," in word or int(word) < 1:
-                raise ParseError(f"The target {quoted(token)} must be a whole number of 1 or more.")
+                raise ParseError(
+                    f"The target {quoted(token)} must be a whole number of 1 or more, e.g. "
+                    '`/contest start target meetings 1w 5 "Five by Friday"`.'
+                )
             if parsed.target is not None:
                 raise ParseError(
-                    f"Two targets ({parsed.target} and {messages.escape(token)})? Give one."
+                    f"Two targets ({parsed.target} and {messages.escape(token)})? Give one, e.g. "
+                    '`/contest start target meetings 1w 5 "Five by Friday"`.'
                 )
             parsed.target = int(word)
             i += 1
@@ -354,7 +364,7 @@ def parse_start(text: str, process: Process, now: datetime) -> ParsedStart:
             i += used
             continue
         if parsed.kpi is None:
-            raise unknown_kpi(token, process, None)
+            raise unknown_kpi(token, process, None, '/contest start race {kpi} 3d "Call Blitz"')
         raise ParseError(
             f'I don\'t understand {quoted(token)} here. Put the name in quotes ("Call Blitz"); '
             f"how long is {HOW_LONG}. e.g. {EXAMPLE}."

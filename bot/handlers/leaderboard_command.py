@@ -65,7 +65,12 @@ def handle(cmd: Command) -> dict:
     cached = known_profiles(cmd, *rep_ids)
     names = {u: cached[u].display_name if u in cached else u for u in rep_ids}
     cmd.outcome = "leaderboard"
-    return digest_messages.leaderboard_message(board, names, viewer=cmd.user_id)
+    reply = digest_messages.leaderboard_message(board, names, viewer=cmd.user_id)
+    if actor.is_manager:  # sharing it, like `post`, is for managers
+        from bot import share
+
+        reply = share.with_actions(reply, share.leaderboard_share_button(board))
+    return reply
 
 
 def post_to_channel(cmd: Command, board, rep_ids: list[str]) -> dict:

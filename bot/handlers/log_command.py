@@ -2,6 +2,7 @@
 
 from bot import messages
 from bot.app import Command
+from bot.handlers.home import refresh_job_for
 from bot.parsing import ParseError, parse_log, split_target
 from bot.people import known_profiles, resolve_user
 from rituals.activity import (
@@ -19,13 +20,15 @@ from storage import queries
 
 def handle(cmd: Command) -> dict:
     word = cmd.text.lower()
-    if word in ("", "help", "?"):
+    if not word:  # `/log` alone: the form (bot/log_modal.py)
+        from bot.log_modal import open_from_command
+
+        return open_from_command(cmd)
+    if word in ("help", "?"):
+        from bot.help import log_help  # /log's own forms, in the asker's KPI words
+
         cmd.outcome = "help"
-        return messages.text_message(
-            "help.md.j2",
-            backdate_days=cmd.actor.process.backdate_days,
-            roles=cmd.actor.process.roles,
-        )
+        return log_help(cmd)
     if word.split()[0] == "undo":
         if word != "undo":
             raise ParseError("`/log undo` takes back your last log and takes nothing after it.")
@@ -59,6 +62,10 @@ def log(cmd: Command) -> dict:
     cmd.outcome = "duplicate" if recorded.duplicate else "logged"
     if recorded.credited and not recorded.duplicate:
         cmd.follow_ups.append(_tell_rep(cmd, recorded))
+    if not recorded.duplicate:  # the Home tab of the rep (and of who logged) shows it
+        cmd.follow_ups.append(
+            refresh_job_for(cmd.services, actor.workspace_id, [recorded.rep.user_id, cmd.user_id])
+        )
     today = rep_today(process, tz, cmd.now)
     return messages.text_message(
         "log_recorded.md.j2",
@@ -90,12 +97,19 @@ def _tell_rep(cmd: Command, recorded):
     what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
     text = f"{messages.mention(by)} credited you with *{what}* on {recorded.occurred_on:%a %-d %b}. See it with `/scorecard`."
     rep_id = recorded.rep.user_id
-    return lambda: client.chat_postMessage(channel=rep_id, text=text)
+    known = queries.get_profile(cmd.session, cmd.actor.workspace_id, by)  # a name for the text
+    note = messages.message(
+        messages.plain(text, {by: known.display_name} if known else None), messages.section(text)
+    )
+    return lambda: client.chat_postMessage(channel=rep_id, text=note["text"], blocks=note["blocks"])
 
 
 def undo(cmd: Command) -> dict:
     rows = undo_last(cmd.session, cmd.actor, cmd.now, cmd.trigger_id)
     cmd.outcome = "undone"
+    cmd.follow_ups.append(
+        refresh_job_for(cmd.services, cmd.actor.workspace_id, [rows[0].rep_id, cmd.user_id])
+    )
     more = bool(queries.last_batch(cmd.session, cmd.actor.workspace_id, cmd.user_id))
     tz = cmd.actor.process.calendar.tz
     return messages.text_message(

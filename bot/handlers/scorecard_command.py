@@ -64,7 +64,12 @@ def handle(cmd: Command) -> dict:
         cal,
     )
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
-    return scorecard_message(card, hint)
+    reply = scorecard_message(card, hint)
+    if rep_id == cmd.user_id or process.visibility == "public":  # this viewer may share it
+        from bot import share
+
+        reply = share.with_actions(reply, share.scorecard_share_button(rep_id, period))
+    return reply
 
 
 def goals_for(cmd: Command, process, rep, period, cal):

@@ -482,7 +482,8 @@ def test_a_good_form_starts_the_contest_and_announces_it(rig):
     [start] = posts_of(rig, ":start")
     assert "New contest: Form Blitz" in start and "2 taking part: Maria Lopez, Sam Ray" in start
     dms = [c for c in rig.slack.calls_to("chat.postMessage") if c.params["channel"] == MGR]
-    assert any("You started *Form Blitz*" in c.params["text"] for c in dms)
+    assert any("You started *Form Blitz*" in str(c.params["blocks"]) for c in dms)
+    assert any(c.params["text"].startswith(":checkered_flag: You started Form Blitz") for c in dms)
     # Slack delivering the same submission again starts nothing more.
     assert send_view(rig, MGR, form(name="Form Blitz", entrants=[SDR, SDR2]), view_id="V0F1") == {}
     assert len(stored(rig)) == 1 and len(posts_of(rig, ":start")) == 1

@@ -14,6 +14,7 @@ from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from rituals.process import Process, default_process, load_process_dict
 from rituals.schedule import (
@@ -87,7 +88,10 @@ def test_triggers_of_the_default_schedule():
         ("lag-check", ()),
         ("coaching", ()),
     ]
-    for _, trigger, _ in found:
+    for kind, trigger, _ in found:
+        if kind == "nudge":  # a sweep every 30 minutes in UTC: see the nudge tests below
+            assert isinstance(trigger, IntervalTrigger) and trigger.timezone == UTC
+            continue
         assert isinstance(trigger, CronTrigger)
         assert trigger.timezone == ZoneInfo("America/New_York")
     fields = {kind + str(i): str(t) for i, (kind, t, _) in enumerate(found)}
@@ -113,8 +117,10 @@ def test_a_week_of_the_default_schedule():
     assert [(o.due_at, o.period_key) for o in coaching] == [
         (utc(2026, 11, 23, 14, 30), "2026-11-23")
     ]
-    week = [o for o in week if o.kind not in ("lag-check", "coaching")]
-    assert len(week) == 5 * 4 + 1  # daily, 2 leaderboards, nudge per working day + the weekly
+    sweeps = of("nudge", week)
+    assert len(sweeps) == 7 * 48  # every half hour of every day: see the nudge tests below
+    week = [o for o in week if o.kind not in ("lag-check", "coaching", "nudge")]
+    assert len(week) == 5 * 3 + 1  # daily, 2 leaderboards per working day + the weekly
     assert {o.due_at.astimezone(NY).weekday() for o in week} == set(range(5))
     monday = [o for o in week if o.due_at.astimezone(NY).date() == date(2026, 11, 23)]
     assert [(o.kind, o.due_at, o.period_key, o.kpis) for o in monday] == [
@@ -125,7 +131,6 @@ def test_a_week_of_the_default_schedule():
             "2026-11-23T12:00",
             ("calls", "conversations", "meetings_held", "roi_discussions"),
         ),
-        ("nudge", utc(2026, 11, 23, 20), "2026-11-23", ()),
         ("leaderboard", utc(2026, 11, 23, 21), "2026-11-23T16:00", ("calls", "meetings_held")),
         ("daily", utc(2026, 11, 23, 22, 30), "2026-11-23", ()),
     ]
@@ -144,7 +149,7 @@ def test_the_window_is_after_exclusive_until_inclusive():
 
 
 def test_same_instant_is_ordered_by_kind():
-    p = make()
+    p = make(nudges="off")
     # Monday 2 Nov 2026 at 09:00: the weekly digest and (1 Nov being a Sunday) the monthly one.
     due = next_occurrences(p, local(NY, 2026, 11, 2, 8), local(NY, 2026, 11, 2, 10))
     assert [(o.kind, o.period_key) for o in due] == [("weekly", "2026-W44"), ("monthly", "2026-10")]
@@ -179,7 +184,7 @@ def test_naive_instants_are_refused():
 def test_daily_rituals_only_on_working_days():
     p = default_process()
     fortnight = next_occurrences(p, local(NY, 2026, 11, 1), local(NY, 2026, 11, 15))
-    for kind in ("daily", "leaderboard", "nudge"):
+    for kind in ("daily", "leaderboard"):
         days = {o.due_at.astimezone(NY).date() for o in of(kind, fortnight)}
         assert days == {date(2026, 11, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13)}, kind
     assert [o.period_key for o in of("weekly", fortnight)] == ["2026-W44", "2026-W45"]
@@ -197,7 +202,6 @@ def test_custom_working_days_sunday_to_thursday():
         "Wed 25 17:30",
         "Thu 26 17:30",
     ]
-    assert {o.due_at.astimezone(riyadh).weekday() for o in of("nudge", week)} == set(SUN_THU)
     (weekly,) = of("weekly", week)
     assert weekly.due_at == utc(2026, 11, 22, 6)  # Sunday 09:00 (+03)
     # Weeks are Monday–Sunday (DESIGN.md §4) and Sunday 22 Nov is the last day of 16–22 Nov,
@@ -498,7 +502,8 @@ def test_triggers_survive_pickling():
 
 def test_period_keys():
     assert period_key("daily", date(2026, 11, 26)) == "2026-11-26"
-    assert period_key("nudge", date(2026, 11, 26)) == "2026-11-26"
+    with pytest.raises(ValueError, match="nudge_sweep_key"):
+        period_key("nudge", date(2026, 11, 26))
     assert period_key("weekly", date(2026, 11, 30)) == "2026-W48"  # the week before
     assert period_key("weekly", date(2026, 12, 6)) == "2026-W48"  # any day of the next week
     assert period_key("weekly", date(2027, 1, 4)) == "2026-W53"  # 2026 has 53 ISO weeks
@@ -513,11 +518,10 @@ def test_period_keys():
         period_key("contest", date(2026, 11, 26))
 
 
-def test_occurrence_at_daily_and_nudge_use_the_local_day():
+def test_occurrence_at_daily_uses_the_local_day():
     p = default_process()
     at = utc(2026, 11, 27, 3)  # 22:00 on Thursday 26 Nov in New York
     assert occurrence_at(p, "daily", at) == Occurrence("daily", at, "2026-11-26")
-    assert occurrence_at(p, "nudge", at) == Occurrence("nudge", at, "2026-11-26")
     berlin = make("Europe/Berlin")
     assert occurrence_at(berlin, "daily", at).period_key == "2026-11-27"
     on_a_saturday = local(NY, 2026, 11, 28, 17, 30)  # not scheduled, but may be run by hand
@@ -604,7 +608,7 @@ def test_occurrence_at_a_fire_time_is_that_occurrence(tz_name):
 
 
 def test_missed_after_a_weekend_outage():
-    p = make()
+    p = make(nudges="off")
     down, up = local(NY, 2026, 11, 20, 15, 30), local(NY, 2026, 11, 23, 10)
     late, skipped = missed(p, down, up)
     assert [(o.kind, o.period_key) for o in late] == [("weekly", "2026-W47")]  # 1 h late
@@ -618,7 +622,7 @@ def test_missed_after_a_weekend_outage():
     ("kind", "due", "grace"),
     [
         ("leaderboard", local(NY, 2026, 11, 24, 12), timedelta(minutes=90)),
-        ("nudge", local(NY, 2026, 11, 24, 15), timedelta(hours=2)),
+        ("nudge", local(NY, 2026, 11, 24, 15), timedelta(minutes=30)),
         ("daily", local(NY, 2026, 11, 24, 17, 30), timedelta(hours=4)),
         ("weekly", local(NY, 2026, 11, 23, 9), timedelta(hours=24)),
         ("monthly", local(NY, 2026, 12, 1, 9), timedelta(days=3)),
@@ -639,15 +643,21 @@ def test_grace_windows(kind, due, grace):
     )
     before = due - timedelta(minutes=1)
     late, skipped = missed(p, before, due + grace)
+    if kind == "nudge":  # the next sweep is due by then: only it runs, nothing is skipped
+        assert [o.due_at for o in late] == [(due + grace).astimezone(UTC)] and skipped == []
+        late, skipped = missed(p, before, due + grace - timedelta(seconds=1))
     assert [o.kind for o in late] == [kind] and skipped == []
     late, skipped = missed(p, before, due + grace + timedelta(seconds=1))
-    assert late == [] and [o.kind for o in skipped] == [kind]
+    if kind == "nudge":  # a missed sweep is not owed: the next one nudges whoever is due
+        assert [o.due_at for o in late] == [(due + grace).astimezone(UTC)] and skipped == []
+    else:
+        assert late == [] and [o.kind for o in skipped] == [kind]
     late, skipped = missed(p, before, due)  # exactly on time
     assert [o.due_at for o in late] == [due.astimezone(UTC)]
 
 
 def test_missed_runs_each_run_once():
-    p = default_process()
+    p = make(nudges="off", lag_check={"at": "11:00"})
     start, end = local(NY, 2026, 11, 24, 11), local(NY, 2026, 11, 24, 13)
     late, skipped = missed(p, start, end)
     assert [o.period_key for o in late] == ["2026-11-24T12:00"] and skipped == []
@@ -670,3 +680,142 @@ def test_a_late_leaderboard_superseded_by_a_later_one_is_skipped():
     late, skipped = missed(p, local(NY, 2026, 11, 24, 11), local(NY, 2026, 11, 24, 13))
     assert [o.period_key for o in late] == ["2026-11-24T12:00", "2026-11-24T12:30"]
     assert skipped == []
+
+
+# --------------------------------------------------------------------------------------------
+# Nudges: a sweep every 30 minutes; each rep is due at the nudge time of their own day
+
+
+TOKYO, LA = ZoneInfo("Asia/Tokyo"), ZoneInfo("America/Los_Angeles")
+
+
+def test_the_nudge_sweep_runs_every_half_hour_of_every_day_in_utc():
+    p = default_process()  # nudges at 15:00 New York, Mon–Fri
+    (trigger,) = [t for kind, t, _ in triggers(p) if kind == "nudge"]
+    assert isinstance(trigger, IntervalTrigger) and trigger.timezone == UTC
+    # A weekend and a DST change day (1 Nov 2026 in New York has 25 hours) included.
+    sweeps = of("nudge", next_occurrences(p, local(NY, 2026, 10, 31), local(NY, 2026, 11, 2)))
+    assert len(sweeps) == 49 * 2  # 48 hours of wall clock + the repeated hour
+    assert {(o.due_at.minute, o.due_at.second) for o in sweeps} == {(0, 0), (30, 0)}
+    assert [o.period_key for o in sweeps[:2]] == ["2026-10-31T04:30Z", "2026-10-31T05:00Z"]
+    assert len({o.period_key for o in sweeps}) == len(sweeps)
+    assert all(len(o.period_key) <= 32 for o in sweeps)
+
+
+@pytest.mark.parametrize(
+    ("tz", "at", "minutes"),
+    [
+        ("America/New_York", "15:10", {10, 40}),  # lined up with the team's own nudge time
+        ("Asia/Kolkata", "15:00", {0, 30}),  # +05:30
+        ("Asia/Kathmandu", "15:00", {15, 45}),  # +05:45
+    ],
+)
+def test_the_sweep_lines_up_with_the_teams_nudge_time(tz, at, minutes):
+    p = make(tz, nudges={"at": at})
+    zone = ZoneInfo(tz)
+    sweeps = of("nudge", next_occurrences(p, local(zone, 2026, 7, 1), local(zone, 2026, 7, 2)))
+    assert {o.due_at.minute for o in sweeps} == minutes
+    hh, mm = map(int, at.split(":"))
+    assert local(zone, 2026, 7, 1, hh, mm).astimezone(UTC) in [o.due_at for o in sweeps]
+
+
+def test_occurrence_at_nudge_is_the_latest_sweep_slot():
+    p = default_process()
+    at = local(NY, 2026, 11, 26, 15, 7, 30)  # a manual run at 15:07:30
+    assert occurrence_at(p, "nudge", at) == Occurrence(
+        "nudge", at.astimezone(UTC), "2026-11-26T20:00Z"
+    )
+    assert occurrence_at(p, "nudge", local(NY, 2026, 11, 26, 15, 30)).period_key == (
+        "2026-11-26T20:30Z"
+    )
+    # Nudges off: `pacer rituals run nudge` still sweeps, at the default 15:00.
+    off = make(nudges="off")
+    assert [k for k, _, _ in triggers(off)].count("nudge") == 0
+    assert occurrence_at(off, "nudge", at).period_key == "2026-11-26T20:00Z"
+
+
+def test_a_missed_sweep_is_not_owed_only_the_latest_late_one_runs():
+    p = make(daily="off", weekly="off", monthly="off", leaderboards="off")
+    late, skipped = missed(p, local(NY, 2026, 11, 24, 9), local(NY, 2026, 11, 24, 15, 10))
+    assert [(o.kind, o.period_key) for o in late] == [("nudge", "2026-11-24T20:00Z")]
+    assert skipped == []  # 12 sweeps missed, nothing recorded for them
+    late, skipped = missed(p, local(NY, 2026, 11, 24, 9), local(NY, 2026, 11, 24, 15, 40))
+    assert [o.period_key for o in late] == ["2026-11-24T20:30Z"] and skipped == []
+    late, skipped = missed(p, local(NY, 2026, 11, 24, 15, 30), local(NY, 2026, 11, 24, 15, 59))
+    assert late == [] and skipped == []  # the 15:30 sweep was checked already
+
+
+def ny_team(**settings) -> Process:
+    return make("America/New_York", nudges={"at": settings.pop("at", "15:00")}, **settings)
+
+
+def rep_cal(process: Process, tz: str):
+    from rituals.scorecard import rep_calendar
+
+    return rep_calendar(process, tz)
+
+
+@pytest.mark.parametrize(
+    ("tz", "due_local"),
+    [
+        (NY, local(NY, 2026, 11, 26, 15)),
+        (TOKYO, local(TOKYO, 2026, 11, 26, 15)),  # Thu 01:00 in New York
+        (LA, local(LA, 2026, 11, 26, 15)),  # Thu 18:00 in New York: after the team's hours
+    ],
+)
+def test_a_rep_is_due_at_the_nudge_time_of_their_own_day(tz, due_local):
+    from rituals.schedule import nudge_due
+
+    cal, at = rep_cal(ny_team(), tz.key), time(15)
+    day = due_local.date()
+    assert nudge_due(cal, at, due_local) == day
+    assert nudge_due(cal, at, due_local.astimezone(UTC)) == day  # the instant, any zone
+    assert nudge_due(cal, at, due_local - timedelta(minutes=1)) is None  # not yet
+    assert nudge_due(cal, at, due_local + timedelta(hours=1, minutes=59)) == day
+    assert nudge_due(cal, at, due_local + timedelta(hours=2)) is None  # 17:00: quiet hours
+    assert nudge_due(cal, at, due_local + timedelta(hours=9)) is None  # evening
+    # Saturday in the rep's own timezone is a day off, whatever day it is in New York.
+    assert nudge_due(cal, at, due_local + timedelta(days=2)) is None
+    assert nudge_due(cal, at, due_local + timedelta(days=4)) == day + timedelta(days=4)  # Mon
+
+
+def test_quiet_hours_bound_a_nudge_time_set_outside_them():
+    from rituals.schedule import nudge_due
+
+    cal = rep_cal(ny_team(), "Asia/Tokyo")
+    early, late = time(8), time(18)
+    assert nudge_due(cal, early, local(TOKYO, 2026, 11, 26, 8, 30)) is None  # before 09:00
+    assert nudge_due(cal, early, local(TOKYO, 2026, 11, 26, 9)) == date(2026, 11, 26)
+    assert all(
+        nudge_due(cal, late, local(TOKYO, 2026, 11, 26, 0, 0) + timedelta(minutes=30 * i)) is None
+        for i in range(48)
+    )
+    # A team working Sun–Thu 08:00–16:00: its days and hours, in the rep's own timezone.
+    riyadh = make("Asia/Riyadh", ["sun", "mon", "tue", "wed", "thu"])
+    riyadh = riyadh.with_settings(working_hours={"start": "08:00", "end": "16:00"})
+    cal = rep_cal(riyadh, "Europe/London")
+    assert nudge_due(cal, time(15), local(ZoneInfo("Europe/London"), 2026, 11, 29, 15)) == (
+        date(2026, 11, 29)  # Sunday
+    )
+    assert nudge_due(cal, time(15), local(ZoneInfo("Europe/London"), 2026, 11, 27, 15)) is None
+
+
+def test_nudge_keys_fit_the_run_table_and_differ_per_rep_and_day():
+    from rituals.schedule import nudge_key
+
+    assert nudge_key(date(2026, 11, 26), "U0SDR0001") == "2026-11-26:U0SDR0001"
+    assert nudge_key(date(2026, 11, 26), "W0123456789") == "2026-11-26:W0123456789"
+    long_a, long_b = "U" + "A" * 30, "U" + "A" * 29 + "B"
+    keys = {nudge_key(date(2026, 11, 26), u) for u in (long_a, long_b)}
+    keys.add(nudge_key(date(2026, 11, 27), long_a))
+    assert len(keys) == 3 and all(len(k) <= 32 for k in keys)
+
+
+def test_the_nudge_sweep_trigger_survives_pickling():
+    from rituals.schedule import nudge_sweep_trigger
+
+    trigger = nudge_sweep_trigger(make("Asia/Kathmandu"))
+    copy_ = pickle.loads(pickle.dumps(trigger))
+    start, end = utc(2026, 11, 26), utc(2026, 11, 27)
+    assert fires(copy_, start, end) == fires(trigger, start, end)
+    assert len(fires(trigger, start, end)) == 48

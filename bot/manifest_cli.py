@@ -1,0 +1,129 @@
+"""`pacer manifest --url https://your.host` (HTTP) or `pacer manifest --socket` (Socket Mode): the
+app manifest to paste into Slack's "Create New App → From an app manifest", made from the
+repository's manifest.yml (the one source of the commands, scopes and events)."""
+
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+PLACEHOLDER = "https://pacer.example.com"
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+class ManifestError(ValueError):
+    """A --url that can't be used, or a manifest.yml that can't be read: says what would work."""
+
+
+def base_url(url: str) -> str:
+    """``https://host[:port]`` from what was typed; a trailing slash is dropped."""
+    typed = url.strip()
+    example = "e.g. --url https://pacer.yourcompany.com"
+    if "://" not in typed:
+        raise ManifestError(
+            f"--url {typed!r} needs the scheme: --url https://{typed.strip('/')} "
+            "(Slack only sends to HTTPS addresses)."
+        )
+    parts = urlsplit(typed)
+    if parts.scheme.lower() != "https":
+        raise ManifestError(
+            f"--url {typed!r} must start with https:// (Slack only sends to HTTPS addresses); "
+            f"{example}."
+        )
+    if not parts.hostname or not HOST.match(parts.netloc) or "." not in parts.hostname:
+        raise ManifestError(f"--url {typed!r} has no valid host name; {example}.")
+    if parts.path.rstrip("/") or parts.query or parts.fragment:
+        raise ManifestError(
+            f"--url {typed!r} must be just the host: Pacer adds /slack/events itself. "
+            f"Use --url https://{parts.netloc}"
+        )
+    return f"https://{parts.netloc.lower()}"
+
+
+def read_template(path: Path = MANIFEST) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ManifestError(
+            f"can't read the manifest template {path} ({error.strerror}). Install Pacer from its "
+            "source folder (pip install -e .) so manifest.yml is beside the code."
+        ) from error
+
+
+def _body(template: str) -> list[str]:
+    """The manifest without its opening comment (the instructions for doing this by hand)."""
+    lines = template.splitlines()
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    return lines
+
+
+def http_manifest(template: str, url: str) -> str:
+    host = base_url(url)
+    head = [
+        f"# Slack app manifest for Pacer at {host} (HTTP mode),",
+        f"# made by `pacer manifest --url {host}`. Create the app at https://api.slack.com/apps",
+        "# → Create New App → From an app manifest, paste this, install it, then run",
+        f"# `pacer serve` so {host}/slack/events reaches it.",
+    ]
+    text = "\n".join(head + _body(template)).replace(PLACEHOLDER, host) + "\n"
+    return _checked(text, template, socket=False)
+
+
+def socket_manifest(template: str) -> str:
+    head = [
+        "# Slack app manifest for Pacer in Socket Mode (no public URL), made by",
+        "# `pacer manifest --socket`. Create the app at https://api.slack.com/apps → Create New",
+        "# App → From an app manifest, paste this, install it, make an app-level token with",
+        "# connections:write (Basic Information → App-Level Tokens), then run `pacer socket`.",
+    ]
+    body = []
+    for line in _body(template):
+        if re.match(r"^\s*(url|request_url):", line):
+            continue  # Socket Mode: Slack sends everything over the socket
+        body.append(re.sub(r"^(\s*socket_mode_enabled:)\s*false\b", r"\1 true", line))
+    return _checked("\n".join(head + body) + "\n", template, socket=True)
+
+
+def _checked(text: str, template: str, socket: bool) -> str:
+    """The result parses, keeps every command, scope and event, and points nowhere else."""
+    made, source = yaml.safe_load(text), yaml.safe_load(template)
+
+    def names(manifest, *path):
+        node = manifest
+        for key in path:
+            node = (node or {}).get(key) or {}
+        return node
+
+    commands = [c["command"] for c in names(made, "features").get("slash_commands", [])]
+    expected = [c["command"] for c in names(source, "features").get("slash_commands", [])]
+    same = (
+        commands == expected
+        and names(made, "oauth_config", "scopes") == names(source, "oauth_config", "scopes")
+        and names(made, "settings", "event_subscriptions").get("bot_events")
+        == names(source, "settings", "event_subscriptions").get("bot_events")
+        and names(made, "settings").get("socket_mode_enabled") is socket
+        and PLACEHOLDER not in text
+    )
+    if not same:
+        raise ManifestError(
+            "manifest.yml is not in the shape `pacer manifest` expects (slash commands with url "
+            f"lines, settings.socket_mode_enabled, {PLACEHOLDER} as the host): fix it, or edit "
+            "the manifest by hand."
+        )
+    return text
+
+
+def run(url: str | None, socket: bool, out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        template = read_template()
+        text = socket_manifest(template) if socket else http_manifest(template, url or "")
+    except ManifestError as error:
+        print(f"pacer manifest: {error}", file=err)
+        return 2
+    out.write(text)
+    return 0
