@@ -15,7 +15,7 @@ DIGEST_WEEKS = 4  # the weekly digest counts sessions over the last four weeks
 
 def remind(services, session, run, team, process, members, occurrence, now, pacer) -> int:
     """One private message to each manager of the team when any rep is overdue (none when
-    nobody is). Progress is recorded on the run before each message, as ``_nudge`` does: a
+    nobody is). Progress is recorded on the run before each message, as ``bot.nudges`` does: a
     crash may lose one reminder, never send two. Returns the messages sent."""
     lines = coaching_cadence(session, team.workspace_id, process, members, now, DIGEST_WEEKS)
     overdue = [line for line in lines if line.overdue]

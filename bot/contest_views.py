@@ -265,7 +265,7 @@ def _people(values: dict, block_id: str) -> tuple[str, ...]:
 def _plain(text: str) -> str:
     """A problem's message as plain text for a field error."""
     text = text.replace("`", "").replace("*", "")
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = messages.unescape(text)
     return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
 
 

@@ -37,6 +37,12 @@ def escape(value) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Slack's text (command text, message events) with its &amp; &lt; &gt; entities as the
+    characters people typed; whatever shows it escapes it again."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _finalize(value):
     if value is None:
         return ""

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.messages import escape
+from bot.messages import escape, unescape
 from rituals.process import Process
 from rituals.scorecard import PERIOD_WORDS
 
@@ -262,7 +262,7 @@ def parse_log(text: str, process: Process, role: str | None, today: date) -> Par
         )
     if not result.items:
         raise ParseError("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
-    result.note = " ".join(note_words + tokens.quoted).strip()[:500]
+    result.note = unescape(" ".join(note_words + tokens.quoted)).strip()[:500]
     return result
 
 

@@ -459,7 +459,11 @@ def action_item_submitted(ix: Interaction) -> dict | None:
         def post() -> None:
             try:
                 services.client.chat_postMessage(
-                    channel=channel, thread_ts=thread, text=posted, unfurl_links=False
+                    channel=channel,
+                    thread_ts=thread,
+                    text=messages.plain(posted),
+                    blocks=messages.section(posted),
+                    unfurl_links=False,
                 )
             except SlackApiError as error:  # saved with the session either way
                 log.warning(

@@ -26,6 +26,7 @@ import time
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
+from bot import messages
 from bot.app import Services
 from storage import coaching_queries, queries
 from storage.models import CoachingNote
@@ -148,8 +149,7 @@ def plain_text(slack_text: str, names: dict[str, str] | None = None) -> str:
             return f"{label} ({target})"
         return label or target.removeprefix("mailto:")
 
-    text = SLACK_TOKEN.sub(token, slack_text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return messages.unescape(SLACK_TOKEN.sub(token, slack_text))
 
 
 def _react(services: Services, channel: str, ts: str) -> None:

@@ -109,7 +109,7 @@ class ParsedStart:
 
 def _unescape(text: str) -> str:
     """Slack sends &, < and > in command text as entities; names are stored as typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    return messages.unescape(text).strip()
 
 
 def _tokens(text: str) -> list[tuple[bool, str]]:

@@ -242,8 +242,10 @@ def test_add_action_item_opens_a_form_stores_the_item_once_and_posts_it_in_the_t
     assert item.text == "Call Acme <!channel> back by Friday"
     [posted] = [c.params for c in rig.slack.calls_to("chat.postMessage") if "thread_ts" in c.params]
     assert posted["channel"] == COACHING and posted["thread_ts"] == row.thread_ts
-    assert "&lt;!channel&gt;" in posted["text"] and "<!channel>" not in posted["text"]
-    assert f"*Action item* from <@{SDR}>" in posted["text"]
+    shown = posted["blocks"][0]["text"]["text"]
+    assert "&lt;!channel&gt;" in shown and "<!channel>" not in json.dumps(posted)
+    assert f"*Action item* from <@{SDR}>" in shown
+    assert posted["text"].startswith(":pushpin: Action item from")  # plain, for notifications
     # The same submission delivered again: one item, one post.
     assert submit_item(rig, SDR, row.id, "Call Acme <!channel> back by Friday") == {}
     assert len(action_items(rig)) == 1

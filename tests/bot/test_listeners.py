@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from slack_bolt.request import BoltRequest
+from sqlmodel import select
 
 from bot.app import Services, build_app, make_client
 from bot.settings import load_settings
@@ -16,6 +17,7 @@ from rituals.teams import store_process
 from storage import queries
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.models import ActivityLog
 from tests.bot.test_messages import assert_within_slack_limits
 
 ADMIN, SDR, AE, MGR = "U0ADMIN01", "U0SDR0001", "U0AE00001", "U0MGR0001"
@@ -228,3 +230,15 @@ def test_ritual_schedule_and_nudges_commands(rig):
     assert "Reminders are off" in rig.text("/pacer", "nudges off", SDR)
     assert "Your reminders are off" in rig.text("/pacer", "nudges", SDR)
     assert "not a rep on a team" in rig.text("/pacer", "nudges off", MGR)
+
+
+def test_a_note_is_stored_as_typed_though_slack_sends_entities(rig):
+    rig.team()
+    # Slack escapes &, < and > in command text: the rep typed `calls 3 "R&D <team>"`.
+    reply = rig.text("/log", 'calls 3 "R&amp;D &lt;team&gt;"', SDR)
+    assert "R&amp;D &lt;team&gt;" in reply and "&amp;amp;" not in reply  # escaped once
+    with rig.services.session() as session:
+        notes = session.exec(select(ActivityLog.note).where(ActivityLog.rep_id == SDR)).all()
+    assert notes == ["R&D <team>"]
+    basis = rig.text("/scorecard", "calls", SDR)
+    assert "R&amp;D &lt;team&gt;" in basis and "&amp;amp;" not in basis
