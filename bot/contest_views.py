@@ -17,7 +17,7 @@ from storage import contest_queries, queries
 from storage.models import Member, SalesTeam
 
 CALLBACK_ID = "contest_start"
-ACTION = "value"  # every input's action_id; its block_id names the field
+ACTION = messages.INPUT_ACTION
 GROUPS = 3  # team vs team: up to three groups in the form (the quick form takes more)
 KIND_LABELS = {
     "race": ("Race", "The most wins; the top 3 are shown as it goes."),
@@ -52,17 +52,7 @@ def _option(text: str, value: str, description: str | None = None) -> dict:
     return option
 
 
-def _input(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
-    block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain_text(label, 2000),
-        "element": {**element, "action_id": ACTION},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain_text(hint, 2000)
-    return block
+_input = messages.input_block
 
 
 def _text_input(initial: str = "", max_length: int = 80, placeholder: str = "") -> dict:

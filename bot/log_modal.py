@@ -30,7 +30,7 @@ from rituals.teams import Actor, Refusal
 
 CALLBACK_ID = "log_activity"
 LOG_BUTTON = "digest_log"  # "Log activity" on a digest: opens this form
-ACTION = "value"  # every input's action_id; the block_id names the field
+ACTION = messages.INPUT_ACTION
 KPI_BLOCK = "kpi:"  # + the KPI key
 DATE_BLOCK, NOTE_BLOCK = "date", "note"
 NOTE_LIMIT = 500  # ActivityLog.note
@@ -55,17 +55,7 @@ def loggable_kpis(actor: Actor, role: str) -> list[Kpi]:
     return [k for k in kpis if not k.recorded_by or k.recorded_by == role or actor.is_manager]
 
 
-def _input(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
-    block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain_text(label, 2000),
-        "element": {**element, "action_id": ACTION},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain_text(hint, 2000)
-    return block
+_input = messages.input_block
 
 
 def build_view(

@@ -281,3 +281,21 @@ def actions(*elements: dict, block_id: str | None = None) -> dict:
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+INPUT_ACTION = "value"  # every form input's action_id: its block_id names the field
+
+
+def input_block(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
+    """One field of a form (an input block); the submission's value is under
+    ``view.state.values[block_id][INPUT_ACTION]``."""
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain_text(label, 2000),
+        "element": {**element, "action_id": INPUT_ACTION},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain_text(hint, 2000)
+    return block

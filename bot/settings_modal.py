@@ -33,7 +33,7 @@ from storage import queries
 from storage.models import Member, SalesTeam
 
 CALLBACK_ID = "team_settings"
-ACTION = "value"
+ACTION = messages.INPUT_ACTION
 ROSTER_LIMIT = 40  # people on the team; more are managed with `/pacer team`
 MAX_BLOCKS = 100
 METADATA_LIMIT = 3000  # Slack's limit for private_metadata
@@ -111,17 +111,7 @@ def register(app: App, services: Services) -> None:
 # -- what the form shows ----------------------------------------------------------------------
 
 
-def _input(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
-    block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain_text(label, 2000),
-        "element": {**element, "action_id": ACTION},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain_text(hint, 2000)
-    return block
+_input = messages.input_block
 
 
 def _option(text: str, value: str) -> dict:
