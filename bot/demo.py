@@ -93,27 +93,6 @@ NOTED = {"meetings_scheduled": "meeting", "deals": "deal"}  # logged one by one,
 # The contest week: the SDRs' calls on Monday–Tuesday (a trade show), then while the contest runs.
 SLUMP, RALLY = 0.55, 1.3
 LAG_CHECK_AT, LAUNCH_AT, COACH_AT = "11:00", "11:05", "14:30"
-# Emoji the new messages use that bot.textview does not draw yet.
-EMOJI = {
-    ":chart_with_downwards_trend:": "📉",
-    ":checkered_flag:": "🏁",
-    ":dart:": "🎯",
-    ":stopwatch:": "⏱️ ",
-    ":busts_in_silhouette:": "👥",
-    ":bar_chart:": "📊",
-    ":hourglass_flowing_sand:": "⏳",
-    ":alarm_clock:": "⏰",
-    ":first_place_medal:": "🥇",
-    ":second_place_medal:": "🥈",
-    ":third_place_medal:": "🥉",
-    ":handshake:": "🤝",
-    ":small_red_triangle_down:": "🔻",
-    ":pushpin:": "📌",
-    ":no_entry_sign:": "🚫",
-    ":information_source:": "ℹ️ ",
-    ":rocket:": "🚀",
-    ":gift:": "🎁",
-}
 
 
 class DemoClock:
@@ -214,10 +193,7 @@ class Demo:
 
     def render(self, message: dict) -> list[str]:
         """A message as Slack shows it, one string per line (emoji Slack would draw, drawn)."""
-        text = render_message(message, self.names, self.channels)
-        for code, symbol in EMOJI.items():
-            text = text.replace(code, symbol)
-        lines = text.splitlines()
+        lines = render_message(message, self.names, self.channels).splitlines()
         for i, line in enumerate(lines[1:], 1):  # a header's rule, as long as the drawn header
             if line and set(line) == {"═"}:
                 lines[i] = "═" * min(len(lines[i - 1]), WIDTH)
