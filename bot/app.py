@@ -184,9 +184,19 @@ def register_action(app: App, services: Services, action_id, handler: Interactio
         ack()
         if reply is not None and reply.get("problem"):
             text = reply["problem"]
-            follow_ups.insert(
-                0, lambda: respond(text=text, response_type="ephemeral", replace_original=False)
-            )
+            if body.get("response_url"):
+                follow_ups.insert(
+                    0,
+                    lambda: respond(text=text, response_type="ephemeral", replace_original=False),
+                )
+            else:  # a Home-tab button has nowhere to answer in: say it privately
+                user = (body.get("user") or {}).get("id")
+                follow_ups.insert(
+                    0,
+                    lambda: services.client.chat_postMessage(
+                        channel=user, text=messages.plain(text), blocks=messages.section(text)
+                    ),
+                )
         for job in follow_ups:
             services.after_ack(job)
         _log_interaction(body, (body.get("actions") or [{}])[0].get("action_id"), outcome, started)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Command, Services
+from bot.messages import escape
 from bot.parsing import Mention, ParseError
 from storage import queries
 from storage.models import UserProfile
@@ -127,6 +128,8 @@ def name_mentions(session, workspace_id: int, text: str) -> str:
         return text
     known = queries.profiles(session, workspace_id, ids)
     return _MENTION.sub(
-        lambda m: f"@{known[m.group(1)].display_name}" if m.group(1) in known else m.group(0),
+        lambda m: (
+            f"@{escape(known[m.group(1)].display_name)}" if m.group(1) in known else m.group(0)
+        ),
         text,
     )

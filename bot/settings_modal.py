@@ -28,7 +28,7 @@ from bot.app import Command, Interaction, Services, register_view
 from bot.messages import plain_text
 from rituals.pacing import WEEKDAY_NAMES, parse_hhmm
 from rituals.process import MAX_GOAL, Process, ProcessError, load_process_dict
-from rituals.teams import Refusal, change_process, require_manager
+from rituals.teams import Refusal, change_process, require_manager, team_process
 from storage import queries
 from storage.models import Member, SalesTeam
 
@@ -696,6 +696,15 @@ def submit(ix: Interaction) -> dict:
         team_slack = (ix.body.get("team") or {}).get("id") or ""
         enterprise = (ix.body.get("enterprise") or {}).get("id")
         ix.follow_ups.append(refresh_job(ix.services, team_slack, enterprise, touched))
+    from bot.welcome import welcome_job  # once per person and team: a role change sends none
+
+    welcomed = [c.user_id for _, c in roster if c.role]
+    current, _ = team_process(session, team.id)
+    for member in queries.active_members(session, team.id):
+        if member.user_id in welcomed:
+            ix.follow_ups.append(
+                welcome_job(ix.services, actor.workspace_id, team, member, current)
+            )
     return {"response_action": "update", "view": saved_view(changed, version)}
 
 

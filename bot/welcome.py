@@ -52,7 +52,9 @@ def welcome_job(
                 return
             message = welcome_message(process, team_name, channel_id, user_id, role)
             try:
-                services.client.chat_postMessage(
+                # The ritual client retries only 429s: a 5xx may have posted, and a welcome
+                # must never arrive twice.
+                services.ritual_client.chat_postMessage(
                     channel=user_id, text=message["text"], blocks=message["blocks"]
                 )
             except Exception as error:

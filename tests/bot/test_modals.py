@@ -360,6 +360,13 @@ def test_the_settings_form_applies_every_change_as_one_process_version(rig):
     assert people[SDR2] == ("sdr", False, True) and people[AE] == ("sdr", False, True)
     assert people[NEWBIE] == (None, True, True)
     assert team(rig).channel_id == "C0SALES02"
+    # Sam, new on the team, is welcomed once; Alex (moved to SDR) had his welcome already.
+    welcomes = [
+        c.params["channel"]
+        for c in rig.slack.calls_to("chat.postMessage")
+        if "Welcome to" in c.params.get("text", "")
+    ]
+    assert welcomes.count(SDR2) == 1 and welcomes.count(AE) <= 1
     # The same form submitted again changes nothing more.
     again = submit(rig, MGR, "team_settings", values, metadata=view["private_metadata"])
     assert len(versions(rig)) == before + 1 and "Nothing changed" in view_text(again["view"])
