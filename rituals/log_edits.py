@@ -168,6 +168,7 @@ def correct_log(
         trigger_id=key,
         note=row.note,
         process_version_id=actor.process_version_id,
+        replaces_id=row.id,
     )
     try:
         if _void_row(session, row, actor.user_id, now) == 0:

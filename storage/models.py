@@ -126,6 +126,9 @@ class ActivityLog(SQLModel, table=True):
     process_version_id: int | None = Field(default=None, foreign_key="process_version.id")
     voided_at: datetime | None = None
     voided_by: str | None = Field(default=None, max_length=32)
+    # A correction (an edit on the Home tab) names the log it replaced, which it voided: undoing
+    # the correction brings that log back, so an edit then an undo leaves what was there before.
+    replaces_id: int | None = None
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "trigger_id", "kpi", name="uq_log_trigger_kpi"),

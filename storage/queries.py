@@ -373,6 +373,16 @@ def void_batch(
         if result.rowcount == 0:
             session.rollback()
             return 0
+        # Undoing a correction brings back the log it replaced, in the same transaction: an
+        # edit then an undo leaves what was there before, never nothing.
+        replaced = select(ActivityLog.replaces_id).where(
+            ActivityLog.batch_id == batch_id, col(ActivityLog.replaces_id).is_not(None)
+        )
+        session.exec(
+            update(ActivityLog)
+            .where(col(ActivityLog.id).in_(replaced), col(ActivityLog.voided_at).is_not(None))
+            .values(voided_at=None, voided_by=None)
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

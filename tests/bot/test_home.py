@@ -362,6 +362,12 @@ def test_editing_a_log_voids_it_and_stores_the_new_count(rig):
     assert home_button(home, EDIT, str(new.id)) and str(old.id) != str(new.id)
     basis = rig.text("/scorecard", "calls", SDR)
     assert "*10* counted from 1 log (1 undone, shown struck through" in basis  # both
+    assert new.replaces_id == old.id
+    # `/log undo` after the edit takes the edit back: the 12 counts again, nothing is lost.
+    rig.text("/log", "undo", SDR)
+    old, new = logs(rig)
+    assert (old.voided_at, new.voided_at is not None) == (None, True)
+    assert counted(rig, SDR, "calls") == 12
 
 
 def test_voiding_a_log_keeps_it_in_the_trail_and_a_second_void_says_so(rig):

@@ -1,4 +1,5 @@
-"""contests, lag suggestions, coaching sessions and notes; sales_team.coaching_channel_id
+"""contests, lag suggestions, coaching sessions and notes; sales_team.coaching_channel_id;
+activity_log.replaces_id (a correction names the log it replaced)
 
 Revision ID: 0004
 Revises: 0003
@@ -20,6 +21,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # A plain ADD COLUMN (no foreign key), so SQLite needs no table rebuild of the logs.
+    op.add_column("activity_log", sa.Column("replaces_id", sa.Integer(), nullable=True))
     op.create_table(
         "coaching_session",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -161,6 +164,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("activity_log", schema=None) as batch_op:
+        batch_op.drop_column("replaces_id")
     with op.batch_alter_table("sales_team", schema=None) as batch_op:
         batch_op.drop_column("coaching_channel_id")
 
