@@ -273,12 +273,20 @@ def my_scorecard_pressed(ix: Interaction) -> None:
     )
 
 
+def _visibility_of(ix: Interaction, rep_id: str) -> str:
+    """Who may see the rep's scorecard is their own team's rule, not the presser's."""
+    rep = queries.get_member(ix.session, ix.actor.workspace_id, rep_id)
+    if rep is None or rep.team_id == ix.actor.team_id:
+        return ix.actor.process.visibility
+    return team_process(ix.session, rep.team_id)[0].visibility
+
+
 def share_scorecard_pressed(ix: Interaction) -> None:
     data = _json_value(ix)
     rep_id, period = str(data.get("rep") or ""), _period(data.get("period"))
     if not rep_id:
         raise Refusal(f"{_STALE} Ask again with `/scorecard`.")
-    if rep_id != ix.user_id and ix.actor.process.visibility != "public":
+    if rep_id != ix.user_id and _visibility_of(ix, rep_id) != "public":
         raise Refusal(
             "This team keeps scorecards to managers and the rep, so only "
             f"{messages.mention(rep_id)} can share theirs in a channel. Nothing was posted."
