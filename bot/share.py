@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 
 from slack_bolt import App
@@ -31,7 +29,9 @@ from slack_sdk.errors import SlackApiError
 from bot import messages
 from bot.app import Interaction, Services, register_action, register_view
 from bot.messages import plain_text
+from rituals import runs
 from rituals.pacing import PERIOD_KINDS, Period, period_containing
+from rituals.schedule import Occurrence
 from rituals.teams import Refusal, require_manager, team_process
 from storage import coaching_queries, queries
 from storage.models import CoachingNote, CoachingSession
@@ -127,27 +127,32 @@ def _json_value(ix: Interaction) -> dict:
     return data
 
 
-_seen: OrderedDict[tuple, None] = OrderedDict()
-_seen_lock = threading.Lock()
-
-
 def first_delivery(ix: Interaction) -> bool:
-    """False for a press already handled (the same user, button and action_ts): one post per
-    press, however often Slack delivers it."""
+    """False for a press already handled (the same user, button, action_ts and value): one post
+    per press, however often Slack delivers it and whichever server process it reaches. The
+    press is recorded as a one-time ``ritual_run`` (kind ``share``), like a welcome."""
     action = ix.action
-    key = (
-        (ix.body.get("team") or {}).get("id"),
-        ix.user_id,
-        action.get("action_id"),
-        action.get("action_ts"),
-        action.get("value"),
+    press = "|".join(
+        str(part or "")
+        for part in (
+            ix.user_id,
+            action.get("action_id"),
+            action.get("action_ts"),
+            action.get("value"),
+        )
     )
-    with _seen_lock:
-        if key in _seen:
-            return False
-        _seen[key] = None
-        while len(_seen) > 2000:
-            _seen.popitem(last=False)
+    claim = runs.claim(
+        ix.session,
+        workspace_id=ix.actor.workspace_id,
+        team_id=ix.actor.team_id,
+        occurrence=Occurrence("share", ix.now, hashlib.sha256(press.encode()).hexdigest()[:32]),
+        now=ix.now,
+        owner=runs.process_identity(),
+        max_attempts=1,
+    )
+    if claim is None:
+        return False
+    runs.finish(ix.session, claim, ix.now)
     return True
 
 
