@@ -120,7 +120,6 @@ def test_coaching_thread_replies_over_http_are_notes_once(server, ws):
     ws.setup_team()
     reply = ws.command("/coach", f"<@{SDR}>", MGR)
     assert reply.status == 200 and "coaching" in reply.text.lower()
-    (opening,) = posts(server, lambda p: "thread_ts" not in p and "Reply here" in str(p))
     channel = rows(
         server,
         "SELECT c.channel_id, c.thread_ts FROM coaching_session c "
@@ -137,6 +136,12 @@ def test_coaching_thread_replies_over_http_are_notes_once(server, ws):
             ws.team_id,
         )
     ((channel_id, thread_ts),) = channel
+    opening = [
+        c
+        for c in server.standin.calls_to("chat.postMessage")
+        if c.params.get("channel") == channel_id and "Reply here" in str(c.params)
+    ]
+    assert len(opening) == 1  # the thread this test's session recorded, posted once
     event = {
         "type": "message",
         "user": MGR,
