@@ -26,6 +26,8 @@ LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may s
 # A contest's start and result are posted however late, within this (a contest left without a
 # channel for a month is given up on; its result still shows in /contest standings).
 CONTEST_LOOKBACK = timedelta(days=31)
+# Nudge sweep rows are kept this long (beyond any look-back of the tick), then pruned.
+SWEEP_RETENTION = LOOKBACK + timedelta(days=2)
 
 
 class Clock:
@@ -96,6 +98,9 @@ class Clock:
                 done += self._catch_up(team, now)
             except Exception:  # one team's trouble must not hold up the others
                 log.exception("catch-up for team %s failed; trying again next minute", team.id)
+        if now.minute == 0:  # hourly: the nudge sweeps' rows are no use once out of reach
+            with self.services.session() as session:
+                runs.prune_sweeps(session, now - SWEEP_RETENTION)
         return done
 
     def _catch_up(self, team, now: datetime) -> list[tuple[int, Occurrence, str]]:

@@ -37,7 +37,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -359,3 +359,23 @@ def settled_keys(
         )
     )
     return {(kind, key) for kind, key in rows}
+
+
+# A nudge sweep's key is its UTC slot ("2026-11-26T20:00Z"); a rep's nudge is "2026-11-26:U…".
+SWEEP_KEY_SUFFIX = "Z"
+
+
+def prune_sweeps(session: Session, before: datetime) -> int:
+    """Delete the nudge sweeps' own rows due before ``before`` (48 a day per team, most of them
+    quiet); the per-rep nudge rows, one per reminder sent, stay. A clock never looks this far
+    back (its tick reaches back the longest grace window), so nothing is run twice for it."""
+    result = session.exec(
+        delete(RitualRun).where(
+            RitualRun.kind == "nudge",
+            col(RitualRun.period_key).endswith(SWEEP_KEY_SUFFIX),
+            RitualRun.due_at < before,
+            col(RitualRun.status).in_((POSTED, SKIPPED, FAILED)),
+        )
+    )
+    session.commit()
+    return result.rowcount or 0

@@ -362,3 +362,18 @@ def test_works_with_a_session_that_expires_on_commit(engine, ws, team):
                 progress(slow, mine, parts_done=2)
         finish(other, theirs, LATER)
         assert theirs.status == "posted"
+
+
+def test_old_nudge_sweeps_are_pruned_and_the_reminders_kept(session, ws, team):
+    def nudge_run(key, days_ago):
+        row = _claim(session, ws, team, Occurrence("nudge", NOW - timedelta(days=days_ago), key))
+        finish(session, row, NOW)
+
+    nudge_run("2026-11-10T20:00Z", 14)  # an old sweep: pruned
+    nudge_run("2026-11-10:U0SDR0001", 14)  # the reminder it sent: kept
+    nudge_run("2026-11-23T20:00Z", 1)  # a recent sweep: kept
+    _claim(session, ws, team, DAILY)  # not a nudge: kept
+    assert runs.prune_sweeps(session, NOW - timedelta(days=5)) == 1
+    keys = sorted(session.exec(select(RitualRun.period_key)).all())
+    assert "2026-11-10T20:00Z" not in keys
+    assert {"2026-11-10:U0SDR0001", "2026-11-23T20:00Z"} <= set(keys) and len(keys) == 3
