@@ -31,7 +31,7 @@ from bot.people import known_profiles, resolve_user
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from rituals.process import Process
-from rituals.teams import Refusal, require_manager
+from rituals.teams import Refusal, require_manager, team_process
 from storage import contest_queries, queries
 from storage.models import Contest
 
@@ -528,6 +528,10 @@ def pick(cmd: Command, text: str, *, purpose: str) -> Contest:
         )
     pool = live + [c for c in recent if c not in live]
     pool += [c for c in contest_queries.team_contests(cmd.session, team_id) if c not in pool]
+    if cmd.actor.is_admin:  # an admin may have launched another team's suggested contest
+        for team in queries.teams(cmd.session):
+            if team.workspace_id == cmd.actor.workspace_id and team.id != team_id:
+                pool += contests.recent_contests(cmd.session, team.id, now)
     wanted = name.casefold()
     for test in (
         lambda c: c.name.casefold() == wanted,
@@ -551,9 +555,18 @@ def pick(cmd: Command, text: str, *, purpose: str) -> Contest:
     raise ParseError(f"No contest called {quoted(name)}.{hint} `/contest` lists them.")
 
 
+def _team_of(cmd: Command, contest: Contest):
+    """The contest's own team and process (an admin may look at another team's contest)."""
+    if contest.team_id == cmd.actor.team_id:
+        return cmd.actor.team, cmd.actor.process
+    return queries.get_team(cmd.session, contest.team_id), team_process(
+        cmd.session, contest.team_id
+    )[0]
+
+
 def standings(cmd: Command, text: str) -> dict:
     contest = pick(cmd, text, purpose="standings")
-    process = cmd.actor.process
+    _, process = _team_of(cmd, contest)
     if contest.starts_at > cmd.now:
         raise Refusal(f"“{messages.escape(contest.name)}” hasn't started yet.")
     cmd.outcome = "standings"
@@ -585,7 +598,7 @@ def standings(cmd: Command, text: str) -> dict:
 def end(cmd: Command, text: str) -> dict:
     require_manager(cmd.actor, "end contests")
     contest = pick(cmd, text, purpose="end")
-    process = cmd.actor.process
+    team, process = _team_of(cmd, contest)
     if contests.is_over(contest, cmd.now):
         raise Refusal(
             f"“{messages.escape(contest.name)}” already ended "
@@ -596,7 +609,6 @@ def end(cmd: Command, text: str) -> dict:
     result = contest_flow.end_now(cmd.session, contest, cmd.user_id, cmd.now)
     if result is None:
         raise Refusal(f"“{messages.escape(contest.name)}” had already ended; nothing changed.")
-    team = cmd.actor.team
     cmd.follow_ups.append(contest_flow.result_job(cmd.services, team.id, contest.id))
     cmd.outcome = "ended"
     names = _names(

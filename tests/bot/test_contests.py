@@ -603,3 +603,47 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
     more = re.search(r"and (\d+) more", full)
     assert more and shown + int(more.group(1)) == 260, (shown, full[-300:])
     assert "…" not in full  # nothing cut off mid-mention
+
+
+def test_an_admin_ends_another_teams_contest_by_name(rig):
+    from bot.contest_flow import launch
+    from rituals.contests import ContestSpec
+    from rituals.teams import team_process
+    from storage.models import Member, SalesTeam
+
+    with rig.services.session() as session:
+        sales = queries.teams(session)[0]
+        other = SalesTeam(workspace_id=sales.workspace_id, name="Enterprise", created_at=rig.now)
+        session.add(other)
+        session.commit()
+        session.add(
+            Member(
+                workspace_id=sales.workspace_id,
+                team_id=other.id,
+                user_id="U0ENTREP1",
+                role="sdr",
+                added_by=ADMIN,
+                added_at=rig.now,
+            )
+        )
+        session.commit()
+        process, _ = team_process(session, other.id)
+        day = process.calendar.local_date(rig.now)
+        launch(
+            rig.services,
+            session,
+            team=other,
+            process=process,
+            spec=ContestSpec("Enterprise dials", "race", "calls", day, day),
+            by=ADMIN,
+            now=rig.now,
+            source="command",
+            start_key="test:enterprise",
+        )
+        other_id = other.id
+    # A manager of Sales doesn't see it; an admin finds it by name and ends it.
+    assert "No contest called" in rig.text("/contest", 'end "Enterprise dials"', MGR)
+    assert "ended" in rig.text("/contest", 'end "Enterprise dials"', ADMIN).lower()
+    with rig.services.session() as session:
+        (contest,) = session.exec(select(Contest).where(Contest.team_id == other_id)).all()
+        assert contest.ended_by == ADMIN
