@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.app import Interaction, Services, register_action, register_view
@@ -173,23 +174,25 @@ def _shown_in_a_modal(handler):
         except (Refusal, ParseError) as refusal:
             ix.session.rollback()
             ix.outcome = f"refused:{type(refusal).__name__}"
-            ix.follow_ups[:] = [_notice_job(ix, str(refusal))]
-            _refresh(ix, [ix.user_id], period_of(ix.view), None)
+            ix.follow_ups.clear()
+            # The notice opens now, before the acknowledgement: a trigger_id lasts 3 seconds,
+            # and after-ack work can queue. Should Slack refuse it, the tab says it instead.
+            shown = _open_notice(ix, str(refusal))
+            _refresh(ix, [ix.user_id], period_of(ix.view), None if shown else str(refusal))
             return None
 
     run.__name__ = handler.__name__
     return run
 
 
-def _notice_job(ix: Interaction, text: str) -> Callable[[], None]:
-    client, trigger_id = ix.services.client, ix.trigger_id
-    view = messages.notice_view(text)
-
-    def job() -> None:
-        if trigger_id:
-            client.views_open(trigger_id=trigger_id, view=view)
-
-    return job
+def _open_notice(ix: Interaction, text: str) -> bool:
+    if not ix.trigger_id:
+        return False
+    try:
+        ix.services.client.views_open(trigger_id=ix.trigger_id, view=messages.notice_view(text))
+    except SlackApiError:
+        return False
+    return True
 
 
 def _kpi_of(ix: Interaction) -> str:
