@@ -37,6 +37,7 @@ class Clock:
         self.scheduler = scheduler or BlockingScheduler(timezone=UTC)
         self.pacer = ChannelPacer()
         self.owner = runs.process_identity()
+        self.ticks = 0
         self.versions: dict[
             int, object
         ] = {}  # team id -> the process version its jobs were built from
@@ -98,7 +99,11 @@ class Clock:
                 done += self._catch_up(team, now)
             except Exception:  # one team's trouble must not hold up the others
                 log.exception("catch-up for team %s failed; trying again next minute", team.id)
-        if now.minute == 0:  # hourly: the nudge sweeps' rows are no use once out of reach
+        # Hourly, the nudge sweeps' rows out of every look-back's reach are deleted. Not on the
+        # first tick: `serve --with-clock` forks its workers just then, and a write from this
+        # process at that moment can leave SQLite locked for them.
+        self.ticks += 1
+        if self.ticks > 1 and now.minute == 0:
             with self.services.session() as session:
                 runs.prune_sweeps(session, now - SWEEP_RETENTION)
         return done

@@ -31,6 +31,7 @@ from bot.home_view import (
 )
 from bot.messages import escape, mention, plain_text
 from bot.parsing import ParseError
+from bot.people import PROFILE_MAX_AGE, fetch_profiles
 from rituals.activity import (
     LogItem,
     LogRequest,
@@ -43,6 +44,7 @@ from rituals.activity import (
 )
 from rituals.log_edits import already_voided, check_may_change, correct_log, get_log, void_log
 from rituals.teams import Actor, Refusal, resolve_actor
+from storage import queries
 from storage.models import Workspace
 
 log = logging.getLogger("pacer.requests")
@@ -69,8 +71,23 @@ def publish_home(
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
         )
+        profile = queries.get_profile(session, actor.workspace_id, user_id)
+    # The person's own timezone decides "today" for the tab and for its buttons: fetched here,
+    # after the acknowledgement, when missing or a day old (the tab is opened before any press).
+    if profile is None or now - profile.fetched_at > PROFILE_MAX_AGE:
+        fetch_profiles(services, actor.workspace_id, [user_id], now)
+    with services.session() as session:
+        actor = resolve_actor(
+            session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
+        )
         view = build_home(session, actor, now, period, notice)
     services.client.views_publish(user_id=user_id, view=view)
+
+
+def _tz_of(session, workspace_id: int, user_id: str) -> str | None:
+    """The rep's own timezone (a manager editing a rep's log backdates by the rep's days)."""
+    profile = queries.get_profile(session, workspace_id, user_id)
+    return profile.tz if profile else None
 
 
 def refresh_job(
@@ -516,7 +533,7 @@ def edit_submitted(ix: Interaction) -> dict | None:
         count if count is not None else row.count,
         ix.now,
         key=_form_key(ix) or f"edit:{log_id}",
-        rep_tz=rep_tz(session, actor) if row.rep_id == actor.user_id else None,
+        rep_tz=_tz_of(session, actor.workspace_id, row.rep_id),
     )
     ix.outcome = "duplicate" if fixed.duplicate else "corrected"
     name = actor.process.kpi(row.kpi).name

@@ -430,3 +430,35 @@ def test_many_names_come_from_one_users_list_walk(rig):
     assert len(rig.slack.calls_to("users.list")) == 1
     assert not [c for c in rig.slack.calls_to("users.info") if c.params["user"].startswith("U0REP")]
     assert "Rep Number 3" in str(rig.slack.history[CHANNEL])
+
+
+def test_the_clock_prunes_old_nudge_sweeps_hourly_but_not_on_its_first_tick(rig):
+    from sqlmodel import select
+
+    from rituals import runs
+    from rituals.schedule import Occurrence
+    from storage.models import RitualRun
+
+    with rig.services.session() as session:
+        team = queries.teams(session)[0]
+        old = runs.claim(
+            session,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            occurrence=Occurrence("nudge", THURSDAY_1745, "2026-11-26T22:30Z"),
+            now=THURSDAY_1745,
+            owner="test",
+        )
+        runs.finish(session, old, THURSDAY_1745)
+
+    def sweeps():
+        with rig.services.session() as session:
+            keys = session.exec(select(RitualRun.period_key).where(RitualRun.kind == "nudge"))
+            return [k for k in keys if k.endswith("Z") and k.startswith("2026-11-26T22")]
+
+    clock = Clock(rig.services, BackgroundScheduler(timezone="UTC"))
+    rig.now = datetime.fromisoformat("2026-12-10T10:00:00-05:00")  # two weeks on, at :00
+    clock.tick()
+    assert sweeps() == ["2026-11-26T22:30Z"]  # the first tick writes nothing of the kind
+    clock.tick()
+    assert sweeps() == []
