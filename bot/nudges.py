@@ -28,13 +28,13 @@ from bot import messages
 from bot.app import Services
 from bot.delivery import ChannelPacer
 from bot.examples import example_log
-from bot.people import PROFILE_MAX_AGE, fetch_profiles
+from bot.people import fresh_profiles
 from rituals import runs
 from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
 from rituals.scorecard import rep_calendar
-from storage import queries, team_queries
+from storage import team_queries
 from storage.models import Member, RitualRun, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
@@ -132,17 +132,7 @@ def rep_timezones(
 ) -> dict[str, str | None]:
     """Each person's IANA timezone from Slack (cached; fetched when missing or a day old), or
     None when Slack can't tell (their team's timezone applies)."""
-    with services.session() as session:
-        cached = queries.profiles(session, workspace_id, user_ids)
-    stale = [
-        u
-        for u in dict.fromkeys(user_ids)
-        if u not in cached or now - cached[u].fetched_at > PROFILE_MAX_AGE
-    ]
-    if stale:
-        fetch_profiles(services, workspace_id, stale, now)
-        with services.session() as session:
-            cached = queries.profiles(session, workspace_id, user_ids)
+    cached = fresh_profiles(services, workspace_id, user_ids, now)
     return {u: cached[u].tz if u in cached else None for u in user_ids}
 
 

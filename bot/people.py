@@ -97,11 +97,11 @@ def _save(session, workspace_id: int, user: dict, now) -> None:
     queries.save_profile(session, workspace_id, user["id"], name[:200], user.get("tz"), now)
 
 
-def display_names(
+def fresh_profiles(
     services: Services, workspace_id: int, user_ids: list[str], now
-) -> dict[str, str]:
-    """Names to show in a digest or leaderboard (names, not mentions: nobody is pinged). Missing
-    or stale profiles are fetched from Slack first; whoever Slack can't tell us about keeps their ID."""
+) -> dict[str, UserProfile]:
+    """These people's profiles, the missing or stale ones (a day old) fetched from Slack first
+    (so: after an acknowledgement); whoever Slack can't tell us about is left out."""
     with services.session() as session:
         cached = queries.profiles(session, workspace_id, user_ids)
     stale = [
@@ -113,6 +113,15 @@ def display_names(
         fetch_profiles(services, workspace_id, stale, now)
         with services.session() as session:
             cached = queries.profiles(session, workspace_id, user_ids)
+    return cached
+
+
+def display_names(
+    services: Services, workspace_id: int, user_ids: list[str], now
+) -> dict[str, str]:
+    """Names to show in a digest or leaderboard (names, not mentions: nobody is pinged); whoever
+    Slack can't tell us about keeps their ID."""
+    cached = fresh_profiles(services, workspace_id, user_ids, now)
     return {u: cached[u].display_name if u in cached else u for u in user_ids}
 
 

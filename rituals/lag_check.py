@@ -58,7 +58,7 @@ from rituals.contests import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
 from rituals.ranking import GoalScaler, results_from_totals, team_reps
-from storage import team_queries
+from storage import contest_queries, team_queries
 from storage.models import LagSuggestion, Member
 
 __all__ = [
@@ -492,12 +492,7 @@ def suggestions_of_run(
     ]
 
 
-def get_suggestion(session: Session, suggestion_id: int) -> LagSuggestion | None:
-    return session.exec(
-        select(LagSuggestion)
-        .where(LagSuggestion.id == suggestion_id)
-        .execution_options(populate_existing=True)
-    ).first()
+get_suggestion = contest_queries.get_suggestion  # fresh from the database (populate_existing)
 
 
 def dismiss(session: Session, suggestion_id: int, by: str, now: datetime) -> bool:

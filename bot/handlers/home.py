@@ -31,7 +31,7 @@ from bot.home_view import (
 )
 from bot.messages import escape, mention, plain_text
 from bot.parsing import ParseError
-from bot.people import PROFILE_MAX_AGE, fetch_profiles
+from bot.people import fresh_profiles
 from rituals.activity import (
     LogItem,
     LogRequest,
@@ -71,11 +71,9 @@ def publish_home(
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
         )
-        profile = queries.get_profile(session, actor.workspace_id, user_id)
     # The person's own timezone decides "today" for the tab and for its buttons: fetched here,
     # after the acknowledgement, when missing or a day old (the tab is opened before any press).
-    if profile is None or now - profile.fetched_at > PROFILE_MAX_AGE:
-        fetch_profiles(services, actor.workspace_id, [user_id], now)
+    fresh_profiles(services, actor.workspace_id, [user_id], now)
     with services.session() as session:
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
