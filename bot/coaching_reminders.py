@@ -5,7 +5,7 @@ long since they joined), and how to start one. Also the cadence shown in the wee
 from datetime import datetime
 
 from bot import messages
-from rituals import runs
+from bot.delivery import send_privately
 from rituals.coaching import CadenceLine, coaching_cadence
 from rituals.process import Process
 from storage.models import Member, SalesTeam
@@ -20,20 +20,12 @@ def remind(services, session, run, team, process, members, occurrence, now, pace
     lines = coaching_cadence(session, team.workspace_id, process, members, now, DIGEST_WEEKS)
     overdue = [line for line in lines if line.overdue]
     managers = sorted({m.user_id for m in members if m.active and m.is_manager})
-    sent = 0
-    for index in range(run.parts_done or 0, len(managers)):
-        manager = managers[index]
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+
+    def message_for(manager: str) -> dict | None:
         mine = [line for line in overdue if line.rep_id != manager]  # never "coach yourself"
-        if not mine:
-            continue
-        message = reminder_message(team, process, mine)
-        pacer.wait(manager)
-        services.ritual_client.chat_postMessage(
-            channel=manager, text=message["text"], blocks=message["blocks"]
-        )
-        sent += 1
-    return sent
+        return reminder_message(team, process, mine) if mine else None
+
+    return send_privately(services, session, run, pacer, [(m, m) for m in managers], message_for)
 
 
 def reminder_message(team: SalesTeam, process: Process, lines: list[CadenceLine]) -> dict:

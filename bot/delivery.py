@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
+from rituals import runs
+
 METADATA_EVENT = "pacer_ritual"
 
 
@@ -149,3 +151,23 @@ def _run_of(message: dict) -> str | None:
     if metadata.get("event_type") != METADATA_EVENT:
         return None
     return (metadata.get("event_payload") or {}).get("run")
+
+
+def send_privately(services, session, run, pacer: ChannelPacer, items: list, message_for) -> int:
+    """One private message per ``(user_id, item)`` of a private ritual (lag suggestions,
+    coaching reminders), resuming after the run's ``parts_done``: progress is recorded on the run
+    before each message, so a crash may lose one message, never send two. ``message_for(item)``
+    builds the message, or None to send nothing for that item. Returns the messages sent."""
+    sent = 0
+    for index in range(run.parts_done or 0, len(items)):
+        user_id, item = items[index]
+        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+        message = message_for(item)
+        if message is None:
+            continue
+        pacer.wait(user_id)
+        services.ritual_client.chat_postMessage(
+            channel=user_id, text=message["text"], blocks=message["blocks"]
+        )
+        sent += 1
+    return sent

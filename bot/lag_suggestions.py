@@ -17,7 +17,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import messages
-from rituals import contests, lag_check, runs
+from bot.delivery import send_privately
+from rituals import contests, lag_check
 from rituals.contests import ContestSpec
 from rituals.lag_check import LAUNCHED, OPEN, StoredProposal
 from rituals.pacing import Period
@@ -194,54 +195,38 @@ def run_lag_check(services, session, run, team, process, members, occurrence, no
     return _suggest(services, session, run, team, process, mine, pacer)
 
 
-def _messages(mine: list[LagSuggestion]) -> list[tuple[LagSuggestion, str]]:
-    """(suggestion, manager) for every message of the run, in a fixed order."""
+def _messages(mine: list[LagSuggestion]) -> list[tuple[str, LagSuggestion]]:
+    """(manager, suggestion) for every message of the run, in a fixed order."""
     return [
-        (row, manager) for row in mine for manager in lag_check.decode_proposal(row.proposal).notify
+        (manager, row) for row in mine for manager in lag_check.decode_proposal(row.proposal).notify
     ]
 
 
-def _send(services, pacer, manager: str, message: dict) -> None:
-    pacer.wait(manager)
-    services.ritual_client.chat_postMessage(
-        channel=manager, text=message["text"], blocks=message["blocks"]
-    )
-
-
 def _suggest(services, session, run, team, process, mine, pacer) -> int:
-    items = _messages(mine)
-    sent = 0
-    for index in range(run.parts_done or 0, len(items)):
-        row, manager = items[index]
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+    def message_for(row: LagSuggestion) -> dict | None:
         fresh = lag_check.get_suggestion(session, row.id)
         if fresh is None or fresh.status != OPEN:
-            continue  # decided meanwhile by a manager who already has it: buttons would be stale
-        _send(services, pacer, manager, suggestion_message(team, process, fresh))
-        sent += 1
-    return sent
+            return None  # decided meanwhile by a manager who already has it: stale buttons
+        return suggestion_message(team, process, fresh)
+
+    return send_privately(services, session, run, pacer, _messages(mine), message_for)
 
 
 def _auto_launch(services, session, run, team, process, mine, now, pacer) -> int:
     outcomes = {row.id: _launch(services, session, team, process, row, now) for row in mine}
-    items = _messages(mine)
-    sent = 0
-    for index in range(run.parts_done or 0, len(items)):
-        row, manager = items[index]
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+
+    def message_for(row: LagSuggestion) -> dict | None:
         launched, why = outcomes[row.id]
         fresh = lag_check.get_suggestion(session, row.id)
         if fresh is None:
-            continue
+            return None
         if launched:
-            message = launched_message(team, process, fresh)
-        elif fresh.status == OPEN:
-            message = suggestion_message(team, process, fresh, not_launched=why)
-        else:
-            continue
-        _send(services, pacer, manager, message)
-        sent += 1
-    return sent
+            return launched_message(team, process, fresh)
+        if fresh.status == OPEN:
+            return suggestion_message(team, process, fresh, not_launched=why)
+        return None
+
+    return send_privately(services, session, run, pacer, _messages(mine), message_for)
 
 
 def _launch(services, session, team, process, row: LagSuggestion, now) -> tuple[bool, str]:
