@@ -58,7 +58,7 @@ from rituals.contests import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
 from rituals.ranking import GoalScaler, results_from_totals, team_reps
-from storage import contest_queries, team_queries
+from storage import contest_queries, queries, team_queries
 from storage.models import LagSuggestion, Member
 
 __all__ = [
@@ -417,17 +417,9 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
     if not rows:
         return
     table = LagSuggestion.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        session.execute(
-            dialect_insert(table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["team_id", "kpi", "week_key"])
-        )
+    statement = queries.insert_ignoring_duplicates(session, table, ["team_id", "kpi", "week_key"])
+    if statement is not None:
+        session.execute(statement.values(rows))
         return
     for row in rows:  # any other database: one savepoint per row
         try:

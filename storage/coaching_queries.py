@@ -14,6 +14,7 @@ from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import queries
 from storage.models import CoachingNote, CoachingSession, SalesTeam
 
 # Rep IDs per IN list: far under every database's bound-parameter limit.
@@ -157,19 +158,11 @@ def insert_note(session: Session, note: CoachingNote) -> bool:
         "done_at": note.done_at,
         "created_at": note.created_at,
     }
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        table = CoachingNote.__table__
-        statement = (
-            insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["session_id", "message_ts"])
-            .returning(table.c.id)  # a row back only when stored (rowcount is -1 on psycopg)
-        )
+    table = CoachingNote.__table__
+    statement = queries.insert_ignoring_duplicates(session, table, ["session_id", "message_ts"])
+    if statement is not None:
+        # A row back only when stored (rowcount is -1 on psycopg).
+        statement = statement.values(**values).returning(table.c.id)
         stored = session.connection().execute(statement).first() is not None
         session.commit()
         return stored

@@ -451,3 +451,17 @@ def count_logs(session: Session, workspace_id: int | None = None) -> int:
     if workspace_id is not None:
         query = query.where(ActivityLog.workspace_id == workspace_id)
     return session.exec(query).one()
+
+
+def insert_ignoring_duplicates(session: Session, table, keys: list[str]):
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``table`` on SQLite and PostgreSQL (add
+    ``.values(…)``): a row whose unique key is taken is skipped, and nothing is rolled back.
+    None on any other database, where the caller falls back to its unique key."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        return None
+    return insert(table).on_conflict_do_nothing(index_elements=keys)
