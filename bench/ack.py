@@ -2,7 +2,7 @@
 against a bare Bolt app that only acks, served by the same server class with the same options.
 
 Only 127.0.0.1 is ever contacted: the servers listen locally, and Pacer's Web API calls (the
-profile look-ups it makes after the ack) go to bot.slack_standin.SlackStandin in this process.
+profile look-ups it makes after the ack) go to simulator.slack_standin.SlackStandin in this process.
 """
 
 import http.client
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.bare_app import DEFAULT_SECRET
 from bench.common import Budget, Report, free_port, median, ms, percentile, verdict
-from bot.simulate import command_body, signed_headers
-from bot.slack_standin import SlackStandin
+from simulator.signed_requests import command_body, signed_headers
+from simulator.slack_standin import SlackStandin
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = DEFAULT_SECRET
@@ -131,7 +131,7 @@ class Rig:
             [
                 sys.executable,
                 "-m",
-                "bot.cli",
+                "cli.main",
                 "serve",
                 "--port",
                 "{port}",

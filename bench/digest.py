@@ -1,6 +1,6 @@
 """The digests for 300 reps × 90 days of logs (DESIGN.md §9, issue 3): each digest's data
 (rituals.digests) against one indexed GROUP BY over the same rows, the daily digest fully rendered
-(data + bot.digest_messages.daily_parts: Jinja templates and the attainment chart PNG), and one
+(data + bot.delivery.digests.daily_parts: Jinja templates and the attainment chart PNG), and one
 chart rendered alone. The old way — 300 × rituals.scorecard.build_scorecard — stays as one line."""
 
 import re
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from bench import data
 from bench.common import Budget, Report, median, ms, percentile, verdict
-from bot import digest_messages
+from bot.delivery import digests as digest_messages
 from rituals import charts
 from rituals.digests import daily_digest, monthly_digest, weekly_digest
 from rituals.process import default_process

@@ -115,11 +115,11 @@ def statements(engine: Engine, run: Callable[[], object]) -> list[str]:
 
 
 def full_ritual(engine: Engine, teams: list[tuple[int, int]], slack) -> Callable[[], int]:
-    """The ritual itself through bot.ritual_runner.run_ritual: claim, check, store, one private
+    """The ritual itself through bot.delivery.runner.run_ritual: claim, check, store, one private
     message per suggestion and manager to the local Slack stand-in, progress, finish."""
     from bot.app import Services, make_client
-    from bot.delivery import ChannelPacer
-    from bot.ritual_runner import run_ritual
+    from bot.delivery.posting import ChannelPacer
+    from bot.delivery.runner import run_ritual
     from bot.settings import load_settings
     from rituals.schedule import occurrence_at
 
@@ -212,7 +212,7 @@ def measure(engine: Engine, label: str, report: Report, quick: bool, budget: Bud
         f"the team's numbers take {len(sql)} SQL statement(s)"
     )
     # the whole ritual once more, with Slack (a local stand-in) and the run bookkeeping
-    from bot.slack_standin import SlackStandin
+    from simulator.slack_standin import SlackStandin
 
     with SlackStandin() as slack:
         run = full_ritual(engine, teams, slack)

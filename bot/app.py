@@ -149,24 +149,31 @@ def build_app(services: Services) -> App:
         token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
         raise_error_for_unhandled_request=False,
     )
-    from bot.handlers import admin, home, leaderboard_command, log_command, scorecard_command
+    from bot.admin import command as admin
+    from bot.home import listeners as home
+    from bot.leaderboard import command as leaderboard_command
+    from bot.log import command as log_command
+    from bot.scorecard import command as scorecard_command
 
     register_command(app, services, "/log", log_command.handle)
     register_command(app, services, "/scorecard", scorecard_command.handle)
     register_command(app, services, "/pacer", admin.handle)
     register_command(app, services, "/leaderboard", leaderboard_command.handle)
     home.register(app, services)
-    from bot.handlers import coach_command, coaching_events
+    from bot.coaching import command as coach_command
+    from bot.coaching import thread_replies as coaching_events
 
     register_command(app, services, "/coach", coach_command.handle)
     coaching_events.register(app, services)
-    from bot.handlers import lag_actions
+    from bot.contests import lag_buttons as lag_actions
 
     lag_actions.register(app, services)
-    from bot.handlers import contest_command
+    from bot.contests import command as contest_command
 
     contest_command.register(app, services)
-    from bot import log_modal, settings_modal, share
+    from bot import share
+    from bot.admin import settings_form as settings_modal
+    from bot.log import form as log_modal
 
     log_modal.register(app, services)  # the /log form, and "Log activity" on digests
     settings_modal.register(app, services)  # the team settings form (/pacer alone)

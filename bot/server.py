@@ -118,7 +118,7 @@ def start_background_clock(services: Services) -> None:
     drops without closing (a child must never touch its parent's database connections)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.clock import Clock
+    from bot.delivery.clock import Clock
 
     engine = make_engine(services.settings.database_url)
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))

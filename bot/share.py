@@ -1,5 +1,5 @@
 """Buttons on messages (issue 5): "Share to channel" on a scorecard or leaderboard shown
-privately, "My scorecard" on a digest ("Log activity" opens the `/log` form: bot/log_modal.py),
+privately, "My scorecard" on a digest ("Log activity" opens the `/log` form: bot/log/form.py),
 and "Add action item" on a coaching thread's opening message.
 
 Share to channel posts the same content (the same rep or board and the same period, with the
@@ -88,7 +88,7 @@ def leaderboard_share_button(board) -> dict:
 
 def digest_buttons(period: Period) -> dict:
     """ "My scorecard" (for the digest's period) and "Log activity" (the `/log` form)."""
-    from bot.log_modal import LOG_BUTTON
+    from bot.log.form import LOG_BUTTON
 
     return messages.actions(
         messages.button("My scorecard", MY_SCORECARD, period_value(period)),
@@ -251,7 +251,7 @@ def _scorecard(ix: Interaction, rep_id: str, period: Period):
 
 def private_scorecard(ix: Interaction, rep_id: str, period: Period) -> dict:
     """A scorecard shown privately, with "Share to channel"."""
-    from bot.handlers.scorecard_command import scorecard_message
+    from bot.scorecard.command import scorecard_message
 
     card, hint = _scorecard(ix, rep_id, period)
     return with_actions(scorecard_message(card, hint), scorecard_share_button(rep_id, period))
@@ -299,7 +299,7 @@ def share_scorecard_pressed(ix: Interaction) -> None:
     if not first_delivery(ix):
         ix.outcome = "duplicate"
         return None
-    from bot.handlers.scorecard_command import scorecard_message
+    from bot.scorecard.command import scorecard_message
 
     card, hint = _scorecard(ix, rep_id, period)
     services, workspace_id, now, by = ix.services, ix.actor.workspace_id, ix.now, ix.user_id
@@ -326,7 +326,7 @@ def share_scorecard_pressed(ix: Interaction) -> None:
 
 
 def share_leaderboard_pressed(ix: Interaction) -> None:
-    from bot import digest_messages
+    from bot.delivery import digests as digest_messages
     from rituals.digests import leaderboard
     from rituals.ranking import BY_ATTAINMENT, BY_COUNT
 

@@ -1,6 +1,6 @@
 """The lag check (issue 4): at a checkpoint each working day, find the team KPIs that are behind
 their weekly pace and propose a contest that would close the gap. Plain data and the storage it
-needs: no Slack (bot/lag_suggestions.py sends the suggestions, bot/handlers/lag_actions.py
+needs: no Slack (bot/contests/lag_suggestions.py sends the suggestions, bot/contests/lag_buttons.py
 answers their buttons).
 
 **The numbers.** For a team at an instant ``now`` (the ritual's due time), in the team's

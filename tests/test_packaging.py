@@ -13,7 +13,7 @@ def test_every_package_is_shipped():
     shipped = set(find_packages(str(ROOT), include=CONFIG["packages"]["find"]["include"]))
     on_disk = {
         ".".join(path.parent.relative_to(ROOT).parts)
-        for top in ("bot", "rituals", "storage", "templates")
+        for top in ("bot", "rituals", "storage", "templates", "cli", "simulator")
         for path in (ROOT / top).rglob("__init__.py")
     }
     assert on_disk <= shipped, on_disk - shipped

@@ -12,13 +12,13 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.simulate import (
+from simulator.signed_requests import (
     block_action_payload,
     interaction_body,
     signed_headers,
     view_submission_payload,
 )
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 from storage.models import CoachingNote, CoachingSession
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 from tests.bot.test_messages import assert_within_slack_limits

@@ -20,7 +20,7 @@ def pacer(*args, cwd, env_extra=None, timeout=60):
     }
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -10,8 +10,8 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
-from bot.simulate import command_body, event_body, json_headers, signed_headers
-from bot.slack_standin import SlackStandin
+from simulator.signed_requests import command_body, event_body, json_headers, signed_headers
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import CoachingNote, CoachingSession, Member, SalesTeam, Workspace
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.console import Console, default_database, parse_moment, pick_option, run_console
-from bot.textview import Field, render_message, render_view
+from simulator.console import Console, default_database, parse_moment, pick_option, run_console
+from simulator.textview import Field, render_message, render_view
 from storage import queries
 from storage.db import make_engine
 from storage.models import ActivityLog, Contest

@@ -16,15 +16,15 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.clock import Clock
-from bot.simulate import (
+from bot.delivery.clock import Clock
+from simulator.signed_requests import (
     command_body,
     interaction_body,
     new_trigger_id,
     signed_headers,
     view_submission_payload,
 )
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import Contest, ContestEntrant, LagSuggestion
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
@@ -568,7 +568,7 @@ def test_help_lists_every_form(rig):
     ],
 )
 def test_quick_form_windows(now, word, days):
-    from bot.handlers.contest_command import parse_start
+    from bot.contests.command import parse_start
     from rituals.process import default_process
 
     parsed = parse_start(f'race calls {word} "W"', default_process(), at(now))
@@ -576,7 +576,7 @@ def test_quick_form_windows(now, word, days):
 
 
 def test_the_rest_of_the_week_on_a_saturday_is_refused():
-    from bot.handlers.contest_command import parse_start
+    from bot.contests.command import parse_start
     from bot.parsing import ParseError
     from rituals.process import default_process
 
@@ -606,7 +606,7 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
 
 
 def test_an_admin_ends_another_teams_contest_by_name(rig):
-    from bot.contest_flow import launch
+    from bot.contests.flow import launch
     from rituals.contests import ContestSpec
     from rituals.teams import team_process
     from storage.models import Member, SalesTeam

@@ -6,9 +6,9 @@ import pytest
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.app import make_client
-from bot.delivery import ChannelPacer, Part, Progress, deliver, find_posted
+from bot.delivery.posting import ChannelPacer, Part, Progress, deliver, find_posted
 from bot.settings import load_settings
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 
 CHANNEL = "C0SALES01"
 

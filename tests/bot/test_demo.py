@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.demo import (
+from simulator.demo import (
     ACTION_NOTE,
     AES,
     MANAGER,

@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.home_view import EDIT, LOG_NUMBER, PLUS_ONE, VOID
-from bot.simulate import (
+from bot.home.view import EDIT, LOG_NUMBER, PLUS_ONE, VOID
+from simulator.signed_requests import (
     block_action_payload,
     event_body,
     interaction_body,
@@ -23,7 +23,7 @@ from bot.simulate import (
     signed_headers,
     view_submission_payload,
 )
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import ActivityLog, Member
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
@@ -495,7 +495,7 @@ def test_a_manager_of_300_reps_sees_a_summary_within_block_kit_limits(rig):
 
 def test_a_view_longer_than_slack_allows_is_cut_at_100_blocks_and_says_so():
     from bot import messages
-    from bot.home_view import _view
+    from bot.home.view import _view
 
     blocks = [messages.header("Pacer")] + [messages.section(f"row {i}")[0] for i in range(150)]
     view = _view(blocks, "week")

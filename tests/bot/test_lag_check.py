@@ -15,18 +15,18 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
-from bot.delivery import ChannelPacer
-from bot.ritual_runner import run_ritual
-from bot.simulate import (
+from bot.delivery.posting import ChannelPacer
+from bot.delivery.runner import run_ritual
+from rituals.process import load_process_dict
+from rituals.schedule import occurrence_at
+from rituals.teams import store_process, team_process
+from simulator.signed_requests import (
     block_action_payload,
     interaction_body,
     signed_headers,
     view_submission_payload,
 )
-from bot.slack_standin import SlackStandin
-from rituals.process import load_process_dict
-from rituals.schedule import occurrence_at
-from rituals.teams import store_process, team_process
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import Contest, LagSuggestion, Member, SalesTeam
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
@@ -433,7 +433,7 @@ def test_the_edited_modal_launches_the_suggestion(rig):
 
 
 def test_auto_launch_that_cannot_start_asks_the_managers_instead(rig):
-    from bot.contest_flow import launch
+    from bot.contests.flow import launch
     from rituals.contests import ContestSpec
 
     auto_launch(rig)

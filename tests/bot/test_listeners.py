@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from bot.app import Services, build_app, make_client
 from bot.settings import load_settings
-from bot.simulate import command_body, signed_headers
-from bot.slack_standin import SlackStandin
 from rituals.process import default_process
 from rituals.teams import store_process
+from simulator.signed_requests import command_body, signed_headers
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.db import make_engine
 from storage.migrate import upgrade

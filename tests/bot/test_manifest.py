@@ -8,8 +8,8 @@ from slack_bolt.request import BoltRequest
 
 from bot.app import Services, build_app, make_client
 from bot.settings import load_settings
-from bot.simulate import command_body, signed_headers
-from bot.slack_standin import SlackStandin
+from simulator.signed_requests import command_body, signed_headers
+from simulator.slack_standin import SlackStandin
 from storage.db import make_engine
 from storage.migrate import upgrade
 

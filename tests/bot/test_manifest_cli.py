@@ -4,8 +4,8 @@ valid YAML that keeps every command, scope and event of manifest.yml."""
 import pytest
 import yaml
 
-from bot.cli import main
-from bot.manifest_cli import PLACEHOLDER, ManifestError, base_url, read_template
+from cli.main import main
+from cli.manifest import PLACEHOLDER, ManifestError, base_url, read_template
 
 TEMPLATE = yaml.safe_load(read_template())
 

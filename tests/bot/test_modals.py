@@ -13,15 +13,15 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.simulate import (
+from rituals.teams import team_process
+from simulator.signed_requests import (
     command_body,
     interaction_body,
     new_trigger_id,
     signed_headers,
     view_submission_payload,
 )
-from bot.slack_standin import SlackStandin
-from rituals.teams import team_process
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import ActivityLog, Member, ProcessVersion
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
@@ -436,7 +436,7 @@ def test_a_rep_submitting_the_settings_form_is_refused(rig):
 
 
 def test_a_process_with_many_roles_keeps_the_form_under_100_blocks(rig):
-    from bot.settings_modal import build_view
+    from bot.admin.settings_form import build_view
     from rituals.process import default_process, load_process_dict
 
     data = default_process().to_dict()

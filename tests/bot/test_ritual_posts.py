@@ -7,9 +7,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.clock import Clock
-from bot.delivery import ChannelPacer
-from bot.ritual_runner import run_ritual
+from bot.delivery.clock import Clock
+from bot.delivery.posting import ChannelPacer
+from bot.delivery.runner import run_ritual
 from rituals.schedule import occurrence_at
 from rituals.teams import team_process
 from storage import queries
@@ -21,7 +21,7 @@ THURSDAY_1745 = datetime.fromisoformat("2026-11-26T17:45:00-05:00")
 
 @pytest.fixture
 def rig(tmp_path):
-    from bot.slack_standin import SlackStandin
+    from simulator.slack_standin import SlackStandin
 
     with SlackStandin() as slack:
         slack.add_user(SDR, "Maria Lopez")
@@ -126,7 +126,7 @@ def test_a_timeout_fails_the_attempt_and_the_retry_finds_the_post(rig):
 
 
 def test_no_channel_is_skipped_with_a_reason(tmp_path):
-    from bot.slack_standin import SlackStandin
+    from simulator.slack_standin import SlackStandin
 
     with SlackStandin() as slack:
         rig = Rig(tmp_path, slack)
@@ -163,7 +163,7 @@ def test_the_clock_builds_jobs_in_the_team_timezone_and_catches_up(rig):
     rig.now = datetime.fromisoformat("2026-11-26T18:00:00-06:00")
     done = {(o.kind, o.period_key): outcome for _, o, outcome in clock.tick()}
     # The nudge sweep of 18:00 runs (the 17:30 one is not owed), and nudges nobody: it is 19:00
-    # for the reps, in New York (bot/nudges.py: quiet hours).
+    # for the reps, in New York (bot/delivery/nudges.py: quiet hours).
     assert done.pop(("nudge", "2026-11-27T00:00Z")) == "posted: 0 private messages"
     assert done == {("daily", "2026-11-26"): done[("daily", "2026-11-26")]}
     assert done[("daily", "2026-11-26")].startswith("posted")
@@ -207,8 +207,8 @@ def test_nudges_go_privately_to_reps_who_logged_nothing_and_want_them(rig):
 
 
 def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_path):
-    from bot import digest_messages
-    from bot.delivery import Part
+    from bot.delivery import digests as digest_messages
+    from bot.delivery.posting import Part
     from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
     from rituals.pacing import period_containing
     from rituals.process import default_process
@@ -317,7 +317,7 @@ def test_pacer_rituals_run_and_status_from_the_command_line(rig, tmp_path):
 
     def pacer(*args):
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "cli.main", *args],
             env=env,
             cwd=tmp_path,
             capture_output=True,

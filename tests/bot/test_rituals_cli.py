@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from bot import rituals_cli
+from cli import rituals as rituals_cli
 from tests.bot.test_lag_check import CHANNEL, MGR, SDR, log_monday
 from tests.bot.test_lag_check import rig as rig  # noqa: F401  (the fixture)
 

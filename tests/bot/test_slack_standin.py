@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
 from bot import messages
-from bot.delivery import ChannelPacer
+from bot.delivery.posting import ChannelPacer
+from bot.delivery.runner import run_ritual
 from bot.help import has_command, with_command_hint
-from bot.ritual_runner import run_ritual
-from bot.simulate import command_body, signed_headers
-from bot.slack_standin import SlackStandin
 from rituals import runs
 from rituals.schedule import Occurrence, nudge_key, occurrence_at
 from rituals.teams import team_process
+from simulator.signed_requests import command_body, signed_headers
+from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import ActivityLog, RitualRun
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
@@ -236,7 +236,7 @@ def test_clocks_racing_a_crash_and_manual_runs_never_nudge_twice(rig, capsys):
     sweep(rig, six + timedelta(minutes=30))  # the claim is stale by now: still not taken over
     assert LA not in nudges(rig.slack)
     # `pacer rituals run nudge` goes the same way: nobody is nudged twice.
-    from bot import rituals_cli
+    from cli import rituals as rituals_cli
 
     code = rituals_cli.run_now(rig.services.settings, "nudge", None, None, "2026-11-26T16:10-05:00")
     assert code == 0
@@ -527,7 +527,7 @@ def test_a_rep_added_once_the_channel_is_set_hears_where_rituals_post(rig):
 def test_welcome_job_from_elsewhere_sends_once_even_at_once(rig):
     """The settings modal adds people too: its welcome_job, run twice at the same moment (and
     again later), sends one welcome."""
-    from bot.welcome import welcome_job
+    from bot.admin.welcome import welcome_job
 
     rig.slack.add_user("U0SDR0008", "Ana Silva")
     with rig.services.session() as session:

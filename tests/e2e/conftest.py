@@ -1,6 +1,6 @@
 import pytest
 
-from bot.slack_standin import SlackStandin
+from simulator.slack_standin import SlackStandin
 from tests.e2e.harness import PacerServer, Workspace
 
 # Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working week has passed.

@@ -13,8 +13,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.simulate import command_body, signed_headers
-from bot.slack_standin import SlackStandin
+from simulator.signed_requests import command_body, signed_headers
+from simulator.slack_standin import SlackStandin
 
 SECRET = "e2e-signing-secret"
 TOKEN = "xoxb-e2e-token"
@@ -98,7 +98,7 @@ class PacerServer:
             [
                 sys.executable,
                 "-m",
-                "bot.cli",
+                "cli.main",
                 "serve",
                 "--port",
                 str(self.port),

@@ -6,9 +6,9 @@ import sqlite3
 import time
 import uuid
 
-from bot import rituals_cli
 from bot.settings import load_settings
-from bot.simulate import (
+from cli import rituals as rituals_cli
+from simulator.signed_requests import (
     block_action_payload,
     event_body,
     interaction_body,

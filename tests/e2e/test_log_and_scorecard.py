@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot.simulate import signed_headers
+from simulator.signed_requests import signed_headers
 from tests.e2e.harness import ADMIN, SECRET
 
 SDR, AE, MGR = "USDR00001", "UAE000001", "UMGR00001"

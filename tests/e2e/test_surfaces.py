@@ -16,10 +16,10 @@ import uuid
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import rituals_cli
-from bot.home_view import LOG_NUMBER, PLUS_ONE
+from bot.home.view import LOG_NUMBER, PLUS_ONE
 from bot.settings import load_settings
-from bot.simulate import (
+from cli import rituals as rituals_cli
+from simulator.signed_requests import (
     block_action_payload,
     event_body,
     interaction_body,

@@ -1,0 +1,551 @@
+"""/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
+
+from bot import messages
+from bot.app import Command
+from bot.examples import article, example_log, log_words
+from bot.parsing import ParseError, parse_channel, parse_mention
+from bot.people import refresh_later, resolve_user
+from rituals.process import Process, parse_goal
+from rituals.teams import Refusal, admins_of, change_process, require_manager
+from storage import queries
+from storage.models import Member
+
+
+def handle(cmd: Command) -> dict:
+    words = cmd.text.split()
+    if not words and cmd.actor.is_manager:  # `/pacer` alone: the settings form, for managers
+        from bot.admin.settings_form import open_from_command
+
+        return open_from_command(cmd)
+    sub = words[0].lower() if words else "help"
+    args = words[1:]
+    action = SUBCOMMANDS.get(sub)
+    if action is None:
+        raise ParseError(
+            f"`/pacer {messages.escape(sub)}` isn't a Pacer command. {_commands_hint()}"
+        )
+    cmd.outcome = sub
+    return action(cmd, args)
+
+
+def _commands_hint() -> str:
+    return (
+        "Commands: "
+        + ", ".join(f"`/pacer {name}`" for name in SUBCOMMANDS if name != "?")
+        + ". `/pacer help` explains each."
+    )
+
+
+def help_(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    return messages.text_message(
+        "help.md.j2", backdate_days=process.backdate_days, roles=process.roles
+    )
+
+
+def show_process(cmd: Command, args: list[str]) -> dict:
+    version = None
+    if cmd.actor.process_version_id:
+        row = queries.latest_process_version(cmd.session, cmd.actor.team_id)
+        version = row.version if row else None
+    return cascade_message(cmd.actor.process, version)
+
+
+def cascade_message(process: Process, version: int | None) -> dict:
+    stages = {}
+    for stage, activity, kpis in process.cascade():
+        for kpi in kpis:
+            stages[kpi.key] = (stage.name, activity.name if activity else "—")
+    cal = process.calendar
+    days = ", ".join(
+        d
+        for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+        if i in cal.working_days
+    )
+    hours = f"{cal.day_start:%H:%M}–{cal.day_end:%H:%M}"
+    return messages.text_message(
+        "cascade.md.j2",
+        process=process,
+        version=version,
+        stages=stages,
+        days=days,
+        hours=hours,
+        words=log_words(process),
+        recorders={r.key: f"{article(r.name)} {r.name} or a manager" for r in process.roles},
+    )
+
+
+def team(cmd: Command, args: list[str]) -> dict:
+    if not args:
+        return roster(cmd)
+    action = args[0].lower()
+    if action == "add":
+        return team_add(cmd, args[1:])
+    if action in ("remove", "rm", "delete"):
+        return team_remove(cmd, args[1:])
+    raise ParseError(
+        "Try `/pacer team` (the roster), `/pacer team add @user sdr` or `/pacer team remove @user`."
+    )
+
+
+def roster(cmd: Command) -> dict:
+    members = queries.active_members(cmd.session, cmd.actor.team_id)
+    process = cmd.actor.process
+    refresh_later(cmd, *(m.user_id for m in members))
+    return messages.text_message(
+        "roster.md.j2",
+        team=cmd.actor.team,
+        members=members,
+        process=process,
+        roles={r.key: r.name for r in process.roles},
+    )
+
+
+def _one_person(cmd: Command, args: list[str], usage: str) -> tuple[str, list[str]]:
+    if not args or (mention := parse_mention(args[0])) is None:
+        raise ParseError(f"Name a person with @, e.g. `{usage}`.")
+    return resolve_user(cmd, mention), args[1:]
+
+
+def team_add(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "add people to the team")
+    process = cmd.actor.process
+    roles = ", ".join(f"`{r.key}`" for r in process.roles)
+    user_id, rest = _one_person(cmd, args, f"/pacer team add @user {process.roles[0].key}")
+    if len(rest) != 1:
+        raise ParseError(
+            f"Give one role after the person, e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`. Roles: {roles}."
+        )
+    role = _role_key(process, rest[0])
+    if role is None:
+        raise ParseError(
+            f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}, "
+            f"e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`."
+        )
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    role_name = messages.escape(process.role(role).name)
+    done = f"Added {messages.mention(user_id)} to *{messages.escape(cmd.actor.team.name)}* as {role_name}"
+    if member is None:
+        member = _new_member(cmd, user_id)
+    elif member.active and member.role == role and member.team_id == cmd.actor.team_id:
+        return _done(
+            f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
+        )
+    elif member.active and member.role:
+        before = process.role(member.role).name if process.has_role(member.role) else member.role
+        done = f"Moved {messages.mention(user_id)} from {messages.escape(before)} to {role_name}"
+    member.team_id, member.role, member.active, member.removed_at = (
+        cmd.actor.team_id,
+        role,
+        True,
+        None,
+    )
+    queries.save_member(cmd.session, member)
+    refresh_later(cmd, user_id)
+    from bot.admin.welcome import (
+        welcome_job,  # a private first-run message, once per person and team
+    )
+
+    cmd.follow_ups.append(
+        welcome_job(cmd.services, cmd.actor.workspace_id, cmd.actor.team, member, process)
+    )
+    return _done(
+        f"{done}. "
+        f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
+        f"They log with `/log {example_log(process, role)}` and see it with `/scorecard`."
+    )
+
+
+def _new_member(cmd: Command, user_id: str) -> Member:
+    return Member(
+        workspace_id=cmd.actor.workspace_id,
+        team_id=cmd.actor.team_id,
+        user_id=user_id,
+        added_by=cmd.user_id,
+        added_at=cmd.now,
+    )
+
+
+def _role_key(process: Process, word: str) -> str | None:
+    word = word.lower()
+    for role in process.roles:
+        if word in (role.key, role.name.lower(), role.key + "s"):
+            return role.key
+    return None
+
+
+def team_remove(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "remove people from the team")
+    user_id, rest = _one_person(cmd, args, "/pacer team remove @user")
+    if rest:
+        raise ParseError("`/pacer team remove @user` takes one person and nothing after.")
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    if (
+        member is None
+        or not member.active
+        or (not cmd.actor.is_admin and member.team_id != cmd.actor.team_id)
+    ):
+        raise Refusal(
+            f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
+        )
+    # Off the team means off it entirely: added back later, they start without manager rights.
+    member.active, member.removed_at, member.is_manager = False, cmd.now, False
+    queries.save_member(cmd.session, member)
+    return _done(
+        f"{messages.mention(user_id)} is off the team. Their logs are kept; add them back any time with "
+        f"`/pacer team add {messages.mention(user_id)} {member.role or 'sdr'}`."
+    )
+
+
+def manager(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "name managers")
+    user_id, rest = _one_person(cmd, args, "/pacer manager @user")
+    off = bool(rest) and rest[0].lower() in ("off", "remove", "no", "false")
+    if rest and not off:
+        raise ParseError(
+            "Try `/pacer manager @user` to make someone a manager, or `/pacer manager @user off`."
+        )
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    if off:
+        if member is None or not member.is_manager:
+            raise Refusal(
+                f"{messages.mention(user_id)} isn't a manager; nothing changed. "
+                "See who manages the team with `/pacer team`."
+            )
+        member.is_manager = False
+        queries.save_member(cmd.session, member)
+        return _done(f"{messages.mention(user_id)} is no longer a manager.")
+    if member is None:
+        member = _new_member(cmd, user_id)
+    elif not member.active:
+        member.active, member.removed_at, member.role = True, None, None
+    member.team_id, member.is_manager = cmd.actor.team_id, True
+    queries.save_member(cmd.session, member)
+    refresh_later(cmd, user_id)
+    return _done(
+        f"{messages.mention(user_id)} manages *{messages.escape(cmd.actor.team.name)}*: they can add people, set goals and "
+        "see every scorecard."
+    )
+
+
+def admin(cmd: Command, args: list[str]) -> dict:
+    if not cmd.actor.is_admin:
+        raise Refusal(
+            "Only Pacer admins can make admins. "
+            + _admins_line(cmd)
+            + " An admin can make you one: `/pacer admin @you`."
+        )
+    user_id, rest = _one_person(cmd, args, "/pacer admin @user")
+    if rest:
+        raise ParseError("`/pacer admin @user` takes one person and nothing after.")
+    if user_id in cmd.services.settings.admins or not queries.add_admin(
+        cmd.session, cmd.actor.workspace_id, user_id, cmd.user_id, cmd.now
+    ):
+        return _done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
+    return _done(f"{messages.mention(user_id)} is now a Pacer admin.")
+
+
+def _admins_line(cmd: Command) -> str:
+    admins = admins_of(cmd.session, cmd.actor.workspace_id, cmd.services.settings.admins)
+    if not admins:
+        return "No admins are set up yet: the operator sets `PACER_ADMINS`."
+    return "Admins: " + ", ".join(messages.mention(a) for a in admins) + "."
+
+
+def channel(cmd: Command, args: list[str]) -> dict:
+    team = cmd.actor.team
+    if not args:
+        return _done(
+            f"The *{messages.escape(team.name)}* team's rituals post in {messages.channel(team.channel_id)}. "
+            "Change it with `/pacer channel #sales`, or `/pacer channel here`."
+        )
+    require_manager(cmd.actor, "choose the team's channel")
+    if len(args) > 1:
+        raise ParseError("Give one channel, e.g. `/pacer channel #sales`.")
+    channel_id = cmd.channel_id if args[0].lower() == "here" else parse_channel(args[0])
+    if not channel_id or channel_id.startswith("D"):
+        raise ParseError(
+            f"`{messages.escape(args[0])}` isn't a channel I can post in. Pick it from Slack's list as you type #, "
+            "or run `/pacer channel here` in the channel."
+        )
+    queries.set_team_channel(cmd.session, team, channel_id)
+    return _done(
+        f"The *{messages.escape(team.name)}* team's digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
+        "Invite Pacer there if it isn't a member (`/invite @Pacer`)."
+    )
+
+
+def coaching(cmd: Command, args: list[str]) -> dict:
+    """`/pacer coaching` shows where `/coach` opens its threads; `/pacer coaching #channel`
+    (or `here`) sets the team's coaching channel; `/pacer coaching off` clears it (threads then
+    open in a private conversation of the manager and the rep)."""
+    from storage.coaching_queries import set_coaching_channel
+
+    team = cmd.actor.team
+    name = messages.escape(team.name)
+    if not args:
+        where = (
+            f"in {messages.channel(team.coaching_channel_id)}"
+            if team.coaching_channel_id
+            else "in a private conversation of the manager and the rep (no coaching channel set)"
+        )
+        return _done(
+            f"*{name}*'s coaching threads (`/coach @rep`) open {where}. "
+            "Change it with `/pacer coaching #coaching`, `/pacer coaching here`, or "
+            "`/pacer coaching off`."
+        )
+    require_manager(cmd.actor, "choose where coaching threads open")
+    if len(args) > 1:
+        raise ParseError(
+            "Give one channel, e.g. `/pacer coaching #coaching`, or `/pacer coaching off`."
+        )
+    if args[0].lower() in ("off", "none", "private", "dm"):
+        if not team.coaching_channel_id:
+            return _done(
+                f"*{name}* has no coaching channel; nothing changed. Coaching threads open in "
+                "a private conversation of the manager and the rep; set a channel with "
+                "`/pacer coaching #coaching`."
+            )
+        set_coaching_channel(cmd.session, team, None)
+        return _done(
+            f"*{name}*'s coaching threads now open in a private conversation of the manager "
+            "and the rep. Set a channel again with `/pacer coaching #coaching`."
+        )
+    channel_id = cmd.channel_id if args[0].lower() == "here" else parse_channel(args[0])
+    if not channel_id or channel_id.startswith("D"):
+        raise ParseError(
+            f"`{messages.escape(args[0])}` isn't a channel I can post in. Pick it from Slack's "
+            "list as you type #, run `/pacer coaching here` in the channel, or "
+            "`/pacer coaching off` for private conversations."
+        )
+    set_coaching_channel(cmd.session, team, channel_id)
+    return _done(
+        f"*{name}*'s coaching threads (`/coach @rep`) will open in "
+        f"{messages.channel(channel_id)}. Invite Pacer there if it isn't a member "
+        "(`/invite @Pacer`); everyone in the channel can read the threads, so a private "
+        "channel of managers and reps suits best."
+    )
+
+
+def goal(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    if not args:
+        return messages.text_message("goals.md.j2", process=process)
+    require_manager(cmd.actor, "set goals")
+    usage = (
+        f"`/pacer goal {process.roles[0].key} calls 60/day` or `/pacer goal @rep calls 50/day` "
+        "(`reset` removes a rep's own goal)"
+    )
+    if len(args) < 3:
+        raise ParseError(
+            f"A goal needs who, which KPI and how many per day, week or month: {usage}."
+        )
+    target_word, kpi_word, amount = args[0], args[1], " ".join(args[2:])
+    mention = parse_mention(target_word)
+    target = resolve_user(cmd, mention) if mention else _role_key(process, target_word)
+    if target is None:
+        raise ParseError(
+            f"`{messages.escape(target_word)}` is neither a role "
+            f"({', '.join(r.key for r in process.roles)}) nor an @person. {usage}."
+        )
+    role = target if not mention else _member_role(cmd, target)
+    scorecard = process.role(role).scorecard
+    found = [k for k in process.resolve_word(kpi_word.lower(), role) if k.key in scorecard]
+    if len(found) != 1:
+        raise ParseError(
+            f"`{messages.escape(kpi_word)}` isn't a KPI on the {messages.escape(process.role(role).name)} "
+            f"scorecard. KPIs: {', '.join(scorecard)}. {usage}."
+        )
+    kpi = found[0]
+    new_goal = None
+    if amount.lower() != "reset":
+        try:
+            new_goal = parse_goal(amount)
+        except ValueError as error:
+            raise ParseError(f"{messages.escape(str(error))} {usage}.") from None
+    elif not mention:
+        raise ParseError(
+            "`reset` removes one rep's own goal; a role's goal is changed, e.g. `/pacer goal sdr calls 60/day`."
+        )
+    elif kpi.key not in process.overrides.get(target, {}):
+        raise Refusal(
+            f"{messages.mention(target)} has no goal of their own for {messages.escape(kpi.name)}; "
+            "nothing changed. They follow the role's goal; give them their own with "
+            f"`/pacer goal {messages.mention(target)} {kpi.key} 50/day`."
+        )
+    _, version = change_process(
+        cmd.session,
+        cmd.actor.team,
+        lambda current: current.with_goal(target, kpi.key, new_goal),
+        loaded_by=cmd.user_id,
+        change=f"goal {target_word if not mention else target} {kpi.key} {new_goal or 'reset'}",
+        now=cmd.now,
+    )
+    who = (
+        messages.mention(target) if mention else f"every {messages.escape(process.role(role).name)}"
+    )
+    role_goal = process.goal_for(role, kpi.key)
+    what = (
+        f"{messages.escape(kpi.name)} {new_goal}"
+        if new_goal
+        else f"{messages.escape(kpi.name)} back to the role's goal ({role_goal or 'none'})"
+    )
+    return _done(
+        f"Goal set for {who}: *{what}*. Stored as process version {version.version}; "
+        "scorecards use it from now on."
+    )
+
+
+def _member_role(cmd: Command, user_id: str) -> str:
+    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    if member is None or not member.active or not cmd.actor.process.has_role(member.role):
+        raise Refusal(
+            f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
+            f"Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
+        )
+    return member.role
+
+
+def timezone(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    team_name = messages.escape(cmd.actor.team.name)
+    if not args:
+        return _done(
+            f"*{team_name}* runs on {process.timezone} time. "
+            "Change it with `/pacer timezone Europe/London`."
+        )
+    require_manager(cmd.actor, "change the team's timezone")
+    if len(args) != 1:
+        raise ParseError("Give one IANA timezone name, e.g. `/pacer timezone America/Chicago`.")
+    try:
+        updated, version = change_process(
+            cmd.session,
+            cmd.actor.team,
+            lambda current: current.with_settings(timezone=args[0]),
+            loaded_by=cmd.user_id,
+            change=f"timezone {args[0]}",
+            now=cmd.now,
+        )
+    except Refusal as refusal:  # what would work: a real IANA name
+        raise Refusal(f"{refusal} e.g. `/pacer timezone America/Chicago`.") from None
+    return _done(
+        f"*{team_name}* now runs on {updated.timezone} time (process version {version.version}). "
+        "Days, weeks and months follow it from now on."
+    )
+
+
+def visibility(cmd: Command, args: list[str]) -> dict:
+    process = cmd.actor.process
+    if not args:
+        return _done(
+            f"Scorecards are visible to {_who_sees(process.visibility)}. "
+            "Change with `/pacer visibility public` or `/pacer visibility managers`."
+        )
+    require_manager(cmd.actor, "change who sees scorecards")
+    value = args[0].lower()
+    if len(args) != 1 or value not in ("public", "managers"):
+        raise ParseError(
+            "Use `/pacer visibility public` (everyone sees every scorecard, as the method advises) "
+            "or `/pacer visibility managers`."
+        )
+    change_process(
+        cmd.session,
+        cmd.actor.team,
+        lambda current: current.with_settings(visibility=value),
+        loaded_by=cmd.user_id,
+        change=f"visibility {value}",
+        now=cmd.now,
+    )
+    return _done(f"Scorecards are now visible to {_who_sees(value)}.")
+
+
+def ritual(cmd: Command, args: list[str]) -> dict:
+    """`/pacer ritual` shows the schedule; `/pacer ritual daily 17:00`, `… weekly fri 16:00`,
+    `… leaderboards 12:00 calls conversations`, `… nudges off` change it (a new process version;
+    the clock picks it up within a minute)."""
+    process = cmd.actor.process
+    usage = (
+        "`/pacer ritual daily 17:30`, `/pacer ritual weekly mon 09:00`, `/pacer ritual monthly 09:00`, "
+        "`/pacer ritual leaderboards 12:00 calls conversations`, `/pacer ritual nudges off`"
+    )
+    if not args:
+        return _done(
+            f"*{messages.escape(cmd.actor.team.name)}*'s rituals ({process.timezone}): "
+            f"{messages.escape(process.rituals.describe())}. Change one with {usage}."
+        )
+    require_manager(cmd.actor, "change the ritual schedule")
+    if len(args) < 2:
+        raise ParseError(f"Say which ritual and when (or `off`): {usage}.")
+    kind, value = args[0].lower(), " ".join(args[1:])
+    if kind in ("leaderboard", "leaderboards") and value.lower() not in ("off", "on"):
+        value = [
+            part.strip() for part in value.split(";") if part.strip()
+        ]  # "12:00 calls; 16:00 calls"
+    try:
+        updated, version = change_process(
+            cmd.session,
+            cmd.actor.team,
+            lambda current: current.with_ritual(kind, value),
+            loaded_by=cmd.user_id,
+            change=f"ritual {kind} {args[1:]}",
+            now=cmd.now,
+        )
+    except Refusal as refusal:  # what would work: the forms of /pacer ritual
+        raise Refusal(f"{refusal}\nFor example: {usage}.") from None
+    return _done(
+        f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
+        f"{version.version}). The clock follows the new schedule within a minute."
+    )
+
+
+def nudges(cmd: Command, args: list[str]) -> dict:
+    """A rep's own reminders: `/pacer nudges off` or `on`."""
+    member = cmd.actor.member
+    if member is None or not member.role:
+        raise Refusal(
+            "Nudges remind reps who have logged nothing by the afternoon; you're not a rep on a "
+            "team. A manager can add you as one: `/pacer team add @you sdr`."
+        )
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        state = "on" if member.nudges else "off"
+        return _done(
+            f"Your reminders are {state}. Change with `/pacer nudges off` or `/pacer nudges on`."
+        )
+    member.nudges = args[0].lower() == "on"
+    queries.save_member(cmd.session, member)
+    if member.nudges:
+        at = cmd.actor.process.rituals.nudges
+        when = f"{at:%H:%M} your time" if at else "the nudge time (nudges are off for the team)"
+        return _done(
+            f"Reminders are on: if you've logged nothing by {when} on a working day, Pacer "
+            "reminds you privately, within your working hours. `/pacer nudges off` stops them."
+        )
+    return _done("Reminders are off. Turn them back on with `/pacer nudges on`.")
+
+
+def _who_sees(value: str) -> str:
+    return "everyone" if value == "public" else "managers and the rep themselves"
+
+
+def _done(text: str) -> dict:
+    return messages.message(text.replace("*", ""), messages.section(text))
+
+
+SUBCOMMANDS = {
+    "help": help_,
+    "?": help_,
+    "process": show_process,
+    "team": team,
+    "manager": manager,
+    "admin": admin,
+    "channel": channel,
+    "coaching": coaching,
+    "goal": goal,
+    "goals": goal,
+    "timezone": timezone,
+    "tz": timezone,
+    "visibility": visibility,
+    "ritual": ritual,
+    "rituals": ritual,
+    "nudges": nudges,
+}

@@ -1,0 +1,98 @@
+"""Starting and ending contests from Slack (the quick form, the modal, the lag check's buttons and
+its automatic launch all come through here), and the follow-up jobs that post a contest's start
+and result through the ritual path (bot.delivery.runner.run_ritual), so each is posted once."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.app import Services
+from bot.delivery.posting import ChannelPacer
+from bot.delivery.runner import Outcome, run_ritual
+from rituals import contests, runs
+from rituals.contests import ContestSpec, Standings
+from rituals.process import Process
+from rituals.schedule import Occurrence
+from storage import contest_queries
+from storage.models import Contest, SalesTeam
+
+_PACER = ChannelPacer()  # one per process: posts to a channel stay about a second apart
+
+
+def launch(
+    services: Services,
+    session: Session,
+    *,
+    team: SalesTeam,
+    process: Process,
+    spec: ContestSpec,
+    by: str,
+    now: datetime,
+    source: str,
+    start_key: str,
+    suggestion_id: int | None = None,
+) -> tuple[Contest, bool]:
+    """Check ``spec`` and store the contest and its entrants in one transaction; (contest,
+    True). The same ``start_key`` again (a retried Slack request) returns the contest it
+    started and False. With ``suggestion_id`` the lag suggestion is marked launched in the same
+    transaction; if it is no longer open, Refusal says who launched or dismissed it and when,
+    and nothing is stored. Raises Refusal (rituals.teams) with what is wrong and what would
+    work. The announcement is ``announce_job``'s, after the acknowledgement."""
+    return contests.start_contest(
+        session,
+        team=team,
+        process=process,
+        spec=spec,
+        by=by,
+        now=now,
+        source=source,
+        start_key=start_key,
+        suggestion_id=suggestion_id,
+    )
+
+
+def _post_job(
+    services: Services,
+    team_id: int,
+    contest_id: int,
+    occurrence_of: Callable[[Contest], Occurrence],
+) -> Callable[[], None]:
+    def job() -> None:
+        with services.session() as session:
+            contest = contest_queries.get_contest(session, contest_id)
+        if contest is None:
+            return
+        post(services, team_id, occurrence_of(contest))
+
+    return job
+
+
+def post(services: Services, team_id: int, occurrence: Occurrence) -> Outcome:
+    """One contest post through the ritual path: claimed first, so it is posted exactly once
+    (the clock finds it done, or posts it later if this attempt could not)."""
+    return run_ritual(
+        services,
+        team_id,
+        occurrence,
+        services.clock(),
+        pacer=_PACER,
+        owner=runs.process_identity(),
+    )
+
+
+def announce_job(services: Services, team_id: int, contest_id: int) -> Callable[[], None]:
+    """A job (run after the acknowledgement) that posts the contest's start announcement in the
+    team's channel, once: its ``c{id}:start`` occurrence through run_ritual."""
+    return _post_job(services, team_id, contest_id, contests.start_occurrence)
+
+
+def result_job(services: Services, team_id: int, contest_id: int) -> Callable[[], None]:
+    """A job that posts the contest's result (``c{id}:result``) through run_ritual, once."""
+    return _post_job(services, team_id, contest_id, contests.result_occurrence)
+
+
+def end_now(session: Session, contest: Contest, by: str, now: datetime) -> Standings | None:
+    """End a running contest now and freeze its result as of now (commits); None when it had
+    already ended. Post the result with ``result_job``."""
+    return contests.end_contest(session, contest, by, now)

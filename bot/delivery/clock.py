@@ -1,0 +1,179 @@
+"""`pacer clock`: APScheduler runs every team's rituals on time, in the team's timezone.
+
+Each ritual of each team is a cron job built from the team's process (rebuilt when a new process
+version appears). A tick every minute also catches up: a ritual missed while the clock was down
+runs late once (within its grace window) or is recorded as skipped, and failed posts are tried
+again. Exactly-once is the database's job (rituals.runs.claim), so a restart, a manual run or two
+clocks by mistake still post each ritual once."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.app import Services
+from bot.delivery.posting import ChannelPacer
+from bot.delivery.runner import ATTEMPTS, Outcome, run_ritual
+from rituals import contests, runs
+from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
+from rituals.teams import team_process
+from storage import queries
+
+log = logging.getLogger("pacer.clock")
+LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may still owe
+# A contest's start and result are posted however late, within this (a contest left without a
+# channel for a month is given up on; its result still shows in /contest standings).
+CONTEST_LOOKBACK = timedelta(days=31)
+# Nudge sweep rows are kept this long (beyond any look-back of the tick), then pruned.
+SWEEP_RETENTION = LOOKBACK + timedelta(days=2)
+
+
+class Clock:
+    def __init__(self, services: Services, scheduler: BaseScheduler | None = None):
+        self.services = services
+        # The scheduler's own timezone is UTC, explicitly; every trigger carries its team's.
+        self.scheduler = scheduler or BlockingScheduler(timezone=UTC)
+        self.pacer = ChannelPacer()
+        self.owner = runs.process_identity()
+        self.ticks = 0
+        self.versions: dict[
+            int, object
+        ] = {}  # team id -> the process version its jobs were built from
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def sync(self) -> list[int]:
+        """(Re)build the jobs of every team whose process changed; returns those teams."""
+        changed = []
+        with self.services.session() as session:
+            for team in queries.teams(session):
+                process, version = team_process(session, team.id)
+                key = (version, process.timezone)
+                if self.versions.get(team.id) == key:
+                    continue
+                for job in self.scheduler.get_jobs():
+                    if job.id.startswith(f"team{team.id}:"):
+                        job.remove()
+                for index, (kind, trigger, _kpis) in enumerate(triggers(process)):
+                    self.scheduler.add_job(
+                        self.fire,
+                        trigger,
+                        args=[team.id, kind],
+                        id=f"team{team.id}:{kind}:{index}",
+                        name=f"{team.name}: {kind}",
+                        replace_existing=True,
+                        coalesce=True,
+                        misfire_grace_time=int(GRACE[kind].total_seconds()),
+                    )
+                self.versions[team.id] = key
+                changed.append(team.id)
+        return changed
+
+    def fire(self, team_id: int, kind: str) -> Outcome:
+        """A trigger fired: run that ritual for the occurrence due now."""
+        now = self.services.clock()
+        with self.services.session() as session:
+            process, _ = team_process(session, team_id)
+        return run_ritual(
+            self.services,
+            team_id,
+            occurrence_at(process, kind, now),
+            now,
+            pacer=self.pacer,
+            owner=self.owner,
+        )
+
+    # -- the minute tick -------------------------------------------------------------------
+
+    def tick(self) -> list[tuple[int, Occurrence, str]]:
+        """Sync jobs, run what is owed (late, once), skip what is too late, retry failures."""
+        self.sync()
+        now = self.services.clock()
+        done: list[tuple[int, Occurrence, str]] = []
+        with self.services.session() as session:
+            teams = queries.teams(session)
+        for team in teams:
+            try:
+                done += self._catch_up(team, now)
+            except Exception:  # one team's trouble must not hold up the others
+                log.exception("catch-up for team %s failed; trying again next minute", team.id)
+        # Hourly, the nudge sweeps' rows out of every look-back's reach are deleted. Not on the
+        # first tick: `serve --with-clock` forks its workers just then, and a write from this
+        # process at that moment can leave SQLite locked for them.
+        self.ticks += 1
+        if self.ticks > 1 and now.minute == 0:
+            with self.services.session() as session:
+                runs.prune_sweeps(session, now - SWEEP_RETENTION)
+        return done
+
+    def _catch_up(self, team, now: datetime) -> list[tuple[int, Occurrence, str]]:
+        done: list[tuple[int, Occurrence, str]] = []
+        with self.services.session() as session:
+            process, _ = team_process(session, team.id)
+            settled = runs.settled_keys(
+                session, team.id, now - LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
+            )
+        # Nothing is owed from before the team existed.
+        run_late, too_late = missed(process, max(now - LOOKBACK, team.created_at), now)
+        contests_now, contests_late = self._contest_posts(team, process, now)
+        run_late += contests_now
+        too_late += contests_late
+        for occurrence in run_late:
+            if (occurrence.kind, occurrence.period_key) not in settled:
+                outcome = run_ritual(
+                    self.services, team.id, occurrence, now, pacer=self.pacer, owner=self.owner
+                )
+                done.append((team.id, occurrence, str(outcome)))
+        for occurrence in too_late:
+            if (occurrence.kind, occurrence.period_key) in settled:
+                continue
+            with self.services.session() as session:
+                if runs.skip(
+                    session,
+                    workspace_id=team.workspace_id,
+                    team_id=team.id,
+                    occurrence=occurrence,
+                    reason=f"missed by more than its grace window ({GRACE[occurrence.kind]})",
+                    now=now,
+                ):
+                    log.warning(
+                        "ritual=%s period=%s team=%s outcome=skipped: missed beyond its grace window",
+                        occurrence.kind,
+                        occurrence.period_key,
+                        team.id,
+                    )
+                    done.append((team.id, occurrence, "skipped"))
+        return done
+
+    def _contest_posts(self, team, process, now: datetime):
+        """Contests are rows, not cron jobs: each tick posts the starts, standings and results
+        that fell due (a start or a result however late; standings within their grace)."""
+        with self.services.session() as session:
+            run_now, too_late = contests.due_occurrences(
+                session, team.id, process, max(now - CONTEST_LOOKBACK, team.created_at), now
+            )
+            settled = runs.settled_keys(
+                session, team.id, now - CONTEST_LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
+            )
+        run_now = [o for o in run_now if ("standings", o.period_key) not in settled]
+        too_late = [o for o in too_late if ("standings", o.period_key) not in settled]
+        return run_now, too_late
+
+    def start(self) -> None:
+        self.sync()
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(minutes=1, timezone=UTC),
+            id="tick",
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+        )
+        log.info(
+            "pacer clock: %d jobs for %d teams",
+            len(self.scheduler.get_jobs()) - 1,
+            len(self.versions),
+        )
+        self.scheduler.start()

@@ -1,0 +1,170 @@
+"""Nudges: a private reminder to a rep who has logged nothing today, at the nudge time of the
+rep's own day, never in their quiet hours, at most once per local day.
+
+The rule (rituals/schedule.py has it in full, with the reasons):
+
+- the nudge ritual is a sweep that runs every 30 minutes on every day (the clock's
+  ``nudge`` job, a late sweep caught up by the clock's tick, or ``pacer rituals run nudge``);
+- each sweep (:func:`nudge`) looks at every active rep of the team who wants nudges
+  (``member.nudges``; ``/pacer nudges off`` opts out) in the rep's own timezone — Slack's, cached
+  in ``user_profile.tz`` and refreshed when a day old; the team's when unknown — with the team's
+  working days and hours (:func:`rituals.scorecard.rep_calendar`);
+- a rep is due when, at the moment of the sweep, it is a working day of theirs, their local
+  time has reached the nudge time (``rituals.nudges``, default 15:00) and is inside the working
+  hours (:func:`rituals.schedule.nudge_due`), and nothing is logged on their local day;
+- before the message is sent, the nudge is claimed as a ``ritual_run`` row (team, ``nudge``,
+  ``2026-11-26:U0123ABCD``) that can be claimed once only: restarts, two clocks, a late or
+  repeated sweep and manual runs never nudge a rep twice for one day, and a crash between the
+  claim and the message costs that one reminder rather than sending two.
+"""
+
+import logging
+from datetime import UTC, date, datetime, time
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import col, select
+
+from bot import messages
+from bot.app import Services
+from bot.delivery.posting import ChannelPacer
+from bot.examples import example_log
+from bot.people import fresh_profiles
+from rituals import runs
+from rituals.pacing import WorkCalendar, period_containing, scaled_goal
+from rituals.process import Process
+from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
+from rituals.scorecard import rep_calendar
+from storage import team_queries
+from storage.models import Member, RitualRun, SalesTeam
+
+log = logging.getLogger("pacer.rituals")
+
+
+def nudge(
+    services: Services,
+    session,
+    run: RitualRun,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+    now: datetime,
+    pacer: ChannelPacer,
+) -> int:
+    """One sweep: nudge every rep due at ``now`` (see the module notes); the number sent.
+    Called by bot.delivery.runner.run_ritual for the ``nudge`` ritual, with its claimed run."""
+    workspace_id, team_id = team.workspace_id, team.id
+    owner = run.claimed_by or runs.process_identity()
+    at = nudge_time(process)
+    reps = sorted(
+        (m.user_id, m.role)
+        for m in members
+        if m.active and m.nudges and m.role and process.has_role(m.role)
+    )
+    if not reps:
+        return 0
+    zones = rep_timezones(services, workspace_id, [user_id for user_id, _ in reps], now)
+    due: dict[str, tuple[str, WorkCalendar, date]] = {}
+    for user_id, role in reps:
+        cal = rep_calendar(process, zones.get(user_id))
+        day = nudge_due(cal, at, now)
+        if day is not None:
+            due[user_id] = (role, cal, day)
+    logged: set[tuple[str, date]] = set()
+    for day in sorted({day for _, _, day in due.values()}):
+        ids = [user_id for user_id, (_, _, d) in due.items() if d == day]
+        found = team_queries.reps_with_logs_on(session, workspace_id, ids, day)
+        logged |= {(user_id, day) for user_id in found}
+    keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
+    claimed = _claimed(session, team_id, list(keys.values()))  # nudged already (or being)
+    sent = 0
+    for index, (user_id, (role, cal, day)) in enumerate(sorted(due.items())):
+        if (user_id, day) in logged or keys[user_id] in claimed:
+            continue
+        # A heartbeat, and the fence: a sweep another clock took over stops here.
+        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+        due_at = datetime.combine(day, max(at, cal.day_start), cal.tz).astimezone(UTC)
+        claim = runs.claim(
+            session,
+            workspace_id=workspace_id,
+            team_id=team_id,
+            occurrence=Occurrence("nudge", due_at, keys[user_id]),
+            now=now,
+            owner=owner,
+            max_attempts=1,  # never claimed again, even after a crash: one reminder at most
+        )
+        if claim is None:
+            continue  # nudged already for this day
+        message = nudge_message(process, role, user_id, cal, day, at)
+        try:
+            pacer.wait(user_id)
+            services.ritual_client.chat_postMessage(
+                channel=user_id, text=message["text"], blocks=message["blocks"]
+            )
+        except Exception as error:
+            runs.fail(session, claim, _reason(error), now)
+            if not isinstance(error, SlackApiError):
+                raise  # the sweep fails and is retried; this rep's nudge is not sent twice
+            log.warning("nudge to %s failed: %s", user_id, _reason(error))
+            continue
+        runs.finish(session, claim, now)
+        sent += 1
+    return sent
+
+
+def _claimed(session, team_id: int, keys: list[str]) -> set[str]:
+    """Which of these per-rep nudge keys are claimed already (one query, so a sweep through
+    a big team's afternoon costs nothing per rep already nudged)."""
+    if not keys:
+        return set()
+    rows = session.exec(
+        select(RitualRun.period_key).where(
+            RitualRun.team_id == team_id,
+            RitualRun.kind == "nudge",
+            col(RitualRun.period_key).in_(keys),
+        )
+    )
+    return set(rows)
+
+
+def rep_timezones(
+    services: Services, workspace_id: int, user_ids: list[str], now: datetime
+) -> dict[str, str | None]:
+    """Each person's IANA timezone from Slack (cached; fetched when missing or a day old), or
+    None when Slack can't tell (their team's timezone applies)."""
+    cached = fresh_profiles(services, workspace_id, user_ids, now)
+    return {u: cached[u].tz if u in cached else None for u in user_ids}
+
+
+def nudge_message(
+    process: Process, role: str, user_id: str, cal: WorkCalendar, day: date, at: time
+) -> dict:
+    """The reminder: nothing logged today, today's goals for the leading KPIs, how to log (an
+    example from the rep's own scorecard), and how to turn reminders off."""
+    period = period_containing("day", day)
+    goals = []
+    for key in process.role(role).scorecard:
+        kpi, goal = process.kpi(key), process.goal_for(role, key, user_id)
+        if kpi.kind == "leading" and goal is not None:
+            goals.append((kpi.name, scaled_goal(goal.amount, goal.per, period, cal)))
+    example = example_log(process, role)
+    day_label = f"{day:%a %-d %b}"
+    body = messages.render(
+        "nudge.md.j2",
+        day=day_label,
+        goals=goals,
+        example=example,
+        at=f"{max(at, cal.day_start):%H:%M}",
+        tz=cal.tz.key,
+    )
+    fallback = (
+        f"Nothing logged today ({day_label}) yet. Log what you've done, e.g. /log {example}; "
+        "/scorecard shows where you stand."
+    )
+    return messages.message(fallback, messages.section(body))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return f"Slack answered {error.response.get('error', error.response.status_code)}"
+    return f"{type(error).__name__}: {error}"

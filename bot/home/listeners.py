@@ -1,0 +1,543 @@
+"""The App Home tab: opening Pacer in Slack shows the person's numbers (bot/home/view.py), and its
+buttons log, switch the period, edit and void. Every log, whatever its source (the slash command,
+a form, a button), re-publishes the Home tab of the people it concerns after the acknowledgement
+(``refresh_job``), so the tab never shows stale numbers for long.
+
+A button on the Home tab has no message to answer in, so a refusal (a KPI someone else records,
+a log already voided…) is shown in a small modal, and nothing changes."""
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot import messages
+from bot.app import Interaction, Services, register_action, register_view
+from bot.home.view import (
+    DEFAULT_PERIOD,
+    EDIT,
+    LOG_NUMBER,
+    PERIOD_ACTION,
+    PERIODS,
+    PLUS_ONE,
+    VOID,
+    build_home,
+    period_of,
+    rep_tz,
+)
+from bot.messages import escape, mention, plain_text
+from bot.parsing import ParseError
+from bot.people import fresh_profiles
+from rituals.activity import (
+    LogItem,
+    LogRequest,
+    check_allowed,
+    check_counts,
+    check_date,
+    record_activity,
+    rep_today,
+    target_rep,
+)
+from rituals.log_edits import already_voided, check_may_change, correct_log, get_log, void_log
+from rituals.teams import Actor, Refusal, resolve_actor
+from storage import queries
+from storage.models import Workspace
+
+log = logging.getLogger("pacer.requests")
+
+LOG_MODAL, EDIT_MODAL = "home_log", "home_edit"
+FIELD = "value"  # every input's action_id; its block_id names the field
+NOTE_LIMIT = 500
+
+
+# -- publishing ---------------------------------------------------------------------------------
+
+
+def publish_home(
+    services: Services,
+    workspace_slack_id: str,
+    enterprise_id: str | None,
+    user_id: str,
+    period: str = DEFAULT_PERIOD,
+    notice: str | None = None,
+) -> None:
+    """Build and publish one person's Home tab (its own session: runs after the ack)."""
+    with services.session() as session:
+        now = services.clock()
+        actor = resolve_actor(
+            session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
+        )
+    # The person's own timezone decides "today" for the tab and for its buttons: fetched here,
+    # after the acknowledgement, when missing or a day old (the tab is opened before any press).
+    fresh_profiles(services, actor.workspace_id, [user_id], now)
+    with services.session() as session:
+        actor = resolve_actor(
+            session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
+        )
+        view = build_home(session, actor, now, period, notice)
+    services.client.views_publish(user_id=user_id, view=view)
+
+
+def _tz_of(session, workspace_id: int, user_id: str) -> str | None:
+    """The rep's own timezone (a manager editing a rep's log backdates by the rep's days)."""
+    profile = queries.get_profile(session, workspace_id, user_id)
+    return profile.tz if profile else None
+
+
+def refresh_job(
+    services: Services,
+    workspace_slack_id: str,
+    enterprise_id: str | None,
+    user_ids: list[str],
+    *,
+    period: str | None = None,
+    notice: str | None = None,
+) -> Callable[[], None]:
+    """A job (run after the acknowledgement) that re-publishes the Home tab of these people, so
+    it shows a log whatever its source. A failure for one person doesn't stop the others.
+    ``period``/``notice`` apply to the first person (the one who pressed a Home button)."""
+    users = list(dict.fromkeys(u for u in user_ids if u))
+
+    def job() -> None:
+        for index, user_id in enumerate(users):
+            try:
+                publish_home(
+                    services,
+                    workspace_slack_id,
+                    enterprise_id,
+                    user_id,
+                    (period or DEFAULT_PERIOD) if index == 0 else DEFAULT_PERIOD,
+                    notice if index == 0 else None,
+                )
+            except Exception:
+                log.exception("home refresh failed user=%s", user_id)
+
+    return job
+
+
+def refresh_job_for(
+    services: Services, workspace_id: int, user_ids: list[str]
+) -> Callable[[], None]:
+    """``refresh_job`` for a caller that knows Pacer's workspace row, not Slack's IDs (the slash
+    command): the IDs are read in the job, so nothing is added before the acknowledgement."""
+
+    def job() -> None:
+        with services.session() as session:
+            row = session.get(Workspace, workspace_id)
+            if row is None:
+                return
+            slack_id, enterprise_id = row.slack_team_id, row.enterprise_id or None
+        refresh_job(services, slack_id, enterprise_id, user_ids)()
+
+    return job
+
+
+def _where(body: dict) -> tuple[str, str | None]:
+    user = body.get("user") or {}
+    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or body.get("team_id")
+    enterprise = body.get("enterprise")
+    enterprise_id = enterprise.get("id") if isinstance(enterprise, dict) else enterprise
+    return team_id or "", enterprise_id or body.get("enterprise_id")
+
+
+def _refresh(ix: Interaction, user_ids: list[str], period: str, notice: str | None) -> None:
+    team_id, enterprise_id = _where(ix.body)
+    ix.follow_ups.append(
+        refresh_job(ix.services, team_id, enterprise_id, user_ids, period=period, notice=notice)
+    )
+
+
+def register(app: App, services: Services) -> None:
+    def home_opened(ack, body: dict, event: dict) -> None:
+        ack()
+        user_id = event.get("user")
+        if event.get("tab") not in (None, "home") or not user_id:
+            return
+        team_id, enterprise_id = body.get("team_id") or "", body.get("enterprise_id")
+        # Slack sends the tab as it was: keep the period the person last chose.
+        period = period_of(event.get("view"))
+        services.after_ack(lambda: publish_home(services, team_id, enterprise_id, user_id, period))
+        log.info("event=app_home_opened user=%s team=%s outcome=published", user_id, team_id)
+
+    app.event("app_home_opened")(home_opened)
+    register_action(
+        app, services, re.compile(f"^{PERIOD_ACTION}_({'|'.join(PERIODS)})$"), period_pressed
+    )
+    register_action(app, services, PLUS_ONE, plus_one_pressed)
+    register_action(app, services, LOG_NUMBER, log_number_pressed)
+    register_action(app, services, EDIT, edit_pressed)
+    register_action(app, services, VOID, void_pressed)
+    register_view(app, services, LOG_MODAL, log_submitted)
+    register_view(app, services, EDIT_MODAL, edit_submitted)
+
+
+# -- buttons ------------------------------------------------------------------------------------
+
+
+def _shown_in_a_modal(handler):
+    """A refusal of a Home button opens a small modal saying why (there is no message to answer
+    in); the transaction is rolled back, so nothing changed, and the tab is re-published so a
+    stale button (a log voided elsewhere, a KPI dropped from the process) goes away."""
+
+    def run(ix: Interaction) -> dict | None:
+        try:
+            return handler(ix)
+        except (Refusal, ParseError) as refusal:
+            ix.session.rollback()
+            ix.outcome = f"refused:{type(refusal).__name__}"
+            ix.follow_ups.clear()
+            # The notice opens now, before the acknowledgement: a trigger_id lasts 3 seconds,
+            # and after-ack work can queue. Should Slack refuse it, the tab says it instead.
+            shown = _open_notice(ix, str(refusal))
+            _refresh(ix, [ix.user_id], period_of(ix.view), None if shown else str(refusal))
+            return None
+
+    run.__name__ = handler.__name__
+    return run
+
+
+def _open_notice(ix: Interaction, text: str) -> bool:
+    if not ix.trigger_id:
+        return False
+    try:
+        ix.services.client.views_open(trigger_id=ix.trigger_id, view=messages.notice_view(text))
+    except SlackApiError:
+        return False
+    return True
+
+
+def _kpi_of(ix: Interaction) -> str:
+    key = str(ix.action.get("value") or "")
+    if not ix.actor.process.has_kpi(key):
+        raise Refusal(
+            "That KPI is no longer in the team's process, so nothing was logged. The Home tab "
+            "now shows your current scorecard."
+        )
+    return key
+
+
+def _press_key(ix: Interaction) -> str | None:
+    """What makes a press unique: Slack's trigger_id (a retried delivery carries the same)."""
+    if ix.trigger_id:
+        return ix.trigger_id
+    stamp = ix.action.get("action_ts")
+    return f"action:{stamp}" if stamp else None
+
+
+@_shown_in_a_modal
+def period_pressed(ix: Interaction) -> dict | None:
+    kind = str(ix.action.get("value") or "")
+    if kind not in PERIODS:
+        kind = str(ix.action.get("action_id", "")).rsplit("_", 1)[-1]
+    ix.outcome = f"period:{kind}"
+    _refresh(ix, [ix.user_id], kind if kind in PERIODS else DEFAULT_PERIOD, None)
+    return None
+
+
+@_shown_in_a_modal
+def plus_one_pressed(ix: Interaction) -> dict | None:
+    actor, session = ix.actor, ix.session
+    key = _kpi_of(ix)
+    rep = target_rep(session, actor, actor.user_id)
+    tz = rep_tz(session, actor)
+    recorded = record_activity(
+        session,
+        actor,
+        LogRequest(
+            items=[LogItem(key, 1)],
+            rep_id=actor.user_id,
+            source="button",
+            trigger_id=_press_key(ix),
+        ),
+        ix.now,
+        rep_tz=tz,
+        rep=rep,
+    )
+    ix.outcome = "duplicate" if recorded.duplicate else "logged"
+    notice = _logged_notice(
+        actor, recorded.rows, recorded.duplicate, rep_today(actor.process, tz, ix.now)
+    )
+    _refresh(ix, [ix.user_id], period_of(ix.view), notice)
+    return None
+
+
+def _logged_notice(actor: Actor, rows, duplicate: bool, today: date, via: str = "press") -> str:
+    what = ", ".join(f"{row.count} {escape(actor.process.kpi(row.kpi).name)}" for row in rows)
+    day = rows[0].occurred_on
+    when = "today" if day == today else f"{day:%a %-d %b}"
+    if duplicate:
+        return f":repeat: That {via} reached Pacer twice; *{what}* was counted once ({when})."
+    return f":white_check_mark: Logged *{what}* for {when}."
+
+
+@_shown_in_a_modal
+def log_number_pressed(ix: Interaction) -> dict | None:
+    """The small form for one KPI: opened before the acknowledgement (a trigger_id is good for
+    3 seconds), once Pacer knows the person may log it."""
+    actor, session = ix.actor, ix.session
+    key = _kpi_of(ix)
+    rep = target_rep(session, actor, actor.user_id)
+    check_allowed(actor, rep, [actor.process.kpi(key)])
+    today = rep_today(actor.process, rep_tz(session, actor), ix.now)
+    view = log_modal(actor, key, today, period_of(ix.view))
+    ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
+    ix.outcome = "form"
+    return None
+
+
+@_shown_in_a_modal
+def edit_pressed(ix: Interaction) -> dict | None:
+    actor, session = ix.actor, ix.session
+    row = get_log(session, actor, _log_id(ix))
+    if row.voided_at is not None:
+        raise already_voided(actor, row, "edit")
+    check_may_change(session, actor, row, "edit")
+    view = edit_modal(actor, row, period_of(ix.view))
+    ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
+    ix.outcome = "form"
+    return None
+
+
+@_shown_in_a_modal
+def void_pressed(ix: Interaction) -> dict | None:
+    actor = ix.actor
+    row = void_log(ix.session, actor, _log_id(ix), ix.now)
+    ix.outcome = "voided"
+    name = actor.process.kpi(row.kpi).name if actor.process.has_kpi(row.kpi) else row.kpi
+    notice = (
+        f":wastebasket: Voided *{row.count} {escape(name)}* "
+        f"({row.occurred_on:%a %-d %b}); it stays in the trail, marked voided."
+    )
+    _refresh(ix, [ix.user_id, row.rep_id], period_of(ix.view), notice)
+    return None
+
+
+def _log_id(ix: Interaction) -> int:
+    value = str(ix.action.get("value") or "")
+    if not value.isdigit() or len(value) > 12:
+        raise Refusal("Pacer can't find that log, so nothing changed.")
+    return int(value)
+
+
+# -- the forms ----------------------------------------------------------------------------------
+
+
+def _input(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain_text(label, 2000),
+        "element": {**element, "action_id": FIELD},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain_text(hint, 2000)
+    return block
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: list[dict], meta: dict) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain_text(title, messages.MODAL_TITLE_LIMIT),
+        "submit": plain_text(submit, messages.MODAL_TITLE_LIMIT),
+        "close": plain_text("Cancel", messages.MODAL_TITLE_LIMIT),
+        "private_metadata": json.dumps(meta),
+        "blocks": blocks,
+    }
+
+
+def log_modal(actor: Actor, kpi_key: str, today: date, period: str = DEFAULT_PERIOD) -> dict:
+    """Log a number of one KPI: count, date (today by default, backdating within the window)
+    and an optional note. Pure: tested as data."""
+    process = actor.process
+    kpi = process.kpi(kpi_key)
+    days = process.backdate_days
+    window = (
+        "Today only." if days == 0 else f"Today by default; up to {days} days back, never ahead."
+    )
+    blocks = messages.section(f"*{escape(kpi.name)}* for {mention(actor.user_id)}")
+    blocks += [
+        _input(
+            "count",
+            "How many?",
+            {"type": "number_input", "is_decimal_allowed": False, "min_value": "1"},
+            hint=f"A whole number from 1 to {process.max_count}.",
+        ),
+        _input(
+            "date",
+            "On",
+            {"type": "datepicker", "initial_date": today.isoformat()},
+            optional=True,
+            hint=window,
+        ),
+        _input(
+            "note",
+            "Note",
+            {
+                "type": "plain_text_input",
+                "max_length": NOTE_LIMIT,
+                "placeholder": plain_text("e.g. Acme follow-ups"),
+            },
+            optional=True,
+        ),
+    ]
+    return _modal(LOG_MODAL, "Log activity", "Log", blocks, {"kpi": kpi_key, "period": period})
+
+
+def edit_modal(actor: Actor, row, period: str = DEFAULT_PERIOD) -> dict:
+    """Correct one log's count: the old log is voided and the new one stored (the trail stays)."""
+    process = actor.process
+    name = process.kpi(row.kpi).name if process.has_kpi(row.kpi) else row.kpi
+    whose = "" if row.rep_id == actor.user_id else f" for {mention(row.rep_id)}"
+    blocks = messages.section(
+        f"*{row.count} {escape(name)}*{whose} on {row.occurred_on:%a %-d %b %Y}"
+        + (f" · _{escape(row.note)}_" if row.note else "")
+    )
+    blocks.append(
+        _input(
+            "count",
+            "The right count",
+            {
+                "type": "number_input",
+                "is_decimal_allowed": False,
+                "min_value": "1",
+                "initial_value": str(row.count),
+            },
+            hint="The old log is voided (it stays in the trail, marked) and this one counts.",
+        )
+    )
+    return _modal(EDIT_MODAL, "Edit a log", "Save", blocks, {"log": row.id, "period": period})
+
+
+def _meta(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _field(view: dict, block_id: str) -> dict:
+    return ((view.get("state") or {}).get("values") or {}).get(block_id, {}).get(FIELD) or {}
+
+
+def _plain(text: str) -> str:
+    """A field error is plain text: no mrkdwn markers, kept short enough to read."""
+    return text.replace("*", "").replace("`", "")[:500]
+
+
+def _read_count(view: dict, process, kpi_key: str, errors: dict[str, str]) -> int | None:
+    raw = str(_field(view, "count").get("value") or "").strip()
+    try:
+        count = int(raw)
+    except ValueError:
+        errors["count"] = (
+            f"“{raw[:40]}” isn't a count: enter a whole number from 1 to {process.max_count}."
+            if raw
+            else f"Enter how many, a whole number from 1 to {process.max_count}."
+        )
+        return None
+    try:
+        check_counts(process, [LogItem(kpi_key, count)])
+    except Refusal as problem:
+        errors["count"] = _plain(str(problem))
+        return None
+    return count
+
+
+def log_submitted(ix: Interaction) -> dict | None:
+    """Every field is checked first; any mistake keeps the form open with the error on its
+    field, and nothing is stored. A good submission logs once (keyed by the form's view id, so
+    submitting the same form twice counts once), closes the form and refreshes the Home tab."""
+    actor, session, view = ix.actor, ix.session, ix.view
+    meta = _meta(view)
+    key = str(meta.get("kpi") or "")
+    if not actor.process.has_kpi(key):
+        raise Refusal("That KPI is no longer in the team's process, so nothing was logged.")
+    rep = target_rep(session, actor, actor.user_id)
+    tz = rep_tz(session, actor)
+    today = rep_today(actor.process, tz, ix.now)
+    errors: dict[str, str] = {}
+    count = _read_count(view, actor.process, key, errors)
+    picked = _field(view, "date").get("selected_date")
+    day = today
+    if picked:
+        try:
+            day = date.fromisoformat(picked)
+            check_date(actor.process, day, today)
+        except ValueError:
+            errors["date"] = "Pick a date from the calendar."
+        except Refusal as problem:
+            errors["date"] = _plain(str(problem))
+    note = str(_field(view, "note").get("value") or "").strip()
+    if len(note) > NOTE_LIMIT:
+        errors["note"] = f"A note can be up to {NOTE_LIMIT} characters; this one has {len(note)}."
+    if errors:
+        ix.outcome = "invalid"
+        return {"response_action": "errors", "errors": errors}
+    recorded = record_activity(
+        session,
+        actor,
+        LogRequest(
+            items=[LogItem(key, count)],
+            rep_id=actor.user_id,
+            occurred_on=day,
+            note=note,
+            source="modal",
+            trigger_id=_form_key(ix),
+        ),
+        ix.now,
+        rep_tz=tz,
+        rep=rep,
+    )
+    ix.outcome = "duplicate" if recorded.duplicate else "logged"
+    notice = _logged_notice(actor, recorded.rows, recorded.duplicate, today, via="form")
+    _refresh(ix, [ix.user_id], period_of(view), notice)
+    return None
+
+
+def _form_key(ix: Interaction) -> str | None:
+    """One form, one log: Slack's view id (a resubmission after a lost answer reuses it)."""
+    view_id = ix.view.get("id")
+    return f"view:{view_id}" if view_id else ix.trigger_id
+
+
+def edit_submitted(ix: Interaction) -> dict | None:
+    actor, session, view = ix.actor, ix.session, ix.view
+    log_id = _meta(view).get("log")
+    if not isinstance(log_id, int):
+        raise Refusal("Pacer can't find that log, so nothing changed.")
+    row = get_log(session, actor, log_id)
+    errors: dict[str, str] = {}
+    count = (
+        _read_count(view, actor.process, row.kpi, errors)
+        if actor.process.has_kpi(row.kpi)
+        else None
+    )
+    if count is not None and count == row.count and row.voided_at is None:
+        errors["count"] = f"That log already says {count}: change the number, or Cancel."
+    if errors:
+        ix.outcome = "invalid"
+        return {"response_action": "errors", "errors": errors}
+    fixed = correct_log(
+        session,
+        actor,
+        log_id,
+        count if count is not None else row.count,
+        ix.now,
+        key=_form_key(ix) or f"edit:{log_id}",
+        rep_tz=_tz_of(session, actor.workspace_id, row.rep_id),
+    )
+    ix.outcome = "duplicate" if fixed.duplicate else "corrected"
+    name = actor.process.kpi(row.kpi).name
+    notice = (
+        f":pencil2: Corrected *{escape(name)}* on {fixed.new.occurred_on:%a %-d %b}: "
+        f"{fixed.old.count} → *{fixed.new.count}*. The old log stays in the trail, voided."
+    )
+    _refresh(ix, [ix.user_id, row.rep_id], period_of(view), notice)
+    return None

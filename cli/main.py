@@ -1,0 +1,149 @@
+"""The `pacer` command."""
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date
+
+from bot.settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pacer", description="Run a sales team on its numbers, inside Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
+    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument(
+        "--with-clock", action="store_true", help="also run the ritual clock (small installs)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY") or 2),
+        help="processes (default: $WEB_CONCURRENCY, else 2)",
+    )
+    sub.add_parser(
+        "socket", help="Socket Mode, for a workspace without a public URL (SLACK_APP_TOKEN)"
+    )
+    demo = sub.add_parser(
+        "demo", help="the whole product offline: a sample team, a few weeks of activity"
+    )
+    demo.add_argument("--weeks", type=int, default=6)
+    demo.add_argument(
+        "--out", default="pacer-demo", help="folder for the demo's database and files"
+    )
+    demo.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="last day played, YYYY-MM-DD (default: today in New York)",
+    )
+
+    sub.add_parser("clock", help="the ritual scheduler, as its own process (Procfile clock:)")
+    rituals = sub.add_parser("rituals", help="run a ritual now, or see every team's schedule")
+    rituals_sub = rituals.add_subparsers(dest="action", required=True)
+    run = rituals_sub.add_parser("run", help="run one ritual now, as the scheduler would")
+    run.add_argument("kind", help="daily, weekly, monthly, leaderboard or nudge")
+    run.add_argument("--team", help="team name (when the install has several)")
+    run.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
+    run.add_argument("--at", help="as of this instant, ISO 8601 with offset (default: now)")
+    rituals_sub.add_parser("status", help="every team's next runs and the last run of each ritual")
+
+    process = sub.add_parser("process", help="load or show the sales process")
+    process_sub = process.add_subparsers(dest="action", required=True)
+    load = process_sub.add_parser(
+        "load", help="validate a process YAML file and store it as a new version"
+    )
+    load.add_argument("file")
+    show = process_sub.add_parser("show", help="the cascade: stage → activity → KPI, per role")
+    for p in (load, show):
+        p.add_argument("--team", help="team name (when the install has several)")
+        p.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
+    show.add_argument("--yaml", action="store_true", help="print the stored YAML instead")
+
+    console = sub.add_parser(
+        "console",
+        help="try Pacer in the terminal: the real app against a local stand-in for Slack, offline",
+    )
+    console.add_argument(
+        "--database",
+        default=None,
+        help="database URL (default: the demo's pacer-demo/pacer-demo.db if it exists, "
+        "else sqlite:///pacer.db)",
+    )
+    console.add_argument(
+        "--demo",
+        action="store_true",
+        help="build the demo's sample team first (as `pacer demo` does), then open on it",
+    )
+    console.add_argument(
+        "--weeks", type=int, default=6, help="with --demo: weeks of activity (default 6)"
+    )
+    manifest = sub.add_parser("manifest", help="the Slack app manifest for your host, to paste")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="your app's public address, e.g. https://pacer.example.org")
+    where.add_argument(
+        "--socket", action="store_true", help="Socket Mode: no public URL (pacer socket)"
+    )
+
+    args = parser.parse_args(argv)
+    if args.command == "manifest":
+        from cli import manifest as manifest_cli
+
+        return manifest_cli.run(args.url, args.socket)
+    logging.basicConfig(
+        level=os.environ.get("PACER_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine on every start
+    settings = load_settings()
+
+    if args.command == "serve":
+        from bot.server import serve as run_server
+
+        run_server(
+            settings,
+            args.port or int(os.environ.get("PORT") or 3000),
+            args.threads,
+            args.host,
+            args.workers,
+            with_clock=args.with_clock,
+        )
+    elif args.command == "socket":
+        from bot.socket import run_socket_mode
+
+        run_socket_mode(settings)
+    elif args.command == "clock":
+        from cli.rituals import run_clock
+
+        return run_clock(settings)
+    elif args.command == "rituals":
+        from cli import rituals as rituals_cli
+
+        if args.action == "run":
+            return rituals_cli.run_now(settings, args.kind, args.team, args.workspace, args.at)
+        return rituals_cli.status(settings)
+    elif args.command == "demo":
+        from simulator.demo import run_demo
+
+        return run_demo(weeks=args.weeks, out=args.out, today=args.today)
+    elif args.command == "process":
+        from cli import process as process_cli
+
+        return process_cli.run(settings, args)
+    elif args.command == "console":
+        from simulator.console import run_console
+
+        return run_console(database=args.database, demo=args.demo, demo_weeks=args.weeks)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
