@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from rituals import dates
 from rituals.process import Kpi, Process
 from rituals.scorecard import rep_calendar
 from rituals.teams import Actor, Refusal
@@ -136,14 +137,14 @@ def check_date(
     answer as what would work (a form's field error has none)."""
     if occurred_on > today:
         raise Refusal(
-            f"{occurred_on:%a %-d %b %Y} is in the future; activity is logged on or after it happens. "
+            f"{dates.long(occurred_on)} is in the future; activity is logged on or after it happens. "
             "Leave out the date to log for today" + (f": `{example}`." if example else ".")
         )
     oldest = today - timedelta(days=process.backdate_days)
     if occurred_on < oldest:
         raise Refusal(
-            f"{occurred_on:%a %-d %b %Y} is more than {process.backdate_days} days ago, outside the "
-            f"backdating window (oldest: {oldest:%a %-d %b}"
+            f"{dates.long(occurred_on)} is more than {process.backdate_days} days ago, outside the "
+            f"backdating window (oldest: {dates.short(oldest)}"
             + (f": `{example} {oldest.isoformat()}`" if example else "")
             + "). Ask a manager to change `limits.backdate_days`."
         )

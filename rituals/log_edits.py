@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from rituals import dates
 from rituals.activity import LogItem, check_allowed, check_counts, check_date, rep_today
 from rituals.teams import Actor, Refusal
 from storage import queries
@@ -84,9 +85,9 @@ def check_may_change(session: Session, actor: Actor, row: ActivityLog, verb: str
 def already_voided(actor: Actor, row: ActivityLog, tried: str) -> Refusal:
     when = row.voided_at.astimezone(actor.process.calendar.tz) if row.voided_at else None
     by = "you" if row.voided_by == actor.user_id else f"<@{row.voided_by}>"
-    stamp = f" on {when:%a %-d %b at %H:%M}" if when else ""
+    stamp = f" on {dates.short(when)} at {when:%H:%M}" if when else ""
     return Refusal(
-        f"That log ({row.count} {_kpi_name(actor, row.kpi)} on {row.occurred_on:%a %-d %b}) was "
+        f"That log ({row.count} {_kpi_name(actor, row.kpi)} on {dates.short(row.occurred_on)}) was "
         f"already voided{stamp} by {by}, so there was nothing left to {tried}; nothing changed."
     )
 

@@ -36,7 +36,7 @@ from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from bot.settings import load_settings
 from cli import manifest as manifest_cli
-from rituals import contests
+from rituals import contests, dates
 from rituals.process import default_process
 from rituals.schedule import RITUAL_KINDS, occurrence_at, ritual_kind
 from rituals.teams import team_process
@@ -965,7 +965,7 @@ class Console:
                     "once for its period; `:time` to a later day or week runs the next one.)"
                 )
             else:
-                when = f"{local:%a %-d %b %H:%M}"
+                when = f"{dates.short_time(local)}"
                 self.print(f"({kind} {occurrence.period_key}, as of {when}: {outcome})")
         shown = Screen(self)
         shown.calls()
@@ -991,7 +991,7 @@ class Console:
         tz = self.team_tz()
         local = self.clock().astimezone(tz)
         real = "" if self.clock.at else ", the real time"
-        self.print(f"Clock: {local:%a %-d %b %Y %H:%M} {tz}{real} (`:time` moves it).")
+        self.print(f"Clock: {dates.long_time(local)} {tz}{real} (`:time` moves it).")
 
 
 class Screen:

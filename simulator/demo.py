@@ -23,7 +23,7 @@ from bot.app import Services, build_app, make_client
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from bot.settings import load_settings
-from rituals import contests
+from rituals import contests, dates
 from rituals.schedule import first_working_day, occurrence_at
 from rituals.teams import team_process
 from simulator.signed_requests import (
@@ -312,7 +312,7 @@ def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at, plan: DayPla
 def day_time(instant: datetime) -> str:
     """ "Tue 10 Nov 15:30", team-local."""
     local = instant.astimezone(TZ)
-    return f"{local:%a %-d %b %H:%M}"
+    return f"{dates.short_time(local)}"
 
 
 class ContestStory:
@@ -354,11 +354,13 @@ class ContestStory:
         demo.clock.set(self.tuesday, LAG_CHECK_AT)
         now = demo.clock()
         team, process = self.team()
-        demo.section(f"A metric falls behind ({self.monday:%a %-d} – {self.tuesday:%a %-d %b})")
+        demo.section(
+            f"A metric falls behind ({dates.weekday_day(self.monday)} – {dates.short(self.tuesday)})"
+        )
         demo.say(
             f"{self.monday:%a} and {self.tuesday:%a}: the SDRs work a trade-show booth half the "
             "day, so their calls drop to about half.",
-            f"{self.tuesday:%a %-d %b} {LAG_CHECK_AT}: a quarter of the week's working time is "
+            f"{dates.short(self.tuesday)} {LAG_CHECK_AT}: a quarter of the week's working time is "
             "gone, and Pacer's daily lag check runs. It finds calls behind and tells the manager, "
             "privately:",
             "",
@@ -458,7 +460,9 @@ class ContestStory:
             return
         self.contest_id = contest.id
         _, process = self.team()
-        demo.section(f"The contest runs ({contest.start_day:%a %-d} – {contest.end_day:%a %-d %b})")
+        demo.section(
+            f"The contest runs ({dates.weekday_day(contest.start_day)} – {dates.short(contest.end_day)})"
+        )
         demo.say(
             "With a target to chase, the SDRs' calls rise by about a third from "
             f"{contest.start_day + timedelta(days=1):%a} on, and they log each day in full. "
@@ -557,8 +561,8 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     first, prev, last = days[0], days[-2], days[-1]
     sdr1, sdr2, sdr3, sdr4 = SDRS
     demo.print(
-        f"Pacer demo · {weeks} week{'s' * (weeks > 1)} of a sales team, {first:%a %-d %b} – "
-        f"{last:%a %-d %b %Y} (America/New_York)",
+        f"Pacer demo · {weeks} week{'s' * (weeks > 1)} of a sales team, {dates.short(first)} – "
+        f"{dates.long(last)} (America/New_York)",
         "Every line below went through Pacer's real slash-command path (signed requests, the same",
         "parser and handlers as in Slack) against a local stand-in for Slack and an SQLite file.",
     )
@@ -599,7 +603,7 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     else:
         demo.out.write(told.rstrip("\n") + "\n")
 
-    demo.section(f"What reps see when they log ({last:%a %-d %b}, from {SHOWCASE_AT})")
+    demo.section(f"What reps see when they log ({dates.short(last)}, from {SHOWCASE_AT})")
     demo.clock.set(last, SHOWCASE_AT)
     demo.show(sdr1, "/log", "calls 24 conversations 5")
     demo.show(sdr2, "/log", "18 dials")
@@ -635,7 +639,7 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     demo.show(AES[1], "/log", "held 1 roi 1", body)
     demo.print(f"Logs stored after the first delivery: {once}; after the second: {demo.logs()}.")
 
-    demo.section(f"The manager's view ({last:%a %-d %b} {NOW_AT})")
+    demo.section(f"The manager's view ({dates.short(last)} {NOW_AT})")
     demo.clock.set(last, NOW_AT)
     demo.show(MANAGER, "/pacer", "team")
     demo.show(MANAGER, "/pacer", "process")
@@ -656,7 +660,7 @@ def coach(demo: Demo, last: date) -> None:
     """The manager opens a coaching thread with the weakest SDR, two replies in it are saved
     (one an action item), and the rep's coaching history shows the action."""
     rep = min(SDRS, key=lambda p: p.form)  # Tyler Brooks
-    demo.section(f"Coaching {rep.name} from the numbers ({last:%a %-d %b} {COACH_AT})")
+    demo.section(f"Coaching {rep.name} from the numbers ({dates.short(last)} {COACH_AT})")
     demo.clock.set(last, COACH_AT)
     first = len(demo.standin.calls)
     demo.show(MANAGER, "/coach", f"<@{rep.user_id}>")
@@ -761,7 +765,7 @@ def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
             pacer=ChannelPacer(0),
             owner="demo",
         )
-        demo.heading(f"{what.capitalize()} ({day:%a %-d %b} {hhmm}, #{CHANNEL_NAME}): {outcome}")
+        demo.heading(f"{what.capitalize()} ({dates.short(day)} {hhmm}, #{CHANNEL_NAME}): {outcome}")
         if outcome.status not in ("posted", "done-already"):
             demo.problems.append(f"{kind}: {outcome}")
         for call in demo.standin.calls_to("chat.postMessage"):
@@ -857,7 +861,7 @@ def story_summary(demo: Demo, story: ContestStory | None) -> list[str]:
     lines = []
     if story is not None and story.contest_id is not None:
         lines.append(
-            f"A contest suggested by the lag check ({story.tuesday:%a %-d %b} {LAG_CHECK_AT}, "
+            f"A contest suggested by the lag check ({dates.short(story.tuesday)} {LAG_CHECK_AT}, "
             f"calls behind pace) ran to its result in {len(story.posts) + 1} posts in #sales: "
             f"{story.winners or 'no result'}."
         )

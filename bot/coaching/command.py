@@ -20,6 +20,7 @@ from bot.examples import log_words
 from bot.parsing import ParseError, parse_mention, quoted
 from bot.people import known_profiles, resolve_user
 from bot.scorecard.command import scorecard_message
+from rituals import dates
 from rituals.coaching import (
     GAP_THRESHOLD,
     CoachingAgenda,
@@ -246,7 +247,7 @@ def _previous_dict(previous: PreviousSession | None) -> dict | None:
 
 
 def _day(process: Process, instant: datetime) -> str:
-    return f"{process.calendar.local_now(instant):%a %-d %b %Y}"
+    return f"{dates.long(process.calendar.local_now(instant))}"
 
 
 def thread_link(channel_id: str | None, thread_ts: str | None, label: str = "thread") -> str | None:
@@ -290,7 +291,7 @@ def opening_message(
         )
     furthest = [(k, v) for k, v in agenda.furthest_from_goal if v < 1][:FURTHEST_SHOWN]
     trend = [
-        (f"{period.start:%-d %b}", value)
+        (dates.day_month(period.start), value)
         for period, value in agenda.weekly_attainment
         if value is not None
     ]
@@ -304,7 +305,7 @@ def opening_message(
             "more": max(0, len(previous.actions) - ACTIONS_SHOWN),
             "notes": previous.notes,
         }
-    window = f"{agenda.window.start:%a %-d %b} – {agenda.window.end:%a %-d %b %Y}"
+    window = f"{dates.short(agenda.window.start)} – {dates.long(agenda.window.end)}"
     body = messages.render(
         "coach_opening.md.j2",
         kpi_names=kpi_names,

@@ -29,7 +29,7 @@ from bot.app import Services
 from bot.delivery.posting import ChannelPacer
 from bot.examples import example_log
 from bot.people import fresh_profiles
-from rituals import runs
+from rituals import dates, runs
 from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
@@ -148,7 +148,7 @@ def nudge_message(
         if kpi.kind == "leading" and goal is not None:
             goals.append((kpi.name, scaled_goal(goal.amount, goal.per, period, cal)))
     example = example_log(process, role)
-    day_label = f"{day:%a %-d %b}"
+    day_label = f"{dates.short(day)}"
     body = messages.render(
         "nudge.md.j2",
         day=day_label,

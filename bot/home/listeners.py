@@ -32,6 +32,7 @@ from bot.home.view import (
 from bot.messages import escape, mention, plain_text
 from bot.parsing import ParseError
 from bot.people import fresh_profiles
+from rituals import dates
 from rituals.activity import (
     LogItem,
     LogRequest,
@@ -268,7 +269,7 @@ def plus_one_pressed(ix: Interaction) -> dict | None:
 def _logged_notice(actor: Actor, rows, duplicate: bool, today: date, via: str = "press") -> str:
     what = ", ".join(f"{row.count} {escape(actor.process.kpi(row.kpi).name)}" for row in rows)
     day = rows[0].occurred_on
-    when = "today" if day == today else f"{day:%a %-d %b}"
+    when = "today" if day == today else f"{dates.short(day)}"
     if duplicate:
         return f":repeat: That {via} reached Pacer twice; *{what}* was counted once ({when})."
     return f":white_check_mark: Logged *{what}* for {when}."
@@ -310,7 +311,7 @@ def void_pressed(ix: Interaction) -> dict | None:
     name = actor.process.kpi(row.kpi).name if actor.process.has_kpi(row.kpi) else row.kpi
     notice = (
         f":wastebasket: Voided *{row.count} {escape(name)}* "
-        f"({row.occurred_on:%a %-d %b}); it stays in the trail, marked voided."
+        f"({dates.short(row.occurred_on)}); it stays in the trail, marked voided."
     )
     _refresh(ix, [ix.user_id, row.rep_id], period_of(ix.view), notice)
     return None
@@ -395,7 +396,7 @@ def edit_modal(actor: Actor, row, period: str = DEFAULT_PERIOD) -> dict:
     name = process.kpi(row.kpi).name if process.has_kpi(row.kpi) else row.kpi
     whose = "" if row.rep_id == actor.user_id else f" for {mention(row.rep_id)}"
     blocks = messages.section(
-        f"*{row.count} {escape(name)}*{whose} on {row.occurred_on:%a %-d %b %Y}"
+        f"*{row.count} {escape(name)}*{whose} on {dates.long(row.occurred_on)}"
         + (f" · _{escape(row.note)}_" if row.note else "")
     )
     blocks.append(
@@ -536,7 +537,7 @@ def edit_submitted(ix: Interaction) -> dict | None:
     ix.outcome = "duplicate" if fixed.duplicate else "corrected"
     name = actor.process.kpi(row.kpi).name
     notice = (
-        f":pencil2: Corrected *{escape(name)}* on {fixed.new.occurred_on:%a %-d %b}: "
+        f":pencil2: Corrected *{escape(name)}* on {dates.short(fixed.new.occurred_on)}: "
         f"{fixed.old.count} → *{fixed.new.count}*. The old log stays in the trail, voided."
     )
     _refresh(ix, [ix.user_id, row.rep_id], period_of(view), notice)

@@ -14,7 +14,7 @@ from bot import messages
 from bot.contests.messages import KIND_WORDS, kpi_name, local_label
 from bot.examples import example_log, log_words
 from bot.messages import Raw, escape, mention
-from rituals import contests
+from rituals import contests, dates
 from rituals.contests import Standings
 from rituals.digests import team_kpis, team_lines
 from rituals.log_edits import recent_logs
@@ -151,7 +151,7 @@ def scorecard_top(card: Scorecard) -> str:
         share = messages.percent(card.elapsed)
         elapsed = (
             f"{share} of the {card.period.kind}'s working time elapsed "
-            f"at {card.now:%a %-d %b %H:%M} {card.timezone}"
+            f"at {dates.short_time(card.now)} {card.timezone}"
         )
     return (
         f"*Scorecard* · {mention(card.rep_id)} · {escape(card.role.name)}\n"
@@ -225,9 +225,9 @@ def _recent_blocks(
     for row in logs:
         kpi_name = actor.process.kpi(row.kpi).name if actor.process.has_kpi(row.kpi) else row.kpi
         day = (
-            f"today, {row.occurred_on:%a %-d %b}"
+            f"today, {dates.short(row.occurred_on)}"
             if row.occurred_on == today
-            else f"{row.occurred_on:%a %-d %b}"
+            else f"{dates.short(row.occurred_on)}"
         )
         text = messages.render(
             "home_log.md.j2",
@@ -246,7 +246,7 @@ def _recent_blocks(
         void["confirm"] = {
             "title": messages.plain_text("Void this log?", 100),
             "text": messages.plain_text(
-                f"{row.count} {kpi_name} on {row.occurred_on:%a %-d %b} will stop counting. "
+                f"{row.count} {kpi_name} on {dates.short(row.occurred_on)} will stop counting. "
                 "It stays in the audit trail, marked voided.",
                 300,
             ),
@@ -265,7 +265,7 @@ def _recent_blocks(
 
 
 def _stamp(local: datetime, today) -> str:
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%a %-d %b %H:%M}"
+    return f"{local:%H:%M}" if local.date() == today else f"{dates.short_time(local)}"
 
 
 # -- contests -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from bot.app import Command
 from bot.home.listeners import refresh_job_for
 from bot.parsing import ParseError, parse_log, split_target
 from bot.people import known_profiles, resolve_user
+from rituals import dates
 from rituals.activity import (
     LogItem,
     LogRequest,
@@ -95,7 +96,7 @@ def _tell_rep(cmd: Command, recorded):
     client, by = cmd.services.client, cmd.user_id
     names = {k.key: k.name for k in cmd.actor.process.kpis}
     what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
-    text = f"{messages.mention(by)} credited you with *{what}* on {recorded.occurred_on:%a %-d %b}. See it with `/scorecard`."
+    text = f"{messages.mention(by)} credited you with *{what}* on {dates.short(recorded.occurred_on)}. See it with `/scorecard`."
     rep_id = recorded.rep.user_id
     known = queries.get_profile(cmd.session, cmd.actor.workspace_id, by)  # a name for the text
     note = messages.message(
@@ -117,13 +118,13 @@ def undo(cmd: Command) -> dict:
         rows=rows,
         kpi_names={k.key: k.name for k in cmd.actor.process.kpis},
         user_id=cmd.user_id,
-        day_label=f"{rows[0].occurred_on:%a %-d %b}",
-        logged_label=f"{rows[0].created_at.astimezone(tz):%a %-d %b %H:%M}",
+        day_label=f"{dates.short(rows[0].occurred_on)}",
+        logged_label=f"{dates.short_time(rows[0].created_at.astimezone(tz))}",
         more=more,
     )
 
 
 def day_label(day, today) -> str:
     if day == today:
-        return f"today, {day:%a %-d %b}"
-    return f"{day:%a %-d %b %Y}" if day.year != today.year else f"{day:%a %-d %b}"
+        return f"today, {dates.short(day)}"
+    return f"{dates.long(day)}" if day.year != today.year else f"{dates.short(day)}"

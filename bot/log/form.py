@@ -23,6 +23,7 @@ from bot.app import Command, Interaction, Services, register_action, register_vi
 from bot.examples import example_log
 from bot.messages import plain_text
 from bot.people import known_profiles
+from rituals import dates
 from rituals.activity import LogItem, LogRequest, record_activity, rep_today, target_rep
 from rituals.process import Kpi, Process
 from rituals.scorecard import rep_calendar, standings
@@ -94,8 +95,8 @@ def build_view(
             DATE_BLOCK,
             "Day",
             {"type": "datepicker", "initial_date": today.isoformat()},
-            hint=f"Today is {today:%a %-d %b} in {tz_name}. You can backdate to "
-            f"{oldest:%a %-d %b} ({process.backdate_days} days), never ahead.",
+            hint=f"Today is {dates.short(today)} in {tz_name}. You can backdate to "
+            f"{dates.short(oldest)} ({process.backdate_days} days), never ahead.",
         )
     )
     blocks.append(
@@ -219,14 +220,14 @@ def read_day(raw: str | None, today: date, backdate_days: int) -> tuple[date | N
         return None, "Pick the day from the calendar."
     if day > today:
         return None, (
-            f"{day:%a %-d %b} is in the future (today is {today:%a %-d %b}): activity is logged "
+            f"{dates.short(day)} is in the future (today is {dates.short(today)}): activity is logged "
             "on or after it happens."
         )
     oldest = today - timedelta(days=backdate_days)
     if day < oldest:
         return None, (
-            f"{day:%a %-d %b %Y} is more than {backdate_days} days ago: the oldest day you can "
-            f"log is {oldest:%a %-d %b}. A manager can change limits.backdate_days."
+            f"{dates.long(day)} is more than {backdate_days} days ago: the oldest day you can "
+            f"log is {dates.short(oldest)}. A manager can change limits.backdate_days."
         )
     return day, None
 

@@ -8,6 +8,7 @@ from bot.app import Command
 from bot.examples import log_words
 from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
+from rituals import dates
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
 from rituals.teams import Refusal, can_view, process_in_effect
@@ -91,7 +92,7 @@ def scorecard_message(card, basis_hint: str) -> dict:
     else:
         elapsed = (
             f"{math.floor(card.elapsed * 100)}% of the {card.period.kind}'s working time elapsed "
-            f"at {card.now:%a %-d %b %H:%M} {card.timezone}"
+            f"at {dates.short_time(card.now)} {card.timezone}"
         )
     body = messages.render("scorecard.md.j2", card=card)
     top = f"*Scorecard* · {name} · {messages.escape(card.role.name)}\n*{card.period.kind.title()}:* {when} · {elapsed}"
@@ -116,11 +117,11 @@ def basis_message(cmd: Command, rep_id: str, kpi_key: str, period) -> dict:
     shown = logs[-40:]  # the newest 40 keep the message inside Slack's limits
     rows = [
         {
-            "day": f"{log.occurred_on:%a %-d %b}",
+            "day": f"{dates.short(log.occurred_on)}",
             "count": log.count,
             "entered_by": log.entered_by,
             "source": log.source,
-            "at": f"{log.created_at.astimezone(tz):%a %-d %b %H:%M}",
+            "at": f"{dates.short_time(log.created_at.astimezone(tz))}",
             "note": log.note,
             "voided_at": log.voided_at,
             "voided_by": log.voided_by,

@@ -1,0 +1,38 @@
+"""Dates and times as people read them ("Mon 7 Dec"), the same on every platform: strftime's
+``%-d`` (a day without its leading zero) is glibc-only, so the day number is written here."""
+
+from datetime import date, datetime
+
+
+def _with_day(value: date, pattern: str) -> str:
+    return value.strftime(pattern.replace("{day}", str(value.day)))
+
+
+def weekday_day(value: date) -> str:
+    """Mon 7"""
+    return _with_day(value, "%a {day}")
+
+
+def short(value: date) -> str:
+    """Mon 7 Dec"""
+    return _with_day(value, "%a {day} %b")
+
+
+def long(value: date) -> str:
+    """Mon 7 Dec 2026"""
+    return _with_day(value, "%a {day} %b %Y")
+
+
+def day_month(value: date) -> str:
+    """7 Dec"""
+    return _with_day(value, "{day} %b")
+
+
+def short_time(value: datetime) -> str:
+    """Mon 7 Dec 14:05"""
+    return _with_day(value, "%a {day} %b %H:%M")
+
+
+def long_time(value: datetime) -> str:
+    """Mon 7 Dec 2026 14:05"""
+    return _with_day(value, "%a {day} %b %Y %H:%M")
