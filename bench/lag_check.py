@@ -117,9 +117,9 @@ def statements(engine: Engine, run: Callable[[], object]) -> list[str]:
 def full_ritual(engine: Engine, teams: list[tuple[int, int]], slack) -> Callable[[], int]:
     """The ritual itself through bot.delivery.runner.run_ritual: claim, check, store, one private
     message per suggestion and manager to the local Slack stand-in, progress, finish."""
-    from bot.app import Services, make_client
     from bot.delivery.posting import ChannelPacer
     from bot.delivery.runner import run_ritual
+    from bot.services import Services, make_client
     from bot.settings import load_settings
     from rituals.schedule import occurrence_at
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot.ids import INPUT
 from rituals.pacing import Pacing
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -283,17 +284,14 @@ def actions(*elements: dict, block_id: str | None = None) -> dict:
     return block
 
 
-INPUT_ACTION = "value"  # every form input's action_id: its block_id names the field
-
-
 def input_block(block_id: str, label: str, element: dict, *, optional=False, hint=None) -> dict:
     """One field of a form (an input block); the submission's value is under
-    ``view.state.values[block_id][INPUT_ACTION]``."""
+    ``view.state.values[block_id][INPUT]``."""
     block = {
         "type": "input",
         "block_id": block_id,
         "label": plain_text(label, 2000),
-        "element": {**element, "action_id": INPUT_ACTION},
+        "element": {**element, "action_id": INPUT},
         "optional": optional,
     }
     if hint:

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot.app import Command, Services
+from bot.context import Command
 from bot.messages import escape
 from bot.parsing import Mention, ParseError
+from bot.services import Services
 from storage import queries
 from storage.models import UserProfile
 
@@ -55,7 +56,7 @@ BULK = 10  # more stale people than this: one users.list walk beats one users.in
 
 def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:
     wanted = set(user_ids)
-    with services.session() as session:
+    with services.unit_of_work() as session:
         if len(wanted) > BULK:
             for user in _all_users(services):
                 if user.get("id") in wanted:
@@ -102,7 +103,7 @@ def fresh_profiles(
 ) -> dict[str, UserProfile]:
     """These people's profiles, the missing or stale ones (a day old) fetched from Slack first
     (so: after an acknowledgement); whoever Slack can't tell us about is left out."""
-    with services.session() as session:
+    with services.unit_of_work() as session:
         cached = queries.profiles(session, workspace_id, user_ids)
     stale = [
         u
@@ -111,7 +112,7 @@ def fresh_profiles(
     ]
     if stale:
         fetch_profiles(services, workspace_id, stale, now)
-        with services.session() as session:
+        with services.unit_of_work() as session:
             cached = queries.profiles(session, workspace_id, user_ids)
     return cached
 

@@ -10,7 +10,8 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
-from bot.app import Services, build_app, make_client
+from bot.app import build_app
+from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -116,6 +117,7 @@ def serve(
 def start_background_clock(services: Services) -> None:
     """The clock in gunicorn's master: its own engine, whose pooled connections a forked worker
     drops without closing (a child must never touch its parent's database connections)."""
+    # Deferred on purpose: only `pacer serve --with-clock` needs the scheduler.
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.delivery.clock import Clock

@@ -37,7 +37,7 @@ def run_now(
     except ValueError as error:
         print(f"pacer rituals run: --at {error}", file=sys.stderr)
         return 2
-    with services.session() as session:
+    with services.unit_of_work() as session:
         try:
             team = pick_team(session, team_name, workspace)
         except ScopeError as error:
@@ -63,7 +63,7 @@ def run_now(
 def _contest_posts(services, team, process, instant: datetime) -> int:
     """`pacer rituals run standings`: every contest post owed at ``instant`` (a start or a result
     however late), as the clock would; with none owed, each running contest's standings now."""
-    with services.session() as session:
+    with services.unit_of_work() as session:
         owed, _ = contests.due_occurrences(
             session, team.id, process, instant - CONTEST_LOOKBACK, instant
         )
@@ -96,7 +96,7 @@ def _contest_posts(services, team, process, instant: datetime) -> int:
 def status(settings: Settings, now: datetime | None = None) -> int:
     services = make_services(settings)
     now = now or (parse_instant(settings.clock) if settings.clock else datetime.now(UTC))
-    with services.session() as session:
+    with services.unit_of_work() as session:
         teams = queries.teams(session)
         if not teams:
             print("No teams yet: teams appear when someone uses Pacer in Slack.")

@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from rituals import dates
 from rituals.process import Kpi, Process
+from rituals.refusals import Refusal
 from rituals.scorecard import rep_calendar
-from rituals.teams import Actor, Refusal
+from rituals.teams import Actor
 from storage import queries
 from storage.models import ActivityLog, Member
 

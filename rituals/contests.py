@@ -43,8 +43,8 @@ from sqlmodel import Session
 
 from rituals.pacing import WorkCalendar
 from rituals.process import Process
+from rituals.refusals import Refusal
 from rituals.schedule import Occurrence
-from rituals.teams import Refusal
 from storage import contest_queries, queries
 from storage.models import Contest, Member
 

@@ -28,6 +28,13 @@ def day_month(value: date) -> str:
     return _with_day(value, "{day} %b")
 
 
+def relative(value: date, today: date) -> str:
+    """ "today, Mon 7 Dec", "Fri 4 Dec", or "Wed 30 Dec 2026" in another year."""
+    if value == today:
+        return f"today, {short(value)}"
+    return long(value) if value.year != today.year else short(value)
+
+
 def short_time(value: datetime) -> str:
     """Mon 7 Dec 14:05"""
     return _with_day(value, "%a {day} %b %H:%M")

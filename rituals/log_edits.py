@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from rituals import dates
 from rituals.activity import LogItem, check_allowed, check_counts, check_date, rep_today
-from rituals.teams import Actor, Refusal
+from rituals.refusals import Refusal
+from rituals.teams import Actor
 from storage import queries
 from storage.models import ActivityLog, Member
 

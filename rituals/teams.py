@@ -8,14 +8,9 @@ from functools import cached_property, lru_cache
 from sqlmodel import Session
 
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
+from rituals.refusals import Refusal
 from storage import queries
 from storage.models import Member, ProcessVersion, SalesTeam
-
-
-class Refusal(Exception):
-    """A request Pacer understood but will not carry out; the message says why and what would work.
-    Raised before the command stores anything, so a refused command changes nothing (only the
-    bookkeeping of who asked: the workspace's row, created on its first request)."""
 
 
 class Actor:

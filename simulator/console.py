@@ -31,9 +31,10 @@ import yaml
 from slack_bolt.request import BoltRequest
 from sqlmodel import Session, select
 
-from bot.app import Services, build_app, make_client
+from bot.app import build_app
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
+from bot.services import Services, make_client
 from bot.settings import load_settings
 from cli import manifest as manifest_cli
 from rituals import contests, dates

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from slack_bolt.request import BoltRequest
 from sqlmodel import Session, select
 
-from bot.app import Services, build_app, make_client
+from bot.app import build_app
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
+from bot.services import Services, make_client
 from bot.settings import load_settings
 from rituals import contests, dates
 from rituals.schedule import first_working_day, occurrence_at

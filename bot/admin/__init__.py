@@ -1,0 +1,1 @@
+"""Running a team: `/pacer` (help, roster, goals, settings) and the team settings form."""

@@ -1,21 +1,24 @@
 """/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
 
 from bot import messages
-from bot.app import Command
+from bot.admin.settings_form import open_from_command
+from bot.admin.welcome import welcome_job
+from bot.context import Command
 from bot.examples import article, example_log, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
+from bot.replies import Problem, explain
 from rituals.process import Process, parse_goal
-from rituals.teams import Refusal, admins_of, change_process, require_manager
+from rituals.refusals import Refusal
+from rituals.teams import admins_of, change_process, require_manager
 from storage import queries
+from storage.coaching_queries import set_coaching_channel
 from storage.models import Member
 
 
 def handle(cmd: Command) -> dict:
     words = cmd.text.split()
     if not words and cmd.actor.is_manager:  # `/pacer` alone: the settings form, for managers
-        from bot.admin.settings_form import open_from_command
-
         return open_from_command(cmd)
     sub = words[0].lower() if words else "help"
     args = words[1:]
@@ -142,10 +145,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
     )
     queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
-    from bot.admin.welcome import (
-        welcome_job,  # a private first-run message, once per person and team
-    )
-
+    # a private first-run message, once per person and team
     cmd.follow_ups.append(
         welcome_job(cmd.services, cmd.actor.workspace_id, cmd.actor.team, member, process)
     )
@@ -185,7 +185,7 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
         or not member.active
         or (not cmd.actor.is_admin and member.team_id != cmd.actor.team_id)
     ):
-        raise Refusal(
+        raise Problem(
             f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
         )
     # Off the team means off it entirely: added back later, they start without manager rights.
@@ -208,7 +208,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if off:
         if member is None or not member.is_manager:
-            raise Refusal(
+            raise Problem(
                 f"{messages.mention(user_id)} isn't a manager; nothing changed. "
                 "See who manages the team with `/pacer team`."
             )
@@ -230,7 +230,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
 
 def admin(cmd: Command, args: list[str]) -> dict:
     if not cmd.actor.is_admin:
-        raise Refusal(
+        raise Problem(
             "Only Pacer admins can make admins. "
             + _admins_line(cmd)
             + " An admin can make you one: `/pacer admin @you`."
@@ -279,8 +279,6 @@ def coaching(cmd: Command, args: list[str]) -> dict:
     """`/pacer coaching` shows where `/coach` opens its threads; `/pacer coaching #channel`
     (or `here`) sets the team's coaching channel; `/pacer coaching off` clears it (threads then
     open in a private conversation of the manager and the rep)."""
-    from storage.coaching_queries import set_coaching_channel
-
     team = cmd.actor.team
     name = messages.escape(team.name)
     if not args:
@@ -368,7 +366,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
             "`reset` removes one rep's own goal; a role's goal is changed, e.g. `/pacer goal sdr calls 60/day`."
         )
     elif kpi.key not in process.overrides.get(target, {}):
-        raise Refusal(
+        raise Problem(
             f"{messages.mention(target)} has no goal of their own for {messages.escape(kpi.name)}; "
             "nothing changed. They follow the role's goal; give them their own with "
             f"`/pacer goal {messages.mention(target)} {kpi.key} 50/day`."
@@ -399,7 +397,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
 def _member_role(cmd: Command, user_id: str) -> str:
     member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if member is None or not member.active or not cmd.actor.process.has_role(member.role):
-        raise Refusal(
+        raise Problem(
             f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
             f"Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
         )
@@ -427,7 +425,7 @@ def timezone(cmd: Command, args: list[str]) -> dict:
             now=cmd.now,
         )
     except Refusal as refusal:  # what would work: a real IANA name
-        raise Refusal(f"{refusal} e.g. `/pacer timezone America/Chicago`.") from None
+        raise Problem(f"{explain(refusal)} e.g. `/pacer timezone America/Chicago`.") from None
     return _done(
         f"*{team_name}* now runs on {updated.timezone} time (process version {version.version}). "
         "Days, weeks and months follow it from now on."
@@ -491,7 +489,7 @@ def ritual(cmd: Command, args: list[str]) -> dict:
             now=cmd.now,
         )
     except Refusal as refusal:  # what would work: the forms of /pacer ritual
-        raise Refusal(f"{refusal}\nFor example: {usage}.") from None
+        raise Problem(f"{explain(refusal)}\nFor example: {usage}.") from None
     return _done(
         f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
         f"{version.version}). The clock follows the new schedule within a minute."
@@ -502,7 +500,7 @@ def nudges(cmd: Command, args: list[str]) -> dict:
     """A rep's own reminders: `/pacer nudges off` or `on`."""
     member = cmd.actor.member
     if member is None or not member.role:
-        raise Refusal(
+        raise Problem(
             "Nudges remind reps who have logged nothing by the afternoon; you're not a rep on a "
             "team. A manager can add you as one: `/pacer team add @you sdr`."
         )

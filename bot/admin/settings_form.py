@@ -24,16 +24,20 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Command, Interaction, Services, register_view
+from bot.admin.welcome import welcome_job
+from bot.context import Command, Interaction
+from bot.home.listeners import refresh_job
+from bot.ids import INPUT, View
+from bot.listeners import register_view
 from bot.messages import plain_text
+from bot.replies import Problem, explain
+from bot.services import Services
 from rituals.pacing import WEEKDAY_NAMES, parse_hhmm
 from rituals.process import MAX_GOAL, Process, ProcessError, load_process_dict
-from rituals.teams import Refusal, change_process, require_manager, team_process
+from rituals.teams import change_process, require_manager, team_process
 from storage import queries
 from storage.models import Member, SalesTeam
 
-CALLBACK_ID = "team_settings"
-ACTION = messages.INPUT_ACTION
 ROSTER_LIMIT = 40  # people on the team; more are managed with `/pacer team`
 MAX_BLOCKS = 100
 METADATA_LIMIT = 3000  # Slack's limit for private_metadata
@@ -105,7 +109,7 @@ _MISSING = object()
 
 
 def register(app: App, services: Services) -> None:
-    register_view(app, services, CALLBACK_ID, submit)
+    register_view(app, services, View.TEAM_SETTINGS, submit)
 
 
 # -- what the form shows ----------------------------------------------------------------------
@@ -207,7 +211,7 @@ def build_view(process: Process, team: SalesTeam, members: list[Member], version
         roster = _roster_blocks(process, members, shown)
     return {
         "type": "modal",
-        "callback_id": CALLBACK_ID,
+        "callback_id": View.TEAM_SETTINGS,
         "title": plain_text("Team settings", messages.MODAL_TITLE_LIMIT),
         "submit": plain_text("Save", messages.MODAL_TITLE_LIMIT),
         "close": plain_text("Cancel", messages.MODAL_TITLE_LIMIT),
@@ -403,7 +407,7 @@ def open_from_command(cmd: Command) -> dict:
     acknowledge with nothing."""
     require_manager(cmd.actor, "change the team's settings")
     if not cmd.trigger_id:
-        raise Refusal(
+        raise Problem(
             "Slack sent no trigger to open the settings with. `/pacer help` lists the commands "
             "that change them one by one."
         )
@@ -418,7 +422,7 @@ def open_from_command(cmd: Command) -> dict:
         cmd.services.client.views_open(trigger_id=cmd.trigger_id, view=view)
     except SlackApiError as error:
         reason = messages.escape(error.response.get("error", "an error"))
-        raise Refusal(
+        raise Problem(
             f"Slack didn't open the settings ({reason}). `/pacer help` lists the commands that "
             "change them one by one, e.g. `/pacer timezone Europe/London`."
         ) from None
@@ -440,7 +444,7 @@ class _Form:
         return block_id in self.values
 
     def field(self, block_id: str) -> dict:
-        return (self.values.get(block_id) or {}).get(ACTION) or {}
+        return (self.values.get(block_id) or {}).get(INPUT) or {}
 
     def users(self, block_id: str) -> list[str]:
         return list(dict.fromkeys(self.field(block_id).get("selected_users") or []))
@@ -485,7 +489,7 @@ def _metadata(view: dict) -> dict:
     except ValueError:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("team"), int):
-        raise Refusal(
+        raise Problem(
             "This form is from an older Pacer and can't be saved; nothing changed. Open it again "
             "with `/pacer`."
         )
@@ -520,7 +524,7 @@ def submit(ix: Interaction) -> dict:
     shown = _metadata(ix.view)
     team = actor.team
     if shown["team"] != team.id:
-        raise Refusal(
+        raise Problem(
             "This form was opened for another team, so nothing changed. Open yours with `/pacer`."
         )
     process = actor.process
@@ -639,7 +643,7 @@ def submit(ix: Interaction) -> dict:
         except ProcessError as error:
             for problem in error.problems:
                 block = _problem_block(problem.path, form)
-                text = str(problem).replace("`", "")
+                text = explain(problem).replace("`", "")
                 form.errors[block] = f"{form.errors.get(block, '')} {text}".strip()[:500]
 
     # -- the roster and the channel ----------------------------------------------------------
@@ -691,12 +695,10 @@ def submit(ix: Interaction) -> dict:
     ix.outcome = "saved" if changed else "unchanged"
     touched = [change.user_id for _, change in roster]
     if touched:
-        from bot.home.listeners import refresh_job
-
         team_slack = (ix.body.get("team") or {}).get("id") or ""
         enterprise = (ix.body.get("enterprise") or {}).get("id")
         ix.follow_ups.append(refresh_job(ix.services, team_slack, enterprise, touched))
-    from bot.admin.welcome import welcome_job  # once per person and team: a role change sends none
+    # once per person and team: a role change sends none
 
     welcomed = [c.user_id for _, c in roster if c.role]
     current, _ = team_process(session, team.id)

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 
 from bot import messages
-from bot.app import Services
 from bot.examples import article, example_log, log_words
+from bot.services import Services
 from rituals import runs
 from rituals.process import Goal, Process
 from rituals.schedule import Occurrence, nudge_time
@@ -38,7 +38,7 @@ def welcome_job(
         if not role or not process.has_role(role):
             return  # no scorecard, nothing to explain
         now = services.clock()
-        with services.session() as session:
+        with services.unit_of_work() as session:
             claim = runs.claim(
                 session,
                 workspace_id=workspace_id,

@@ -1,0 +1,1 @@
+"""Coaching: `/coach` threads from the numbers, notes and action items from replies."""

@@ -15,11 +15,14 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Command, Services
+from bot.buttons import action_item_button, with_actions
+from bot.context import Command
 from bot.examples import log_words
 from bot.parsing import ParseError, parse_mention, quoted
 from bot.people import known_profiles, resolve_user
-from bot.scorecard.command import scorecard_message
+from bot.replies import Problem
+from bot.scorecard.message import scorecard_message
+from bot.services import Services
 from rituals import dates
 from rituals.coaching import (
     GAP_THRESHOLD,
@@ -32,7 +35,7 @@ from rituals.coaching import (
 )
 from rituals.process import Process
 from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calendar
-from rituals.teams import Refusal, managers_of, team_process
+from rituals.teams import managers_of, team_process
 from storage import coaching_queries, queries
 from storage.models import CoachingSession, Member, SalesTeam
 
@@ -89,7 +92,7 @@ def handle(cmd: Command) -> dict:
 
 def _refuse_non_manager(cmd: Command) -> None:
     if not cmd.actor.is_manager:
-        raise Refusal(
+        raise Problem(
             "Coaching sessions are opened by the team's managers and Pacer admins. Ask your "
             "manager to run `/coach @you`; `/coach history` shows your own past sessions."
         )
@@ -100,14 +103,14 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
     refusal that says what is wrong and what would work. ``purpose``: "coach" or "history"."""
     actor = cmd.actor
     if rep_id == cmd.user_id and purpose == "coach":
-        raise Refusal(
+        raise Problem(
             "You can't open a coaching session with yourself. Name one of your reps, e.g. "
             "`/coach @rep`; `/coach` lists them."
         )
     member = queries.get_member(cmd.session, actor.workspace_id, rep_id)
     who = messages.mention(rep_id)
     if member is None or not member.active:
-        raise Refusal(
+        raise Problem(
             f"{who} isn't on a Pacer team, so there are no numbers to coach from. A manager "
             f"adds them with `/pacer team add {who} sdr`; `/pacer team` shows who is on it."
         )
@@ -117,12 +120,12 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
         team = queries.get_team(cmd.session, member.team_id)
         process, _ = team_process(cmd.session, member.team_id)
     if not member.role:
-        raise Refusal(
+        raise Problem(
             f"{who} is a manager on *{messages.escape(team.name)}*, not a rep: coaching "
             "sessions are with reps. `/coach` lists your reps."
         )
     if not process.has_role(member.role):
-        raise Refusal(
+        raise Problem(
             f"{who}'s role `{messages.escape(member.role)}` is no longer in the team's process, so "
             f"there is no scorecard to coach from. A manager can give a current role: "
             f"`/pacer team add {who} {process.roles[0].key}`."
@@ -134,11 +137,11 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
         return member, team, process
     if own_manager:
         managers = ", ".join(str(messages.mention(m)) for m in managers_of(cmd.session, team.id))
-        raise Refusal(
+        raise Problem(
             f"{who} is on *{messages.escape(team.name)}*, not your team: only its managers "
             f"({managers or 'none yet'}) or a Pacer admin can coach them. `/coach` lists your reps."
         )
-    raise Refusal(
+    raise Problem(
         "Only the rep's managers and Pacer admins can see someone else's coaching sessions. "
         "`/coach history` shows your own."
     )
@@ -202,9 +205,7 @@ def open_session(cmd: Command, rep_id: str) -> dict:
         cmd.now,
         profile.display_name if profile else None,
     )
-    from bot import share
-
-    message = share.with_actions(message, share.action_item_button(row.id), keep_last=True)
+    message = with_actions(message, action_item_button(row.id), keep_last=True)
     services, manager_id, session_id = cmd.services, cmd.user_id, row.id
     channel_id = team.coaching_channel_id
     cmd.follow_ups.append(
@@ -429,7 +430,7 @@ def _fix_hint(error: Exception, reason: str) -> str:
 
 
 def _record(services: Services, session_id: int, **values) -> None:
-    with services.session() as session:
+    with services.unit_of_work() as session:
         row = coaching_queries.get_session(session, session_id)
         if "error" in values:
             agenda = json.loads(row.agenda or "{}")

@@ -27,7 +27,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Services
+from bot.services import Services
 from storage import coaching_queries, queries
 from storage.models import CoachingNote
 
@@ -67,7 +67,7 @@ def handle_message_event(services: Services, event: dict) -> str:
         ts, thread_ts = event.get("deleted_ts") or previous.get("ts"), previous.get("thread_ts")
         if not _is_reply(ts, thread_ts):
             return "ignored"
-        with services.session() as session:
+        with services.unit_of_work() as session:
             found = coaching_queries.find_by_thread(session, channel, thread_ts)
             if found is None:
                 return "not-coaching"
@@ -81,7 +81,7 @@ def handle_message_event(services: Services, event: dict) -> str:
         return "ignored"
     if message.get("subtype") not in ANSWERED_SUBTYPES:
         return "ignored"
-    with services.session() as session:
+    with services.unit_of_work() as session:
         found = coaching_queries.find_by_thread(session, channel, thread_ts)
         if found is None:
             return "not-coaching"

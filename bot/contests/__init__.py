@@ -1,0 +1,1 @@
+"""Contests: `/contest` and its form, and the buttons on the lag check's suggestions."""

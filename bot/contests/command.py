@@ -10,14 +10,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Command, Services, register_command, register_view
 from bot.contests import flow as contest_flow
 from bot.contests import form as contest_views
 from bot.contests import messages as contest_messages
+from bot.context import Command
 from bot.parsing import (
     ISO_DATE,
     MAX_PHRASE,
@@ -31,10 +30,11 @@ from bot.parsing import (
     unknown_kpi,
 )
 from bot.people import known_profiles, resolve_user
+from bot.replies import Problem
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from rituals.process import Process
-from rituals.teams import Refusal, require_manager, team_process
+from rituals.teams import require_manager, team_process
 from storage import contest_queries, queries
 from storage.models import Contest
 
@@ -63,11 +63,6 @@ HELP_HINT = (
     "Try `/contest`, `/contest start`, `/contest standings [name]`, `/contest end [name]` "
     "or `/contest help`."
 )
-
-
-def register(app: App, services: Services) -> None:
-    register_command(app, services, "/contest", handle)
-    register_view(app, services, contest_views.CALLBACK_ID, contest_views.submit)
 
 
 def handle(cmd: Command) -> dict:
@@ -456,14 +451,14 @@ def open_form(cmd: Command, process: Process, members) -> dict:
     """`/contest start` alone: the form, opened now (a trigger_id expires in 3 seconds, so it
     cannot wait for a follow-up)."""
     if not cmd.trigger_id:
-        raise Refusal(
+        raise Problem(
             f"Slack sent no trigger to open the form with. Use the quick form: {EXAMPLE}."
         )
     try:
         contest_views.open_contest_modal(cmd.services, cmd.trigger_id, process, members)
     except SlackApiError as error:
         reason = error.response.get("error", "an error")
-        raise Refusal(
+        raise Problem(
             f"Slack didn't open the contest form ({messages.escape(reason)}). Use the quick form "
             f"instead: {EXAMPLE} (`/contest help` shows every option)."
         ) from None
@@ -525,7 +520,7 @@ def pick(cmd: Command, text: str, *, purpose: str) -> Contest:
             )
         if purpose == "standings" and recent:
             return recent[0]
-        raise Refusal(
+        raise Problem(
             "No contest is running. Start one with `/contest start` (a form) or "
             f"{EXAMPLE}; `/contest` lists recent ones."
         )
@@ -571,7 +566,7 @@ def standings(cmd: Command, text: str) -> dict:
     contest = pick(cmd, text, purpose="standings")
     _, process = _team_of(cmd, contest)
     if contest.starts_at > cmd.now:
-        raise Refusal(f"“{messages.escape(contest.name)}” hasn't started yet.")
+        raise Problem(f"“{messages.escape(contest.name)}” hasn't started yet.")
     cmd.outcome = "standings"
     if contests.is_over(contest, cmd.now):
         result = contests.final_result(cmd.session, contest, cmd.now)
@@ -603,7 +598,7 @@ def end(cmd: Command, text: str) -> dict:
     contest = pick(cmd, text, purpose="end")
     team, process = _team_of(cmd, contest)
     if contests.is_over(contest, cmd.now):
-        raise Refusal(
+        raise Problem(
             f"“{messages.escape(contest.name)}” already ended "
             f"{contest_messages.local_label(contests.closes_at(contest), process)}. "
             f"`/contest standings {messages.escape(contest.name.replace('`', ''))}` shows the "
@@ -611,7 +606,7 @@ def end(cmd: Command, text: str) -> dict:
         )
     result = contest_flow.end_now(cmd.session, contest, cmd.user_id, cmd.now)
     if result is None:
-        raise Refusal(f"“{messages.escape(contest.name)}” had already ended; nothing changed.")
+        raise Problem(f"“{messages.escape(contest.name)}” had already ended; nothing changed.")
     cmd.follow_ups.append(contest_flow.result_job(cmd.services, team.id, contest.id))
     cmd.outcome = "ended"
     names = _names(

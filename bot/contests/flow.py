@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.app import Services
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import Outcome, run_ritual
+from bot.services import Services
 from rituals import contests, runs
 from rituals.contests import ContestSpec, Standings
 from rituals.process import Process
@@ -59,7 +59,7 @@ def _post_job(
     occurrence_of: Callable[[Contest], Occurrence],
 ) -> Callable[[], None]:
     def job() -> None:
-        with services.session() as session:
+        with services.unit_of_work() as session:
             contest = contest_queries.get_contest(session, contest_id)
         if contest is None:
             return

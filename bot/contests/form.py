@@ -6,19 +6,19 @@ announcement follows in the team's channel."""
 import json
 from datetime import date
 
-from bot import messages
-from bot.app import Interaction, Services
+from bot import messages, replies
 from bot.contests import flow as contest_flow
+from bot.context import Interaction
+from bot.ids import INPUT, View
 from bot.messages import plain_text
+from bot.services import Services
 from rituals import contests, lag_check
 from rituals.contests import ContestSpec, Problem
 from rituals.process import Process
-from rituals.teams import Refusal, managers_of, require_manager, team_process
+from rituals.teams import managers_of, require_manager, team_process
 from storage import contest_queries, queries
 from storage.models import Member, SalesTeam
 
-CALLBACK_ID = "contest_start"
-ACTION = messages.INPUT_ACTION
 GROUPS = 3  # team vs team: up to three groups in the form (the quick form takes more)
 KIND_LABELS = {
     "race": ("Race", "The most wins; the top 3 are shown as it goes."),
@@ -188,7 +188,7 @@ def build_modal(
     ]
     view = {
         "type": "modal",
-        "callback_id": CALLBACK_ID,
+        "callback_id": View.CONTEST_START,
         "title": plain_text("Start a contest", messages.MODAL_TITLE_LIMIT),
         "submit": plain_text("Start", messages.MODAL_TITLE_LIMIT),
         "close": plain_text("Cancel", messages.MODAL_TITLE_LIMIT),
@@ -225,7 +225,7 @@ def open_contest_modal(
 
 
 def _value(values: dict, block_id: str) -> dict:
-    return (values.get(block_id) or {}).get(ACTION) or {}
+    return (values.get(block_id) or {}).get(INPUT) or {}
 
 
 def _text(values: dict, block_id: str) -> str:
@@ -334,13 +334,13 @@ def _team_of(interaction: Interaction, suggestion_id: int | None) -> tuple[Sales
         return actor.team, actor.process
     row = lag_check.get_suggestion(session, suggestion_id)
     if row is None or row.workspace_id != actor.workspace_id:
-        raise Refusal(
+        raise replies.Problem(
             "Pacer can't find the suggestion this form came from, so nothing was started. "
             "`/contest start` starts a contest by hand."
         )
     team = queries.get_team(session, row.team_id)
     if not actor.is_admin and actor.user_id not in managers_of(session, team.id):
-        raise Refusal(
+        raise replies.Problem(
             f"Only the managers of {messages.escape(team.name)} and Pacer admins can launch its "
             "suggested contest, so nothing was started."
         )

@@ -12,22 +12,27 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Interaction, Services, register_action
 from bot.contests import lag_suggestions
+from bot.contests.flow import announce_job, launch
+from bot.contests.form import open_contest_modal
+from bot.context import Interaction
+from bot.ids import Action
+from bot.listeners import register_action
+from bot.replies import Problem
+from bot.services import Services
 from rituals import lag_check
 from rituals.lag_check import OPEN
 from rituals.process import Process
-from rituals.teams import Refusal, managers_of, team_process
+from rituals.refusals import Refusal
+from rituals.teams import managers_of, team_process
 from storage import queries
 from storage.models import LagSuggestion, SalesTeam
 
-LAUNCH, EDIT, DISMISS = "lag_launch", "lag_edit", "lag_dismiss"
-
 
 def register(app: App, services: Services) -> None:
-    register_action(app, services, LAUNCH, launch_pressed)
-    register_action(app, services, EDIT, edit_pressed)
-    register_action(app, services, DISMISS, dismiss_pressed)
+    register_action(app, services, Action.LAG_LAUNCH, launch_pressed)
+    register_action(app, services, Action.LAG_EDIT, edit_pressed)
+    register_action(app, services, Action.LAG_DISMISS, dismiss_pressed)
 
 
 def _suggestion(interaction: Interaction, verb: str) -> tuple[LagSuggestion, SalesTeam, Process]:
@@ -36,14 +41,14 @@ def _suggestion(interaction: Interaction, verb: str) -> tuple[LagSuggestion, Sal
     known = value.isdigit() and len(value) <= 9  # a suggestion id, not some other number
     row = lag_check.get_suggestion(interaction.session, int(value)) if known else None
     if row is None or row.workspace_id != interaction.actor.workspace_id:
-        raise Refusal(
+        raise Problem(
             "Pacer can't find this suggestion any more, so nothing changed. "
             "`/contest start` starts a contest by hand."
         )
     team = queries.get_team(interaction.session, row.team_id)
     actor = interaction.actor
     if not actor.is_admin and actor.user_id not in managers_of(interaction.session, team.id):
-        raise Refusal(
+        raise Problem(
             f"Only the managers of {messages.escape(team.name)} and Pacer admins can {verb} a "
             "suggested contest, so "
             "nothing changed. Ask one of them; `/contest` shows the contests that are running."
@@ -79,7 +84,7 @@ def _already_decided(
 def _week_not_over(interaction: Interaction, row: LagSuggestion, process: Process) -> None:
     stored = lag_check.decode_proposal(row.proposal)
     if stored.spec.end_day < process.calendar.local_date(interaction.now):
-        raise Refusal(
+        raise Problem(
             f"This suggestion was for the week {row.week_key}, which is over, so nothing was "
             "launched. `/contest start` starts a contest for this week."
         )
@@ -90,7 +95,6 @@ def launch_pressed(interaction: Interaction) -> dict | None:
     if row.status != OPEN:
         return _already_decided(interaction, row, team, process)
     _week_not_over(interaction, row, process)
-    from bot.contests.flow import announce_job, launch
 
     session, services = interaction.session, interaction.services
     stored = lag_check.decode_proposal(row.proposal)
@@ -132,7 +136,6 @@ def edit_pressed(interaction: Interaction) -> dict | None:
     if row.status != OPEN:
         return _already_decided(interaction, row, team, process)
     _week_not_over(interaction, row, process)
-    from bot.contests.form import open_contest_modal
 
     session = interaction.session
     stored = lag_check.decode_proposal(row.proposal)
@@ -149,7 +152,7 @@ def edit_pressed(interaction: Interaction) -> dict | None:
         )
     except SlackApiError as error:  # e.g. expired_trigger_id: the press came too late
         reason = messages.escape(error.response.get("error", "an error"))
-        raise Refusal(
+        raise Problem(
             f"Slack didn't open the contest form ({reason}), so nothing changed. Press "
             "*Edit first* again, or *Launch contest* to start it as proposed, or use "
             "`/contest start` for the form."

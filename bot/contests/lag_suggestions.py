@@ -18,12 +18,15 @@ from datetime import datetime
 
 from bot import messages
 from bot.delivery.posting import send_privately
+from bot.ids import Action
+from bot.replies import explain
 from rituals import contests, lag_check
 from rituals.contests import ContestSpec
 from rituals.lag_check import LAUNCHED, OPEN, StoredProposal
 from rituals.pacing import Period
 from rituals.process import Process
-from rituals.teams import Refusal, managers_of
+from rituals.refusals import Refusal
+from rituals.teams import managers_of
 from storage.models import LagSuggestion, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
@@ -85,9 +88,9 @@ def suggestion_message(
     body = _body(team, process, stored, mode="suggest", not_launched=not_launched)
     value = str(row.id)
     buttons = messages.actions(
-        messages.button("Launch contest", "lag_launch", value, style="primary"),
-        messages.button("Edit first", "lag_edit", value),
-        messages.button("Dismiss", "lag_dismiss", value),
+        messages.button("Launch contest", Action.LAG_LAUNCH, value, style="primary"),
+        messages.button("Edit first", Action.LAG_EDIT, value),
+        messages.button("Dismiss", Action.LAG_DISMISS, value),
         block_id=f"lag_suggestion_{row.id}",
     )
     return messages.message(_fallback(stored, False), [*messages.section(body), buttons])
@@ -262,7 +265,7 @@ def _launch(services, session, team, process, row: LagSuggestion, now) -> tuple[
         log.warning(
             "lag check team=%s: could not launch %s automatically: %s", team.id, fresh.kpi, refusal
         )
-        return False, str(refusal)
+        return False, explain(refusal)
     session.commit()
     announce_job(services, team.id, contest.id)()
     return True, ""

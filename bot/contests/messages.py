@@ -6,11 +6,11 @@ limits however many people take part (the full ranking of a result goes in its t
 from datetime import datetime
 
 from bot import messages
-from bot.app import Services
 from bot.delivery.posting import Part
 from bot.examples import log_words
 from bot.messages import Raw, escape
 from bot.people import display_names
+from bot.services import Services
 from rituals import contests
 from rituals.contests import Standings
 from rituals.pacing import Period

@@ -13,9 +13,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.app import Services
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, Outcome, run_ritual
+from bot.services import Services
 from rituals import contests, runs
 from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
@@ -47,7 +47,7 @@ class Clock:
     def sync(self) -> list[int]:
         """(Re)build the jobs of every team whose process changed; returns those teams."""
         changed = []
-        with self.services.session() as session:
+        with self.services.unit_of_work() as session:
             for team in queries.teams(session):
                 process, version = team_process(session, team.id)
                 key = (version, process.timezone)
@@ -74,7 +74,7 @@ class Clock:
     def fire(self, team_id: int, kind: str) -> Outcome:
         """A trigger fired: run that ritual for the occurrence due now."""
         now = self.services.clock()
-        with self.services.session() as session:
+        with self.services.unit_of_work() as session:
             process, _ = team_process(session, team_id)
         return run_ritual(
             self.services,
@@ -92,7 +92,7 @@ class Clock:
         self.sync()
         now = self.services.clock()
         done: list[tuple[int, Occurrence, str]] = []
-        with self.services.session() as session:
+        with self.services.unit_of_work() as session:
             teams = queries.teams(session)
         for team in teams:
             try:
@@ -104,13 +104,13 @@ class Clock:
         # process at that moment can leave SQLite locked for them.
         self.ticks += 1
         if self.ticks > 1 and now.minute == 0:
-            with self.services.session() as session:
+            with self.services.unit_of_work() as session:
                 runs.prune_sweeps(session, now - SWEEP_RETENTION)
         return done
 
     def _catch_up(self, team, now: datetime) -> list[tuple[int, Occurrence, str]]:
         done: list[tuple[int, Occurrence, str]] = []
-        with self.services.session() as session:
+        with self.services.unit_of_work() as session:
             process, _ = team_process(session, team.id)
             settled = runs.settled_keys(
                 session, team.id, now - LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
@@ -129,7 +129,7 @@ class Clock:
         for occurrence in too_late:
             if (occurrence.kind, occurrence.period_key) in settled:
                 continue
-            with self.services.session() as session:
+            with self.services.unit_of_work() as session:
                 if runs.skip(
                     session,
                     workspace_id=team.workspace_id,
@@ -150,7 +150,7 @@ class Clock:
     def _contest_posts(self, team, process, now: datetime):
         """Contests are rows, not cron jobs: each tick posts the starts, standings and results
         that fell due (a start or a result however late; standings within their grace)."""
-        with self.services.session() as session:
+        with self.services.unit_of_work() as session:
             run_now, too_late = contests.due_occurrences(
                 session, team.id, process, max(now - CONTEST_LOOKBACK, team.created_at), now
             )

@@ -5,6 +5,7 @@ is pinged by a leaderboard."""
 from dataclasses import replace
 
 from bot import messages
+from bot.buttons import digest_buttons
 from bot.delivery.posting import Part
 from rituals import charts
 from rituals.coaching import CadenceLine
@@ -27,13 +28,11 @@ def _common(process: Process, names: dict[str, str], team_name: str) -> dict:
 
 def _post(title: str, body: str, buttons_for=None) -> Part:
     """The channel message; a digest's (``buttons_for`` its period) ends with "My scorecard"
-    and "Log activity" (bot/share.py)."""
+    and "Log activity" (bot/buttons.py)."""
     message = messages.message(
         messages.escape(title), messages.section(body), response_type="in_channel"
     )
     if buttons_for is not None:
-        from bot.share import digest_buttons
-
         kept = message["blocks"][: messages.MAX_BLOCKS - 1]
         message["blocks"] = kept + [digest_buttons(buttons_for)]
     return Part(message["text"], message["blocks"])

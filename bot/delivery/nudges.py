@@ -25,10 +25,10 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import col, select
 
 from bot import messages
-from bot.app import Services
 from bot.delivery.posting import ChannelPacer
 from bot.examples import example_log
 from bot.people import fresh_profiles
+from bot.services import Services
 from rituals import dates, runs
 from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process

@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Services
 from bot.delivery import digests as digest_messages
 from bot.delivery.posting import ChannelPacer, Part, Progress, deliver
 from bot.people import display_names
+from bot.services import Services
 from rituals import runs
 from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
 from rituals.pacing import period_containing, previous_period
@@ -60,7 +60,7 @@ def run_ritual(
     pacer: ChannelPacer,
     owner: str,
 ) -> Outcome:
-    with services.session() as session:
+    with services.unit_of_work() as session:
         team = queries.get_team(session, team_id)
         process, _ = team_process(session, team.id)
         if occurrence.kind not in PRIVATE and not team.channel_id:

@@ -16,22 +16,20 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Interaction, Services, register_action, register_view
+from bot.context import Interaction, where
 from bot.home.view import (
     DEFAULT_PERIOD,
-    EDIT,
-    LOG_NUMBER,
-    PERIOD_ACTION,
     PERIODS,
-    PLUS_ONE,
-    VOID,
     build_home,
     period_of,
     rep_tz,
 )
+from bot.ids import INPUT, Action, View
+from bot.listeners import register_action, register_view
 from bot.messages import escape, mention, plain_text
-from bot.parsing import ParseError
 from bot.people import fresh_profiles
+from bot.replies import Problem, explain
+from bot.services import Services
 from rituals import dates
 from rituals.activity import (
     LogItem,
@@ -44,14 +42,13 @@ from rituals.activity import (
     target_rep,
 )
 from rituals.log_edits import already_voided, check_may_change, correct_log, get_log, void_log
-from rituals.teams import Actor, Refusal, resolve_actor
+from rituals.refusals import Refusal
+from rituals.teams import Actor, resolve_actor
 from storage import queries
 from storage.models import Workspace
 
 log = logging.getLogger("pacer.requests")
 
-LOG_MODAL, EDIT_MODAL = "home_log", "home_edit"
-FIELD = "value"  # every input's action_id; its block_id names the field
 NOTE_LIMIT = 500
 
 
@@ -67,7 +64,7 @@ def publish_home(
     notice: str | None = None,
 ) -> None:
     """Build and publish one person's Home tab (its own session: runs after the ack)."""
-    with services.session() as session:
+    with services.unit_of_work() as session:
         now = services.clock()
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
@@ -75,7 +72,7 @@ def publish_home(
     # The person's own timezone decides "today" for the tab and for its buttons: fetched here,
     # after the acknowledgement, when missing or a day old (the tab is opened before any press).
     fresh_profiles(services, actor.workspace_id, [user_id], now)
-    with services.session() as session:
+    with services.unit_of_work() as session:
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
         )
@@ -127,7 +124,7 @@ def refresh_job_for(
     command): the IDs are read in the job, so nothing is added before the acknowledgement."""
 
     def job() -> None:
-        with services.session() as session:
+        with services.unit_of_work() as session:
             row = session.get(Workspace, workspace_id)
             if row is None:
                 return
@@ -137,16 +134,8 @@ def refresh_job_for(
     return job
 
 
-def _where(body: dict) -> tuple[str, str | None]:
-    user = body.get("user") or {}
-    team_id = (body.get("team") or {}).get("id") or user.get("team_id") or body.get("team_id")
-    enterprise = body.get("enterprise")
-    enterprise_id = enterprise.get("id") if isinstance(enterprise, dict) else enterprise
-    return team_id or "", enterprise_id or body.get("enterprise_id")
-
-
 def _refresh(ix: Interaction, user_ids: list[str], period: str, notice: str | None) -> None:
-    team_id, enterprise_id = _where(ix.body)
+    team_id, enterprise_id, _ = where(ix.body)
     ix.follow_ups.append(
         refresh_job(ix.services, team_id, enterprise_id, user_ids, period=period, notice=notice)
     )
@@ -165,40 +154,27 @@ def register(app: App, services: Services) -> None:
         log.info("event=app_home_opened user=%s team=%s outcome=published", user_id, team_id)
 
     app.event("app_home_opened")(home_opened)
-    register_action(
-        app, services, re.compile(f"^{PERIOD_ACTION}_({'|'.join(PERIODS)})$"), period_pressed
-    )
-    register_action(app, services, PLUS_ONE, plus_one_pressed)
-    register_action(app, services, LOG_NUMBER, log_number_pressed)
-    register_action(app, services, EDIT, edit_pressed)
-    register_action(app, services, VOID, void_pressed)
-    register_view(app, services, LOG_MODAL, log_submitted)
-    register_view(app, services, EDIT_MODAL, edit_submitted)
+    periods = re.compile(f"^{Action.HOME_PERIOD}_({'|'.join(PERIODS)})$")
+    register_action(app, services, periods, period_pressed, _notice)
+    register_action(app, services, Action.HOME_PLUS_ONE, plus_one_pressed, _notice)
+    register_action(app, services, Action.HOME_LOG_NUMBER, log_number_pressed, _notice)
+    register_action(app, services, Action.HOME_EDIT, edit_pressed, _notice)
+    register_action(app, services, Action.HOME_VOID, void_pressed, _notice)
+    register_view(app, services, View.HOME_LOG, log_submitted)
+    register_view(app, services, View.HOME_EDIT, edit_submitted)
 
 
 # -- buttons ------------------------------------------------------------------------------------
 
 
-def _shown_in_a_modal(handler):
-    """A refusal of a Home button opens a small modal saying why (there is no message to answer
-    in); the transaction is rolled back, so nothing changed, and the tab is re-published so a
-    stale button (a log voided elsewhere, a KPI dropped from the process) goes away."""
-
-    def run(ix: Interaction) -> dict | None:
-        try:
-            return handler(ix)
-        except (Refusal, ParseError) as refusal:
-            ix.session.rollback()
-            ix.outcome = f"refused:{type(refusal).__name__}"
-            ix.follow_ups.clear()
-            # The notice opens now, before the acknowledgement: a trigger_id lasts 3 seconds,
-            # and after-ack work can queue. Should Slack refuse it, the tab says it instead.
-            shown = _open_notice(ix, str(refusal))
-            _refresh(ix, [ix.user_id], period_of(ix.view), None if shown else str(refusal))
-            return None
-
-    run.__name__ = handler.__name__
-    return run
+def _notice(ix: Interaction, text: str) -> None:
+    """A refusal of a Home button (the transaction already rolled back, so nothing changed)
+    opens a small modal saying why, as there is no message to answer in; the tab is
+    re-published so a stale button (a log voided elsewhere, a KPI dropped) goes away."""
+    # The notice opens now, before the acknowledgement: a trigger_id lasts 3 seconds, and
+    # after-ack work can queue. Should Slack refuse it, the tab says it instead.
+    shown = _open_notice(ix, text)
+    _refresh(ix, [ix.user_id], period_of(ix.view), None if shown else text)
 
 
 def _open_notice(ix: Interaction, text: str) -> bool:
@@ -214,7 +190,7 @@ def _open_notice(ix: Interaction, text: str) -> bool:
 def _kpi_of(ix: Interaction) -> str:
     key = str(ix.action.get("value") or "")
     if not ix.actor.process.has_kpi(key):
-        raise Refusal(
+        raise Problem(
             "That KPI is no longer in the team's process, so nothing was logged. The Home tab "
             "now shows your current scorecard."
         )
@@ -229,7 +205,6 @@ def _press_key(ix: Interaction) -> str | None:
     return f"action:{stamp}" if stamp else None
 
 
-@_shown_in_a_modal
 def period_pressed(ix: Interaction) -> dict | None:
     kind = str(ix.action.get("value") or "")
     if kind not in PERIODS:
@@ -239,7 +214,6 @@ def period_pressed(ix: Interaction) -> dict | None:
     return None
 
 
-@_shown_in_a_modal
 def plus_one_pressed(ix: Interaction) -> dict | None:
     actor, session = ix.actor, ix.session
     key = _kpi_of(ix)
@@ -275,7 +249,6 @@ def _logged_notice(actor: Actor, rows, duplicate: bool, today: date, via: str = 
     return f":white_check_mark: Logged *{what}* for {when}."
 
 
-@_shown_in_a_modal
 def log_number_pressed(ix: Interaction) -> dict | None:
     """The small form for one KPI: opened before the acknowledgement (a trigger_id is good for
     3 seconds), once Pacer knows the person may log it."""
@@ -290,7 +263,6 @@ def log_number_pressed(ix: Interaction) -> dict | None:
     return None
 
 
-@_shown_in_a_modal
 def edit_pressed(ix: Interaction) -> dict | None:
     actor, session = ix.actor, ix.session
     row = get_log(session, actor, _log_id(ix))
@@ -303,7 +275,6 @@ def edit_pressed(ix: Interaction) -> dict | None:
     return None
 
 
-@_shown_in_a_modal
 def void_pressed(ix: Interaction) -> dict | None:
     actor = ix.actor
     row = void_log(ix.session, actor, _log_id(ix), ix.now)
@@ -320,7 +291,7 @@ def void_pressed(ix: Interaction) -> dict | None:
 def _log_id(ix: Interaction) -> int:
     value = str(ix.action.get("value") or "")
     if not value.isdigit() or len(value) > 12:
-        raise Refusal("Pacer can't find that log, so nothing changed.")
+        raise Problem("Pacer can't find that log, so nothing changed.")
     return int(value)
 
 
@@ -332,7 +303,7 @@ def _input(block_id: str, label: str, element: dict, *, optional=False, hint=Non
         "type": "input",
         "block_id": block_id,
         "label": plain_text(label, 2000),
-        "element": {**element, "action_id": FIELD},
+        "element": {**element, "action_id": INPUT},
         "optional": optional,
     }
     if hint:
@@ -387,7 +358,7 @@ def log_modal(actor: Actor, kpi_key: str, today: date, period: str = DEFAULT_PER
             optional=True,
         ),
     ]
-    return _modal(LOG_MODAL, "Log activity", "Log", blocks, {"kpi": kpi_key, "period": period})
+    return _modal(View.HOME_LOG, "Log activity", "Log", blocks, {"kpi": kpi_key, "period": period})
 
 
 def edit_modal(actor: Actor, row, period: str = DEFAULT_PERIOD) -> dict:
@@ -412,7 +383,7 @@ def edit_modal(actor: Actor, row, period: str = DEFAULT_PERIOD) -> dict:
             hint="The old log is voided (it stays in the trail, marked) and this one counts.",
         )
     )
-    return _modal(EDIT_MODAL, "Edit a log", "Save", blocks, {"log": row.id, "period": period})
+    return _modal(View.HOME_EDIT, "Edit a log", "Save", blocks, {"log": row.id, "period": period})
 
 
 def _meta(view: dict) -> dict:
@@ -424,7 +395,7 @@ def _meta(view: dict) -> dict:
 
 
 def _field(view: dict, block_id: str) -> dict:
-    return ((view.get("state") or {}).get("values") or {}).get(block_id, {}).get(FIELD) or {}
+    return ((view.get("state") or {}).get("values") or {}).get(block_id, {}).get(INPUT) or {}
 
 
 def _plain(text: str) -> str:
@@ -446,7 +417,7 @@ def _read_count(view: dict, process, kpi_key: str, errors: dict[str, str]) -> in
     try:
         check_counts(process, [LogItem(kpi_key, count)])
     except Refusal as problem:
-        errors["count"] = _plain(str(problem))
+        errors["count"] = _plain(explain(problem))
         return None
     return count
 
@@ -459,7 +430,7 @@ def log_submitted(ix: Interaction) -> dict | None:
     meta = _meta(view)
     key = str(meta.get("kpi") or "")
     if not actor.process.has_kpi(key):
-        raise Refusal("That KPI is no longer in the team's process, so nothing was logged.")
+        raise Problem("That KPI is no longer in the team's process, so nothing was logged.")
     rep = target_rep(session, actor, actor.user_id)
     tz = rep_tz(session, actor)
     today = rep_today(actor.process, tz, ix.now)
@@ -474,7 +445,7 @@ def log_submitted(ix: Interaction) -> dict | None:
         except ValueError:
             errors["date"] = "Pick a date from the calendar."
         except Refusal as problem:
-            errors["date"] = _plain(str(problem))
+            errors["date"] = _plain(explain(problem))
     note = str(_field(view, "note").get("value") or "").strip()
     if len(note) > NOTE_LIMIT:
         errors["note"] = f"A note can be up to {NOTE_LIMIT} characters; this one has {len(note)}."
@@ -512,7 +483,7 @@ def edit_submitted(ix: Interaction) -> dict | None:
     actor, session, view = ix.actor, ix.session, ix.view
     log_id = _meta(view).get("log")
     if not isinstance(log_id, int):
-        raise Refusal("Pacer can't find that log, so nothing changed.")
+        raise Problem("Pacer can't find that log, so nothing changed.")
     row = get_log(session, actor, log_id)
     errors: dict[str, str] = {}
     count = (

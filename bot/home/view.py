@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot import messages
 from bot.contests.messages import KIND_WORDS, kpi_name, local_label
 from bot.examples import example_log, log_words
+from bot.ids import Action
 from bot.messages import Raw, escape, mention
 from rituals import contests, dates
 from rituals.contests import Standings
@@ -33,11 +34,6 @@ SHOWN_BEHIND = 5  # names per KPI before "and N more"
 MAX_KPIS = 20  # a scorecard's KPIs with buttons (2 blocks each); the process has 4 per role
 
 # action_ids (each unique within its block; the value says which KPI, log or period)
-PERIOD_ACTION = "home_period"  # + "_day" | "_week" | "_month"
-PLUS_ONE = "home_plus_one"
-LOG_NUMBER = "home_log_number"
-EDIT = "home_edit"
-VOID = "home_void"
 
 SOURCE_WORDS = {
     "slash": "typed `/log`",
@@ -131,7 +127,7 @@ def period_buttons(current: str) -> dict:
         *(
             messages.button(
                 label,
-                f"{PERIOD_ACTION}_{kind}",
+                f"{Action.HOME_PERIOD}_{kind}",
                 kind,
                 style="primary" if kind == current else None,
             )
@@ -186,9 +182,9 @@ def _scorecard_blocks(
                 )
             )
             continue
-        plus = messages.button("+1", PLUS_ONE, kpi.key, style="primary")
+        plus = messages.button("+1", Action.HOME_PLUS_ONE, kpi.key, style="primary")
         plus["accessibility_label"] = messages.plain_text(f"Log 1 {kpi.name}", 75)["text"]
-        number = messages.button("Log a number…", LOG_NUMBER, kpi.key)
+        number = messages.button("Log a number…", Action.HOME_LOG_NUMBER, kpi.key)
         number["accessibility_label"] = messages.plain_text(f"Log a number of {kpi.name}", 75)[
             "text"
         ]
@@ -239,9 +235,9 @@ def _recent_blocks(
             logged_at=_stamp(row.created_at.astimezone(cal.tz), today),
         )
         blocks += messages.section(text)
-        edit = messages.button("Edit", EDIT, str(row.id))
+        edit = messages.button("Edit", Action.HOME_EDIT, str(row.id))
         edit["accessibility_label"] = f"Edit {row.count} {kpi_name}"[:75]
-        void = messages.button("Void", VOID, str(row.id), style="danger")
+        void = messages.button("Void", Action.HOME_VOID, str(row.id), style="danger")
         void["accessibility_label"] = f"Void {row.count} {kpi_name}"[:75]
         void["confirm"] = {
             "title": messages.plain_text("Void this log?", 100),

@@ -1,0 +1,1 @@
+"""Leaderboards on request: `/leaderboard`, and sharing one in a channel."""

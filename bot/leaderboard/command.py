@@ -1,15 +1,17 @@
 """/leaderboard: the stack ranking, privately, for any KPI and period; managers can post it."""
 
 from bot import messages
-from bot.app import Command
+from bot.buttons import leaderboard_share_button, with_actions
+from bot.context import Command
 from bot.delivery import digests as digest_messages
 from bot.delivery.posting import ChannelPacer, Progress, deliver
 from bot.parsing import ParseError, match_kpi, quoted
 from bot.people import display_names, known_profiles
+from bot.replies import Problem
 from rituals.digests import leaderboard
 from rituals.ranking import BY_ATTAINMENT, BY_COUNT
 from rituals.scorecard import PERIOD_WORDS, period_for
-from rituals.teams import Refusal, require_manager
+from rituals.teams import require_manager
 from storage import queries
 
 HELP = (
@@ -52,7 +54,7 @@ def handle(cmd: Command) -> dict:
             )
         i += 1
     if process.visibility != "public" and not actor.is_manager:
-        raise Refusal(
+        raise Problem(
             "This team keeps numbers to managers and each rep. See your own with `/scorecard`."
         )
     if by == BY_COUNT and kpi is None:
@@ -68,9 +70,7 @@ def handle(cmd: Command) -> dict:
     cmd.outcome = "leaderboard"
     reply = digest_messages.leaderboard_message(board, names, viewer=cmd.user_id)
     if actor.is_manager:  # sharing it, like `post`, is for managers
-        from bot import share
-
-        reply = share.with_actions(reply, share.leaderboard_share_button(board))
+        reply = with_actions(reply, leaderboard_share_button(board))
     return reply
 
 
@@ -78,7 +78,7 @@ def post_to_channel(cmd: Command, board, rep_ids: list[str]) -> dict:
     require_manager(cmd.actor, "post a leaderboard to the channel")
     team = cmd.actor.team
     if not team.channel_id:
-        raise Refusal(
+        raise Problem(
             "The team has no channel yet: set it with `/pacer channel #sales`, then post again."
         )
     services, workspace_id, now, channel = (

@@ -1,0 +1,1 @@
+"""Logging activity: `/log` (typed, undo, help) and the /log form."""

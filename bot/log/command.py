@@ -1,8 +1,10 @@
 """/log: record activity, take it back, and show where the rep now stands."""
 
 from bot import messages
-from bot.app import Command
+from bot.context import Command
 from bot.home.listeners import refresh_job_for
+from bot.log.form import open_from_command
+from bot.log.help import log_help
 from bot.parsing import ParseError, parse_log, split_target
 from bot.people import known_profiles, resolve_user
 from rituals import dates
@@ -22,12 +24,8 @@ from storage import queries
 def handle(cmd: Command) -> dict:
     word = cmd.text.lower()
     if not word:  # `/log` alone: the form (bot/log/form.py)
-        from bot.log.form import open_from_command
-
         return open_from_command(cmd)
     if word in ("help", "?"):
-        from bot.help import log_help  # /log's own forms, in the asker's KPI words
-
         cmd.outcome = "help"
         return log_help(cmd)
     if word.split()[0] == "undo":
@@ -74,7 +72,7 @@ def log(cmd: Command) -> dict:
         kpi_names={k.key: k.name for k in process.kpis},
         credited=recorded.credited,
         rep_id=rep_id,
-        day_label=day_label(recorded.occurred_on, today),
+        day_label=dates.relative(recorded.occurred_on, today),
         note=recorded.rows[0].note,
         duplicate=recorded.duplicate,
         standings=standings(
@@ -122,9 +120,3 @@ def undo(cmd: Command) -> dict:
         logged_label=f"{dates.short_time(rows[0].created_at.astimezone(tz))}",
         more=more,
     )
-
-
-def day_label(day, today) -> str:
-    if day == today:
-        return f"today, {dates.short(day)}"
-    return f"{dates.long(day)}" if day.year != today.year else f"{dates.short(day)}"

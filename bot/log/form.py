@@ -19,19 +19,22 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.app import Command, Interaction, Services, register_action, register_view
+from bot.context import Command, Interaction
 from bot.examples import example_log
+from bot.home.listeners import refresh_job
+from bot.ids import INPUT, Action, View
+from bot.listeners import register_action, register_view
 from bot.messages import plain_text
 from bot.people import known_profiles
+from bot.replies import Problem, explain
+from bot.services import Services
 from rituals import dates
 from rituals.activity import LogItem, LogRequest, record_activity, rep_today, target_rep
 from rituals.process import Kpi, Process
+from rituals.refusals import Refusal
 from rituals.scorecard import rep_calendar, standings
-from rituals.teams import Actor, Refusal
+from rituals.teams import Actor
 
-CALLBACK_ID = "log_activity"
-LOG_BUTTON = "digest_log"  # "Log activity" on a digest: opens this form
-ACTION = messages.INPUT_ACTION
 KPI_BLOCK = "kpi:"  # + the KPI key
 DATE_BLOCK, NOTE_BLOCK = "date", "note"
 NOTE_LIMIT = 500  # ActivityLog.note
@@ -40,8 +43,8 @@ WHOLE = re.compile(r"^[+-]?\d+$")
 
 
 def register(app: App, services: Services) -> None:
-    register_view(app, services, CALLBACK_ID, submit)
-    register_action(app, services, LOG_BUTTON, log_button_pressed)
+    register_view(app, services, View.LOG, submit)
+    register_action(app, services, Action.LOG_ACTIVITY, log_button_pressed)
 
 
 # -- the form ---------------------------------------------------------------------------------
@@ -113,7 +116,7 @@ def build_view(
     )
     return {
         "type": "modal",
-        "callback_id": CALLBACK_ID,
+        "callback_id": View.LOG,
         "title": plain_text("Log activity", messages.MODAL_TITLE_LIMIT),
         "submit": plain_text("Log", messages.MODAL_TITLE_LIMIT),
         "close": plain_text("Cancel", messages.MODAL_TITLE_LIMIT),
@@ -130,7 +133,7 @@ def view_for(ix: Command | Interaction) -> dict:
         rep = target_rep(ix.session, actor, actor.user_id)
     except Refusal as refusal:
         ix.outcome = "modal:refused"
-        return messages.notice_view(str(refusal), "Log activity")
+        return messages.notice_view(explain(refusal), "Log activity")
     kpis = loggable_kpis(actor, rep.role)
     if not kpis:
         ix.outcome = "modal:refused"
@@ -173,12 +176,12 @@ def _example(actor: Actor) -> str:
 
 def _open(services: Services, trigger_id: str | None, view: dict, example: str) -> None:
     if not trigger_id:
-        raise Refusal(f"Slack sent no trigger to open the form with. Type it instead: `{example}`.")
+        raise Problem(f"Slack sent no trigger to open the form with. Type it instead: `{example}`.")
     try:
         services.client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:
         reason = messages.escape(error.response.get("error", "an error"))
-        raise Refusal(
+        raise Problem(
             f"Slack didn't open the form ({reason}). Type it instead: `{example}` "
             "(`/log help` shows every form)."
         ) from None
@@ -192,7 +195,7 @@ def _state(view: dict) -> dict:
 
 
 def _field(values: dict, block_id: str) -> dict:
-    return (values.get(block_id) or {}).get(ACTION) or {}
+    return (values.get(block_id) or {}).get(INPUT) or {}
 
 
 def read_count(raw: str, kpi: Kpi, max_count: int) -> tuple[int | None, str | None]:
@@ -297,7 +300,6 @@ def submit(ix: Interaction) -> dict:
 
 
 def confirmation_view(ix: Interaction, recorded, tz: str | None, today: date) -> dict:
-    from bot.log.command import day_label
 
     process = ix.actor.process
     text = messages.render(
@@ -306,7 +308,7 @@ def confirmation_view(ix: Interaction, recorded, tz: str | None, today: date) ->
         kpi_names={k.key: k.name for k in process.kpis},
         credited=False,
         rep_id=recorded.rep.user_id,
-        day_label=day_label(recorded.occurred_on, today),
+        day_label=dates.relative(recorded.occurred_on, today),
         note=recorded.rows[0].note,
         duplicate=recorded.duplicate,
         standings=standings(
@@ -332,7 +334,6 @@ def confirmation_view(ix: Interaction, recorded, tz: str | None, today: date) ->
 
 def _refresh_home(ix: Interaction, user_ids: list[str]) -> None:
     """After the acknowledgement: re-publish the Home tab of whoever the log is for."""
-    from bot.home.listeners import refresh_job
 
     team_id = (ix.body.get("team") or {}).get("id") or (ix.body.get("user") or {}).get("team_id")
     enterprise_id = (ix.body.get("enterprise") or {}).get("id")

@@ -1,0 +1,1 @@
+"""Scorecards: `/scorecard`, the logs behind a number, and scorecards from buttons."""

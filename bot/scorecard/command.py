@@ -1,17 +1,19 @@
 """/scorecard: a rep's 3 leading + 1 lagging KPIs for a period, and the logs behind a number."""
 
-import math
 from datetime import datetime, time, timedelta
 
 from bot import messages
-from bot.app import Command
+from bot.buttons import scorecard_share_button, with_actions
+from bot.context import Command
 from bot.examples import log_words
 from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
+from bot.replies import Problem
+from bot.scorecard.message import scorecard_message
 from rituals import dates
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
-from rituals.teams import Refusal, can_view, process_in_effect
+from rituals.teams import can_view, process_in_effect
 from storage import queries
 
 HELP = (
@@ -34,18 +36,18 @@ def handle(cmd: Command) -> dict:
     if rep is None or not rep.active or not rep.role:
         parse_scorecard(cmd.text, process, actor.role)  # a mistake in the text is the better answer
         if rep_id == cmd.user_id:
-            raise Refusal(
+            raise Problem(
                 "You don't have a scorecard yet: you're not on a sales team in Pacer. "
                 "Ask your manager or a Pacer admin to add you: `/pacer team add @you sdr`. "
                 "To see a rep's, name them: `/scorecard @rep`."
             )
-        raise Refusal(
+        raise Problem(
             f"{messages.mention(rep_id)} isn't a rep on a Pacer team. See who is with `/pacer team`."
         )
     require_known_role(actor, rep)
     parsed = parse_scorecard(cmd.text, process, rep.role)
     if not can_view(actor, rep_id):
-        raise Refusal(
+        raise Problem(
             "This team keeps scorecards to managers and the rep. See your own with `/scorecard`."
         )
     profile = known_profiles(cmd, rep_id).get(rep_id)
@@ -67,9 +69,7 @@ def handle(cmd: Command) -> dict:
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     reply = scorecard_message(card, hint)
     if rep_id == cmd.user_id or process.visibility == "public":  # this viewer may share it
-        from bot import share
-
-        reply = share.with_actions(reply, share.scorecard_share_button(rep_id, period))
+        reply = with_actions(reply, scorecard_share_button(rep_id, period))
     return reply
 
 
@@ -80,34 +80,6 @@ def goals_for(cmd: Command, process, rep, period, cal):
     end = datetime.combine(period.end + timedelta(days=1), time(0), cal.tz)
     then = process_in_effect(cmd.session, cmd.actor.team_id, end)
     return then if then.has_role(rep.role) else process
-
-
-def scorecard_message(card, basis_hint: str) -> dict:
-    name = f"{messages.mention(card.rep_id)}"
-    when = card.period.label()
-    if card.is_past:
-        elapsed = "period complete"
-    elif not card.working:
-        elapsed = "a day off: no goals today, and anything logged still counts"
-    else:
-        elapsed = (
-            f"{math.floor(card.elapsed * 100)}% of the {card.period.kind}'s working time elapsed "
-            f"at {dates.short_time(card.now)} {card.timezone}"
-        )
-    body = messages.render("scorecard.md.j2", card=card)
-    top = f"*Scorecard* · {name} · {messages.escape(card.role.name)}\n*{card.period.kind.title()}:* {when} · {elapsed}"
-    blocks = messages.section(top) + [messages.divider()] + messages.section(body)
-    blocks.append(
-        messages.context(
-            "Pace = actual ÷ what the goal expects by now; projected = where the period ends at this rate. "
-            f"`{basis_hint}` shows the logs behind a number."
-        )
-    )
-    summary = "; ".join(
-        f"{line.kpi.name} {messages.number(line.pacing.actual)}/{messages.number(line.pacing.goal)} {messages.status_word(line.pacing)}"
-        for line in card.lines
-    )
-    return messages.message(f"Scorecard ({when}): {summary}", blocks)
 
 
 def basis_message(cmd: Command, rep_id: str, kpi_key: str, period) -> dict:

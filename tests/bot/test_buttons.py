@@ -199,7 +199,7 @@ def coaching_thread(rig) -> tuple[dict, CoachingSession]:
     [opening] = [
         c.params for c in rig.slack.calls_to("chat.postMessage") if c.params["channel"] == COACHING
     ]
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         row = session.exec(select(CoachingSession)).one()
     return opening, row
 
@@ -220,7 +220,7 @@ def submit_item(rig, user: str, session_id: int, text: str, view_id="V0ITEM001")
 
 
 def action_items(rig) -> list[CoachingNote]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(CoachingNote).where(CoachingNote.is_action)))
 
 

@@ -45,7 +45,7 @@ def rig(tmp_path):
 
 
 def team_and_workspace(rig) -> tuple[SalesTeam, Workspace]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         return team, session.get(Workspace, team.workspace_id)
 
@@ -54,18 +54,18 @@ def seed_hand_computed(rig) -> None:
     """The storage test's data set, with Slack user IDs: A is Maria (SDR), B Sam, C Jenna, D Dev."""
     team, ws = team_and_workspace(rig)
     ids = {hand.A: SDR, hand.B: SDR2, hand.C: SDR3, hand.D: SDR4, hand.AE: AE}
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         session.add_all(hand.hand_computed_logs(ws, team, ids))
         session.commit()
 
 
 def sessions(rig) -> list[CoachingSession]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(CoachingSession).order_by(CoachingSession.id)))
 
 
 def notes(rig) -> list[CoachingNote]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(CoachingNote).order_by(CoachingNote.message_ts)))
 
 
@@ -380,7 +380,7 @@ def test_coach_alone_lists_the_managers_reps_with_overdue_ones_flagged(rig):
 
 
 def test_every_mistake_gets_a_specific_answer_and_changes_nothing(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         other = SalesTeam(
             workspace_id=team_and_workspace(rig)[1].id, name="East", created_at=rig.now
         )
@@ -428,7 +428,7 @@ def test_every_mistake_gets_a_specific_answer_and_changes_nothing(rig):
     assert "isn't a channel I can post in" in rig.text("/pacer", "coaching <#D0DM00001>", MGR)
     assert "isn't a channel I can post in" in rig.text("/pacer", "coaching sales", MGR)
     assert "no coaching channel; nothing changed" in rig.text("/pacer", "coaching off", MGR)
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         assert queries.teams(session)[0].coaching_channel_id is None
 
 

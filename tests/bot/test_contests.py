@@ -93,7 +93,7 @@ def tick(rig, when: str) -> None:
 
 
 def stored(rig, model=Contest) -> list:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(model)))
 
 
@@ -497,7 +497,7 @@ def test_a_rep_submitting_the_form_is_refused(rig):
 
 
 def test_the_form_from_a_suggestion_launches_it_once(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         row = LagSuggestion(
             workspace_id=team.workspace_id,
@@ -525,7 +525,7 @@ def test_the_form_from_a_suggestion_launches_it_once(rig):
 
 
 def test_without_a_channel_the_start_waits_and_posts_once_a_channel_is_set(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         team.channel_id = None
         session.add(team)
@@ -611,7 +611,7 @@ def test_an_admin_ends_another_teams_contest_by_name(rig):
     from rituals.teams import team_process
     from storage.models import Member, SalesTeam
 
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         sales = queries.teams(session)[0]
         other = SalesTeam(workspace_id=sales.workspace_id, name="Enterprise", created_at=rig.now)
         session.add(other)
@@ -644,6 +644,6 @@ def test_an_admin_ends_another_teams_contest_by_name(rig):
     # A manager of Sales doesn't see it; an admin finds it by name and ends it.
     assert "No contest called" in rig.text("/contest", 'end "Enterprise dials"', MGR)
     assert "ended" in rig.text("/contest", 'end "Enterprise dials"', ADMIN).lower()
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         (contest,) = session.exec(select(Contest).where(Contest.team_id == other_id)).all()
         assert contest.ended_by == ADMIN

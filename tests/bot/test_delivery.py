@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import pytest
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.app import make_client
 from bot.delivery.posting import ChannelPacer, Part, Progress, deliver, find_posted
+from bot.services import make_client
 from bot.settings import load_settings
 from simulator.slack_standin import SlackStandin
 

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.home.view import EDIT, LOG_NUMBER, PLUS_ONE, VOID
+from bot.ids import Action
 from simulator.signed_requests import (
     block_action_payload,
     event_body,
@@ -27,6 +27,9 @@ from simulator.slack_standin import SlackStandin
 from storage import queries
 from storage.models import ActivityLog, Member
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
+
+EDIT, LOG_NUMBER = Action.HOME_EDIT, Action.HOME_LOG_NUMBER
+PLUS_ONE, VOID = Action.HOME_PLUS_ONE, Action.HOME_VOID
 
 TEAM = "T0RIG0001"
 SDR2 = "U0SDR0002"
@@ -146,7 +149,7 @@ def form(count=None, day=None, note=None) -> dict:
 
 
 def logs(rig, **where) -> list[ActivityLog]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         query = select(ActivityLog).order_by(ActivityLog.id)
         for key, value in where.items():
             query = query.where(getattr(ActivityLog, key) == value)
@@ -446,7 +449,7 @@ def test_contests_show_where_the_person_stands(rig):
 
 def test_a_manager_of_300_reps_sees_a_summary_within_block_kit_limits(rig):
     rig.team()
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         sales = queries.teams(session)[0]
         reps = [f"U{i:08d}" for i in range(300)]
         session.add_all(

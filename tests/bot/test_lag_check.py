@@ -64,12 +64,12 @@ def log_monday(rig, calls=10):
 
 
 def team_id(rig) -> int:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return queries.teams(session)[0].id
 
 
 def run(rig, at=TUESDAY_11, now=None):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
     occurrence = occurrence_at(process, "lag-check", at)
     return run_ritual(
@@ -103,12 +103,12 @@ def buttons(call) -> list[dict]:
 
 
 def suggestions(rig) -> list[LagSuggestion]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(LagSuggestion).order_by(LagSuggestion.id)))
 
 
 def contests(rig) -> list[Contest]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(Contest)))
 
 
@@ -267,7 +267,7 @@ def test_a_rep_pressing_a_button_is_refused_and_nothing_changes(rig):
 
 def test_a_manager_of_another_team_is_refused(rig):
     value = suggest(rig)
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         sales = queries.get_team(session, team_id(rig))
         other = SalesTeam(workspace_id=sales.workspace_id, name="Enterprise", created_at=MONDAY_10)
         session.add(other)
@@ -343,7 +343,7 @@ def test_edit_first_opens_the_contest_modal_prefilled(rig):
 
 
 def auto_launch(rig) -> None:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
         data = process.to_dict()
         data["rituals"]["lag_check"]["auto_launch"] = True
@@ -438,7 +438,7 @@ def test_auto_launch_that_cannot_start_asks_the_managers_instead(rig):
 
     auto_launch(rig)
     log_monday(rig)
-    with rig.services.session() as session:  # a contest of the same name is running
+    with rig.services.unit_of_work() as session:  # a contest of the same name is running
         team = queries.get_team(session, team_id(rig))
         process, _ = team_process(session, team.id)
         launch(

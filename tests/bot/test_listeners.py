@@ -8,7 +8,8 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
-from bot.app import Services, build_app, make_client
+from bot.app import build_app
+from bot.services import Services, make_client
 from bot.settings import load_settings
 from rituals.process import default_process
 from rituals.teams import store_process
@@ -141,7 +142,7 @@ def test_a_role_dropped_from_the_process_gets_a_clear_answer(rig):
     data["roles"][0]["key"] = "bdr"
     from rituals.process import load_process_dict
 
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         store_process(
             session,
@@ -237,7 +238,7 @@ def test_a_note_is_stored_as_typed_though_slack_sends_entities(rig):
     # Slack escapes &, < and > in command text: the rep typed `calls 3 "R&D <team>"`.
     reply = rig.text("/log", 'calls 3 "R&amp;D &lt;team&gt;"', SDR)
     assert "R&amp;D &lt;team&gt;" in reply and "&amp;amp;" not in reply  # escaped once
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         notes = session.exec(select(ActivityLog.note).where(ActivityLog.rep_id == SDR)).all()
     assert notes == ["R&D <team>"]
     basis = rig.text("/scorecard", "calls", SDR)

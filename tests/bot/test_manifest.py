@@ -6,7 +6,8 @@ from pathlib import Path
 import yaml
 from slack_bolt.request import BoltRequest
 
-from bot.app import Services, build_app, make_client
+from bot.app import build_app
+from bot.services import Services, make_client
 from bot.settings import load_settings
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin

@@ -110,29 +110,29 @@ def put(values: dict, block_id: str, **state) -> None:
 
 
 def logs(rig) -> list[ActivityLog]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(ActivityLog).order_by(ActivityLog.id)))
 
 
 def versions(rig) -> list[ProcessVersion]:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return list(session.exec(select(ProcessVersion).order_by(ProcessVersion.id)))
 
 
 def members(rig) -> dict[str, tuple[str | None, bool, bool]]:
     """user -> (role, manager, active)."""
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         rows = session.exec(select(Member))
         return {m.user_id: (m.role, m.is_manager, m.active) for m in rows}
 
 
 def team(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return queries.teams(session)[0]
 
 
 def process(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return team_process(session, queries.teams(session)[0].id)[0]
 
 
@@ -302,7 +302,7 @@ def test_pacer_alone_opens_the_settings_for_managers_and_the_help_for_reps(rig):
 
 
 def test_a_big_team_keeps_its_roster_out_of_the_form(rig):
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         first = queries.teams(session)[0]
         session.add_all(
             Member(

@@ -41,13 +41,13 @@ def no_waiting(client) -> None:
 
 
 def team_id(rig) -> int:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return queries.teams(session)[0].id
 
 
 def run(rig, kind, at=THURSDAY_1745, pacer=None, now=None):
     """The ritual due at ``at``, run at ``now`` (default: at once)."""
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
     occurrence = occurrence_at(process, kind, at)
     return run_ritual(
@@ -421,7 +421,7 @@ def test_many_names_come_from_one_users_list_walk(rig):
         rig.slack.add_user(f"U0REP{i:04d}", f"Rep Number {i}")
         rig.text("/pacer", f"team add <@U0REP{i:04d}> sdr", ADMIN)
     rig.services.background.shutdown(wait=True)  # let the adds' own name fetches finish first
-    with rig.services.session() as session:  # …then forget them, as a day later would
+    with rig.services.unit_of_work() as session:  # …then forget them, as a day later would
         for profile in queries.profiles(session, 1, [f"U0REP{i:04d}" for i in range(12)]).values():
             session.delete(profile)
         session.commit()
@@ -439,7 +439,7 @@ def test_the_clock_prunes_old_nudge_sweeps_hourly_but_not_on_its_first_tick(rig)
     from rituals.schedule import Occurrence
     from storage.models import RitualRun
 
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         old = runs.claim(
             session,
@@ -452,7 +452,7 @@ def test_the_clock_prunes_old_nudge_sweeps_hourly_but_not_on_its_first_tick(rig)
         runs.finish(session, old, THURSDAY_1745)
 
     def sweeps():
-        with rig.services.session() as session:
+        with rig.services.unit_of_work() as session:
             keys = session.exec(select(RitualRun.period_key).where(RitualRun.kind == "nudge"))
             return [k for k in keys if k.endswith("Z") and k.startswith("2026-11-26T22")]
 

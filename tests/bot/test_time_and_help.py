@@ -20,7 +20,7 @@ from sqlmodel import select
 from bot import messages
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
-from bot.help import has_command, with_command_hint
+from bot.replies import has_command, with_command_hint
 from rituals import runs
 from rituals.schedule import Occurrence, nudge_key, occurrence_at
 from rituals.teams import team_process
@@ -62,13 +62,13 @@ def rig(tmp_path):
 
 
 def team_id(rig) -> int:
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         return queries.teams(session)[0].id
 
 
 def sweep(rig, when: datetime, occurrence: Occurrence | None = None):
     """The nudge sweep due at ``when``, run then (as the clock would)."""
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
     return run_ritual(
         rig.services,
@@ -107,7 +107,7 @@ def test_logs_and_scorecards_count_on_each_reps_own_day_around_midnight(rig):
     assert "today, Wed 25 Nov" in rig.text("/log", "calls 5", LA)
     assert "today, Thu 26 Nov" in rig.text("/log", "calls 4", NY)
     assert "Wed 25 Nov" in rig.text("/log", "calls 2 yesterday", SDR)  # Tokyo's yesterday
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         days = {
             (row.rep_id, row.count): row.occurred_on.isoformat()
             for row in session.exec(select(ActivityLog))
@@ -157,7 +157,7 @@ def test_each_rep_is_nudged_at_the_nudge_time_of_their_own_day(rig):
         sweep(rig, at(f"2026-11-28T{hhmm}:00-05:00"))
     assert SDR not in nudges(rig.slack)
     # Each nudge was claimed as its own run, keyed by the rep's local day.
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         keys = {
             r.period_key
             for r in session.exec(select(RitualRun).where(RitualRun.kind == "nudge"))
@@ -221,7 +221,7 @@ def test_clocks_racing_a_crash_and_manual_runs_never_nudge_twice(rig, capsys):
     # A clock that died between claiming Lena's nudge and sending it: her claim stays; no
     # later sweep sends it (one reminder lost at worst, never two).
     six = at("2026-11-26T18:00:00-05:00")
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.get_team(session, team_id(rig))
         runs.claim(
             session,
@@ -252,7 +252,7 @@ def test_a_nudge_slack_refuses_is_recorded_and_never_sent_twice(rig):
     outcome = sweep(rig, at("2026-11-26T15:00:00-05:00"))  # AE first (sorted IDs), then Maria
     assert str(outcome) == "posted: 1 private messages"  # Maria's; Alex's was refused
     assert nudges(rig.slack) == [AE, NY]
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         row = runs.get_run(session, team_id(rig), "nudge", f"2026-11-26:{AE}")
     assert row.status == "failed" and "user_not_found" in row.error
     sweep(rig, at("2026-11-26T15:30:00-05:00"))  # not tried again: one reminder lost at most
@@ -449,7 +449,7 @@ def test_every_error_reply_shows_a_command_that_would_work(rig, command):
         assert reply["text"] and "`" not in reply["text"]  # and the notification is plain
     assert without == []
     # A failed command changes nothing: no log, no message sent.
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         assert session.exec(select(ActivityLog)).all() == []
     assert not rig.slack.calls_to("chat.postMessage")
 
@@ -530,7 +530,7 @@ def test_welcome_job_from_elsewhere_sends_once_even_at_once(rig):
     from bot.admin.welcome import welcome_job
 
     rig.slack.add_user("U0SDR0008", "Ana Silva")
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         team = queries.teams(session)[0]
         process, _ = team_process(session, team.id)
         member = queries.get_member(session, team.workspace_id, NY)
@@ -578,7 +578,7 @@ def test_every_kind_of_message_has_a_plain_text_that_starts_with_its_gist(rig):
         "refusal": rig.run("/scorecard", "", "U0STRANGE1"),
     }
     rig.now = at("2026-11-24T11:00:00-05:00")
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
     lag = occurrence_at(process, "lag-check", rig.now)  # before a contest rallies the team
     lagging = run_ritual(
@@ -641,7 +641,7 @@ def test_every_kind_of_message_has_a_plain_text_that_starts_with_its_gist(rig):
 def test_weekly_and_monthly_digests_have_plain_texts(rig):
     rig.now = at("2026-11-23T10:00:00-05:00")
     rig.text("/log", "calls 10", NY)
-    with rig.services.session() as session:
+    with rig.services.unit_of_work() as session:
         process, _ = team_process(session, team_id(rig))
     rig.slack.reset()
     for kind, when in (

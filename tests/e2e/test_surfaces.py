@@ -16,7 +16,7 @@ import uuid
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.home.view import LOG_NUMBER, PLUS_ONE
+from bot.ids import Action
 from bot.settings import load_settings
 from cli import rituals as rituals_cli
 from simulator.signed_requests import (
@@ -30,6 +30,8 @@ from simulator.signed_requests import (
 )
 from tests.e2e.conftest import CLOCK
 from tests.e2e.harness import ADMIN, SECRET, TOKEN
+
+LOG_NUMBER, PLUS_ONE = Action.HOME_LOG_NUMBER, Action.HOME_PLUS_ONE
 
 # -- helpers ------------------------------------------------------------------------------------
 

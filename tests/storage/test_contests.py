@@ -15,7 +15,7 @@ from sqlmodel import select
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from rituals.process import default_process
-from rituals.teams import Refusal
+from rituals.refusals import Refusal
 from storage import contest_queries
 from storage.models import ActivityLog, Contest, ContestEntrant, LagSuggestion
 from tests.storage.support import NOW, TODAY, add_member, make_log

@@ -13,7 +13,7 @@ from sqlmodel import select
 from rituals import activity, scorecard, teams
 from rituals.activity import LogItem, LogRequest
 from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE
-from rituals.teams import Refusal
+from rituals.refusals import Refusal
 from storage import db, queries
 from storage.models import ActivityLog
 from tests.storage.support import NOW, TODAY, add_member

@@ -1,40 +1,11 @@
-"""Help: each command's own forms and examples (`/log help` …), and the rule that every error
-reply ends with a command that would work.
+"""`/log help`: the forms of /log, with examples in the asker's own KPI words."""
 
-`/pacer help` is the overview of every command (templates/help.md.j2); `/log help` shows the
-forms of /log with the asker's own KPI words (templates/log_help.md.j2); `/scorecard help`,
-`/leaderboard help`, `/contest help` and `/coach help` are answered by their handlers.
-
-A refusal or a parse error says what was wrong and what would work, as a backticked command
-(`/log call 12`). Most say it themselves; :func:`with_command_hint` is the net under them: a
-reply without any backticked command gets the command's own help command appended."""
-
-from __future__ import annotations
-
-import re
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from bot import messages
+from bot.context import Command
 from bot.examples import article, example_log, log_words
-
-if TYPE_CHECKING:  # bot.app imports this module
-    from bot.app import Command
-
-COMMAND = re.compile(r"`/[a-z]")  # a backticked slash command: `/log call 12`
-
-
-def has_command(text: str) -> bool:
-    return bool(COMMAND.search(text or ""))
-
-
-def with_command_hint(text: str, command: str) -> str:
-    """``text`` unchanged when it already shows a command to type; else with "`/log help`
-    shows every form." appended (``command`` is the slash command that was refused)."""
-    if has_command(text):
-        return text
-    name = command if command.startswith("/") else f"/{command}"
-    return f"{text.rstrip()} `{name} help` shows every form."
+from storage import queries
 
 
 def log_help(cmd: Command) -> dict:
@@ -80,7 +51,5 @@ def log_help(cmd: Command) -> dict:
 
 
 def _timezone_of(cmd: Command) -> str:
-    from storage import queries
-
     profile = queries.get_profile(cmd.session, cmd.actor.workspace_id, cmd.user_id)
     return (profile.tz if profile and profile.tz else None) or cmd.actor.process.timezone

@@ -1,0 +1,43 @@
+"""Every ID Pacer gives Slack and matches on when Slack sends it back: buttons' action_ids,
+forms' callback_ids, and the one input action_id every form field shares. One place, so a
+button and its listener can never disagree, and Slack's payloads can be searched for by name.
+
+The values are stored in messages people already have: never change one, add a new one."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """Buttons (block_actions ``action_id``)."""
+
+    # on a message shown privately, and on digests
+    SHARE_SCORECARD = "share_scorecard"
+    SHARE_LEADERBOARD = "share_leaderboard"
+    MY_SCORECARD = "digest_scorecard"
+    LOG_ACTIVITY = "digest_log"  # opens the /log form
+    # on a coaching thread's opening message
+    ADD_ACTION_ITEM = "coaching_add_action"
+    # on a lag-check suggestion
+    LAG_LAUNCH = "lag_launch"
+    LAG_EDIT = "lag_edit"
+    LAG_DISMISS = "lag_dismiss"
+    # on the App Home tab
+    HOME_PERIOD = "home_period"  # + "_day" | "_week" | "_month"
+    HOME_PLUS_ONE = "home_plus_one"
+    HOME_LOG_NUMBER = "home_log_number"
+    HOME_EDIT = "home_edit"
+    HOME_VOID = "home_void"
+
+
+class View(StrEnum):
+    """Forms (view ``callback_id``)."""
+
+    LOG = "log_activity"  # /log alone, and "Log activity" on a digest
+    HOME_LOG = "home_log"  # "Log a number…" on the Home tab
+    HOME_EDIT = "home_edit"  # "Edit" on a log on the Home tab
+    TEAM_SETTINGS = "team_settings"  # /pacer alone, for managers
+    CONTEST_START = "contest_start"  # /contest start alone, and "Edit first" on a suggestion
+    ACTION_ITEM = "coaching_action_item"  # "Add action item" on a coaching thread
+
+
+INPUT = "value"  # every form input's action_id: its block_id names the field

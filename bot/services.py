@@ -1,0 +1,79 @@
+"""What every listener, follow-up and ritual needs, built once per process: the settings, the
+database engine, the Slack clients, the clock and the pool that runs work after an ack."""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.settings import Settings
+from storage.unit_of_work import Session, unit_of_work
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: object  # an SQLAlchemy engine, made by storage.db.make_engine
+    client: WebClient
+    clock: Callable[[], datetime]
+    background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(8, "pacer-after-ack")
+    )
+    # Posts rituals: retries only what Slack surely did not post (429); an ambiguous failure
+    # (5xx, a timeout) ends the attempt, and the next one looks for the post before posting again.
+    ritual_client: WebClient | None = None
+
+    def __post_init__(self) -> None:
+        if self.ritual_client is None:
+            self.ritual_client = make_ritual_client(self.client)
+
+    def unit_of_work(self) -> AbstractContextManager[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        return unit_of_work(self.engine)
+
+    def after_ack(self, job: Callable[[], None]) -> None:
+        self.background.submit(_logged(job))
+
+
+def _logged(job: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job()
+        except Exception:  # a failed follow-up must not vanish silently
+            logging.getLogger("pacer.background").exception("background job failed")
+
+    return run
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that retries 429s (honouring Retry-After), 5xx and dropped connections."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def make_ritual_client(client: WebClient) -> WebClient:
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=30,
+        # Only 429s: Slack did not act on them. A 5xx or a timeout may have posted, so the attempt
+        # ends and the next one looks in the channel before posting again.
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
+    )

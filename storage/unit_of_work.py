@@ -1,0 +1,34 @@
+"""One unit of work = one transaction: what a request (or one step of a ritual) writes lands
+together, or, on any refusal or error, not at all. Nothing else in Pacer commits or rolls back.
+
+    with unit_of_work(engine) as session:
+        queries.add_log(session, ...)      # storage functions flush, never commit
+    # committed here; an exception inside the block rolled everything back and propagates
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from storage.errors import DatabaseUnavailable
+
+__all__ = ["DatabaseUnavailable", "Session", "unit_of_work"]
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        raise DatabaseUnavailable(str(error.orig or error)) from error
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
