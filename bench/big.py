@@ -13,7 +13,7 @@ from bench import data
 from bench.common import Report, median, ms, percentile, verdict
 from rituals.process import default_process
 from rituals.scorecard import build_scorecard, period_for
-from storage import queries
+from storage import people_queries
 from storage.db import session as open_session
 
 WORKSPACES, REPS_EACH, DAYS = 50, 100, 500  # 5,000 reps × 500 days × 4 KPIs = 10 M rows
@@ -126,7 +126,7 @@ def bench_big(
         with open_session(engine) as s:
             members = {}
             for ws, team in teams:
-                for m in queries.active_members(s, team):
+                for m in people_queries.active_members(s, team):
                     members[m.user_id] = (ws, m)
             picks = rng.sample(sorted(members), min(60, len(members)))
             times, first = [], None

@@ -24,7 +24,7 @@ from rituals import charts
 from rituals.digests import daily_digest, monthly_digest, weekly_digest
 from rituals.process import default_process
 from rituals.scorecard import build_scorecard, period_for
-from storage import queries, team_queries
+from storage import log_queries, people_queries
 from storage.db import session as open_session
 
 REPS, DAYS = 300, 90
@@ -172,7 +172,7 @@ def measure(
     ws, team, n_rows, load_s = load(engine)
     process = default_process()
     with open_session(engine) as s:
-        members = queries.active_members(s, team)
+        members = people_queries.active_members(s, team)
     names = rep_names([m.user_id for m in members])
     rep_ids = [m.user_id for m in members]
 
@@ -296,7 +296,7 @@ def measure(
             ):
                 t.add(
                     f"sql {kind}",
-                    timed(lambda r=ranges: team_queries.team_period_totals(s, ws, rep_ids, r))[0],
+                    timed(lambda r=ranges: log_queries.team_period_totals(s, ws, rep_ids, r))[0],
                 )
             # (c) the daily digest rendered: its data, then its Slack parts with the chart.
             data_s, d = timed(build["daily"])

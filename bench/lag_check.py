@@ -22,7 +22,7 @@ from bench.common import Budget, Report, filesystem_of, median, ms
 from rituals import lag_check
 from rituals.process import default_process
 from rituals.teams import managers_of, team_process
-from storage import queries
+from storage import people_queries
 from storage.db import session as open_session
 from storage.models import LagSuggestion, Member, RitualRun
 
@@ -71,7 +71,7 @@ def check_team(engine: Engine, ws: int, team: int, run_id: int) -> int:
     the suggestions stored. Returns how many suggestions were stored."""
     with open_session(engine) as session:
         process, _ = team_process(session, team)
-        members = queries.active_members(session, team)
+        members = people_queries.active_members(session, team)
         check = lag_check.check_lags(session, ws, process, members, NOW)
         if not check.lags:
             return 0
@@ -90,7 +90,7 @@ def check_team(engine: Engine, ws: int, team: int, run_id: int) -> int:
 def compute_only(engine: Engine, ws: int, team: int) -> int:
     with open_session(engine) as session:
         process, _ = team_process(session, team)
-        members = queries.active_members(session, team)
+        members = people_queries.active_members(session, team)
         return len(lag_check.check_lags(session, ws, process, members, NOW).lags)
 
 
@@ -156,7 +156,7 @@ def measure(engine: Engine, label: str, report: Report, quick: bool, budget: Bud
     ws0, team0 = teams[1]
     with open_session(engine) as session:
         process, _ = team_process(session, team0)
-        members = queries.active_members(session, team0)
+        members = people_queries.active_members(session, team0)
         sql = statements(engine, lambda: lag_check.check_lags(session, ws0, process, members, NOW))
     totals: list[float] = []
     computes: list[float] = []

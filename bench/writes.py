@@ -1,4 +1,4 @@
-"""Durable log writes through Pacer's storage layer on SQLite: storage.queries.insert_logs, one
+"""Durable log writes through Pacer's storage layer on SQLite: storage.log_queries.insert_logs, one
 batch (one row, as `/log call 12` writes) per call, each in its own session and commit — the
 request path's write, without the parsing around it."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select, text
 
 from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms, percentile, verdict
-from storage import queries
+from storage import log_queries
 from storage.db import make_engine
 from storage.db import session as open_session
 from storage.migrate import upgrade
@@ -58,7 +58,7 @@ def writer(engine, ws, team, rep, deadline, out: list, errors: list, lock=None) 
         )
         began = time.perf_counter()
         with lock or nullcontext(), open_session(engine) as s:
-            ok = queries.insert_logs(s, [row])
+            ok = log_queries.insert_logs(s, [row])
         latencies.append(time.perf_counter() - began)
         if not ok:
             errors.append(trigger)

@@ -9,7 +9,7 @@ from bot.context import Command
 from bot.messages import escape
 from bot.parsing import Mention, ParseError
 from bot.services import Services
-from storage import queries
+from storage import people_queries
 from storage.models import UserProfile
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -19,7 +19,9 @@ def resolve_user(cmd: Command, mention: Mention) -> str:
     """A user ID from `<@U123|sam>`, `<@U123>` or a plain `@sam` (looked up among cached names)."""
     if mention.user_id:
         return mention.user_id
-    found = queries.find_profiles_by_name(cmd.session, cmd.actor.workspace_id, mention.name or "")
+    found = people_queries.find_profiles_by_name(
+        cmd.session, cmd.actor.workspace_id, mention.name or ""
+    )
     if len(found) == 1:
         return found[0].user_id
     if not found:
@@ -36,7 +38,7 @@ def known_profiles(cmd: Command, *user_ids: str) -> dict[str, UserProfile]:
     """The cached profiles of these people, in one query; the missing or stale ones (older than a
     day) are fetched from Slack after the acknowledgement."""
     workspace_id = cmd.actor.workspace_id
-    cached = queries.profiles(cmd.session, workspace_id, user_ids)
+    cached = people_queries.profiles(cmd.session, workspace_id, user_ids)
     stale = [
         u
         for u in dict.fromkeys(user_ids)
@@ -95,7 +97,7 @@ def _save(session, workspace_id: int, user: dict, now) -> None:
         or user.get("name")
         or user["id"]
     )
-    queries.save_profile(session, workspace_id, user["id"], name[:200], user.get("tz"), now)
+    people_queries.save_profile(session, workspace_id, user["id"], name[:200], user.get("tz"), now)
 
 
 def fresh_profiles(
@@ -104,7 +106,7 @@ def fresh_profiles(
     """These people's profiles, the missing or stale ones (a day old) fetched from Slack first
     (so: after an acknowledgement); whoever Slack can't tell us about is left out."""
     with services.unit_of_work() as session:
-        cached = queries.profiles(session, workspace_id, user_ids)
+        cached = people_queries.profiles(session, workspace_id, user_ids)
     stale = [
         u
         for u in dict.fromkeys(user_ids)
@@ -113,7 +115,7 @@ def fresh_profiles(
     if stale:
         fetch_profiles(services, workspace_id, stale, now)
         with services.unit_of_work() as session:
-            cached = queries.profiles(session, workspace_id, user_ids)
+            cached = people_queries.profiles(session, workspace_id, user_ids)
     return cached
 
 
@@ -136,7 +138,7 @@ def name_mentions(session, workspace_id: int, text: str) -> str:
     ids = set(_MENTION.findall(text or ""))
     if not ids:
         return text
-    known = queries.profiles(session, workspace_id, ids)
+    known = people_queries.profiles(session, workspace_id, ids)
     return _MENTION.sub(
         lambda m: (
             f"@{escape(known[m.group(1)].display_name)}" if m.group(1) in known else m.group(0)

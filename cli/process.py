@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from rituals.process import ProcessError, load_process_file, render_cascade
 from rituals.teams import store_process, team_process
-from storage import queries
+from storage import people_queries, process_queries
 from storage.db import make_engine
 from storage.db import session as open_session
 from storage.migrate import upgrade
@@ -35,9 +35,9 @@ def run(settings, args) -> int:
 def pick_team(session: Session, name: str | None, workspace: str | None) -> SalesTeam | None:
     """The team a process command is about. None means install-wide: the process every team
     without a version of its own runs with (the usual case before anyone has used Slack)."""
-    teams = queries.teams(session)
+    teams = people_queries.teams(session)
     if workspace:
-        ids = {w.id for w in queries.all_workspaces(session) if w.slack_team_id == workspace}
+        ids = {w.id for w in people_queries.all_workspaces(session) if w.slack_team_id == workspace}
         if not ids:
             raise ScopeError(f"no workspace with Slack team ID {workspace} has used Pacer yet.")
         teams = [t for t in teams if t.workspace_id in ids]
@@ -53,7 +53,7 @@ def pick_team(session: Session, name: str | None, workspace: str | None) -> Sale
 
 
 def _names(session: Session) -> str:
-    return ", ".join(t.name for t in queries.teams(session)) or "none yet"
+    return ", ".join(t.name for t in people_queries.teams(session)) or "none yet"
 
 
 def load(session: Session, team: SalesTeam | None, path: str) -> int:
@@ -103,13 +103,17 @@ def roles_in_use(session: Session, team: SalesTeam | None) -> set[str]:
     if team is not None:
         teams = [team]
     else:
-        teams = [t for t in queries.teams(session) if not queries.process_versions(session, t.id)]
-    return {m.role for t in teams for m in queries.active_members(session, t.id) if m.role}
+        teams = [
+            t
+            for t in people_queries.teams(session)
+            if not process_queries.process_versions(session, t.id)
+        ]
+    return {m.role for t in teams for m in people_queries.active_members(session, t.id) if m.role}
 
 
 def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:
     process, version_id = team_process(session, team.id if team else None)
-    row = queries.latest_process_version(session, team.id if team else None)
+    row = process_queries.latest_process_version(session, team.id if team else None)
     if as_yaml:
         print(row.source_text if row else default_path().read_text(encoding="utf-8"))
         return 0

@@ -12,7 +12,7 @@ from cli.process import ScopeError, pick_team
 from rituals import contests, runs
 from rituals.schedule import RITUAL_KINDS, next_occurrences, occurrence_at, ritual_kind
 from rituals.teams import team_process
-from storage import queries
+from storage import people_queries
 
 
 def run_clock(settings: Settings) -> int:
@@ -97,7 +97,7 @@ def status(settings: Settings, now: datetime | None = None) -> int:
     services = make_services(settings)
     now = now or (parse_instant(settings.clock) if settings.clock else datetime.now(UTC))
     with services.unit_of_work() as session:
-        teams = queries.teams(session)
+        teams = people_queries.teams(session)
         if not teams:
             print("No teams yet: teams appear when someone uses Pacer in Slack.")
         for team in teams:

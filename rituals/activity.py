@@ -12,7 +12,7 @@ from rituals.process import Kpi, Process
 from rituals.refusals import Refusal
 from rituals.scorecard import rep_calendar
 from rituals.teams import Actor
-from storage import queries
+from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
 
 SOURCES = ("slash", "modal", "button", "import", "demo")
@@ -76,7 +76,7 @@ def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
             )
         require_known_role(actor, actor.member)
         return actor.member
-    member = queries.get_member(session, actor.workspace_id, rep_id)
+    member = people_queries.get_member(session, actor.workspace_id, rep_id)
     if member is None or not member.active or not member.role:
         raise Refusal(
             f"<@{rep_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
@@ -210,9 +210,9 @@ def record_activity(
         )
         for item in request.items
     ]
-    if not queries.insert_logs(session, rows):
+    if not log_queries.insert_logs(session, rows):
         # Slack delivered this request before (the unique trigger_id says so): answer as then.
-        earlier = queries.logs_by_trigger(session, actor.workspace_id, request.trigger_id or "")
+        earlier = log_queries.logs_by_trigger(session, actor.workspace_id, request.trigger_id or "")
         if not earlier:
             raise RuntimeError("insert_logs refused a batch that no earlier request stored")
         return _recorded(earlier, rep, actor, duplicate=True)
@@ -235,16 +235,16 @@ def undo_last(
     """Void the newest log this person entered (for themselves or someone else). The same
     `/log undo` delivered twice (same trigger_id) undoes one log, not two: it answers as before."""
     if trigger_id:
-        earlier = queries.undo_by_trigger(session, actor.workspace_id, trigger_id)
+        earlier = log_queries.undo_by_trigger(session, actor.workspace_id, trigger_id)
         if earlier:
             return earlier
-    rows = queries.last_batch(session, actor.workspace_id, actor.user_id)
+    rows = log_queries.last_batch(session, actor.workspace_id, actor.user_id)
     if not rows:
         raise Refusal("There's nothing you logged left to undo. See what counts with `/scorecard`.")
     if (
         rows[0].rep_id != actor.user_id
     ):  # a credit: only someone who may still credit them may undo it
-        rep = queries.get_member(session, actor.workspace_id, rows[0].rep_id)
+        rep = people_queries.get_member(session, actor.workspace_id, rows[0].rep_id)
         if rep is None or not rep.active or not actor.process.has_role(rep.role):
             if not actor.is_manager:
                 raise Refusal(
@@ -254,7 +254,7 @@ def undo_last(
             check_allowed(
                 actor, rep, [actor.process.kpi(r.kpi) for r in rows if actor.process.has_kpi(r.kpi)]
             )
-    voided = queries.void_batch(
+    voided = log_queries.void_batch(
         session,
         rows[0].batch_id,
         actor.user_id,
@@ -264,7 +264,9 @@ def undo_last(
     )
     if voided == 0:
         earlier = (
-            queries.undo_by_trigger(session, actor.workspace_id, trigger_id) if trigger_id else []
+            log_queries.undo_by_trigger(session, actor.workspace_id, trigger_id)
+            if trigger_id
+            else []
         )
         if earlier:  # the same request, delivered twice at the same moment: it was handled once
             return earlier

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from rituals.pacing import Period, elapsed_share, period_containing, previous_period
 from rituals.process import Process
 from rituals.ranking import GoalScaler, RepResult, results_from_totals, team_reps
-from storage import coaching_queries, team_queries
+from storage import coaching_queries, log_queries
 from storage.models import Member
 
 # A conversion rate becomes a talking point when the rep is at least this far below the team
@@ -143,7 +143,7 @@ def coaching_agenda(
     window = Window(full_weeks[0].start, today)
 
     ranges = [(p.start, p.end) for p in full_weeks] + [so_far]
-    per_range = team_queries.team_period_totals(
+    per_range = log_queries.team_period_totals(
         session, workspace_id, [m.user_id for m, _ in reps], ranges
     )
     window_totals = _sum_totals(per_range)

@@ -45,7 +45,7 @@ from rituals.pacing import WorkCalendar
 from rituals.process import Process
 from rituals.refusals import Refusal
 from rituals.schedule import Occurrence
-from storage import contest_queries, queries
+from storage import contest_queries, people_queries
 from storage.models import Contest, Member
 
 KINDS = ("race", "target", "teams")
@@ -358,7 +358,9 @@ def plan_contest(
 
 
 def _entrants(session, team_id, process, spec, kpi, who, problems, members) -> list:
-    members = list(members) if members is not None else queries.active_members(session, team_id)
+    members = (
+        list(members) if members is not None else people_queries.active_members(session, team_id)
+    )
     by_id = {m.user_id: m for m in members if m.active}
 
     def tracks(member: Member) -> bool:

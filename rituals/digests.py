@@ -44,7 +44,7 @@ from rituals.ranking import (
     results_from_totals,
     team_reps,
 )
-from storage import team_queries
+from storage import log_queries
 from storage.models import Member
 
 MOVERS = 3  # risers and fallers shown in the weekly digest, at most
@@ -253,7 +253,7 @@ def _fetch(
 ) -> list[dict[str, dict[str, int]]]:
     if not reps:
         return [{} for _ in periods]
-    return team_queries.team_period_totals(
+    return log_queries.team_period_totals(
         session, workspace_id, [m.user_id for m, _ in reps], [(p.start, p.end) for p in periods]
     )
 

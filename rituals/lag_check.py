@@ -18,7 +18,7 @@ working share (rituals.pacing.elapsed_share):
 - Furthest behind: the reps with the KPI and a goal whose own pace (their actual ÷ their goal ×
   elapsed) is below 100%, lowest first (ties by user ID), at most three, with their numbers.
 - All of it comes from one SQL statement for the whole team
-  (storage.team_queries.team_period_totals: the week, and today to the week's end).
+  (storage.log_queries.team_period_totals: the week, and today to the week's end).
 
 **The proposed contest** (a rituals.contests.ContestSpec): kind ``target``; the window is today
 (team-local) to the week's last working day; the entrants are every rep with the KPI on their
@@ -58,7 +58,7 @@ from rituals.contests import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
 from rituals.ranking import GoalScaler, results_from_totals, team_reps
-from storage import contest_queries, queries, team_queries
+from storage import contest_queries, db, log_queries
 from storage.models import LagSuggestion, Member
 
 __all__ = [
@@ -273,7 +273,7 @@ def check_lags(
     reps = team_reps(process, members)
     if not reps or end is None:
         return LagCheck(week, key, elapsed, False, "no reps on the team")
-    week_totals, window_totals = team_queries.team_period_totals(
+    week_totals, window_totals = log_queries.team_period_totals(
         session,
         workspace_id,
         [m.user_id for m, _ in reps],
@@ -339,7 +339,7 @@ def proposal_at(
     if spec.start_day >= today or spec.end_day < today:
         return spec
     week = period_containing("week", spec.start_day)
-    (before,) = team_queries.team_period_totals(
+    (before,) = log_queries.team_period_totals(
         session, workspace_id, spec.entrants, [(week.start, today - timedelta(days=1))]
     )
     logged = sum(before.get(rep, {}).get(spec.kpi, 0) for rep in spec.entrants)
@@ -417,7 +417,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
     if not rows:
         return
     table = LagSuggestion.__table__
-    statement = queries.insert_ignoring_duplicates(session, table, ["team_id", "kpi", "week_key"])
+    statement = db.insert_ignoring_duplicates(session, table, ["team_id", "kpi", "week_key"])
     if statement is not None:
         session.execute(statement.values(rows))
         return

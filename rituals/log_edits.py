@@ -19,7 +19,7 @@ from rituals import dates
 from rituals.activity import LogItem, check_allowed, check_counts, check_date, rep_today
 from rituals.refusals import Refusal
 from rituals.teams import Actor
-from storage import queries
+from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
 
 RECENT = 5  # logs shown on the Home tab
@@ -60,7 +60,7 @@ def _kpi_name(actor: Actor, key: str) -> str:
 
 def check_may_change(session: Session, actor: Actor, row: ActivityLog, verb: str) -> Member | None:
     """Refuses unless this person may void or correct this log; returns the rep's membership."""
-    rep = queries.get_member(session, actor.workspace_id, row.rep_id)
+    rep = people_queries.get_member(session, actor.workspace_id, row.rep_id)
     rep_known = rep is not None and rep.active and actor.process.has_role(rep.role)
     runs_their_team = actor.is_manager and (
         actor.is_admin or (rep is not None and rep.team_id == actor.team_id)
@@ -142,7 +142,7 @@ def correct_log(
     delivered twice correct once."""
     row = get_log(session, actor, log_id)
     if row.voided_at is not None:
-        earlier = queries.logs_by_trigger(session, actor.workspace_id, key)
+        earlier = log_queries.logs_by_trigger(session, actor.workspace_id, key)
         if earlier:
             return Correction(row, earlier[0], duplicate=True)
         raise already_voided(actor, row, "edit")
@@ -181,7 +181,7 @@ def correct_log(
         session.commit()
     except IntegrityError:  # this very submission was stored a moment ago
         session.rollback()
-        earlier = queries.logs_by_trigger(session, actor.workspace_id, key)
+        earlier = log_queries.logs_by_trigger(session, actor.workspace_id, key)
         if not earlier:
             raise
         session.refresh(row)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from rituals.pacing import Pacing, Period, compute_pacing, elapsed_share, scaled_goal
 from rituals.process import Process, Role
-from storage import team_queries
+from storage import log_queries
 from storage.models import Member
 
 BY_ATTAINMENT, BY_COUNT = "attainment", "count"
@@ -148,7 +148,7 @@ def team_results(
     reps = team_reps(process, members)
     if not reps:
         return []
-    totals = team_queries.team_totals(
+    totals = log_queries.team_totals(
         session, workspace_id, [m.user_id for m, _ in reps], period.start, period.end
     )
     elapsed = elapsed_share(period, now, process.calendar)

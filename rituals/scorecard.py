@@ -18,7 +18,7 @@ from rituals.pacing import (
     scaled_goal,
 )
 from rituals.process import Goal, Kpi, Process, Role
-from storage import queries
+from storage import log_queries
 from storage.models import ActivityLog, Member
 
 # What people may type after /scorecard, and the period each names (offset 0 = current).
@@ -91,7 +91,7 @@ def build_scorecard(
     now: datetime,
     cal: WorkCalendar | None = None,
 ) -> Scorecard:
-    totals = queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
+    totals = log_queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
     return _scorecard(process, rep, period, now, totals, cal or process.calendar)
 
 
@@ -106,7 +106,7 @@ def build_scorecards(
 ) -> list[Scorecard]:
     """Several periods' scorecards for one rep from a single query."""
     start, end = min(p.start for p in periods), max(p.end for p in periods)
-    daily = queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
+    daily = log_queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
     cards = []
     for period in periods:
         totals: dict[str, int] = {}
@@ -143,7 +143,7 @@ def basis(
     session: Session, workspace_id: int, rep_id: str, kpi_key: str, period: Period
 ) -> list[ActivityLog]:
     """The logs that make up one number, voided ones included (marked) so the trail is complete."""
-    return queries.logs_for(session, workspace_id, rep_id, kpi_key, period.start, period.end)
+    return log_queries.logs_for(session, workspace_id, rep_id, kpi_key, period.start, period.end)
 
 
 @dataclass(frozen=True)

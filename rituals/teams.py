@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
 from rituals.refusals import Refusal
-from storage import queries
+from storage import people_queries, process_queries
 from storage.models import Member, ProcessVersion, SalesTeam
 
 
@@ -39,11 +39,11 @@ class Actor:
 
     @cached_property
     def team(self) -> SalesTeam:
-        return queries.get_team(self.session, self.team_id)
+        return people_queries.get_team(self.session, self.team_id)
 
     @cached_property
     def is_admin(self) -> bool:
-        return self.user_id in self._env_admins or queries.is_promoted_admin(
+        return self.user_id in self._env_admins or people_queries.is_promoted_admin(
             self.session, self.workspace_id, self.user_id
         )
 
@@ -67,23 +67,23 @@ def resolve_actor(
     env_admins: frozenset[str],
     now: datetime,
 ) -> Actor:
-    workspace_id, member = queries.workspace_and_member(
+    workspace_id, member = people_queries.workspace_and_member(
         session, slack_team_id, enterprise_id, user_id
     )
     if workspace_id is None:
-        workspace_id = queries.workspace_for(session, slack_team_id, enterprise_id, now).id
+        workspace_id = people_queries.workspace_for(session, slack_team_id, enterprise_id, now).id
     if member is not None and member.active:
         team_id = member.team_id
     else:
         member = None
-        team_id = queries.default_team(session, workspace_id, now).id
+        team_id = people_queries.default_team(session, workspace_id, now).id
     process, version_id = team_process(session, team_id)
     return Actor(session, workspace_id, user_id, member, team_id, process, version_id, env_admins)
 
 
 def team_process(session: Session, team_id: int | None) -> tuple[Process, int | None]:
     """The team's newest process version (or the install-wide one), else the built-in default."""
-    row = queries.latest_process_version(session, team_id)
+    row = process_queries.latest_process_version(session, team_id)
     if row is None:
         return default_process(), None
     return _parse_version(row.id, row.definition), row.id
@@ -92,7 +92,7 @@ def team_process(session: Session, team_id: int | None) -> tuple[Process, int | 
 def process_in_effect(session: Session, team_id: int, instant: datetime) -> Process:
     """The process (and so the goals) a team ran with at an instant: a past week is judged
     against the goals it had, not against goals changed since."""
-    row = queries.process_version_at(session, team_id, instant)
+    row = process_queries.process_version_at(session, team_id, instant)
     return _parse_version(row.id, row.definition) if row else default_process()
 
 
@@ -112,7 +112,7 @@ def store_process(
     change: str,
     now: datetime,
     source_text: str | None = None,
-    after=queries.NEWEST,
+    after=process_queries.NEWEST,
 ) -> ProcessVersion | None:
     """Store a validated process as the newest version for a team (or install-wide); with
     ``after``, only if the version it was derived from is still the newest (else None)."""
@@ -127,7 +127,7 @@ def store_process(
         change=change[:300],
         loaded_at=now,
     )
-    return queries.add_process_version(session, row, after)
+    return process_queries.add_process_version(session, row, after)
 
 
 def change_process(
@@ -143,7 +143,7 @@ def change_process(
     as a new version. Two changes at the same moment both land: the one that loses the race is
     applied again on top of the other's version, never over it."""
     for _ in range(5):
-        row = queries.latest_process_version(session, team.id)
+        row = process_queries.latest_process_version(session, team.id)
         current = _parse_version(row.id, row.definition) if row else default_process()
         own = row.version if row is not None and row.team_id == team.id else None
         try:
@@ -163,7 +163,7 @@ def change_process(
 
 
 def admins_of(session: Session, workspace_id: int, env_admins: frozenset[str]) -> list[str]:
-    return sorted(set(env_admins) | set(queries.promoted_admins(session, workspace_id)))
+    return sorted(set(env_admins) | set(people_queries.promoted_admins(session, workspace_id)))
 
 
 def require_manager(actor: Actor, action: str) -> None:
@@ -182,4 +182,4 @@ def can_view(actor: Actor, rep_user_id: str) -> bool:
 
 
 def managers_of(session: Session, team_id: int) -> list[str]:
-    return [m.user_id for m in queries.active_members(session, team_id) if m.is_manager]
+    return [m.user_id for m in people_queries.active_members(session, team_id) if m.is_manager]

@@ -63,7 +63,7 @@ from simulator.textview import (
     render_view,
     state_text,
 )
-from storage import queries
+from storage import people_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Member, SalesTeam, UserProfile, Workspace
@@ -429,7 +429,7 @@ class Console:
 
     def intro(self) -> None:
         with Session(self.engine) as session:
-            teams = queries.teams(session)
+            teams = people_queries.teams(session)
             roles = {
                 m.user_id: ("manager" if m.is_manager else m.role or "member")
                 for m in session.exec(select(Member).where(Member.active))

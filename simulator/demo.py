@@ -37,7 +37,7 @@ from simulator.signed_requests import (
 )
 from simulator.slack_standin import SlackStandin
 from simulator.textview import WIDTH, mrkdwn_to_text, render_message
-from storage import contest_queries, queries
+from storage import contest_queries, log_queries, people_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import CoachingNote, CoachingSession, LagSuggestion
@@ -174,7 +174,7 @@ class Demo:
 
     def logs(self) -> int:
         with Session(self.engine) as session:
-            return queries.count_logs(session)
+            return log_queries.count_logs(session)
 
     def print(self, *lines: str) -> None:
         print(*lines, sep="\n", file=self.out)
@@ -346,7 +346,7 @@ class ContestStory:
 
     def team(self):
         with Session(self.demo.engine) as session:
-            team = queries.teams(session)[0]
+            team = people_queries.teams(session)[0]
             process, _ = team_process(session, team.id)
         return team, process
 
@@ -740,7 +740,7 @@ def coach(demo: Demo, last: date) -> None:
 def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
     """Every ritual, run through the same path as the clock, as of the moment it would post."""
     with Session(demo.engine) as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         process, _ = team_process(session, team.id)
     monday = today - timedelta(days=today.weekday())
     first = first_working_day(today.year, today.month, process.calendar.working_days)

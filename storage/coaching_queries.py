@@ -14,7 +14,7 @@ from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import queries
+from storage import db
 from storage.models import CoachingNote, CoachingSession, SalesTeam
 
 # Rep IDs per IN list: far under every database's bound-parameter limit.
@@ -159,7 +159,7 @@ def insert_note(session: Session, note: CoachingNote) -> bool:
         "created_at": note.created_at,
     }
     table = CoachingNote.__table__
-    statement = queries.insert_ignoring_duplicates(session, table, ["session_id", "message_ts"])
+    statement = db.insert_ignoring_duplicates(session, table, ["session_id", "message_ts"])
     if statement is not None:
         # A row back only when stored (rowcount is -1 on psycopg).
         statement = statement.values(**values).returning(table.c.id)

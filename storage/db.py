@@ -1,6 +1,7 @@
 """The database engine: an SQLite file by default, PostgreSQL when DATABASE_URL says so."""
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -48,3 +49,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+def insert_ignoring_duplicates(session: Session, table, keys: list[str]):
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``table`` on SQLite and PostgreSQL (add
+    ``.values(…)``): a row whose unique key is taken is skipped, and nothing is rolled back.
+    None on any other database, where the caller falls back to its unique key."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
+    if dialect is None:
+        return None
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=keys)

@@ -2,7 +2,7 @@
 together, or, on any refusal or error, not at all. Nothing else in Pacer commits or rolls back.
 
     with unit_of_work(engine) as session:
-        queries.add_log(session, ...)      # storage functions flush, never commit
+        log_queries.insert_logs(session, rows)   # storage functions flush, never commit
     # committed here; an exception inside the block rolled everything back and propagates
 """
 

@@ -11,7 +11,7 @@ from bot.replies import Problem, explain
 from rituals.process import Process, parse_goal
 from rituals.refusals import Refusal
 from rituals.teams import admins_of, change_process, require_manager
-from storage import queries
+from storage import people_queries, process_queries
 from storage.coaching_queries import set_coaching_channel
 from storage.models import Member
 
@@ -49,7 +49,7 @@ def help_(cmd: Command, args: list[str]) -> dict:
 def show_process(cmd: Command, args: list[str]) -> dict:
     version = None
     if cmd.actor.process_version_id:
-        row = queries.latest_process_version(cmd.session, cmd.actor.team_id)
+        row = process_queries.latest_process_version(cmd.session, cmd.actor.team_id)
         version = row.version if row else None
     return cascade_message(cmd.actor.process, version)
 
@@ -92,7 +92,7 @@ def team(cmd: Command, args: list[str]) -> dict:
 
 
 def roster(cmd: Command) -> dict:
-    members = queries.active_members(cmd.session, cmd.actor.team_id)
+    members = people_queries.active_members(cmd.session, cmd.actor.team_id)
     process = cmd.actor.process
     refresh_later(cmd, *(m.user_id for m in members))
     return messages.text_message(
@@ -125,7 +125,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
             f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}, "
             f"e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`."
         )
-    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     role_name = messages.escape(process.role(role).name)
     done = f"Added {messages.mention(user_id)} to *{messages.escape(cmd.actor.team.name)}* as {role_name}"
     if member is None:
@@ -143,7 +143,7 @@ def team_add(cmd: Command, args: list[str]) -> dict:
         True,
         None,
     )
-    queries.save_member(cmd.session, member)
+    people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     # a private first-run message, once per person and team
     cmd.follow_ups.append(
@@ -179,7 +179,7 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
     user_id, rest = _one_person(cmd, args, "/pacer team remove @user")
     if rest:
         raise ParseError("`/pacer team remove @user` takes one person and nothing after.")
-    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if (
         member is None
         or not member.active
@@ -190,7 +190,7 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
         )
     # Off the team means off it entirely: added back later, they start without manager rights.
     member.active, member.removed_at, member.is_manager = False, cmd.now, False
-    queries.save_member(cmd.session, member)
+    people_queries.save_member(cmd.session, member)
     return _done(
         f"{messages.mention(user_id)} is off the team. Their logs are kept; add them back any time with "
         f"`/pacer team add {messages.mention(user_id)} {member.role or 'sdr'}`."
@@ -205,7 +205,7 @@ def manager(cmd: Command, args: list[str]) -> dict:
         raise ParseError(
             "Try `/pacer manager @user` to make someone a manager, or `/pacer manager @user off`."
         )
-    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if off:
         if member is None or not member.is_manager:
             raise Problem(
@@ -213,14 +213,14 @@ def manager(cmd: Command, args: list[str]) -> dict:
                 "See who manages the team with `/pacer team`."
             )
         member.is_manager = False
-        queries.save_member(cmd.session, member)
+        people_queries.save_member(cmd.session, member)
         return _done(f"{messages.mention(user_id)} is no longer a manager.")
     if member is None:
         member = _new_member(cmd, user_id)
     elif not member.active:
         member.active, member.removed_at, member.role = True, None, None
     member.team_id, member.is_manager = cmd.actor.team_id, True
-    queries.save_member(cmd.session, member)
+    people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     return _done(
         f"{messages.mention(user_id)} manages *{messages.escape(cmd.actor.team.name)}*: they can add people, set goals and "
@@ -238,7 +238,7 @@ def admin(cmd: Command, args: list[str]) -> dict:
     user_id, rest = _one_person(cmd, args, "/pacer admin @user")
     if rest:
         raise ParseError("`/pacer admin @user` takes one person and nothing after.")
-    if user_id in cmd.services.settings.admins or not queries.add_admin(
+    if user_id in cmd.services.settings.admins or not people_queries.add_admin(
         cmd.session, cmd.actor.workspace_id, user_id, cmd.user_id, cmd.now
     ):
         return _done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
@@ -268,7 +268,7 @@ def channel(cmd: Command, args: list[str]) -> dict:
             f"`{messages.escape(args[0])}` isn't a channel I can post in. Pick it from Slack's list as you type #, "
             "or run `/pacer channel here` in the channel."
         )
-    queries.set_team_channel(cmd.session, team, channel_id)
+    people_queries.set_team_channel(cmd.session, team, channel_id)
     return _done(
         f"The *{messages.escape(team.name)}* team's digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
         "Invite Pacer there if it isn't a member (`/invite @Pacer`)."
@@ -395,7 +395,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
 
 
 def _member_role(cmd: Command, user_id: str) -> str:
-    member = queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
+    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
     if member is None or not member.active or not cmd.actor.process.has_role(member.role):
         raise Problem(
             f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
@@ -510,7 +510,7 @@ def nudges(cmd: Command, args: list[str]) -> dict:
             f"Your reminders are {state}. Change with `/pacer nudges off` or `/pacer nudges on`."
         )
     member.nudges = args[0].lower() == "on"
-    queries.save_member(cmd.session, member)
+    people_queries.save_member(cmd.session, member)
     if member.nudges:
         at = cmd.actor.process.rituals.nudges
         when = f"{at:%H:%M} your time" if at else "the nudge time (nudges are off for the team)"

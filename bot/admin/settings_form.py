@@ -35,7 +35,7 @@ from bot.services import Services
 from rituals.pacing import WEEKDAY_NAMES, parse_hhmm
 from rituals.process import MAX_GOAL, Process, ProcessError, load_process_dict
 from rituals.teams import change_process, require_manager, team_process
-from storage import queries
+from storage import people_queries, process_queries
 from storage.models import Member, SalesTeam
 
 ROSTER_LIMIT = 40  # people on the team; more are managed with `/pacer team`
@@ -412,10 +412,10 @@ def open_from_command(cmd: Command) -> dict:
             "that change them one by one."
         )
     team = cmd.actor.team
-    members = queries.active_members(cmd.session, team.id)
+    members = people_queries.active_members(cmd.session, team.id)
     version = None
     if cmd.actor.process_version_id:
-        row = queries.latest_process_version(cmd.session, team.id)
+        row = process_queries.latest_process_version(cmd.session, team.id)
         version = row.version if row is not None and row.team_id == team.id else None
     view = build_view(cmd.actor.process, team, members, version)
     try:
@@ -531,7 +531,7 @@ def submit(ix: Interaction) -> dict:
     form = _Form(ix.view)
     # A value is applied when the manager changed it (it differs from what the form showed) and
     # it isn't so already (the same form submitted twice changes nothing the second time).
-    cur = snapshot(process, team, queries.active_members(session, team.id), whole=True)
+    cur = snapshot(process, team, people_queries.active_members(session, team.id), whole=True)
 
     def new(value, *path) -> bool:
         was, now_ = shown, cur
@@ -670,7 +670,7 @@ def submit(ix: Interaction) -> dict:
     def stage() -> None:
         """The roster and channel changes, in the session, not yet committed: they are
         committed with the new process version (and staged again if that is retried)."""
-        fresh = queries.get_team(session, team.id)
+        fresh = people_queries.get_team(session, team.id)
         if new_channel:
             fresh.channel_id = new_channel
             session.add(fresh)
@@ -702,7 +702,7 @@ def submit(ix: Interaction) -> dict:
 
     welcomed = [c.user_id for _, c in roster if c.role]
     current, _ = team_process(session, team.id)
-    for member in queries.active_members(session, team.id):
+    for member in people_queries.active_members(session, team.id):
         if member.user_id in welcomed:
             ix.follow_ups.append(
                 welcome_job(ix.services, actor.workspace_id, team, member, current)
@@ -719,7 +719,7 @@ class _MemberChange:
         self.user_id, self.role, self.manager = user_id, role, manager
 
     def __call__(self, session) -> None:
-        member = queries.get_member(session, self.workspace_id, self.user_id)
+        member = people_queries.get_member(session, self.workspace_id, self.user_id)
         leaving = self.role is None and not self.manager
         if member is None:
             if leaving:
@@ -797,7 +797,7 @@ def _roster_changes(
 
 
 def _name(ix: Interaction, user_id: str) -> str:
-    found = queries.profiles(ix.session, ix.actor.workspace_id, [user_id]).get(user_id)
+    found = people_queries.profiles(ix.session, ix.actor.workspace_id, [user_id]).get(user_id)
     return found.display_name if found else user_id
 
 

@@ -36,7 +36,7 @@ from rituals.coaching import (
 from rituals.process import Process
 from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calendar
 from rituals.teams import managers_of, team_process
-from storage import coaching_queries, queries
+from storage import coaching_queries, people_queries
 from storage.models import CoachingSession, Member, SalesTeam
 
 log = logging.getLogger("pacer.coaching")
@@ -107,7 +107,7 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
             "You can't open a coaching session with yourself. Name one of your reps, e.g. "
             "`/coach @rep`; `/coach` lists them."
         )
-    member = queries.get_member(cmd.session, actor.workspace_id, rep_id)
+    member = people_queries.get_member(cmd.session, actor.workspace_id, rep_id)
     who = messages.mention(rep_id)
     if member is None or not member.active:
         raise Problem(
@@ -117,7 +117,7 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
     if member.team_id == actor.team_id:
         team, process = actor.team, actor.process
     else:
-        team = queries.get_team(cmd.session, member.team_id)
+        team = people_queries.get_team(cmd.session, member.team_id)
         process, _ = team_process(cmd.session, member.team_id)
     if not member.role:
         raise Problem(
@@ -165,7 +165,7 @@ def open_session(cmd: Command, rep_id: str) -> dict:
         cmd.now,
         cal,
     )
-    members = queries.active_members(cmd.session, team.id)
+    members = people_queries.active_members(cmd.session, team.id)
     agenda = coaching_agenda(cmd.session, workspace_id, process, members, rep, cmd.now)
     previous = previous_session(cmd.session, workspace_id, rep_id, before=cmd.now)
     stored = agenda_to_dict(agenda) | {
@@ -501,7 +501,7 @@ def history_message(cmd: Command, rep_id: str | None) -> dict:
 def cadence_message(cmd: Command) -> dict:
     _refuse_non_manager(cmd)
     team, process = cmd.actor.team, cmd.actor.process
-    members = queries.active_members(cmd.session, team.id)
+    members = people_queries.active_members(cmd.session, team.id)
     lines = coaching_cadence(
         cmd.session, cmd.actor.workspace_id, process, members, cmd.now, CADENCE_WEEKS
     )

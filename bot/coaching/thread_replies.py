@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.services import Services
-from storage import coaching_queries, queries
+from storage import coaching_queries, people_queries
 from storage.models import CoachingNote
 
 log = logging.getLogger("pacer.requests")
@@ -118,7 +118,10 @@ def note_text(session, workspace_id: int, message: dict) -> tuple[str, bool]:
     ids = set(BARE_MENTION.findall(raw))  # <@U1|sam> carries its name; <@U1> needs a lookup
     names = {}
     if ids:
-        names = {u: p.display_name for u, p in queries.profiles(session, workspace_id, ids).items()}
+        names = {
+            u: p.display_name
+            for u, p in people_queries.profiles(session, workspace_id, ids).items()
+        }
     text = plain_text(raw, names).strip()
     match = ACTION.match(text)
     if match:

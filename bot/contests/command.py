@@ -35,7 +35,7 @@ from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from rituals.process import Process
 from rituals.teams import require_manager, team_process
-from storage import contest_queries, queries
+from storage import contest_queries, people_queries
 from storage.models import Contest
 
 TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
@@ -381,7 +381,7 @@ def start(cmd: Command, rest: str) -> dict:
     actor = cmd.actor
     require_manager(actor, "start contests")
     process = actor.process
-    members = queries.active_members(cmd.session, actor.team_id)
+    members = people_queries.active_members(cmd.session, actor.team_id)
     if not rest:
         return open_form(cmd, process, members)
     parsed = parse_start(rest, process, cmd.now)
@@ -527,7 +527,7 @@ def pick(cmd: Command, text: str, *, purpose: str) -> Contest:
     pool = live + [c for c in recent if c not in live]
     pool += [c for c in contest_queries.team_contests(cmd.session, team_id) if c not in pool]
     if cmd.actor.is_admin:  # an admin may have launched another team's suggested contest
-        for team in queries.teams(cmd.session):
+        for team in people_queries.teams(cmd.session):
             if team.workspace_id == cmd.actor.workspace_id and team.id != team_id:
                 pool += contests.recent_contests(cmd.session, team.id, now)
     wanted = name.casefold()
@@ -557,7 +557,7 @@ def _team_of(cmd: Command, contest: Contest):
     """The contest's own team and process (an admin may look at another team's contest)."""
     if contest.team_id == cmd.actor.team_id:
         return cmd.actor.team, cmd.actor.process
-    return queries.get_team(cmd.session, contest.team_id), team_process(
+    return people_queries.get_team(cmd.session, contest.team_id), team_process(
         cmd.session, contest.team_id
     )[0]
 

@@ -16,7 +16,7 @@ from rituals import contests, lag_check
 from rituals.contests import ContestSpec, Problem
 from rituals.process import Process
 from rituals.teams import managers_of, require_manager, team_process
-from storage import contest_queries, queries
+from storage import contest_queries, people_queries
 from storage.models import Member, SalesTeam
 
 GROUPS = 3  # team vs team: up to three groups in the form (the quick form takes more)
@@ -338,7 +338,7 @@ def _team_of(interaction: Interaction, suggestion_id: int | None) -> tuple[Sales
             "Pacer can't find the suggestion this form came from, so nothing was started. "
             "`/contest start` starts a contest by hand."
         )
-    team = queries.get_team(session, row.team_id)
+    team = people_queries.get_team(session, row.team_id)
     if not actor.is_admin and actor.user_id not in managers_of(session, team.id):
         raise replies.Problem(
             f"Only the managers of {messages.escape(team.name)} and Pacer admins can launch its "
@@ -365,7 +365,7 @@ def submit(interaction: Interaction) -> dict | None:
     spec, errors = read_spec(view, process)
     if spec is not None:
         people = list(spec.entrants) + [u for _, ids in spec.groups for u in ids]
-        cached = queries.profiles(session, actor.workspace_id, people)
+        cached = people_queries.profiles(session, actor.workspace_id, people)
         names = {u: row.display_name for u, row in cached.items()}
 
         def who(user_id: str) -> str:

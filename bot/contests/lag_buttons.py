@@ -25,7 +25,7 @@ from rituals.lag_check import OPEN
 from rituals.process import Process
 from rituals.refusals import Refusal
 from rituals.teams import managers_of, team_process
-from storage import queries
+from storage import people_queries
 from storage.models import LagSuggestion, SalesTeam
 
 
@@ -45,7 +45,7 @@ def _suggestion(interaction: Interaction, verb: str) -> tuple[LagSuggestion, Sal
             "Pacer can't find this suggestion any more, so nothing changed. "
             "`/contest start` starts a contest by hand."
         )
-    team = queries.get_team(interaction.session, row.team_id)
+    team = people_queries.get_team(interaction.session, row.team_id)
     actor = interaction.actor
     if not actor.is_admin and actor.user_id not in managers_of(interaction.session, team.id):
         raise Problem(
@@ -140,7 +140,7 @@ def edit_pressed(interaction: Interaction) -> dict | None:
     session = interaction.session
     stored = lag_check.decode_proposal(row.proposal)
     spec = lag_check.proposal_at(session, team.workspace_id, process, stored, interaction.now)
-    members = queries.active_members(session, team.id)
+    members = people_queries.active_members(session, team.id)
     try:
         open_contest_modal(
             interaction.services,

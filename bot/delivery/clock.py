@@ -19,7 +19,7 @@ from bot.services import Services
 from rituals import contests, runs
 from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
-from storage import queries
+from storage import people_queries
 
 log = logging.getLogger("pacer.clock")
 LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may still owe
@@ -48,7 +48,7 @@ class Clock:
         """(Re)build the jobs of every team whose process changed; returns those teams."""
         changed = []
         with self.services.unit_of_work() as session:
-            for team in queries.teams(session):
+            for team in people_queries.teams(session):
                 process, version = team_process(session, team.id)
                 key = (version, process.timezone)
                 if self.versions.get(team.id) == key:
@@ -93,7 +93,7 @@ class Clock:
         now = self.services.clock()
         done: list[tuple[int, Occurrence, str]] = []
         with self.services.unit_of_work() as session:
-            teams = queries.teams(session)
+            teams = people_queries.teams(session)
         for team in teams:
             try:
                 done += self._catch_up(team, now)

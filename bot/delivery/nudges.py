@@ -34,7 +34,7 @@ from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
 from rituals.scorecard import rep_calendar
-from storage import team_queries
+from storage import log_queries
 from storage.models import Member, RitualRun, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
@@ -73,7 +73,7 @@ def nudge(
     logged: set[tuple[str, date]] = set()
     for day in sorted({day for _, _, day in due.values()}):
         ids = [user_id for user_id, (_, _, d) in due.items() if d == day]
-        found = team_queries.reps_with_logs_on(session, workspace_id, ids, day)
+        found = log_queries.reps_with_logs_on(session, workspace_id, ids, day)
         logged |= {(user_id, day) for user_id in found}
     keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
     claimed = _claimed(session, team_id, list(keys.values()))  # nudged already (or being)

@@ -19,7 +19,7 @@ from rituals.pacing import period_containing, previous_period
 from rituals.process import Process
 from rituals.schedule import Occurrence
 from rituals.teams import managers_of, process_in_effect, team_process
-from storage import queries, team_queries
+from storage import log_queries, people_queries
 from storage.models import Member, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
@@ -61,7 +61,7 @@ def run_ritual(
     owner: str,
 ) -> Outcome:
     with services.unit_of_work() as session:
-        team = queries.get_team(session, team_id)
+        team = people_queries.get_team(session, team_id)
         process, _ = team_process(session, team.id)
         if occurrence.kind not in PRIVATE and not team.channel_id:
             # Not claimed: if a manager sets the channel within the grace window it still posts;
@@ -83,7 +83,7 @@ def run_ritual(
             return _logged(team, occurrence, settled(session, team, occurrence))
         channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
         try:
-            members = queries.active_members(session, team.id)
+            members = people_queries.active_members(session, team.id)
             if occurrence.kind in PRIVATE:
                 send = _private_ritual(occurrence.kind)
                 sent = send(services, session, run, team, process, members, occurrence, now, pacer)
@@ -220,7 +220,7 @@ def _past(
     (or who logged in it): a goal changed or a rep added this morning does not rewrite last week."""
     end = datetime.combine(period.end + timedelta(days=1), time(0), process.calendar.tz)
     then = process_in_effect(session, team.id, end)
-    active = team_queries.team_totals(
+    active = log_queries.team_totals(
         session, team.workspace_id, [m.user_id for m in members], period.start, period.end
     )
     return then, [m for m in members if m.added_at <= end or m.user_id in active]

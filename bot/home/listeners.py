@@ -44,7 +44,7 @@ from rituals.activity import (
 from rituals.log_edits import already_voided, check_may_change, correct_log, get_log, void_log
 from rituals.refusals import Refusal
 from rituals.teams import Actor, resolve_actor
-from storage import queries
+from storage import people_queries
 from storage.models import Workspace
 
 log = logging.getLogger("pacer.requests")
@@ -82,7 +82,7 @@ def publish_home(
 
 def _tz_of(session, workspace_id: int, user_id: str) -> str | None:
     """The rep's own timezone (a manager editing a rep's log backdates by the rep's days)."""
-    profile = queries.get_profile(session, workspace_id, user_id)
+    profile = people_queries.get_profile(session, workspace_id, user_id)
     return profile.tz if profile else None
 
 

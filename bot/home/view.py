@@ -23,7 +23,7 @@ from rituals.pacing import STATUS_BEHIND, elapsed_share
 from rituals.ranking import team_results
 from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calendar
 from rituals.teams import Actor
-from storage import queries
+from storage import people_queries
 from storage.models import ActivityLog
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
@@ -54,7 +54,7 @@ def period_of(view: dict | None) -> str:
 
 
 def rep_tz(session: Session, actor: Actor) -> str | None:
-    profile = queries.get_profile(session, actor.workspace_id, actor.user_id)
+    profile = people_queries.get_profile(session, actor.workspace_id, actor.user_id)
     return profile.tz if profile else None
 
 
@@ -345,7 +345,7 @@ def _contest_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]
 def _team_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]:
     process = actor.process
     team = actor.team
-    members = queries.active_members(session, team.id)
+    members = people_queries.active_members(session, team.id)
     week = period_for(process, "week", now)
     results = team_results(session, actor.workspace_id, process, members, week, now)  # one query
     blocks = [messages.divider()]

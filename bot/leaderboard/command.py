@@ -12,7 +12,7 @@ from rituals.digests import leaderboard
 from rituals.ranking import BY_ATTAINMENT, BY_COUNT
 from rituals.scorecard import PERIOD_WORDS, period_for
 from rituals.teams import require_manager
-from storage import queries
+from storage import people_queries
 
 HELP = (
     "*/leaderboard* ranks the team, by attainment (fair across quotas) unless you ask for counts.\n"
@@ -59,7 +59,7 @@ def handle(cmd: Command) -> dict:
         )
     if by == BY_COUNT and kpi is None:
         raise ParseError("Counts rank one KPI at a time, e.g. `/leaderboard calls count`.")
-    members = queries.active_members(cmd.session, actor.team_id)
+    members = people_queries.active_members(cmd.session, actor.team_id)
     period = period_for(process, kind, cmd.now, offset)
     board = leaderboard(cmd.session, actor.workspace_id, process, members, kpi, period, cmd.now, by)
     rep_ids = [r.rep_id for r in board.ranking]

@@ -22,7 +22,7 @@ from bot.services import Services
 from rituals.digests import leaderboard
 from rituals.ranking import BY_ATTAINMENT, BY_COUNT
 from rituals.teams import require_manager
-from storage import queries
+from storage import people_queries
 
 
 def register(app: App, services: Services) -> None:
@@ -40,7 +40,7 @@ def share_leaderboard_pressed(ix: Interaction) -> None:
     if not first_delivery(ix):
         ix.outcome = "duplicate"
         return None
-    members = queries.active_members(ix.session, actor.team_id)
+    members = people_queries.active_members(ix.session, actor.team_id)
     board = leaderboard(ix.session, actor.workspace_id, process, members, kpi, period, ix.now, by)
     services, workspace_id, now, who = ix.services, actor.workspace_id, ix.now, ix.user_id
 

@@ -18,7 +18,7 @@ from rituals.activity import (
 )
 from rituals.scorecard import rep_calendar, standings
 from rituals.teams import can_view
-from storage import queries
+from storage import log_queries, people_queries
 
 
 def handle(cmd: Command) -> dict:
@@ -96,7 +96,9 @@ def _tell_rep(cmd: Command, recorded):
     what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
     text = f"{messages.mention(by)} credited you with *{what}* on {dates.short(recorded.occurred_on)}. See it with `/scorecard`."
     rep_id = recorded.rep.user_id
-    known = queries.get_profile(cmd.session, cmd.actor.workspace_id, by)  # a name for the text
+    known = people_queries.get_profile(
+        cmd.session, cmd.actor.workspace_id, by
+    )  # a name for the text
     note = messages.message(
         messages.plain(text, {by: known.display_name} if known else None), messages.section(text)
     )
@@ -109,7 +111,7 @@ def undo(cmd: Command) -> dict:
     cmd.follow_ups.append(
         refresh_job_for(cmd.services, cmd.actor.workspace_id, [rows[0].rep_id, cmd.user_id])
     )
-    more = bool(queries.last_batch(cmd.session, cmd.actor.workspace_id, cmd.user_id))
+    more = bool(log_queries.last_batch(cmd.session, cmd.actor.workspace_id, cmd.user_id))
     tz = cmd.actor.process.calendar.tz
     return messages.text_message(
         "log_undone.md.j2",

@@ -5,7 +5,7 @@ from datetime import timedelta
 from bot import messages
 from bot.context import Command
 from bot.examples import article, example_log, log_words
-from storage import queries
+from storage import people_queries
 
 
 def log_help(cmd: Command) -> dict:
@@ -51,5 +51,5 @@ def log_help(cmd: Command) -> dict:
 
 
 def _timezone_of(cmd: Command) -> str:
-    profile = queries.get_profile(cmd.session, cmd.actor.workspace_id, cmd.user_id)
+    profile = people_queries.get_profile(cmd.session, cmd.actor.workspace_id, cmd.user_id)
     return (profile.tz if profile and profile.tz else None) or cmd.actor.process.timezone

@@ -14,7 +14,7 @@ from rituals import dates
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
 from rituals.teams import can_view, process_in_effect
-from storage import queries
+from storage import people_queries
 
 HELP = (
     "*/scorecard* shows a rep's KPIs against goal with pace and projection.\n"
@@ -32,7 +32,7 @@ def handle(cmd: Command) -> dict:
     # Whose scorecard first: KPI words resolve against the rep's role (an AE's "meeting" is held).
     mentions = [m for m in map(parse_mention, cmd.text.split()) if m is not None]
     rep_id = resolve_user(cmd, mentions[0]) if mentions else cmd.user_id
-    rep = queries.get_member(cmd.session, actor.workspace_id, rep_id)
+    rep = people_queries.get_member(cmd.session, actor.workspace_id, rep_id)
     if rep is None or not rep.active or not rep.role:
         parse_scorecard(cmd.text, process, actor.role)  # a mistake in the text is the better answer
         if rep_id == cmd.user_id:

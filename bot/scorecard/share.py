@@ -31,7 +31,7 @@ from rituals.activity import target_rep
 from rituals.pacing import Period
 from rituals.scorecard import build_scorecard, rep_calendar
 from rituals.teams import process_in_effect, team_process
-from storage import queries
+from storage import people_queries
 
 
 def register(app: App, services: Services) -> None:
@@ -42,7 +42,7 @@ def register(app: App, services: Services) -> None:
 def _scorecard(ix: Interaction, rep_id: str, period: Period):
     """(card, basis hint) for a rep and period, with the goals that period had."""
     session, actor = ix.session, ix.actor
-    rep = queries.get_member(session, actor.workspace_id, rep_id)
+    rep = people_queries.get_member(session, actor.workspace_id, rep_id)
     if rep is None or not rep.active or not rep.role:
         if rep_id == ix.user_id:
             raise Problem(
@@ -102,7 +102,7 @@ def my_scorecard_pressed(ix: Interaction) -> None:
 
 def _visibility_of(ix: Interaction, rep_id: str) -> str:
     """Who may see the rep's scorecard is their own team's rule, not the presser's."""
-    rep = queries.get_member(ix.session, ix.actor.workspace_id, rep_id)
+    rep = people_queries.get_member(ix.session, ix.actor.workspace_id, rep_id)
     if rep is None or rep.team_id == ix.actor.team_id:
         return ix.actor.process.visibility
     return team_process(ix.session, rep.team_id)[0].visibility

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from simulator.signed_requests import command_body, event_body, json_headers, signed_headers
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.models import CoachingNote, CoachingSession, Member, SalesTeam, Workspace
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig
 from tests.bot.test_ritual_posts import no_waiting, run
@@ -46,7 +46,7 @@ def rig(tmp_path):
 
 def team_and_workspace(rig) -> tuple[SalesTeam, Workspace]:
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         return team, session.get(Workspace, team.workspace_id)
 
 
@@ -429,7 +429,7 @@ def test_every_mistake_gets_a_specific_answer_and_changes_nothing(rig):
     assert "isn't a channel I can post in" in rig.text("/pacer", "coaching sales", MGR)
     assert "no coaching channel; nothing changed" in rig.text("/pacer", "coaching off", MGR)
     with rig.services.unit_of_work() as session:
-        assert queries.teams(session)[0].coaching_channel_id is None
+        assert people_queries.teams(session)[0].coaching_channel_id is None
 
 
 # -- the reminder ritual and the weekly digest -----------------------------------------------------

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from simulator.console import Console, default_database, parse_moment, pick_option, run_console
 from simulator.textview import Field, render_message, render_view
-from storage import queries
+from storage import log_queries, people_queries
 from storage.db import make_engine
 from storage.models import ActivityLog, Contest
 
@@ -97,7 +97,7 @@ def test_a_fresh_database_a_team_set_up_by_commands_then_logs_and_rituals(db):
     with Session(engine) as session:
         logs = list(session.exec(select(ActivityLog)))
         assert [(log.kpi, log.count, log.source) for log in logs] == [("calls", 12, "slash")]
-        assert queries.teams(session)[0].channel_id == "C0SALES01"
+        assert people_queries.teams(session)[0].channel_id == "C0SALES01"
     engine.dispose()
 
 
@@ -134,7 +134,7 @@ hello
     assert "No button on screen" in after(output, "4")
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:
-        assert queries.count_logs(session) == 0
+        assert log_queries.count_logs(session) == 0
     engine.dispose()
 
 

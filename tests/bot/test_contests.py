@@ -25,7 +25,7 @@ from simulator.signed_requests import (
     view_submission_payload,
 )
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.models import Contest, ContestEntrant, LagSuggestion
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 from tests.bot.test_messages import assert_within_slack_limits
@@ -498,7 +498,7 @@ def test_a_rep_submitting_the_form_is_refused(rig):
 
 def test_the_form_from_a_suggestion_launches_it_once(rig):
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         row = LagSuggestion(
             workspace_id=team.workspace_id,
             team_id=team.id,
@@ -526,7 +526,7 @@ def test_the_form_from_a_suggestion_launches_it_once(rig):
 
 def test_without_a_channel_the_start_waits_and_posts_once_a_channel_is_set(rig):
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         team.channel_id = None
         session.add(team)
         session.commit()
@@ -612,7 +612,7 @@ def test_an_admin_ends_another_teams_contest_by_name(rig):
     from storage.models import Member, SalesTeam
 
     with rig.services.unit_of_work() as session:
-        sales = queries.teams(session)[0]
+        sales = people_queries.teams(session)[0]
         other = SalesTeam(workspace_id=sales.workspace_id, name="Enterprise", created_at=rig.now)
         session.add(other)
         session.commit()

@@ -20,7 +20,7 @@ from simulator.demo import (
     run_demo,
     working_days,
 )
-from storage import queries
+from storage import log_queries
 from storage.db import make_engine, session
 from storage.models import CoachingNote, CoachingSession, Contest, LagSuggestion
 
@@ -164,7 +164,9 @@ def test_summary_matches_the_database(runs):
     assert played > 100
     engine = make_engine(f"sqlite:///{folder / 'pacer-demo.db'}")
     with session(engine) as s:
-        assert queries.count_logs(s) == stored  # a fresh database: the first run's logs are gone
+        assert (
+            log_queries.count_logs(s) == stored
+        )  # a fresh database: the first run's logs are gone
     engine.dispose()
     assert "DATABASE_URL=sqlite:///pacer-demo/pacer-demo.db pacer process show" in text
 

@@ -24,7 +24,7 @@ from simulator.signed_requests import (
     view_submission_payload,
 )
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.models import ActivityLog, Member
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 
@@ -450,7 +450,7 @@ def test_contests_show_where_the_person_stands(rig):
 def test_a_manager_of_300_reps_sees_a_summary_within_block_kit_limits(rig):
     rig.team()
     with rig.services.unit_of_work() as session:
-        sales = queries.teams(session)[0]
+        sales = people_queries.teams(session)[0]
         reps = [f"U{i:08d}" for i in range(300)]
         session.add_all(
             Member(

@@ -27,7 +27,7 @@ from simulator.signed_requests import (
     view_submission_payload,
 )
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.models import Contest, LagSuggestion, Member, SalesTeam
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 from tests.bot.test_messages import assert_within_slack_limits
@@ -65,7 +65,7 @@ def log_monday(rig, calls=10):
 
 def team_id(rig) -> int:
     with rig.services.unit_of_work() as session:
-        return queries.teams(session)[0].id
+        return people_queries.teams(session)[0].id
 
 
 def run(rig, at=TUESDAY_11, now=None):
@@ -268,7 +268,7 @@ def test_a_rep_pressing_a_button_is_refused_and_nothing_changes(rig):
 def test_a_manager_of_another_team_is_refused(rig):
     value = suggest(rig)
     with rig.services.unit_of_work() as session:
-        sales = queries.get_team(session, team_id(rig))
+        sales = people_queries.get_team(session, team_id(rig))
         other = SalesTeam(workspace_id=sales.workspace_id, name="Enterprise", created_at=MONDAY_10)
         session.add(other)
         session.commit()
@@ -350,7 +350,7 @@ def auto_launch(rig) -> None:
         store_process(
             session,
             load_process_dict(data),
-            team=queries.get_team(session, team_id(rig)),
+            team=people_queries.get_team(session, team_id(rig)),
             loaded_by="test",
             change="auto launch",
             now=MONDAY_10,
@@ -439,7 +439,7 @@ def test_auto_launch_that_cannot_start_asks_the_managers_instead(rig):
     auto_launch(rig)
     log_monday(rig)
     with rig.services.unit_of_work() as session:  # a contest of the same name is running
-        team = queries.get_team(session, team_id(rig))
+        team = people_queries.get_team(session, team_id(rig))
         process, _ = team_process(session, team.id)
         launch(
             rig.services,

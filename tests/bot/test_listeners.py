@@ -15,7 +15,7 @@ from rituals.process import default_process
 from rituals.teams import store_process
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import ActivityLog
@@ -143,7 +143,7 @@ def test_a_role_dropped_from_the_process_gets_a_clear_answer(rig):
     from rituals.process import load_process_dict
 
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         store_process(
             session,
             load_process_dict(data),

@@ -22,7 +22,7 @@ from simulator.signed_requests import (
     view_submission_payload,
 )
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries, process_queries
 from storage.models import ActivityLog, Member, ProcessVersion
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 
@@ -128,12 +128,12 @@ def members(rig) -> dict[str, tuple[str | None, bool, bool]]:
 
 def team(rig):
     with rig.services.unit_of_work() as session:
-        return queries.teams(session)[0]
+        return people_queries.teams(session)[0]
 
 
 def process(rig):
     with rig.services.unit_of_work() as session:
-        return team_process(session, queries.teams(session)[0].id)[0]
+        return team_process(session, people_queries.teams(session)[0].id)[0]
 
 
 def view_text(view: dict) -> str:
@@ -303,7 +303,7 @@ def test_pacer_alone_opens_the_settings_for_managers_and_the_help_for_reps(rig):
 
 def test_a_big_team_keeps_its_roster_out_of_the_form(rig):
     with rig.services.unit_of_work() as session:
-        first = queries.teams(session)[0]
+        first = people_queries.teams(session)[0]
         session.add_all(
             Member(
                 workspace_id=first.workspace_id,
@@ -462,7 +462,7 @@ def test_the_roster_and_channel_land_with_the_process_version_or_not_at_all(rig,
     def database_gone(*args, **kwargs):
         raise RuntimeError("the database went away while storing the version")
 
-    monkeypatch.setattr(queries, "add_process_version", database_gone)
+    monkeypatch.setattr(process_queries, "add_process_version", database_gone)
     answer = submit(rig, MGR, "team_settings", values, metadata=view["private_metadata"])
     assert "changed nothing" in json.dumps(answer["view"])
     assert (members(rig), team(rig).channel_id, len(versions(rig))) == before

@@ -12,7 +12,7 @@ from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from rituals.schedule import occurrence_at
 from rituals.teams import team_process
-from storage import queries
+from storage import people_queries
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 
 CHANNEL = "C0SALES01"
@@ -42,7 +42,7 @@ def no_waiting(client) -> None:
 
 def team_id(rig) -> int:
     with rig.services.unit_of_work() as session:
-        return queries.teams(session)[0].id
+        return people_queries.teams(session)[0].id
 
 
 def run(rig, kind, at=THURSDAY_1745, pacer=None, now=None):
@@ -223,8 +223,8 @@ def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_p
     now = THURSDAY_1745
     process = default_process()
     with open_session(engine) as session:
-        ws = queries.workspace_for(session, "T0BIG", None, now)
-        team = queries.default_team(session, ws.id, now)
+        ws = people_queries.workspace_for(session, "T0BIG", None, now)
+        team = people_queries.default_team(session, ws.id, now)
         members = []
         for i in range(300):
             member = Member(
@@ -235,7 +235,7 @@ def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_p
                 added_by="x",
                 added_at=now,
             )
-            members.append(queries.save_member(session, member))
+            members.append(people_queries.save_member(session, member))
             kpi = "calls" if i % 2 else "meetings_held"
             session.add(
                 ActivityLog(
@@ -422,7 +422,9 @@ def test_many_names_come_from_one_users_list_walk(rig):
         rig.text("/pacer", f"team add <@U0REP{i:04d}> sdr", ADMIN)
     rig.services.background.shutdown(wait=True)  # let the adds' own name fetches finish first
     with rig.services.unit_of_work() as session:  # …then forget them, as a day later would
-        for profile in queries.profiles(session, 1, [f"U0REP{i:04d}" for i in range(12)]).values():
+        for profile in people_queries.profiles(
+            session, 1, [f"U0REP{i:04d}" for i in range(12)]
+        ).values():
             session.delete(profile)
         session.commit()
     rig.slack.calls.clear()
@@ -440,7 +442,7 @@ def test_the_clock_prunes_old_nudge_sweeps_hourly_but_not_on_its_first_tick(rig)
     from storage.models import RitualRun
 
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         old = runs.claim(
             session,
             workspace_id=team.workspace_id,

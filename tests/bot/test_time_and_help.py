@@ -26,7 +26,7 @@ from rituals.schedule import Occurrence, nudge_key, occurrence_at
 from rituals.teams import team_process
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
-from storage import queries
+from storage import people_queries
 from storage.models import ActivityLog, RitualRun
 from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
 from tests.bot.test_messages import assert_within_slack_limits
@@ -63,7 +63,7 @@ def rig(tmp_path):
 
 def team_id(rig) -> int:
     with rig.services.unit_of_work() as session:
-        return queries.teams(session)[0].id
+        return people_queries.teams(session)[0].id
 
 
 def sweep(rig, when: datetime, occurrence: Occurrence | None = None):
@@ -222,7 +222,7 @@ def test_clocks_racing_a_crash_and_manual_runs_never_nudge_twice(rig, capsys):
     # later sweep sends it (one reminder lost at worst, never two).
     six = at("2026-11-26T18:00:00-05:00")
     with rig.services.unit_of_work() as session:
-        team = queries.get_team(session, team_id(rig))
+        team = people_queries.get_team(session, team_id(rig))
         runs.claim(
             session,
             workspace_id=team.workspace_id,
@@ -531,9 +531,9 @@ def test_welcome_job_from_elsewhere_sends_once_even_at_once(rig):
 
     rig.slack.add_user("U0SDR0008", "Ana Silva")
     with rig.services.unit_of_work() as session:
-        team = queries.teams(session)[0]
+        team = people_queries.teams(session)[0]
         process, _ = team_process(session, team.id)
-        member = queries.get_member(session, team.workspace_id, NY)
+        member = people_queries.get_member(session, team.workspace_id, NY)
         member.user_id = "U0SDR0008"  # a stand-in row, never saved: the job reads its values
         session.expunge(member)
         job = welcome_job(rig.services, team.workspace_id, team, member, process)

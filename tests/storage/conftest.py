@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from storage import db, queries
+from storage import db, people_queries
 from storage.migrate import upgrade
 from storage.models import SalesTeam, Workspace
 from tests.storage.support import NOW, Database
@@ -109,9 +109,9 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def ws(session: Session) -> Workspace:
-    return queries.workspace_for(session, "T0001", None, NOW)
+    return people_queries.workspace_for(session, "T0001", None, NOW)
 
 
 @pytest.fixture
 def team(session: Session, ws: Workspace) -> SalesTeam:
-    return queries.default_team(session, ws.id, NOW)
+    return people_queries.default_team(session, ws.id, NOW)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import db, queries
+from storage import db, people_queries
 from storage.models import ActivityLog, Member, SalesTeam, Workspace
 
 # Tuesday 24 Nov 2026, 16:00 UTC = 11:00 in New York (the default process's timezone).
@@ -82,7 +82,7 @@ def add_member(
     member = Member(
         workspace_id=ws.id, team_id=team.id, user_id=user_id, role=role, added_by="U_ADMIN", **kw
     )
-    return queries.save_member(session, member)
+    return people_queries.save_member(session, member)
 
 
 def run_at_once(n: int, work) -> list:

@@ -42,7 +42,7 @@ from rituals.coaching import (
 )
 from rituals.pacing import Period
 from rituals.process import default_process
-from storage import coaching_queries, db, queries
+from storage import coaching_queries, db, people_queries
 from storage.models import ActivityLog, CoachingNote, CoachingSession
 from tests.storage.support import NOW, TODAY, add_member, make_log, run_at_once
 from tests.storage.test_team_numbers import Statements
@@ -69,7 +69,7 @@ def members(session, ws, team):
     for user_id, role in [(A, "sdr"), (B, "sdr"), (C, "SDR"), (D, "sdr"), (AE, "ae")]:
         add_member(session, ws, team, user_id, role, added_at=since)
     add_member(session, ws, team, MGR, None, is_manager=True)
-    return list(queries.active_members(session, team.id))
+    return list(people_queries.active_members(session, team.id))
 
 
 def hand_computed_logs(ws, team, ids: dict[str, str] | None = None) -> list[ActivityLog]:
@@ -246,7 +246,7 @@ def test_statements_are_bounded_for_thirty_reps(session, ws, team, engine):
         for kpi, n in [("calls", 100), ("conversations", 10), ("meetings_scheduled", 1)]
     )
     session.commit()
-    members = list(queries.active_members(session, team.id))
+    members = list(people_queries.active_members(session, team.id))
     with Statements(engine) as statements:
         result = coaching_agenda(session, ws.id, PROCESS, members, members[0], NOW)
     assert len(statements) == 1
@@ -409,7 +409,7 @@ def test_cadence_lines_flag_overdue_reps(session, ws, team, members):
     for rep, days in [(C, 20), (D, 3)]:
         m = member(members, rep)
         m.added_at = NOW - timedelta(days=days)
-        queries.save_member(session, m)
+        people_queries.save_member(session, m)
     lines = coaching_cadence(session, ws.id, PROCESS, members, NOW)
     assert [(c.rep_id, c.days_since, c.days_on_team, c.overdue) for c in lines] == [
         (AE, 30, 60, True),
@@ -448,7 +448,7 @@ def test_weeks_before_a_rep_joined_are_not_judged(session, ws, team, members):
         ]
     )
     session.commit()
-    members = list(queries.active_members(session, team.id))
+    members = list(people_queries.active_members(session, team.id))
     result = coaching_agenda(session, ws.id, default_process(), members, late, NOW)
     trend = [(p.start, a is not None) for p, a in result.weekly_attainment]
     assert trend == [

@@ -5,7 +5,7 @@ from collections import Counter
 
 from sqlmodel import select
 
-from storage import db, queries
+from storage import db, log_queries
 from storage.models import ActivityLog
 from tests.storage.support import NOW, TODAY, make_batch, run_at_once
 
@@ -24,7 +24,7 @@ def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
                 trigger_id=f"{i}-{n}",
             )
             with db.session(engine) as s:
-                stored += queries.insert_logs(s, rows)
+                stored += log_queries.insert_logs(s, rows)
         return stored
 
     assert run_at_once(THREADS, writer) == [BATCHES] * THREADS
@@ -37,7 +37,7 @@ def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
         assert set(per_trigger.values()) == {2}
         assert len({r.batch_id for r in rows}) == THREADS * BATCHES
         for i in range(THREADS):
-            assert queries.kpi_totals(s, ws.id, f"U{i}", TODAY, TODAY) == {
+            assert log_queries.kpi_totals(s, ws.id, f"U{i}", TODAY, TODAY) == {
                 "calls": BATCHES * (BATCHES + 1) // 2,
                 "conversations": BATCHES,
             }
@@ -54,19 +54,19 @@ def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
 
         def insert(i, attempts=attempts):
             with db.session(engine) as s:
-                return queries.insert_logs(s, attempts[i])
+                return log_queries.insert_logs(s, attempts[i])
 
         results = run_at_once(4, insert)
         assert sorted(results) == [False, False, False, True]
         winner = attempts[results.index(True)]
         with db.session(engine) as s:
-            stored = queries.logs_by_trigger(s, ws.id, trigger)
+            stored = log_queries.logs_by_trigger(s, ws.id, trigger)
         assert [(r.kpi, r.count) for r in stored] == [("calls", 10), ("conversations", 2)]
         assert {r.batch_id for r in stored} == {winner[0].batch_id}
 
     with db.session(engine) as s:
-        assert queries.count_logs(s, ws.id) == 10
-        assert queries.kpi_totals(s, ws.id, "U_REP", TODAY, TODAY) == {
+        assert log_queries.count_logs(s, ws.id) == 10
+        assert log_queries.kpi_totals(s, ws.id, "U_REP", TODAY, TODAY) == {
             "calls": 50,
             "conversations": 10,
         }
@@ -75,11 +75,11 @@ def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
 def test_racing_undos_void_a_batch_once(engine, ws, team):
     rows = make_batch(ws, team, {"calls": 3, "conversations": 1, "deals": 1})
     with db.session(engine) as s:
-        assert queries.insert_logs(s, rows)
+        assert log_queries.insert_logs(s, rows)
 
     def undo(i):
         with db.session(engine) as s:
-            return queries.void_batch(s, rows[0].batch_id, f"U{i}", rows[0].created_at)
+            return log_queries.void_batch(s, rows[0].batch_id, f"U{i}", rows[0].created_at)
 
     assert sorted(run_at_once(4, undo)) == [0, 0, 0, 3]
     with db.session(engine) as s:
@@ -101,7 +101,7 @@ def test_the_same_undo_delivered_at_once_voids_one_batch(engine, session, ws, te
     second = make_batch(ws, team, {"calls": 6}, rep_id=REP, entered_by=REP, trigger_id="newer")
     second[0].created_at = first[0].created_at + timedelta(minutes=1)
     with db.session(engine) as s:
-        assert queries.insert_logs(s, first) and queries.insert_logs(s, second)
+        assert log_queries.insert_logs(s, first) and log_queries.insert_logs(s, second)
 
     def undo(_):
         with db.session(engine) as s:
@@ -112,7 +112,7 @@ def test_the_same_undo_delivered_at_once_voids_one_batch(engine, session, ws, te
 
     assert set(run_at_once(4, undo)) == {second[0].batch_id}
     with db.session(engine) as s:
-        assert queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 4}
+        assert log_queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 4}
 
 
 def test_racing_goal_changes_both_land(engine, ws, team):

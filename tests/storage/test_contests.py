@@ -436,11 +436,11 @@ def test_a_manual_standings_run_is_keyed_by_the_local_minute(session, team, reps
 
 
 def test_logs_in_another_workspace_never_count(session, ws, team, reps):
-    from storage import queries
+    from storage import people_queries
 
     contest, _ = start(session, team)
-    other = queries.workspace_for(session, "T0OTHER", None, NOW)
-    other_team = queries.default_team(session, other.id, NOW)
+    other = people_queries.workspace_for(session, "T0OTHER", None, NOW)
+    other_team = people_queries.default_team(session, other.id, NOW)
     row = make_log(other, other_team, rep_id=A, count=99)
     session.add(row)
     session.commit()

@@ -14,7 +14,7 @@ from rituals import activity, scorecard, teams
 from rituals.activity import LogItem, LogRequest
 from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE
 from rituals.refusals import Refusal
-from storage import db, queries
+from storage import db, log_queries
 from storage.models import ActivityLog
 from tests.storage.support import NOW, TODAY, add_member
 
@@ -75,7 +75,7 @@ def test_a_log_is_stored_on_the_reps_local_date(engine, session, ws, team, peopl
     assert not recorded.duplicate and not recorded.credited
     assert recorded.occurred_on == TODAY
     with db.session(engine) as other:
-        rows = queries.logs_by_trigger(other, ws.id, "T1")
+        rows = log_queries.logs_by_trigger(other, ws.id, "T1")
     assert [(r.kpi, r.count, r.rep_id, r.entered_by, r.team_id) for r in rows] == [
         ("calls", 12, REP, REP, team.id),
         ("conversations", 2, REP, REP, team.id),
@@ -89,7 +89,7 @@ def test_a_duplicate_trigger_is_counted_once(session, ws, people):
     again = log(session, REP, {"calls": 30}, trigger="T1")
     assert (first.duplicate, again.duplicate) == (False, True)
     assert [r.id for r in again.rows] == [r.id for r in first.rows]
-    assert queries.count_logs(session, ws.id) == 1
+    assert log_queries.count_logs(session, ws.id) == 1
     assert lines(build(session, ws, "day"))["calls"].actual == 30
 
 
@@ -100,7 +100,7 @@ def test_a_refused_log_stores_nothing(session, ws, people):
         log(session, OUTSIDER, {"calls": 5}, trigger="T2", rep=OUTSIDER)
     with pytest.raises(Refusal):
         log(session, REP, {"calls": 5}, trigger="T3", on=TODAY + timedelta(days=1))
-    assert queries.count_logs(session) == 0
+    assert log_queries.count_logs(session) == 0
 
 
 def test_undo_voids_the_last_log_and_keeps_it(engine, session, ws, people):
@@ -130,22 +130,22 @@ def test_undo_voids_the_last_log_and_keeps_it(engine, session, ws, people):
     ]
     with pytest.raises(Refusal, match="nothing you logged left"):
         activity.undo_last(session, actor_for(session, REP), later)
-    assert queries.count_logs(session) == 3
+    assert log_queries.count_logs(session) == 3
 
 
 def test_undo_that_loses_a_race_changes_nothing(engine, session, ws, people, monkeypatch):
     """Two /log undo requests read the same last batch; the other one voids it in between."""
     log(session, REP, {"calls": 30}, trigger="T1")
     log(session, REP, {"calls": 4}, trigger="T2", now=NOW + timedelta(minutes=1))
-    real_last_batch = queries.last_batch
+    real_last_batch = log_queries.last_batch
 
     def last_batch_then_other_request_undoes(s, workspace_id, entered_by):
         rows = real_last_batch(s, workspace_id, entered_by)
         with db.session(engine) as other:
-            queries.void_batch(other, rows[0].batch_id, entered_by, NOW)
+            log_queries.void_batch(other, rows[0].batch_id, entered_by, NOW)
         return rows
 
-    monkeypatch.setattr(queries, "last_batch", last_batch_then_other_request_undoes)
+    monkeypatch.setattr(log_queries, "last_batch", last_batch_then_other_request_undoes)
     with pytest.raises(Refusal, match="just undone"):
         activity.undo_last(session, actor_for(session, REP), NOW + timedelta(minutes=2))
     monkeypatch.undo()
@@ -159,7 +159,7 @@ def test_a_managers_undo_does_not_touch_the_reps_own_logs(session, ws, people):
     log(session, REP, {"calls": 5}, trigger="T3", now=NOW + timedelta(minutes=2))
     undone = activity.undo_last(session, actor_for(session, MANAGER), NOW + timedelta(minutes=3))
     assert [(r.kpi, r.rep_id, r.entered_by) for r in undone] == [("sao", REP, MANAGER)]
-    assert queries.kpi_totals(session, ws.id, REP, TODAY, TODAY) == {"calls": 15}
+    assert log_queries.kpi_totals(session, ws.id, REP, TODAY, TODAY) == {"calls": 15}
 
 
 def test_the_scorecard_numbers(session, ws, people):
@@ -246,5 +246,5 @@ def test_racing_deliveries_of_one_log_record_it_once(engine, ws, people):
     assert sorted(r.duplicate for r in results) == [False, True, True, True]
     assert len({r.rows[0].batch_id for r in results}) == 1
     with db.session(engine) as s:
-        assert queries.count_logs(s) == 1
-        assert queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 7}
+        assert log_queries.count_logs(s) == 1
+        assert log_queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 7}

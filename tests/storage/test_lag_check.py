@@ -25,7 +25,7 @@ from sqlmodel import select
 from rituals import lag_check
 from rituals.contests import ContestSpec
 from rituals.process import default_process, load_process_dict
-from storage import queries
+from storage import log_queries, people_queries
 from storage.models import LagSuggestion
 from tests.storage.support import NOW, add_member, make_log
 
@@ -58,7 +58,7 @@ def members(session, ws, team):
         add_member(session, ws, team, user, role)
     add_member(session, ws, team, MGR, None, is_manager=True)
     add_member(session, ws, team, GONE, "sdr", active=False)
-    return queries.active_members(session, team.id)
+    return people_queries.active_members(session, team.id)
 
 
 def log(session, ws, team, rows):
@@ -68,7 +68,7 @@ def log(session, ws, team, rows):
         if rest and rest[0] == "voided":
             row.voided_at, row.voided_by = NOW, rep
         out.append(row)
-    assert queries.insert_logs(session, out)
+    assert log_queries.insert_logs(session, out)
 
 
 ON_PACE_OTHERS = [

@@ -22,7 +22,7 @@ from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_di
 from rituals.pacing import STATUS_NO_GOAL, STATUS_ON_PACE, Period
 from rituals.process import Process, default_process, load_process_dict
 from rituals.ranking import rank, team_results
-from storage import queries, team_queries
+from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
 from tests.storage.support import NOW, TODAY, add_member, make_log
 
@@ -62,8 +62,8 @@ def row(ws, team, rep, kpi, count, on, *, voided=False) -> ActivityLog:
 
 @pytest.fixture
 def other_ws(session):
-    ws = queries.workspace_for(session, "T0002", None, NOW)
-    return ws, queries.default_team(session, ws.id, NOW)
+    ws = people_queries.workspace_for(session, "T0002", None, NOW)
+    return ws, people_queries.default_team(session, ws.id, NOW)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def members(session, ws, team) -> list[Member]:
     add_member(session, ws, team, MGR, None, is_manager=True)
     add_member(session, ws, team, GONE, "sdr", active=False)
     add_member(session, ws, team, SE, "sales_engineer")  # a role the process doesn't have
-    return list(queries.active_members(session, team.id))
+    return list(people_queries.active_members(session, team.id))
 
 
 @pytest.fixture
@@ -183,13 +183,13 @@ def table(ranking):
 
 
 def test_team_totals_are_sums_per_rep_and_kpi_without_voided_logs(session, ws, data):
-    assert team_queries.team_totals(session, ws.id, REPS, TUE, TUE) == {
+    assert log_queries.team_totals(session, ws.id, REPS, TUE, TUE) == {
         SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
         SDR2: {"calls": 50, "conversations": 12, "meetings_scheduled": 2, "sao": 1},
         AE1: {"meetings_held": 3, "proposals": 1},
         AE2: {"meetings_held": 1, "roi_discussions": 2, "calls": 4},
     }
-    week = team_queries.team_totals(session, ws.id, [SDR1, SDR3], LAST_WEEK.start, LAST_WEEK.end)
+    week = log_queries.team_totals(session, ws.id, [SDR1, SDR3], LAST_WEEK.start, LAST_WEEK.end)
     assert week == {
         SDR1: {"calls": 150, "conversations": 30, "meetings_scheduled": 4},
         SDR3: {"calls": 150, "conversations": 60, "meetings_scheduled": 4},  # Mon and Sun count
@@ -199,25 +199,25 @@ def test_team_totals_are_sums_per_rep_and_kpi_without_voided_logs(session, ws, d
 def test_team_totals_are_scoped_to_the_workspace_and_the_reps_asked_for(
     session, ws, other_ws, data
 ):
-    assert team_queries.team_totals(session, ws.id, [SDR1, MGR], TUE, TUE) == {
+    assert log_queries.team_totals(session, ws.id, [SDR1, MGR], TUE, TUE) == {
         SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
         MGR: {"calls": 99},
     }
     other, _ = other_ws
-    assert team_queries.team_totals(session, other.id, REPS, TUE, TUE) == {SDR1: {"calls": 500}}
-    assert team_queries.team_totals(session, ws.id, ["UNOBODY"], TUE, TUE) == {}
+    assert log_queries.team_totals(session, other.id, REPS, TUE, TUE) == {SDR1: {"calls": 500}}
+    assert log_queries.team_totals(session, ws.id, ["UNOBODY"], TUE, TUE) == {}
 
 
 def test_team_totals_is_one_group_by_and_no_query_for_nobody(engine, session, ws, data):
     with Statements(engine) as sql:
-        team_queries.team_totals(session, ws.id, REPS, OCTOBER.start, OCTOBER.end)
-        assert team_queries.team_totals(session, ws.id, [], OCTOBER.start, OCTOBER.end) == {}
+        log_queries.team_totals(session, ws.id, REPS, OCTOBER.start, OCTOBER.end)
+        assert log_queries.team_totals(session, ws.id, [], OCTOBER.start, OCTOBER.end) == {}
     assert len(sql) == 1
     assert "group by" in sql.statements[0].lower() and " in " in sql.statements[0].lower()
 
 
 def test_team_daily_totals_are_per_rep_kpi_and_day(session, ws, data):
-    daily = team_queries.team_daily_totals(session, ws.id, [SDR3, SDR1], MON, WED)
+    daily = log_queries.team_daily_totals(session, ws.id, [SDR3, SDR1], MON, WED)
     assert daily == {
         (SDR3, "calls", MON): 25,
         (SDR3, "calls", WED): 7,
@@ -230,20 +230,20 @@ def test_team_daily_totals_are_per_rep_kpi_and_day(session, ws, data):
 
 def test_team_period_totals_put_each_log_in_its_period(engine, session, ws, data):
     with Statements(engine) as sql:
-        last, before = team_queries.team_period_totals(
+        last, before = log_queries.team_period_totals(
             session,
             ws.id,
             REPS,
             [(LAST_WEEK.start, LAST_WEEK.end), (WEEK_BEFORE.start, WEEK_BEFORE.end)],
         )
     assert len(sql) == 1
-    assert last == team_queries.team_totals(session, ws.id, REPS, LAST_WEEK.start, LAST_WEEK.end)
-    assert before == team_queries.team_totals(
+    assert last == log_queries.team_totals(session, ws.id, REPS, LAST_WEEK.start, LAST_WEEK.end)
+    assert before == log_queries.team_totals(
         session, ws.id, REPS, WEEK_BEFORE.start, WEEK_BEFORE.end
     )
     assert before[SDR1] == {"calls": 300, "conversations": 60, "meetings_scheduled": 8}
     # ranges with a gap between them: logs in the gap count nowhere
-    july, october = team_queries.team_period_totals(
+    july, october = log_queries.team_period_totals(
         session,
         ws.id,
         [AE1, AE2],
@@ -252,46 +252,46 @@ def test_team_period_totals_put_each_log_in_its_period(engine, session, ws, data
     assert july == {AE1: {"deals": 5}, AE2: {"deals": 3}}
     assert october == {AE1: {"deals": 4}, AE2: {"deals": 2}}  # AE2's August and September: nowhere
     # overlapping ranges: a log counts in each
-    week, day, monday = team_queries.team_period_totals(
+    week, day, monday = log_queries.team_period_totals(
         session, ws.id, [SDR3], [(MON, WED), (TUE, TUE), (MON, MON)]
     )
     assert (week, day, monday) == ({SDR3: {"calls": 32}}, {}, {SDR3: {"calls": 25}})
     with pytest.raises(ValueError, match="before start"):
-        team_queries.team_period_totals(session, ws.id, REPS, [(WED, MON)])
-    assert team_queries.team_period_totals(session, ws.id, REPS, []) == []
+        log_queries.team_period_totals(session, ws.id, REPS, [(WED, MON)])
+    assert log_queries.team_period_totals(session, ws.id, REPS, []) == []
 
 
 def test_a_very_long_list_of_reps_is_split_into_several_statements(
     monkeypatch, engine, session, ws, data
 ):
-    whole = team_queries.team_totals(session, ws.id, REPS, MON, WED)
-    weeks = team_queries.team_period_totals(
+    whole = log_queries.team_totals(session, ws.id, REPS, MON, WED)
+    weeks = log_queries.team_period_totals(
         session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
     )
-    monkeypatch.setattr(team_queries, "MAX_IN", 4)
+    monkeypatch.setattr(log_queries, "MAX_IN", 4)
     with Statements(engine) as sql:
-        assert team_queries.team_totals(session, ws.id, REPS, MON, WED) == whole
+        assert log_queries.team_totals(session, ws.id, REPS, MON, WED) == whole
         assert (
-            team_queries.team_period_totals(
+            log_queries.team_period_totals(
                 session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
             )
             == weeks
         )
-        assert team_queries.reps_with_logs_on(session, ws.id, REPS, TUE) == {SDR1, SDR2, AE1, AE2}
+        assert log_queries.reps_with_logs_on(session, ws.id, REPS, TUE) == {SDR1, SDR2, AE1, AE2}
     # 5 reps: 4 + 1 per statement; two periods share the 4: 2 + 2 + 1
     assert len(sql) == 2 + 3 + 2
 
 
 def test_reps_with_logs_on_a_day_count_only_what_was_not_undone(session, ws, data):
-    assert team_queries.reps_with_logs_on(session, ws.id, REPS + [GONE], TUE) == {
+    assert log_queries.reps_with_logs_on(session, ws.id, REPS + [GONE], TUE) == {
         SDR1,
         SDR2,
         AE1,
         AE2,
         GONE,
     }
-    assert team_queries.reps_with_logs_on(session, ws.id, REPS, MON) == {SDR3}
-    assert team_queries.reps_with_logs_on(session, ws.id, [], MON) == set()
+    assert log_queries.reps_with_logs_on(session, ws.id, REPS, MON) == {SDR3}
+    assert log_queries.reps_with_logs_on(session, ws.id, [], MON) == set()
 
 
 # -- team results and rankings ------------------------------------------------------------------
@@ -692,7 +692,7 @@ def test_a_300_rep_team_takes_one_query_per_digest(engine, session, ws, team):
     logged_today.add(reps[1])
     session.add_all(rows)
     session.commit()
-    members = list(queries.active_members(session, team.id))
+    members = list(people_queries.active_members(session, team.id))
     assert len(members) == 300 and 0 < len(logged_today) < 300
 
     counts = {}

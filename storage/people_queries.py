@@ -1,0 +1,216 @@
+"""Workspaces, teams, people (members, admins) and their cached Slack profiles: reads and
+writes, each one statement where it can be."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Admin,
+    Member,
+    SalesTeam,
+    UserProfile,
+    Workspace,
+)
+
+DEFAULT_TEAM_NAME = "Sales"
+
+
+def _get_or_create(session: Session, query, make):
+    """Select a row, or insert it; if another request inserted it first, select it again."""
+    row = session.exec(query).first()
+    if row is not None:
+        return row
+    row = make()
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return session.exec(query).one()
+    return row
+
+
+# -- workspaces and teams ---------------------------------------------------------------------
+
+
+def workspace_for(
+    session: Session, slack_team_id: str, enterprise_id: str | None, now: datetime
+) -> Workspace:
+    enterprise_id = enterprise_id or ""
+    query = select(Workspace).where(
+        Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == enterprise_id
+    )
+    return _get_or_create(
+        session,
+        query,
+        lambda: Workspace(slack_team_id=slack_team_id, enterprise_id=enterprise_id, created_at=now),
+    )
+
+
+def workspace_and_member(
+    session: Session, slack_team_id: str, enterprise_id: str | None, user_id: str
+) -> tuple[int | None, Member | None]:
+    """The workspace's ID and the person's membership in one query (the start of every request)."""
+    row = session.exec(
+        select(Workspace.id, Member)
+        .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
+        .where(
+            Workspace.slack_team_id == slack_team_id,
+            Workspace.enterprise_id == (enterprise_id or ""),
+        )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def all_workspaces(session: Session) -> list[Workspace]:
+    return list(session.exec(select(Workspace).order_by(Workspace.id)))
+
+
+def teams(session: Session, workspace_id: int | None = None) -> list[SalesTeam]:
+    query = select(SalesTeam).order_by(SalesTeam.id)
+    if workspace_id is not None:
+        query = query.where(SalesTeam.workspace_id == workspace_id)
+    return list(session.exec(query))
+
+
+def default_team(session: Session, workspace_id: int, now: datetime) -> SalesTeam:
+    """The workspace's first team, created on first use."""
+    existing = session.exec(
+        select(SalesTeam).where(SalesTeam.workspace_id == workspace_id).order_by(SalesTeam.id)
+    ).first()
+    if existing is not None:
+        return existing
+    query = select(SalesTeam).where(
+        SalesTeam.workspace_id == workspace_id, SalesTeam.name == DEFAULT_TEAM_NAME
+    )
+    return _get_or_create(
+        session,
+        query,
+        lambda: SalesTeam(workspace_id=workspace_id, name=DEFAULT_TEAM_NAME, created_at=now),
+    )
+
+
+def get_team(session: Session, team_id: int) -> SalesTeam | None:
+    return session.get(SalesTeam, team_id)
+
+
+def set_team_channel(session: Session, team: SalesTeam, channel_id: str) -> None:
+    team.channel_id = channel_id
+    session.add(team)
+    session.commit()
+
+
+# -- people -----------------------------------------------------------------------------------
+
+
+def get_member(session: Session, workspace_id: int, user_id: str) -> Member | None:
+    return session.exec(
+        select(Member).where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+    ).first()
+
+
+def active_members(session: Session, team_id: int) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.team_id == team_id, col(Member.active).is_(True))
+            .order_by(Member.added_at, Member.id)
+        )
+    )
+
+
+def save_member(session: Session, member: Member) -> Member:
+    session.add(member)
+    session.commit()
+    return member
+
+
+def is_promoted_admin(session: Session, workspace_id: int, user_id: str) -> bool:
+    return (
+        session.exec(
+            select(Admin.id).where(Admin.workspace_id == workspace_id, Admin.user_id == user_id)
+        ).first()
+        is not None
+    )
+
+
+def promoted_admins(session: Session, workspace_id: int) -> list[str]:
+    return list(session.exec(select(Admin.user_id).where(Admin.workspace_id == workspace_id)))
+
+
+def add_admin(
+    session: Session, workspace_id: int, user_id: str, granted_by: str, now: datetime
+) -> bool:
+    """Returns False when the person already was an admin."""
+    if is_promoted_admin(session, workspace_id, user_id):
+        return False
+    session.add(
+        Admin(workspace_id=workspace_id, user_id=user_id, granted_by=granted_by, granted_at=now)
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def get_profile(session: Session, workspace_id: int, user_id: str) -> UserProfile | None:
+    return session.exec(
+        select(UserProfile).where(
+            UserProfile.workspace_id == workspace_id, UserProfile.user_id == user_id
+        )
+    ).first()
+
+
+def profiles(
+    session: Session, workspace_id: int, user_ids: Iterable[str]
+) -> dict[str, UserProfile]:
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(UserProfile).where(
+            UserProfile.workspace_id == workspace_id, col(UserProfile.user_id).in_(ids)
+        )
+    )
+    return {row.user_id: row for row in rows}
+
+
+def find_profiles_by_name(session: Session, workspace_id: int, name: str) -> list[UserProfile]:
+    """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``."""
+    # Compared in Python: SQLite's lower() only folds ASCII, and names are often not ASCII (Zoë).
+    wanted = name.casefold()
+    rows = session.exec(select(UserProfile).where(UserProfile.workspace_id == workspace_id))
+    return [row for row in rows if row.display_name.casefold() == wanted]
+
+
+def save_profile(
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    display_name: str,
+    tz: str | None,
+    now: datetime,
+) -> UserProfile:
+    row = get_profile(session, workspace_id, user_id)
+    if row is None:
+        row = UserProfile(
+            workspace_id=workspace_id,
+            user_id=user_id,
+            display_name=display_name,
+            tz=tz,
+            fetched_at=now,
+        )
+    else:
+        row.display_name, row.tz, row.fetched_at = display_name, tz, now
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:  # another request cached the same person first: theirs is as good
+        session.rollback()
+        return get_profile(session, workspace_id, user_id)
+    return row

@@ -1,0 +1,75 @@
+"""Process versions: every change to a team's process is a new, numbered version; a period
+is judged by the version in force then."""
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ProcessVersion,
+)
+
+
+def latest_process_version(session: Session, team_id: int | None) -> ProcessVersion | None:
+    """The team's newest version, else the newest install-wide version, else None (one query)."""
+    install_wide = col(ProcessVersion.team_id).is_(None)
+    scope = install_wide if team_id is None else (ProcessVersion.team_id == team_id) | install_wide
+    return session.exec(
+        select(ProcessVersion)
+        .where(scope)
+        .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
+        .limit(1)
+    ).first()
+
+
+def process_version_at(session: Session, team_id: int, instant: datetime) -> ProcessVersion | None:
+    """The version in effect at an instant: the newest loaded by then (the team's own first)."""
+    install_wide = col(ProcessVersion.team_id).is_(None)
+    return session.exec(
+        select(ProcessVersion)
+        .where(
+            (ProcessVersion.team_id == team_id) | install_wide, ProcessVersion.loaded_at <= instant
+        )
+        .order_by(install_wide, col(ProcessVersion.version).desc())
+        .limit(1)
+    ).first()
+
+
+def process_versions(session: Session, team_id: int | None) -> list[ProcessVersion]:
+    condition = (
+        ProcessVersion.team_id == team_id
+        if team_id is not None
+        else col(ProcessVersion.team_id).is_(None)
+    )
+    return list(
+        session.exec(select(ProcessVersion).where(condition).order_by(ProcessVersion.version))
+    )
+
+
+NEWEST = object()  # add_process_version(after=NEWEST): number after whatever is newest
+
+
+def add_process_version(
+    session: Session, version: ProcessVersion, after=NEWEST
+) -> ProcessVersion | None:
+    """Store a new version in its scope (a team, or install-wide). With ``after`` — the version
+    number it was derived from, None for none — it is stored only if that is still the newest;
+    None comes back when another change got there first, so the caller derives again."""
+    condition = (
+        ProcessVersion.team_id == version.team_id
+        if version.team_id is not None
+        else col(ProcessVersion.team_id).is_(None)
+    )
+    newest = session.exec(select(func.max(ProcessVersion.version)).where(condition)).one() or 0
+    if after is not NEWEST and newest != (after or 0):
+        return None
+    version.version = newest + 1
+    session.add(version)
+    try:
+        session.commit()
+    except IntegrityError:  # the same number, taken a moment ago
+        session.rollback()
+        return None
+    return version
