@@ -1,0 +1,63 @@
+"""The cascade as plain text, for `pacer process show`."""
+
+from __future__ import annotations
+
+from rituals.pacing import WEEKDAY_NAMES
+from rituals.process.model import Process
+
+
+def render_cascade(p: Process) -> str:
+    """Plain text for `pacer process show`: the journey, then per role stage → activity → KPI."""
+    days = [WEEKDAY_NAMES[d].capitalize() for d in sorted(p.calendar.working_days)]
+    lines = [
+        p.name,
+        f"Timezone {p.timezone} · working days {' '.join(days)} · "
+        f"{p.calendar.day_start:%H:%M}–{p.calendar.day_end:%H:%M} · scorecards {p.visibility}",
+        f"Pace: on pace from {p.thresholds.on_pace:.0%} of expected, at risk from {p.thresholds.at_risk:.0%}",
+        f"Rituals ({p.timezone}): {p.rituals.describe()}",
+        "",
+        "Buyer's journey → seller activity → KPIs:",
+    ]
+    stage_number = {s.key: i for i, s in enumerate(p.stages, 1)}
+    for stage, act, kpis in p.cascade():
+        kpi_text = ", ".join(f"{k.name} ({k.kind})" for k in kpis) or "no KPI"
+        act_text = act.name if act else "no activity"
+        lines.append(f"  {stage_number[stage.key]}. {stage.name} ← {act_text} → {kpi_text}")
+
+    act_by_key = {a.key: a for a in p.activities}
+    stage_by_key = {s.key: s for s in p.stages}
+    for role in p.roles:
+        kinds = [p.kpi(k).kind for k in role.scorecard]
+        lines += [
+            "",
+            f"{role.name} ({role.key}): {kinds.count('leading')} leading + {kinds.count('lagging')} lagging",
+        ]
+        for key in role.scorecard:
+            kpi = p.kpi(key)
+            act = act_by_key.get(kpi.activity) if kpi.activity else None
+            if act is not None:
+                stage = stage_by_key[act.stage]
+                chain = f"{stage_number[stage.key]}. {stage.name} → {act.name} → "
+            else:
+                chain = "   (no activity) → "
+            goal = role.goals.get(key)
+            extra = f"goal {goal}" if goal else "no goal"
+            if kpi.recorded_by and p.has_role(kpi.recorded_by):
+                extra += f"; recorded by {p.role(kpi.recorded_by).name}"
+            lines.append(f"  {chain}{kpi.name} [{kpi.key}, {kpi.kind}] · {extra}")
+        if role.aliases:
+            words = ", ".join(f"{w} = {k}" for w, k in role.aliases.items())
+            lines.append(f"  Words for this role: {words}")
+
+    if p.overrides:
+        lines += ["", "Per-rep goals:"]
+        for user, goals in p.overrides.items():
+            lines.append(f"  {user}: " + ", ".join(f"{k} {g}" for k, g in goals.items()))
+
+    lines += ["", "Words reps can type:"]
+    for kpi in p.kpis:
+        lines.append(f"  {kpi.key}: {', '.join(kpi.aliases)}")
+    if p.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"  - {w}" for w in p.warnings]
+    return "\n".join(lines) + "\n"

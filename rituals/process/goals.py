@@ -1,0 +1,142 @@
+"""Goals: a target per day, week or month ("60/day"), and reading one from what people write."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rituals.process.words import kind_of, quote
+
+PERIODS = ("day", "week", "month")
+MAX_GOAL = 1e9
+
+_PERIOD_WORDS = {
+    "day": "day",
+    "days": "day",
+    "daily": "day",
+    "d": "day",
+    "week": "week",
+    "weeks": "week",
+    "weekly": "week",
+    "wk": "week",
+    "w": "week",
+    "month": "month",
+    "months": "month",
+    "monthly": "month",
+    "mo": "month",
+    "mth": "month",
+    "m": "month",
+}
+_GOAL_RE = re.compile(
+    r"^\s*(?P<amount>[+-]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+))\s*"
+    r"(?:/|\bper\b|\ba\b|\ban\b|\beach\b|\bevery\b)?\s*(?P<per>[A-Za-z]+)\s*$"
+)
+_BARE_NUMBER_RE = re.compile(r"^\s*[+-]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target for a KPI: ``amount`` per ``day``, ``week`` or ``month``."""
+
+    amount: float
+    per: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int | float):
+            raise ValueError(f"goal amount must be a number, got {quote(self.amount)}")
+        amount = float(self.amount)
+        if not math.isfinite(amount) or amount <= 0 or amount > MAX_GOAL:
+            raise ValueError(
+                f"goal amount must be above 0 (and sensible), got {quote(self.amount)}"
+            )
+        if self.per not in PERIODS:
+            raise ValueError(
+                f"goal period must be one of {', '.join(PERIODS)}, got {quote(self.per)}"
+            )
+        object.__setattr__(self, "amount", amount)
+
+    def __str__(self) -> str:
+        return f"{_fmt_amount(self.amount)}/{self.per}"
+
+    @classmethod
+    def parse(cls, value: object) -> Goal:
+        return parse_goal(value)
+
+
+def _fmt_amount(amount: float) -> str:
+    if float(amount).is_integer() and abs(amount) < 1e15:
+        return str(int(amount))
+    return repr(float(amount))
+
+
+def parse_goal(value: object) -> Goal:
+    """``"60/day"``, ``"60 / day"``, ``"60 per day"``, ``"8/week"``, ``{amount: 60, per: day}``.
+
+    Raises ValueError with a message that says what to write instead.
+    """
+    if isinstance(value, Goal):
+        return value
+    if isinstance(value, Mapping):
+        extra = sorted(str(k) for k in value if k not in ("amount", "per"))
+        if extra:
+            raise ValueError(f"a goal mapping has only 'amount' and 'per', not {', '.join(extra)}")
+        if "amount" not in value or "per" not in value:
+            raise ValueError("a goal mapping needs both 'amount' and 'per'")
+        amount = value["amount"]
+        if isinstance(amount, str) and _BARE_NUMBER_RE.match(amount):
+            amount = _to_number(amount)
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ValueError(f"goal amount must be a number, got {quote(amount)}")
+        per = value["per"]
+        period = _PERIOD_WORDS.get(per.strip().lower()) if isinstance(per, str) else None
+        if period is None:
+            raise ValueError(f"goal period {quote(per)} is not day, week or month")
+        return _make_goal(amount, period)
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"a goal looks like '60/day', got {kind_of(value)}")
+    if isinstance(value, int | float):
+        raise ValueError(
+            f"{_fmt_goal_number(value)} per what? A goal needs a period, e.g. '{_fmt_goal_number(value)}/day'"
+        )
+    if not isinstance(value, str):
+        raise ValueError(f"a goal looks like '60/day', got {kind_of(value)}")
+    if _BARE_NUMBER_RE.match(value):
+        raise ValueError(
+            f"{value.strip()} per what? A goal needs a period, e.g. '{value.strip()}/day'"
+        )
+    match = _GOAL_RE.match(value)
+    if not match:
+        raise ValueError(
+            f"can't read the goal {quote(value)}; write it like '60/day', '8/week' or '6/month'"
+        )
+    period = _PERIOD_WORDS.get(match["per"].lower())
+    if period is None:
+        raise ValueError(f"goal period {match['per']!r} is not day, week or month")
+    return _make_goal(_to_number(match["amount"]), period)
+
+
+def _fmt_goal_number(value: float) -> str:
+    try:
+        return _fmt_amount(float(value))
+    except (OverflowError, ValueError):
+        return "N"
+
+
+def _to_number(text: str) -> float:
+    return float(text.strip().replace(",", "").replace("_", ""))
+
+
+def _make_goal(amount: float, period: str) -> Goal:
+    try:
+        number = float(amount)
+    except (OverflowError, ValueError):
+        raise ValueError(f"goal amount {quote(amount)} is too large") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("goal amount must be a real number")
+    if number <= 0:
+        raise ValueError(f"goal amount must be above 0, got {_fmt_amount(number)}")
+    if number > MAX_GOAL:
+        raise ValueError(f"goal amount {_fmt_amount(number)} is implausibly large")
+    return Goal(number, period)

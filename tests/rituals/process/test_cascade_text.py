@@ -1,0 +1,31 @@
+"""Tests for rituals.process.cascade_text: the cascade as text (`pacer process show`)."""
+
+from __future__ import annotations
+
+from rituals.process import (
+    Goal,
+    default_process,
+    render_cascade,
+)
+
+
+def test_render_cascade():
+    text = render_cascade(default_process())
+    assert "Sales Development Rep (sdr): 3 leading + 1 lagging" in text
+    assert "Receives Call/Email → Call Lead → Calls / Emails [calls, leading] · goal 60/day" in text
+    assert "Purchase → Close Deal → Deals Closed [deals, lagging] · goal 4/month" in text
+    assert "recorded by Account Executive" in text
+    with_override = default_process().with_goal("U0123ABCD", "calls", Goal(50, "day"))
+    assert "U0123ABCD: calls 50/day" in render_cascade(with_override)
+
+
+def test_render_cascade_shows_the_rituals():
+    text = render_cascade(default_process())
+    assert (
+        "Rituals (America/New_York): daily 17:30 · weekly Mon 09:00 · monthly 09:00 "
+        "(first working day) · leaderboards 12:00 (calls, conversations, meetings_held, "
+        "roi_discussions), 16:00 (calls, meetings_held) · "
+        "nudges 15:00"
+    ) in text
+    quiet = render_cascade(default_process().with_settings(rituals="off"))
+    assert "daily off · weekly off · monthly off · leaderboards off · nudges off" in quiet
