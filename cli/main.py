@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from bot.settings import load_settings
+from cli import manifest as manifest_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,8 +95,6 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "manifest":
-        from cli import manifest as manifest_cli
-
         return manifest_cli.run(args.url, args.socket)
     logging.basicConfig(
         level=os.environ.get("PACER_LOG_LEVEL", "INFO"),
@@ -105,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine on every start
     settings = load_settings()
 
+    # Each command imports its module only when chosen, on purpose: together they pull in Slack
+    # Bolt, SQLAlchemy, alembic and matplotlib (about a second) that `pacer --help` and
+    # `pacer manifest` don't need.
     if args.command == "serve":
         from bot.server import serve as run_server
 
@@ -131,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             return rituals_cli.run_now(settings, args.kind, args.team, args.workspace, args.at)
         return rituals_cli.status(settings)
     elif args.command == "demo":
-        from simulator.demo import run_demo
+        from simulator.demo.run import run_demo
 
         return run_demo(weeks=args.weeks, out=args.out, today=args.today)
     elif args.command == "process":
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return process_cli.run(settings, args)
     elif args.command == "console":
-        from simulator.console import run_console
+        from simulator.console.run import run_console
 
         return run_console(database=args.database, demo=args.demo, demo_weeks=args.weeks)
     return 0

@@ -5,7 +5,12 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from rituals.process import ProcessError, load_process_file, render_cascade
+from rituals.process import (
+    DEFAULT_PROCESS_PATH,
+    ProcessError,
+    load_process_file,
+    render_cascade,
+)
 from rituals.teams import store_process, team_process
 from storage import people_queries, process_queries
 from storage.db import make_engine
@@ -115,7 +120,7 @@ def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:
     process, version_id = team_process(session, team.id if team else None)
     row = process_queries.latest_process_version(session, team.id if team else None)
     if as_yaml:
-        print(row.source_text if row else default_path().read_text(encoding="utf-8"))
+        print(row.source_text if row else DEFAULT_PROCESS_PATH.read_text(encoding="utf-8"))
         return 0
     origin = (
         f"version {row.version}, {row.change or 'loaded'} by {row.loaded_by}"
@@ -127,11 +132,3 @@ def show(session: Session, team: SalesTeam | None, as_yaml: bool) -> int:
     for warning in process.warnings:
         print(f"warning: {warning}")
     return 0
-
-
-def default_path():
-    from pathlib import Path
-
-    import rituals
-
-    return Path(rituals.__file__).parent / "default_process.yml"

@@ -1,54 +1,9 @@
-"""The `pacer` command as an operator uses it: settings, process load/show."""
-
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""`pacer process load FILE` and `pacer process show` as an operator uses them."""
 
 import yaml
 
 from rituals.process import default_process, dump_process
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def pacer(*args, cwd, env_extra=None, timeout=60):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
-    }
-    env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def test_serve_without_settings_says_what_is_missing(tmp_path):
-    result = pacer("serve", "--port", "0", cwd=tmp_path)
-    assert result.returncode != 0
-    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_socket_mode_needs_an_app_token(tmp_path):
-    result = pacer("socket", cwd=tmp_path, env_extra={"SLACK_BOT_TOKEN": "xoxb-1"})
-    assert result.returncode != 0
-    assert (
-        "SLACK_APP_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" not in result.stderr.split("\n")[1]
-    )
-
-
-def test_settings_come_from_a_dotenv_file(tmp_path):
-    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
-    result = pacer("serve", "--port", "0", cwd=tmp_path)
-    assert result.returncode != 0
-    assert "SLACK_SIGNING_SECRET" in result.stderr and "SLACK_BOT_TOKEN —" not in result.stderr
+from tests.cli.support import pacer
 
 
 def test_process_show_runs_the_default_when_nothing_was_loaded(tmp_path):
