@@ -1,5 +1,6 @@
-"""Acknowledgement time of `/log` over real HTTP: `pacer serve` (a subprocess on an SQLite file)
-against a bare Bolt app that only acks, served by the same server class with the same options.
+"""Acknowledgement time of `/log` over real HTTP: `pacer serve` (a subprocess on an SQLite file,
+and one on PostgreSQL when a URL is given) against a bare Bolt app that only acks, served by the
+same server class with the same options.
 
 Only 127.0.0.1 is ever contacted: the servers listen locally, and Pacer's Web API calls (the
 profile look-ups it makes after the ack) go to simulator.slack_standin.SlackStandin in this process.
@@ -7,19 +8,22 @@ profile look-ups it makes after the ack) go to simulator.slack_standin.SlackStan
 
 import http.client
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from bench import data
 from bench.bare_app import DEFAULT_SECRET
-from bench.common import Budget, Report, free_port, median, ms, percentile, verdict
+from bench.common import Budget, Report, median, ms, percentile
+from bench.servers import Served, child_env, stop_all
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
 
@@ -32,70 +36,26 @@ TEAM = "TBENCH0001"
 CLOCK = "2026-11-24T11:00:00-05:00"
 THREADS = 16  # `pacer serve`'s default --threads; the bare app gets the same
 SEQ_REP = "USDR00000"
-CALLS_TOTAL = re.compile(r"Calls / Emails ([\d,]+)/")
+LEVELS = (10, 50)  # concurrent clients
+# The rep's calls this week in /scorecard's reply: its fallback text ("Calls / Emails 12/300"),
+# else its blocks ("*Calls / Emails* · leading\n12 of 300").
+CALLS_IN_TEXT = re.compile(r"Calls / Emails ([\d,]+)/")
+CALLS_IN_BLOCKS = re.compile(r"\*Calls / Emails\*[^\n]*\n([\d,]+) of")
 
 
 def rep(i: int) -> str:
     return f"USDR{i:05d}"
 
 
-class Served:
-    """One server subprocess, waited for on GET /healthz."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, cwd: Path, log_path: Path):
-        self.name, self.argv, self.env, self.cwd, self.log_path = name, argv, env, cwd, log_path
-        self.port = free_port()
-        self.argv = [a.replace("{port}", str(self.port)) for a in argv]
-        self.process: subprocess.Popen | None = None
-        self.started_in = 0.0
-
-    def start(self) -> "Served":
-        began = time.perf_counter()
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
-        self.process = subprocess.Popen(
-            self.argv, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.tail()}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    self.started_in = time.perf_counter() - began
-                    return self
-                conn.close()
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} did not become healthy: {self.tail()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # only the process we started, by its id
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-
-def _child_env(extra: dict) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
-    }
-    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra)
-    return env
+def calls_in(reply: dict) -> int | None:
+    texts = [reply.get("text", "")] + [
+        b["text"]["text"] for b in reply.get("blocks", []) if isinstance(b.get("text"), dict)
+    ]
+    for pattern in (CALLS_IN_TEXT, CALLS_IN_BLOCKS):
+        for text in texts:
+            if found := pattern.search(text):
+                return int(found.group(1).replace(",", ""))
+    return None
 
 
 class Request:
@@ -116,73 +76,94 @@ def send(conn: http.client.HTTPConnection, req: Request) -> tuple[int, bytes, fl
     return response.status, data, time.perf_counter() - began
 
 
+def connect(server: Served) -> http.client.HTTPConnection:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.connect()
+    return conn
+
+
+class Pacer:
+    """One `pacer serve` on one database, and what it acknowledged."""
+
+    def __init__(self, label: str, served: Served):
+        self.label, self.served = label, served
+        self.sent: Counter[str] = Counter()  # /log requests per rep
+        self.acked: Counter[str] = Counter()  # ... answered 200 "Logged"
+
+
 class Rig:
-    """Both servers, the Slack stand-in and the team, started once and shared by the two ack
+    """The servers, the Slack stand-in and the team, started once and shared by the two ack
     benchmarks of a run."""
 
-    def __init__(self):
+    def __init__(self, postgres: str | None = None):
+        self.postgres = postgres
         self.folder = Path(tempfile.mkdtemp(prefix="pacer-bench-ack-"))
+        self.exits = ExitStack()  # the PostgreSQL schema, dropped after the servers stop
         self.standin = SlackStandin().start()
-        self.expected: Counter[str] = Counter()  # calls each rep should have this week
         self.response_url = self.standin.new_response_url()
-        db = f"sqlite:///{self.folder / 'pacer.db'}"
-        self.pacer = Served(
+        self.pacers = [Pacer("SQLite", self._pacer_serve(f"sqlite:///{self.folder / 'pacer.db'}"))]
+        self.schema = ""
+        if postgres:
+            engine, self.schema = self.exits.enter_context(data.pg_schema_engine(postgres, "ack"))
+            engine.dispose()
+            url = make_url(postgres).update_query_dict({"options": f"-csearch_path={self.schema}"})
+            self.pacers.append(
+                Pacer("PostgreSQL", self._pacer_serve(url.render_as_string(hide_password=False)))
+            )
+        self.bare = Served(
+            "bare Bolt app",
+            [sys.executable, "-m", "bench.bare_app", "--port", "{port}", "--threads", str(THREADS)],
+            child_env(ROOT, dict(SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=self.standin.url)),
+            ROOT,
+            self.folder / "bare-app.log",
+        )
+
+    def _pacer_serve(self, database_url: str) -> Served:
+        name = "pacer-serve-" + make_url(database_url).get_backend_name()
+        return Served(
             "pacer serve",
-            [
-                sys.executable,
-                "-m",
-                "cli.main",
-                "serve",
-                "--port",
-                "{port}",
-                "--threads",
-                str(THREADS),
-                "--host",
-                "127.0.0.1",
-            ],
-            _child_env(
+            [sys.executable, "-m", "cli.main", "serve", "--port", "{port}"]
+            + ["--threads", str(THREADS), "--host", "127.0.0.1"],
+            child_env(
+                ROOT,
                 dict(
                     SLACK_BOT_TOKEN=TOKEN,
                     SLACK_SIGNING_SECRET=SECRET,
                     SLACK_API_URL=self.standin.url,
-                    DATABASE_URL=db,
+                    DATABASE_URL=database_url,
                     PACER_ADMINS=ADMIN,
                     PACER_CLOCK=CLOCK,
-                )
+                ),
             ),
             self.folder,
-            self.folder / "pacer-serve.log",
+            self.folder / f"{name}.log",
         )
-        self.bare = Served(
-            "bare Bolt app",
-            [sys.executable, "-m", "bench.bare_app", "--port", "{port}", "--threads", str(THREADS)],
-            _child_env(dict(SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=self.standin.url)),
-            ROOT,
-            self.folder / "bare-app.log",
-        )
-        self.ready = False
+
+    @property
+    def servers(self) -> list[Served]:
+        return [p.served for p in self.pacers] + [self.bare]
 
     def start(self, n_reps: int) -> None:
-        self.pacer.start()
-        self.bare.start()
-        conn = self.connect(self.pacer)
-        for i in range(n_reps + 1):
-            status, data, _ = send(conn, self.req(ADMIN, "/pacer", f"team add <@{rep(i)}> sdr"))
-            if status != 200 or b"added" not in data:
-                raise RuntimeError(f"team add {rep(i)} failed: {status} {data[:300]!r}")
-        # Warm-up: every rep logs once (caches their profile via the stand-in), and both servers
-        # see some traffic before anything is timed.
-        for i in range(n_reps + 1):
-            self.log_ok(conn, rep(i))
-        conn.close()
-        bare = self.connect(self.bare)
+        for server in self.servers:
+            server.start()
+        for pacer in self.pacers:
+            conn = connect(pacer.served)
+            for i in range(n_reps + 1):
+                status, body, _ = send(conn, self.req(ADMIN, "/pacer", f"team add <@{rep(i)}> sdr"))
+                if status != 200 or b"added" not in body.lower():
+                    raise RuntimeError(f"team add {rep(i)} failed: {status} {body[:300]!r}")
+            # Warm-up: every rep logs once (caches their profile via the stand-in), and both
+            # servers see some traffic before anything is timed.
+            for i in range(n_reps + 1):
+                self.log_ok(conn, pacer, rep(i))
+            conn.close()
+        bare = connect(self.bare)
         for _ in range(30):
-            status, data, _ = send(bare, self.req(rep(1), "/log", "call 1"))
-            if status != 200 or b"ok" not in data:
-                raise RuntimeError(f"bare app failed: {status} {data[:300]!r} {self.bare.tail()}")
+            status, body, _ = send(bare, self.req(rep(1), "/log", "call 1"))
+            if status != 200 or b"ok" not in body:
+                raise RuntimeError(f"bare app failed: {status} {body[:300]!r} {self.bare.tail()}")
         bare.close()
         self.settle()
-        self.ready = True
 
     def settle(self, timeout: float = 5.0) -> None:
         """Let the after-ack profile look-ups finish before timing."""
@@ -197,82 +178,86 @@ class Rig:
     def req(self, user: str, command: str, text: str) -> Request:
         return Request(user, command, text, self.response_url)
 
-    def connect(self, server: Served) -> http.client.HTTPConnection:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.connect()
-        return conn
+    def log_ok(self, conn, pacer: Pacer, user: str) -> None:
+        status, body, _ = send(conn, self.req(user, "/log", "call 1"))
+        pacer.sent[user] += 1
+        if status != 200 or b"Logged" not in body:
+            raise RuntimeError(f"/log for {user} failed: {status} {body[:300]!r}")
+        pacer.acked[user] += 1
 
-    def log_ok(self, conn, user: str) -> float:
-        status, data, took = send(conn, self.req(user, "/log", "call 1"))
-        if status != 200 or b"Logged" not in data:
-            raise RuntimeError(f"/log for {user} failed: {status} {data[:300]!r}")
-        self.expected[user] += 1
-        return took
-
-    def counted(self, user: str) -> int | None:
+    def counted(self, pacer: Pacer, user: str) -> int | None:
         """The rep's calls this week, as /scorecard reports them."""
-        conn = self.connect(self.pacer)
+        conn = connect(pacer.served)
         try:
-            status, data, _ = send(conn, self.req(user, "/scorecard", ""))
+            status, body, _ = send(conn, self.req(user, "/scorecard", ""))
         finally:
             conn.close()
-        if status != 200:
-            return None
-        found = CALLS_TOTAL.search(json.loads(data).get("text", ""))
-        return int(found.group(1).replace(",", "")) if found else None
+        return calls_in(json.loads(body)) if status == 200 else None
+
+    def miscounted(self, pacer: Pacer, users: list[str]) -> list[str]:
+        """Reps whose /scorecard misses an acknowledged log (or counts more than was sent)."""
+        wrong = []
+        for user in users:
+            got = self.counted(pacer, user)
+            if got is None or not pacer.acked[user] <= got <= pacer.sent[user]:
+                wrong.append(f"{user}: {got}, acked {pacer.acked[user]}")
+        return wrong
 
     def stop(self) -> None:
-        self.pacer.stop()
-        self.bare.stop()
-        self.standin.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            stop_all(self.servers)
+            self.standin.stop()
+        finally:
+            self.exits.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def sequential(
-    server: Served, requests: list[Request], check: bytes
-) -> tuple[list[float], int, int]:
-    """One keep-alive connection, one request after another. Returns (latencies, errors,
+def sequential(server: Served, requests: list[Request], check: bytes):
+    """One keep-alive connection, one request after another. Returns (latencies, acknowledged,
     connections used)."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    conn.connect()
-    latencies, errors, sockets = [], 0, {id(conn.sock)}
+    conn = connect(server)
+    latencies, acked, sockets = [], 0, {id(conn.sock)}
     for req in requests:
-        status, data, took = send(conn, req)
+        status, body, took = send(conn, req)
         latencies.append(took)
-        errors += status != 200 or check not in data
+        acked += status == 200 and check in body
         if conn.sock is not None:
             sockets.add(id(conn.sock))
     conn.close()
-    return latencies, errors, len(sockets)
+    return latencies, acked, len(sockets)
 
 
-def concurrent(
-    server: Served, per_client: list[list[Request]], check: bytes
-) -> tuple[list[float], int, float]:
+def concurrent(server: Served, per_client: list[list[Request]], check: bytes, seen: list[str]):
     """One thread and one keep-alive connection per client, all released together. Returns
-    (latencies, errors, wall seconds)."""
+    (latencies, acknowledged per user, errors, wall seconds); the first error goes to `seen`."""
     latencies: list[float] = []
+    acked: Counter[str] = Counter()
     errors = [0]
     lock = threading.Lock()
     gate = threading.Barrier(len(per_client) + 1)
 
     def client(requests: list[Request]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.connect()
-        mine, bad = [], 0
+        conn = connect(server)
+        mine, bad, ok = [], 0, Counter()
         gate.wait()
         for req in requests:
             try:
-                status, data, took = send(conn, req)
-            except (OSError, http.client.HTTPException):
+                status, body, took = send(conn, req)
+            except (OSError, http.client.HTTPException) as error:
                 bad += 1
+                seen.append(f"{type(error).__name__}: {error}")
                 conn.close()
                 continue
             mine.append(took)
-            bad += status != 200 or check not in data
+            if status == 200 and check in body:
+                ok[req.user] += 1
+            else:
+                bad += 1
+                seen.append(f"{status} {body[:160].decode(errors='replace')}")
         conn.close()
         with lock:
             latencies.extend(mine)
+            acked.update(ok)
             errors[0] += bad
 
     threads = [threading.Thread(target=client, args=(r,), daemon=True) for r in per_client]
@@ -282,50 +267,56 @@ def concurrent(
     began = time.perf_counter()
     for t in threads:
         t.join(120)
-    return latencies, errors[0], time.perf_counter() - began
+    return latencies, acked, errors[0], time.perf_counter() - began
 
 
 _RIG: Rig | None = None
-LEVELS = (10, 50)
 
 
-def rig(quick: bool) -> Rig:
+def rig(postgres: str | None) -> Rig:
+    """The running rig, started on first use (again if the PostgreSQL URL changed)."""
     global _RIG
+    if _RIG is not None and _RIG.postgres != postgres:
+        close()
     if _RIG is None:
-        _RIG = Rig()
-        _RIG.start(max(LEVELS))
+        _RIG = Rig(postgres)
+        try:
+            _RIG.start(max(LEVELS))
+        except BaseException:
+            close()
+            raise
+    return _RIG
+
+
+def running() -> Rig | None:
     return _RIG
 
 
 def close() -> None:
     global _RIG
     if _RIG is not None:
-        _RIG.stop()
-        _RIG = None
+        try:
+            _RIG.stop()
+        finally:
+            _RIG = None
 
 
-def bench_sequential(report: Report, quick: bool, **_) -> None:
+def _skipped_postgres(report: Report, postgres: str | None) -> None:
+    if not postgres:
+        report.note("PostgreSQL: skipped (no --postgres URL and TEST_DATABASE_URL unset)")
+
+
+def bench_sequential(report: Report, quick: bool, postgres: str | None = None, **_) -> None:
     budget = Budget(55)
-    r = rig(quick)
+    r = rig(postgres)
+    started = ", ".join(f"pacer serve ({p.label}) {p.served.started_in:.1f} s" for p in r.pacers)
     report.note(
-        f"servers: pacer serve up in {r.pacer.started_in:.1f} s, bare app in {r.bare.started_in:.1f} s; "
-        f"gunicorn gthread, the default workers ($WEB_CONCURRENCY or 2), {THREADS} threads each; SQLite file, synchronous=FULL"
+        f"servers up in: {started}, bare app {r.bare.started_in:.1f} s; gunicorn gthread, the default workers ($WEB_CONCURRENCY "
+        f"or 2), {THREADS} threads each; SQLite file with synchronous=FULL"
     )
-    n = 50 if quick else 200
-    pacer_reqs = [r.req(SEQ_REP, "/log", "call 1") for _ in range(n)]
-    lat, errors, conns = sequential(r.pacer, pacer_reqs, b"Logged")
-    r.expected[SEQ_REP] += n - errors
+    n = 20 if quick else 200
     bare_reqs = [r.req(SEQ_REP, "/log", "call 1") for _ in range(n)]
-    blat, berrors, bconns = sequential(r.bare, bare_reqs, b"ok")
-    report.add(
-        "Pacer /log ack (1 keep-alive conn)",
-        n,
-        ms(median(lat)),
-        ms(max(lat)) + " (worst)",
-        "",
-        "worst < 3 s (Slack)",
-        verdict(max(lat) < 3.0 and errors == 0),
-    )
+    blat, backed, bconns = sequential(r.bare, bare_reqs, b"ok")
     report.add(
         "bare Bolt ack (same server)",
         n,
@@ -333,114 +324,132 @@ def bench_sequential(report: Report, quick: bool, **_) -> None:
         ms(max(blat)) + " (worst)",
         "",
         "",
-        "reference" if berrors == 0 else f"{berrors} errors",
+        "reference" if backed == n else f"{n - backed} errors",
     )
-    report.add(
-        "Pacer / bare, sequential",
-        n,
-        "",
-        "",
-        f"{median(lat) / median(blat):.1f}× p50, {max(lat) / max(blat):.1f}× worst",
-        "(info)",
-        "info",
-    )
-    report.add("Pacer p99 (sequential)", n, "", ms(percentile(lat, 99)), "", "", "info")
-    if errors:
-        report.note(f"{errors} of {n} Pacer requests failed or did not say 'Logged'")
-    if conns != 1 or bconns != 1:
-        report.note(f"connections used: pacer {conns}, bare {bconns} (keep-alive broke)")
-    r.settle(2)
-    got = r.counted(SEQ_REP)
-    want = r.expected[SEQ_REP]
-    report.add(
-        f"/scorecard counts every ack ({n} timed + 1 warm-up)",
-        n,
-        "",
-        "",
-        "",
-        f"{want} calls",
-        verdict(got == want) + f" ({got})",
-    )
+    for pacer in r.pacers:
+        reqs = [r.req(SEQ_REP, "/log", "call 1") for _ in range(n)]
+        lat, acked, conns = sequential(pacer.served, reqs, b"Logged")
+        pacer.sent[SEQ_REP] += n
+        pacer.acked[SEQ_REP] += acked
+        name = f"Pacer ({pacer.label})"
+        report.add(
+            f"{name} /log ack (1 keep-alive conn)",
+            n,
+            ms(median(lat)),
+            ms(max(lat)) + " (worst)",
+            "",
+            "worst < 3 s (Slack)",
+            report.timing(max(lat) < 3.0),
+        )
+        report.add(
+            f"{name} / bare, sequential",
+            n,
+            "",
+            "",
+            f"{median(lat) / median(blat):.1f}× p50, {max(lat) / max(blat):.1f}× worst",
+            "(info)",
+            "info",
+        )
+        report.add(f"{name} p99 (sequential)", n, "", ms(percentile(lat, 99)), "", "", "info")
+        report.check(
+            f"{name}: every /log answered 'Logged'", acked == n, n, f"{n} acks", f"{acked}"
+        )
+        if conns != 1 or bconns != 1:
+            report.note(f"connections used: {name} {conns}, bare {bconns} (keep-alive broke)")
+        r.settle(2)
+        got = r.counted(pacer, SEQ_REP)
+        report.check(
+            f"{name}: /scorecard counts every ack ({n} timed + 1 warm-up)",
+            got == pacer.acked[SEQ_REP],
+            n,
+            f"{pacer.acked[SEQ_REP]} calls",
+            str(got),
+        )
+    _skipped_postgres(report, postgres)
     if budget.left() < 0:
         report.note("took longer than its 55 s budget")
 
 
-def bench_concurrent(report: Report, quick: bool, **_) -> None:
-    budget = Budget(58)
-    r = rig(quick)
-    per_round = 5 if quick else 10
+def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, **_) -> None:
+    budget = Budget(58 + 30 * bool(postgres))
+    r = rig(postgres)
+    per_round = 2 if quick else 10
     rounds = 1 if quick else 2
-    # The servers already ran the sequential benchmark (if it ran): both are equally warm.
-    verified_reps: set[str] = set()
+    servers = {"bare": r.bare} | {p.label: p.served for p in r.pacers}
+    pacers = {p.label: p for p in r.pacers}
+    # The servers already ran the sequential benchmark (if it ran): all are equally warm.
+    clients_of: set[str] = set()
     for level in LEVELS:
-        samples: dict[str, list[float]] = {"pacer": [], "bare": []}
+        samples: dict[str, list[float]] = {k: [] for k in servers}
         errs: Counter[str] = Counter()
         walls: Counter[str] = Counter()
+        seen: dict[str, list[str]] = {k: [] for k in servers}  # the errors' answers
         for rnd in range(rounds):
-            order = ("bare", "pacer") if rnd % 2 == 0 else ("pacer", "bare")
+            # Alternate the order, so drifting load hits every server alike.
+            order = list(servers) if rnd % 2 == 0 else list(servers)[::-1]
             for which in order:
                 if budget.left() < 3:
                     report.note(f"time budget reached: {level} clients stopped after round {rnd}")
                     break
-                server = r.pacer if which == "pacer" else r.bare
-                per_client = [
-                    [r.req(rep(c + 1), "/log", "call 1") for _ in range(per_round)]
-                    for c in range(level)
-                ]
-                lat, bad, wall = concurrent(
-                    server, per_client, b"Logged" if which == "pacer" else b"ok"
+                users = [rep(c + 1) for c in range(level)]
+                per_client = [[r.req(u, "/log", "call 1") for _ in range(per_round)] for u in users]
+                lat, acked, bad, wall = concurrent(
+                    servers[which], per_client, b"ok" if which == "bare" else b"Logged", seen[which]
                 )
                 samples[which] += lat
                 errs[which] += bad
                 walls[which] += wall
-                if which == "pacer":
-                    for c in range(level):
-                        r.expected[rep(c + 1)] += per_round
-                        verified_reps.add(rep(c + 1))
-                    # failures are subtracted below, once we know per-rep results via /scorecard
-        p, b = samples["pacer"], samples["bare"]
-        if not p or not b:
-            continue
-        r50, r99 = median(p) / median(b), percentile(p, 99) / percentile(b, 99)
-        for which, lat in (("Pacer /log", p), ("bare Bolt ack", b)):
-            key = "pacer" if which.startswith("Pacer") else "bare"
+                if which in pacers:
+                    pacers[which].sent.update({u: per_round for u in users})
+                    pacers[which].acked.update(acked)
+                    clients_of.update(users)
+        b = samples["bare"]
+        for which, lat in samples.items():
+            if not lat:
+                continue
+            name = "bare Bolt ack" if which == "bare" else f"Pacer ({which}) /log"
             report.add(
-                f"{which} @ {level} clients",
+                f"{name} @ {level} clients",
                 len(lat),
                 ms(median(lat)),
                 ms(percentile(lat, 99)),
                 "",
                 "",
-                f"{len(lat) / walls[key]:.0f} req/s"
-                + (f", {errs[key]} errors" if errs[key] else ""),
+                f"{len(lat) / walls[which]:.0f} req/s"
+                + (f", {errs[which]} errors" if errs[which] else ""),
             )
-        report.add(
-            f"Pacer / bare @ {level} clients",
-            len(p),
-            f"{r50:.1f}×",
-            f"{r99:.1f}×",
-            f"p50 {r50:.1f}×, p99 {r99:.1f}×",
-            "≤ 1.5× (p50 and p99)",
-            verdict(r50 <= 1.5 and r99 <= 1.5),
-        )
+        for which, answers in seen.items():
+            if answers:
+                report.note(f"{which} @ {level} clients, first error: {answers[0]}")
+        for label in pacers:
+            p = samples[label]
+            if not p or not b:
+                continue
+            r50, r99 = median(p) / median(b), percentile(p, 99) / percentile(b, 99)
+            report.add(
+                f"Pacer ({label}) / bare @ {level} clients",
+                len(p),
+                f"{r50:.1f}×",
+                f"{r99:.1f}×",
+                f"p50 {r50:.1f}×, p99 {r99:.1f}×",
+                "≤ 1.5× (p50 and p99)",
+                report.timing(r50 <= 1.5 and r99 <= 1.5),
+            )
     # Every acknowledged log must be counted (each client logs as its own rep).
     r.settle(2)
-    wrong = []
-    for user in sorted(verified_reps):
-        got = r.counted(user)
-        if got != r.expected[user]:
-            wrong.append(f"{user}: {got} != {r.expected[user]}")
-    report.add(
-        f"/scorecard counts every ack ({len(verified_reps)} reps)",
-        sum(r.expected[u] for u in verified_reps),
-        "",
-        "",
-        "",
-        "all counted",
-        verdict(not wrong) + (f" ({'; '.join(wrong[:3])})" if wrong else ""),
-    )
+    for pacer in r.pacers:
+        users = sorted(clients_of)
+        wrong = r.miscounted(pacer, users)
+        report.check(
+            f"Pacer ({pacer.label}): /scorecard counts every ack ({len(users)} reps)",
+            bool(users) and not wrong,
+            sum(pacer.acked[u] for u in users),
+            "all counted",
+            "; ".join(wrong[:3]),
+        )
     report.note(
         f"{per_round * rounds} requests per client per server, in {rounds} round(s) alternating "
-        "bare/Pacer; latency = request sent → full response read, measured in the client "
+        "the servers; latency = request sent → full response read, measured in the client "
         "threads (the clients share the 2 cores with the servers)"
     )
+    _skipped_postgres(report, postgres)

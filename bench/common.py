@@ -1,9 +1,13 @@
 """Shared pieces: percentiles, the result table, ports, a per-benchmark time budget."""
 
+import gc
 import math
+import os
 import socket
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
@@ -42,6 +46,7 @@ class Row:
     ratio: str = ""
     target: str = ""
     result: str = ""  # pass / FAIL / info / skipped / error
+    check: bool = False  # a correctness check (e.g. every acknowledged log counted), not a time
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     tail: str = "p99/worst"  # the heading of the p99 column (a benchmark may show p90 / worst)
+    quick: bool = False  # small sizes, few samples: time targets are shown, not judged
 
     def add(self, *args, **kwargs) -> Row:
         row = Row(*args, **kwargs)
@@ -60,6 +66,27 @@ class Report:
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def check(
+        self, what: str, ok: bool, n: str | int = "", target: str = "", detail: str = ""
+    ) -> Row:
+        """A correctness check: its result is "pass" or "FAIL", whatever the mode."""
+        result = verdict(ok) + (f" ({detail})" if detail else "")
+        return self.add(what, n, "", "", "", target, result, check=True)
+
+    def timing(self, ok: bool) -> str:
+        """The result of a time target: "pass"/"FAIL", or "pass*"/"FAIL*" in quick mode, where
+        too few samples are taken to judge it (the footnote says so)."""
+        return verdict(ok) + ("*" if self.quick else "")
+
+    def problems(self) -> list[Row]:
+        """The rows that mean something is broken: a benchmark that raised, a failed check.
+        (A missed time target is a result, not a problem.)"""
+        return [
+            r
+            for r in self.rows
+            if r.result == "error" or (r.check and not r.result.startswith("pass"))
+        ]
 
     def render(self) -> str:
         headers = ("what", "n", "p50", self.tail, "ratio", "target", "result")
@@ -76,6 +103,10 @@ class Report:
         out.append(line(["-" * w for w in widths]))
         out += [line(c) for c in cells[1:]]
         out += [f"   note: {n}" for n in self.notes]
+        if any(r.result.endswith("*") for r in self.rows):
+            out.append(
+                "   * quick mode: too few samples to judge a time target (run without --quick)"
+            )
         return "\n".join(out)
 
 
@@ -99,8 +130,6 @@ class Budget:
 
 def filesystem_of(path: str) -> str:
     """The filesystem type holding `path` (from /proc/mounts), e.g. "ext4", "tmpfs"."""
-    import os
-
     path = os.path.realpath(path)
     best, kind = "", "unknown"
     try:
@@ -112,3 +141,18 @@ def filesystem_of(path: str) -> str:
     except OSError:
         pass
     return kind
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Collect, then keep the cyclic garbage collector off while timing (as `timeit` does): a
+    full collection after matplotlib's renders takes ~50-100 ms and would land on whichever
+    timed line happened to allocate next."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
