@@ -10,8 +10,9 @@ look (sizes, colours, the DejaVu Sans fonts shipped with matplotlib), ``figure.p
 layout and the PNG, ``text.py`` the words and numbers.
 
 Renders take a module lock, because matplotlib's settings are process-wide and a chart pins them
-while it draws (see ``style.rendering``). Text is matplotlib's own, drawn glyph by glyph by Agg:
-a 300-rep ranking (120 name and value labels) takes on the order of 150 ms.
+while it draws (see ``style.rendering``). Text is matplotlib's own (shaped, then drawn glyph by
+glyph by Agg), which is most of a chart's cost: the 60-row picture of a 300-rep ranking (about
+120 name and value labels, 2,500 glyphs) renders in about 175 ms, a trend chart in about 25 ms.
 """
 
 from rituals.charts.attainment import MAX_BARS, attainment_chart

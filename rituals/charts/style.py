@@ -3,7 +3,8 @@ renders.
 
 Fonts are the DejaVu Sans files that ship inside matplotlib, named by path: a system font that
 happens to carry the same family name, or anything else installed on the machine, never takes
-part. Characters DejaVu Sans cannot draw are dealt with before drawing (``text.clean``).
+part. Characters DejaVu Sans cannot draw are dealt with before drawing (``text.clean``): letters
+it lacks (Chinese, Japanese, Korean names) show as "□", and the alt text carries them as written.
 """
 
 from __future__ import annotations
