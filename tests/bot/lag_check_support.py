@@ -6,8 +6,7 @@ from datetime import datetime
 import pytest
 
 from simulator.slack_standin import SlackStandin
-from tests.bot.test_listeners import ADMIN, AE, SDR, Rig
-from tests.bot.test_ritual_posts import no_waiting
+from tests.bot.support import ADMIN, AE, SDR, Rig, no_waiting
 
 MGR2 = "U0MGR0002"
 CHANNEL = "C0SALES01"

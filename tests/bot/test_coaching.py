@@ -14,8 +14,8 @@ from simulator.signed_requests import command_body, event_body, json_headers, si
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.models import CoachingNote, CoachingSession, Member, SalesTeam, Workspace
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig
-from tests.bot.test_ritual_posts import no_waiting, run
+from tests.bot.support import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig, no_waiting
+from tests.bot.test_ritual_posts import run
 from tests.storage import test_coaching as hand
 from tests.storage.test_team_numbers import Statements
 
@@ -512,7 +512,7 @@ def test_the_weekly_digest_thread_shows_the_coaching_cadence_unless_private(rig)
 
 
 def test_many_long_action_items_stay_inside_slack_limits(rig):
-    from tests.bot.test_messages import assert_within_slack_limits
+    from tests.bot.support import assert_within_slack_limits
 
     coach_at(rig, SDR, "2026-11-17T10:00:00-05:00")
     channel, thread = thread_of(rig)

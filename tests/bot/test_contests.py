@@ -27,9 +27,7 @@ from simulator.signed_requests import (
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.models import Contest, ContestEntrant, LagSuggestion
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
-from tests.bot.test_messages import assert_within_slack_limits
-from tests.bot.test_ritual_posts import no_waiting
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, assert_within_slack_limits, no_waiting
 
 CHANNEL = "C0SALES01"
 SDR2, SDR3 = "U0SDR0002", "U0SDR0003"

@@ -26,7 +26,7 @@ from simulator.signed_requests import (
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.models import ActivityLog, Member
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig
 
 EDIT, LOG_NUMBER = Action.HOME_EDIT, Action.HOME_LOG_NUMBER
 PLUS_ONE, VOID = Action.HOME_PLUS_ONE, Action.HOME_VOID

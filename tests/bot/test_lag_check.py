@@ -29,8 +29,7 @@ from storage import people_queries
 from storage.models import Contest, LagSuggestion, Member, SalesTeam
 from tests.bot.lag_check_support import CHANNEL, MGR2, MONDAY_10, TUESDAY_11, log_monday
 from tests.bot.lag_check_support import rig as rig  # noqa: F401  (the fixture)
-from tests.bot.test_listeners import ADMIN, MGR, SDR
-from tests.bot.test_messages import assert_within_slack_limits
+from tests.bot.support import ADMIN, MGR, SDR, assert_within_slack_limits
 
 WEDNESDAY_11 = datetime.fromisoformat("2026-11-25T11:00:00-05:00")
 NEXT_TUESDAY_11 = datetime.fromisoformat("2026-12-01T11:00:00-05:00")

@@ -4,86 +4,13 @@ that need many requests or a particular clock, faster than through HTTP."""
 import json
 from datetime import datetime
 
-import pytest
-from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
-from bot.app import build_app
-from bot.services import Services, make_client
-from bot.settings import load_settings
 from rituals.process import default_process
 from rituals.teams import store_process
-from simulator.signed_requests import command_body, signed_headers
-from simulator.slack_standin import SlackStandin
 from storage import people_queries
-from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.models import ActivityLog
-from tests.bot.test_messages import assert_within_slack_limits
-
-ADMIN, SDR, AE, MGR = "U0ADMIN01", "U0SDR0001", "U0AE00001", "U0MGR0001"
-TUESDAY_11 = datetime.fromisoformat("2026-11-24T11:00:00-05:00")
-
-
-class Inline:
-    """After-ack work done before dispatch returns: a test reads what it did, with no race."""
-
-    def submit(self, job) -> None:
-        job()
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
-
-
-class Rig:
-    def __init__(self, tmp_path, slack: SlackStandin):
-        self.slack = slack
-        self.now = TUESDAY_11
-        settings = load_settings(
-            {
-                "SLACK_BOT_TOKEN": "xoxb-rig",
-                "SLACK_SIGNING_SECRET": "rig-secret",
-                "SLACK_API_URL": slack.url,
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'rig.db'}",
-                "PACER_ADMINS": ADMIN,
-            }
-        )
-        self.engine = make_engine(settings.database_url)
-        upgrade(self.engine)
-        self.services = Services(
-            settings,
-            self.engine,
-            make_client(settings),
-            clock=lambda: self.now,
-            background=Inline(),
-        )
-        self.app = build_app(self.services)
-
-    def run(self, command: str, text: str, user: str) -> dict:
-        body = command_body(command, text, user, team_id="T0RIG0001")
-        response = self.app.dispatch(
-            BoltRequest(body=body, headers=signed_headers("rig-secret", body))
-        )
-        assert response.status == 200
-        return json.loads(response.body)
-
-    def text(self, command: str, text: str, user: str) -> str:
-        message = self.run(command, text, user)
-        assert_within_slack_limits(message)
-        return "\n".join(b["text"]["text"] for b in message["blocks"] if b.get("text"))
-
-    def team(self):
-        self.text("/pacer", f"team add <@{SDR}> sdr", ADMIN)
-        self.text("/pacer", f"team add <@{AE}> ae", ADMIN)
-        self.text("/pacer", f"manager <@{MGR}>", ADMIN)
-
-
-@pytest.fixture
-def rig(tmp_path):
-    with SlackStandin() as slack:
-        rig = Rig(tmp_path, slack)
-        yield rig
-        rig.services.background.shutdown(wait=True)  # after-ack work ends before Slack's stand-in
+from tests.bot.support import ADMIN, AE, MGR, SDR
 
 
 def test_long_notes_and_many_logs_stay_inside_slack_limits(rig):

@@ -2,23 +2,8 @@
 
 import json
 
-from slack_sdk.models.blocks import Block
-
 from bot import messages
-
-
-def assert_within_slack_limits(message: dict) -> None:
-    blocks = message["blocks"]
-    assert len(blocks) <= 50
-    total = len(message["text"]) + sum(messages.block_chars(b) for b in blocks)
-    assert total <= 12_000, total
-    for block in blocks:
-        model = Block.parse(block)  # slack_sdk's own validation (raises on bad shapes/lengths)
-        model.validate_json()
-        if block["type"] == "section":
-            assert len(block["text"]["text"]) <= 3000
-        if block["type"] == "header":
-            assert len(block["text"]["text"]) <= 150
+from tests.bot.support import assert_within_slack_limits
 
 
 def test_long_text_is_split_and_capped():

@@ -24,7 +24,7 @@ from simulator.signed_requests import (
 from simulator.slack_standin import SlackStandin
 from storage import people_queries, process_queries
 from storage.models import ActivityLog, Member, ProcessVersion
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig
 
 TEAM = "T0RIG0001"
 SDR2, NEWBIE, NOBODY = "U0SDR0002", "U0NEW0001", "U0NOBODY1"

@@ -5,7 +5,6 @@ from datetime import datetime
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.delivery.clock import Clock
 from bot.delivery.posting import ChannelPacer
@@ -13,7 +12,7 @@ from bot.delivery.runner import run_ritual
 from rituals.schedule import occurrence_at
 from rituals.teams import team_process
 from storage import people_queries
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, no_waiting
 
 CHANNEL = "C0SALES01"
 THURSDAY_1745 = datetime.fromisoformat("2026-11-26T17:45:00-05:00")
@@ -32,12 +31,6 @@ def rig(tmp_path):
         rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
         yield rig
         rig.services.background.shutdown(wait=True)
-
-
-def no_waiting(client) -> None:
-    """Retries without backoff sleeps: no test waits on the wall clock."""
-    for handler in client.retry_handlers:
-        handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
 
 
 def team_id(rig) -> int:
@@ -216,7 +209,7 @@ def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_p
     from storage.db import session as open_session
     from storage.migrate import upgrade
     from storage.models import ActivityLog, Member
-    from tests.bot.test_messages import assert_within_slack_limits
+    from tests.bot.support import assert_within_slack_limits
 
     engine = make_engine(f"sqlite:///{tmp_path / 'big.db'}")
     upgrade(engine)

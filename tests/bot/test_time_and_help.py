@@ -28,9 +28,7 @@ from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.models import ActivityLog, RitualRun
-from tests.bot.test_listeners import ADMIN, AE, MGR, SDR, Rig
-from tests.bot.test_messages import assert_within_slack_limits
-from tests.bot.test_ritual_posts import no_waiting
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, assert_within_slack_limits, no_waiting
 
 # A New York team with reps in Tokyo (SDR), Los Angeles (LA) and New York (NY), and an AE in
 # New York. Slack tells Pacer each person's timezone.

@@ -8,7 +8,7 @@ import pytest
 from cli import rituals as rituals_cli
 from tests.bot.lag_check_support import CHANNEL, log_monday
 from tests.bot.lag_check_support import rig as rig  # noqa: F401  (the fixture)
-from tests.bot.test_listeners import MGR, SDR
+from tests.bot.support import MGR, SDR
 
 TUESDAY_11 = "2026-11-24T11:00:00-05:00"
 
