@@ -1,5 +1,5 @@
 """Durable log writes through Pacer's storage layer on SQLite: storage.log_queries.insert_logs, one
-batch (one row, as `/log call 12` writes) per call, each in its own session and commit — the
+batch (one row, as `/log call 12` writes) per call, each in its own unit of work — the
 request path's write, without the parsing around it."""
 
 import shutil
@@ -11,15 +11,15 @@ from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, text
 
 from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms, percentile
 from storage import log_queries
 from storage.db import make_engine
-from storage.db import session as open_session
 from storage.migrate import upgrade
 from storage.models import ActivityLog
+from storage.unit_of_work import unit_of_work
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 DAY = date(2026, 11, 24)
@@ -58,7 +58,7 @@ def writer(engine, ws, team, rep, deadline, out: list, errors: list, lock=None) 
         )
         began = time.perf_counter()
         try:
-            with lock or nullcontext(), open_session(engine) as s:
+            with lock or nullcontext(), unit_of_work(engine) as s:
                 ok = log_queries.insert_logs(s, [row])
         except Exception as error:  # e.g. "database is locked": counted, the writer goes on
             errors.append(f"{type(error).__name__}: {error}"[:200])
@@ -173,12 +173,12 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
         "acknowledged just before a power loss or kernel crash can be lost"
     )
     report.note(
-        f"each write: new session, one ActivityLog row, insert_logs (commit); {slices} × "
+        f"each write: one unit of work, one ActivityLog row, insert_logs, commit; {slices} × "
         f"{slice_s:.2f} s slices per line, the modes taking turns; ratio column = writes "
         f"per second; files on {folder} ({filesystem_of(str(folder))})"
     )
 
 
 def _count(engine) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(ActivityLog)).scalar_one()
+    with unit_of_work(engine) as session:
+        return log_queries.count_logs(session)

@@ -20,13 +20,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
-
 from rituals.pacing import Period, elapsed_share, period_containing, previous_period
 from rituals.process import Process
 from rituals.ranking import GoalScaler, RepResult, results_from_totals, team_reps
 from storage import coaching_queries, log_queries
 from storage.models import Member
+from storage.unit_of_work import Session
 
 # A conversion rate becomes a talking point when the rep is at least this far below the team
 # median, relative to it (20%: 11% against a median of 14% is 21% below and counts).

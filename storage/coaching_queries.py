@@ -4,7 +4,11 @@ A session is opened by ``/coach @rep`` (one row per Slack trigger_id, so a reque
 twice opens one session); its thread is recorded once posted. Notes are the thread's replies,
 unique on (session, Slack message ts) so an event delivered twice is saved once. Sessions whose
 thread was never posted (``thread_ts`` NULL) are kept, with the reason in their agenda, but do
-not count as coaching in the cadence."""
+not count as coaching in the cadence.
+
+Writes flush and never commit: the caller's unit of work does (storage/unit_of_work.py). A
+unique key taken by a racing request is settled inside the statement (``INSERT … ON CONFLICT DO
+NOTHING``; a SAVEPOINT on other databases), so the caller's transaction goes on either way."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,28 +28,41 @@ _MAX_IN = 5000
 def set_coaching_channel(session: Session, team: SalesTeam, channel_id: str | None) -> None:
     team.coaching_channel_id = channel_id
     session.add(team)
-    session.commit()
+    session.flush()
+
+
+def _insert_unless_taken(session: Session, row, keys: list[str]):
+    """Insert ``row`` unless its unique ``keys`` are taken: the stored row (in the session), or
+    None. A racing insert of the same key waits for the other transaction, then does nothing."""
+    model = type(row)
+    statement = db.insert_ignoring_duplicates(session, model, keys)
+    if statement is not None:
+        values = row.model_dump(exclude={"id"})
+        return session.scalars(statement.values(**values).returning(model)).first()
+    try:  # another database: the unique key decides, inside a savepoint
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except IntegrityError:
+        return None
 
 
 # -- sessions ---------------------------------------------------------------------------------
 
 
 def open_session(session: Session, row: CoachingSession) -> tuple[CoachingSession, bool]:
-    """Insert a session; (row, True). When its ``open_key`` (Slack's trigger_id) was already
-    used in the workspace, nothing is inserted: (the existing session, False)."""
-    session.add(row)
-    try:
-        session.commit()
-        return row, True
-    except IntegrityError:
-        session.rollback()
-        existing = session.exec(
-            select(CoachingSession).where(
-                CoachingSession.workspace_id == row.workspace_id,
-                CoachingSession.open_key == row.open_key,
-            )
-        ).one()
-        return existing, False
+    """Insert a session; (the stored row, True). When its ``open_key`` (Slack's trigger_id) was
+    already used in the workspace, nothing is inserted: (the existing session, False)."""
+    stored = _insert_unless_taken(session, row, ["workspace_id", "open_key"])
+    if stored is not None:
+        return stored, True
+    existing = session.exec(
+        select(CoachingSession).where(
+            CoachingSession.workspace_id == row.workspace_id,
+            CoachingSession.open_key == row.open_key,
+        )
+    ).one()
+    return existing, False
 
 
 def get_session(session: Session, session_id: int) -> CoachingSession | None:
@@ -54,7 +71,7 @@ def get_session(session: Session, session_id: int) -> CoachingSession | None:
 
 def save_session(session: Session, row: CoachingSession) -> CoachingSession:
     session.add(row)
-    session.commit()
+    session.flush()
     return row
 
 
@@ -147,63 +164,31 @@ def cadence(
 
 def insert_note(session: Session, note: CoachingNote) -> bool:
     """Store a note unless one for the same (session, message ts) exists: True when stored.
-    INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL, so two deliveries of the same
-    event racing each other store one note and neither fails."""
-    values = {
-        "session_id": note.session_id,
-        "author_id": note.author_id,
-        "message_ts": note.message_ts,
-        "text": note.text,
-        "is_action": note.is_action,
-        "done_at": note.done_at,
-        "created_at": note.created_at,
-    }
-    table = CoachingNote.__table__
-    statement = db.insert_ignoring_duplicates(session, table, ["session_id", "message_ts"])
-    if statement is not None:
-        # A row back only when stored (rowcount is -1 on psycopg).
-        statement = statement.values(**values).returning(table.c.id)
-        stored = session.connection().execute(statement).first() is not None
-        session.commit()
-        return stored
-    session.add(CoachingNote(**values))  # another database: the unique key decides
-    try:
-        session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()
-        return False
+    Two deliveries of the same event racing each other store one note and neither fails."""
+    return _insert_unless_taken(session, note, ["session_id", "message_ts"]) is not None
 
 
 def update_note(
     session: Session, session_id: int, message_ts: str, text: str, is_action: bool
 ) -> bool:
     """An edited reply: the note follows the edit. False when there is no such note."""
-    changed = (
-        session.connection()
-        .execute(
-            update(CoachingNote)
-            .where(CoachingNote.session_id == session_id, CoachingNote.message_ts == message_ts)
-            .values(text=text, is_action=is_action)
+    changed = session.execute(
+        update(CoachingNote)
+        .where(
+            col(CoachingNote.session_id) == session_id, col(CoachingNote.message_ts) == message_ts
         )
-        .rowcount
-    )
-    session.commit()
+        .values(text=text, is_action=is_action)
+    ).rowcount
     return changed > 0
 
 
 def delete_note(session: Session, session_id: int, message_ts: str) -> bool:
     """A deleted reply: its note goes too. False when there was none."""
-    removed = (
-        session.connection()
-        .execute(
-            delete(CoachingNote).where(
-                CoachingNote.session_id == session_id, CoachingNote.message_ts == message_ts
-            )
+    removed = session.execute(
+        delete(CoachingNote).where(
+            col(CoachingNote.session_id) == session_id, col(CoachingNote.message_ts) == message_ts
         )
-        .rowcount
-    )
-    session.commit()
+    ).rowcount
     return removed > 0
 
 
@@ -225,8 +210,31 @@ def notes_for_sessions(
     return out
 
 
+@dataclass(frozen=True)
+class Totals:
+    """Everything coaching has stored: sessions (posted or not), notes, action items among them."""
+
+    sessions: int
+    notes: int
+    actions: int
+
+
+def totals(session: Session) -> Totals:
+    """Sessions, notes and action items in the whole database, in one statement (what
+    ``pacer demo``'s summary counts)."""
+    count = func.count()
+    sessions = select(count).select_from(CoachingSession).scalar_subquery()
+    notes = select(count).select_from(CoachingNote).scalar_subquery()
+    actions = (
+        select(count).select_from(CoachingNote).where(col(CoachingNote.is_action)).scalar_subquery()
+    )
+    found = session.exec(select(sessions, notes, actions)).one()
+    return Totals(*(int(n) for n in found))
+
+
 __all__ = [
     "Cadence",
+    "Totals",
     "cadence",
     "count_sessions_for_rep",
     "delete_note",
@@ -239,5 +247,6 @@ __all__ = [
     "save_session",
     "sessions_for_rep",
     "set_coaching_channel",
+    "totals",
     "update_note",
 ]

@@ -214,3 +214,19 @@ def save_profile(
         session.rollback()
         return get_profile(session, workspace_id, user_id)
     return row
+
+
+# -- every row, for the offline simulator (pacer console) ----------------------------------------
+
+
+def all_members(session: Session, active_only: bool = False) -> list[Member]:
+    """Every member of every workspace, in the order they were added (id)."""
+    query = select(Member).order_by(Member.id)
+    if active_only:
+        query = query.where(col(Member.active).is_(True))
+    return list(session.exec(query))
+
+
+def all_profiles(session: Session) -> list[UserProfile]:
+    """Every cached Slack profile of every workspace (id order)."""
+    return list(session.exec(select(UserProfile).order_by(UserProfile.id)))

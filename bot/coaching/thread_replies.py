@@ -30,6 +30,7 @@ from bot import messages
 from bot.services import Services
 from storage import coaching_queries, people_queries
 from storage.models import CoachingNote
+from storage.unit_of_work import Session
 
 log = logging.getLogger("pacer.requests")
 
@@ -59,7 +60,11 @@ def register(app: App, services: Services) -> None:
 
 def handle_message_event(services: Services, event: dict) -> str:
     """Save, update or remove the note a message event stands for; returns what happened:
-    ignored | not-coaching | noted | action | duplicate | edited | deleted."""
+    ignored | not-coaching | noted | action | duplicate | edited | deleted.
+
+    Not a request context (bot/context.py): most messages are not Pacer's business and must
+    cost no query, and nobody is asking anything. A reply in a thread gets its own unit of work,
+    committed before the reaction is added after the acknowledgement."""
     subtype = event.get("subtype")
     channel = event.get("channel") or ""
     if subtype == "message_deleted":
@@ -110,7 +115,7 @@ def _is_reply(ts: str | None, thread_ts: str | None) -> bool:
     return bool(ts) and bool(thread_ts) and ts != thread_ts
 
 
-def note_text(session, workspace_id: int, message: dict) -> tuple[str, bool]:
+def note_text(session: Session, workspace_id: int, message: dict) -> tuple[str, bool]:
     """(plain text without an ``action:`` prefix, whether it is an action item)."""
     raw = message.get("text") or ""
     if not raw.strip() and message.get("files"):

@@ -6,7 +6,6 @@ import time as wallclock
 from datetime import date
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import Session
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
@@ -25,6 +24,7 @@ from simulator.signed_requests import (
     signed_headers,
 )
 from simulator.textview import Control, options_of
+from storage.unit_of_work import unit_of_work
 
 SECRET = "pacer-console-signing-secret"
 MESSAGE_KEYS = ("text", "blocks", "thread_ts", "metadata", "attachments")
@@ -225,7 +225,7 @@ class SlackActions:
             self.print("No team yet: set one up first (`/pacer team add @sam sdr`).")
             return
         now = self.clock()
-        with Session(self.engine) as session:
+        with unit_of_work(self.engine) as session:
             process, _ = team_process(session, team.id)
             if kind == "standings":
                 owed = [

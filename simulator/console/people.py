@@ -3,13 +3,13 @@ channel is), and what Slack sends for what is typed: mentions made as its autoco
 
 import re
 
-from sqlmodel import Session, select
-
 from rituals.process import default_process
 from rituals.teams import team_process
 from simulator.demo.cast import CHANNEL_ID, CHANNEL_NAME, MANAGER, TZ, add_cast
 from simulator.slack_standin import USER_ID
-from storage.models import Member, SalesTeam, UserProfile
+from storage import people_queries
+from storage.models import SalesTeam
+from storage.unit_of_work import unit_of_work
 
 
 class PeopleAndChannels:
@@ -19,10 +19,10 @@ class PeopleAndChannels:
     def load_people(self) -> None:
         """Everyone the database knows (names and timezones Pacer cached from Slack) becomes a
         person in the stand-in Slack; the demo's cast too, on the demo's database."""
-        with Session(self.engine) as session:
-            profiles = list(session.exec(select(UserProfile)))
-            members = list(session.exec(select(Member)))
-            teams = list(session.exec(select(SalesTeam)))
+        with unit_of_work(self.engine) as session:
+            profiles = people_queries.all_profiles(session)
+            members = people_queries.all_members(session)
+            teams = people_queries.teams(session)
         for profile in profiles:
             self.standin.add_user(profile.user_id, profile.display_name, tz=profile.tz or str(TZ))
         if any(m.user_id == MANAGER.user_id for m in members):
@@ -62,19 +62,18 @@ class PeopleAndChannels:
 
     def my_team(self) -> SalesTeam | None:
         """The team of whoever you are, else the workspace's first team."""
-        with Session(self.engine) as session:
-            member = session.exec(
-                select(Member).where(Member.user_id == (self.me or ""), Member.active)
-            ).first()
+        with unit_of_work(self.engine) as session:
+            active = people_queries.all_members(session, active_only=True)
+            member = next((m for m in active if m.user_id == (self.me or "")), None)
             if member is not None:
-                return session.get(SalesTeam, member.team_id)
-            return session.exec(select(SalesTeam).order_by(SalesTeam.id)).first()
+                return people_queries.get_team(session, member.team_id)
+            return next(iter(people_queries.teams(session)), None)
 
     def team_tz(self):
         team = self.my_team()
         if team is None:
             return default_process().calendar.tz
-        with Session(self.engine) as session:
+        with unit_of_work(self.engine) as session:
             return team_process(session, team.id)[0].calendar.tz
 
     def channel(self) -> str:

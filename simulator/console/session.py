@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
-from sqlmodel import Session, select
 
 from rituals import dates
 from rituals.schedule import RITUAL_KINDS
@@ -26,7 +25,7 @@ from simulator.textview import WIDTH, Control
 from storage import people_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import Member, Workspace
+from storage.unit_of_work import unit_of_work
 
 # The repository's manifest.yml: the slash commands Slack knows the app has.
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
@@ -54,8 +53,8 @@ class Console(PeopleAndChannels, SlackActions, FormActions):
         self.engine = make_engine(database_url)
         upgrade(self.engine)
         self.database_url = database_url
-        with Session(self.engine) as session:
-            workspace = session.exec(select(Workspace).order_by(Workspace.id)).first()
+        with unit_of_work(self.engine) as session:
+            workspace = next(iter(people_queries.all_workspaces(session)), None)
         self.slack_team = workspace.slack_team_id if workspace else "T0001"
         self.enterprise = (workspace.enterprise_id or None) if workspace else None
         self.empty = workspace is None
@@ -153,11 +152,11 @@ class Console(PeopleAndChannels, SlackActions, FormActions):
         return True
 
     def intro(self) -> None:
-        with Session(self.engine) as session:
+        with unit_of_work(self.engine) as session:
             teams = people_queries.teams(session)
             roles = {
                 m.user_id: ("manager" if m.is_manager else m.role or "member")
-                for m in session.exec(select(Member).where(Member.active))
+                for m in people_queries.all_members(session, active_only=True)
             }
         self.print(
             "Pacer console · the real app against a local stand-in for Slack; nothing leaves "
@@ -185,8 +184,9 @@ class Console(PeopleAndChannels, SlackActions, FormActions):
         self.print("`:help` lists the console's commands.", "")
 
     def people(self) -> None:
-        with Session(self.engine) as session:
-            members = {m.user_id: m for m in session.exec(select(Member).where(Member.active))}
+        with unit_of_work(self.engine) as session:
+            active = people_queries.all_members(session, active_only=True)
+        members = {m.user_id: m for m in active}
         lines = []
         for user_id, name in sorted(self.names().items(), key=lambda p: p[1]):
             member = members.get(user_id)

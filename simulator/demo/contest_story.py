@@ -4,7 +4,6 @@ launches it, and it runs to its result while the week is played."""
 from datetime import date, datetime, timedelta
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import Session, select
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
@@ -18,7 +17,7 @@ from simulator.demo.player import SECRET, Demo
 from simulator.signed_requests import block_action_payload, interaction_body, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage import contest_queries, people_queries
-from storage.models import LagSuggestion
+from storage.unit_of_work import Session, unit_of_work
 
 # The contest week: the SDRs' calls on Monday–Tuesday (a trade show), then while the contest runs.
 SLUMP, RALLY = 0.55, 1.3
@@ -60,7 +59,7 @@ class ContestStory:
         return USUAL
 
     def team(self):
-        with Session(self.demo.engine) as session:
+        with unit_of_work(self.demo.engine) as session:
             team = people_queries.teams(session)[0]
             process, _ = team_process(session, team.id)
         return team, process
@@ -97,14 +96,13 @@ class ContestStory:
             for c in demo.standin.calls[first:]
             if c.method == "chat.postMessage" and c.params.get("channel") == MANAGER.user_id
         ]
-        with Session(demo.engine) as session:
-            rows = session.exec(select(LagSuggestion).where(LagSuggestion.team_id == team.id))
-            found = {str(row.id): (row.kpi, row.pace) for row in rows}
-        for dm in dms:
-            value = next(
-                (b["value"] for b in action_buttons(dm) if b["action_id"] == "lag_launch"), ""
-            )
-            kpi, pace = found.get(value, ("", 0.0))
+        values = [
+            next((b["value"] for b in action_buttons(dm) if b["action_id"] == "lag_launch"), "")
+            for dm in dms
+        ]
+        with unit_of_work(demo.engine) as session:
+            found = [suggested(session, team.id, value) for value in values]
+        for dm, value, (kpi, pace) in zip(dms, values, found, strict=True):
             if kpi == "calls" and self.suggestion is None:
                 self.suggestion = {"id": value, "lines": demo.render(dm)}
                 self.suggestion |= message_place(demo.standin, dm)
@@ -168,7 +166,7 @@ class ContestStory:
             demo.problems.append(f"launching the contest posted {len(announced)} announcements")
         for message in announced:
             demo.post(f"Pacer › #{CHANNEL_NAME} (the announcement)", message)
-        with Session(demo.engine) as session:
+        with unit_of_work(demo.engine) as session:
             row = contest_queries.get_suggestion(session, int(self.suggestion["id"]))
             contest = contest_queries.get_contest(session, row.contest_id) if row else None
         if contest is None:
@@ -228,7 +226,7 @@ class ContestStory:
 
     def outcome(self) -> str:
         """The frozen result in a few words, for the Summary."""
-        with Session(self.demo.engine) as session:
+        with unit_of_work(self.demo.engine) as session:
             contest = contest_queries.get_contest(session, self.contest_id)
         if contest is None or contest.result is None:
             return "no result"
@@ -241,7 +239,7 @@ class ContestStory:
 
     def gist(self, occurrence) -> str:
         """Where the contest stood when a post was due, in a few words."""
-        with Session(self.demo.engine) as session:
+        with unit_of_work(self.demo.engine) as session:
             contest = contest_queries.get_contest(session, self.contest_id)
             s = contests.standings_at(session, contest, occurrence.due_at)
         name = self.demo.names.get
@@ -252,6 +250,15 @@ class ContestStory:
         if closest is None or closest.count == 0:
             return "no calls logged yet"
         return f"nobody at {s.target} yet; closest {name(closest.user_id)} with {closest.count}"
+
+
+def suggested(session: Session, team_id: int, value: str) -> tuple[str, float]:
+    """(KPI, share of pace) of the team's lag suggestion a Launch button's value names; ("",
+    0.0) when it names none."""
+    row = contest_queries.get_suggestion(session, int(value)) if value.isdigit() else None
+    if row is None or row.team_id != team_id:
+        return "", 0.0
+    return row.kpi, row.pace
 
 
 def action_buttons(message: dict) -> list[dict]:

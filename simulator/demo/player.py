@@ -7,13 +7,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import Session
 
 from simulator.demo.cast import CHANNEL_ID, CHANNEL_NAME, MANAGER, OUTSIDER, REPS, TZ, Person
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
 from simulator.textview import WIDTH, mrkdwn_to_text, render_message
 from storage import log_queries
+from storage.unit_of_work import unit_of_work
 
 SECRET = "pacer-demo-signing-secret"
 
@@ -87,7 +87,7 @@ class Demo:
             self.problems.append(f"{who.name} › /log {text} → {reply}")
 
     def logs(self) -> int:
-        with Session(self.engine) as session:
+        with unit_of_work(self.engine) as session:
             return log_queries.count_logs(session)
 
     def print(self, *lines: str) -> None:

@@ -7,8 +7,6 @@ import time as wallclock
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
-
 from rituals import dates
 from simulator.demo.activity import working_days
 from simulator.demo.cast import MANAGER, TZ, add_cast
@@ -17,9 +15,10 @@ from simulator.demo.player import SECRET, Demo, DemoClock
 from simulator.demo.scenes import play, rituals
 from simulator.offline_app import offline_app
 from simulator.slack_standin import SlackStandin
+from storage import coaching_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import CoachingNote, CoachingSession
+from storage.unit_of_work import unit_of_work
 
 
 def run_demo(
@@ -93,14 +92,12 @@ def story_summary(demo: Demo, story: ContestStory | None) -> list[str]:
             f"calls behind pace) ran to its result in {len(story.posts) + 1} posts in #sales: "
             f"{story.winners or 'no result'}."
         )
-    with Session(demo.engine) as session:
-        sessions = list(session.exec(select(CoachingSession)))
-        notes = list(session.exec(select(CoachingNote)))
-    if sessions:
-        actions = sum(n.is_action for n in notes)
+    with unit_of_work(demo.engine) as session:
+        coached = coaching_queries.totals(session)
+    if coached.sessions:
         lines.append(
-            f"{len(sessions)} coaching session opened from the numbers, with {len(notes)} notes "
-            f"saved from its thread ({actions} action item)."
+            f"{coached.sessions} coaching session opened from the numbers, with {coached.notes} "
+            f"notes saved from its thread ({coached.actions} action item)."
         )
     return lines
 

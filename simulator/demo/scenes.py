@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import Session, select
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
@@ -21,8 +20,8 @@ from simulator.demo.contest_story import ContestStory
 from simulator.demo.player import SECRET, Demo
 from simulator.signed_requests import command_body, event_body, json_headers
 from simulator.textview import mrkdwn_to_text, render_message
-from storage import people_queries
-from storage.models import CoachingNote, CoachingSession
+from storage import coaching_queries, people_queries
+from storage.unit_of_work import unit_of_work
 
 SHOWCASE_AT, NOW_AT = "13:30", "14:00"  # the last day stops here, so pace is mid-day
 COACH_AT = "14:30"
@@ -141,12 +140,10 @@ def coach(demo: Demo, last: date) -> None:
         for c in demo.standin.calls[first:]
         if c.method == "chat.postMessage" and "Coaching session" in c.params.get("text", "")
     ]
-    with Session(demo.engine) as session:
-        row = session.exec(
-            select(CoachingSession)
-            .where(CoachingSession.rep_id == rep.user_id)
-            .order_by(CoachingSession.id.desc())
-        ).first()
+    with unit_of_work(demo.engine) as session:
+        workspace_id = people_queries.teams(session)[0].workspace_id
+        newest = coaching_queries.sessions_for_rep(session, workspace_id, rep.user_id, limit=1)
+    row = newest[0] if newest else None
     if not openings or row is None or not row.thread_ts:
         demo.problems.append(f"/coach @{rep.name} opened no coaching thread")
         return
@@ -174,14 +171,8 @@ def coach(demo: Demo, last: date) -> None:
         if response.status != 200:
             demo.problems.append(f"a reply in the coaching thread → [{response.status}]")
         demo.print(f"  ↳ in the thread, {who.name}: {text}")
-    with Session(demo.engine) as session:
-        notes = list(
-            session.exec(
-                select(CoachingNote)
-                .where(CoachingNote.session_id == row.id)
-                .order_by(CoachingNote.message_ts)
-            )
-        )
+    with unit_of_work(demo.engine) as session:
+        notes = coaching_queries.notes_for_sessions(session, [row.id])[row.id]
     pins = [
         c
         for c in demo.standin.calls[first:]
@@ -210,7 +201,7 @@ def coach(demo: Demo, last: date) -> None:
 
 def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
     """Every ritual, run through the same path as the clock, as of the moment it would post."""
-    with Session(demo.engine) as session:
+    with unit_of_work(demo.engine) as session:
         team = people_queries.teams(session)[0]
         process, _ = team_process(session, team.id)
     monday = today - timedelta(days=today.weekday())

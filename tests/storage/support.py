@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -108,3 +109,23 @@ def run_at_once(n: int, work) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+class Statements:
+    """Counts the SQL statements an engine runs inside a `with` block."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def __len__(self):
+        return len(self.statements)

@@ -1,27 +1,6 @@
-"""Coaching numbers on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
-against a data set computed by hand.
-
-The default process (New York, Mon-Fri): SDR goals calls 60/day (300/week), conversations 12/day
-(60/week), meetings_scheduled 8/week, sao 6/month. NOW is Tuesday 24 Nov 2026, 11:00 in New
-York; with weeks=4 the window is Mon 26 Oct .. Tue 24 Nov (four full weeks, then Mon-Tue).
-
-Window totals (calls, conversations, meetings_scheduled, sao):
-
-    SDR_A  1000   60  12  3   -> 6%, 20%, 25%
-    SDR_B  1000  140  14  0   -> 14%, 10%, 0%
-    SDR_C   500  100  30  6   -> 20%, 30%, 20%
-    SDR_D     0    0   0  1   -> None, None, None (left out of the medians)
-    medians                   -> 14%, 20%, 20%
-
-SDR_A week by week (sao only this week), overall = mean attainment of the four KPIs:
-
-    26 Oct  300 24 4 -> (1 + 0.4 + 0.5 + 0) / 4   = 0.475
-     2 Nov  240 15 4 -> (0.8 + 0.25 + 0.5) / 4    = 0.3875
-     9 Nov  180  9 2 -> (0.6 + 0.15 + 0.25) / 4   = 0.25
-    16 Nov  150  6 1 -> (0.5 + 0.1 + 0.125) / 4   = 0.18125
-    23 Nov  130  6 1 sao 3 (so far) -> calls 130/300, conversations 6/60 = 0.1,
-            meetings 1/8 = 0.125, sao 3 / (6 * 5/21) = 2.1
-"""
+"""rituals/coaching.py: the numbers a coaching thread opens with, the previous session and the
+cadence, on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), against the
+data set computed by hand in tests/storage/coaching_support.py."""
 
 import json
 from datetime import date, timedelta
@@ -42,24 +21,25 @@ from rituals.coaching import (
 )
 from rituals.pacing import Period
 from rituals.process import default_process
-from storage import coaching_queries, db, people_queries
-from storage.models import ActivityLog, CoachingNote, CoachingSession
-from tests.storage.support import NOW, TODAY, add_member, make_log, run_at_once
-from tests.storage.test_team_numbers import Statements
+from storage import coaching_queries, people_queries
+from tests.storage.coaching_support import (
+    AE,
+    MGR,
+    WEEKS,
+    A,
+    B,
+    C,
+    D,
+    coaching_session,
+    hand_computed_logs,
+    log,
+    note,
+)
+from tests.storage.support import NOW, TODAY, Statements, add_member, make_log
 
 PROCESS = default_process()
-A, B, C, D, AE, MGR = "USDR_A", "USDR_B", "USDR_C", "USDR_D", "UAE1", "UMGR"
-WEEKS = [date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
-MON = date(2026, 11, 23)
 SDR_PAIRS = [("calls", "conversations"), ("conversations", "meetings_scheduled")]
 SDR_PAIRS += [("meetings_scheduled", "sao")]
-
-
-def log(ws, team, rep, kpi, count, on, *, voided=False) -> ActivityLog:
-    row = make_log(ws, team, rep_id=rep, kpi=kpi, count=count, occurred_on=on)
-    if voided:
-        row.voided_at, row.voided_by = NOW, rep
-    return row
 
 
 @pytest.fixture
@@ -70,41 +50,6 @@ def members(session, ws, team):
         add_member(session, ws, team, user_id, role, added_at=since)
     add_member(session, ws, team, MGR, None, is_manager=True)
     return list(people_queries.active_members(session, team.id))
-
-
-def hand_computed_logs(ws, team, ids: dict[str, str] | None = None) -> list[ActivityLog]:
-    """The data set in the module docstring; ``ids`` renames its people (A, B, C, D, AE) for a
-    test that needs Slack-shaped user IDs (tests/bot/test_coaching.py)."""
-    ids = ids or {}
-    a, b, c, d, ae = (ids.get(x, x) for x in (A, B, C, D, AE))
-    L = lambda *args, **kw: log(ws, team, *args, **kw)  # noqa: E731
-    rows = []
-    weekly_a = [(300, 24, 4), (240, 15, 4), (180, 9, 2), (150, 6, 1), (130, 6, 1)]
-    for monday, (calls, convs, meetings) in zip([*WEEKS, MON], weekly_a, strict=True):
-        rows += [
-            L(a, "calls", calls, monday),
-            L(a, "conversations", convs, monday + timedelta(days=1)),
-            L(a, "meetings_scheduled", meetings, monday),
-        ]
-    rows += [
-        L(a, "sao", 3, MON),
-        L(a, "conversations", 40, date(2026, 11, 20), voided=True),  # undone: not counted
-        L(b, "calls", 1000, date(2026, 11, 10)),
-        L(b, "conversations", 140, date(2026, 11, 11)),
-        L(b, "meetings_scheduled", 14, date(2026, 11, 12)),
-        L(b, "calls", 999, date(2026, 10, 25)),  # the Sunday before the window
-        L(c, "calls", 500, date(2026, 10, 26)),  # the window's first day
-        L(c, "conversations", 100, TODAY),
-        L(c, "meetings_scheduled", 30, date(2026, 11, 17)),
-        L(c, "sao", 6, date(2026, 11, 18)),
-        L(c, "calls", 50, TODAY + timedelta(days=1)),  # after today: not in the window
-        L(d, "sao", 1, date(2026, 11, 3)),
-        L(ae, "calls", 100, date(2026, 11, 10)),  # an AE: not in the SDRs' medians
-        L(ae, "conversations", 90, date(2026, 11, 10)),
-        L(ae, "meetings_held", 10, date(2026, 11, 10)),
-        L(ae, "roi_discussions", 5, date(2026, 11, 11)),
-    ]
-    return rows
 
 
 @pytest.fixture
@@ -274,129 +219,7 @@ def test_the_agenda_carries_the_reps_counts_and_serializes(session, ws, data):
     assert stored["talking_points"][0]["kpi"] == "conversations"
 
 
-# -- sessions and notes (storage.coaching_queries) ---------------------------------------------
-
-
-def coaching_session(ws, team, rep=A, *, at=NOW, key=None, channel="C0COACH", ts=None, mgr=MGR):
-    return CoachingSession(
-        workspace_id=ws.id,
-        team_id=team.id,
-        rep_id=rep,
-        manager_id=mgr,
-        opened_at=at,
-        open_key=key or f"k-{rep}-{at.isoformat()}",
-        channel_id=channel,
-        thread_ts=ts,
-    )
-
-
-def note(row, ts, text="a note", *, action=False, author=MGR) -> CoachingNote:
-    return CoachingNote(
-        session_id=row.id,
-        author_id=author,
-        message_ts=ts,
-        text=text,
-        is_action=action,
-        created_at=NOW,
-    )
-
-
-def test_the_same_open_key_opens_one_session(session, ws, team):
-    first, created = coaching_queries.open_session(session, coaching_session(ws, team, key="T1"))
-    again, created_again = coaching_queries.open_session(
-        session, coaching_session(ws, team, B, key="T1")
-    )
-    assert (created, created_again) == (True, False)
-    assert again.id == first.id and again.rep_id == A
-    assert coaching_queries.count_sessions_for_rep(session, ws.id, A) == 1
-    assert coaching_queries.count_sessions_for_rep(session, ws.id, B) == 0
-
-
-def test_find_by_thread_and_the_last_posted_session(session, ws, team):
-    old, _ = coaching_queries.open_session(
-        session, coaching_session(ws, team, at=NOW - timedelta(days=20), ts="1700000000.000100")
-    )
-    newer, _ = coaching_queries.open_session(
-        session, coaching_session(ws, team, at=NOW - timedelta(days=5), ts="1700000500.000100")
-    )
-    unposted, _ = coaching_queries.open_session(
-        session, coaching_session(ws, team, at=NOW - timedelta(days=1))
-    )
-    assert coaching_queries.find_by_thread(session, "C0COACH", "1700000000.000100").id == old.id
-    assert coaching_queries.find_by_thread(session, "C0OTHER", "1700000000.000100") is None
-    assert coaching_queries.find_by_thread(session, "C0COACH", "1700000000.000200") is None
-    assert coaching_queries.last_session(session, ws.id, A).id == newer.id  # not the unposted
-    assert coaching_queries.last_session(session, ws.id, A, before=newer.opened_at).id == old.id
-    assert coaching_queries.last_session(session, ws.id, B) is None
-    newest_first = coaching_queries.sessions_for_rep(session, ws.id, A)
-    assert [r.id for r in newest_first] == [unposted.id, newer.id, old.id]
-    assert [r.id for r in coaching_queries.sessions_for_rep(session, ws.id, A, 1)] == [unposted.id]
-
-
-def test_a_note_delivered_twice_is_stored_once(session, ws, team):
-    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
-    assert coaching_queries.insert_note(session, note(row, "2.000100", "call Acme", action=True))
-    assert not coaching_queries.insert_note(session, note(row, "2.000100", "call Acme"))
-    assert coaching_queries.insert_note(session, note(row, "2.000200", "second"))
-    notes = coaching_queries.notes_for_sessions(session, [row.id])[row.id]
-    assert [(n.message_ts, n.text, n.is_action) for n in notes] == [
-        ("2.000100", "call Acme", True),
-        ("2.000200", "second", False),
-    ]
-
-
-def test_two_deliveries_racing_store_one_note(database, engine, ws, team, session):
-    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
-    other = database.make_engine()
-
-    def deliver(i):
-        with db.session(engine if i % 2 else other) as s:
-            return coaching_queries.insert_note(s, note(row, "3.000100", f"delivery {i}"))
-
-    assert sorted(run_at_once(4, deliver)) == [False, False, False, True]
-    assert len(coaching_queries.notes_for_sessions(session, [row.id])[row.id]) == 1
-
-
-def test_edits_and_deletions_follow_the_thread(session, ws, team):
-    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
-    coaching_queries.insert_note(session, note(row, "2.000100", "typo"))
-    assert coaching_queries.update_note(session, row.id, "2.000100", "fixed", True)
-    assert not coaching_queries.update_note(session, row.id, "9.000100", "nothing", False)
-    [edited] = coaching_queries.notes_for_sessions(session, [row.id])[row.id]
-    assert (edited.text, edited.is_action) == ("fixed", True)
-    assert coaching_queries.delete_note(session, row.id, "2.000100")
-    assert not coaching_queries.delete_note(session, row.id, "2.000100")
-    assert coaching_queries.notes_for_sessions(session, [row.id]) == {row.id: []}
-
-
-def test_notes_for_many_sessions_in_one_statement(session, ws, team, engine):
-    rows = [
-        coaching_queries.open_session(session, coaching_session(ws, team, rep, ts=f"1.{i:06d}"))[0]
-        for i, rep in enumerate([A, B, C])
-    ]
-    for i, row in enumerate(rows):
-        for j in range(i):
-            coaching_queries.insert_note(session, note(row, f"5.{j:06d}"))
-    with Statements(engine) as statements:
-        found = coaching_queries.notes_for_sessions(session, [r.id for r in rows])
-    assert len(statements) == 1
-    assert [len(found[r.id]) for r in rows] == [0, 1, 2]
-
-
-def test_cadence_counts_posted_sessions_in_one_statement(session, ws, team, engine):
-    days = [40, 27, 10, 2]  # A: one before the 4-week window, three inside it
-    for d in days:
-        coaching_queries.open_session(
-            session, coaching_session(ws, team, at=NOW - timedelta(days=d), ts=f"{d}.000100")
-        )
-    coaching_queries.open_session(session, coaching_session(ws, team, at=NOW))  # never posted
-    coaching_queries.open_session(  # after "until": not yet
-        session, coaching_session(ws, team, B, at=NOW + timedelta(days=1), ts="7.000100")
-    )
-    with Statements(engine) as statements:
-        found = coaching_queries.cadence(session, ws.id, [A, B, C], NOW - timedelta(weeks=4), NOW)
-    assert len(statements) == 1
-    assert found == {A: coaching_queries.Cadence(3, NOW - timedelta(days=2))}
+# -- the cadence and the previous session ---------------------------------------------------------
 
 
 def test_cadence_lines_flag_overdue_reps(session, ws, team, members):
