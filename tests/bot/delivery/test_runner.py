@@ -5,10 +5,14 @@ retried until the post lands once; no channel yet: not claimed, still owed."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from bot.delivery.kinds import DELIVERIES
+from bot.delivery.posting import Part, send_privately
+from bot.delivery.runner import ChannelPosts, PrivateMessages
+from rituals import runs
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
-from tests.bot.delivery.support import CHANNEL, THURSDAY_1745, channel_posts, run
-from tests.bot.support import ADMIN, AE, SDR, Rig
+from tests.bot.delivery.support import CHANNEL, THURSDAY_1745, channel_posts, run, team_id
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig
 
 
 def test_daily_digest_posts_once_with_chart_and_thread(rig):
@@ -115,3 +119,56 @@ def test_many_names_come_from_one_users_list_walk(rig):
     assert len(rig.slack.calls_to("users.list")) == 1
     assert not [c for c in rig.slack.calls_to("users.info") if c.params["user"].startswith("U0REP")]
     assert "Rep Number 3" in str(rig.slack.history[CHANNEL])
+
+
+def test_each_step_is_committed_before_the_next_one_reaches_slack(rig):
+    """The claim is in the database (seen from another transaction) before the posts are built,
+    and each post is recorded before the next one is posted."""
+    seen = []
+
+    def stored():
+        with rig.services.unit_of_work() as session:
+            row = runs.get_run(session, team_id(rig), "daily", "2026-11-26")
+            return (row.status, row.parts_done) if row else None
+
+    def parts(services, session, team, process, members, occurrence):
+        seen.append(("built", stored()))
+        return [Part("Daily digest"), Part("The full ranking"), Part("More")]
+
+    def counting(*args, **kwargs):
+        seen.append(("posting", stored()))
+        return post_message(*args, **kwargs)
+
+    rig.services.deliveries = {**DELIVERIES, "daily": ChannelPosts(parts)}
+    post_message = rig.services.ritual_client.chat_postMessage
+    rig.services.ritual_client.chat_postMessage = counting
+    assert run(rig, "daily").status == "posted"
+    assert seen == [
+        ("built", ("claimed", 0)),
+        ("posting", ("claimed", 0)),
+        ("posting", ("claimed", 1)),
+        ("posting", ("claimed", 2)),
+    ]
+    assert stored() == ("posted", 3)
+
+
+def test_a_private_message_is_recorded_before_it_is_sent(rig):
+    """send_privately records the run's progress in a transaction of its own before each
+    message: a crash may lose one message, never send two."""
+    seen = []
+
+    def progress_now():
+        with rig.services.unit_of_work() as session:
+            return runs.get_run(session, team_id(rig), "coaching", "2026-11-26").parts_done
+
+    def send(services, session, run, team, process, members, occurrence, now, pacer):
+        items = [(MGR, "one"), (SDR, "two")]
+        return send_privately(services, session, run, pacer, items, message_for)
+
+    def message_for(item):
+        seen.append((item, progress_now()))
+        return {"text": item, "blocks": []}
+
+    rig.services.deliveries = {**DELIVERIES, "coaching": PrivateMessages(send)}
+    assert str(run(rig, "coaching")) == "posted: 2 private messages"
+    assert seen == [("one", 1), ("two", 2)]
