@@ -14,8 +14,8 @@ from simulator.signed_requests import command_body, event_body, json_headers, si
 from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.models import CoachingNote, CoachingSession, Member, SalesTeam, Workspace
+from tests.bot.delivery.support import run
 from tests.bot.support import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig, no_waiting
-from tests.bot.test_ritual_posts import run
 from tests.storage import test_coaching as hand
 from tests.storage.test_team_numbers import Statements
 
