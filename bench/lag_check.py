@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms
+from bot.delivery.kinds import DELIVERIES
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from bot.services import Services, make_client
@@ -135,7 +136,9 @@ def full_ritual(
             "DATABASE_URL": "sqlite://",
         }
     )
-    services = Services(settings, engine, make_client(settings), clock=lambda: NOW)
+    services = Services(
+        settings, engine, make_client(settings), clock=lambda: NOW, deliveries=DELIVERIES
+    )
     occurrence = occurrence_at(default_process(), "lag-check", NOW)
     pacer = ChannelPacer(0)
 

@@ -11,6 +11,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.app import build_app
+from bot.delivery.kinds import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
 from storage.db import make_engine
@@ -23,7 +24,11 @@ def make_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return Services(
-        settings=settings, engine=engine, client=make_client(settings), clock=clock_for(settings)
+        settings=settings,
+        engine=engine,
+        client=make_client(settings),
+        clock=clock_for(settings),
+        deliveries=DELIVERIES,
     )
 
 

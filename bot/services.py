@@ -2,11 +2,12 @@
 database engine, the Slack clients, the clock and the pool that runs work after an ack."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -31,6 +32,9 @@ class Services:
     # Posts rituals: retries only what Slack surely did not post (429); an ambiguous failure
     # (5xx, a timeout) ends the attempt, and the next one looks for the post before posting again.
     ritual_client: WebClient | None = None
+    # Each ritual kind's delivery, by kind name: bot.delivery.kinds.DELIVERIES, handed in by the
+    # composition root (bot.server.make_services …) so that the ritual runner imports no feature.
+    deliveries: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.settings import load_settings
 from cli import manifest as manifest_cli
+from rituals import kinds as ritual_kinds  # no dependencies: cheap for `pacer --help`
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,8 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clock", help="the ritual scheduler, as its own process (Procfile clock:)")
     rituals = sub.add_parser("rituals", help="run a ritual now, or see every team's schedule")
     rituals_sub = rituals.add_subparsers(dest="action", required=True)
-    run = rituals_sub.add_parser("run", help="run one ritual now, as the scheduler would")
-    run.add_argument("kind", help="daily, weekly, monthly, leaderboard or nudge")
+    run = rituals_sub.add_parser(
+        "run",
+        help="run one ritual now, as the scheduler would",
+        epilog="kinds:\n" + ritual_kinds.help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("kind", help=ritual_kinds.names_in_words())
     run.add_argument("--team", help="team name (when the install has several)")
     run.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
     run.add_argument("--at", help="as of this instant, ISO 8601 with offset (default: now)")

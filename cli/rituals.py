@@ -1,4 +1,5 @@
-"""`pacer clock`, `pacer rituals run KIND [--team T] [--at ISO]` and `pacer rituals status`."""
+"""`pacer clock`, `pacer rituals run KIND [--team T] [--at ISO]` and `pacer rituals status`: every
+kind of rituals/kinds.py, through the same path as the clock."""
 
 import sys
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,8 @@ from bot.server import make_services
 from bot.settings import Settings, parse_instant
 from cli.process import ScopeError, pick_team
 from rituals import contests, runs
-from rituals.schedule import RITUAL_KINDS, next_occurrences, occurrence_at, ritual_kind
+from rituals.kinds import KINDS, STANDINGS, ritual_kind
+from rituals.schedule import next_occurrences, occurrence_at
 from rituals.teams import team_process
 from storage import people_queries
 
@@ -50,7 +52,7 @@ def run_now(
             )
             return 2
         process, _ = team_process(session, team.id)
-    if kind == "standings":
+    if kind == STANDINGS.name:  # contest posts come from contest rows, not the schedule
         return _contest_posts(services, team, process, instant)
     occurrence = occurrence_at(process, kind, instant)
     outcome = run_ritual(
@@ -114,13 +116,14 @@ def status(settings: Settings, now: datetime | None = None) -> int:
                 if o.due_at > now
             ]
             upcoming.sort(key=lambda o: o.due_at)
-            for kind in RITUAL_KINDS:
+            newest = runs.last_runs(session, team.id)
+            for kind in (k.name for k in KINDS):
                 nxt = next((o for o in upcoming if o.kind == kind), None)
-                last = next((r for r in runs.last_runs(session, team.id) if r.kind == kind), None)
+                last = next((r for r in newest if r.kind == kind), None)
                 next_text = (
                     f"next {nxt.due_at.astimezone(process.calendar.tz):%a %d %b %H:%M}"
                     if nxt
-                    else ("no contest running" if kind == "standings" else "off")
+                    else ("no contest running" if kind == STANDINGS.name else "off")
                 )
                 last_text = (
                     f"last {last.period_key}: {last.status}"

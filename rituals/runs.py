@@ -1,20 +1,26 @@
 """Exactly-once ritual runs: a run is claimed in the database before anything is posted.
 
 A run is one :class:`~rituals.schedule.Occurrence` for one team, stored as a ``ritual_run`` row
-unique on (team, kind, period_key). The life of a run::
+unique on (team, kind, period_key) (SQL: storage/run_queries.py). Each step is its own unit of
+work, opened by the caller, so that the claim is durable before anything is posted and each post
+is recorded before the next one (bot/delivery/runner.py)::
 
-    run = claim(session, workspace_id=…, team_id=…, occurrence=occ, now=now, owner=identity)
+    with unit_of_work() as session:
+        run = claim(session, workspace_id=…, team_id=…, occurrence=occ, now=now, owner=identity)
     if run is None:
         return                      # posted or skipped already, or another clock is on it
     try:
         for part in parts[run.parts_done:]:        # resume where a crashed run stopped
             ts = post(part, thread_ts=run.message_ts)
-            progress(session, run, parts_done=run.parts_done + 1, channel_id=…, message_ts=…)
-        finish(session, run, now)
+            with unit_of_work() as session:
+                progress(session, run, parts_done=run.parts_done + 1, channel_id=…, message_ts=…)
+        with unit_of_work() as session:
+            finish(session, run, now)
     except ClaimLost:
         return                      # we were presumed dead and another clock took over
     except SlackError as error:
-        fail(session, run, str(error), now)        # retried on a later tick, up to max_attempts
+        with unit_of_work() as session:
+            fail(session, run, str(error), now)    # retried on a later tick, up to max_attempts
 
 - ``claim`` inserts a ``claimed`` row; the unique key gives two clocks racing for the same run
   exactly one winner. A ``failed`` row (under ``max_attempts``) or a ``claimed`` row older than
@@ -24,10 +30,10 @@ unique on (team, kind, period_key). The life of a run::
 - ``attempts`` is also the fence: ``progress`` and ``finish`` only touch the row while it is still
   ``claimed`` with the attempt number of *this* claim, and raise :class:`ClaimLost` otherwise, so
   a clock that was merely slow cannot keep posting after another one took the run over.
-- ``parts_done``, ``channel_id`` and ``message_ts`` are committed after each post: a resumed run
+- ``parts_done``, ``channel_id`` and ``message_ts`` are recorded after each post: a resumed run
   (re-claimed after a crash or a failure) continues in the same thread without re-posting.
 
-Every function commits its own change; callers pass the session and the time.
+No function here commits: the caller's unit of work does. Callers pass the session and the time.
 """
 
 from __future__ import annotations
@@ -37,12 +43,11 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
-
-from rituals.schedule import RITUAL_KINDS, Occurrence
+from rituals.kinds import NUDGE, RITUAL_KINDS
+from rituals.schedule import Occurrence
+from storage import run_queries
 from storage.models import RitualRun
+from storage.unit_of_work import Session
 
 __all__ = [
     "CLAIMED",
@@ -53,13 +58,16 @@ __all__ = [
     "STATUSES",
     "ClaimLost",
     "claim",
+    "claimed_keys",
     "fail",
     "finish",
     "get_run",
     "last_runs",
     "process_identity",
     "progress",
+    "prune_sweeps",
     "retryable",
+    "settled_keys",
     "skip",
 ]
 
@@ -86,17 +94,19 @@ def _truncate(text: str, limit: int = MAX_ERROR_LEN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def get_run(session: Session, team_id: int, kind: str, period_key: str) -> RitualRun | None:
-    """The run of a ritual for a period, as stored now (fresh from the database)."""
-    return session.exec(
-        select(RitualRun)
-        .where(
-            RitualRun.team_id == team_id,
-            RitualRun.kind == kind,
-            RitualRun.period_key == period_key,
-        )
-        .execution_options(populate_existing=True)
-    ).first()
+get_run = run_queries.get_run  # the run of a ritual for a period, fresh from the database
+
+
+def _new_row(workspace_id: int, team_id: int, occurrence: Occurrence, **values) -> RitualRun:
+    return RitualRun(
+        workspace_id=workspace_id,
+        team_id=team_id,
+        kind=occurrence.kind,
+        period_key=occurrence.period_key,
+        due_at=occurrence.due_at,
+        parts_done=0,
+        **values,
+    )
 
 
 def claim(
@@ -115,25 +125,20 @@ def claim(
     it must not run (posted, skipped, given up after ``max_attempts``, or being run right now by
     another clock). A re-claimed run keeps its parts_done, channel_id and message_ts. The row
     comes back detached from the session: pass it to progress/finish/fail, which keep it
-    up to date."""
+    up to date. The claim holds once the caller's unit of work commits: commit it before
+    posting anything."""
     owner = owner[:MAX_OWNER_LEN]
-    row = RitualRun(
-        workspace_id=workspace_id,
-        team_id=team_id,
-        kind=occurrence.kind,
-        period_key=occurrence.period_key,
-        due_at=occurrence.due_at,
+    new = _new_row(
+        workspace_id,
+        team_id,
+        occurrence,
         status=CLAIMED,
         attempts=1,
         claimed_at=now,
         claimed_by=owner,
     )
-    session.add(row)
-    try:
-        session.commit()
-        return _snapshot(session, row)
-    except IntegrityError:  # the run exists: perhaps ours to take over
-        session.rollback()
+    if run_queries.insert_new(session, new):
+        return _claimed(session, team_id, occurrence)
     existing = get_run(session, team_id, occurrence.kind, occurrence.period_key)
     if existing is None or existing.attempts >= max_attempts:
         return None
@@ -143,67 +148,47 @@ def claim(
         rest = backoff(existing.attempts) if backoff else timedelta(0)
         if existing.finished_at is not None and existing.finished_at > now - rest:
             return None
-    guard = _takeover_guard(existing, now, stale_after)
-    if guard is None:
+    if not _may_take_over(existing, now, stale_after):
         return None
-    result = session.exec(
-        update(RitualRun)
-        .where(RitualRun.id == existing.id, RitualRun.attempts == existing.attempts, guard)
-        .values(
-            status=CLAIMED,
-            attempts=existing.attempts + 1,
-            claimed_at=now,
-            claimed_by=owner,
-            finished_at=None,
-        )
-        .execution_options(synchronize_session=False)
+    taken = run_queries.update_if_unchanged(
+        session,
+        existing,
+        status=CLAIMED,
+        attempts=existing.attempts + 1,
+        claimed_at=now,
+        claimed_by=owner,
+        finished_at=None,
     )
-    if result.rowcount != 1:  # another clock re-claimed it between our read and our write
-        session.rollback()
+    if not taken:  # another clock re-claimed it between our read and our write
         return None
-    session.commit()
-    return _snapshot(session, get_run(session, team_id, occurrence.kind, occurrence.period_key))
+    return _claimed(session, team_id, occurrence)
 
 
-def _takeover_guard(existing: RitualRun, now: datetime, stale_after: timedelta):
-    """The condition under which another claim may take a run over — it failed, or its clock
-    went quiet for ``stale_after`` — as a WHERE clause that only matches the row as read
-    (compare-and-set); None when the run is not to be taken over."""
+def _claimed(session: Session, team_id: int, occurrence: Occurrence) -> RitualRun:
+    """The claimed row as stored, detached from the session: its ``attempts`` is this claim's
+    fence, and must not be refreshed from the database by a later load, commit or rollback."""
+    row = get_run(session, team_id, occurrence.kind, occurrence.period_key)
+    return run_queries.detached(session, row)
+
+
+def _may_take_over(existing: RitualRun, now: datetime, stale_after: timedelta) -> bool:
+    """Whether another claim may take a run over: it failed, or its clock went quiet for
+    ``stale_after``. (The takeover itself is a compare-and-set on the row as read.)"""
     if existing.status == FAILED:
-        return RitualRun.status == FAILED
-    if (
+        return True
+    return (
         existing.status == CLAIMED
         and existing.claimed_at is not None
         and existing.claimed_at <= now - stale_after
-    ):
-        return (RitualRun.status == CLAIMED) & (RitualRun.claimed_at == existing.claimed_at)
-    return None
-
-
-def _snapshot(session: Session, row: RitualRun) -> RitualRun:
-    """The claimed row, loaded and detached from the session: its ``attempts`` is this claim's
-    fence, and must not be refreshed from the database by a later rollback or commit."""
-    session.refresh(row)
-    session.expunge(row)
-    return row
+    )
 
 
 def _fenced(session: Session, run: RitualRun, **values) -> bool:
     """Update the run only while it is still this claim's (claimed, same attempt)."""
-    result = session.exec(
-        update(RitualRun)
-        .where(
-            RitualRun.id == run.id,
-            RitualRun.status == CLAIMED,
-            RitualRun.attempts == run.attempts,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.rollback()
+    if not run_queries.update_if(
+        session, run.id, while_status=CLAIMED, while_attempts=run.attempts, values=values
+    ):
         return False
-    session.commit()
     for name, value in values.items():
         setattr(run, name, value)
     return True
@@ -256,67 +241,31 @@ def skip(
     """Record that a run will not happen (e.g. missed beyond its grace window): a new
     ``skipped`` row, or a failed run (or one whose clock died) given up. True when this call
     recorded it; False when the run was posted, skipped already, or is being run right now."""
-    session.add(
-        RitualRun(
-            workspace_id=workspace_id,
-            team_id=team_id,
-            kind=occurrence.kind,
-            period_key=occurrence.period_key,
-            due_at=occurrence.due_at,
-            status=SKIPPED,
-            attempts=0,
-            finished_at=now,
-            error=_truncate(reason),
-        )
+    new = _new_row(
+        workspace_id,
+        team_id,
+        occurrence,
+        status=SKIPPED,
+        attempts=0,
+        finished_at=now,
+        error=_truncate(reason),
     )
-    try:
-        session.commit()
+    if run_queries.insert_new(session, new):
         return True
-    except IntegrityError:
-        session.rollback()
     existing = get_run(session, team_id, occurrence.kind, occurrence.period_key)
-    if existing is None:
-        return False
-    guard = _takeover_guard(existing, now, stale_after)
-    if guard is None:
+    if existing is None or not _may_take_over(existing, now, stale_after):
         return False
     why = reason if not existing.error else f"{reason} (last error: {existing.error})"
-    result = session.exec(
-        update(RitualRun)
-        .where(RitualRun.id == existing.id, RitualRun.attempts == existing.attempts, guard)
-        .values(status=SKIPPED, finished_at=now, error=_truncate(why))
-        .execution_options(synchronize_session=False)
+    return run_queries.update_if_unchanged(
+        session, existing, status=SKIPPED, finished_at=now, error=_truncate(why)
     )
-    if result.rowcount != 1:
-        session.rollback()
-        return False
-    session.commit()
-    return True
 
 
 def last_runs(session: Session, team_id: int) -> list[RitualRun]:
     """The newest run of each ritual for a team (by due time), in RITUAL_KINDS order, for
     `pacer rituals status`."""
-    ranked = (
-        select(
-            RitualRun.id,
-            func.row_number()
-            .over(
-                partition_by=RitualRun.kind,
-                order_by=(col(RitualRun.due_at).desc(), col(RitualRun.id).desc()),
-            )
-            .label("rank"),
-        )
-        .where(RitualRun.team_id == team_id)
-        .subquery()
-    )
-    rows = session.exec(
-        select(RitualRun)
-        .join(ranked, ranked.c.id == RitualRun.id)
-        .where(ranked.c.rank == 1)
-        .execution_options(populate_existing=True)
-    ).all()
     order = {kind: i for i, kind in enumerate(RITUAL_KINDS)}
+    rows = run_queries.newest_of_each_kind(session, team_id)
     return sorted(rows, key=lambda r: (order.get(r.kind, len(order)), r.kind))
 
 
@@ -330,17 +279,13 @@ def retryable(
 ) -> list[RitualRun]:
     """Runs a clock should try again on this tick, oldest first: failed ones with attempts left,
     and claimed ones whose clock went quiet for ``stale_after`` (claim() decides who gets them)."""
-    query = select(RitualRun).where(
-        RitualRun.attempts < max_attempts,
-        (RitualRun.status == FAILED)
-        | ((RitualRun.status == CLAIMED) & (RitualRun.claimed_at <= now - stale_after)),
-    )
-    if team_id is not None:
-        query = query.where(RitualRun.team_id == team_id)
-    return list(
-        session.exec(
-            query.order_by(RitualRun.due_at, RitualRun.id).execution_options(populate_existing=True)
-        )
+    return run_queries.in_status_or_stale(
+        session,
+        statuses=(FAILED,),
+        stale_status=CLAIMED,
+        stale_before=now - stale_after,
+        below_attempts=max_attempts,
+        team_id=team_id,
     )
 
 
@@ -349,16 +294,20 @@ def settled_keys(
 ) -> set[tuple[str, str]]:
     """(kind, period_key) of this team's runs due since ``since`` that need nothing more: posted,
     skipped, or failed for good. A clock's tick skips them without trying to claim them."""
-    rows = session.exec(
-        select(RitualRun.kind, RitualRun.period_key).where(
-            RitualRun.team_id == team_id,
-            RitualRun.due_at >= since,
-            (RitualRun.status == POSTED)
-            | (RitualRun.status == SKIPPED)
-            | ((RitualRun.status == FAILED) & (RitualRun.attempts >= max_attempts)),
-        )
+    return run_queries.keys_due_since(
+        session,
+        team_id,
+        since,
+        statuses=(POSTED, SKIPPED),
+        or_status=FAILED,
+        at_attempts=max_attempts,
     )
-    return {(kind, key) for kind, key in rows}
+
+
+def claimed_keys(session: Session, team_id: int, kind: str, keys: list[str]) -> set[str]:
+    """Which of these period keys of ``kind`` are claimed already, whatever became of them (one
+    query, so a nudge sweep through a big team's afternoon costs nothing per rep nudged)."""
+    return run_queries.period_keys_taken(session, team_id, kind, keys)
 
 
 # A nudge sweep's key is its UTC slot ("2026-11-26T20:00Z"); a rep's nudge is "2026-11-26:U…".
@@ -369,13 +318,10 @@ def prune_sweeps(session: Session, before: datetime) -> int:
     """Delete the nudge sweeps' own rows due before ``before`` (48 a day per team, most of them
     quiet); the per-rep nudge rows, one per reminder sent, stay. A clock never looks this far
     back (its tick reaches back the longest grace window), so nothing is run twice for it."""
-    result = session.exec(
-        delete(RitualRun).where(
-            RitualRun.kind == "nudge",
-            col(RitualRun.period_key).endswith(SWEEP_KEY_SUFFIX),
-            RitualRun.due_at < before,
-            col(RitualRun.status).in_((POSTED, SKIPPED, FAILED)),
-        )
+    return run_queries.delete_due_before(
+        session,
+        kind=NUDGE.name,
+        key_suffix=SWEEP_KEY_SUFFIX,
+        before=before,
+        statuses=(POSTED, SKIPPED, FAILED),
     )
-    session.commit()
-    return result.rowcount or 0

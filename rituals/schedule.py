@@ -78,6 +78,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from rituals import kinds
+from rituals.kinds import GRACE, RITUAL_KINDS, Kind, ritual_kind
 from rituals.pacing import WEEKDAY_NAMES, WorkCalendar
 from rituals.process import RITUAL_DEFAULT_TIMES, Process
 
@@ -100,45 +102,9 @@ __all__ = [
     "ritual_kind",
     "triggers",
 ]
+# GRACE, RITUAL_KINDS and ritual_kind are the registry's (rituals/kinds.py), named here too for
+# the modules that read them with the schedule.
 
-RITUAL_KINDS = (
-    "daily",
-    "weekly",
-    "monthly",
-    "leaderboard",
-    "nudge",
-    "standings",  # a contest's posts: start, standings, midpoint, last hour, result
-    "lag-check",
-    "coaching",
-)
-
-# How late a run missed while the clock was down may still be posted; later, it is skipped.
-GRACE = {
-    "daily": timedelta(hours=4),
-    "weekly": timedelta(hours=24),
-    "monthly": timedelta(days=3),
-    "leaderboard": timedelta(minutes=90),
-    "nudge": timedelta(minutes=30),  # a sweep; the next one nudges whoever is still due
-    # A contest's standings; its start and result are never too late (rituals.contests).
-    "standings": timedelta(minutes=90),
-    "lag-check": timedelta(hours=3),
-    "coaching": timedelta(hours=24),
-}
-
-_KIND_WORDS = {
-    **{k: k for k in RITUAL_KINDS},
-    "leaderboards": "leaderboard",
-    "nudges": "nudge",
-    "daily_digest": "daily",
-    "weekly_digest": "weekly",
-    "monthly_digest": "monthly",
-    "lag_check": "lag-check",
-    "lag": "lag-check",
-    "lagcheck": "lag-check",
-    "contest": "standings",
-    "contests": "standings",
-    "coach": "coaching",
-}
 _MAX_DAYS = 400  # the longest a ritual waits is a month; a guard, never reached
 _TICK = timedelta(microseconds=1)
 NUDGE_EVERY = timedelta(minutes=30)  # how often the nudge sweep runs, on every day
@@ -149,23 +115,11 @@ _PERIOD_KEY_LEN = 32  # ritual_run.period_key
 class Occurrence:
     """One run of one ritual for one team: ``period_key`` identifies it exactly once per team."""
 
-    kind: str  # one of RITUAL_KINDS
+    kind: str  # one of RITUAL_KINDS, or a one-time run (rituals/kinds.py: ONE_TIME_RUNS)
     due_at: datetime  # aware, UTC
     period_key: str
     kpis: tuple[str, ...] = ()  # a leaderboard's KPIs
     contest_id: int | None = None  # the contest a "standings" run posts about
-
-
-def ritual_kind(word: str) -> str:
-    """The kind a word names ("daily", "leaderboards" -> "leaderboard", …); ValueError if none."""
-    kind = (
-        _KIND_WORDS.get("_".join(word.strip().lower().replace("-", " ").split()))
-        if isinstance(word, str)
-        else None
-    )
-    if kind is None:
-        raise ValueError(f"unknown ritual {word!r}: use one of {', '.join(RITUAL_KINDS)}")
-    return kind
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,7 +263,7 @@ _SWEEP_ANCHOR = date(2026, 1, 1)  # the day whose UTC offset lines the sweep up 
 def nudge_time(process: Process) -> time:
     """The local time reps are nudged at: the schedule's, or the default 15:00 when nudges are
     off (`pacer rituals run nudge` still works then)."""
-    return process.rituals.nudges or RITUAL_DEFAULT_TIMES["nudges"]
+    return process.rituals.nudges or RITUAL_DEFAULT_TIMES[kinds.NUDGE.field]
 
 
 def _sweep_minute(process: Process) -> int:
@@ -371,39 +325,50 @@ class _Scheduled:
 
 
 def _scheduled(process: Process) -> list[_Scheduled]:
-    r = process.rituals
-    tz = process.calendar.tz
-    days = process.calendar.working_days
+    """Each kind's triggers, in the registry's order, from its ``due`` rule and its field of
+    the process's RitualSchedule (None or empty: off)."""
     out: list[_Scheduled] = []
-    if r.daily is not None:
-        out.append(_Scheduled("daily", RitualTrigger(r.daily, tz, day_of_week=_cron_days(days))))
-    if r.weekly is not None:
-        day = WEEKDAY_NAMES[r.weekly_day]
-        out.append(_Scheduled("weekly", RitualTrigger(r.weekly, tz, day_of_week=day)))
-    if r.monthly is not None:
-        trigger = RitualTrigger(r.monthly, tz, working_days=days, first_working_day=True)
-        out.append(_Scheduled("monthly", trigger))
-    for slot in r.leaderboards:
-        trigger = RitualTrigger(slot.at, tz, day_of_week=_cron_days(days))
-        out.append(_Scheduled("leaderboard", trigger, slot.kpis))
-    if r.nudges is not None:
-        out.append(_Scheduled("nudge", nudge_sweep_trigger(process)))
-    if r.lag_check is not None:
-        trigger = RitualTrigger(r.lag_check, tz, day_of_week=_cron_days(days))
-        out.append(_Scheduled("lag-check", trigger))
-    if r.coaching is not None:
-        day = WEEKDAY_NAMES[r.coaching_day]
-        out.append(_Scheduled("coaching", RitualTrigger(r.coaching, tz, day_of_week=day)))
+    for kind in kinds.KINDS:
+        out += _triggers_of(kind, process)
     return out
+
+
+def _triggers_of(kind: Kind, process: Process) -> list[_Scheduled]:
+    r, tz = process.rituals, process.calendar.tz
+    working_days = process.calendar.working_days
+    value = getattr(r, kind.field)
+    if not value:  # off; contest posts come from contest rows (rituals.contests), not triggers
+        return []
+    if kind.due == kinds.ON_WORKING_DAYS:
+        trigger = RitualTrigger(value, tz, day_of_week=_cron_days(working_days))
+        return [_Scheduled(kind.name, trigger)]
+    if kind.due == kinds.ON_ITS_WEEKDAY:
+        day = WEEKDAY_NAMES[getattr(r, f"{kind.field}_day")]
+        return [_Scheduled(kind.name, RitualTrigger(value, tz, day_of_week=day))]
+    if kind.due == kinds.ON_FIRST_WORKING_DAY:
+        trigger = RitualTrigger(value, tz, working_days=working_days, first_working_day=True)
+        return [_Scheduled(kind.name, trigger)]
+    if kind.due == kinds.AT_EACH_SLOT:
+        return [
+            _Scheduled(
+                kind.name,
+                RitualTrigger(slot.at, tz, day_of_week=_cron_days(working_days)),
+                slot.kpis,
+            )
+            for slot in value
+        ]
+    if kind.due == kinds.EVERY_HALF_HOUR:
+        return [_Scheduled(kind.name, nudge_sweep_trigger(process))]
+    return []  # WHILE_A_CONTEST_RUNS
 
 
 def triggers(
     process: Process,
 ) -> list[tuple[str, RitualTrigger | IntervalTrigger, tuple[str, ...]]]:
-    """(kind, trigger, KPIs) for every ritual the process schedules, in the order daily, weekly,
-    monthly, leaderboards by time, nudge, lag-check, coaching. A ritual that is off has none.
-    Each trigger is a CronTrigger in the team's timezone (see RitualTrigger), except the nudge
-    sweep's, an IntervalTrigger in UTC; all are for APScheduler's add_job()."""
+    """(kind, trigger, KPIs) for every ritual the process schedules, in the registry's order:
+    daily, weekly, monthly, leaderboards by time, nudge, lag-check, coaching. A ritual that is
+    off has none. Each trigger is a CronTrigger in the team's timezone (see RitualTrigger),
+    except the nudge sweep's, an IntervalTrigger in UTC; all are for APScheduler's add_job()."""
     return [(s.kind, s.trigger, s.kpis) for s in _scheduled(process)]
 
 
@@ -417,26 +382,30 @@ def _aware(instant: datetime, name: str) -> None:
 
 
 def period_key(kind: str, local_day: date, at: time | None = None) -> str:
-    """The key of the run of ``kind`` made on ``local_day`` (a leaderboard: at ``at``)."""
-    if kind in ("daily", "lag-check", "coaching"):
+    """The key of the run of ``kind`` (a kind's name) made on ``local_day`` (a leaderboard: at
+    ``at``), by the kind's ``period`` rule (rituals/kinds.py)."""
+    found = kinds.kind_for(kind)
+    if found is None or found.name != kind:
+        raise ValueError(f"unknown ritual {kind!r}: use one of {', '.join(RITUAL_KINDS)}")
+    if found.period == kinds.THE_DAY:
         return local_day.isoformat()
-    if kind == "weekly":
+    if found.period == kinds.THE_WEEK_BEFORE:
         year, week, _ = (local_day - timedelta(days=7)).isocalendar()
         return f"{year}-W{week:02d}"
-    if kind == "monthly":
+    if found.period == kinds.THE_MONTH_BEFORE:
         last = local_day.replace(day=1) - timedelta(days=1)
         return f"{last.year}-{last.month:02d}"
-    if kind == "leaderboard":
+    if found.period == kinds.THE_SLOT:
         if at is None:
             raise ValueError("a leaderboard's period key needs its time")
         return f"{local_day.isoformat()}T{at:%H:%M}"
-    if kind == "nudge":
+    if found.period == kinds.THE_SWEEP:
         raise ValueError("a nudge sweep is keyed by its UTC slot: nudge_sweep_key()")
-    raise ValueError(f"unknown ritual {kind!r}: use one of {', '.join(RITUAL_KINDS)}")
+    raise ValueError(f"a {kind} run is keyed by its contest: rituals.contests")
 
 
 def _occurrence(s: _Scheduled, fire: datetime) -> Occurrence:
-    if s.kind == "nudge":
+    if s.kind == kinds.NUDGE.name:
         return Occurrence(s.kind, fire.astimezone(UTC), nudge_sweep_key(fire))
     local_day = fire.astimezone(s.trigger.timezone).date()
     return Occurrence(
@@ -478,9 +447,9 @@ def occurrence_at(process: Process, kind: str, at: datetime) -> Occurrence:
     local = at.astimezone(tz)
     day = local.date()
     due = at.astimezone(UTC)  # compared in UTC: a shared tzinfo would compare wall times
-    if kind == "nudge":
+    if kind == kinds.NUDGE.name:
         return Occurrence(kind, due, nudge_sweep_key(_sweep_slot(process, due)))
-    if kind != "leaderboard":
+    if kind != kinds.LEADERBOARD.name:
         return Occurrence(kind, due, period_key(kind, day))
     slots = process.rituals.leaderboards
     best = None
@@ -508,17 +477,16 @@ def missed(
     due = next_occurrences(process, last_check, now)
     now = now.astimezone(UTC)
     late = [o for o in due if now - o.due_at <= GRACE[o.kind]]
-    too_late = [o for o in due if now - o.due_at > GRACE[o.kind] and o.kind != "nudge"]
+    nudge, leaderboard = kinds.NUDGE.name, kinds.LEADERBOARD.name
+    too_late = [o for o in due if now - o.due_at > GRACE[o.kind] and o.kind != nudge]
     run: list[Occurrence] = []
     for i, o in enumerate(late):
-        if o.kind == "nudge":
-            if not any(later.kind == "nudge" for later in late[i + 1 :]):
+        if o.kind == nudge:
+            if not any(later.kind == nudge for later in late[i + 1 :]):
                 run.append(o)
             continue
-        superseded = o.kind == "leaderboard" and any(
-            later.kind == "leaderboard"
-            and later.due_at > o.due_at
-            and set(o.kpis) <= set(later.kpis)
+        superseded = o.kind == leaderboard and any(
+            later.kind == leaderboard and later.due_at > o.due_at and set(o.kpis) <= set(later.kpis)
             for later in late[i + 1 :]
         )
         (too_late if superseded else run).append(o)

@@ -6,6 +6,7 @@ next one is typed."""
 from slack_bolt import App
 
 from bot.app import build_app
+from bot.delivery.kinds import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
 from simulator.slack_standin import SlackStandin
@@ -42,7 +43,9 @@ def offline_app(
             "PACER_ADMINS": admins,
         }
     )
-    services = Services(settings, engine, make_client(settings), clock, background=Inline())
+    services = Services(
+        settings, engine, make_client(settings), clock, background=Inline(), deliveries=DELIVERIES
+    )
     app = build_app(services)
     app.listener_runner.lazy_listener_runner.executor = Inline()
     return services, app

@@ -8,6 +8,7 @@ from bot.examples import article, example_log, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
 from bot.replies import Problem, explain
+from rituals.kinds import KINDS, LEADERBOARD, kind_for
 from rituals.process import Process, parse_goal
 from rituals.refusals import Refusal
 from rituals.teams import admins_of, change_process, require_manager
@@ -462,10 +463,7 @@ def ritual(cmd: Command, args: list[str]) -> dict:
     `… leaderboards 12:00 calls conversations`, `… nudges off` change it (a new process version;
     the clock picks it up within a minute)."""
     process = cmd.actor.process
-    usage = (
-        "`/pacer ritual daily 17:30`, `/pacer ritual weekly mon 09:00`, `/pacer ritual monthly 09:00`, "
-        "`/pacer ritual leaderboards 12:00 calls conversations`, `/pacer ritual nudges off`"
-    )
+    usage = _ritual_usage()
     if not args:
         return _done(
             f"*{messages.escape(cmd.actor.team.name)}*'s rituals ({process.timezone}): "
@@ -475,7 +473,7 @@ def ritual(cmd: Command, args: list[str]) -> dict:
     if len(args) < 2:
         raise ParseError(f"Say which ritual and when (or `off`): {usage}.")
     kind, value = args[0].lower(), " ".join(args[1:])
-    if kind in ("leaderboard", "leaderboards") and value.lower() not in ("off", "on"):
+    if kind_for(kind) is LEADERBOARD and value.lower() not in ("off", "on"):
         value = [
             part.strip() for part in value.split(";") if part.strip()
         ]  # "12:00 calls; 16:00 calls"
@@ -494,6 +492,11 @@ def ritual(cmd: Command, args: list[str]) -> dict:
         f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
         f"{version.version}). The clock follows the new schedule within a minute."
     )
+
+
+def _ritual_usage() -> str:
+    """`/pacer ritual daily 17:30`, … : one example for every kind (rituals/kinds.py)."""
+    return ", ".join(f"`/pacer ritual {k.field} {k.example}`" for k in KINDS)
 
 
 def nudges(cmd: Command, args: list[str]) -> dict:

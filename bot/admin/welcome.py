@@ -38,7 +38,7 @@ def welcome_job(
         if not role or not process.has_role(role):
             return  # no scorecard, nothing to explain
         now = services.clock()
-        with services.unit_of_work() as session:
+        with services.unit_of_work() as session:  # the claim, durable before the message
             claim = runs.claim(
                 session,
                 workspace_id=workspace_id,
@@ -48,19 +48,21 @@ def welcome_job(
                 owner=runs.process_identity(),
                 max_attempts=1,  # once, ever, per person and team
             )
-            if claim is None:
-                return
-            message = welcome_message(process, team_name, channel_id, user_id, role)
-            try:
-                # The ritual client retries only 429s: a 5xx may have posted, and a welcome
-                # must never arrive twice.
-                services.ritual_client.chat_postMessage(
-                    channel=user_id, text=message["text"], blocks=message["blocks"]
-                )
-            except Exception as error:
+        if claim is None:
+            return
+        message = welcome_message(process, team_name, channel_id, user_id, role)
+        try:
+            # The ritual client retries only 429s: a 5xx may have posted, and a welcome
+            # must never arrive twice.
+            services.ritual_client.chat_postMessage(
+                channel=user_id, text=message["text"], blocks=message["blocks"]
+            )
+        except Exception as error:
+            with services.unit_of_work() as session:
                 runs.fail(session, claim, f"{type(error).__name__}: {error}", now)
-                log.warning("welcome to %s failed: %s", user_id, error)
-                return
+            log.warning("welcome to %s failed: %s", user_id, error)
+            return
+        with services.unit_of_work() as session:
             runs.finish(session, claim, now)
 
     return job

@@ -4,7 +4,11 @@ Each ritual of each team is a cron job built from the team's process (rebuilt wh
 version appears). A tick every minute also catches up: a ritual missed while the clock was down
 runs late once (within its grace window) or is recorded as skipped, and failed posts are tried
 again. Exactly-once is the database's job (rituals.runs.claim), so a restart, a manual run or two
-clocks by mistake still post each ritual once."""
+clocks by mistake still post each ritual once.
+
+Every kind of rituals/kinds.py is run from here: the scheduled ones by their triggers (and the
+tick's catch-up), the contests' posts (``standings``) by the tick from the contest rows. Each
+database step is a unit of work of its own; the runs themselves open theirs (runner.py)."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -17,7 +21,8 @@ from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, Outcome, run_ritual
 from bot.services import Services
 from rituals import contests, runs
-from rituals.schedule import GRACE, Occurrence, missed, occurrence_at, triggers
+from rituals.kinds import GRACE, STANDINGS
+from rituals.schedule import Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
 from storage import people_queries
 
@@ -157,8 +162,8 @@ class Clock:
             settled = runs.settled_keys(
                 session, team.id, now - CONTEST_LOOKBACK - timedelta(days=1), max_attempts=ATTEMPTS
             )
-        run_now = [o for o in run_now if ("standings", o.period_key) not in settled]
-        too_late = [o for o in too_late if ("standings", o.period_key) not in settled]
+        run_now = [o for o in run_now if (STANDINGS.name, o.period_key) not in settled]
+        too_late = [o for o in too_late if (STANDINGS.name, o.period_key) not in settled]
         return run_now, too_late
 
     def start(self) -> None:

@@ -1,17 +1,27 @@
 """Digests and leaderboards as Slack posts: a short channel message, and the long detail (the
 chart, the full ranking) in its thread. Names are shown as text, never as mentions, so nobody
-is pinged by a leaderboard."""
+is pinged by a leaderboard.
 
+The ``*_posts`` functions are the daily, weekly, monthly and leaderboard rituals' deliveries
+(bot/delivery/kinds.py): the report of the run (rituals/ritual_data.py), with the names, as
+posts."""
+
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot import messages
 from bot.buttons import digest_buttons
 from bot.delivery.posting import Part
-from rituals import charts
+from bot.people import display_names
+from bot.services import Services
+from rituals import charts, ritual_data
 from rituals.coaching import CadenceLine
 from rituals.digests import DailyDigest, Leaderboard, MonthlyDigest, WeeklyDigest
 from rituals.process import Process
 from rituals.ranking import rank
+from rituals.schedule import Occurrence
+from storage.models import Member, SalesTeam
+from storage.unit_of_work import Session
 
 TOP = 3  # names per KPI in the channel message; everyone is in the thread
 PRIVATE_ROWS = 25  # rows of a leaderboard shown privately
@@ -270,3 +280,77 @@ def leaderboard_parts(board: Leaderboard, names: dict[str, str], team_name: str)
         )
         parts += _thread(title, full)
     return parts
+
+
+# -- the rituals' posts -----------------------------------------------------------------------
+
+
+def _names(services: Services, team: SalesTeam, report: ritual_data.Report, occurrence) -> dict:
+    return display_names(services, team.workspace_id, report.rep_ids, occurrence.due_at)
+
+
+def daily_posts(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+) -> list[Part]:
+    report = ritual_data.daily_report(session, team, process, members, occurrence)
+    names = _names(services, team, report, occurrence)
+    return daily_parts(report.data, report.process, names, team.name)
+
+
+# The coaching cadence per rep for the weekly digest's thread (None leaves it out):
+# bot.coaching.reminders.digest_cadence, handed in by bot/delivery/kinds.py.
+CadenceOf = Callable[[Session, SalesTeam, Process, list[Member], object], list[CadenceLine] | None]
+
+
+def weekly_posts(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+    *,
+    cadence_of: CadenceOf,
+) -> list[Part]:
+    report = ritual_data.weekly_report(session, team, process, members, occurrence)
+    names = _names(services, team, report, occurrence)
+    cadence = cadence_of(session, team, report.current, report.members, occurrence.due_at)
+    return weekly_parts(
+        report.data,
+        report.process,
+        names,
+        team.name,
+        cadence=cadence,
+        coaching_every_days=report.current.rituals.coaching_every_days,
+    )
+
+
+def monthly_posts(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+) -> list[Part]:
+    report = ritual_data.monthly_report(session, team, process, members, occurrence)
+    names = _names(services, team, report, occurrence)
+    return monthly_parts(report.data, report.process, names, team.name)
+
+
+def leaderboard_posts(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+) -> list[Part]:
+    report = ritual_data.leaderboard_report(session, team, process, members, occurrence)
+    names = _names(services, team, report, occurrence)
+    return leaderboards_parts(report.data, names, team.name)

@@ -22,7 +22,6 @@ import logging
 from datetime import UTC, date, datetime, time
 
 from slack_sdk.errors import SlackApiError
-from sqlmodel import col, select
 
 from bot import messages
 from bot.delivery.posting import ChannelPacer
@@ -30,19 +29,21 @@ from bot.examples import example_log
 from bot.people import fresh_profiles
 from bot.services import Services
 from rituals import dates, runs
+from rituals.kinds import NUDGE
 from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
 from rituals.scorecard import rep_calendar
 from storage import log_queries
 from storage.models import Member, RitualRun, SalesTeam
+from storage.unit_of_work import Session
 
 log = logging.getLogger("pacer.rituals")
 
 
 def nudge(
     services: Services,
-    session,
+    session: Session,
     run: RitualRun,
     team: SalesTeam,
     process: Process,
@@ -52,7 +53,9 @@ def nudge(
     pacer: ChannelPacer,
 ) -> int:
     """One sweep: nudge every rep due at ``now`` (see the module notes); the number sent.
-    Called by bot.delivery.runner.run_ritual for the ``nudge`` ritual, with its claimed run."""
+    The ``nudge`` ritual's delivery (bot/delivery/kinds.py), called by
+    bot.delivery.runner.run_ritual with its claimed run; ``session`` reads, and each step that
+    must hold before a message (the claim of a rep's nudge) is a unit of work of its own."""
     workspace_id, team_id = team.workspace_id, team.id
     owner = run.claimed_by or runs.process_identity()
     at = nudge_time(process)
@@ -76,23 +79,27 @@ def nudge(
         found = log_queries.reps_with_logs_on(session, workspace_id, ids, day)
         logged |= {(user_id, day) for user_id in found}
     keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
-    claimed = _claimed(session, team_id, list(keys.values()))  # nudged already (or being)
+    # Nudged already (or being): one query, so a sweep through a big team's afternoon costs
+    # nothing per rep already nudged.
+    claimed = runs.claimed_keys(session, team_id, NUDGE.name, list(keys.values()))
     sent = 0
     for index, (user_id, (role, cal, day)) in enumerate(sorted(due.items())):
         if (user_id, day) in logged or keys[user_id] in claimed:
             continue
-        # A heartbeat, and the fence: a sweep another clock took over stops here.
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
         due_at = datetime.combine(day, max(at, cal.day_start), cal.tz).astimezone(UTC)
-        claim = runs.claim(
-            session,
-            workspace_id=workspace_id,
-            team_id=team_id,
-            occurrence=Occurrence("nudge", due_at, keys[user_id]),
-            now=now,
-            owner=owner,
-            max_attempts=1,  # never claimed again, even after a crash: one reminder at most
-        )
+        # The sweep's heartbeat and fence (a sweep another clock took over stops here), then
+        # this rep's nudge claimed: both durable before the message is sent.
+        with services.unit_of_work() as step:
+            runs.progress(step, run, parts_done=index + 1, now=services.clock())
+            claim = runs.claim(
+                step,
+                workspace_id=workspace_id,
+                team_id=team_id,
+                occurrence=Occurrence(NUDGE.name, due_at, keys[user_id]),
+                now=now,
+                owner=owner,
+                max_attempts=1,  # never claimed again, even after a crash: one reminder at most
+            )
         if claim is None:
             continue  # nudged already for this day
         message = nudge_message(process, role, user_id, cal, day, at)
@@ -102,29 +109,16 @@ def nudge(
                 channel=user_id, text=message["text"], blocks=message["blocks"]
             )
         except Exception as error:
-            runs.fail(session, claim, _reason(error), now)
+            with services.unit_of_work() as step:
+                runs.fail(step, claim, _reason(error), now)
             if not isinstance(error, SlackApiError):
                 raise  # the sweep fails and is retried; this rep's nudge is not sent twice
             log.warning("nudge to %s failed: %s", user_id, _reason(error))
             continue
-        runs.finish(session, claim, now)
+        with services.unit_of_work() as step:
+            runs.finish(step, claim, now)
         sent += 1
     return sent
-
-
-def _claimed(session, team_id: int, keys: list[str]) -> set[str]:
-    """Which of these per-rep nudge keys are claimed already (one query, so a sweep through
-    a big team's afternoon costs nothing per rep already nudged)."""
-    if not keys:
-        return set()
-    rows = session.exec(
-        select(RitualRun.period_key).where(
-            RitualRun.team_id == team_id,
-            RitualRun.kind == "nudge",
-            col(RitualRun.period_key).in_(keys),
-        )
-    )
-    return set(rows)
 
 
 def rep_timezones(

@@ -156,12 +156,17 @@ def _run_of(message: dict) -> str | None:
 def send_privately(services, session, run, pacer: ChannelPacer, items: list, message_for) -> int:
     """One private message per ``(user_id, item)`` of a private ritual (lag suggestions,
     coaching reminders), resuming after the run's ``parts_done``: progress is recorded on the run
-    before each message, so a crash may lose one message, never send two. ``message_for(item)``
-    builds the message, or None to send nothing for that item. Returns the messages sent."""
+    before each message, in a unit of work of its own, so a crash may lose one message, never
+    send two. ``message_for(item)`` builds the message (reading through the caller's
+    ``session``), or None to send nothing for that item. Returns the messages sent.
+
+    Whatever the caller stored for these messages must be committed before: the progress is
+    written by another transaction (on SQLite, one the caller's pending writes would block)."""
     sent = 0
     for index in range(run.parts_done or 0, len(items)):
         user_id, item = items[index]
-        runs.progress(session, run, parts_done=index + 1, now=services.clock())
+        with services.unit_of_work() as step:
+            runs.progress(step, run, parts_done=index + 1, now=services.clock())
         message = message_for(item)
         if message is None:
             continue

@@ -1,26 +1,28 @@
 """Running one ritual for one team: claim it (exactly once), build it from the numbers as of the
 moment it was due, post it, record it. The clock, `pacer rituals run` and the demo all come
-through here."""
+through here.
+
+What each kind builds and how it reaches Slack is its delivery (ChannelPosts or
+PrivateMessages), looked up by kind in ``services.deliveries``: the registry of
+bot/delivery/kinds.py, handed in by the composition root. So this module imports no feature
+(contests, coaching…), and the features can run their posts through it."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.delivery import digests as digest_messages
 from bot.delivery.posting import ChannelPacer, Part, Progress, deliver
-from bot.people import display_names
 from bot.services import Services
 from rituals import runs
-from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
-from rituals.pacing import period_containing, previous_period
 from rituals.process import Process
 from rituals.schedule import Occurrence
-from rituals.teams import managers_of, process_in_effect, team_process
-from storage import log_queries, people_queries
-from storage.models import Member, SalesTeam
+from rituals.teams import managers_of, team_process
+from storage import people_queries
+from storage.models import RitualRun, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
 
@@ -51,6 +53,39 @@ class Outcome:
         return f"{self.status}: {self.detail}" if self.detail else self.status
 
 
+@dataclass(frozen=True)
+class ChannelPosts:
+    """The delivery of a ritual posted in the team's channel: ``parts(services, session, team,
+    process, members, occurrence)`` builds its posts (the channel message, then its thread) from
+    the numbers as of the moment it was due."""
+
+    parts: Callable[..., list[Part]]
+
+
+@dataclass(frozen=True)
+class PrivateMessages:
+    """The delivery of a ritual sent as private messages: ``send(services, session, run, team,
+    process, members, occurrence, now, pacer)`` sends them one by one, recording progress on
+    the run before each in a unit of work of its own (posting.send_privately), and returns how
+    many it sent."""
+
+    send: Callable[..., int]
+
+
+Delivery = ChannelPosts | PrivateMessages
+
+
+def delivery_of(services: Services, kind: str) -> Delivery:
+    """The kind's delivery, from the registry the composition root put in Services."""
+    delivery = services.deliveries.get(kind)
+    if delivery is None:
+        raise LookupError(
+            f"no delivery for the {kind!r} ritual: build Services with "
+            "deliveries=bot.delivery.kinds.DELIVERIES (as bot.server.make_services does)"
+        )
+    return delivery
+
+
 def run_ritual(
     services: Services,
     team_id: int,
@@ -60,10 +95,13 @@ def run_ritual(
     pacer: ChannelPacer,
     owner: str,
 ) -> Outcome:
-    with services.unit_of_work() as session:
+    """Claim, build, post, record: each step a unit of work of its own, so the claim is durable
+    before anything is posted and each post is recorded before the next one."""
+    delivery = delivery_of(services, occurrence.kind)
+    with services.unit_of_work() as session:  # the claim
         team = people_queries.get_team(session, team_id)
         process, _ = team_process(session, team.id)
-        if occurrence.kind not in PRIVATE and not team.channel_id:
+        if isinstance(delivery, ChannelPosts) and not team.channel_id:
             # Not claimed: if a manager sets the channel within the grace window it still posts;
             # after that the clock records it as skipped.
             return _logged(
@@ -81,86 +119,100 @@ def run_ritual(
         )
         if run is None:
             return _logged(team, occurrence, settled(session, team, occurrence))
-        channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
-        try:
-            members = people_queries.active_members(session, team.id)
-            if occurrence.kind in PRIVATE:
-                send = _private_ritual(occurrence.kind)
-                sent = send(services, session, run, team, process, members, occurrence, now, pacer)
-                runs.finish(session, run, now)
-                return _logged(team, occurrence, Outcome("posted", f"{sent} private messages"))
-            parts = build_parts(services, session, team, process, members, occurrence)
-
-            def record(progress: Progress) -> None:
-                runs.progress(
-                    session,
-                    run,
-                    parts_done=progress.parts_done,
-                    channel_id=channel,
-                    message_ts=progress.message_ts,
-                    now=services.clock(),  # the heartbeat of a slow but living run
+    try:
+        if isinstance(delivery, PrivateMessages):
+            with services.unit_of_work() as session:  # what the messages say; each one is
+                members = people_queries.active_members(session, team.id)  # recorded apart
+                sent = delivery.send(
+                    services, session, run, team, process, members, occurrence, now, pacer
                 )
-
-            deliver(
-                services.ritual_client,
-                pacer,
-                channel,
-                parts,
-                f"{team.id}:{occurrence.kind}:{occurrence.period_key}",
-                Progress(run.parts_done or 0, run.message_ts),
-                record,
-                may_have_posted=(run.attempts or 1) > 1,
-            )
+            outcome = Outcome("posted", f"{sent} private messages")
+        else:
+            posted = _post(services, delivery, run, team, process, occurrence, pacer)
+            outcome = Outcome("posted", f"{posted} posts")
+        with services.unit_of_work() as session:  # done, for good
             runs.finish(session, run, now)
-            return _logged(team, occurrence, Outcome("posted", f"{len(parts)} posts"))
-        except runs.ClaimLost:
-            return _logged(
-                team, occurrence, Outcome("claim-lost", "another clock took this run over")
+        return _logged(team, occurrence, outcome)
+    except runs.ClaimLost:
+        return _logged(team, occurrence, Outcome("claim-lost", "another clock took this run over"))
+    except Exception as error:  # recorded and retried on a later tick; never lost silently
+        return _logged(team, occurrence, _failed(services, run, team, occurrence, now, error))
+
+
+def _post(
+    services: Services,
+    delivery: ChannelPosts,
+    run: RitualRun,
+    team: SalesTeam,
+    process: Process,
+    occurrence: Occurrence,
+    pacer: ChannelPacer,
+) -> int:
+    """Build the posts (committed first: a contest's result is frozen before it is posted),
+    then post what is not posted yet, recording each post in a unit of work of its own."""
+    with services.unit_of_work() as session:
+        members = people_queries.active_members(session, team.id)
+        parts = delivery.parts(services, session, team, process, members, occurrence)
+    channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
+
+    def record(progress: Progress) -> None:
+        with services.unit_of_work() as session:
+            runs.progress(
+                session,
+                run,
+                parts_done=progress.parts_done,
+                channel_id=channel,
+                message_ts=progress.message_ts,
+                now=services.clock(),  # the heartbeat of a slow but living run
             )
-        except Exception as error:  # recorded and retried on a later tick; never lost silently
-            session.rollback()
-            reason = _reason(error)
-            log.exception(
-                "ritual %s %s for team %s failed: %s",
-                occurrence.kind,
-                occurrence.period_key,
-                team.id,
-                reason,
-            )
-            runs.fail(session, run, reason, now)
-            if _permanent(error) or (run.attempts or 1) >= ATTEMPTS:
-                runs.skip(
-                    session,
-                    workspace_id=team.workspace_id,
-                    team_id=team.id,
-                    occurrence=occurrence,
-                    reason=f"gave up: {reason}",
-                    now=now,
-                )
-                _tell_managers(services, session, team, occurrence, reason)
-                return _logged(team, occurrence, Outcome("gave-up", reason))
-            return _logged(team, occurrence, Outcome("failed", reason))
 
-
-# Rituals that send private messages (no channel post): each sends its messages one by one,
-# recording progress on the run before each, and returns how many it sent.
-PRIVATE = ("nudge", "lag-check", "coaching")
-
-
-def _private_ritual(kind: str):
-    if kind == "lag-check":
-        from bot.contests.lag_suggestions import run_lag_check
-
-        return run_lag_check
-    if kind == "coaching":
-        from bot.coaching.reminders import remind
-
-        return remind
-    from bot.delivery.nudges import (
-        nudge,  # per person, in each rep's own timezone: see bot/delivery/nudges.py
+    deliver(
+        services.ritual_client,
+        pacer,
+        channel,
+        parts,
+        f"{team.id}:{occurrence.kind}:{occurrence.period_key}",
+        Progress(run.parts_done or 0, run.message_ts),
+        record,
+        may_have_posted=(run.attempts or 1) > 1,
     )
+    return len(parts)
 
-    return nudge
+
+def _failed(
+    services: Services,
+    run: RitualRun,
+    team: SalesTeam,
+    occurrence: Occurrence,
+    now: datetime,
+    error: Exception,
+) -> Outcome:
+    """Record the failure (retried on a later tick), or give up on a permanent error or the last
+    attempt: recorded as skipped, and the team's managers are told."""
+    reason = _reason(error)
+    log.exception(
+        "ritual %s %s for team %s failed: %s",
+        occurrence.kind,
+        occurrence.period_key,
+        team.id,
+        reason,
+    )
+    gave_up = _permanent(error) or (run.attempts or 1) >= ATTEMPTS
+    with services.unit_of_work() as session:
+        runs.fail(session, run, reason, now)
+        if not gave_up:
+            return Outcome("failed", reason)
+        runs.skip(
+            session,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            occurrence=occurrence,
+            reason=f"gave up: {reason}",
+            now=now,
+        )
+        managers = managers_of(session, team.id)
+    _tell_managers(services, managers, team, occurrence, reason)
+    return Outcome("gave-up", reason)
 
 
 def settled(session, team: SalesTeam, occurrence: Occurrence) -> Outcome:
@@ -183,7 +235,7 @@ def _permanent(error: Exception) -> bool:
 
 
 def _tell_managers(
-    services: Services, session, team: SalesTeam, occurrence: Occurrence, reason: str
+    services: Services, managers: list[str], team: SalesTeam, occurrence: Occurrence, reason: str
 ) -> None:
     """A ritual Pacer gave up on is never lost silently: the team's managers hear why."""
     where = f"<#{team.channel_id}>" if team.channel_id else "the team's channel"
@@ -193,7 +245,7 @@ def _tell_managers(
         f"then `pacer rituals run {occurrence.kind}` posts it."
     )
     note = messages.message(text, messages.section(text))
-    for manager in managers_of(session, team.id):
+    for manager in managers:
         try:
             services.ritual_client.chat_postMessage(
                 channel=manager, text=note["text"], blocks=note["blocks"]
@@ -211,69 +263,3 @@ def _logged(team: SalesTeam, occurrence: Occurrence, outcome: Outcome) -> Outcom
         outcome,
     )
     return outcome
-
-
-def _past(
-    process: Process, session, team: SalesTeam, members: list[Member], period
-) -> tuple[Process, list[Member]]:
-    """A finished period is reported with the goals it had and the people who were on the team
-    (or who logged in it): a goal changed or a rep added this morning does not rewrite last week."""
-    end = datetime.combine(period.end + timedelta(days=1), time(0), process.calendar.tz)
-    then = process_in_effect(session, team.id, end)
-    active = log_queries.team_totals(
-        session, team.workspace_id, [m.user_id for m in members], period.start, period.end
-    )
-    return then, [m for m in members if m.added_at <= end or m.user_id in active]
-
-
-def build_parts(
-    services, session, team, process: Process, members: list[Member], occurrence: Occurrence
-) -> list[Part]:
-    """The posts of a ritual, built from the numbers as of the moment it was due (a digest run
-    late, or retried after midnight, still reports its own day)."""
-    kind, workspace_id, as_of = occurrence.kind, team.workspace_id, occurrence.due_at
-    local_day = process.calendar.local_date(as_of)
-    current = process
-    if kind == "weekly":
-        process, members = _past(
-            process, session, team, members, previous_period(period_containing("week", local_day))
-        )
-    if kind == "monthly":
-        process, members = _past(
-            process, session, team, members, previous_period(period_containing("month", local_day))
-        )
-    rep_ids = [m.user_id for m in members if m.role]
-    names = display_names(services, workspace_id, rep_ids, as_of)
-    if kind == "daily":
-        digest = daily_digest(session, workspace_id, team.id, process, members, as_of)
-        return digest_messages.daily_parts(digest, process, names, team.name)
-    if kind == "weekly":
-        digest = weekly_digest(
-            session, workspace_id, team.id, process, members, as_of, current=current
-        )
-        from bot.coaching.reminders import digest_cadence
-
-        cadence = digest_cadence(session, team, current, members, as_of)
-        return digest_messages.weekly_parts(
-            digest,
-            process,
-            names,
-            team.name,
-            cadence=cadence,
-            coaching_every_days=current.rituals.coaching_every_days,
-        )
-    if kind == "monthly":
-        digest = monthly_digest(session, workspace_id, team.id, process, members, as_of)
-        return digest_messages.monthly_parts(digest, process, names, team.name)
-    if kind == "leaderboard":
-        day = period_containing("day", local_day)
-        kpis = [k for k in occurrence.kpis if process.has_kpi(k)] or [None]
-        boards = [
-            leaderboard(session, workspace_id, process, members, kpi, day, as_of) for kpi in kpis
-        ]
-        return digest_messages.leaderboards_parts(boards, names, team.name)
-    if kind == "standings":
-        from bot.contests.messages import contest_parts
-
-        return contest_parts(services, session, team, process, occurrence)
-    raise ValueError(f"unknown ritual {kind!r}")

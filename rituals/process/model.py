@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rituals.kinds import kind_for
 from rituals.pacing import WEEKDAY_NAMES, Thresholds, WorkCalendar
 from rituals.process.goals import Goal, parse_goal
 from rituals.process.problems import Problem, ProcessError
@@ -417,7 +418,8 @@ class Process:
         """A new Process with one ritual changed, for commands like `/pacer ritual daily 17:00`,
         `/pacer ritual weekly fri 16:00` or `/pacer ritual nudges off`.
 
-        ``kind`` is daily, weekly, monthly, leaderboards or nudges (also leaderboard, nudge).
+        ``kind`` is any word that names a ritual (rituals/kinds.py: its field, its name or an
+        alias: "leaderboards", "leaderboard", "lag-check", "Daily Digest"…).
         ``value`` is anything the `rituals:` section accepts for it: "off" (or False), "on" (or
         True: the default time), a time ("17:00", "5:30pm", a datetime.time), a mapping
         ({at: "17:00"}, {day: fri, at: "16:00"}, {enabled: false}); for weekly also "fri" or
@@ -438,7 +440,7 @@ class Process:
         data = self.to_dict()
         current = data["rituals"].get(name)
         # A time alone keeps the rest: the weekly day, the lag check's threshold, …
-        keeps_rest = name in ("weekly", "coaching", "lag_check") and isinstance(current, dict)
+        keeps_rest = bool(kind_for(name).options) and isinstance(current, dict)
         if keeps_rest and isinstance(value, str) and parse_clock(value):
             value = {**current, "at": value}
         data["rituals"] = {**data["rituals"], name: value}

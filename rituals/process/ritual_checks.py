@@ -1,7 +1,7 @@
 """Checking the `rituals:` section: digests, leaderboards, nudges, standings, lag check, coaching.
 
-Every name a ritual goes by is handled here: RITUALS, the words people write for them
-(_RITUAL_HINTS, ritual_name) and how messages call them (_RITUAL_WHAT).
+The names a ritual goes by (its field, the words people write for it, how messages call it) are
+the registry's, rituals/kinds.py: RITUALS and ritual_name read it here.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from rituals.kinds import RITUAL_FIELDS, kind_for
 from rituals.pacing import WEEKDAY_NAMES, WorkCalendar
 from rituals.process.base_checks import BaseChecks
 from rituals.process.ritual_schedule import (
@@ -24,63 +25,39 @@ from rituals.process.ritual_schedule import (
     RitualSchedule,
 )
 from rituals.process.values import FULL_DAY_NAMES, day_index, parse_clock, parse_share
-from rituals.process.words import did_you_mean, kind_of, normalize_word, quote
+from rituals.process.words import did_you_mean, kind_of, quote
 
-if TYPE_CHECKING:  # model imports this module (Process.with_ritual reads ritual names)
-    from rituals.process.model import Kpi, Role
 
-# The rituals a team can schedule (the `rituals:` section).
-RITUALS = (
-    "daily",
-    "weekly",
-    "monthly",
-    "leaderboards",
-    "nudges",
-    "standings",
-    "lag_check",
-    "coaching",
-)
-# Words people plausibly write for a ritual; read by ritual_name and used to suggest the right one.
-_RITUAL_HINTS = {
-    "daily_digest": "daily",
-    "day": "daily",
-    "weekly_digest": "weekly",
-    "week": "weekly",
-    "monthly_digest": "monthly",
-    "month": "monthly",
-    "leaderboard": "leaderboards",
-    "leaders": "leaderboards",
-    "rankings": "leaderboards",
-    "nudge": "nudges",
-    "reminder": "nudges",
-    "reminders": "nudges",
-    "contest_standings": "standings",
-    "contests": "standings",
-    "lag": "lag_check",
-    "lagcheck": "lag_check",
-    "lag_checks": "lag_check",
-    "coach": "coaching",
-    "coaching_reminders": "coaching",
-}
-# How messages call each ritual with a time ("… to turn the daily digest off").
-_RITUAL_WHAT = {
-    "daily": "the daily digest",
-    "weekly": "the weekly digest",
-    "monthly": "the monthly digest",
-    "nudges": "the nudges",
-    "lag_check": "the lag check",
-    "coaching": "the coaching reminders",
-}
+# What default_leaderboards_for reads of model's Role and Kpi (model imports this module, so
+# this one does not import model).
+class _Role(Protocol):
+    scorecard: tuple[str, ...]
+
+
+class _Kpi(Protocol):
+    key: str
+
+    @property
+    def leading(self) -> bool: ...
+
+
+# The rituals a team can schedule: the `rituals:` section's fields, from the one registry.
+RITUALS = RITUAL_FIELDS
 
 
 def ritual_name(kind: object) -> str | None:
-    """The `rituals:` field a word names: "daily", "leaderboard" -> "leaderboards", …"""
-    if not isinstance(kind, str):
-        return None
-    word = normalize_word(kind).replace(" ", "_")
-    if word in RITUALS:
-        return word
-    return _RITUAL_HINTS.get(word)
+    """The `rituals:` field a word names: "daily", "leaderboard" -> "leaderboards", … (any of
+    the kind's words: rituals/kinds.py)."""
+    found = kind_for(kind)
+    return found.field if found else None
+
+
+def _hint(key: object) -> str:
+    """ " (did you mean 'nudges'?)" for a key that names a ritual by another of its words."""
+    found = kind_for(key)
+    if found is not None:
+        return f" (did you mean '{found.field}'?)"
+    return did_you_mean(key, RITUALS)
 
 
 DEFAULT_LEADERBOARD_TIMES = (time(12, 0), time(16, 0))  # 2 then 1 of the first role's leading KPIs
@@ -115,8 +92,7 @@ class RitualChecks(BaseChecks):
             return None
         for k in value:
             if k not in RITUALS:
-                hint = _RITUAL_HINTS.get(k) if isinstance(k, str) else None
-                mean = f" (did you mean '{hint}'?)" if hint else did_you_mean(k, RITUALS)
+                mean = _hint(k)
                 self.add(
                     f"rituals.{k}" if isinstance(k, str) else "rituals",
                     f"unknown ritual {quote(k)}",
@@ -245,8 +221,9 @@ class RitualChecks(BaseChecks):
         """(time or None when off, weekday) for one ritual; None when it is invalid."""
         path = f"rituals.{name}"
         default = RITUAL_DEFAULT_TIMES[name]
-        weekly = name in ("weekly", "coaching")
-        what = _RITUAL_WHAT[name]
+        kind = kind_for(name)
+        weekly = kind.has_weekday
+        what = kind.what
         example = f'{{day: mon, at: "{default:%H:%M}"}}' if weekly else f'{{at: "{default:%H:%M}"}}'
         fix = f"write it like {example} (24-hour clock, quoted), or 'off' to turn {what} off"
         if raw is None or _is_on(raw):
@@ -460,7 +437,7 @@ def _is_on(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in _ON_WORDS
 
 
-def default_leaderboards_for(roles: list[Role], kpis: list[Kpi]) -> tuple[LeaderboardSlot, ...]:
+def default_leaderboards_for(roles: list[_Role], kpis: list[_Kpi]) -> tuple[LeaderboardSlot, ...]:
     """The leaderboards a team gets without configuring any: at 12:00 every role's first two
     leading KPIs, at 16:00 every role's first, so each rep is on a board (in the default process:
     calls, conversations, meetings held, ROI discussions; then calls and meetings held)."""

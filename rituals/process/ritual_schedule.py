@@ -6,18 +6,14 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from rituals.kinds import KINDS
 from rituals.pacing import WEEKDAY_NAMES
 
-# What a team gets without configuring anything (the leaderboards' defaults are derived from the
-# process: see ritual_checks.default_leaderboards_for).
+# What a team gets without configuring anything, by `rituals:` field (rituals/kinds.py says why
+# each time; the leaderboards' defaults are derived from the process: see
+# ritual_checks.default_leaderboards_for, and the standings' are DEFAULT_STANDINGS_TIMES).
 RITUAL_DEFAULT_TIMES: dict[str, time] = {
-    "daily": time(17, 30),  # working days, end of day
-    "weekly": time(9, 0),  # last week's results, on DEFAULT_WEEKLY_DAY
-    "monthly": time(9, 0),  # last month's results, on the first working day of the month
-    "nudges": time(15, 0),  # a private reminder to reps who logged nothing today
-    # Tuesday 11:00 is the first check with a quarter of a Mon–Fri 09:00–17:00 week gone.
-    "lag_check": time(11, 0),
-    "coaching": time(9, 30),  # a manager's private list of reps due a coaching session
+    k.field: k.default_at for k in KINDS if k.default_at is not None
 }
 DEFAULT_WEEKLY_DAY = 0  # Monday
 # While a contest runs its standings post at these times on working days (besides the start,

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import messages
 from bot.app import build_app
+from bot.delivery.kinds import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
 from simulator.signed_requests import command_body, signed_headers
@@ -53,6 +54,7 @@ class Rig:
             make_client(settings),
             clock=lambda: self.now,
             background=Inline(),
+            deliveries=DELIVERIES,
         )
         self.app = build_app(self.services)
 

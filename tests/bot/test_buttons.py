@@ -20,8 +20,8 @@ from simulator.signed_requests import (
 )
 from simulator.slack_standin import SlackStandin
 from storage.models import CoachingNote, CoachingSession
+from tests.bot.delivery.support import run
 from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, assert_within_slack_limits, no_waiting
-from tests.bot.test_ritual_posts import run
 
 TEAM = "T0RIG0001"
 SALES, COACHING, HERE = "C0SALES01", "C0COACH01", "C0ASKED001"

@@ -1,11 +1,15 @@
 """`pacer rituals run KIND` and `pacer rituals status` for the contest and coaching rituals, as an
 operator runs them: through the same path as the clock, against the local Slack stand-in."""
 
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
 
 from cli import rituals as rituals_cli
+from tests.bot.delivery.support import channel_posts, channel_rig
 from tests.bot.lag_check_support import CHANNEL, log_monday
 from tests.bot.lag_check_support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.support import MGR, SDR
@@ -67,3 +71,48 @@ def test_status_lists_the_new_rituals(rig, capsys, kind):
         "standings": "no contest running",
     }[kind]
     assert expected in line, line
+
+
+def test_pacer_rituals_run_and_status_from_the_command_line(tmp_path):
+    with channel_rig(tmp_path) as rig:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
+        }
+        env |= {
+            "SLACK_BOT_TOKEN": "xoxb-rig",
+            "SLACK_API_URL": rig.slack.url,
+            "DATABASE_URL": str(rig.engine.url),
+            "PACER_CLOCK": "2026-11-26T18:00:00-05:00",
+        }
+
+        def pacer(*args):
+            return subprocess.run(
+                [sys.executable, "-m", "cli.main", *args],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        done = pacer("rituals", "run", "daily", "--at", "2026-11-26T17:30:00-05:00")
+        assert done.returncode == 0, done.stderr
+        assert "Sales: daily 2026-11-26: posted" in done.stdout
+        again = pacer(
+            "rituals", "run", "daily", "--team", "Sales", "--at", "2026-11-26T17:45:00-05:00"
+        )
+        assert "settled" in again.stdout
+        assert len([c for c in channel_posts(rig.slack) if "thread_ts" not in c.params]) == 1
+        assert (
+            "isn't a ritual" in pacer("rituals", "run", "hourly").stderr
+            or pacer("rituals", "run", "hourly").returncode == 2
+        )
+        status = pacer("rituals", "status")
+        assert status.returncode == 0, status.stderr
+        assert "daily 17:30" in status.stdout
+        daily = next(
+            line for line in status.stdout.splitlines() if line.strip().startswith("daily ")
+        )
+        assert "next Fri 27 Nov 17:30" in daily and "last 2026-11-26: posted" in daily

@@ -7,13 +7,10 @@ from datetime import datetime
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
-from bot.delivery.posting import ChannelPacer
-from bot.delivery.runner import run_ritual
-from rituals.schedule import occurrence_at
-from rituals.teams import team_process
 from simulator.signed_requests import event_body, json_headers
 from storage import people_queries
 from storage.models import CoachingNote, CoachingSession, SalesTeam, Workspace
+from tests.bot.delivery.support import run
 from tests.bot.support import AE, MGR, SDR
 from tests.storage import coaching_support as hand
 
@@ -101,17 +98,6 @@ def reply(rig, channel, thread_ts, ts, text, user=SDR, **extra) -> dict:
 def coach_at(rig, rep: str, when: str, manager: str = MGR) -> None:
     rig.now = datetime.fromisoformat(when)
     assert "Opening a coaching thread" in rig.text("/coach", f"<@{rep}>", manager)
-
-
-def run(rig, kind: str, at: datetime, now: datetime | None = None):
-    """The ritual due at ``at``, run at ``now`` (default: at once), as the clock runs it."""
-    with rig.services.unit_of_work() as session:
-        team_id = people_queries.teams(session)[0].id
-        process, _ = team_process(session, team_id)
-    occurrence = occurrence_at(process, kind, at)
-    return run_ritual(
-        rig.services, team_id, occurrence, now or at, pacer=ChannelPacer(0), owner="test"
-    )
 
 
 def reminders_to(rig, manager: str) -> list[str]:

@@ -1,11 +1,11 @@
 """Exactly-once ritual runs (rituals/runs.py) on SQLite and PostgreSQL: one winner per run
 whatever races, failed runs retried up to a limit, stale claims taken over once, progress that
-survives a restart, and posted runs never touched again."""
+survives a restart, and posted runs never touched again. Each step of a clock is its own unit of
+work, as bot/delivery/runner.py opens them; a single test session sees its own steps."""
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from rituals import runs
@@ -13,6 +13,7 @@ from rituals.runs import ClaimLost, claim, fail, finish, last_runs, progress, sk
 from rituals.schedule import Occurrence
 from storage import db
 from storage.models import RitualRun, SalesTeam
+from storage.unit_of_work import unit_of_work
 from tests.storage.support import NOW, run_at_once
 
 DAILY = Occurrence("daily", NOW, "2026-11-24")
@@ -44,9 +45,11 @@ def test_claim_records_the_run_before_anything_is_posted(session, ws, team):
 
 
 def test_the_same_occurrence_claimed_twice_runs_once(engine, ws, team):
-    with db.session(engine) as first, db.session(engine) as second:
+    with unit_of_work(engine) as first:
         assert _claim(first, ws, team, owner="clock-a") is not None
+    with unit_of_work(engine) as second:
         assert _claim(second, ws, team, owner="clock-b") is None
+    with unit_of_work(engine) as first:
         assert _claim(first, ws, team, owner="clock-a") is None  # a restart of the same clock
     with db.session(engine) as s:
         assert s.exec(select(RitualRun)).one().claimed_by == "clock-a"
@@ -67,7 +70,7 @@ def test_clocks_racing_for_one_run_get_one_winner(engine, ws, team):
         occurrence = Occurrence("leaderboard", NOW, f"2026-11-24T1{round_}:00", ("calls",))
 
         def clock(i, occurrence=occurrence):
-            with db.session(engine) as s:
+            with unit_of_work(engine) as s:
                 run = _claim(s, ws, team, occurrence, owner=f"clock-{i}")
                 return None if run is None else run.claimed_by
 
@@ -77,23 +80,6 @@ def test_clocks_racing_for_one_run_get_one_winner(engine, ws, team):
             assert runs.get_run(s, team.id, "leaderboard", occurrence.period_key).claimed_by in (
                 winners
             )
-
-
-def test_the_unique_key_is_enforced_by_the_database(session, ws, team):
-    for _ in range(2):
-        session.add(
-            RitualRun(
-                workspace_id=ws.id,
-                team_id=team.id,
-                kind="daily",
-                period_key="2026-11-24",
-                due_at=NOW,
-                status="posted",
-            )
-        )
-    with pytest.raises(IntegrityError):
-        session.commit()
-    session.rollback()
 
 
 # -- failures and retries ---------------------------------------------------------------------
@@ -139,14 +125,14 @@ def test_a_running_claim_is_left_alone_until_it_is_stale(session, ws, team):
 
 
 def test_a_stale_run_is_reclaimed_once_by_one_of_two_racing_clocks(engine, ws, team):
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert _claim(s, ws, team, owner="dead-clock") is not None
 
     for round_ in range(3):
         now = LATER + timedelta(minutes=11 * round_)
 
         def clock(i, now=now, round_=round_):
-            with db.session(engine) as s:
+            with unit_of_work(engine) as s:
                 run = _claim(s, ws, team, now=now, owner=f"clock-{round_}-{i}")
                 return None if run is None else run.claimed_by
 
@@ -182,25 +168,30 @@ def test_a_stale_run_past_its_attempts_is_not_reclaimed(session, ws, team):
 
 def test_progress_survives_a_restart(database, engine, ws, team):
     first_engine = database.make_engine()
-    with db.session(first_engine) as s:
+    with unit_of_work(first_engine) as s:
         run = _claim(s, ws, team, owner="clock-a")
+    with unit_of_work(first_engine) as s:
         progress(s, run, parts_done=1, channel_id="C123", message_ts="1700000000.000100")
+    with unit_of_work(first_engine) as s:
         progress(s, run, parts_done=2)  # a thread reply: channel and ts stay
-        assert (run.parts_done, run.message_ts) == (2, "1700000000.000100")
+    assert (run.parts_done, run.message_ts) == (2, "1700000000.000100")
     first_engine.dispose()  # the clock dies here, before finishing
 
     restarted = database.make_engine()
-    with db.session(restarted) as s:
+    with unit_of_work(restarted) as s:
         assert _claim(s, ws, team, now=NOW + timedelta(minutes=5), owner="clock-b") is None
+    with unit_of_work(restarted) as s:
         resumed = _claim(s, ws, team, now=LATER, owner="clock-b")
-        assert resumed is not None
-        assert (resumed.parts_done, resumed.channel_id, resumed.message_ts) == (
-            2,
-            "C123",
-            "1700000000.000100",
-        )
-        assert resumed.attempts == 2
+    assert resumed is not None
+    assert (resumed.parts_done, resumed.channel_id, resumed.message_ts) == (
+        2,
+        "C123",
+        "1700000000.000100",
+    )
+    assert resumed.attempts == 2
+    with unit_of_work(restarted) as s:
         progress(s, resumed, parts_done=3)
+    with unit_of_work(restarted) as s:
         finish(s, resumed, LATER)
     with db.session(database.make_engine()) as s:
         done = runs.get_run(s, team.id, "daily", "2026-11-24")
@@ -217,19 +208,23 @@ def test_a_failed_run_resumes_where_it_stopped(session, ws, team):
 
 
 def test_a_clock_presumed_dead_cannot_keep_posting(engine, ws, team):
-    with db.session(engine) as slow, db.session(engine) as other:
+    with unit_of_work(engine) as slow:
         mine = _claim(slow, ws, team, owner="slow-clock")
+    with unit_of_work(engine) as other:
         theirs = _claim(other, ws, team, now=LATER, owner="other-clock")
-        assert theirs is not None
-        with pytest.raises(ClaimLost):
-            progress(slow, mine, parts_done=1)
-        with pytest.raises(ClaimLost):
-            finish(slow, mine, LATER)
+    assert theirs is not None
+    with pytest.raises(ClaimLost), unit_of_work(engine) as slow:
+        progress(slow, mine, parts_done=1)
+    with pytest.raises(ClaimLost), unit_of_work(engine) as slow:
+        finish(slow, mine, LATER)
+    with unit_of_work(engine) as slow:
         assert fail(slow, mine, "late error", LATER) is False
+    with unit_of_work(engine) as other:
         progress(other, theirs, parts_done=1, message_ts="2.2")
+    with unit_of_work(engine) as other:
         finish(other, theirs, LATER)
-        with pytest.raises(ClaimLost):  # a posted run is nobody's to change
-            progress(other, theirs, parts_done=2)
+    with pytest.raises(ClaimLost), unit_of_work(engine) as other:  # a posted run is nobody's
+        progress(other, theirs, parts_done=2)
     with db.session(engine) as s:
         stored = runs.get_run(s, team.id, "daily", "2026-11-24")
         assert (stored.status, stored.parts_done, stored.error) == ("posted", 1, None)
@@ -349,18 +344,24 @@ def test_process_identity_names_host_and_pid():
 
 
 def test_works_with_a_session_that_expires_on_commit(engine, ws, team):
-    """The fence survives sessions configured either way (and rollbacks after a lost claim)."""
+    """The fence survives sessions configured either way (and rollbacks after a lost claim);
+    each step is committed, as the units of work of bot/delivery/runner.py do."""
     from sqlmodel import Session
 
     with Session(engine) as slow, Session(engine) as other:
         mine = _claim(slow, ws, team, owner="slow")
+        slow.commit()
         progress(slow, mine, parts_done=1, message_ts="1.1")
+        slow.commit()
         theirs = _claim(other, ws, team, now=LATER, owner="other")
+        other.commit()
         assert (theirs.parts_done, theirs.message_ts) == (1, "1.1")
         for _ in range(2):  # a rollback after the first refusal must not hand the fence back
             with pytest.raises(ClaimLost):
                 progress(slow, mine, parts_done=2)
+            slow.rollback()  # what the unit of work does when ClaimLost leaves it
         finish(other, theirs, LATER)
+        other.commit()
         assert theirs.status == "posted"
 
 
