@@ -32,6 +32,7 @@ from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.db import session as open_session
 from storage.models import LagSuggestion, Member, RitualRun
+from storage.unit_of_work import unit_of_work
 
 TEAMS, QUICK_TEAMS, REPS, DAYS = 50, 10, 10, 35
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=data.NY)
@@ -75,8 +76,8 @@ def load(engine: Engine, n_teams: int) -> tuple[list[tuple[int, int]], int]:
 
 def check_team(engine: Engine, ws: int, team: int, run_id: int) -> int:
     """What run_lag_check does before Slack: the team, its process and members, the check, and
-    the suggestions stored. Returns how many suggestions were stored."""
-    with open_session(engine) as session:
+    the suggestions stored (committed by the unit of work). Returns how many were stored."""
+    with unit_of_work(engine) as session:
         process, _ = team_process(session, team)
         members = people_queries.active_members(session, team)
         check = lag_check.check_lags(session, ws, process, members, NOW)

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rituals.contests import problems as p
+import rituals.contests.problems as p
 from rituals.contests.listing import running_contests
 from rituals.contests.spec import (
     KINDS,

@@ -1,4 +1,4 @@
-"""rituals/lag_check.py: the lag check on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
+"""rituals/lag_check.py on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
 a data set built to lag proposes a contest with numbers computed by hand, one on pace proposes
 nothing, nothing before a quarter of the week, and once a week per KPI.
 
