@@ -30,6 +30,8 @@ MGR2 = "U0MGR0002"
 CHANNEL = "C0SALES01"
 MONDAY_10 = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
 TUESDAY_11 = datetime.fromisoformat("2026-11-24T11:00:00-05:00")
+WEDNESDAY_11 = datetime.fromisoformat("2026-11-25T11:00:00-05:00")
+NEXT_TUESDAY_11 = datetime.fromisoformat("2026-12-01T11:00:00-05:00")
 
 
 @pytest.fixture
@@ -52,12 +54,6 @@ def log_monday(rig, calls=10):
     rig.text("/log", "held 8 roi 4 proposals 3 deals 1", AE)
     rig.slack.reset()  # e.g. the SDR's note that the AE credited an SAO
     rig.now = TUESDAY_11
-
-
-WEDNESDAY_11 = datetime.fromisoformat("2026-11-25T11:00:00-05:00")
-
-
-NEXT_TUESDAY_11 = datetime.fromisoformat("2026-12-01T11:00:00-05:00")
 
 
 def team_id(rig) -> int:

@@ -1,4 +1,7 @@
-"""The contest tests' values and helpers (the rig itself is conftest.py's).
+"""The contest tests' rig (the Rig's team with two more SDRs, named people in the Slack stand-in,
+#sales, and only the contests' rituals on: the others have tests of their own, and are slow),
+its values and helpers. A test module takes the rig with ``from tests.bot.contests.support
+import rig as rig``; the package's other tests keep tests/bot/conftest.py's.
 
 The rig's clock starts on Tuesday 24 Nov 2026, 11:00 in New York (the default process: Mon–Fri
 09:00–17:00, contest standings at 11:30 and 15:30). A `3d` contest runs Tue 24 – Thu 26 Nov and
@@ -7,24 +10,52 @@ ends Thursday at 17:00."""
 import json
 from datetime import datetime
 
+import pytest
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
 from bot.delivery.clock import Clock
 from simulator.signed_requests import interaction_body, signed_headers, view_submission_payload
+from simulator.slack_standin import SlackStandin
 from storage.models import Contest
+from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, no_waiting
 
 CHANNEL = "C0SALES01"
-
-
 SDR2, SDR3 = "U0SDR0002", "U0SDR0003"
-
-
 TEAM = "T0RIG0001"
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text + "-05:00")
+
+
+@pytest.fixture
+def rig(tmp_path):
+    with SlackStandin() as slack:
+        slack.add_user(SDR, "Maria Lopez")
+        slack.add_user(SDR2, "Sam Ray")
+        slack.add_user(SDR3, "Kim Lee")
+        slack.add_user(AE, "Alex Chen")
+        slack.add_user(MGR, "Morgan Boss")
+        rig = Rig(tmp_path, slack)
+        no_waiting(rig.services.ritual_client)
+        rig.team()
+        rig.text("/pacer", f"team add <@{SDR2}> sdr", ADMIN)
+        rig.text("/pacer", f"team add <@{SDR3}> sdr", ADMIN)
+        rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
+        # Only the contests' posts: the other rituals have tests of their own (and are slow).
+        for kind in (
+            "daily",
+            "weekly",
+            "monthly",
+            "leaderboards",
+            "nudges",
+            "lag_check",
+            "coaching",
+        ):
+            assert "Rituals now" in rig.text("/pacer", f"ritual {kind} off", ADMIN), kind
+        yield rig
+        rig.services.background.shutdown(wait=True)
 
 
 def contest_posts(rig) -> list[dict]:

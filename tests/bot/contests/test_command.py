@@ -22,6 +22,7 @@ from tests.bot.contests.support import (
     stored,
     tick,
 )
+from tests.bot.contests.support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.support import ADMIN, AE, MGR, SDR
 
 

@@ -20,6 +20,7 @@ from tests.bot.contests.support import (
     send_view,
     stored,
 )
+from tests.bot.contests.support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.support import ADMIN, AE, MGR, SDR
 
 

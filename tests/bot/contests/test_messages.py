@@ -13,6 +13,7 @@ from tests.bot.contests.support import (
     stored,
     tick,
 )
+from tests.bot.contests.support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.support import ADMIN, MGR, SDR, assert_within_slack_limits
 
 
