@@ -77,8 +77,8 @@ def load(engine: Engine, n_teams: int) -> tuple[list[tuple[int, int]], int]:
 
 def check_team(engine: Engine, ws: int, team: int, run_id: int) -> int:
     """What run_lag_check does before Slack: the team, its process and members, the check, and
-    the suggestions stored. Returns how many suggestions were stored."""
-    with unit_of_work(engine) as session:  # committed as the ritual's step commits
+    the suggestions stored (committed by the unit of work). Returns how many were stored."""
+    with unit_of_work(engine) as session:
         process, _ = team_process(session, team)
         members = people_queries.active_members(session, team)
         check = lag_check.check_lags(session, ws, process, members, NOW)

@@ -50,16 +50,13 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
-
-from rituals.contests import ContestSpec
+from rituals.contests.spec import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
 from rituals.ranking import GoalScaler, results_from_totals, team_reps
-from storage import contest_queries, db, log_queries
+from storage import contest_queries, log_queries
 from storage.models import LagSuggestion, Member
+from storage.unit_of_work import Session
 
 __all__ = [
     "DISMISSED",
@@ -85,7 +82,11 @@ __all__ = [
     "week_key",
 ]
 
-OPEN, LAUNCHED, DISMISSED = "open", "launched", "dismissed"
+OPEN, LAUNCHED, DISMISSED = (
+    contest_queries.OPEN,
+    contest_queries.LAUNCHED,
+    contest_queries.DISMISSED,
+)
 FURTHEST_BEHIND = 3  # reps named in a suggestion
 NAME_LIMIT = 80  # Contest.name
 NAME_SUFFIX = " catch-up"
@@ -411,24 +412,6 @@ def decode_proposal(text: str) -> StoredProposal:
     )
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
-    """INSERT … ON CONFLICT (team_id, kpi, week_key) DO NOTHING, on SQLite and PostgreSQL: a
-    KPI that already has a suggestion this week keeps it, and nothing is rolled back."""
-    if not rows:
-        return
-    table = LagSuggestion.__table__
-    statement = db.insert_ignoring_duplicates(session, table, ["team_id", "kpi", "week_key"])
-    if statement is not None:
-        session.execute(statement.values(rows))
-        return
-    for row in rows:  # any other database: one savepoint per row
-        try:
-            with session.begin_nested():
-                session.execute(insert(table).values(**row))
-        except IntegrityError:
-            pass
-
-
 def record_suggestions(
     session: Session,
     *,
@@ -439,8 +422,9 @@ def record_suggestions(
     notify: list[str] | tuple[str, ...],
     now: datetime,
 ) -> list[LagSuggestion]:
-    """Store a suggestion per lagging KPI that has none this week yet, in one transaction, and
-    return the ones this run stored (``run_id``), oldest first. Commits."""
+    """Store a suggestion per lagging KPI that has none this week yet (flushed: the caller's
+    unit of work commits them before any message is sent) and return the ones this run stored
+    (``run_id``), oldest first. A KPI another check stored meanwhile keeps that check's."""
     rows = [
         {
             "workspace_id": workspace_id,
@@ -454,23 +438,13 @@ def record_suggestions(
         }
         for lag in lags
     ]
-    _insert_ignoring_duplicates(session, rows)
-    session.commit()
+    contest_queries.add_suggestions(session, rows)
     if not lags:
         return []
     return suggestions_of_run(session, team_id, lags[0].week_key, run_id)
 
 
-def suggestions_for_week(session: Session, team_id: int, week: str) -> list[LagSuggestion]:
-    """A team's suggestions of one ISO week, oldest first, fresh from the database."""
-    return list(
-        session.exec(
-            select(LagSuggestion)
-            .where(LagSuggestion.team_id == team_id, LagSuggestion.week_key == week)
-            .order_by(LagSuggestion.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+suggestions_for_week = contest_queries.suggestions_for_week  # oldest first, fresh
 
 
 def suggestions_of_run(
@@ -487,17 +461,4 @@ def suggestions_of_run(
 get_suggestion = contest_queries.get_suggestion  # fresh from the database (populate_existing)
 
 
-def dismiss(session: Session, suggestion_id: int, by: str, now: datetime) -> bool:
-    """Compare-and-set open → dismissed; False (nothing changed) when it was no longer open —
-    launched or dismissed by someone else a moment ago. Commits."""
-    result = session.exec(
-        update(LagSuggestion)
-        .where(LagSuggestion.id == suggestion_id, LagSuggestion.status == OPEN)
-        .values(status=DISMISSED, decided_by=by, decided_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        return False
-    session.commit()
-    return True
+dismiss = contest_queries.dismiss_suggestion  # compare-and-set open -> dismissed

@@ -18,6 +18,7 @@ Declare each as a frozen-free dataclass so its fields are its data::
 """
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 
 class Refusal(Exception):
@@ -41,6 +42,59 @@ class Refusal(Exception):
 
 
 # -- contests and the lag check -----------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ContestNotStarted(Refusal):
+    """A contest spec with problems: rituals.contests.problems.SpecProblem, each naming its
+    field (a form shows each under its field)."""
+
+    problems: tuple  # of SpecProblem (not imported here: rituals.contests imports this module)
+
+    def plain(self) -> str:
+        return "No contest started: " + "; ".join(dict.fromkeys(p.plain() for p in self.problems))
+
+
+@dataclass(eq=False)
+class SuggestionUnavailable(Refusal):
+    """A lag suggestion that can no longer be launched, so no contest was started."""
+
+    def plain(self) -> str:
+        return "that suggestion can no longer be launched, so nothing was started"
+
+
+@dataclass(eq=False)
+class SuggestionGone(SuggestionUnavailable):
+    def plain(self) -> str:
+        return "that suggestion no longer exists, so nothing was started"
+
+
+@dataclass(eq=False)
+class SuggestionOfAnotherTeam(SuggestionUnavailable):
+    def plain(self) -> str:
+        return "that suggestion belongs to another team, so nothing was started"
+
+
+@dataclass(eq=False)
+class SuggestionDecided(SuggestionUnavailable):
+    """Launched or dismissed already: by whom (None: Pacer itself), when (team-local; None if
+    unknown) and, once launched, the contest it started."""
+
+    status: str  # launched | dismissed
+    decided_by: str | None
+    decided_at: datetime | None
+    contest_name: str | None = None
+
+    def plain(self) -> str:
+        return f"this suggestion was already {self.status}, so nothing was started"
+
+
+@dataclass(eq=False)
+class ContestNotStored(Refusal):
+    """The contest's start key was taken but its contest could not be read: nothing stored."""
+
+    def plain(self) -> str:
+        return "that contest could not be stored just now; nothing changed"
 
 
 # -- coaching -----------------------------------------------------------------------------------

@@ -7,21 +7,35 @@ was stored by T (``created_at <= T``) and it was not voided by T (``voided_at`` 
 than T). So the standings of any past moment can be rebuilt exactly, and a result frozen at the
 end is the same whenever it is computed.
 
-Writes that race use compare-and-set UPDATEs (freezing a result, ending a contest, marking a lag
-suggestion launched) so the first one wins and the others see it; functions that start a
-transaction say whether they commit."""
+Every function works inside the caller's transaction: it flushes (to get an id, or to see a
+unique key) and never commits or rolls back; the unit of work does (storage/unit_of_work.py).
+Writes that race settle the race here without ending that transaction: compare-and-set UPDATEs
+whose row count says who won (freezing a result, ending a contest, deciding a lag suggestion),
+and ``INSERT … ON CONFLICT DO NOTHING`` on a unique key (a contest's start key, a lag
+suggestion's team, KPI and week), so the first one wins and the others see it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import db
 from storage.models import ActivityLog, Contest, ContestEntrant, LagSuggestion
 
 RUNNING, ENDED, CANCELLED = "running", "ended", "cancelled"
+OPEN, LAUNCHED, DISMISSED = "open", "launched", "dismissed"  # a lag suggestion's status
+# What store_contest did: stored it; found the one its start key already started; stored
+# nothing because the lag suggestion was no longer open, or because the key was taken by a
+# contest it cannot read.
+CREATED, DUPLICATE, SUGGESTION_TAKEN, NOT_STORED = (
+    "created",
+    "duplicate",
+    "suggestion-taken",
+    "not-stored",
+)
 
 
 @dataclass(frozen=True)
@@ -63,17 +77,64 @@ def contest_by_start_key(session: Session, workspace_id: int, start_key: str) ->
     ).first()
 
 
-def add_contest(session: Session, contest: Contest, entrants: Iterable[tuple[str, str]]) -> None:
-    """Stage a contest and its entrants (user id, group name) in the session's transaction and
-    flush them, so the contest has its id. Does not commit; raises IntegrityError when the
-    start key is taken (the same request twice)."""
-    session.add(contest)
-    session.flush()
+def store_contest(
+    session: Session,
+    contest: Contest,
+    entrants: Iterable[tuple[str, str]],
+    *,
+    suggestion_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[Contest | None, str]:
+    """Store a new contest and its entrants (user id, group name), flushed: (the stored row,
+    CREATED). With ``suggestion_id`` the lag suggestion is claimed first (compare-and-set open
+    -> launched, by ``contest.created_by`` at ``now``) and then points at the contest.
+
+    Nothing is stored when: the suggestion is no longer open ((the contest this start key
+    already started, DUPLICATE), else (None, SUGGESTION_TAKEN)); the start key is taken, by the
+    same request twice, even at once ((that contest, DUPLICATE), or (None, NOT_STORED) if it
+    cannot be read)."""
+    if suggestion_id is not None and not _claim_suggestion(
+        session, suggestion_id, contest.team_id, contest.created_by, now
+    ):
+        existing = contest_by_start_key(session, contest.workspace_id, contest.start_key)
+        return (existing, DUPLICATE) if existing is not None else (None, SUGGESTION_TAKEN)
+    if not _insert_contest(session, contest):
+        if suggestion_id is not None:  # give back the claim: this transaction stores nothing
+            _unclaim_suggestion(session, suggestion_id)
+        existing = contest_by_start_key(session, contest.workspace_id, contest.start_key)
+        return (existing, DUPLICATE) if existing is not None else (None, NOT_STORED)
+    stored = contest_by_start_key(session, contest.workspace_id, contest.start_key)
     session.add_all(
-        ContestEntrant(contest_id=contest.id, user_id=user_id, group_name=group)
+        ContestEntrant(contest_id=stored.id, user_id=user_id, group_name=group)
         for user_id, group in entrants
     )
     session.flush()
+    if suggestion_id is not None:
+        session.exec(
+            update(LagSuggestion)
+            .where(LagSuggestion.id == suggestion_id)
+            .values(contest_id=stored.id)
+            .execution_options(synchronize_session=False)
+        )
+    return stored, CREATED
+
+
+def _insert_contest(session: Session, contest: Contest) -> bool:
+    """INSERT … ON CONFLICT (workspace_id, start_key) DO NOTHING; False when the key was taken.
+    A SAVEPOINT would not do on SQLite: pysqlite commits the transaction when the first
+    savepoint is released."""
+    table = Contest.__table__
+    values = {c.name: getattr(contest, c.name) for c in table.columns if c.name != "id"}
+    statement = db.insert_ignoring_duplicates(session, table, ["workspace_id", "start_key"])
+    if statement is not None:  # a row back only when stored (rowcount is -1 on psycopg)
+        returning = statement.values(**values).returning(table.c.id)
+        return session.execute(returning).first() is not None
+    try:  # any other database: a savepoint around the insert
+        with session.begin_nested():
+            session.execute(insert(table).values(**values))
+    except IntegrityError:
+        return False
+    return True
 
 
 def team_contests(
@@ -218,8 +279,8 @@ def changes_after(session: Session, contest: Contest, as_of: datetime) -> list[L
 
 def freeze_result(session: Session, contest_id: int, result: str, closed_at: datetime) -> bool:
     """Store the result if none is stored yet (first freeze wins) and mark the contest ended
-    (``ended_at`` = when it closed, unless it was ended early). Commits. False when another run
-    froze it first (re-read the contest for theirs)."""
+    (``ended_at`` = when it closed, unless it was ended early). False when another run froze it
+    first (re-read the contest for theirs)."""
     outcome = session.exec(
         update(Contest)
         .where(Contest.id == contest_id, col(Contest.result).is_(None))
@@ -230,17 +291,13 @@ def freeze_result(session: Session, contest_id: int, result: str, closed_at: dat
         )
         .execution_options(synchronize_session=False)
     )
-    if outcome.rowcount != 1:
-        session.rollback()
-        return False
-    session.commit()
-    return True
+    return outcome.rowcount == 1
 
 
 def end_early(session: Session, contest_id: int, by: str, now: datetime) -> bool:
     """End a running contest now (``/contest end``): only one that is running, not yet ended
-    and not yet frozen. Does not commit (the caller freezes the result in the same
-    transaction). False when it had already ended."""
+    and not yet frozen (the caller freezes the result in the same transaction). False when it
+    had already ended."""
     outcome = session.exec(
         update(Contest)
         .where(
@@ -256,25 +313,50 @@ def end_early(session: Session, contest_id: int, by: str, now: datetime) -> bool
     return outcome.rowcount == 1
 
 
-def mark_suggestion_launched(
-    session: Session, suggestion_id: int, team_id: int, contest_id: int, by: str, now: datetime
+# -- lag suggestions --------------------------------------------------------------------------
+
+
+def _claim_suggestion(
+    session: Session, suggestion_id: int, team_id: int, by: str, now: datetime | None
 ) -> bool:
-    """Lag suggestion open -> launched with this contest, compare-and-set on its status. Does
-    not commit. False when it is no longer open (launched or dismissed meanwhile)."""
+    """Lag suggestion open -> launched, compare-and-set on its status (and its team). False when
+    it is no longer open (launched or dismissed meanwhile) or belongs to another team."""
     outcome = session.exec(
         update(LagSuggestion)
         .where(
             LagSuggestion.id == suggestion_id,
             LagSuggestion.team_id == team_id,
-            LagSuggestion.status == "open",
+            LagSuggestion.status == OPEN,
         )
-        .values(status="launched", decided_by=by, decided_at=now, contest_id=contest_id)
+        .values(status=LAUNCHED, decided_by=by, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def _unclaim_suggestion(session: Session, suggestion_id: int) -> None:
+    session.exec(
+        update(LagSuggestion)
+        .where(LagSuggestion.id == suggestion_id, col(LagSuggestion.contest_id).is_(None))
+        .values(status=OPEN, decided_by=None, decided_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def dismiss_suggestion(session: Session, suggestion_id: int, by: str, now: datetime) -> bool:
+    """Compare-and-set open -> dismissed; False (nothing changed) when it was no longer open —
+    launched or dismissed by someone else a moment ago."""
+    outcome = session.exec(
+        update(LagSuggestion)
+        .where(LagSuggestion.id == suggestion_id, LagSuggestion.status == OPEN)
+        .values(status=DISMISSED, decided_by=by, decided_at=now)
         .execution_options(synchronize_session=False)
     )
     return outcome.rowcount == 1
 
 
 def get_suggestion(session: Session, suggestion_id: int) -> LagSuggestion | None:
+    """Fresh from the database (populate_existing), whatever this session read before."""
     return session.exec(
         select(LagSuggestion)
         .where(LagSuggestion.id == suggestion_id)
@@ -282,11 +364,31 @@ def get_suggestion(session: Session, suggestion_id: int) -> LagSuggestion | None
     ).first()
 
 
-def commit_or_duplicate(session: Session) -> bool:
-    """Commit; False (rolled back) when a unique key was taken meanwhile."""
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+def add_suggestions(session: Session, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT (team_id, kpi, week_key) DO NOTHING: a KPI that already has a
+    suggestion this week keeps it, and the new rows beside it still land."""
+    if not rows:
+        return
+    table = LagSuggestion.__table__
+    statement = db.insert_ignoring_duplicates(session, table, ["team_id", "kpi", "week_key"])
+    if statement is not None:
+        session.execute(statement.values(rows))
+        return
+    for row in rows:  # any other database: one savepoint per row
+        try:
+            with session.begin_nested():
+                session.execute(insert(table).values(**row))
+        except IntegrityError:
+            pass
+
+
+def suggestions_for_week(session: Session, team_id: int, week: str) -> list[LagSuggestion]:
+    """A team's suggestions of one ISO week, oldest first, fresh from the database."""
+    return list(
+        session.exec(
+            select(LagSuggestion)
+            .where(LagSuggestion.team_id == team_id, LagSuggestion.week_key == week)
+            .order_by(LagSuggestion.id)
+            .execution_options(populate_existing=True)
+        )
+    )

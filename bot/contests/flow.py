@@ -1,11 +1,13 @@
 """Starting and ending contests from Slack (the quick form, the modal, the lag check's buttons and
 its automatic launch all come through here), and the follow-up jobs that post a contest's start
-and result through the ritual path (bot.delivery.runner.run_ritual), so each is posted once."""
+and result through the ritual path (bot.delivery.runner.run_ritual), so each is posted once.
+
+A contest is stored before it is announced: ``launch`` and ``end_now`` write inside the
+caller's unit of work, and the jobs that post run after it has committed (a request's
+follow-ups run after its unit of work; the lag check's automatic launch opens one of its own)."""
 
 from collections.abc import Callable
 from datetime import datetime
-
-from sqlmodel import Session
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import Outcome, run_ritual
@@ -16,6 +18,7 @@ from rituals.process import Process
 from rituals.schedule import Occurrence
 from storage import contest_queries
 from storage.models import Contest, SalesTeam
+from storage.unit_of_work import Session
 
 _PACER = ChannelPacer()  # one per process: posts to a channel stay about a second apart
 
@@ -33,12 +36,12 @@ def launch(
     start_key: str,
     suggestion_id: int | None = None,
 ) -> tuple[Contest, bool]:
-    """Check ``spec`` and store the contest and its entrants in one transaction; (contest,
-    True). The same ``start_key`` again (a retried Slack request) returns the contest it
-    started and False. With ``suggestion_id`` the lag suggestion is marked launched in the same
-    transaction; if it is no longer open, Refusal says who launched or dismissed it and when,
-    and nothing is stored. Raises Refusal (rituals.teams) with what is wrong and what would
-    work. The announcement is ``announce_job``'s, after the acknowledgement."""
+    """Check ``spec`` and store the contest and its entrants in the caller's unit of work;
+    (contest, True). The same ``start_key`` again (a retried Slack request) returns the contest
+    it started and False. With ``suggestion_id`` the lag suggestion is marked launched with it;
+    if it is no longer open, SuggestionUnavailable says who launched or dismissed it and when.
+    Raises ContestNotStarted with what is wrong; a refusal stores nothing. The announcement is
+    ``announce_job``'s, once the unit of work has committed."""
     return contests.start_contest(
         session,
         team=team,
@@ -93,6 +96,7 @@ def result_job(services: Services, team_id: int, contest_id: int) -> Callable[[]
 
 
 def end_now(session: Session, contest: Contest, by: str, now: datetime) -> Standings | None:
-    """End a running contest now and freeze its result as of now (commits); None when it had
-    already ended. Post the result with ``result_job``."""
+    """End a running contest now and freeze its result as of now (in the caller's unit of
+    work); None when it had already ended. Post the result with ``result_job`` once it has
+    committed."""
     return contests.end_contest(session, contest, by, now)

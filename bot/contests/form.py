@@ -4,6 +4,7 @@ mistake on its field (nothing stored); a good one starts the contest, closes the
 announcement follows in the team's channel."""
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from bot import messages, replies
@@ -13,7 +14,7 @@ from bot.ids import INPUT, View
 from bot.messages import plain_text
 from bot.services import Services
 from rituals import contests, lag_check
-from rituals.contests import ContestSpec, Problem
+from rituals.contests import ContestSpec, SpecProblem
 from rituals.process import Process
 from rituals.teams import managers_of, require_manager, team_process
 from storage import contest_queries, people_queries
@@ -254,7 +255,7 @@ def _people(values: dict, block_id: str) -> tuple[str, ...]:
 
 
 def _plain(text: str) -> str:
-    """A problem's message as plain text for a field error."""
+    """A problem's Slack wording as plain text for a field error."""
     text = text.replace("`", "").replace("*", "")
     text = messages.unescape(text)
     return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
@@ -307,11 +308,14 @@ def read_spec(view: dict, process: Process) -> tuple[ContestSpec | None, dict[st
     return spec, errors
 
 
-def field_errors(problems: tuple[Problem, ...]) -> dict[str, str]:
+def field_errors(
+    problems: tuple[SpecProblem, ...], who: Callable[[str], str] | None = None
+) -> dict[str, str]:
+    """Each problem under its field, worded as the reply would be (``who`` names people)."""
     errors: dict[str, str] = {}
     for problem in problems:
         block = FIELD_BLOCKS.get(problem.field, "name")
-        text = _plain(problem.message)
+        text = _plain(replies.contest_problem_text(problem, who))
         errors[block] = f"{errors[block]} {text}"[:ERROR_LIMIT] if block in errors else text
     return errors
 
@@ -372,8 +376,10 @@ def submit(interaction: Interaction) -> dict | None:
             # Pacer's cache only: asking Slack here could miss the 3-second deadline.
             return names.get(user_id, f"A person picked here ({user_id})")
 
-        plan = contests.plan_contest(session, team.id, process, spec, now, who=who)
-        errors.update({k: v for k, v in field_errors(plan.problems).items() if k not in errors})
+        plan = contests.plan_contest(session, team.id, process, spec, now)
+        errors.update(
+            {k: v for k, v in field_errors(plan.problems, who).items() if k not in errors}
+        )
     if errors:
         interaction.outcome = "invalid"
         return {"response_action": "errors", "errors": errors}

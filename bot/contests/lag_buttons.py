@@ -4,7 +4,8 @@ Only the suggestion's team's managers and Pacer admins may press them; anyone el
 privately and nothing changes. A suggestion is decided once: launched (a compare-and-set open →
 launched inside bot.contests.flow.launch, the contest keyed by ``suggestion:<id>``) or dismissed
 (open → dismissed here). A button pressed afterwards — twice, or by a second manager — is
-answered privately with who decided and when, and changes nothing."""
+answered privately with who decided and when, and changes nothing. Each press is one unit of
+work: the contest is announced, and the message replaced, after it has committed."""
 
 from __future__ import annotations
 
@@ -112,13 +113,11 @@ def launch_pressed(interaction: Interaction) -> dict | None:
             start_key=f"suggestion:{row.id}",
             suggestion_id=row.id,
         )
-    except Refusal:
-        session.rollback()
+    except Refusal:  # nothing was stored: a refused launch writes nothing
         fresh = lag_check.get_suggestion(session, row.id)
         if fresh is not None and fresh.status != OPEN:  # another manager won the race
             return _already_decided(interaction, fresh, team, process)
         raise
-    session.commit()
     decided = lag_check.get_suggestion(session, row.id) or row
     if not created:  # launched a moment ago (the same start key): by a press that won the race
         return _already_decided(interaction, decided, team, process)

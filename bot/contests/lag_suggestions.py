@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import messages
+from bot.contests.flow import announce_job, launch
 from bot.delivery.posting import send_privately
 from bot.ids import Action
 from bot.replies import explain
@@ -182,15 +183,16 @@ def run_lag_check(services, session, run, team, process, members, occurrence, no
                 week,
                 ", ".join(lag.kpi for lag in check.lags),
             )
-        mine = lag_check.record_suggestions(
-            session,
-            workspace_id=team.workspace_id,
-            team_id=team.id,
-            lags=check.lags,
-            run_id=run.id,
-            notify=managers,
-            now=now,
-        )
+        with services.unit_of_work() as storing:  # committed before any message is sent
+            mine = lag_check.record_suggestions(
+                storing,
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                lags=check.lags,
+                run_id=run.id,
+                notify=managers,
+                now=now,
+            )
         if not mine:
             log.info("lag check team=%s week=%s: already suggested this week", team.id, week)
     if process.rituals.auto_launch:
@@ -234,9 +236,8 @@ def _auto_launch(services, session, run, team, process, mine, now, pacer) -> int
 
 def _launch(services, session, team, process, row: LagSuggestion, now) -> tuple[bool, str]:
     """Launch a suggestion's contest and announce it; done again by a resumed run, which finds
-    it launched and only makes sure of the announcement (posted exactly once by announce_job)."""
-    from bot.contests.flow import announce_job, launch
-
+    it launched and only makes sure of the announcement (posted exactly once by announce_job).
+    The contest is stored in a unit of work of its own, committed before it is announced."""
     fresh = lag_check.get_suggestion(session, row.id)
     if fresh is None:
         return False, "the suggestion is gone"
@@ -248,24 +249,23 @@ def _launch(services, session, team, process, row: LagSuggestion, now) -> tuple[
     stored = lag_check.decode_proposal(fresh.proposal)
     spec = lag_check.proposal_at(session, team.workspace_id, process, stored, now)
     try:
-        contest, _ = launch(
-            services,
-            session,
-            team=team,
-            process=process,
-            spec=spec,
-            by=AUTO_LAUNCHER,
-            now=now,
-            source="auto",
-            start_key=f"suggestion:{fresh.id}",
-            suggestion_id=fresh.id,
-        )
-    except Refusal as refusal:
-        session.rollback()
+        with services.unit_of_work() as storing:
+            contest, _ = launch(
+                services,
+                storing,
+                team=team,
+                process=process,
+                spec=spec,
+                by=AUTO_LAUNCHER,
+                now=now,
+                source="auto",
+                start_key=f"suggestion:{fresh.id}",
+                suggestion_id=fresh.id,
+            )
+    except Refusal as refusal:  # rolled back: nothing stored
         log.warning(
             "lag check team=%s: could not launch %s automatically: %s", team.id, fresh.kpi, refusal
         )
         return False, explain(refusal)
-    session.commit()
     announce_job(services, team.id, contest.id)()
     return True, ""

@@ -295,7 +295,8 @@ def contest_parts(
     services: Services, session, team: SalesTeam, process: Process, occurrence: Occurrence
 ) -> list[Part]:
     """The channel post of one contest occurrence (rituals.contests.contest_occurrences), built
-    as of the moment it was due; the result is frozen first (the first run to build it wins)."""
+    as of the moment it was due; the result is frozen and committed first (the first run to
+    freeze it wins; the others post that one)."""
     contest_id, phase = contests.phase_of(occurrence.period_key)
     contest = contest_queries.get_contest(session, occurrence.contest_id or contest_id)
     if contest is None or contest.team_id != team.id:
@@ -307,7 +308,11 @@ def contest_parts(
         names = display_names(services, team.workspace_id, ids, now)
         return [_part(start_message(contest, process, entrants, names))]
     if phase == contests.RESULT:
-        result = contests.final_result(session, contest, max(now, occurrence.due_at))
+        # Frozen in a unit of work of its own, committed before it is posted: the run's own
+        # transaction holds no write while Slack is called.
+        with services.unit_of_work() as freezing:
+            contest = contest_queries.get_contest(freezing, contest.id)
+            result = contests.final_result(freezing, contest, max(now, occurrence.due_at))
         names = display_names(
             services, team.workspace_id, ids + ([contest.ended_by] if contest.ended_by else []), now
         )

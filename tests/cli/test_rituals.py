@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from cli import rituals as rituals_cli
+from tests.bot.contests.lag_check_support import CHANNEL, log_monday
+from tests.bot.contests.lag_check_support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.delivery.support import channel_posts, channel_rig
-from tests.bot.lag_check_support import CHANNEL, log_monday
-from tests.bot.lag_check_support import rig as rig  # noqa: F401  (the fixture)
 from tests.bot.support import MGR, SDR
 
 TUESDAY_11 = "2026-11-24T11:00:00-05:00"

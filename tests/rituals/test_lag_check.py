@@ -1,4 +1,4 @@
-"""The lag check on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
+"""rituals/lag_check.py on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
 a data set built to lag proposes a contest with numbers computed by hand, one on pace proposes
 nothing, nothing before a quarter of the week, and once a week per KPI.
 
@@ -27,7 +27,17 @@ from rituals.contests import ContestSpec
 from rituals.process import default_process, load_process_dict
 from storage import log_queries, people_queries
 from storage.models import LagSuggestion
-from tests.storage.support import NOW, add_member, make_log
+from storage.unit_of_work import unit_of_work
+from tests.storage import conftest as storage_fixtures
+from tests.storage.support import NOW, add_member, make_log, run_at_once
+
+# The storage tests' database fixtures, for this module's tests.
+database, engine, pg_admin = (
+    storage_fixtures.database,
+    storage_fixtures.engine,
+    storage_fixtures.pg_admin,
+)
+session, team, ws = storage_fixtures.session, storage_fixtures.team, storage_fixtures.ws
 
 SDR1, SDR2, SDR3, SDR4, AE1, MGR, GONE = (
     "USDR1",
@@ -266,17 +276,14 @@ def test_an_open_suggestion_also_counts_and_a_new_kpi_still_lands(session, ws, t
 
 
 def test_two_checks_at_once_store_one_suggestion(database, engine, ws, team, lagging):
-    from storage import db
-    from tests.storage.support import run_at_once
-
     other = database.make_engine()
 
     def work(i):
-        with db.session(engine if i == 0 else other) as s:
+        with unit_of_work(engine if i == 0 else other) as s:
             return len(_record(s, ws, team, lagging, NOW, run_id=10 + i))
 
     assert sorted(run_at_once(2, work)) == [0, 1]
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert len(lag_check.suggestions_for_week(s, team.id, "2026-W48")) == 1
 
 

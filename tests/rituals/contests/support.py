@@ -1,0 +1,63 @@
+"""Shared values and builders for the contest tests on a database.
+
+The default process: New York, Mon–Fri 09:00–17:00, contest standings at 11:30 and 15:30.
+NOW is Tuesday 24 Nov 2026, 11:00 in New York (16:00 UTC). The race ``start`` makes runs Tue 24
+– Thu 26 Nov and ends Thu 26 Nov 17:00 New York (22:00 UTC)."""
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import select
+
+from rituals import contests
+from rituals.contests import ContestSpec
+from rituals.process import default_process
+from tests.storage.support import NOW, TODAY, add_member, make_log
+
+__all__ = ["NOW", "TODAY", "add_member"]
+
+PROCESS = default_process()
+A, B, C, AE = "U0REPA001", "U0REPB001", "U0REPC001", "U0AE00001"
+THU = date(2026, 11, 26)
+ENDS = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # Thu 17:00 New York
+
+
+def add_reps(session, ws, team) -> None:
+    """Three SDRs (A, B, C), an AE and a manager."""
+    for user in (A, B, C):
+        add_member(session, ws, team, user, "sdr")
+    add_member(session, ws, team, AE, "ae")
+    add_member(session, ws, team, "U0MGR0001", None, is_manager=True)
+
+
+def ny(text: str) -> datetime:
+    return datetime.fromisoformat(text + "-05:00").astimezone(UTC)
+
+
+def start(session, team, spec=None, key="k1", now=NOW, **kw):
+    spec = spec or ContestSpec("Call Blitz", "race", "calls", TODAY, THU)
+    return contests.start_contest(
+        session,
+        team=team,
+        process=PROCESS,
+        spec=spec,
+        by="U0MGR0001",
+        now=now,
+        source="command",
+        start_key=key,
+        **kw,
+    )
+
+
+def log(session, ws, team, rep, count, **kw):
+    row = make_log(ws, team, rep_id=rep, count=count, **kw)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def count_rows(session, model) -> int:
+    return len(session.exec(select(model)).all())
+
+
+def keys(occurrences):
+    return [o.period_key.split(":", 1)[1] for o in occurrences]
