@@ -20,9 +20,9 @@ from sqlmodel import select
 
 from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms
-from bot.delivery.kinds import DELIVERIES
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
+from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
 from rituals import lag_check

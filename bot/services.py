@@ -32,7 +32,7 @@ class Services:
     # Posts rituals: retries only what Slack surely did not post (429); an ambiguous failure
     # (5xx, a timeout) ends the attempt, and the next one looks for the post before posting again.
     ritual_client: WebClient | None = None
-    # Each ritual kind's delivery, by kind name: bot.delivery.kinds.DELIVERIES, handed in by the
+    # Each ritual kind's delivery, by kind name: bot.ritual_deliveries.DELIVERIES, handed in by the
     # composition root (bot.server.make_services …) so that the ritual runner imports no feature.
     deliveries: Mapping[str, Any] = field(default_factory=dict)
 

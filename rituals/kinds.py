@@ -23,7 +23,7 @@ How it builds its data: rituals/ritual_data.py (the digests and leaderboards),
 rituals/contests.py (standings), rituals/lag_check.py, rituals/coaching.py, and for nudges
 rituals/schedule.py's nudge_due. Those import the process (rituals.process), whose validation
 imports this module: so this module imports nothing of Pacer's. The Slack side of each kind (how
-it is rendered and delivered) is bot/delivery/kinds.py.
+it is rendered and delivered) is bot/ritual_deliveries.py.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ next one is typed."""
 from slack_bolt import App
 
 from bot.app import build_app
-from bot.delivery.kinds import DELIVERIES
+from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
 from simulator.slack_standin import SlackStandin

@@ -3,7 +3,7 @@ chart, the full ranking) in its thread. Names are shown as text, never as mentio
 is pinged by a leaderboard.
 
 The ``*_posts`` functions are the daily, weekly, monthly and leaderboard rituals' deliveries
-(bot/delivery/kinds.py): the report of the run (rituals/ritual_data.py), with the names, as
+(bot/ritual_deliveries.py): the report of the run (rituals/ritual_data.py), with the names, as
 posts."""
 
 from collections.abc import Callable
@@ -303,7 +303,7 @@ def daily_posts(
 
 
 # The coaching cadence per rep for the weekly digest's thread (None leaves it out):
-# bot.coaching.reminders.digest_cadence, handed in by bot/delivery/kinds.py.
+# bot.coaching.reminders.digest_cadence, handed in by bot/ritual_deliveries.py.
 CadenceOf = Callable[[Session, SalesTeam, Process, list[Member], object], list[CadenceLine] | None]
 
 

@@ -53,7 +53,7 @@ def nudge(
     pacer: ChannelPacer,
 ) -> int:
     """One sweep: nudge every rep due at ``now`` (see the module notes); the number sent.
-    The ``nudge`` ritual's delivery (bot/delivery/kinds.py), called by
+    The ``nudge`` ritual's delivery (bot/ritual_deliveries.py), called by
     bot.delivery.runner.run_ritual with its claimed run; ``session`` reads, and each step that
     must hold before a message (the claim of a rep's nudge) is a unit of work of its own."""
     workspace_id, team_id = team.workspace_id, team.id

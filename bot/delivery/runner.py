@@ -4,7 +4,7 @@ through here.
 
 What each kind builds and how it reaches Slack is its delivery (ChannelPosts or
 PrivateMessages), looked up by kind in ``services.deliveries``: the registry of
-bot/delivery/kinds.py, handed in by the composition root. So this module imports no feature
+bot/ritual_deliveries.py, handed in by the composition root. So this module imports no feature
 (contests, coaching…), and the features can run their posts through it."""
 
 import logging
@@ -81,7 +81,7 @@ def delivery_of(services: Services, kind: str) -> Delivery:
     if delivery is None:
         raise LookupError(
             f"no delivery for the {kind!r} ritual: build Services with "
-            "deliveries=bot.delivery.kinds.DELIVERIES (as bot.server.make_services does)"
+            "deliveries=bot.ritual_deliveries.DELIVERIES (as bot.server.make_services does)"
         )
     return delivery
 

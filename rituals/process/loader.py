@@ -17,7 +17,7 @@ import yaml
 
 from rituals.pacing import WorkCalendar
 from rituals.process.cascade_checks import CascadeChecks
-from rituals.process.model import Process
+from rituals.process.model import Process, check_edits_with
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for
 from rituals.process.ritual_schedule import RitualSchedule
@@ -370,3 +370,6 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks):
 def default_process() -> Process:
     """The method's own example (rituals/default_process.yml), loaded once."""
     return load_process_file(DEFAULT_PROCESS_PATH)
+
+
+check_edits_with(load_process_dict)  # Process.with_goal & co. check their result like a file

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -447,9 +447,16 @@ class Process:
         return _validated(data)
 
 
+# How an edited process is checked: the loader's own load_process_dict, which registers itself
+# here when rituals/process/loader.py is imported (the package imports it before anyone can hold
+# a Process). The loader builds Process objects, so this module cannot import it.
+_loaders: list[Callable[[dict], Process]] = []
+
+
+def check_edits_with(load: Callable[[dict], Process]) -> None:
+    _loaders[:] = [load]
+
+
 def _validated(data: dict) -> Process:
     """An edited process's plain data, checked like a file (raises ProcessError)."""
-    # Imported here on purpose: the loader builds Process objects, so it imports this module.
-    from rituals.process.loader import load_process_dict
-
-    return load_process_dict(data)
+    return _loaders[0](data)

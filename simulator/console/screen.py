@@ -4,14 +4,11 @@ Home tab), drawn in order from the stand-in's record of the Web API calls Pacer 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from simulator.console.modal import Modal
-from simulator.slack_standin import USER_ID
+from simulator.slack_standin import USER_ID, SlackStandin
 from simulator.textview import Control, Field, mrkdwn_to_text, render_message, render_view
-
-if TYPE_CHECKING:  # for annotations only: session.py imports this module
-    from simulator.console.session import Console
 
 INDENT = "    "
 # Calls nobody sees in Slack: lookups and the first step of an upload.
@@ -39,6 +36,21 @@ class Surface:
     message: dict | None = None
     ephemeral: bool = False
     view: dict | None = None
+
+
+class Console(Protocol):
+    """What a screen draws with (the console in session.py, which makes the screens)."""
+
+    standin: SlackStandin
+    modals: list[Modal]
+    placed: set[tuple[str, str]]
+    controls: list[Control]
+
+    def print(self, *lines: str) -> None: ...
+
+    def names(self) -> dict[str, str]: ...
+
+    def where(self, channel: str) -> str: ...
 
 
 class Screen:

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import messages
 from bot.app import build_app
-from bot.delivery.kinds import DELIVERIES
+from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
 from simulator.signed_requests import command_body, signed_headers

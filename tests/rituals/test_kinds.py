@@ -2,7 +2,7 @@
 kind, every word people type naming exactly one kind, and everything that lists rituals — the
 process file's validation, its defaults, RitualSchedule, the schedule's triggers and period keys
 — reading it. (That the clock, `pacer rituals run`, its --help and `/pacer ritual` take every
-kind, and that every kind has a delivery: tests/bot/delivery/test_kinds.py.)"""
+kind, and that every kind has a delivery: tests/bot/test_ritual_deliveries.py.)"""
 
 from datetime import date, time
 

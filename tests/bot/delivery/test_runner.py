@@ -5,9 +5,9 @@ retried until the post lands once; no channel yet: not claimed, still owed."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from bot.delivery.kinds import DELIVERIES
 from bot.delivery.posting import Part, send_privately
 from bot.delivery.runner import ChannelPosts, PrivateMessages
+from bot.ritual_deliveries import DELIVERIES
 from rituals import runs
 from simulator.slack_standin import SlackStandin
 from storage import people_queries

@@ -1,5 +1,5 @@
 """Every ritual kind of the registry (rituals/kinds.py) works everywhere a kind is named: it has a
-delivery of the right sort (bot/delivery/kinds.py), the clock runs it, `pacer rituals run KIND`
+delivery of the right sort (bot/ritual_deliveries.py), the clock runs it, `pacer rituals run KIND`
 runs it, `pacer rituals run --help` lists it, and `/pacer ritual` sets it. (Valid in a process
 file, and the schedule's triggers: tests/rituals/test_kinds.py.)"""
 
@@ -9,16 +9,22 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.delivery.clock import Clock
-from bot.delivery.kinds import DELIVERIES
 from bot.delivery.runner import ChannelPosts, PrivateMessages
+from bot.ritual_deliveries import DELIVERIES
 from cli import main as cli_main
 from cli import rituals as rituals_cli
 from rituals import runs
 from rituals.kinds import KINDS, RITUAL_KINDS, STANDINGS
-from tests.bot.delivery.support import run, team_id
+from tests.bot.delivery.support import channel_rig, run, team_id
 from tests.bot.support import MGR, SDR
 
 TUESDAY_1105 = datetime.fromisoformat("2026-11-24T11:05:00-05:00")
+
+
+@pytest.fixture
+def rig(tmp_path):
+    with channel_rig(tmp_path) as rig:
+        yield rig
 
 
 def test_every_kind_has_a_delivery_for_its_audience():

@@ -4,7 +4,7 @@ Slack side of the registry in rituals/kinds.py.
 This module imports the features (contests, coaching) so that the runner does not: the
 composition roots (bot.server.make_services, the simulator's offline app, the benchmarks, the
 tests' Rig) hand DELIVERIES to Services, and bot.delivery.runner.run_ritual looks a kind up
-there. tests/bot/delivery/test_kinds.py fails if a registered kind has no delivery."""
+there. tests/bot/test_ritual_deliveries.py fails if a registered kind has no delivery."""
 
 from functools import partial
 
