@@ -17,9 +17,9 @@ from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms, percentile
 from storage import log_queries
 from storage.db import make_engine
-from storage.db import session as open_session
 from storage.migrate import upgrade
 from storage.models import ActivityLog
+from storage.unit_of_work import unit_of_work
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 DAY = date(2026, 11, 24)
@@ -58,7 +58,7 @@ def writer(engine, ws, team, rep, deadline, out: list, errors: list, lock=None) 
         )
         began = time.perf_counter()
         try:
-            with lock or nullcontext(), open_session(engine) as s:
+            with lock or nullcontext(), unit_of_work(engine) as s:
                 ok = log_queries.insert_logs(s, [row])
         except Exception as error:  # e.g. "database is locked": counted, the writer goes on
             errors.append(f"{type(error).__name__}: {error}"[:200])

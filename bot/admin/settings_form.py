@@ -670,10 +670,9 @@ def submit(ix: Interaction) -> dict:
     def stage() -> None:
         """The roster and channel changes, in the session, not yet committed: they are
         committed with the new process version (and staged again if that is retried)."""
-        fresh = people_queries.get_team(session, team.id)
         if new_channel:
-            fresh.channel_id = new_channel
-            session.add(fresh)
+            fresh = people_queries.get_team(session, team.id)
+            people_queries.set_team_channel(session, fresh, new_channel)
         for _, change in roster:
             change(session)
 
@@ -691,7 +690,6 @@ def submit(ix: Interaction) -> dict:
         version = row.version
     elif changed:
         stage()
-        session.commit()
     ix.outcome = "saved" if changed else "unchanged"
     touched = [change.user_id for _, change in roster]
     if touched:
@@ -736,7 +734,7 @@ class _MemberChange:
         else:
             member.team_id, member.role, member.is_manager = self.team_id, self.role, self.manager
             member.active, member.removed_at = True, None
-        session.add(member)
+        people_queries.save_member(session, member)
 
 
 def _roster_changes(

@@ -82,7 +82,9 @@ def add_member(
     member = Member(
         workspace_id=ws.id, team_id=team.id, user_id=user_id, role=role, added_by="U_ADMIN", **kw
     )
-    return people_queries.save_member(session, member)
+    people_queries.save_member(session, member)
+    session.commit()  # storage only flushes: committed here, as the request's unit of work would
+    return member
 
 
 def run_at_once(n: int, work) -> list:

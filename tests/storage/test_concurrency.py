@@ -1,12 +1,13 @@
-"""Writers at once, each with its own session as concurrent Slack requests have: nothing lost,
+"""Writers at once, each in its own unit of work as concurrent Slack requests have: nothing lost,
 nothing stored twice, on SQLite (WAL + busy timeout) and PostgreSQL."""
 
 from collections import Counter
 
 from sqlmodel import select
 
-from storage import db, log_queries
+from storage import log_queries
 from storage.models import ActivityLog
+from storage.unit_of_work import unit_of_work
 from tests.storage.support import NOW, TODAY, make_batch, run_at_once
 
 THREADS, BATCHES = 8, 50
@@ -23,13 +24,13 @@ def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
                 rep_id=f"U{i}",
                 trigger_id=f"{i}-{n}",
             )
-            with db.session(engine) as s:
+            with unit_of_work(engine) as s:
                 stored += log_queries.insert_logs(s, rows)
         return stored
 
     assert run_at_once(THREADS, writer) == [BATCHES] * THREADS
 
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         rows = s.exec(select(ActivityLog)).all()
         assert len(rows) == THREADS * BATCHES * 2
         per_trigger = Counter(r.trigger_id for r in rows)
@@ -53,18 +54,18 @@ def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
         ]
 
         def insert(i, attempts=attempts):
-            with db.session(engine) as s:
+            with unit_of_work(engine) as s:
                 return log_queries.insert_logs(s, attempts[i])
 
         results = run_at_once(4, insert)
         assert sorted(results) == [False, False, False, True]
         winner = attempts[results.index(True)]
-        with db.session(engine) as s:
+        with unit_of_work(engine) as s:
             stored = log_queries.logs_by_trigger(s, ws.id, trigger)
         assert [(r.kpi, r.count) for r in stored] == [("calls", 10), ("conversations", 2)]
         assert {r.batch_id for r in stored} == {winner[0].batch_id}
 
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert log_queries.count_logs(s, ws.id) == 10
         assert log_queries.kpi_totals(s, ws.id, "U_REP", TODAY, TODAY) == {
             "calls": 50,
@@ -74,15 +75,15 @@ def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
 
 def test_racing_undos_void_a_batch_once(engine, ws, team):
     rows = make_batch(ws, team, {"calls": 3, "conversations": 1, "deals": 1})
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert log_queries.insert_logs(s, rows)
 
     def undo(i):
-        with db.session(engine) as s:
+        with unit_of_work(engine) as s:
             return log_queries.void_batch(s, rows[0].batch_id, f"U{i}", rows[0].created_at)
 
     assert sorted(run_at_once(4, undo)) == [0, 0, 0, 3]
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         stored = s.exec(select(ActivityLog)).all()
         assert len(stored) == 3
         assert len({r.voided_by for r in stored}) == 1  # one undo won, for every row
@@ -100,18 +101,18 @@ def test_the_same_undo_delivered_at_once_voids_one_batch(engine, session, ws, te
     first = make_batch(ws, team, {"calls": 4}, rep_id=REP, entered_by=REP, trigger_id="older")
     second = make_batch(ws, team, {"calls": 6}, rep_id=REP, entered_by=REP, trigger_id="newer")
     second[0].created_at = first[0].created_at + timedelta(minutes=1)
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert log_queries.insert_logs(s, first) and log_queries.insert_logs(s, second)
 
     def undo(_):
-        with db.session(engine) as s:
+        with unit_of_work(engine) as s:
             rows = activity.undo_last(
                 s, actor_for(s, REP), second[0].created_at, trigger_id="undo-1"
             )
             return rows[0].batch_id
 
     assert set(run_at_once(4, undo)) == {second[0].batch_id}
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         assert log_queries.kpi_totals(s, ws.id, REP, TODAY, TODAY) == {"calls": 4}
 
 
@@ -124,7 +125,7 @@ def test_racing_goal_changes_both_land(engine, ws, team):
 
     def change(i):
         kpi, goal = changes[i]
-        with db.session(engine) as s:
+        with unit_of_work(engine) as s:
             fresh = s.get(type(team), team.id)
             _, row = teams.change_process(
                 s,
@@ -137,7 +138,7 @@ def test_racing_goal_changes_both_land(engine, ws, team):
             return row.version
 
     assert sorted(run_at_once(2, change)) == [1, 2]
-    with db.session(engine) as s:
+    with unit_of_work(engine) as s:
         process, _ = teams.team_process(s, team.id)
     assert str(process.goal_for("sdr", "calls")) == "50/day"
     assert str(process.goal_for("sdr", "conversations")) == "10/day"

@@ -16,6 +16,7 @@ from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE
 from rituals.refusals import Refusal
 from storage import db, log_queries
 from storage.models import ActivityLog
+from storage.unit_of_work import unit_of_work
 from tests.storage.support import NOW, TODAY, add_member
 
 SLACK_TEAM = "T0001"
@@ -72,6 +73,7 @@ def test_a_log_is_stored_on_the_reps_local_date(engine, session, ws, team, peopl
     # 03:00 UTC on Wednesday is still Tuesday evening in New York
     late = NOW.replace(hour=3) + timedelta(days=1)
     recorded = log(session, REP, {"calls": 12, "conversations": 2}, trigger="T1", now=late)
+    session.commit()  # as the request's unit of work does
     assert not recorded.duplicate and not recorded.credited
     assert recorded.occurred_on == TODAY
     with db.session(engine) as other:
@@ -113,6 +115,7 @@ def test_undo_voids_the_last_log_and_keeps_it(engine, session, ws, people):
     assert sorted((r.kpi, r.count) for r in undone) == [("calls", 4), ("conversations", 5)]
     assert lines(build(session, ws, "day"))["calls"].actual == 30
     assert lines(build(session, ws, "day"))["conversations"].actual == 0
+    session.commit()  # as the request's unit of work does
 
     with db.session(engine) as other:
         rows = other.exec(select(ActivityLog).order_by(ActivityLog.id)).all()
@@ -137,11 +140,12 @@ def test_undo_that_loses_a_race_changes_nothing(engine, session, ws, people, mon
     """Two /log undo requests read the same last batch; the other one voids it in between."""
     log(session, REP, {"calls": 30}, trigger="T1")
     log(session, REP, {"calls": 4}, trigger="T2", now=NOW + timedelta(minutes=1))
+    session.commit()  # as the request's unit of work does
     real_last_batch = log_queries.last_batch
 
     def last_batch_then_other_request_undoes(s, workspace_id, entered_by):
         rows = real_last_batch(s, workspace_id, entered_by)
-        with db.session(engine) as other:
+        with unit_of_work(engine) as other:
             log_queries.void_batch(other, rows[0].batch_id, entered_by, NOW)
         return rows
 
@@ -228,7 +232,7 @@ def test_racing_deliveries_of_one_log_record_it_once(engine, ws, people):
 
     def deliver(i):
         try:
-            with db.session(engine) as s:
+            with unit_of_work(engine) as s:
                 actor = actor_for(s, REP)
                 barrier.wait(timeout=10)
                 request = LogRequest([LogItem("calls", 7)], rep_id=REP, trigger_id="RETRY")

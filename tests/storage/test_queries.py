@@ -11,6 +11,7 @@ from sqlmodel import select
 from storage import db, log_queries, people_queries, process_queries
 from storage.migrate import upgrade
 from storage.models import ActivityLog, ProcessVersion, SalesTeam, UserProfile, Workspace
+from storage.unit_of_work import unit_of_work
 from tests.storage.support import NOW, TODAY, add_member, make_batch, make_log
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -32,6 +33,7 @@ def _fresh(engine):
 def test_workspace_for_is_get_or_create(engine, session):
     first = people_queries.workspace_for(session, "T1", None, NOW)
     again = people_queries.workspace_for(session, "T1", None, NOW + timedelta(days=3))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         third = people_queries.workspace_for(other, "T1", "", NOW + timedelta(days=5))
         assert _count(other, Workspace) == 1
@@ -63,7 +65,7 @@ def test_workspace_for_racing_requests_share_one_row(engine):
     ids, errors = [], []
 
     def first_request():
-        with db.session(engine) as s:
+        with unit_of_work(engine) as s:
             barrier.wait()
             try:
                 ids.append(people_queries.workspace_for(s, "T_NEW", "E1", NOW).id)
@@ -88,6 +90,7 @@ def test_default_team_is_get_or_create_per_workspace(engine, session):
     assert people_queries.default_team(session, ws1.id, NOW).id == team1.id
     team2 = people_queries.default_team(session, ws2.id, NOW)
     assert team2.id != team1.id
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     assert (team1.workspace_id, team1.name) == (ws1.id, people_queries.DEFAULT_TEAM_NAME)
     assert (team2.workspace_id, team2.name) == (ws2.id, people_queries.DEFAULT_TEAM_NAME)
     with _fresh(engine) as other:
@@ -110,6 +113,7 @@ def test_default_team_is_the_workspaces_first_team(session, ws):
 def test_insert_logs_stores_a_batch(engine, session, ws, team):
     rows = make_batch(ws, team, {"calls": 12, "conversations": 3}, trigger_id="TRIG1")
     assert log_queries.insert_logs(session, rows) is True
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         stored = log_queries.logs_by_trigger(other, ws.id, "TRIG1")
     assert [(r.kpi, r.count) for r in stored] == [("calls", 12), ("conversations", 3)]
@@ -122,6 +126,7 @@ def test_same_trigger_twice_is_stored_once(engine, session, ws, team):
         log_queries.insert_logs(session, make_batch(ws, team, {"calls": 12}, trigger_id="T"))
         is True
     )
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     assert (
         log_queries.insert_logs(session, make_batch(ws, team, {"calls": 12}, trigger_id="T"))
         is False
@@ -139,6 +144,7 @@ def test_same_trigger_twice_is_stored_once(engine, session, ws, team):
 
 def test_insert_logs_is_all_or_nothing_on_a_duplicate(engine, session, ws, team):
     assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 5}, trigger_id="T"))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     # Same trigger, a new KPI first and the already stored one second: neither may be stored.
     retry = make_batch(ws, team, {"conversations": 2, "calls": 5}, trigger_id="T")
     assert log_queries.insert_logs(session, retry) is False
@@ -162,6 +168,7 @@ def test_trigger_ids_are_per_workspace(engine, session, ws, team):
     team2 = people_queries.default_team(session, ws2.id, NOW)
     assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 1}, trigger_id="SAME"))
     assert log_queries.insert_logs(session, make_batch(ws2, team2, {"calls": 2}, trigger_id="SAME"))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         assert [r.count for r in log_queries.logs_by_trigger(other, ws.id, "SAME")] == [1]
         assert [r.count for r in log_queries.logs_by_trigger(other, ws2.id, "SAME")] == [2]
@@ -170,6 +177,7 @@ def test_trigger_ids_are_per_workspace(engine, session, ws, team):
 def test_null_trigger_ids_never_conflict(engine, session, ws, team):
     for _ in range(3):
         assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 4}, trigger_id=None))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         assert log_queries.count_logs(other, ws.id) == 3
         assert log_queries.kpi_totals(other, ws.id, "U_REP", TODAY, TODAY) == {"calls": 12}
@@ -254,6 +262,7 @@ def test_undo_voids_the_newest_batch_then_the_one_before(engine, session, ws, te
     assert [r.batch_id for r in batch] == [older[0].batch_id]
     assert log_queries.void_batch(session, older[0].batch_id, "U_REP", NOW + timedelta(3)) == 1
     assert log_queries.last_batch(session, ws.id, "U_REP") == []
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
 
     with _fresh(engine) as other:  # voided, never deleted
         rows = other.exec(select(ActivityLog).order_by(ActivityLog.id)).all()
@@ -267,11 +276,14 @@ def test_void_batch_twice_voids_nothing_more(engine, ws, team):
     with db.session(engine) as first, db.session(engine) as second:
         log_queries.insert_logs(first, make_batch(ws, team, {"calls": 1}, created_at=NOW))
         log_queries.insert_logs(first, make_batch(ws, team, {"calls": 2, "deals": 1}))
+        first.commit()  # each request's unit of work commits when it ends
         seen_first = log_queries.last_batch(first, ws.id, "U_REP")
         seen_second = log_queries.last_batch(second, ws.id, "U_REP")
         assert seen_first[0].batch_id == seen_second[0].batch_id
         assert log_queries.void_batch(first, seen_first[0].batch_id, "U_A", NOW) == 2
+        first.commit()
         assert log_queries.void_batch(second, seen_second[0].batch_id, "U_B", NOW) == 0
+        second.commit()
     with _fresh(engine) as other:
         voided = other.exec(select(ActivityLog).where(ActivityLog.voided_at.is_not(None))).all()
         assert {r.voided_by for r in voided} == {"U_A"}  # the loser overwrote nothing
@@ -379,6 +391,7 @@ def test_process_versions_are_numbered_per_scope(engine, session, ws, team):
         ("aes 1", 1),
         ("sales 2", 2),
     ]
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         assert [v.name for v in process_queries.process_versions(other, team.id)] == [
             "sales 1",
@@ -410,6 +423,7 @@ def test_save_profile_inserts_then_updates(engine, session, ws):
     later = NOW + timedelta(days=2)
     second = people_queries.save_profile(session, ws.id, "U_A", "Alice B.", None, later)
     assert second.id == first.id
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         assert _count(other, UserProfile) == 1
         row = people_queries.get_profile(other, ws.id, "U_A")
@@ -421,7 +435,9 @@ def test_save_profile_inserts_then_updates(engine, session, ws):
 def test_save_profile_from_two_sessions_keeps_one_row(engine, ws):
     with db.session(engine) as a, db.session(engine) as b:
         people_queries.save_profile(a, ws.id, "U_A", "Alice", None, NOW)
+        a.commit()  # each request's unit of work commits when it ends
         people_queries.save_profile(b, ws.id, "U_A", "Alice 2", "Europe/Paris", NOW)
+        b.commit()
     with _fresh(engine) as other:
         assert _count(other, UserProfile) == 1
         assert people_queries.get_profile(other, ws.id, "U_A").display_name == "Alice 2"
@@ -467,6 +483,7 @@ def test_stored_instants_come_back_timezone_aware(engine, session, ws):
     """Callers compute `now - fetched_at` (bot/people.py) and `created_at.astimezone(tz)` on
     what they read back, so instants must come back aware on SQLite too."""
     people_queries.save_profile(session, ws.id, "U_A", "Alice", None, NOW)
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     with _fresh(engine) as other:
         fetched_at = people_queries.get_profile(other, ws.id, "U_A").fetched_at
     assert fetched_at.utcoffset() == timedelta(0)
@@ -499,6 +516,7 @@ def test_everything_survives_a_restart(database, engine, session, ws, team):
     undone = make_batch(ws, team, {"calls": 9}, trigger_id="B")
     log_queries.insert_logs(session, undone)
     log_queries.void_batch(session, undone[0].batch_id, "U_REP", NOW)
+    session.commit()
     session.close()
     engine.dispose()
 
