@@ -436,7 +436,7 @@ def test_a_rep_submitting_the_settings_form_is_refused(rig):
 
 
 def test_a_process_with_many_roles_keeps_the_form_under_100_blocks(rig):
-    from bot.admin.settings_form import build_view
+    from bot.admin.settings_view import build_view
     from rituals.process import default_process, load_process_dict
 
     data = default_process().to_dict()
