@@ -1,5 +1,5 @@
 """Durable log writes through Pacer's storage layer on SQLite: storage.log_queries.insert_logs, one
-batch (one row, as `/log call 12` writes) per call, each in its own session and commit — the
+batch (one row, as `/log call 12` writes) per call, each in its own unit of work — the
 request path's write, without the parsing around it."""
 
 import shutil
@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, text
 
 from bench import data
 from bench.common import Budget, Report, filesystem_of, median, ms, percentile
@@ -173,12 +173,12 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
         "acknowledged just before a power loss or kernel crash can be lost"
     )
     report.note(
-        f"each write: new session, one ActivityLog row, insert_logs (commit); {slices} × "
+        f"each write: one unit of work, one ActivityLog row, insert_logs, commit; {slices} × "
         f"{slice_s:.2f} s slices per line, the modes taking turns; ratio column = writes "
         f"per second; files on {folder} ({filesystem_of(str(folder))})"
     )
 
 
 def _count(engine) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(ActivityLog)).scalar_one()
+    with unit_of_work(engine) as session:
+        return log_queries.count_logs(session)
