@@ -17,7 +17,7 @@ from storage.models import CoachingNote, CoachingSession, Member, SalesTeam, Wor
 from tests.bot.support import ADMIN, AE, MGR, SDR, TUESDAY_11, Rig, no_waiting
 from tests.bot.test_ritual_posts import run
 from tests.storage import test_coaching as hand
-from tests.storage.test_team_numbers import Statements
+from tests.storage.support import Statements
 
 SDR2, SDR3, SDR4, SDR5 = "U0SDR0002", "U0SDR0003", "U0SDR0004", "U0SDR0005"
 MGR2 = "U0MGR0002"

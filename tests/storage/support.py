@@ -5,11 +5,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import db, people_queries
-from storage.models import ActivityLog, Member, SalesTeam, Workspace
+from storage.models import ActivityLog, Member, ProcessVersion, SalesTeam, Workspace
 
 # Tuesday 24 Nov 2026, 16:00 UTC = 11:00 in New York (the default process's timezone).
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
@@ -75,6 +76,25 @@ def make_batch(ws: Workspace, team: SalesTeam, items: dict[str, int], **kw) -> l
     ]
 
 
+def make_version(workspace_id: int | None, team_id: int | None, name: str) -> ProcessVersion:
+    """A process version row to store (add_process_version numbers it)."""
+    return ProcessVersion(
+        workspace_id=workspace_id,
+        team_id=team_id,
+        version=0,
+        name=name,
+        definition="{}",
+        source_text="name: x",
+        loaded_by="cli",
+        loaded_at=NOW,
+    )
+
+
+def fresh(engine: Engine) -> Session:
+    """A second session, so reads come from the database and not the first session's objects."""
+    return db.session(engine)
+
+
 def add_member(
     session: Session, ws: Workspace, team: SalesTeam, user_id: str, role: str | None, **kw
 ) -> Member:
@@ -110,3 +130,23 @@ def run_at_once(n: int, work) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+class Statements:
+    """Counts the SQL statements an engine runs inside a `with` block."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def __len__(self):
+        return len(self.statements)

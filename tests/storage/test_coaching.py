@@ -44,8 +44,7 @@ from rituals.pacing import Period
 from rituals.process import default_process
 from storage import coaching_queries, db, people_queries
 from storage.models import ActivityLog, CoachingNote, CoachingSession
-from tests.storage.support import NOW, TODAY, add_member, make_log, run_at_once
-from tests.storage.test_team_numbers import Statements
+from tests.storage.support import NOW, TODAY, Statements, add_member, make_log, run_at_once
 
 PROCESS = default_process()
 A, B, C, D, AE, MGR = "USDR_A", "USDR_B", "USDR_C", "USDR_D", "UAE1", "UMGR"
