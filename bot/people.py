@@ -57,20 +57,27 @@ BULK = 10  # more stale people than this: one users.list walk beats one users.in
 
 
 def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:
+    """Ask Slack about these people, then cache what it says in one short unit of work: no
+    write transaction is held open while Slack answers."""
     wanted = set(user_ids)
+    found: list[dict] = []
+    if len(wanted) > BULK:
+        for user in _all_users(services):
+            if user.get("id") in wanted:
+                found.append(user)
+                wanted.discard(user["id"])
+    for user_id in sorted(wanted):
+        try:
+            found.append(services.client.users_info(user=user_id)["user"])
+        except SlackApiError as error:
+            services.client.logger.warning(
+                "users.info %s failed: %s", user_id, error.response.get("error")
+            )
+    if not found:
+        return
     with services.unit_of_work() as session:
-        if len(wanted) > BULK:
-            for user in _all_users(services):
-                if user.get("id") in wanted:
-                    _save(session, workspace_id, user, now)
-                    wanted.discard(user["id"])
-        for user_id in sorted(wanted):
-            try:
-                _save(session, workspace_id, services.client.users_info(user=user_id)["user"], now)
-            except SlackApiError as error:
-                services.client.logger.warning(
-                    "users.info %s failed: %s", user_id, error.response.get("error")
-                )
+        for user in found:
+            _save(session, workspace_id, user, now)
 
 
 def _all_users(services: Services):

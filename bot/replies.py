@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from bot.messages import escape
 from bot.parsing import ParseError
+from rituals import dates, refusals
 from rituals.contests import problems as contest_problems
 from rituals.refusals import (
     ContestNotStarted,
@@ -70,7 +71,186 @@ def with_command_hint(text: str, command: str) -> str:
 # -- people and teams ---------------------------------------------------------------------------
 
 
+def _whose(user_id: str, is_self: bool, capital: bool = False) -> str:
+    if is_self:
+        return "Your" if capital else "your"
+    return f"<@{user_id}>'s"
+
+
+@explains(refusals.NotAllowed)
+def _not_allowed(r: refusals.NotAllowed) -> str:
+    return (
+        f"Only the team's managers and Pacer admins can {r.action}. "
+        "Ask one of them, or see what you can do with `/pacer help`."
+    )
+
+
+@explains(refusals.InvalidProcessChange)
+def _invalid_change(r: refusals.InvalidProcessChange) -> str:
+    return "That change would make the process invalid, so nothing changed:\n" + r.problems
+
+
+@explains(refusals.ProcessChangeRaced)
+def _change_raced(r: refusals.ProcessChangeRaced) -> str:
+    return "The process was changed several times at this very moment; nothing changed. Try again."
+
+
+@explains(refusals.NotOnTeam)
+def _not_on_team(r: refusals.NotOnTeam) -> str:
+    if r.is_self:
+        return (
+            "You're not on a sales team in Pacer yet, so there is no scorecard to log to. "
+            "Ask your manager or a Pacer admin to add you: `/pacer team add @you sdr` "
+            f"(roles: {', '.join(r.roles)})."
+        )
+    return (
+        f"<@{r.user_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
+        f"A manager can add them: `/pacer team add <@{r.user_id}> sdr`."
+    )
+
+
+@explains(refusals.NoOwnScorecard)
+def _no_own_scorecard(r: refusals.NoOwnScorecard) -> str:
+    return (
+        "You're on the team as a manager without a scorecard of your own. "
+        "To log for a rep, name them: `/log @rep call 12`; to give yourself a scorecard: "
+        "`/pacer team add @you sdr`."
+    )
+
+
+@explains(refusals.RoleDropped)
+def _role_dropped(r: refusals.RoleDropped) -> str:
+    return (
+        f"{_whose(r.user_id, r.is_self, capital=True)} role `{r.role}` is no longer in the "
+        "team's process, so there is no scorecard to use. A manager can give a current role: "
+        f"`/pacer team add <@{r.user_id}> ROLE` ({', '.join(r.roles)})."
+    )
+
+
+@explains(refusals.NoLongerRep)
+def _no_longer_rep(r: refusals.NoLongerRep) -> str:
+    return f"<@{r.rep_id}> is no longer a rep on the team; ask a manager to {r.verb} it."
+
+
 # -- logging activity ---------------------------------------------------------------------------
+
+
+def _typed(log: refusals.TypedLog) -> str:
+    """The log as a slash command: `/log <@U123> call 12`."""
+    who = f"<@{log.rep_id}> " if log.rep_id else ""
+    return "/log " + who + " ".join(f"{kpi} {count}" for kpi, count in log.items)
+
+
+@explains(refusals.NothingToLog)
+def _nothing_to_log(r: refusals.NothingToLog) -> str:
+    return "Nothing to log: name a KPI and a count, e.g. `/log call 12`."
+
+
+@explains(refusals.KpiNotOnScorecard)
+def _kpi_not_on_scorecard(r: refusals.KpiNotOnScorecard) -> str:
+    who = "" if r.is_self else f"<@{r.rep_id}> "
+    return (
+        f"*{r.kpi_name}* isn't on {_whose(r.rep_id, r.is_self)} scorecard ({r.role_name}: "
+        f"{', '.join(r.scorecard)}), e.g. `/log {who}{r.example_kpi} 12`."
+    )
+
+
+@explains(refusals.RecordedByOther)
+def _recorded_by_other(r: refusals.RecordedByOther) -> str:
+    return (
+        f"*{r.kpi_name}* is recorded for you by the {r.recorder} who accepts it "
+        f"(`/log <@{r.rep_id}> {r.kpi_key} 1`) or by your manager, not by yourself."
+    )
+
+
+@explains(refusals.NotAllowedToCredit)
+def _not_allowed_to_credit(r: refusals.NotAllowedToCredit) -> str:
+    who = "Only managers can log for someone else"
+    if r.recorder:
+        who += f"; *{r.kpi_name}* can also be credited by a {r.recorder}"
+    return f"{who}. To log your own activity, leave out the @name: `/log {r.kpi_key} 1`."
+
+
+@explains(refusals.FutureDate)
+def _future_date(r: refusals.FutureDate) -> str:
+    return (
+        f"{dates.long(r.day)} is in the future; activity is logged on or after it happens. "
+        "Leave out the date to log for today" + (f": `{_typed(r.typed)}`." if r.typed else ".")
+    )
+
+
+@explains(refusals.TooFarBack)
+def _too_far_back(r: refusals.TooFarBack) -> str:
+    return (
+        f"{dates.long(r.day)} is more than {r.backdate_days} days ago, outside the "
+        f"backdating window (oldest: {dates.short(r.oldest)}"
+        + (f": `{_typed(r.typed)} {r.oldest.isoformat()}`" if r.typed else "")
+        + "). Ask a manager to change `limits.backdate_days`."
+    )
+
+
+@explains(refusals.CountBelowOne)
+def _count_below_one(r: refusals.CountBelowOne) -> str:
+    return f"{r.count} isn't a count Pacer can log: counts are whole numbers from 1 up."
+
+
+@explains(refusals.CountAboveLimit)
+def _count_above_limit(r: refusals.CountAboveLimit) -> str:
+    return (
+        f"{r.count} {r.kpi_name} in one log looks like a typo: the most one log "
+        f"can record is {r.limit}. Log it in parts (`/log {r.kpi_key} "
+        f"{r.limit}`, then the rest), or ask a manager to raise `limits.max_count`."
+    )
+
+
+@explains(refusals.NothingToUndo)
+def _nothing_to_undo(r: refusals.NothingToUndo) -> str:
+    return "There's nothing you logged left to undo. See what counts with `/scorecard`."
+
+
+@explains(refusals.UndoneMeanwhile)
+def _undone_meanwhile(r: refusals.UndoneMeanwhile) -> str:
+    return "That log was just undone by another request; nothing else changed."
+
+
+@explains(refusals.LogNotFound)
+def _log_not_found(r: refusals.LogNotFound) -> str:
+    return (
+        "Pacer can't find that log, so nothing changed. `/scorecard calls` lists the logs "
+        "behind a number."
+    )
+
+
+@explains(refusals.NotYourLog)
+def _not_your_log(r: refusals.NotYourLog) -> str:
+    return (
+        f"Only the person who entered a log, or a manager, can {r.verb} it; nothing changed. "
+        "Your own logs are listed on Pacer's Home tab, and `/log undo` takes back your last one."
+    )
+
+
+@explains(refusals.AlreadyVoided)
+def _already_voided(r: refusals.AlreadyVoided) -> str:
+    when = r.voided_at
+    by = "you" if r.by_you else f"<@{r.voided_by}>"
+    stamp = f" on {dates.short(when)} at {when:%H:%M}" if when else ""
+    return (
+        f"That log ({r.count} {r.kpi_name} on {dates.short(r.occurred_on)}) was "
+        f"already voided{stamp} by {by}, so there was nothing left to {r.tried}; nothing changed."
+    )
+
+
+@explains(refusals.KpiDropped)
+def _kpi_dropped(r: refusals.KpiDropped) -> str:
+    return (
+        f"`{r.kpi_key}` is no longer a KPI in the team's process, so this log can't be "
+        "corrected; it can still be voided."
+    )
+
+
+@explains(refusals.SameCount)
+def _same_count(r: refusals.SameCount) -> str:
+    return f"That log already says {r.count}; nothing changed."
 
 
 # -- contests and the lag check -----------------------------------------------------------------

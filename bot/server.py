@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 
 from bot.app import build_app
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
-from storage.db import make_engine
+from storage.db import make_engine, ping
 from storage.migrate import upgrade
 
 log = logging.getLogger("pacer")
@@ -73,8 +72,7 @@ def _log_refusals(bolt, environ, start_response):
 
 def healthz(services: Services, start_response):
     try:
-        with services.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(services.engine)
     except Exception as error:  # report, don't crash: the load balancer just needs a 503
         log.warning("healthz: database not ready: %s", type(error).__name__)
         start_response("503 Service Unavailable", [("Content-Type", "text/plain")])

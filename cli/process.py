@@ -3,8 +3,6 @@
 import sys
 from datetime import UTC, datetime
 
-from sqlmodel import Session
-
 from rituals.process import (
     DEFAULT_PROCESS_PATH,
     ProcessError,
@@ -14,9 +12,9 @@ from rituals.process import (
 from rituals.teams import store_process, team_process
 from storage import people_queries, process_queries
 from storage.db import make_engine
-from storage.db import session as open_session
 from storage.migrate import upgrade
 from storage.models import SalesTeam
+from storage.unit_of_work import Session, unit_of_work
 
 
 class ScopeError(Exception):
@@ -26,7 +24,7 @@ class ScopeError(Exception):
 def run(settings, args) -> int:
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    with open_session(engine) as session:
+    with unit_of_work(engine) as session:
         try:
             team = pick_team(session, args.team, args.workspace)
         except ScopeError as error:

@@ -5,15 +5,29 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
-
-from rituals import dates
 from rituals.process import Kpi, Process
-from rituals.refusals import Refusal
+from rituals.refusals import (
+    CountAboveLimit,
+    CountBelowOne,
+    FutureDate,
+    KpiNotOnScorecard,
+    NoLongerRep,
+    NoOwnScorecard,
+    NotAllowedToCredit,
+    NothingToLog,
+    NothingToUndo,
+    NotOnTeam,
+    RecordedByOther,
+    RoleDropped,
+    TooFarBack,
+    TypedLog,
+    UndoneMeanwhile,
+)
 from rituals.scorecard import rep_calendar
 from rituals.teams import Actor
 from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
+from storage.unit_of_work import Session
 
 SOURCES = ("slash", "modal", "button", "import", "demo")
 
@@ -51,37 +65,27 @@ def rep_today(process: Process, rep_tz: str | None, now: datetime) -> date:
 def require_known_role(actor: Actor, rep: Member) -> None:
     """A process version may have dropped a role people still hold: say so, plainly."""
     if rep.role and not actor.process.has_role(rep.role):
-        who = "Your" if rep.user_id == actor.user_id else f"<@{rep.user_id}>'s"
-        roles = ", ".join(r.key for r in actor.process.roles)
-        raise Refusal(
-            f"{who} role `{rep.role}` is no longer in the team's process, so there is no scorecard to "
-            f"use. A manager can give a current role: `/pacer team add <@{rep.user_id}> ROLE` ({roles})."
+        raise RoleDropped(
+            rep.user_id, rep.user_id == actor.user_id, rep.role, _role_keys(actor.process)
         )
+
+
+def _role_keys(process: Process) -> tuple[str, ...]:
+    return tuple(r.key for r in process.roles)
 
 
 def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
     """The member a log is for, who must be an active rep with a scorecard."""
     if rep_id == actor.user_id:
         if actor.member is None:
-            raise Refusal(
-                "You're not on a sales team in Pacer yet, so there is no scorecard to log to. "
-                "Ask your manager or a Pacer admin to add you: `/pacer team add @you sdr` "
-                f"(roles: {', '.join(r.key for r in actor.process.roles)})."
-            )
+            raise NotOnTeam(rep_id, True, _role_keys(actor.process))
         if not actor.member.role:
-            raise Refusal(
-                "You're on the team as a manager without a scorecard of your own. "
-                "To log for a rep, name them: `/log @rep call 12`; to give yourself a scorecard: "
-                "`/pacer team add @you sdr`."
-            )
+            raise NoOwnScorecard()
         require_known_role(actor, actor.member)
         return actor.member
     member = people_queries.get_member(session, actor.workspace_id, rep_id)
     if member is None or not member.active or not member.role:
-        raise Refusal(
-            f"<@{rep_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
-            f"A manager can add them: `/pacer team add <@{rep_id}> sdr`."
-        )
+        raise NotOnTeam(rep_id, False, _role_keys(actor.process))
     require_known_role(actor, member)
     return member
 
@@ -94,11 +98,13 @@ def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
     role = process.role(rep.role)
     for kpi in kpis:
         if kpi.key not in role.scorecard:
-            who = "" if rep.user_id == actor.user_id else f"<@{rep.user_id}> "
-            raise Refusal(
-                f"*{kpi.name}* isn't on {_whose(actor, rep)} scorecard ({role.name}: "
-                f"{', '.join(process.kpi(k).name for k in role.scorecard)}), "
-                f"e.g. `/log {who}{role.scorecard[0]} 12`."
+            raise KpiNotOnScorecard(
+                kpi.name,
+                rep.user_id,
+                rep.user_id == actor.user_id,
+                role.name,
+                tuple(process.kpi(k).name for k in role.scorecard),
+                role.scorecard[0],
             )
     if rep.user_id == actor.user_id:
         for kpi in kpis:
@@ -108,60 +114,37 @@ def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
                     if process.has_role(kpi.recorded_by)
                     else kpi.recorded_by
                 )
-                raise Refusal(
-                    f"*{kpi.name}* is recorded for you by the {recorder} who accepts it "
-                    f"(`/log <@{rep.user_id}> {kpi.key} 1`) or by your manager, not by yourself."
-                )
+                raise RecordedByOther(kpi.name, kpi.key, recorder, rep.user_id)
         return
     if actor.is_manager and (actor.is_admin or actor.team_id == rep.team_id):
         return
     for kpi in kpis:
         if not kpi.recorded_by or kpi.recorded_by != actor.role:
-            who = "Only managers can log for someone else"
+            recorder = None
             if kpi.recorded_by and process.has_role(kpi.recorded_by):
-                who += (
-                    f"; *{kpi.name}* can also be credited by a {process.role(kpi.recorded_by).name}"
-                )
-            raise Refusal(
-                f"{who}. To log your own activity, leave out the @name: `/log {kpi.key} 1`."
-            )
-
-
-def _whose(actor: Actor, rep: Member) -> str:
-    return "your" if rep.user_id == actor.user_id else f"<@{rep.user_id}>'s"
+                recorder = process.role(kpi.recorded_by).name
+            raise NotAllowedToCredit(kpi.name, kpi.key, recorder)
 
 
 def check_date(
-    process: Process, occurred_on: date, today: date, example: str | None = None
+    process: Process, occurred_on: date, today: date, typed: TypedLog | None = None
 ) -> None:
-    """``example``: the slash command as typed without its date (`/log calls 12`), shown in the
-    answer as what would work (a form's field error has none)."""
+    """``typed``: the log as typed, without its date, for the answer to show what would work
+    (a form's field error has none)."""
     if occurred_on > today:
-        raise Refusal(
-            f"{dates.long(occurred_on)} is in the future; activity is logged on or after it happens. "
-            "Leave out the date to log for today" + (f": `{example}`." if example else ".")
-        )
+        raise FutureDate(occurred_on, typed)
     oldest = today - timedelta(days=process.backdate_days)
     if occurred_on < oldest:
-        raise Refusal(
-            f"{dates.long(occurred_on)} is more than {process.backdate_days} days ago, outside the "
-            f"backdating window (oldest: {dates.short(oldest)}"
-            + (f": `{example} {oldest.isoformat()}`" if example else "")
-            + "). Ask a manager to change `limits.backdate_days`."
-        )
+        raise TooFarBack(occurred_on, oldest, process.backdate_days, typed)
 
 
 def check_counts(process: Process, items: list[LogItem]) -> None:
     for item in items:
         if item.count < 1:
-            raise Refusal(
-                f"{item.count} isn't a count Pacer can log: counts are whole numbers from 1 up."
-            )
+            raise CountBelowOne(item.count)
         if item.count > process.max_count:
-            raise Refusal(
-                f"{item.count} {process.kpi(item.kpi).name} in one log looks like a typo: the most one log "
-                f"can record is {process.max_count}. Log it in parts (`/log {item.kpi} "
-                f"{process.max_count}`, then the rest), or ask a manager to raise `limits.max_count`."
+            raise CountAboveLimit(
+                item.count, item.kpi, process.kpi(item.kpi).name, process.max_count
             )
 
 
@@ -177,7 +160,7 @@ def record_activity(
     if request.source not in SOURCES:
         raise ValueError(f"unknown log source {request.source!r}; one of {SOURCES}")
     if not request.items:
-        raise Refusal("Nothing to log: name a KPI and a count, e.g. `/log call 12`.")
+        raise NothingToLog()
     if rep is None or rep.user_id != request.rep_id:
         rep = target_rep(session, actor, request.rep_id)
     kpis = [process.kpi(item.kpi) for item in request.items]
@@ -185,11 +168,13 @@ def record_activity(
     check_counts(process, request.items)
     today = rep_today(process, rep_tz, now)
     occurred_on = request.occurred_on or today
-    example = None
-    if request.source == "slash":  # what would work, typed
-        who = "" if request.rep_id == actor.user_id else f"<@{request.rep_id}> "
-        example = "/log " + who + " ".join(f"{i.kpi} {i.count}" for i in request.items)
-    check_date(process, occurred_on, today, example)
+    typed = None
+    if request.source == "slash":  # the answer shows what would work, typed
+        typed = TypedLog(
+            tuple((i.kpi, i.count) for i in request.items),
+            None if request.rep_id == actor.user_id else request.rep_id,
+        )
+    check_date(process, occurred_on, today, typed)
 
     batch = str(uuid.uuid4())
     rows = [
@@ -232,24 +217,22 @@ def _recorded(rows: list[ActivityLog], rep: Member, actor: Actor, duplicate=Fals
 def undo_last(
     session: Session, actor: Actor, now: datetime, trigger_id: str | None = None
 ) -> list[ActivityLog]:
-    """Void the newest log this person entered (for themselves or someone else). The same
-    `/log undo` delivered twice (same trigger_id) undoes one log, not two: it answers as before."""
+    """Void the newest log this person entered (for themselves or someone else). The same undo
+    delivered twice (same trigger_id) undoes one log, not two: it answers as before."""
     if trigger_id:
         earlier = log_queries.undo_by_trigger(session, actor.workspace_id, trigger_id)
         if earlier:
             return earlier
     rows = log_queries.last_batch(session, actor.workspace_id, actor.user_id)
     if not rows:
-        raise Refusal("There's nothing you logged left to undo. See what counts with `/scorecard`.")
+        raise NothingToUndo()
     if (
         rows[0].rep_id != actor.user_id
     ):  # a credit: only someone who may still credit them may undo it
         rep = people_queries.get_member(session, actor.workspace_id, rows[0].rep_id)
         if rep is None or not rep.active or not actor.process.has_role(rep.role):
             if not actor.is_manager:
-                raise Refusal(
-                    f"<@{rows[0].rep_id}> is no longer a rep on the team; ask a manager to undo it."
-                )
+                raise NoLongerRep(rows[0].rep_id, "undo")
         else:
             check_allowed(
                 actor, rep, [actor.process.kpi(r.kpi) for r in rows if actor.process.has_kpi(r.kpi)]
@@ -270,5 +253,5 @@ def undo_last(
         )
         if earlier:  # the same request, delivered twice at the same moment: it was handled once
             return earlier
-        raise Refusal("That log was just undone by another request; nothing else changed.")
+        raise UndoneMeanwhile()
     return rows

@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session
-
 from rituals.pacing import (
     Pacing,
     Period,
@@ -46,6 +44,7 @@ from rituals.ranking import (
 )
 from storage import log_queries
 from storage.models import Member
+from storage.unit_of_work import Session
 
 MOVERS = 3  # risers and fallers shown in the weekly digest, at most
 TREND_MONTHS = 6  # months in the monthly trend, the digest's month included

@@ -2,25 +2,28 @@
 
 Nothing is updated in place or deleted: a void sets ``voided_at``/``voided_by`` on the row, and a
 correction voids the row and stores a new one with the right count in the same transaction, so
-the trail behind every number stays complete (`/scorecard calls` lists voided rows, marked).
-Who may change a log follows `/log undo`: the person who entered it (a credit only while they may
-still credit that rep), or a manager of the rep's team, or an admin. Every rule is checked
+the trail behind every number stays complete (the logs behind a number list voided rows,
+marked). Who may change a log follows undo: the person who entered it (a credit only while they
+may still credit that rep), or a manager of the rep's team, or an admin. Every rule is checked
 before anything is written, so a refused change changes nothing."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
-
-from rituals import dates
 from rituals.activity import LogItem, check_allowed, check_counts, check_date, rep_today
-from rituals.refusals import Refusal
+from rituals.refusals import (
+    AlreadyVoided,
+    KpiDropped,
+    LogNotFound,
+    NoLongerRep,
+    NotYourLog,
+    SameCount,
+)
 from rituals.teams import Actor
 from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
+from storage.unit_of_work import Session
 
 RECENT = 5  # logs shown on the Home tab
 
@@ -29,28 +32,14 @@ def recent_logs(
     session: Session, workspace_id: int, entered_by: str, limit: int = RECENT
 ) -> list[ActivityLog]:
     """The newest logs this person entered (for themselves or others) that still count, newest
-    first. One query, served by the (workspace_id, entered_by, created_at) index."""
-    return list(
-        session.exec(
-            select(ActivityLog)
-            .where(
-                ActivityLog.workspace_id == workspace_id,
-                ActivityLog.entered_by == entered_by,
-                col(ActivityLog.voided_at).is_(None),
-            )
-            .order_by(col(ActivityLog.created_at).desc(), col(ActivityLog.id).desc())
-            .limit(limit)
-        )
-    )
+    first."""
+    return log_queries.recent_logs(session, workspace_id, entered_by, limit)
 
 
 def get_log(session: Session, actor: Actor, log_id: int) -> ActivityLog:
-    row = session.get(ActivityLog, log_id)
+    row = log_queries.get_log(session, log_id)
     if row is None or row.workspace_id != actor.workspace_id:
-        raise Refusal(
-            "Pacer can't find that log, so nothing changed. `/scorecard calls` lists the logs "
-            "behind a number."
-        )
+        raise LogNotFound(log_id)
     return row
 
 
@@ -68,54 +57,38 @@ def check_may_change(session: Session, actor: Actor, row: ActivityLog, verb: str
     if row.entered_by != actor.user_id:
         if runs_their_team:
             return rep
-        raise Refusal(
-            f"Only the person who entered a log, or a manager, can {verb} it; nothing changed. "
-            "Your own logs are listed on Pacer's Home tab, and `/log undo` takes back your last one."
-        )
+        raise NotYourLog(verb)
     if row.rep_id != actor.user_id:  # a credit: only while they may still credit that rep
         if not rep_known:
             if not actor.is_manager:
-                raise Refusal(
-                    f"<@{row.rep_id}> is no longer a rep on the team; ask a manager to {verb} it."
-                )
+                raise NoLongerRep(row.rep_id, verb)
         elif actor.process.has_kpi(row.kpi):
             check_allowed(actor, rep, [actor.process.kpi(row.kpi)])
     return rep
 
 
-def already_voided(actor: Actor, row: ActivityLog, tried: str) -> Refusal:
+def already_voided(actor: Actor, row: ActivityLog, tried: str) -> AlreadyVoided:
     when = row.voided_at.astimezone(actor.process.calendar.tz) if row.voided_at else None
-    by = "you" if row.voided_by == actor.user_id else f"<@{row.voided_by}>"
-    stamp = f" on {dates.short(when)} at {when:%H:%M}" if when else ""
-    return Refusal(
-        f"That log ({row.count} {_kpi_name(actor, row.kpi)} on {dates.short(row.occurred_on)}) was "
-        f"already voided{stamp} by {by}, so there was nothing left to {tried}; nothing changed."
+    return AlreadyVoided(
+        row.count,
+        _kpi_name(actor, row.kpi),
+        row.occurred_on,
+        when,
+        row.voided_by,
+        row.voided_by == actor.user_id,
+        tried,
     )
-
-
-def _void_row(session: Session, row: ActivityLog, by: str, now: datetime) -> int:
-    """Mark one row voided if it still counts (compare-and-set); not committed."""
-    result = session.exec(
-        update(ActivityLog)
-        .where(ActivityLog.id == row.id, col(ActivityLog.voided_at).is_(None))
-        .values(voided_at=now, voided_by=by)
-    )
-    return result.rowcount
 
 
 def void_log(session: Session, actor: Actor, log_id: int, now: datetime) -> ActivityLog:
-    """Void one log. A log already voided (by a second press, or someone else) is refused with
-    who voided it and when."""
+    """Void one log (flushed; the request's unit of work commits it). A log already voided (by
+    a second press, or someone else) is refused with who voided it and when."""
     row = get_log(session, actor, log_id)
     if row.voided_at is not None:
         raise already_voided(actor, row, "void")
     check_may_change(session, actor, row, "void")
-    if _void_row(session, row, actor.user_id, now) == 0:
-        session.rollback()
-        session.refresh(row)
+    if not log_queries.void_log(session, row, actor.user_id, now):
         raise already_voided(actor, row, "void")
-    session.commit()
-    session.refresh(row)
     return row
 
 
@@ -138,7 +111,7 @@ def correct_log(
     rep_tz: str | None = None,
 ) -> Correction:
     """Replace a log's count: the old row is voided and a new row (same rep, KPI, date and note)
-    stored, in one transaction. ``key`` (Slack's view or trigger id) makes the same submission
+    stored, together. ``key`` (Slack's view or trigger id) makes the same submission
     delivered twice correct once."""
     row = get_log(session, actor, log_id)
     if row.voided_at is not None:
@@ -148,13 +121,10 @@ def correct_log(
         raise already_voided(actor, row, "edit")
     rep = check_may_change(session, actor, row, "edit")
     if not actor.process.has_kpi(row.kpi):
-        raise Refusal(
-            f"`{row.kpi}` is no longer a KPI in the team's process, so this log can't be "
-            "corrected; it can still be voided."
-        )
+        raise KpiDropped(row.kpi)
     check_counts(actor.process, [LogItem(row.kpi, count)])
     if count == row.count:
-        raise Refusal(f"That log already says {count}; nothing changed.")
+        raise SameCount(count)
     check_date(actor.process, row.occurred_on, rep_today(actor.process, rep_tz, now))
     new = ActivityLog(
         workspace_id=row.workspace_id,
@@ -172,19 +142,12 @@ def correct_log(
         process_version_id=actor.process_version_id,
         replaces_id=row.id,
     )
-    try:
-        if _void_row(session, row, actor.user_id, now) == 0:
-            session.rollback()
-            session.refresh(row)
-            raise already_voided(actor, row, "edit")
-        session.add(new)
-        session.commit()
-    except IntegrityError:  # this very submission was stored a moment ago
-        session.rollback()
+    outcome = log_queries.replace_log(session, row, new, actor.user_id, now)
+    if outcome is log_queries.Replaced.VOIDED_BEFORE:
+        raise already_voided(actor, row, "edit")
+    if outcome is log_queries.Replaced.KEY_TAKEN:  # this very submission was stored a moment ago
         earlier = log_queries.logs_by_trigger(session, actor.workspace_id, key)
         if not earlier:
-            raise
-        session.refresh(row)
+            raise RuntimeError("replace_log refused a key that no earlier request stored")
         return Correction(row, earlier[0], duplicate=True)
-    session.refresh(row)
     return Correction(row, new)

@@ -10,12 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session
-
 from rituals.pacing import Pacing, Period, compute_pacing, elapsed_share, scaled_goal
 from rituals.process import Process, Role
 from storage import log_queries
 from storage.models import Member
+from storage.unit_of_work import Session
 
 BY_ATTAINMENT, BY_COUNT = "attainment", "count"
 RANK_BY = (BY_ATTAINMENT, BY_COUNT)

@@ -5,8 +5,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from rituals.pacing import (
     Pacing,
     Period,
@@ -20,6 +18,7 @@ from rituals.pacing import (
 from rituals.process import Goal, Kpi, Process, Role
 from storage import log_queries
 from storage.models import ActivityLog, Member
+from storage.unit_of_work import Session
 
 # What people may type after /scorecard, and the period each names (offset 0 = current).
 PERIOD_WORDS = {

@@ -5,12 +5,11 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property, lru_cache
 
-from sqlmodel import Session
-
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
-from rituals.refusals import Refusal
+from rituals.refusals import InvalidProcessChange, NotAllowed, ProcessChangeRaced
 from storage import people_queries, process_queries
 from storage.models import Member, ProcessVersion, SalesTeam
+from storage.unit_of_work import Session
 
 
 class Actor:
@@ -149,17 +148,13 @@ def change_process(
         try:
             updated = apply(current)
         except ProcessError as error:
-            raise Refusal(
-                "That change would make the process invalid, so nothing changed:\n" + str(error)
-            ) from None
+            raise InvalidProcessChange(str(error)) from None
         stored = store_process(
             session, updated, team=team, loaded_by=loaded_by, change=change, now=now, after=own
         )
         if stored is not None:
             return updated, stored
-    raise Refusal(
-        "The process was changed several times at this very moment; nothing changed. Try again."
-    )
+    raise ProcessChangeRaced()
 
 
 def admins_of(session: Session, workspace_id: int, env_admins: frozenset[str]) -> list[str]:
@@ -168,10 +163,7 @@ def admins_of(session: Session, workspace_id: int, env_admins: frozenset[str]) -
 
 def require_manager(actor: Actor, action: str) -> None:
     if not actor.is_manager:
-        raise Refusal(
-            f"Only the team's managers and Pacer admins can {action}. "
-            "Ask one of them, or see what you can do with `/pacer help`."
-        )
+        raise NotAllowed(action)
 
 
 def can_view(actor: Actor, rep_user_id: str) -> bool:

@@ -1,6 +1,11 @@
-"""The database engine: an SQLite file by default, PostgreSQL when DATABASE_URL says so."""
+"""The database engine: an SQLite file by default, PostgreSQL when DATABASE_URL says so; and
+the two ways a storage function survives a taken unique key without ending the caller's
+transaction (``insert_ignoring_duplicates``, ``savepoint``)."""
 
-from sqlalchemy import event
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -47,6 +52,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def ping(engine: Engine) -> None:
+    """One round trip to the database (``SELECT 1``); raises when it is unreachable."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
@@ -59,3 +70,24 @@ def insert_ignoring_duplicates(session: Session, table, keys: list[str]):
     if dialect is None:
         return None
     return dialect.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """``session.begin_nested()``, also on SQLite: what the block writes is undone alone if it
+    raises (a unique key taken by a concurrent request), and the caller's transaction goes on.
+
+    pysqlite opens a transaction only before a write, so a SAVEPOINT sent while none is open
+    would start one of its own, and its RELEASE would commit it: half a unit of work would be
+    durable. A deferred BEGIN first (it takes no lock) keeps the savepoint inside the caller's
+    transaction. What the session holds unflushed is flushed before, so it isn't undone with
+    the block."""
+    session.flush()
+    connection = session.connection()
+    if (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.driver_connection.in_transaction
+    ):
+        connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield

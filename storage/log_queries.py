@@ -12,25 +12,24 @@ parameters is ever reached."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from enum import Enum
 
 from sqlalchemy import func, literal_column, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import (
-    ActivityLog,
-    LogUndo,
-)
+from storage import db
+from storage.models import ActivityLog, LogUndo
 
 
 def insert_logs(session: Session, rows: list[ActivityLog]) -> bool:
-    """Store one batch atomically. False when Slack's trigger_id was already stored: the same
-    request delivered twice is counted once."""
-    session.add_all(rows)
+    """Store one batch atomically (flushed; committed by the caller's unit of work). False, and
+    nothing of the batch stored, when Slack's trigger_id was already stored (the same request
+    delivered twice is counted once) or a row is refused; the caller's transaction goes on."""
     try:
-        session.commit()
+        with db.savepoint(session):
+            session.add_all(rows)
     except IntegrityError:
-        session.rollback()
         return False
     return True
 
@@ -77,6 +76,10 @@ def undo_by_trigger(session: Session, workspace_id: int, trigger_id: str) -> lis
     )
 
 
+class _NothingVoided(Exception):
+    """A concurrent undo voided the batch first."""
+
+
 def void_batch(
     session: Session,
     batch_id: str,
@@ -87,42 +90,110 @@ def void_batch(
     trigger_id: str | None = None,
 ) -> int:
     """Void every row of a batch that is still counted, and record the undo under Slack's
-    trigger_id, in one transaction. Returns how many rows this call voided: 0 when a concurrent
-    undo got there first, or when this very request was already handled (trigger_id taken)."""
-    if trigger_id and workspace_id is not None:
-        session.add(
-            LogUndo(
-                workspace_id=workspace_id,
-                trigger_id=trigger_id,
-                batch_id=batch_id,
-                undone_by=voided_by,
-                undone_at=now,
-            )
-        )
+    trigger_id, together (flushed, not committed). Returns how many rows this call voided: 0, and
+    nothing written, when a concurrent undo got there first, or when this very request was
+    already handled (trigger_id taken)."""
     try:
-        result = session.exec(
-            update(ActivityLog)
-            .where(ActivityLog.batch_id == batch_id, col(ActivityLog.voided_at).is_(None))
-            .values(voided_at=now, voided_by=voided_by)
-        )
-        if result.rowcount == 0:
-            session.rollback()
-            return 0
-        # Undoing a correction brings back the log it replaced, in the same transaction: an
-        # edit then an undo leaves what was there before, never nothing.
-        replaced = select(ActivityLog.replaces_id).where(
-            ActivityLog.batch_id == batch_id, col(ActivityLog.replaces_id).is_not(None)
-        )
-        session.exec(
-            update(ActivityLog)
-            .where(col(ActivityLog.id).in_(replaced), col(ActivityLog.voided_at).is_not(None))
-            .values(voided_at=None, voided_by=None)
-        )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+        with db.savepoint(session):
+            if trigger_id and workspace_id is not None:
+                session.add(
+                    LogUndo(
+                        workspace_id=workspace_id,
+                        trigger_id=trigger_id,
+                        batch_id=batch_id,
+                        undone_by=voided_by,
+                        undone_at=now,
+                    )
+                )
+            voided = session.exec(
+                update(ActivityLog)
+                .where(ActivityLog.batch_id == batch_id, col(ActivityLog.voided_at).is_(None))
+                .values(voided_at=now, voided_by=voided_by)
+            ).rowcount
+            if voided == 0:
+                raise _NothingVoided  # undoes the recorded undo with the savepoint
+            # Undoing a correction brings back the log it replaced, in the same transaction: an
+            # edit then an undo leaves what was there before, never nothing.
+            replaced = select(ActivityLog.replaces_id).where(
+                ActivityLog.batch_id == batch_id, col(ActivityLog.replaces_id).is_not(None)
+            )
+            session.exec(
+                update(ActivityLog)
+                .where(col(ActivityLog.id).in_(replaced), col(ActivityLog.voided_at).is_not(None))
+                .values(voided_at=None, voided_by=None)
+            )
+    except (IntegrityError, _NothingVoided):
         return 0
-    return result.rowcount
+    return voided
+
+
+def recent_logs(
+    session: Session, workspace_id: int, entered_by: str, limit: int
+) -> list[ActivityLog]:
+    """The newest logs this person entered (for themselves or others) that still count, newest
+    first. One query, served by the (workspace_id, entered_by, created_at) index."""
+    return list(
+        session.exec(
+            select(ActivityLog)
+            .where(
+                ActivityLog.workspace_id == workspace_id,
+                ActivityLog.entered_by == entered_by,
+                col(ActivityLog.voided_at).is_(None),
+            )
+            .order_by(col(ActivityLog.created_at).desc(), col(ActivityLog.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_log(session: Session, log_id: int) -> ActivityLog | None:
+    return session.get(ActivityLog, log_id)
+
+
+def _void_row(session: Session, row: ActivityLog, by: str, now: datetime) -> bool:
+    """Mark one row voided if it still counts (compare-and-set)."""
+    result = session.exec(
+        update(ActivityLog)
+        .where(ActivityLog.id == row.id, col(ActivityLog.voided_at).is_(None))
+        .values(voided_at=now, voided_by=by)
+    )
+    return result.rowcount == 1
+
+
+def void_log(session: Session, row: ActivityLog, voided_by: str, now: datetime) -> bool:
+    """Void one log if it still counts (flushed, not committed). False when someone voided it
+    first; either way ``row`` is read again, so it says who voided it and when."""
+    voided = _void_row(session, row, voided_by, now)
+    session.refresh(row)
+    return voided
+
+
+class Replaced(Enum):
+    """What ``replace_log`` did."""
+
+    DONE = "done"
+    VOIDED_BEFORE = "voided before"  # someone voided the old row first: nothing written
+    KEY_TAKEN = "key taken"  # the new row's trigger_id is stored already: nothing written
+
+
+def replace_log(
+    session: Session, row: ActivityLog, new: ActivityLog, voided_by: str, now: datetime
+) -> Replaced:
+    """Void ``row`` and store ``new`` in its place, together or not at all (flushed, not
+    committed). ``row`` is read again afterwards, whatever happened."""
+    try:
+        with db.savepoint(session):
+            if not _void_row(session, row, voided_by, now):
+                raise _NothingVoided
+            session.add(new)
+    except _NothingVoided:
+        outcome = Replaced.VOIDED_BEFORE
+    except IntegrityError:
+        outcome = Replaced.KEY_TAKEN
+    else:
+        outcome = Replaced.DONE
+    session.refresh(row)
+    return outcome
 
 
 def kpi_totals(

@@ -1,5 +1,7 @@
 """Workspaces, teams, people (members, admins) and their cached Slack profiles: reads and
-writes, each one statement where it can be."""
+writes, each one statement where it can be. Writes are flushed, never committed: the caller's
+unit of work commits (storage/unit_of_work.py). A row another request inserted first is found,
+not fought over: the insert is skipped and the caller's transaction goes on."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -7,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import db
 from storage.models import (
     Admin,
     Member,
@@ -18,19 +21,29 @@ from storage.models import (
 DEFAULT_TEAM_NAME = "Sales"
 
 
-def _get_or_create(session: Session, query, make):
-    """Select a row, or insert it; if another request inserted it first, select it again."""
+def _get_or_create(session: Session, query, model, keys: list[str], values: dict):
+    """Select a row, or insert it (``keys``: its unique key); if another request inserted it
+    first, the insert is skipped and the select finds theirs."""
     row = session.exec(query).first()
     if row is not None:
         return row
-    row = make()
-    session.add(row)
-    try:
-        session.commit()
+    _insert_unless_taken(session, model, keys, values)
+    return session.exec(query).one()
+
+
+def _insert_unless_taken(session: Session, model, keys: list[str], values: dict) -> bool:
+    """Insert one row unless its unique key is taken; True when this call stored it."""
+    table = model.__table__
+    statement = db.insert_ignoring_duplicates(session, table, keys)
+    if statement is not None:
+        inserted = session.exec(statement.values(**values).returning(table.c.id)).first()
+        return inserted is not None
+    try:  # any other database: the unique key decides, inside a savepoint
+        with db.savepoint(session):
+            session.add(model(**values))
     except IntegrityError:
-        session.rollback()
-        return session.exec(query).one()
-    return row
+        return False
+    return True
 
 
 # -- workspaces and teams ---------------------------------------------------------------------
@@ -43,11 +56,8 @@ def workspace_for(
     query = select(Workspace).where(
         Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == enterprise_id
     )
-    return _get_or_create(
-        session,
-        query,
-        lambda: Workspace(slack_team_id=slack_team_id, enterprise_id=enterprise_id, created_at=now),
-    )
+    values = {"slack_team_id": slack_team_id, "enterprise_id": enterprise_id, "created_at": now}
+    return _get_or_create(session, query, Workspace, ["slack_team_id", "enterprise_id"], values)
 
 
 def workspace_and_member(
@@ -63,6 +73,10 @@ def workspace_and_member(
         )
     ).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def get_workspace(session: Session, workspace_id: int) -> Workspace | None:
+    return session.get(Workspace, workspace_id)
 
 
 def all_workspaces(session: Session) -> list[Workspace]:
@@ -86,11 +100,8 @@ def default_team(session: Session, workspace_id: int, now: datetime) -> SalesTea
     query = select(SalesTeam).where(
         SalesTeam.workspace_id == workspace_id, SalesTeam.name == DEFAULT_TEAM_NAME
     )
-    return _get_or_create(
-        session,
-        query,
-        lambda: SalesTeam(workspace_id=workspace_id, name=DEFAULT_TEAM_NAME, created_at=now),
-    )
+    values = {"workspace_id": workspace_id, "name": DEFAULT_TEAM_NAME, "created_at": now}
+    return _get_or_create(session, query, SalesTeam, ["workspace_id", "name"], values)
 
 
 def get_team(session: Session, team_id: int) -> SalesTeam | None:
@@ -100,7 +111,7 @@ def get_team(session: Session, team_id: int) -> SalesTeam | None:
 def set_team_channel(session: Session, team: SalesTeam, channel_id: str) -> None:
     team.channel_id = channel_id
     session.add(team)
-    session.commit()
+    session.flush()
 
 
 # -- people -----------------------------------------------------------------------------------
@@ -123,8 +134,9 @@ def active_members(session: Session, team_id: int) -> list[Member]:
 
 
 def save_member(session: Session, member: Member) -> Member:
+    """Add or update a membership (flushed: a new one has its id)."""
     session.add(member)
-    session.commit()
+    session.flush()
     return member
 
 
@@ -147,15 +159,13 @@ def add_admin(
     """Returns False when the person already was an admin."""
     if is_promoted_admin(session, workspace_id, user_id):
         return False
-    session.add(
-        Admin(workspace_id=workspace_id, user_id=user_id, granted_by=granted_by, granted_at=now)
-    )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    values = {
+        "workspace_id": workspace_id,
+        "user_id": user_id,
+        "granted_by": granted_by,
+        "granted_at": now,
+    }
+    return _insert_unless_taken(session, Admin, ["workspace_id", "user_id"], values)
 
 
 def get_profile(session: Session, workspace_id: int, user_id: str) -> UserProfile | None:
@@ -197,23 +207,21 @@ def save_profile(
     now: datetime,
 ) -> UserProfile:
     row = get_profile(session, workspace_id, user_id)
-    if row is None:
-        row = UserProfile(
-            workspace_id=workspace_id,
-            user_id=user_id,
-            display_name=display_name,
-            tz=tz,
-            fetched_at=now,
-        )
-    else:
+    if row is not None:
         row.display_name, row.tz, row.fetched_at = display_name, tz, now
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # another request cached the same person first: theirs is as good
-        session.rollback()
-        return get_profile(session, workspace_id, user_id)
-    return row
+        session.add(row)
+        session.flush()
+        return row
+    values = {
+        "workspace_id": workspace_id,
+        "user_id": user_id,
+        "display_name": display_name,
+        "tz": tz,
+        "fetched_at": now,
+    }
+    # Another request caching the same person first skips this insert: theirs is as good.
+    _insert_unless_taken(session, UserProfile, ["workspace_id", "user_id"], values)
+    return get_profile(session, workspace_id, user_id)
 
 
 # -- every row, for the offline simulator (pacer console) ----------------------------------------

@@ -7,9 +7,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import (
-    ProcessVersion,
-)
+from storage import db
+from storage.models import ProcessVersion
 
 
 def latest_process_version(session: Session, team_id: int | None) -> ProcessVersion | None:
@@ -66,10 +65,9 @@ def add_process_version(
     if after is not NEWEST and newest != (after or 0):
         return None
     version.version = newest + 1
-    session.add(version)
     try:
-        session.commit()
+        with db.savepoint(session):  # flushed; the caller's unit of work commits it
+            session.add(version)
     except IntegrityError:  # the same number, taken a moment ago
-        session.rollback()
         return None
     return version

@@ -45,7 +45,6 @@ from rituals.log_edits import already_voided, check_may_change, correct_log, get
 from rituals.refusals import Refusal
 from rituals.teams import Actor, resolve_actor
 from storage import people_queries
-from storage.models import Workspace
 
 log = logging.getLogger("pacer.requests")
 
@@ -125,7 +124,7 @@ def refresh_job_for(
 
     def job() -> None:
         with services.unit_of_work() as session:
-            row = session.get(Workspace, workspace_id)
+            row = people_queries.get_workspace(session, workspace_id)
             if row is None:
                 return
             slack_id, enterprise_id = row.slack_team_id, row.enterprise_id or None

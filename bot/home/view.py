@@ -8,8 +8,6 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from sqlmodel import Session
-
 from bot import messages
 from bot.contests.messages import KIND_WORDS, kpi_name, local_label
 from bot.examples import example_log, log_words
@@ -25,6 +23,7 @@ from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calend
 from rituals.teams import Actor
 from storage import people_queries
 from storage.models import ActivityLog
+from storage.unit_of_work import Session
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 PERIODS = {"day": "Today", "week": "This week", "month": "This month"}

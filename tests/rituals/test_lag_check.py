@@ -79,6 +79,7 @@ def log(session, ws, team, rows):
             row.voided_at, row.voided_by = NOW, rep
         out.append(row)
     assert log_queries.insert_logs(session, out)
+    session.commit()  # storage only flushes
 
 
 ON_PACE_OTHERS = [

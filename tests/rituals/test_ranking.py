@@ -1,13 +1,29 @@
-"""Stack rankings, overall attainment and movers as pure data: no database, no clock."""
+"""Stack rankings, overall attainment and movers as pure data (no database, no clock); then team
+results on a real database, against the team's numbers computed by hand
+(tests/storage/team_numbers_support.py), in one query."""
 
 import pytest
 
+from rituals import scorecard
 from rituals.digests import goal_hits, movers, team_lines
 from rituals.pacing import STATUS_NO_GOAL, Period, compute_pacing
 from rituals.process import default_process, load_process_dict
-from rituals.ranking import GoalScaler, Ranked, RepResult, rank, team_reps
+from rituals.ranking import GoalScaler, Ranked, RepResult, rank, team_reps, team_results
 from storage.models import Member
-from tests.storage.support import NOW
+from tests.storage.support import NOW, Statements
+from tests.storage.team_numbers_support import (
+    AE1,
+    AE2,
+    LAST_WEEK,
+    PROCESS,
+    SDR1,
+    SDR2,
+    SDR3,
+    THIS_WEEK,
+    add_data,
+    add_members,
+    add_other_workspace,
+)
 
 
 def result(rep_id: str, role: str = "sdr", **lines: tuple[float, float | None]) -> RepResult:
@@ -247,3 +263,60 @@ def test_goal_scaler_uses_the_reps_override_first():
     assert scaler.goal(sdr, "calls", "U_ANY", week) == 300
     assert scaler.goal(sdr, "calls", "ULOW", week) == 250
     assert scaler.goal(sdr, "deals", "U_ANY", week) is None  # not on the SDR scorecard
+
+
+# -- team results on stored numbers -------------------------------------------------------------
+
+
+@pytest.fixture
+def other_ws(session):
+    return add_other_workspace(session)
+
+
+@pytest.fixture
+def members(session, ws, team) -> list[Member]:
+    return add_members(session, ws, team)
+
+
+@pytest.fixture
+def data(session, ws, team, other_ws, members) -> list[Member]:
+    return add_data(session, ws, team, other_ws, members)
+
+
+def test_team_results_match_each_reps_scorecard(engine, session, ws, data):
+    with Statements(engine) as sql:
+        results = team_results(session, ws.id, PROCESS, data, THIS_WEEK, NOW)
+    assert len(sql) == 1
+    assert [(r.rep_id, r.role) for r in results] == [
+        (SDR1, "sdr"),
+        (SDR2, "sdr"),
+        (SDR3, "sdr"),  # its role was stored as "SDR"
+        (AE1, "ae"),
+        (AE2, "ae"),
+    ]  # the manager, the removed rep and the unknown role are no one's rep
+    for result, member in zip(results, data, strict=False):
+        card = scorecard.build_scorecard(session, ws.id, PROCESS, member, THIS_WEEK, NOW)
+        assert result.lines == {line.kpi.key: line.pacing for line in card.lines}
+    sdr2 = results[1].lines["calls"]
+    assert (sdr2.actual, sdr2.goal, sdr2.expected) == (50, 250, 62.5)  # the override's 50/day
+
+
+def test_team_results_for_nobody_issue_no_query(engine, session, ws):
+    with Statements(engine) as sql:
+        assert team_results(session, ws.id, PROCESS, [], THIS_WEEK, NOW) == []
+    assert len(sql) == 0
+
+
+def test_ranks_by_count_and_by_attainment_on_stored_numbers(session, ws, data):
+    results = team_results(session, ws.id, PROCESS, data, LAST_WEEK, NOW)
+    # calls last week: SDR1 150/300, SDR2 250/250 (override), SDR3 150/300
+    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls", by="count")] == [
+        (1, SDR2, 250.0),
+        (2, SDR1, 150.0),
+        (2, SDR3, 150.0),
+    ]
+    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls")] == [
+        (1, SDR2, 1.0),
+        (2, SDR1, 0.5),
+        (2, SDR3, 0.5),
+    ]

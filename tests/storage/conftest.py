@@ -109,9 +109,13 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def ws(session: Session) -> Workspace:
-    return people_queries.workspace_for(session, "T0001", None, NOW)
+    workspace = people_queries.workspace_for(session, "T0001", None, NOW)
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    return workspace
 
 
 @pytest.fixture
 def team(session: Session, ws: Workspace) -> SalesTeam:
-    return people_queries.default_team(session, ws.id, NOW)
+    sales = people_queries.default_team(session, ws.id, NOW)
+    session.commit()
+    return sales

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import db, people_queries
-from storage.models import ActivityLog, Member, SalesTeam, Workspace
+from storage.models import ActivityLog, Member, ProcessVersion, SalesTeam, Workspace
 
 # Tuesday 24 Nov 2026, 16:00 UTC = 11:00 in New York (the default process's timezone).
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
@@ -76,6 +76,25 @@ def make_batch(ws: Workspace, team: SalesTeam, items: dict[str, int], **kw) -> l
     ]
 
 
+def make_version(workspace_id: int | None, team_id: int | None, name: str) -> ProcessVersion:
+    """A process version row to store (add_process_version numbers it)."""
+    return ProcessVersion(
+        workspace_id=workspace_id,
+        team_id=team_id,
+        version=0,
+        name=name,
+        definition="{}",
+        source_text="name: x",
+        loaded_by="cli",
+        loaded_at=NOW,
+    )
+
+
+def fresh(engine: Engine) -> Session:
+    """A second session, so reads come from the database and not the first session's objects."""
+    return db.session(engine)
+
+
 def add_member(
     session: Session, ws: Workspace, team: SalesTeam, user_id: str, role: str | None, **kw
 ) -> Member:
@@ -83,7 +102,9 @@ def add_member(
     member = Member(
         workspace_id=ws.id, team_id=team.id, user_id=user_id, role=role, added_by="U_ADMIN", **kw
     )
-    return people_queries.save_member(session, member)
+    people_queries.save_member(session, member)
+    session.commit()  # storage only flushes: committed here, as the request's unit of work would
+    return member
 
 
 def run_at_once(n: int, work) -> list:

@@ -1,342 +1,56 @@
-"""Team numbers on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set): the
-team-wide queries, team results and rankings, and the daily, weekly and monthly digests and the
-leaderboard, checked against a small data set computed by hand.
-
-The team runs the default process (New York, Mon-Fri 09:00-17:00), with per-rep goals:
-USDR2 calls 50/day instead of 60/day (and USDR1 calls 60/day, the same as the role's).
-
-    SDR goals: calls 60/day, conversations 12/day, meetings_scheduled 8/week, sao 6/month
-    AE goals:  meetings_held 3/day, roi_discussions 8/week, proposals 5/week, deals 4/month
-
-November 2026 has 21 working days (Nov 1 is a Sunday), October 22 (Oct 1 is a Thursday).
-The clock, NOW, is Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working day gone.
-"""
+"""rituals/digests.py on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
+the daily, weekly and monthly digests and the leaderboard, checked against the team's numbers
+computed by hand (tests/storage/team_numbers_support.py), each in one query."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
-from rituals import scorecard
 from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
 from rituals.pacing import STATUS_NO_GOAL, STATUS_ON_PACE, Period
-from rituals.process import Process, default_process, load_process_dict
-from rituals.ranking import rank, team_results
-from storage import log_queries, people_queries
-from storage.models import ActivityLog, Member
-from tests.storage.support import NOW, TODAY, add_member, make_log
-
-SDR1, SDR2, SDR3, AE1, AE2 = "USDR1", "USDR2", "USDR3", "UAE1", "UAE2"
-MGR, GONE, SE = "UMGR", "UGONE", "USE"
-REPS = [SDR1, SDR2, SDR3, AE1, AE2]
-
-MON, TUE, WED = date(2026, 11, 23), TODAY, date(2026, 11, 25)
-LAST_WEEK = Period("week", date(2026, 11, 16), date(2026, 11, 22))
-WEEK_BEFORE = Period("week", date(2026, 11, 9), date(2026, 11, 15))
-THIS_WEEK = Period("week", MON, date(2026, 11, 29))
-OCTOBER = Period("month", date(2026, 10, 1), date(2026, 10, 31))
-# The monthly digest runs on the first working day of November, which comes late: Monday the 2nd.
-FIRST_WORKING_DAY = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # 09:00 in New York
-
-SAO_DAY = 6 / 21  # 6/month spread over November's 21 working days
-SAO_WEEK = 5 * 6 / 21
-DEALS_WEEK = 5 * 4 / 21
-
-
-def make_process() -> Process:
-    data = default_process().to_dict()
-    # SDR1's own goal is the role's: not a goal of their own in the weekly digest
-    data["overrides"] = {SDR2: {"calls": "50/day"}, SDR1: {"calls": "60/day"}}
-    return load_process_dict(data)
-
-
-PROCESS = make_process()
-
-
-def row(ws, team, rep, kpi, count, on, *, voided=False) -> ActivityLog:
-    log = make_log(ws, team, rep_id=rep, kpi=kpi, count=count, occurred_on=on)
-    if voided:
-        log.voided_at, log.voided_by = NOW, rep
-    return log
+from rituals.process import default_process, load_process_dict
+from storage import people_queries
+from storage.models import Member
+from tests.storage.support import NOW, TODAY, Statements, add_member
+from tests.storage.team_numbers_support import (
+    AE1,
+    AE2,
+    DEALS_WEEK,
+    FIRST_WORKING_DAY,
+    LAST_WEEK,
+    MGR,
+    OCTOBER,
+    PROCESS,
+    SAO_DAY,
+    SAO_WEEK,
+    SDR1,
+    SDR2,
+    SDR3,
+    THIS_WEEK,
+    TUE,
+    WED,
+    WEEK_BEFORE,
+    add_data,
+    add_members,
+    add_other_workspace,
+    row,
+    table,
+)
 
 
 @pytest.fixture
 def other_ws(session):
-    ws = people_queries.workspace_for(session, "T0002", None, NOW)
-    return ws, people_queries.default_team(session, ws.id, NOW)
+    return add_other_workspace(session)
 
 
 @pytest.fixture
 def members(session, ws, team) -> list[Member]:
-    for user_id, role in [(SDR1, "sdr"), (SDR2, "sdr"), (SDR3, "SDR"), (AE1, "ae"), (AE2, "ae")]:
-        add_member(session, ws, team, user_id, role)
-    add_member(session, ws, team, MGR, None, is_manager=True)
-    add_member(session, ws, team, GONE, "sdr", active=False)
-    add_member(session, ws, team, SE, "sales_engineer")  # a role the process doesn't have
-    return list(people_queries.active_members(session, team.id))
+    return add_members(session, ws, team)
 
 
 @pytest.fixture
 def data(session, ws, team, other_ws, members) -> list[Member]:
-    L = lambda *a, **k: row(ws, team, *a, **k)  # noqa: E731
-    rows = [
-        # -- today, Tuesday 24 Nov --
-        L(SDR1, "calls", 40, TUE),
-        L(SDR1, "calls", 20, TUE),
-        L(SDR1, "conversations", 3, TUE),
-        L(SDR1, "meetings_scheduled", 2, TUE),
-        L(SDR2, "calls", 50, TUE),
-        L(SDR2, "calls", 30, TUE, voided=True),
-        L(SDR2, "conversations", 12, TUE),
-        L(SDR2, "meetings_scheduled", 2, TUE),
-        L(SDR2, "sao", 1, TUE),
-        L(SDR3, "calls", 10, TUE, voided=True),  # undone: SDR3 has logged nothing today
-        L(SDR3, "calls", 25, MON),  # yesterday
-        L(SDR3, "calls", 7, WED),  # tomorrow (backdating works the other way, but still)
-        L(AE1, "meetings_held", 3, TUE),
-        L(AE1, "proposals", 1, TUE),
-        L(AE2, "meetings_held", 1, TUE),
-        L(AE2, "roi_discussions", 2, TUE),
-        L(AE2, "calls", 4, TUE),  # not on an AE's scorecard: logged, but no team number
-        L(AE1, "calls", 2, WED),  # the same, tomorrow
-        L(MGR, "calls", 99, TUE),  # not a rep
-        L(GONE, "calls", 99, TUE),  # removed
-        L(SE, "calls", 99, TUE),  # role missing from the process
-        # -- last week, 16-22 Nov --
-        L(SDR1, "calls", 150, date(2026, 11, 17)),
-        L(SDR1, "calls", 100, date(2026, 11, 18), voided=True),
-        L(SDR1, "conversations", 30, date(2026, 11, 18)),
-        L(SDR1, "meetings_scheduled", 4, date(2026, 11, 19)),
-        L(SDR2, "calls", 250, date(2026, 11, 16)),
-        L(SDR2, "conversations", 30, date(2026, 11, 20)),
-        L(SDR2, "meetings_scheduled", 4, date(2026, 11, 20)),
-        L(SDR3, "calls", 100, date(2026, 11, 16)),  # first day of the week
-        L(SDR3, "calls", 50, date(2026, 11, 22)),  # a Sunday: the last day of the week
-        L(SDR3, "conversations", 60, date(2026, 11, 19)),
-        L(SDR3, "meetings_scheduled", 4, date(2026, 11, 21)),
-        L(AE1, "meetings_held", 15, date(2026, 11, 17)),
-        L(AE1, "roi_discussions", 8, date(2026, 11, 18)),
-        L(AE1, "proposals", 5, date(2026, 11, 19)),
-        L(AE1, "deals", 1, date(2026, 11, 20)),
-        L(AE2, "meetings_held", 6, date(2026, 11, 17)),
-        L(AE2, "roi_discussions", 4, date(2026, 11, 18)),
-        # -- the week before, 9-15 Nov --
-        L(SDR1, "calls", 300, date(2026, 11, 10)),
-        L(SDR1, "conversations", 60, date(2026, 11, 11)),
-        L(SDR1, "meetings_scheduled", 8, date(2026, 11, 12)),
-        L(SDR3, "calls", 150, date(2026, 11, 9)),
-        L(SDR3, "conversations", 60, date(2026, 11, 10)),
-        L(SDR3, "meetings_scheduled", 4, date(2026, 11, 15)),
-        L(AE1, "meetings_held", 15, date(2026, 11, 10)),
-        L(AE1, "roi_discussions", 8, date(2026, 11, 11)),
-        L(AE1, "proposals", 5, date(2026, 11, 12)),
-        # -- months: July to October, and the edges around them --
-        L(SDR3, "sao", 5, date(2026, 11, 1)),  # a Sunday: November's, not October's
-        L(AE1, "deals", 3, date(2026, 4, 30)),  # before the six months of the trend
-        L(SDR1, "sao", 6, date(2026, 10, 30)),
-        L(SDR1, "calls", 1320, date(2026, 10, 15)),
-        L(SDR2, "sao", 3, date(2026, 10, 1)),
-        L(AE1, "deals", 4, date(2026, 10, 31)),  # a Saturday, still October
-        L(AE2, "deals", 2, date(2026, 10, 20)),
-        L(AE2, "deals", 2, date(2026, 10, 21), voided=True),
-        L(SDR1, "sao", 6, date(2026, 9, 30)),
-        L(SDR2, "sao", 6, date(2026, 9, 1)),
-        L(SDR3, "sao", 6, date(2026, 9, 15)),
-        L(AE2, "deals", 4, date(2026, 9, 10)),
-        L(AE2, "roi_discussions", 1, date(2026, 8, 12)),
-        L(SDR1, "sao", 12, date(2026, 7, 31)),
-        L(AE1, "deals", 5, date(2026, 7, 1)),
-        L(AE2, "deals", 3, date(2026, 7, 9)),
-    ]
-    other, other_team = other_ws
-    rows += [row(other, other_team, SDR1, "calls", 500, TUE)]  # another workspace
-    session.add_all(rows)
-    session.commit()
-    return members
-
-
-class Statements:
-    """Counts the SQL statements an engine runs inside a `with` block."""
-
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def _record(self, conn, cursor, statement, *args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def __len__(self):
-        return len(self.statements)
-
-
-def table(ranking):
-    return [(r.rank, r.rep_id) for r in ranking]
-
-
-# -- storage.team_queries -----------------------------------------------------------------------
-
-
-def test_team_totals_are_sums_per_rep_and_kpi_without_voided_logs(session, ws, data):
-    assert log_queries.team_totals(session, ws.id, REPS, TUE, TUE) == {
-        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
-        SDR2: {"calls": 50, "conversations": 12, "meetings_scheduled": 2, "sao": 1},
-        AE1: {"meetings_held": 3, "proposals": 1},
-        AE2: {"meetings_held": 1, "roi_discussions": 2, "calls": 4},
-    }
-    week = log_queries.team_totals(session, ws.id, [SDR1, SDR3], LAST_WEEK.start, LAST_WEEK.end)
-    assert week == {
-        SDR1: {"calls": 150, "conversations": 30, "meetings_scheduled": 4},
-        SDR3: {"calls": 150, "conversations": 60, "meetings_scheduled": 4},  # Mon and Sun count
-    }
-
-
-def test_team_totals_are_scoped_to_the_workspace_and_the_reps_asked_for(
-    session, ws, other_ws, data
-):
-    assert log_queries.team_totals(session, ws.id, [SDR1, MGR], TUE, TUE) == {
-        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
-        MGR: {"calls": 99},
-    }
-    other, _ = other_ws
-    assert log_queries.team_totals(session, other.id, REPS, TUE, TUE) == {SDR1: {"calls": 500}}
-    assert log_queries.team_totals(session, ws.id, ["UNOBODY"], TUE, TUE) == {}
-
-
-def test_team_totals_is_one_group_by_and_no_query_for_nobody(engine, session, ws, data):
-    with Statements(engine) as sql:
-        log_queries.team_totals(session, ws.id, REPS, OCTOBER.start, OCTOBER.end)
-        assert log_queries.team_totals(session, ws.id, [], OCTOBER.start, OCTOBER.end) == {}
-    assert len(sql) == 1
-    assert "group by" in sql.statements[0].lower() and " in " in sql.statements[0].lower()
-
-
-def test_team_daily_totals_are_per_rep_kpi_and_day(session, ws, data):
-    daily = log_queries.team_daily_totals(session, ws.id, [SDR3, SDR1], MON, WED)
-    assert daily == {
-        (SDR3, "calls", MON): 25,
-        (SDR3, "calls", WED): 7,
-        (SDR1, "calls", TUE): 60,
-        (SDR1, "conversations", TUE): 3,
-        (SDR1, "meetings_scheduled", TUE): 2,
-    }
-    assert all(type(day) is date for _, _, day in daily)
-
-
-def test_team_period_totals_put_each_log_in_its_period(engine, session, ws, data):
-    with Statements(engine) as sql:
-        last, before = log_queries.team_period_totals(
-            session,
-            ws.id,
-            REPS,
-            [(LAST_WEEK.start, LAST_WEEK.end), (WEEK_BEFORE.start, WEEK_BEFORE.end)],
-        )
-    assert len(sql) == 1
-    assert last == log_queries.team_totals(session, ws.id, REPS, LAST_WEEK.start, LAST_WEEK.end)
-    assert before == log_queries.team_totals(
-        session, ws.id, REPS, WEEK_BEFORE.start, WEEK_BEFORE.end
-    )
-    assert before[SDR1] == {"calls": 300, "conversations": 60, "meetings_scheduled": 8}
-    # ranges with a gap between them: logs in the gap count nowhere
-    july, october = log_queries.team_period_totals(
-        session,
-        ws.id,
-        [AE1, AE2],
-        [(date(2026, 7, 1), date(2026, 7, 31)), (OCTOBER.start, OCTOBER.end)],
-    )
-    assert july == {AE1: {"deals": 5}, AE2: {"deals": 3}}
-    assert october == {AE1: {"deals": 4}, AE2: {"deals": 2}}  # AE2's August and September: nowhere
-    # overlapping ranges: a log counts in each
-    week, day, monday = log_queries.team_period_totals(
-        session, ws.id, [SDR3], [(MON, WED), (TUE, TUE), (MON, MON)]
-    )
-    assert (week, day, monday) == ({SDR3: {"calls": 32}}, {}, {SDR3: {"calls": 25}})
-    with pytest.raises(ValueError, match="before start"):
-        log_queries.team_period_totals(session, ws.id, REPS, [(WED, MON)])
-    assert log_queries.team_period_totals(session, ws.id, REPS, []) == []
-
-
-def test_a_very_long_list_of_reps_is_split_into_several_statements(
-    monkeypatch, engine, session, ws, data
-):
-    whole = log_queries.team_totals(session, ws.id, REPS, MON, WED)
-    weeks = log_queries.team_period_totals(
-        session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
-    )
-    monkeypatch.setattr(log_queries, "MAX_IN", 4)
-    with Statements(engine) as sql:
-        assert log_queries.team_totals(session, ws.id, REPS, MON, WED) == whole
-        assert (
-            log_queries.team_period_totals(
-                session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
-            )
-            == weeks
-        )
-        assert log_queries.reps_with_logs_on(session, ws.id, REPS, TUE) == {SDR1, SDR2, AE1, AE2}
-    # 5 reps: 4 + 1 per statement; two periods share the 4: 2 + 2 + 1
-    assert len(sql) == 2 + 3 + 2
-
-
-def test_reps_with_logs_on_a_day_count_only_what_was_not_undone(session, ws, data):
-    assert log_queries.reps_with_logs_on(session, ws.id, REPS + [GONE], TUE) == {
-        SDR1,
-        SDR2,
-        AE1,
-        AE2,
-        GONE,
-    }
-    assert log_queries.reps_with_logs_on(session, ws.id, REPS, MON) == {SDR3}
-    assert log_queries.reps_with_logs_on(session, ws.id, [], MON) == set()
-
-
-# -- team results and rankings ------------------------------------------------------------------
-
-
-def test_team_results_match_each_reps_scorecard(engine, session, ws, data):
-    with Statements(engine) as sql:
-        results = team_results(session, ws.id, PROCESS, data, THIS_WEEK, NOW)
-    assert len(sql) == 1
-    assert [(r.rep_id, r.role) for r in results] == [
-        (SDR1, "sdr"),
-        (SDR2, "sdr"),
-        (SDR3, "sdr"),  # its role was stored as "SDR"
-        (AE1, "ae"),
-        (AE2, "ae"),
-    ]  # the manager, the removed rep and the unknown role are no one's rep
-    for result, member in zip(results, data, strict=False):
-        card = scorecard.build_scorecard(session, ws.id, PROCESS, member, THIS_WEEK, NOW)
-        assert result.lines == {line.kpi.key: line.pacing for line in card.lines}
-    sdr2 = results[1].lines["calls"]
-    assert (sdr2.actual, sdr2.goal, sdr2.expected) == (50, 250, 62.5)  # the override's 50/day
-
-
-def test_team_results_for_nobody_issue_no_query(engine, session, ws):
-    with Statements(engine) as sql:
-        assert team_results(session, ws.id, PROCESS, [], THIS_WEEK, NOW) == []
-    assert len(sql) == 0
-
-
-def test_ranks_by_count_and_by_attainment_on_stored_numbers(session, ws, data):
-    results = team_results(session, ws.id, PROCESS, data, LAST_WEEK, NOW)
-    # calls last week: SDR1 150/300, SDR2 250/250 (override), SDR3 150/300
-    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls", by="count")] == [
-        (1, SDR2, 250.0),
-        (2, SDR1, 150.0),
-        (2, SDR3, 150.0),
-    ]
-    assert [(r.rank, r.rep_id, r.value) for r in rank(results, "calls")] == [
-        (1, SDR2, 1.0),
-        (2, SDR1, 0.5),
-        (2, SDR3, 0.5),
-    ]
-
-
-# -- the daily digest ---------------------------------------------------------------------------
+    return add_data(session, ws, team, other_ws, members)
 
 
 def test_daily_digest_team_pace_per_kpi(engine, session, ws, team, data):
@@ -435,9 +149,6 @@ def test_daily_digest_on_a_day_off_has_no_goals(session, ws, team, data):
     assert all(not r.ranked for r in digest.rankings["calls"])
 
 
-# -- the weekly digest --------------------------------------------------------------------------
-
-
 def test_weekly_digest_results_ranking_and_movers(engine, session, ws, team, data):
     with Statements(engine) as sql:
         digest = weekly_digest(session, ws.id, team.id, PROCESS, data, NOW)
@@ -518,9 +229,6 @@ def test_weekly_digest_on_monday_morning_is_about_the_week_just_ended(session, w
     assert earlier.period == WEEK_BEFORE
 
 
-# -- the monthly digest -------------------------------------------------------------------------
-
-
 def test_monthly_digest_lagging_results_ranking_and_trend(engine, session, ws, team, data):
     with Statements(engine) as sql:
         digest = monthly_digest(session, ws.id, team.id, PROCESS, data, FIRST_WORKING_DAY)
@@ -579,9 +287,6 @@ def test_monthly_digest_late_in_the_month_is_still_about_last_month(session, ws,
     assert [p.actual("sao") for p in digest.trend] == [12, 0, 18, 9, 6, 0]  # 1 + 5 in November
 
 
-# -- the leaderboard ----------------------------------------------------------------------------
-
-
 def test_leaderboard_for_a_past_and_the_current_period(engine, session, ws, data):
     with Statements(engine) as sql:
         board = leaderboard(session, ws.id, PROCESS, data, "Calls", LAST_WEEK, NOW, by="count")
@@ -608,9 +313,6 @@ def test_leaderboard_refuses_unknown_kpis_and_orders(session, ws, data):
         leaderboard(session, ws.id, PROCESS, data, "calls", LAST_WEEK, NOW, by="vibes")
     with pytest.raises(ValueError, match="needs a KPI"):
         leaderboard(session, ws.id, PROCESS, data, None, LAST_WEEK, NOW, by="count")
-
-
-# -- edge cases and size ------------------------------------------------------------------------
 
 
 def test_every_digest_of_an_empty_team_is_empty_and_free(engine, session, ws, team):

@@ -1,116 +1,72 @@
-"""storage.queries on SQLite and PostgreSQL: workspaces and teams, activity logs (exactly-once,
-totals, undo), process versions and profiles, and a restart. Fixed instants only."""
+"""storage/log_queries.py on SQLite and PostgreSQL: activity logs stored exactly once and all or
+nothing (also when writers race), totals, undo and voids, the logs behind a number, and the
+team-wide reads the digests use (one GROUP BY for a whole team). Fixed instants only."""
 
-import threading
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func
+import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
-from storage import db, log_queries, people_queries, process_queries
-from storage.migrate import upgrade
-from storage.models import ActivityLog, ProcessVersion, SalesTeam, UserProfile, Workspace
-from tests.storage.support import NOW, TODAY, add_member, make_batch, make_log
+from storage import db, log_queries, people_queries
+from storage.models import ActivityLog, Member
+from storage.unit_of_work import unit_of_work
+from tests.storage.support import (
+    NOW,
+    TODAY,
+    Statements,
+    fresh,
+    make_batch,
+    make_log,
+    run_at_once,
+)
+from tests.storage.team_numbers_support import (
+    AE1,
+    AE2,
+    GONE,
+    LAST_WEEK,
+    MGR,
+    OCTOBER,
+    REPS,
+    SDR1,
+    SDR2,
+    SDR3,
+    WEEK_BEFORE,
+    add_data,
+    add_members,
+    add_other_workspace,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 MON, TUE, WED, THU = (date(2026, 11, 23) + timedelta(days=i) for i in range(4))
+THREADS, BATCHES = 8, 50
 
 
-def _count(session, model) -> int:
-    return session.exec(select(func.count()).select_from(model)).one()
+@pytest.fixture
+def other_ws(session):
+    return add_other_workspace(session)
 
 
-def _fresh(engine):
-    """A second session, so reads come from the database and not the first session's objects."""
-    return db.session(engine)
+@pytest.fixture
+def members(session, ws, team) -> list[Member]:
+    return add_members(session, ws, team)
 
 
-# -- workspaces and teams -----------------------------------------------------------------------
+@pytest.fixture
+def data(session, ws, team, other_ws, members) -> list[Member]:
+    return add_data(session, ws, team, other_ws, members)
 
 
-def test_workspace_for_is_get_or_create(engine, session):
-    first = people_queries.workspace_for(session, "T1", None, NOW)
-    again = people_queries.workspace_for(session, "T1", None, NOW + timedelta(days=3))
-    with _fresh(engine) as other:
-        third = people_queries.workspace_for(other, "T1", "", NOW + timedelta(days=5))
-        assert _count(other, Workspace) == 1
-        stored = other.get(Workspace, first.id)
-    assert first.id is not None
-    assert again.id == third.id == first.id
-    assert (stored.slack_team_id, stored.enterprise_id) == ("T1", "")
-
-
-def test_workspace_for_keeps_slack_teams_and_grid_orgs_apart(session):
-    plain = people_queries.workspace_for(session, "T1", None, NOW)
-    other_team = people_queries.workspace_for(session, "T2", None, NOW)
-    grid_a = people_queries.workspace_for(session, "T1", "E_A", NOW)
-    grid_b = people_queries.workspace_for(session, "T1", "E_B", NOW)
-    ids = [plain.id, other_team.id, grid_a.id, grid_b.id]
-    assert len(set(ids)) == 4
-    assert people_queries.workspace_for(session, "T1", "E_A", NOW).id == grid_a.id
-    assert [(w.slack_team_id, w.enterprise_id) for w in people_queries.all_workspaces(session)] == [
-        ("T1", ""),
-        ("T2", ""),
-        ("T1", "E_A"),
-        ("T1", "E_B"),
-    ]
-
-
-def test_workspace_for_racing_requests_share_one_row(engine):
-    """Several first requests from a new workspace at once: one row, everyone gets its id."""
-    barrier = threading.Barrier(6)
-    ids, errors = [], []
-
-    def first_request():
-        with db.session(engine) as s:
-            barrier.wait()
-            try:
-                ids.append(people_queries.workspace_for(s, "T_NEW", "E1", NOW).id)
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-
-    threads = [threading.Thread(target=first_request) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
-    assert len(ids) == 6 and len(set(ids)) == 1
-    with _fresh(engine) as s:
-        assert _count(s, Workspace) == 1
-
-
-def test_default_team_is_get_or_create_per_workspace(engine, session):
-    ws1 = people_queries.workspace_for(session, "T1", None, NOW)
-    ws2 = people_queries.workspace_for(session, "T2", None, NOW)
-    team1 = people_queries.default_team(session, ws1.id, NOW)
-    assert people_queries.default_team(session, ws1.id, NOW).id == team1.id
-    team2 = people_queries.default_team(session, ws2.id, NOW)
-    assert team2.id != team1.id
-    assert (team1.workspace_id, team1.name) == (ws1.id, people_queries.DEFAULT_TEAM_NAME)
-    assert (team2.workspace_id, team2.name) == (ws2.id, people_queries.DEFAULT_TEAM_NAME)
-    with _fresh(engine) as other:
-        assert people_queries.default_team(other, ws1.id, NOW).id == team1.id
-        assert _count(other, SalesTeam) == 2
-        assert [t.id for t in people_queries.teams(other, ws1.id)] == [team1.id]
-
-
-def test_default_team_is_the_workspaces_first_team(session, ws):
-    closers = SalesTeam(workspace_id=ws.id, name="Closers", created_at=NOW)
-    session.add(closers)
-    session.commit()
-    assert people_queries.default_team(session, ws.id, NOW).id == closers.id
-    assert _count(session, SalesTeam) == 1
-
-
-# -- insert_logs: exactly once, all or nothing --------------------------------------------------
+# -- insert_logs: exactly once, all or nothing ------------------------------------------------
 
 
 def test_insert_logs_stores_a_batch(engine, session, ws, team):
     rows = make_batch(ws, team, {"calls": 12, "conversations": 3}, trigger_id="TRIG1")
     assert log_queries.insert_logs(session, rows) is True
-    with _fresh(engine) as other:
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
         stored = log_queries.logs_by_trigger(other, ws.id, "TRIG1")
     assert [(r.kpi, r.count) for r in stored] == [("calls", 12), ("conversations", 3)]
     assert len({r.batch_id for r in stored}) == 1
@@ -122,11 +78,12 @@ def test_same_trigger_twice_is_stored_once(engine, session, ws, team):
         log_queries.insert_logs(session, make_batch(ws, team, {"calls": 12}, trigger_id="T"))
         is True
     )
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     assert (
         log_queries.insert_logs(session, make_batch(ws, team, {"calls": 12}, trigger_id="T"))
         is False
     )
-    with _fresh(engine) as other:
+    with fresh(engine) as other:
         assert log_queries.count_logs(other, ws.id) == 1
         assert log_queries.kpi_totals(other, ws.id, "U_REP", TODAY, TODAY) == {"calls": 12}
     # the session is usable after the refused insert
@@ -139,10 +96,11 @@ def test_same_trigger_twice_is_stored_once(engine, session, ws, team):
 
 def test_insert_logs_is_all_or_nothing_on_a_duplicate(engine, session, ws, team):
     assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 5}, trigger_id="T"))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
     # Same trigger, a new KPI first and the already stored one second: neither may be stored.
     retry = make_batch(ws, team, {"conversations": 2, "calls": 5}, trigger_id="T")
     assert log_queries.insert_logs(session, retry) is False
-    with _fresh(engine) as other:
+    with fresh(engine) as other:
         assert [(r.kpi, r.count) for r in log_queries.logs_by_trigger(other, ws.id, "T")] == [
             ("calls", 5)
         ]
@@ -153,7 +111,7 @@ def test_insert_logs_is_all_or_nothing_on_a_bad_row(engine, session, ws, team):
     rows = make_batch(ws, team, {"calls": 5, "conversations": 2, "deals": 1}, trigger_id="T")
     rows[2].team_id = 999_999  # no such team: the foreign key refuses the last row
     assert log_queries.insert_logs(session, rows) is False
-    with _fresh(engine) as other:
+    with fresh(engine) as other:
         assert log_queries.count_logs(other) == 0
 
 
@@ -162,7 +120,8 @@ def test_trigger_ids_are_per_workspace(engine, session, ws, team):
     team2 = people_queries.default_team(session, ws2.id, NOW)
     assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 1}, trigger_id="SAME"))
     assert log_queries.insert_logs(session, make_batch(ws2, team2, {"calls": 2}, trigger_id="SAME"))
-    with _fresh(engine) as other:
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
         assert [r.count for r in log_queries.logs_by_trigger(other, ws.id, "SAME")] == [1]
         assert [r.count for r in log_queries.logs_by_trigger(other, ws2.id, "SAME")] == [2]
 
@@ -170,12 +129,73 @@ def test_trigger_ids_are_per_workspace(engine, session, ws, team):
 def test_null_trigger_ids_never_conflict(engine, session, ws, team):
     for _ in range(3):
         assert log_queries.insert_logs(session, make_batch(ws, team, {"calls": 4}, trigger_id=None))
-    with _fresh(engine) as other:
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
         assert log_queries.count_logs(other, ws.id) == 3
         assert log_queries.kpi_totals(other, ws.id, "U_REP", TODAY, TODAY) == {"calls": 12}
 
 
-# -- kpi_totals ---------------------------------------------------------------------------------
+def test_many_writers_store_every_batch_exactly_once(engine, ws, team):
+    def writer(i):
+        stored = 0
+        for n in range(BATCHES):
+            rows = make_batch(
+                ws,
+                team,
+                {"calls": n + 1, "conversations": 1},
+                rep_id=f"U{i}",
+                trigger_id=f"{i}-{n}",
+            )
+            with unit_of_work(engine) as s:
+                stored += log_queries.insert_logs(s, rows)
+        return stored
+
+    assert run_at_once(THREADS, writer) == [BATCHES] * THREADS
+
+    with unit_of_work(engine) as s:
+        rows = s.exec(select(ActivityLog)).all()
+        assert len(rows) == THREADS * BATCHES * 2
+        per_trigger = Counter(r.trigger_id for r in rows)
+        assert len(per_trigger) == THREADS * BATCHES
+        assert set(per_trigger.values()) == {2}
+        assert len({r.batch_id for r in rows}) == THREADS * BATCHES
+        for i in range(THREADS):
+            assert log_queries.kpi_totals(s, ws.id, f"U{i}", TODAY, TODAY) == {
+                "calls": BATCHES * (BATCHES + 1) // 2,
+                "conversations": BATCHES,
+            }
+
+
+def test_racing_the_same_trigger_stores_one_batch(engine, ws, team):
+    """Slack retries a slow request while the first delivery is still being written."""
+    for round_ in range(5):
+        trigger = f"RACE-{round_}"
+        attempts = [
+            make_batch(ws, team, {"calls": 10, "conversations": 2}, trigger_id=trigger)
+            for _ in range(4)
+        ]
+
+        def insert(i, attempts=attempts):
+            with unit_of_work(engine) as s:
+                return log_queries.insert_logs(s, attempts[i])
+
+        results = run_at_once(4, insert)
+        assert sorted(results) == [False, False, False, True]
+        winner = attempts[results.index(True)]
+        with unit_of_work(engine) as s:
+            stored = log_queries.logs_by_trigger(s, ws.id, trigger)
+        assert [(r.kpi, r.count) for r in stored] == [("calls", 10), ("conversations", 2)]
+        assert {r.batch_id for r in stored} == {winner[0].batch_id}
+
+    with unit_of_work(engine) as s:
+        assert log_queries.count_logs(s, ws.id) == 10
+        assert log_queries.kpi_totals(s, ws.id, "U_REP", TODAY, TODAY) == {
+            "calls": 50,
+            "conversations": 10,
+        }
+
+
+# -- kpi_totals -------------------------------------------------------------------------------
 
 
 def test_kpi_totals_sums_per_kpi(session, ws, team):
@@ -236,7 +256,7 @@ def test_kpi_totals_aggregates_in_sql(engine, session, ws, team):
     assert "sum(" in statements[0].lower() and "group by" in statements[0].lower()
 
 
-# -- last_batch / void_batch --------------------------------------------------------------------
+# -- last_batch / void_batch ------------------------------------------------------------------
 
 
 def test_undo_voids_the_newest_batch_then_the_one_before(engine, session, ws, team):
@@ -254,8 +274,9 @@ def test_undo_voids_the_newest_batch_then_the_one_before(engine, session, ws, te
     assert [r.batch_id for r in batch] == [older[0].batch_id]
     assert log_queries.void_batch(session, older[0].batch_id, "U_REP", NOW + timedelta(3)) == 1
     assert log_queries.last_batch(session, ws.id, "U_REP") == []
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
 
-    with _fresh(engine) as other:  # voided, never deleted
+    with fresh(engine) as other:  # voided, never deleted
         rows = other.exec(select(ActivityLog).order_by(ActivityLog.id)).all()
         assert len(rows) == 3
         assert all(r.voided_at is not None and r.voided_by == "U_REP" for r in rows)
@@ -267,15 +288,34 @@ def test_void_batch_twice_voids_nothing_more(engine, ws, team):
     with db.session(engine) as first, db.session(engine) as second:
         log_queries.insert_logs(first, make_batch(ws, team, {"calls": 1}, created_at=NOW))
         log_queries.insert_logs(first, make_batch(ws, team, {"calls": 2, "deals": 1}))
+        first.commit()  # each request's unit of work commits when it ends
         seen_first = log_queries.last_batch(first, ws.id, "U_REP")
         seen_second = log_queries.last_batch(second, ws.id, "U_REP")
         assert seen_first[0].batch_id == seen_second[0].batch_id
         assert log_queries.void_batch(first, seen_first[0].batch_id, "U_A", NOW) == 2
+        first.commit()
         assert log_queries.void_batch(second, seen_second[0].batch_id, "U_B", NOW) == 0
-    with _fresh(engine) as other:
+        second.commit()
+    with fresh(engine) as other:
         voided = other.exec(select(ActivityLog).where(ActivityLog.voided_at.is_not(None))).all()
         assert {r.voided_by for r in voided} == {"U_A"}  # the loser overwrote nothing
         assert log_queries.kpi_totals(other, ws.id, "U_REP", TUE, TUE) == {"calls": 1}
+
+
+def test_racing_undos_void_a_batch_once(engine, ws, team):
+    rows = make_batch(ws, team, {"calls": 3, "conversations": 1, "deals": 1})
+    with unit_of_work(engine) as s:
+        assert log_queries.insert_logs(s, rows)
+
+    def undo(i):
+        with unit_of_work(engine) as s:
+            return log_queries.void_batch(s, rows[0].batch_id, f"U{i}", rows[0].created_at)
+
+    assert sorted(run_at_once(4, undo)) == [0, 0, 0, 3]
+    with unit_of_work(engine) as s:
+        stored = s.exec(select(ActivityLog)).all()
+        assert len(stored) == 3
+        assert len({r.voided_by for r in stored}) == 1  # one undo won, for every row
 
 
 def test_last_batch_is_per_person_and_workspace(session, ws, team):
@@ -313,7 +353,7 @@ def test_last_batch_goes_by_time_entered_not_by_date_of_activity(session, ws, te
     assert [r.count for r in log_queries.last_batch(session, ws.id, "U_REP")] == [2]
 
 
-# -- logs_for -----------------------------------------------------------------------------------
+# -- logs_for ---------------------------------------------------------------------------------
 
 
 def test_logs_for_includes_voided_rows_in_order(session, ws, team):
@@ -342,137 +382,6 @@ def test_logs_for_includes_voided_rows_in_order(session, ws, team):
     assert log_queries.logs_for(session, ws.id, "U_REP", "calls", THU, THU)[0].count == 7
 
 
-# -- process versions ---------------------------------------------------------------------------
-
-
-def _version(ws_id, team_id, name) -> ProcessVersion:
-    return ProcessVersion(
-        workspace_id=ws_id,
-        team_id=team_id,
-        version=0,
-        name=name,
-        definition="{}",
-        source_text="name: x",
-        loaded_by="cli",
-        loaded_at=NOW,
-    )
-
-
-def test_process_versions_are_numbered_per_scope(engine, session, ws, team):
-    other_team = SalesTeam(workspace_id=ws.id, name="AEs", created_at=NOW)
-    session.add(other_team)
-    session.commit()
-    assert process_queries.latest_process_version(session, team.id) is None
-    assert process_queries.latest_process_version(session, None) is None
-
-    added = [
-        process_queries.add_process_version(session, _version(None, None, "install 1")),
-        process_queries.add_process_version(session, _version(ws.id, team.id, "sales 1")),
-        process_queries.add_process_version(session, _version(None, None, "install 2")),
-        process_queries.add_process_version(session, _version(ws.id, other_team.id, "aes 1")),
-        process_queries.add_process_version(session, _version(ws.id, team.id, "sales 2")),
-    ]
-    assert [(v.name, v.version) for v in added] == [
-        ("install 1", 1),
-        ("sales 1", 1),
-        ("install 2", 2),
-        ("aes 1", 1),
-        ("sales 2", 2),
-    ]
-    with _fresh(engine) as other:
-        assert [v.name for v in process_queries.process_versions(other, team.id)] == [
-            "sales 1",
-            "sales 2",
-        ]
-        assert [v.name for v in process_queries.process_versions(other, None)] == [
-            "install 1",
-            "install 2",
-        ]
-        assert process_queries.latest_process_version(other, team.id).name == "sales 2"
-        assert process_queries.latest_process_version(other, other_team.id).name == "aes 1"
-
-
-def test_latest_process_version_falls_back_to_install_wide(session, ws, team):
-    process_queries.add_process_version(session, _version(None, None, "install 1"))
-    process_queries.add_process_version(session, _version(None, None, "install 2"))
-    assert process_queries.latest_process_version(session, team.id).name == "install 2"
-    assert process_queries.latest_process_version(session, None).name == "install 2"
-    process_queries.add_process_version(session, _version(ws.id, team.id, "sales 1"))
-    assert process_queries.latest_process_version(session, team.id).name == "sales 1"
-    assert process_queries.latest_process_version(session, None).name == "install 2"
-
-
-# -- profiles -----------------------------------------------------------------------------------
-
-
-def test_save_profile_inserts_then_updates(engine, session, ws):
-    first = people_queries.save_profile(session, ws.id, "U_A", "Alice", "America/Chicago", NOW)
-    later = NOW + timedelta(days=2)
-    second = people_queries.save_profile(session, ws.id, "U_A", "Alice B.", None, later)
-    assert second.id == first.id
-    with _fresh(engine) as other:
-        assert _count(other, UserProfile) == 1
-        row = people_queries.get_profile(other, ws.id, "U_A")
-        assert (row.display_name, row.tz) == ("Alice B.", None)
-        assert set(people_queries.profiles(other, ws.id, ["U_A", "U_A", "U_NONE"])) == {"U_A"}
-        assert people_queries.profiles(other, ws.id, []) == {}
-
-
-def test_save_profile_from_two_sessions_keeps_one_row(engine, ws):
-    with db.session(engine) as a, db.session(engine) as b:
-        people_queries.save_profile(a, ws.id, "U_A", "Alice", None, NOW)
-        people_queries.save_profile(b, ws.id, "U_A", "Alice 2", "Europe/Paris", NOW)
-    with _fresh(engine) as other:
-        assert _count(other, UserProfile) == 1
-        assert people_queries.get_profile(other, ws.id, "U_A").display_name == "Alice 2"
-
-
-def test_find_profiles_by_name_is_case_insensitive_and_exact(session, ws):
-    ws2 = people_queries.workspace_for(session, "T_OTHER", None, NOW)
-    people_queries.save_profile(session, ws.id, "U_A", "Alice", None, NOW)
-    people_queries.save_profile(session, ws.id, "U_S1", "sam", None, NOW)
-    people_queries.save_profile(session, ws.id, "U_S2", "SAM", None, NOW)
-    people_queries.save_profile(session, ws2.id, "U_X", "Alice", None, NOW)
-
-    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "alice")] == [
-        "U_A"
-    ]
-    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "ALICE")] == [
-        "U_A"
-    ]
-    assert sorted(
-        p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "Sam")
-    ) == [
-        "U_S1",
-        "U_S2",
-    ]
-    assert people_queries.find_profiles_by_name(session, ws.id, "Ali") == []
-    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws2.id, "alice")] == [
-        "U_X"
-    ]
-
-
-def test_find_profiles_by_name_ignores_case_beyond_ascii(request, database, session, ws):
-    people_queries.save_profile(session, ws.id, "U_Z", "ZOË", None, NOW)
-    people_queries.save_profile(session, ws.id, "U_J", "José", None, NOW)
-    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "zoë")] == [
-        "U_Z"
-    ]
-    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "JOSÉ")] == [
-        "U_J"
-    ]
-
-
-def test_stored_instants_come_back_timezone_aware(engine, session, ws):
-    """Callers compute `now - fetched_at` (bot/people.py) and `created_at.astimezone(tz)` on
-    what they read back, so instants must come back aware on SQLite too."""
-    people_queries.save_profile(session, ws.id, "U_A", "Alice", None, NOW)
-    with _fresh(engine) as other:
-        fetched_at = people_queries.get_profile(other, ws.id, "U_A").fetched_at
-    assert fetched_at.utcoffset() == timedelta(0)
-    assert NOW + timedelta(hours=1) - fetched_at == timedelta(hours=1)
-
-
 def test_instants_with_an_offset_keep_their_order(session, ws, team):
     """PACER_CLOCK=2026-11-24T11:30:00-05:00 is 16:30Z: it is newer than 16:00Z."""
     earlier_utc = make_batch(ws, team, {"calls": 1}, created_at=NOW)
@@ -486,36 +395,116 @@ def test_instants_with_an_offset_keep_their_order(session, ws, team):
     assert batch[0].created_at == datetime(2026, 11, 24, 16, 30, tzinfo=UTC)
 
 
-# -- a restart ----------------------------------------------------------------------------------
+# -- team-wide reads --------------------------------------------------------------------------
 
 
-def test_everything_survives_a_restart(database, engine, session, ws, team):
-    add_member(session, ws, team, "U_REP", "sdr")
-    people_queries.save_profile(session, ws.id, "U_REP", "Rita", "America/New_York", NOW)
-    process_queries.add_process_version(session, _version(ws.id, team.id, "sales 1"))
-    log_queries.insert_logs(
-        session, make_batch(ws, team, {"calls": 30, "deals": 1}, trigger_id="A")
-    )
-    undone = make_batch(ws, team, {"calls": 9}, trigger_id="B")
-    log_queries.insert_logs(session, undone)
-    log_queries.void_batch(session, undone[0].batch_id, "U_REP", NOW)
-    session.close()
-    engine.dispose()
+def test_team_totals_are_sums_per_rep_and_kpi_without_voided_logs(session, ws, data):
+    assert log_queries.team_totals(session, ws.id, REPS, TUE, TUE) == {
+        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
+        SDR2: {"calls": 50, "conversations": 12, "meetings_scheduled": 2, "sao": 1},
+        AE1: {"meetings_held": 3, "proposals": 1},
+        AE2: {"meetings_held": 1, "roi_discussions": 2, "calls": 4},
+    }
+    week = log_queries.team_totals(session, ws.id, [SDR1, SDR3], LAST_WEEK.start, LAST_WEEK.end)
+    assert week == {
+        SDR1: {"calls": 150, "conversations": 30, "meetings_scheduled": 4},
+        SDR3: {"calls": 150, "conversations": 60, "meetings_scheduled": 4},  # Mon and Sun count
+    }
 
-    restarted = database.make_engine()
-    upgrade(restarted)  # every start migrates
-    with db.session(restarted) as s:
-        assert people_queries.workspace_for(s, "T0001", None, NOW).id == ws.id
-        assert people_queries.default_team(s, ws.id, NOW).id == team.id
-        member = people_queries.get_member(s, ws.id, "U_REP")
-        assert (member.role, member.active, member.team_id) == ("sdr", True, team.id)
-        assert people_queries.get_profile(s, ws.id, "U_REP").tz == "America/New_York"
-        assert process_queries.latest_process_version(s, team.id).name == "sales 1"
-        assert log_queries.kpi_totals(s, ws.id, "U_REP", TUE, TUE) == {"calls": 30, "deals": 1}
-        logs = log_queries.logs_for(s, ws.id, "U_REP", "calls", TUE, TUE)
-        assert [(r.count, r.voided_by) for r in logs] == [(30, None), (9, "U_REP")]
-        assert (
-            log_queries.insert_logs(s, make_batch(ws, team, {"calls": 30}, trigger_id="A")) is False
+
+def test_team_totals_are_scoped_to_the_workspace_and_the_reps_asked_for(
+    session, ws, other_ws, data
+):
+    assert log_queries.team_totals(session, ws.id, [SDR1, MGR], TUE, TUE) == {
+        SDR1: {"calls": 60, "conversations": 3, "meetings_scheduled": 2},
+        MGR: {"calls": 99},
+    }
+    other, _ = other_ws
+    assert log_queries.team_totals(session, other.id, REPS, TUE, TUE) == {SDR1: {"calls": 500}}
+    assert log_queries.team_totals(session, ws.id, ["UNOBODY"], TUE, TUE) == {}
+
+
+def test_team_totals_is_one_group_by_and_no_query_for_nobody(engine, session, ws, data):
+    with Statements(engine) as sql:
+        log_queries.team_totals(session, ws.id, REPS, OCTOBER.start, OCTOBER.end)
+        assert log_queries.team_totals(session, ws.id, [], OCTOBER.start, OCTOBER.end) == {}
+    assert len(sql) == 1
+    assert "group by" in sql.statements[0].lower() and " in " in sql.statements[0].lower()
+
+
+def test_team_daily_totals_are_per_rep_kpi_and_day(session, ws, data):
+    daily = log_queries.team_daily_totals(session, ws.id, [SDR3, SDR1], MON, WED)
+    assert daily == {
+        (SDR3, "calls", MON): 25,
+        (SDR3, "calls", WED): 7,
+        (SDR1, "calls", TUE): 60,
+        (SDR1, "conversations", TUE): 3,
+        (SDR1, "meetings_scheduled", TUE): 2,
+    }
+    assert all(type(day) is date for _, _, day in daily)
+
+
+def test_team_period_totals_put_each_log_in_its_period(engine, session, ws, data):
+    with Statements(engine) as sql:
+        last, before = log_queries.team_period_totals(
+            session,
+            ws.id,
+            REPS,
+            [(LAST_WEEK.start, LAST_WEEK.end), (WEEK_BEFORE.start, WEEK_BEFORE.end)],
         )
-        assert [r.trigger_id for r in log_queries.last_batch(s, ws.id, "U_REP")] == ["A", "A"]
-        assert log_queries.count_logs(s) == 3
+    assert len(sql) == 1
+    assert last == log_queries.team_totals(session, ws.id, REPS, LAST_WEEK.start, LAST_WEEK.end)
+    assert before == log_queries.team_totals(
+        session, ws.id, REPS, WEEK_BEFORE.start, WEEK_BEFORE.end
+    )
+    assert before[SDR1] == {"calls": 300, "conversations": 60, "meetings_scheduled": 8}
+    # ranges with a gap between them: logs in the gap count nowhere
+    july, october = log_queries.team_period_totals(
+        session,
+        ws.id,
+        [AE1, AE2],
+        [(date(2026, 7, 1), date(2026, 7, 31)), (OCTOBER.start, OCTOBER.end)],
+    )
+    assert july == {AE1: {"deals": 5}, AE2: {"deals": 3}}
+    assert october == {AE1: {"deals": 4}, AE2: {"deals": 2}}  # AE2's August and September: nowhere
+    # overlapping ranges: a log counts in each
+    week, day, monday = log_queries.team_period_totals(
+        session, ws.id, [SDR3], [(MON, WED), (TUE, TUE), (MON, MON)]
+    )
+    assert (week, day, monday) == ({SDR3: {"calls": 32}}, {}, {SDR3: {"calls": 25}})
+    with pytest.raises(ValueError, match="before start"):
+        log_queries.team_period_totals(session, ws.id, REPS, [(WED, MON)])
+    assert log_queries.team_period_totals(session, ws.id, REPS, []) == []
+
+
+def test_a_very_long_list_of_reps_is_split_into_several_statements(
+    monkeypatch, engine, session, ws, data
+):
+    whole = log_queries.team_totals(session, ws.id, REPS, MON, WED)
+    weeks = log_queries.team_period_totals(
+        session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
+    )
+    monkeypatch.setattr(log_queries, "MAX_IN", 4)
+    with Statements(engine) as sql:
+        assert log_queries.team_totals(session, ws.id, REPS, MON, WED) == whole
+        assert (
+            log_queries.team_period_totals(
+                session, ws.id, REPS, [(LAST_WEEK.start, LAST_WEEK.end), (MON, WED)]
+            )
+            == weeks
+        )
+        assert log_queries.reps_with_logs_on(session, ws.id, REPS, TUE) == {SDR1, SDR2, AE1, AE2}
+    # 5 reps: 4 + 1 per statement; two periods share the 4: 2 + 2 + 1
+    assert len(sql) == 2 + 3 + 2
+
+
+def test_reps_with_logs_on_a_day_count_only_what_was_not_undone(session, ws, data):
+    assert log_queries.reps_with_logs_on(session, ws.id, REPS + [GONE], TUE) == {
+        SDR1,
+        SDR2,
+        AE1,
+        AE2,
+        GONE,
+    }
+    assert log_queries.reps_with_logs_on(session, ws.id, REPS, MON) == {SDR3}
+    assert log_queries.reps_with_logs_on(session, ws.id, [], MON) == set()

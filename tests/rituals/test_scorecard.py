@@ -1,0 +1,70 @@
+"""rituals/scorecard.py on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
+the scorecard's numbers from what was stored, by hand.
+
+The clock is Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working day and a quarter
+of the working week (Mon 23 - Sun 29) have passed."""
+
+from datetime import timedelta
+
+import pytest
+
+from rituals import activity
+from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE
+from tests.rituals.activity_support import (
+    MANAGER,
+    MONDAY,
+    REP,
+    actor_for,
+    add_people,
+    build,
+    lines,
+    log,
+)
+from tests.storage.support import NOW
+
+
+@pytest.fixture
+def people(session, ws, team):
+    add_people(session, ws, team)
+
+
+def test_the_scorecard_numbers(session, ws, people):
+    log(session, REP, {"calls": 30}, trigger="T1")
+    log(session, REP, {"calls": 30}, trigger="T1")  # Slack's retry: counted once
+    log(session, REP, {"conversations": 5}, trigger="T2", now=NOW + timedelta(seconds=1))
+    activity.undo_last(session, actor_for(session, REP), NOW + timedelta(seconds=2))
+    log(session, REP, {"meetings_scheduled": 2}, trigger="T3", on=MONDAY)  # backdated
+    log(session, MANAGER, {"sao": 1}, trigger="T4")  # a manager credits the rep
+
+    day = lines(build(session, ws, "day"))
+    assert list(day) == ["calls", "conversations", "meetings_scheduled", "sao"]
+    # calls: 30 of 60/day with a quarter of the day gone: expected 15, pace 200%
+    calls = day["calls"]
+    assert (calls.actual, calls.goal, calls.elapsed) == (30, 60, 0.25)
+    assert calls.expected == pytest.approx(15)
+    assert calls.pace == pytest.approx(2.0)
+    assert calls.attainment == pytest.approx(0.5)
+    assert calls.projection == pytest.approx(120)
+    assert calls.status == STATUS_ON_PACE
+    # conversations: the undone 5 do not count
+    assert (day["conversations"].actual, day["conversations"].status) == (0, STATUS_BEHIND)
+    # the backdated meetings count on Monday, not today
+    assert day["meetings_scheduled"].actual == 0
+    assert day["sao"].actual == 1
+
+    week = lines(build(session, ws, "week"))
+    assert (week["calls"].actual, week["calls"].goal) == (30, 300)
+    assert week["calls"].pace == pytest.approx(30 / 75)
+    assert week["calls"].status == STATUS_BEHIND
+    meetings = week["meetings_scheduled"]
+    assert (meetings.actual, meetings.goal) == (2, 8)
+    assert meetings.pace == pytest.approx(1.0)
+    assert meetings.status == STATUS_ON_PACE
+    assert week["conversations"].actual == 0
+
+    month = lines(build(session, ws, "month"))
+    # November 2026 has 21 working days; 16 and a quarter of them have passed
+    assert month["sao"].actual == 1
+    assert month["sao"].goal == 6
+    assert month["sao"].elapsed == pytest.approx(16.25 / 21)
+    assert month["calls"].goal == 60 * 21

@@ -1,0 +1,172 @@
+"""storage/people_queries.py on SQLite and PostgreSQL: workspaces and teams (get or create,
+also when first requests race), and cached Slack profiles. Fixed instants only."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage import db, people_queries
+from storage.models import SalesTeam, UserProfile, Workspace
+from storage.unit_of_work import unit_of_work
+from tests.storage.support import NOW, fresh
+
+
+def _count(session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+# -- workspaces and teams ---------------------------------------------------------------------
+
+
+def test_workspace_for_is_get_or_create(engine, session):
+    first = people_queries.workspace_for(session, "T1", None, NOW)
+    again = people_queries.workspace_for(session, "T1", None, NOW + timedelta(days=3))
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
+        third = people_queries.workspace_for(other, "T1", "", NOW + timedelta(days=5))
+        assert _count(other, Workspace) == 1
+        stored = other.get(Workspace, first.id)
+    assert first.id is not None
+    assert again.id == third.id == first.id
+    assert (stored.slack_team_id, stored.enterprise_id) == ("T1", "")
+
+
+def test_workspace_for_keeps_slack_teams_and_grid_orgs_apart(session):
+    plain = people_queries.workspace_for(session, "T1", None, NOW)
+    other_team = people_queries.workspace_for(session, "T2", None, NOW)
+    grid_a = people_queries.workspace_for(session, "T1", "E_A", NOW)
+    grid_b = people_queries.workspace_for(session, "T1", "E_B", NOW)
+    ids = [plain.id, other_team.id, grid_a.id, grid_b.id]
+    assert len(set(ids)) == 4
+    assert people_queries.workspace_for(session, "T1", "E_A", NOW).id == grid_a.id
+    assert [(w.slack_team_id, w.enterprise_id) for w in people_queries.all_workspaces(session)] == [
+        ("T1", ""),
+        ("T2", ""),
+        ("T1", "E_A"),
+        ("T1", "E_B"),
+    ]
+
+
+def test_workspace_for_racing_requests_share_one_row(engine):
+    """Several first requests from a new workspace at once: one row, everyone gets its id."""
+    barrier = threading.Barrier(6)
+    ids, errors = [], []
+
+    def first_request():
+        with unit_of_work(engine) as s:
+            barrier.wait()
+            try:
+                ids.append(people_queries.workspace_for(s, "T_NEW", "E1", NOW).id)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=first_request) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert len(ids) == 6 and len(set(ids)) == 1
+    with fresh(engine) as s:
+        assert _count(s, Workspace) == 1
+
+
+def test_default_team_is_get_or_create_per_workspace(engine, session):
+    ws1 = people_queries.workspace_for(session, "T1", None, NOW)
+    ws2 = people_queries.workspace_for(session, "T2", None, NOW)
+    team1 = people_queries.default_team(session, ws1.id, NOW)
+    assert people_queries.default_team(session, ws1.id, NOW).id == team1.id
+    team2 = people_queries.default_team(session, ws2.id, NOW)
+    assert team2.id != team1.id
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    assert (team1.workspace_id, team1.name) == (ws1.id, people_queries.DEFAULT_TEAM_NAME)
+    assert (team2.workspace_id, team2.name) == (ws2.id, people_queries.DEFAULT_TEAM_NAME)
+    with fresh(engine) as other:
+        assert people_queries.default_team(other, ws1.id, NOW).id == team1.id
+        assert _count(other, SalesTeam) == 2
+        assert [t.id for t in people_queries.teams(other, ws1.id)] == [team1.id]
+
+
+def test_default_team_is_the_workspaces_first_team(session, ws):
+    closers = SalesTeam(workspace_id=ws.id, name="Closers", created_at=NOW)
+    session.add(closers)
+    session.commit()
+    assert people_queries.default_team(session, ws.id, NOW).id == closers.id
+    assert _count(session, SalesTeam) == 1
+
+
+# -- profiles ---------------------------------------------------------------------------------
+
+
+def test_save_profile_inserts_then_updates(engine, session, ws):
+    first = people_queries.save_profile(session, ws.id, "U_A", "Alice", "America/Chicago", NOW)
+    later = NOW + timedelta(days=2)
+    second = people_queries.save_profile(session, ws.id, "U_A", "Alice B.", None, later)
+    assert second.id == first.id
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
+        assert _count(other, UserProfile) == 1
+        row = people_queries.get_profile(other, ws.id, "U_A")
+        assert (row.display_name, row.tz) == ("Alice B.", None)
+        assert set(people_queries.profiles(other, ws.id, ["U_A", "U_A", "U_NONE"])) == {"U_A"}
+        assert people_queries.profiles(other, ws.id, []) == {}
+
+
+def test_save_profile_from_two_sessions_keeps_one_row(engine, ws):
+    with db.session(engine) as a, db.session(engine) as b:
+        people_queries.save_profile(a, ws.id, "U_A", "Alice", None, NOW)
+        a.commit()  # each request's unit of work commits when it ends
+        people_queries.save_profile(b, ws.id, "U_A", "Alice 2", "Europe/Paris", NOW)
+        b.commit()
+    with fresh(engine) as other:
+        assert _count(other, UserProfile) == 1
+        assert people_queries.get_profile(other, ws.id, "U_A").display_name == "Alice 2"
+
+
+def test_find_profiles_by_name_is_case_insensitive_and_exact(session, ws):
+    ws2 = people_queries.workspace_for(session, "T_OTHER", None, NOW)
+    people_queries.save_profile(session, ws.id, "U_A", "Alice", None, NOW)
+    people_queries.save_profile(session, ws.id, "U_S1", "sam", None, NOW)
+    people_queries.save_profile(session, ws.id, "U_S2", "SAM", None, NOW)
+    people_queries.save_profile(session, ws2.id, "U_X", "Alice", None, NOW)
+
+    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "alice")] == [
+        "U_A"
+    ]
+    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "ALICE")] == [
+        "U_A"
+    ]
+    assert sorted(
+        p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "Sam")
+    ) == [
+        "U_S1",
+        "U_S2",
+    ]
+    assert people_queries.find_profiles_by_name(session, ws.id, "Ali") == []
+    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws2.id, "alice")] == [
+        "U_X"
+    ]
+
+
+def test_find_profiles_by_name_ignores_case_beyond_ascii(request, database, session, ws):
+    people_queries.save_profile(session, ws.id, "U_Z", "ZOË", None, NOW)
+    people_queries.save_profile(session, ws.id, "U_J", "José", None, NOW)
+    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "zoë")] == [
+        "U_Z"
+    ]
+    assert [p.user_id for p in people_queries.find_profiles_by_name(session, ws.id, "JOSÉ")] == [
+        "U_J"
+    ]
+
+
+def test_stored_instants_come_back_timezone_aware(engine, session, ws):
+    """Callers compute `now - fetched_at` (bot/people.py) and `created_at.astimezone(tz)` on
+    what they read back, so instants must come back aware on SQLite too."""
+    people_queries.save_profile(session, ws.id, "U_A", "Alice", None, NOW)
+    session.commit()  # storage only flushes: the test commits, as a unit of work would
+    with fresh(engine) as other:
+        fetched_at = people_queries.get_profile(other, ws.id, "U_A").fetched_at
+    assert fetched_at.utcoffset() == timedelta(0)
+    assert NOW + timedelta(hours=1) - fetched_at == timedelta(hours=1)
