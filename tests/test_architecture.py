@@ -21,6 +21,10 @@ DEFERRED = {
 # Source modules without a test module of their own, and where they are tested instead.
 TESTED_ELSEWHERE = {
     "bot/app.py": "every test through the Rig builds the app (tests/bot/support.py)",
+    **{
+        f"bot/{feature}/listeners.py": f"every test in tests/bot/{feature}/ goes through it"
+        for feature in ("admin", "coaching", "contests", "leaderboard", "log", "scorecard")
+    },
     "bot/ids.py": "constants; every listener test presses them",
     "bot/services.py": "the Rig and every e2e test build Services",
     "bot/socket.py": "tests/cli/test_main.py (Socket Mode's missing-token error)",
