@@ -4,13 +4,15 @@ The default process: New York, Mon–Fri 09:00–17:00, contest standings at 11:
 NOW is Tuesday 24 Nov 2026, 11:00 in New York (16:00 UTC). The race ``start`` makes runs Tue 24
 – Thu 26 Nov and ends Thu 26 Nov 17:00 New York (22:00 UTC)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import select
 
 from rituals import contests
 from rituals.contests import ContestSpec
+from rituals.contests.timing import ends_at_for
 from rituals.process import default_process
+from storage.models import Contest
 from tests.storage.support import NOW, TODAY, add_member, make_log
 
 __all__ = ["NOW", "TODAY", "add_member"]
@@ -31,6 +33,12 @@ def add_reps(session, ws, team) -> None:
 
 def ny(text: str) -> datetime:
     return datetime.fromisoformat(text + "-05:00").astimezone(UTC)
+
+
+def local(day: date, hhmm: str) -> datetime:
+    """A New York wall time on ``day`` (EST or EDT, whichever applies) as a UTC instant."""
+    wall = datetime.combine(day, time.fromisoformat(hhmm), PROCESS.calendar.tz)
+    return wall.astimezone(UTC)
 
 
 def start(session, team, spec=None, key="k1", now=NOW, **kw):
@@ -61,3 +69,23 @@ def count_rows(session, model) -> int:
 
 def keys(occurrences):
     return [o.period_key.split(":", 1)[1] for o in occurrences]
+
+
+def unsaved_contest(start_day: date, end_day: date, starts_at: datetime, **kw) -> Contest:
+    """A contest as start_contest would store it (not stored): it ends at the end of its last
+    day's working hours."""
+    kw.setdefault("ends_at", ends_at_for(PROCESS, end_day))
+    return Contest(
+        workspace_id=1,
+        team_id=1,
+        name="Window",
+        kind="race",
+        kpi="calls",
+        start_day=start_day,
+        end_day=end_day,
+        starts_at=starts_at,
+        created_by="U0MGR0001",
+        created_at=starts_at,
+        start_key="window",
+        **kw,
+    )

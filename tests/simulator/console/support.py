@@ -5,8 +5,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from simulator.console.run import run_console
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
+from simulator.console.run import run_console
+from simulator.console.screen import Screen
+
+SAM, PAT = "U0SAM0001", "U0PAT0001"
 TUESDAY_11 = datetime.fromisoformat("2026-11-24T11:00:00-05:00")
 SETUP = """\
 /as Pat Lee
@@ -38,3 +43,27 @@ def after(output: str, typed: str) -> str:
             break
         rest.append(line)
     return "\n".join(rest)
+
+
+def slack(console) -> WebClient:
+    """Pacer's side of the stand-in: Web API calls as the app makes them."""
+    return WebClient(token="xoxb-screen-test", base_url=console.standin.url)
+
+
+def respond(url: str, payload: dict) -> None:
+    """What Pacer sends to a response_url (respond())."""
+    assert WebhookClient(url).send_dict(payload).status_code == 200
+
+
+def draw(console, *, responses: tuple[str, object] | None = None) -> tuple[Screen, str]:
+    """One action's screen: what was sent to ``responses`` (a response_url and the surface of
+    the button pressed), then every Web API call since the last screen; returns the screen and
+    what it printed."""
+    console.out.seek(0)
+    console.out.truncate()
+    screen = Screen(console)
+    if responses:
+        screen.responses(*responses)
+    screen.calls()
+    screen.done()
+    return screen, console.out.getvalue()

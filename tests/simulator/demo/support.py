@@ -1,6 +1,13 @@
-"""Reading the demo's printed story: the reply under a typed command, a printed message."""
+"""Reading the demo's printed story: the reply under a typed command, a printed message; and an
+app that records what the demo types."""
 
+import json
 from datetime import date
+from urllib.parse import parse_qs
+
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 
 TODAY = date(2026, 11, 19)  # a Thursday
 
@@ -32,3 +39,23 @@ def printed(output: str, key: str) -> str:
 
 def reply_to(output: str, who, command: str) -> str:
     return printed(output, f"{who.name} › {command}")
+
+
+class RecordingApp:
+    """Stands in for the Bolt app: checks each request's signature with ``secret``, records what
+    was typed, and answers with the next of ``replies`` ((status, JSON body) pairs)."""
+
+    def __init__(self, secret: str, *replies: tuple[int, dict]):
+        self.verifier = SignatureVerifier(secret)
+        self.replies = list(replies)
+        self.typed: list[dict[str, str]] = []
+
+    def dispatch(self, request: BoltRequest) -> BoltResponse:
+        headers = {k: v[0] for k, v in request.headers.items()}
+        expected = self.verifier.generate_signature(
+            timestamp=headers["x-slack-request-timestamp"], body=request.raw_body
+        )
+        assert headers["x-slack-signature"] == expected, "signed with another secret"
+        self.typed.append({k: v[0] for k, v in parse_qs(request.raw_body).items()})
+        status, body = self.replies.pop(0)
+        return BoltResponse(status=status, body=json.dumps(body))
