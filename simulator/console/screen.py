@@ -42,15 +42,23 @@ class Console(Protocol):
     """What a screen draws with (the console in session.py, which makes the screens)."""
 
     standin: SlackStandin
+    seen_calls: int  # the stand-in's calls already drawn
     modals: list[Modal]
+    homes: dict[str, dict]  # each person's published Home tab
+    me: str | None
+    on_home: bool
     placed: set[tuple[str, str]]
     controls: list[Control]
 
     def print(self, *lines: str) -> None: ...
 
+    def name(self, user_id: str | None) -> str: ...
+
     def names(self) -> dict[str, str]: ...
 
     def where(self, channel: str) -> str: ...
+
+    def next_view_id(self) -> str: ...
 
 
 class Screen:
