@@ -8,7 +8,7 @@ The presses run in a real request context (bot.context.handle) on the Rig: its c
 
 import json
 import logging
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -261,8 +261,3 @@ def test_a_share_slack_refuses_is_answered_privately(rig, caplog):
     assert refused.said[-1]["text"] == (
         "Pacer couldn't post the scorecard here (ConnectionError). Nothing was shared."
     )
-
-
-def test_the_clock_of_a_press_is_the_services_clock(rig):
-    rig.now = datetime.fromisoformat("2026-11-26T17:45:00-05:00")
-    assert pressed(rig, press_body(), lambda ix: ix.now).reply == {"value": rig.now}

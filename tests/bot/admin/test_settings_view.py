@@ -19,7 +19,7 @@ from bot.admin.settings_view import (
     saved_view,
     snapshot,
 )
-from rituals.process import default_process, load_process_dict
+from rituals.process import Process, default_process, load_process_dict
 from storage import people_queries
 from storage.models import Member, SalesTeam
 from tests.bot.form_support import (
@@ -59,7 +59,7 @@ def a_member(user: str, role: str | None, manager: bool = False) -> Member:
     )
 
 
-def edited(change) -> object:
+def edited(change) -> Process:
     """The default process with ``change(data)`` applied to its dict."""
     data = default_process().to_dict()
     change(data)
