@@ -1,13 +1,18 @@
-"""The contest form through signed payloads: `/contest start` alone opens it; a submission with
-mistakes shows them on their fields (nothing stored); a good one starts the contest once and
-announces it; a rep's is refused; one opened from a lag suggestion launches it once.
-(tests/bot/contests/test_form.py has the form's own tests.)"""
+"""bot/contests/form.py: the contest form through signed payloads: `/contest start` alone opens
+it; a submission with mistakes shows them on their fields (nothing stored); a good one starts the
+contest once and announces it; a rep's is refused; one opened from a lag suggestion launches it
+once. And the form as data: filled in from a proposal, it reads back as that proposal."""
 
 import json
+from datetime import date
 
 from slack_bolt.request import BoltRequest
 from slack_sdk.models.views import View
 
+from bot.contests.form import build_modal, field_errors, read_spec
+from rituals.contests import ContestSpec
+from rituals.contests.problems import EndsBeforeStart, NoName, NoTarget
+from rituals.process import default_process
 from simulator.signed_requests import command_body, new_trigger_id, signed_headers
 from storage import people_queries
 from storage.models import ContestEntrant, LagSuggestion
@@ -21,6 +26,7 @@ from tests.bot.contests.support import (
     stored,
 )
 from tests.bot.contests.support import rig as rig  # noqa: F401  (the fixture)
+from tests.bot.form_support import state_of
 from tests.bot.support import ADMIN, AE, MGR, SDR
 
 
@@ -125,3 +131,81 @@ def test_the_form_from_a_suggestion_launches_it_once(rig):
     assert answer["response_action"] == "update"
     assert "already launched by" in json.dumps(answer["view"])
     assert len(stored(rig)) == 1
+
+
+# -- the form as data -------------------------------------------------------------------------
+
+TUESDAY = date(2026, 11, 24)
+
+
+def submitted(view: dict) -> dict:
+    """The view as Slack sends it back when submitted as it opened."""
+    return {**view, "state": {"values": state_of(view)}}
+
+
+def test_a_form_filled_in_from_a_proposal_reads_back_as_that_proposal():
+    process = default_process()
+    spec = ContestSpec(
+        name="Call Blitz",
+        kind="teams",
+        kpi="conversations",
+        start_day=date(2026, 11, 25),
+        end_day=date(2026, 11, 27),
+        target=40,
+        groups=(("East", (SDR, SDR2)), ("West", (AE,))),
+        scoring="average",
+        prize="Pizza",
+    )
+    view = build_modal(process, TUESDAY, spec, suggestion_id=12, reps=5)
+    View(**view).validate_json()
+    assert json.loads(view["private_metadata"]) == {"suggestion_id": 12}
+    assert "(5 on the team now)" in json.dumps(view)
+    assert read_spec(submitted(view), process) == (spec, {})
+
+
+def test_an_empty_form_opens_on_a_race_from_the_next_working_day():
+    saturday = date(2026, 11, 28)
+    view = build_modal(default_process(), saturday)
+    assert "private_metadata" not in view
+    spec, errors = read_spec(submitted(view), default_process())
+    assert errors == {"kpi": "Choose the KPI the contest counts."} and spec is None
+    values = state_of(view)
+    assert values["kind"]["value"]["selected_option"]["value"] == "race"
+    assert values["start"]["value"]["selected_date"] == "2026-11-30"  # Monday
+    assert values["end"]["value"]["selected_date"] == "2026-12-02"  # three working days
+
+
+def test_what_cant_be_read_is_a_mistake_on_its_field():
+    values = form(kind="race", groups=[("East", [SDR])], start="")
+    values["kpi"]["value"]["selected_option"] = {"value": "golf_rounds"}
+    spec, errors = read_spec({"state": {"values": values}}, default_process())
+    assert spec is None
+    assert errors["kpi"] == "That KPI is no longer in the team's process: choose another."
+    assert errors["start"] == "Pick a day."
+    assert errors["group1"].startswith("Groups are for team vs team")
+    values = form(kind="teams", entrants=[SDR], target="lots", end="26/11/2026")
+    spec, errors = read_spec({"state": {"values": values}}, default_process())
+    assert errors["entrants"].startswith("For team vs team, put people in the groups below")
+    assert errors["target"] == "The target is a whole number, e.g. 5."
+    assert errors["end"] == "Pick a day from the calendar."
+
+
+def test_a_race_keeps_no_target_and_a_target_contest_keeps_no_groups():
+    spec, errors = read_spec({"state": {"values": form(target="7")}}, default_process())
+    assert errors == {} and spec.kind == "race" and spec.target is None
+    spec, _ = read_spec({"state": {"values": form(kind="target", target="7")}}, default_process())
+    assert spec.target == 7 and spec.groups == ()
+
+
+def test_problems_are_put_under_their_fields_in_plain_words():
+    errors = field_errors(
+        (
+            NoName("name"),
+            EndsBeforeStart("end", date(2026, 11, 20), TUESDAY),
+            NoTarget("target"),
+            NoTarget("target"),
+        )
+    )
+    assert errors["name"] == 'Give the contest a name, e.g. "Call Blitz".'
+    assert errors["end"].startswith("It would end on") and "`" not in errors["end"]
+    assert errors["target"].count("number to reach") == 2  # two problems, one field
