@@ -19,7 +19,7 @@ from bot.context import Interaction
 from bot.ids import INPUT
 from bot.replies import Problem, explain
 from rituals.pacing import WEEKDAY_NAMES, parse_hhmm
-from rituals.process import MAX_GOAL, Process, ProcessError, load_process_dict
+from rituals.process import MAX_GOAL, Process, ProcessError, load_edited_process
 from storage import people_queries
 from storage.models import Member
 from storage.unit_of_work import Session
@@ -158,7 +158,7 @@ class Changes:
                     goal_unit(current, role_key, kpi_key) if current.has_role(role_key) else "day"
                 )
                 entry["goals"][kpi_key] = f"{amount_text(amount)}/{unit}"
-        return load_process_dict(data)
+        return load_edited_process(data)
 
     def stage(self, session: Session, team_id: int) -> None:
         """The channel and roster changes, flushed into the request's transaction: they are

@@ -28,6 +28,7 @@ from rituals.process.goals import MAX_GOAL, PERIODS, Goal, parse_goal
 from rituals.process.loader import (
     DEFAULT_PROCESS_PATH,
     default_process,
+    load_edited_process,
     load_process_dict,
     load_process_file,
     load_process_text,
@@ -57,6 +58,7 @@ __all__ = [
     "Stage",
     "default_process",
     "dump_process",
+    "load_edited_process",
     "load_process_dict",
     "load_process_file",
     "load_process_text",

@@ -19,7 +19,7 @@ from rituals.pacing import WorkCalendar
 from rituals.process.cascade_checks import CascadeChecks
 from rituals.process.model import Process, check_edits_with
 from rituals.process.problems import Problem, ProcessError
-from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for
+from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for, never_sent
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.role_checks import RoleChecks
 from rituals.process.team_checks import DEFAULTS, TeamChecks
@@ -218,6 +218,17 @@ def load_process_dict(data: object, *, source: str | None = None) -> Process:
     return _load(data, [], source)
 
 
+def load_edited_process(data: object) -> Process:
+    """An edit (a Slack command, the settings form): checked like a file, and refused where the
+    file would only be warned: a ritual that would never be sent (rituals.process.ritual_checks.
+    never_sent). A stored version or a file with one still loads, so nothing already saved breaks."""
+    process = load_process_dict(data)
+    problems = never_sent(process.rituals, process.calendar)
+    if problems:
+        raise ProcessError(problems)
+    return process
+
+
 def load_process_file(path: str | Path) -> Process:
     """Read and validate a process file; every problem names the file."""
     name = str(path)
@@ -372,4 +383,4 @@ def default_process() -> Process:
     return load_process_file(DEFAULT_PROCESS_PATH)
 
 
-check_edits_with(load_process_dict)  # Process.with_goal & co. check their result like a file
+check_edits_with(load_edited_process)  # Process.with_goal & co. check what they make

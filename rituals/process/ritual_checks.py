@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from rituals.kinds import RITUAL_FIELDS, kind_for
 from rituals.pacing import WEEKDAY_NAMES, WorkCalendar
 from rituals.process.base_checks import BaseChecks
+from rituals.process.problems import Problem
 from rituals.process.ritual_schedule import (
     DEFAULT_COACHING_EVERY_DAYS,
     DEFAULT_LAG_MIN_ELAPSED,
@@ -407,6 +408,8 @@ class RitualChecks(BaseChecks):
         return self.kpi_list(raw, path, kpi_keys, words, "is listed twice")
 
     def advise_rituals(self, rituals: RitualSchedule, calendar: WorkCalendar) -> None:
+        # A stored process or a file may say so (it loads, with a warning); an edit may not.
+        self.warnings += [str(problem) for problem in never_sent(rituals, calendar)]
         if rituals.weekly is not None and rituals.weekly_day not in calendar.working_days:
             day = FULL_DAY_NAMES[rituals.weekly_day].capitalize()
             first = WEEKDAY_NAMES[min(calendar.working_days)]
@@ -414,6 +417,22 @@ class RitualChecks(BaseChecks):
                 f"rituals.weekly: the weekly digest is posted on {day}, which is not a working "
                 f"day; move it to a working day (e.g. 'day: {first}') unless that is intended."
             )
+
+
+def never_sent(rituals: RitualSchedule, calendar: WorkCalendar) -> list[Problem]:
+    """Rituals whose time means they would never be sent: nudges go out only inside working
+    hours, so a nudge time at or after the end of the working day reaches nobody."""
+    at, end = rituals.nudges, calendar.day_end
+    if at is None or at < end:
+        return []
+    return [
+        Problem(
+            "rituals.nudges",
+            f"{at:%H:%M} is at or after the end of the working day ({end:%H:%M}) and nudges "
+            "are only sent in working hours, so no nudge would ever be sent",
+            f"pick a time from {calendar.day_start:%H:%M} to before {end:%H:%M}, or turn nudges off",
+        )
+    ]
 
 
 def _hour_hint(raw: object) -> str:

@@ -139,6 +139,19 @@ def test_a_process_problem_is_shown_under_the_field_it_comes_from(rig):
     assert len(versions(rig)) == before
 
 
+def test_a_nudge_time_after_the_working_day_is_a_mistake_on_its_field(rig):
+    """Nudges go out only in working hours: a time that would never send one is refused."""
+    view = open_form(rig, "/pacer", MGR)
+    values = state_of(view)
+    put(values, "ritual:nudges", selected_time="17:30")
+    before = len(versions(rig))
+    answer = submit(rig, MGR, "team_settings", values, metadata=view["private_metadata"])
+    assert answer["response_action"] == "errors", answer
+    assert list(answer["errors"]) == ["ritual:nudges"], answer
+    assert "no nudge would ever be sent" in answer["errors"]["ritual:nudges"]
+    assert len(versions(rig)) == before
+
+
 # -- the fields, one by one -------------------------------------------------------------------
 
 

@@ -10,7 +10,9 @@ from sqlmodel import select
 
 from cli import rituals as rituals_cli
 from rituals import runs
+from rituals.process import default_process, load_process_dict
 from rituals.schedule import Occurrence, nudge_key
+from rituals.teams import store_process
 from storage import people_queries
 from storage.models import RitualRun
 from tests.bot.support import AE, MGR, SDR, assert_within_slack_limits
@@ -78,8 +80,19 @@ def test_opted_out_reps_and_quiet_hours(rig):
     rig.text("/pacer", "nudges on", NY)
     rig.slack.reset()
     assert str(sweep(rig, at("2026-11-27T17:10:00-05:00"))) == "posted: 0 private messages"
-    # A nudge time outside the working hours nudges nobody, all day long.
-    rig.text("/pacer", "ritual nudges 18:00", MGR)
+    # A nudge time after the working day would never be sent: the command refuses it.
+    refused = rig.text("/pacer", "ritual nudges 18:00", MGR)
+    assert "nothing changed" in refused and "no nudge would ever be sent" in refused
+    assert "rituals.nudges: 18:00 is at or after the end of the working day (17:00)" in refused
+    assert "nudges 15:00" in rig.text("/pacer", "ritual", MGR)  # unchanged
+    # One already saved (a process file says so: it loads, with a warning) nudges nobody.
+    data = default_process().to_dict()
+    data["rituals"]["nudges"] = {"at": "18:00"}
+    late = load_process_dict(data)
+    assert any("no nudge would ever be sent" in w for w in late.warnings)
+    with rig.services.unit_of_work() as session:
+        team = people_queries.get_team(session, team_id(rig))
+        store_process(session, late, team=team, loaded_by="test", change="file", now=rig.now)
     when = at("2026-11-30T00:00:00-05:00")
     while when < at("2026-12-01T00:00:00-05:00"):
         sweep(rig, when)

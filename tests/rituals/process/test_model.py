@@ -182,7 +182,8 @@ def test_with_settings():
     assert q.kpis == p.kpis and q.roles == p.roles
     assert load_process_text(dump_process(q)) == q
     assert p.with_settings(max_count=50).max_count == 50
-    assert p.with_settings(working_hours="08:00-12:00").calendar.day_end == time(12)
+    early = p.with_ritual("nudges", "11:00")  # 15:00 would be after a day that ends at noon
+    assert early.with_settings(working_hours="08:00-12:00").calendar.day_end == time(12)
 
 
 def test_with_settings_validates():

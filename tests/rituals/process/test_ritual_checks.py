@@ -15,6 +15,7 @@ from rituals.process import (
     RitualSchedule,
     default_process,
     dump_process,
+    load_edited_process,
     load_process_dict,
     load_process_text,
 )
@@ -271,6 +272,28 @@ def test_weekly_on_a_day_off_is_a_warning_not_an_error():
     assert p.rituals.weekly_day == 5
     assert any(w.startswith("rituals.weekly:") and "Saturday" in w for w in p.warnings)
     assert not any("rituals" in w for w in default_process().warnings)
+
+
+def test_a_nudge_time_after_the_working_day_is_warned_in_a_file_and_refused_in_an_edit():
+    """Nudges go out only in working hours: at or after the day's end none would ever be sent.
+    A file (or a stored version) with one still loads, with a warning; an edit is refused."""
+    late = load_process_dict(with_rituals(nudges={"at": "17:00"}))
+    assert late.rituals.nudges == time(17)
+    assert [w for w in late.warnings if w.startswith("rituals.nudges:")] == [
+        "rituals.nudges: 17:00 is at or after the end of the working day (17:00) and nudges are "
+        "only sent in working hours, so no nudge would ever be sent. Fix: pick a time from 09:00 "
+        "to before 17:00, or turn nudges off."
+    ]
+    assert load_process_dict(with_rituals(nudges={"at": "16:59"})).warnings == ()
+    with pytest.raises(ProcessError, match=r"rituals\.nudges: 18:00 is at or after"):
+        default_process().with_ritual("nudges", "18:00")
+    assert default_process().with_ritual("nudges", "08:00").rituals.nudges == time(8)
+    # shortening the working day under the nudge time is the same mistake
+    with pytest.raises(ProcessError, match="no nudge would ever be sent"):
+        default_process().with_settings(working_hours={"start": "09:00", "end": "15:00"})
+    with pytest.raises(ProcessError):
+        load_edited_process(with_rituals(nudges={"at": "18:00"}))
+    assert load_edited_process(with_rituals(nudges="off")).rituals.nudges is None
 
 
 def test_a_kpi_removed_under_a_leaderboard_is_reported_at_the_leaderboard():
