@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.messages import unescape
+
 EMOJI = {
     ":large_green_circle:": "🟢",
     ":large_yellow_circle:": "🟡",
@@ -82,7 +84,7 @@ def mrkdwn_to_text(
     text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)  # bold
     text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)  # italics
     text = re.sub(r"(?<![\w~])~([^~\n]+)~(?![\w~])", r"[undone] \1", text)  # strikethrough
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(text)
 
 
 def plain_to_text(text: str) -> str:

@@ -3,6 +3,7 @@ channel is), and what Slack sends for what is typed: mentions made as its autoco
 
 import re
 
+from bot.messages import escape
 from rituals.process import default_process
 from rituals.teams import team_process
 from simulator.demo.cast import CHANNEL_ID, CHANNEL_NAME, MANAGER, TZ, add_cast
@@ -99,7 +100,7 @@ class PeopleAndChannels:
     def slack_text(self, text: str) -> str:
         """What Slack sends for what was typed (should_escape): &, <, > escaped; @name, @here
         and #channel made into mentions, as Slack's autocomplete does."""
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = escape(text)
         out, i = [], 0
         while i < len(text):
             before = text[i - 1] if i else " "
