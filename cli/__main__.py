@@ -1,5 +1,5 @@
-"""`python -m cli`: the same as the `pacer` command."""
+"""`python -m cli`: the same as the `pacer` command, exit status included."""
 
 from cli.main import main
 
-main()
+raise SystemExit(main())

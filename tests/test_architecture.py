@@ -29,9 +29,9 @@ TESTED_ELSEWHERE = {
     "bot/services.py": "the Rig and every e2e test build Services",
     "bot/socket.py": "tests/cli/test_main.py (Socket Mode's missing-token error)",
     "bot/settings.py": "tests/cli/test_main.py and tests/e2e (the environment)",
-    "cli/__main__.py": "tests/cli/test_main.py runs `python -m cli`",
+    "cli/__main__.py": "tests/cli/ run the command as `python -m cli` (tests/cli/support.py)",
     "rituals/refusals.py": "tests/bot/test_replies.py walks every refusal type",
-    "storage/errors.py": "tests/bot/test_context.py (a busy database)",
+    "storage/errors.py": "tests/storage/test_unit_of_work.py (a busy database)",
     "storage/migrate.py": "tests/storage/test_migrations.py",
     "storage/models.py": "every storage test",
 }

@@ -13,7 +13,7 @@ def pacer(*args, cwd, env_extra=None, timeout=60):
     }
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
