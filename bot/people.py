@@ -1,5 +1,6 @@
 """People: turning mentions into user IDs, and display names and timezones from Slack, cached."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from bot.services import Services
 from storage import people_queries
 from storage.models import UserProfile
 
+log = logging.getLogger("pacer.people")
 PROFILE_MAX_AGE = timedelta(days=1)
 
 
@@ -70,9 +72,7 @@ def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], n
         try:
             found.append(services.client.users_info(user=user_id)["user"])
         except SlackApiError as error:
-            services.client.logger.warning(
-                "users.info %s failed: %s", user_id, error.response.get("error")
-            )
+            log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
     if not found:
         return
     with services.unit_of_work() as session:
@@ -87,7 +87,7 @@ def _all_users(services: Services):
         try:
             page = services.client.users_list(limit=200, cursor=cursor)
         except SlackApiError as error:
-            services.client.logger.warning("users.list failed: %s", error.response.get("error"))
+            log.warning("users.list failed: %s", error.response.get("error"))
             return
         yield from page.get("members", [])
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
