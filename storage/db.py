@@ -59,6 +59,8 @@ def ping(engine: Engine) -> None:
 
 
 def session(engine: Engine) -> Session:
+    """A bare session whose caller commits, for tests and benchmarks that set up data directly;
+    Pacer itself works in units of work (storage/unit_of_work.py)."""
     return Session(engine, expire_on_commit=False)
 
 

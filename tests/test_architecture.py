@@ -183,3 +183,14 @@ def test_every_source_module_has_a_test_module():
         if not ((folder / f"test_{path.stem}.py").exists() or (folder / path.stem).is_dir()):
             missing.append(str(relative))
     assert missing == []
+
+
+def test_dates_are_formatted_portably():
+    """strftime's ``%-d`` (a day without its leading zero) is glibc-only: rituals/dates.py
+    writes the day number itself."""
+    uses = [
+        str(path.relative_to(ROOT))
+        for path in modules().values()
+        if "%-d" in path.read_text() and path.name != "dates.py"
+    ]
+    assert uses == []
