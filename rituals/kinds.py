@@ -20,7 +20,7 @@ nothing can be run again — and the per-rep nudge rows are of kind ``nudge`` wi
 When a kind is due is its ``due`` rule read against the process's RitualSchedule (its field, and
 for a weekly one the ``<field>_day``), turned into APScheduler triggers by rituals/schedule.py.
 How it builds its data: rituals/ritual_data.py (the digests and leaderboards),
-rituals/contests.py (standings), rituals/lag_check.py, rituals/coaching.py, and for nudges
+rituals/contests/ (standings), rituals/lag_check.py, rituals/coaching.py, and for nudges
 rituals/schedule.py's nudge_due. Those import the process (rituals.process), whose validation
 imports this module: so this module imports nothing of Pacer's. The Slack side of each kind (how
 it is rendered and delivered) is bot/ritual_deliveries.py.
