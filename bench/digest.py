@@ -289,7 +289,7 @@ def measure(
                 ]
                 for key, fn in pair if i % 2 == 0 else pair[::-1]:
                     t.add(key, timed(fn)[0])
-            # The digests' SQL alone (what team_queries returns, before any Python work).
+            # The digests' SQL alone (what log_queries.team_period_totals returns, before any Python work).
             for kind, ranges in (
                 ("daily", [spans["daily"]]),
                 (
@@ -378,7 +378,7 @@ def measure(
             f"≤ {TARGET_RATIO:g}× (a)",
             ratio_verdict(kind),
         )
-        row("     of which its SQL (team_queries)", f"sql {kind}", f"a {kind}")
+        row("     of which its SQL (log_queries)", f"sql {kind}", f"a {kind}")
     c = median(t["c daily"])
     row(
         "(c) daily digest rendered: data + daily_parts",
