@@ -191,7 +191,7 @@ def measure(
         )
 
     # -- cold: the first rendered daily digest in the process (Jinja compiles the templates,
-    # the chart's fonts and glyph outlines load) --------------------------------------------------
+    # the chart's fonts load) ----------------------------------------------------------------
     with open_session(engine) as s:
         daily = daily_digest(s, ws, team, process, members, NOW)
         if not _first_render_done:
