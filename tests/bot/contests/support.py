@@ -4,8 +4,9 @@ its values and helpers. A test module takes the rig with ``from tests.bot.contes
 import rig as rig``; the package's other tests keep tests/bot/conftest.py's.
 
 The rig's clock starts on Tuesday 24 Nov 2026, 11:00 in New York (the default process: Mon–Fri
-09:00–17:00, contest standings at 11:30 and 15:30). A `3d` contest runs Tue 24 – Thu 26 Nov and
-ends Thursday at 17:00."""
+09:00–17:00, contest standings at 11:30 and 15:30; the daily digest is off here). A `3d`
+contest runs Tue 24 – Thu 26 Nov, ends Thursday at 17:00 and its result is settled two hours
+later, at 19:00 (the default `contests: {settle: 2h}`)."""
 
 import json
 from datetime import datetime

@@ -47,11 +47,14 @@ def test_a_race_from_start_to_result(rig):
     [last] = posts_of(rig, ":last-hour")
     assert "Last hour" in last and "ends at 17:00" in last
     tick(rig, "2026-11-26T17:00:00")
+    assert posts_of(rig, ":result") == []  # its days are over; the result is being settled
+    tick(rig, "2026-11-26T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"<@{SDR2}> wins *Call Blitz* with 55 Calls / Emails!" in result
     assert "Prize: Lunch on me" in result
     assert "105 Calls / Emails logged in all by 3 of 3 taking part" in result
-    tick(rig, "2026-11-26T17:05:00")
+    assert "Settled Thu 26 Nov 19:00, two hours after the last day's working hours." in result
+    tick(rig, "2026-11-26T19:05:00")
     assert len(posts_of(rig, ":result")) == 1  # exactly once
     [contest] = stored(rig)
     assert contest.status == "ended" and json.loads(contest.result)["winners"] == [SDR2]
@@ -66,7 +69,7 @@ def test_a_race_tie_for_first_and_a_race_nobody_logged(rig):
     rig.text("/log", "calls 84", SDR)
     rig.text("/log", "calls 84", SDR2)
     rig.text("/log", "calls 90", SDR3)  # not taking part in Tie Break
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     results = posts_of(rig, ":result")
     tie = next(r for r in results if "Tie Break" in r)
     assert f"Tie for first: <@{SDR}> and <@{SDR2}> with 84 Calls / Emails each" in tie
@@ -92,7 +95,7 @@ def test_a_target_with_several_winners(rig):
     [standing] = posts_of(rig, ":2026-11-25T11:30")
     assert "Reached (2): Sam Ray (7), Maria Lopez (5)" in standing
     assert "Kim Lee 3 (2 to go)" in standing
-    tick(rig, "2026-11-30T17:00:00")
+    tick(rig, "2026-11-30T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"2 reached 5 Discovery Meetings Scheduled and win: <@{SDR2}> and <@{SDR}>" in result
     assert "Prize: Lunch" in result
@@ -115,7 +118,7 @@ def test_team_vs_team_with_a_tie_then_averaged(rig):
     rig.text("/log", "calls 6", SDR)
     rig.text("/log", "calls 4", SDR2)
     rig.text("/log", "calls 10", SDR3)
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     results = posts_of(rig, ":result")
     summed = next(r for r in results if "East vs West" in r)
     assert "Tie for first: *East* and *West* with 10 each" in summed
@@ -136,7 +139,7 @@ def test_three_hundred_entrants_stay_inside_slack_limits(rig):
     board = rig.run("/contest", "standings Everyone", SDR)
     assert_within_slack_limits(board)
     tick(rig, "2026-11-24T15:30:00")
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     posts = contest_posts(rig)
     assert len(posts) >= 6  # starts, standings, results and the results' threads
     for post in posts:
@@ -161,7 +164,7 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
     rig.text("/contest", 'start target calls today 3 "Everyone"', MGR)
     for user in ids:
         rig.run("/log", "calls 5", user)
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     (post,) = [
         p
         for p in contest_posts(rig)

@@ -4,7 +4,7 @@ clock."""
 from datetime import timedelta
 
 from rituals import contests
-from tests.rituals.contests.support import ENDS, NOW, PROCESS, keys, ny, start
+from tests.rituals.contests.support import ENDS, NOW, PROCESS, SETTLES, keys, ny, start
 
 
 def test_a_contests_posts(session, team, reps):
@@ -24,7 +24,8 @@ def test_a_contests_posts(session, team, reps):
     ]
     due = {k: o.due_at for k, o in zip(keys(posts), posts, strict=True)}
     assert due["mid"] == ny("2026-11-25T14:00:00")
-    assert due["last-hour"] == ny("2026-11-26T16:00:00") and due["result"] == ENDS
+    # The result waits for the day's late logs: settled two hours after the working day.
+    assert due["last-hour"] == ny("2026-11-26T16:00:00") and due["result"] == SETTLES
     assert all(o.kind == "standings" and o.contest_id == contest.id for o in posts)
     assert all(len(o.period_key) <= 32 for o in posts)
 

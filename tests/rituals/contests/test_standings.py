@@ -8,7 +8,7 @@ import pytest
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from storage import contest_queries
-from tests.rituals.contests.support import ENDS, NOW, THU, TODAY, A, B, C, log, start
+from tests.rituals.contests.support import ENDS, NOW, SETTLES, THU, TODAY, A, B, C, log, start
 
 
 def test_ties_share_ranks_and_the_win(session, ws, team, reps):
@@ -70,21 +70,21 @@ def test_the_result_is_frozen_once_and_later_changes_are_recorded_not_counted(
     counted = log(session, ws, team, A, 12)
     log(session, ws, team, B, 10)
     with pytest.raises(ValueError, match="not closed"):
-        contests.final_result(session, contest, ENDS - timedelta(minutes=1))
-    result = contests.final_result(session, contest, ENDS + timedelta(minutes=5))
-    assert result.final and result.winners == (A,)
+        contests.final_result(session, contest, SETTLES - timedelta(minutes=1))
+    result = contests.final_result(session, contest, SETTLES + timedelta(minutes=5))
+    assert result.final and result.winners == (A,) and result.as_of == SETTLES
     stored = contest_queries.get_contest(session, contest.id)
-    assert stored.status == "ended" and stored.ended_at == ENDS and stored.ended_by is None
+    assert stored.status == "ended" and stored.ended_at == SETTLES and stored.ended_by is None
     # After the result: A's log is voided and B backdates 5 into the window.
-    counted.voided_at = ENDS + timedelta(hours=1)
+    counted.voided_at = SETTLES + timedelta(hours=1)
     session.add(counted)
     session.commit()
-    log(session, ws, team, B, 5, occurred_on=THU, created_at=ENDS + timedelta(hours=2))
+    log(session, ws, team, B, 5, occurred_on=THU, created_at=SETTLES + timedelta(hours=2))
     again = contests.final_result(session, stored, ENDS + timedelta(days=1))
     assert again == result  # the result stands
     # A second freeze (another run that computed it anew) does not overwrite the first.
     other = Standings.from_json(result.to_json())
-    assert not contest_queries.freeze_result(session, contest.id, "{}", ENDS)
+    assert not contest_queries.freeze_result(session, contest.id, "{}", SETTLES)
     assert Standings.from_json(contest_queries.get_contest(session, contest.id).result) == other
     changes = contests.changes_since_result(session, stored)
     assert [(c.rep_id, c.count, c.change) for c in changes] == [(A, 12, "voided"), (B, 5, "added")]

@@ -64,19 +64,20 @@ def test_a_window_of_whole_working_days(first, days, last):
     assert timing.after_working_days(CAL, first, days) == last
 
 
-def test_a_contest_closes_at_its_end_or_when_a_manager_ended_it_early():
+def test_a_contest_closes_when_it_settles_or_when_a_manager_ended_it_early():
     start = local(date(2026, 11, 24), "11:00")
     contest = unsaved_contest(date(2026, 11, 24), date(2026, 11, 26), start)
-    assert timing.closes_at(contest) == local(date(2026, 11, 26), "17:00")
-    assert not timing.is_over(contest, local(date(2026, 11, 26), "16:59"))
-    assert timing.is_over(contest, local(date(2026, 11, 26), "17:00"))
+    # It ends at 17:00; its result is settled two hours later (the default process).
+    assert timing.closes_at(contest) == local(date(2026, 11, 26), "19:00")
+    assert not timing.is_over(contest, local(date(2026, 11, 26), "18:59"))
+    assert timing.is_over(contest, local(date(2026, 11, 26), "19:00"))
     early = local(date(2026, 11, 25), "12:00")
     contest.ended_at = early
     assert timing.closes_at(contest) == early and timing.is_over(contest, early)
     assert not timing.is_over(contest, early - timedelta(seconds=1))
-    # An end recorded after the contest's own end doesn't move it later.
-    contest.ended_at = contest.ends_at + timedelta(hours=3)
-    assert timing.closes_at(contest) == contest.ends_at
+    # An end recorded after the contest settled doesn't move it later.
+    contest.ended_at = contest.settles_at + timedelta(hours=1)
+    assert timing.closes_at(contest) == contest.settles_at
 
 
 def test_a_contest_with_its_result_frozen_is_over_whatever_the_clock():
