@@ -41,7 +41,10 @@ def handle(cmd: Command) -> dict:
         return list_contests(cmd)
     if sub in ("help", "?"):
         cmd.outcome = "help"
-        return messages.text_message("contest_help.md.j2")
+        settle = int(cmd.actor.process.contests.settle.total_seconds() // 60)
+        return messages.text_message(
+            "contest_help.md.j2", settle=contest_messages.duration_words(settle) if settle else ""
+        )
     if sub in ("start", "new", "launch", "create"):
         return start(cmd, rest)
     if sub in ("standings", "standing", "status", "show", "board", "leaderboard"):

@@ -154,6 +154,7 @@ def test_help_lists_every_form(rig):
     for form_text in ("`/contest start`", "race calls 3d", "target sets 1w 5", "vs @c @d"):
         assert form_text in text
     assert "`/contest end [name]`" in text
+    assert "The result is settled two hours after the last day's working hours" in text
 
 
 def test_an_admin_ends_another_teams_contest_by_name(rig):
