@@ -4,8 +4,8 @@ contest's entrants LEFT JOIN the logs that counted at an instant, GROUP BY entra
 A log counts for a contest as of instant T when its KPI is the contest's, its rep is an entrant,
 it happened on a day of the window (``occurred_on`` between ``start_day`` and ``end_day``), it
 was stored by T (``created_at <= T``) and it was not voided by T (``voided_at`` is NULL or later
-than T). So the standings of any past moment can be rebuilt exactly, and a result frozen at the
-end is the same whenever it is computed.
+than T). So the standings of any past moment can be rebuilt exactly, and a result frozen at its
+settle time is the same whenever it is computed.
 
 Every function works inside the caller's transaction: it flushes (to get an id, or to see a
 unique key) and never commits or rolls back; the unit of work does (storage/unit_of_work.py).
@@ -148,6 +148,7 @@ def team_contests(
             or_(
                 Contest.status == RUNNING,
                 Contest.ends_at >= since,
+                col(Contest.settles_at) >= since,
                 col(Contest.ended_at) >= since,
             )
         )
@@ -164,7 +165,7 @@ def contests_between(
     session: Session, team_id: int, after: datetime, until: datetime
 ) -> list[Contest]:
     """The team's contests that may have a post due in (after, until]: started by ``until`` and
-    not over (ended, or due to end) before ``after``. Oldest first."""
+    not over (ended, settled, or due to end or settle) before ``after``. Oldest first."""
     return list(
         session.exec(
             select(Contest)
@@ -172,7 +173,11 @@ def contests_between(
                 Contest.team_id == team_id,
                 Contest.status != CANCELLED,
                 Contest.starts_at <= until,
-                or_(Contest.ends_at > after, col(Contest.ended_at) > after),
+                or_(
+                    Contest.ends_at > after,
+                    col(Contest.settles_at) > after,
+                    col(Contest.ended_at) > after,
+                ),
             )
             .order_by(Contest.starts_at, Contest.id)
             .execution_options(populate_existing=True)
@@ -279,8 +284,8 @@ def changes_after(session: Session, contest: Contest, as_of: datetime) -> list[L
 
 def freeze_result(session: Session, contest_id: int, result: str, closed_at: datetime) -> bool:
     """Store the result if none is stored yet (first freeze wins) and mark the contest ended
-    (``ended_at`` = when it closed, unless it was ended early). False when another run froze it
-    first (re-read the contest for theirs)."""
+    (``ended_at`` = when it closed, i.e. settled, unless it was ended early). False when another
+    run froze it first (re-read the contest for theirs)."""
     outcome = session.exec(
         update(Contest)
         .where(Contest.id == contest_id, col(Contest.result).is_(None))
@@ -295,9 +300,9 @@ def freeze_result(session: Session, contest_id: int, result: str, closed_at: dat
 
 
 def end_early(session: Session, contest_id: int, by: str, now: datetime) -> bool:
-    """End a running contest now (``/contest end``): only one that is running, not yet ended
-    and not yet frozen (the caller freezes the result in the same transaction). False when it
-    had already ended."""
+    """End a running contest now (``/contest end``): only one that is running (or settling: its
+    days are over but its result is not frozen yet), not yet ended and not yet frozen (the
+    caller freezes the result in the same transaction). False when it had already ended."""
     outcome = session.exec(
         update(Contest)
         .where(
@@ -305,7 +310,7 @@ def end_early(session: Session, contest_id: int, by: str, now: datetime) -> bool
             Contest.status == RUNNING,
             col(Contest.ended_at).is_(None),
             col(Contest.result).is_(None),
-            Contest.ends_at > now,
+            or_(Contest.ends_at > now, col(Contest.settles_at) > now),
         )
         .values(ended_at=now, ended_by=by)
         .execution_options(synchronize_session=False)

@@ -188,7 +188,9 @@ class Contest(SQLModel, table=True):
     """A time-boxed competition on one KPI: ``race`` (most wins), ``target`` (everyone who reaches
     ``target`` wins) or ``teams`` (groups of reps, ``scoring`` sum or average per rep). It counts
     the logs of whole team-local days ``start_day``..``end_day`` and ends at ``ends_at`` (the end
-    of the last day's working hours), when its standings are frozen into ``result`` (JSON): a log
+    of the last day's working hours). Its standings are frozen into ``result`` (JSON) at
+    ``settles_at`` (the process's contest settle time after ``ends_at``, never before that day's
+    daily digest), so a day's calls typed a little after the working day still count; a log
     voided or backdated after that is recorded but does not change a result already announced."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -204,6 +206,9 @@ class Contest(SQLModel, table=True):
     end_day: date
     starts_at: datetime
     ends_at: datetime
+    # When its result is frozen, fixed when it starts (rituals/contests/timing.py: settles_at).
+    # None (older rows: the migration copies ``ends_at``) settles at ``ends_at``.
+    settles_at: datetime | None = None
     status: str = Field(default="running", max_length=16)  # running | ended | cancelled
     source: str = Field(default="command", max_length=16)  # command | modal | suggestion | auto
     created_by: str = Field(max_length=32)

@@ -41,7 +41,10 @@ def handle(cmd: Command) -> dict:
         return list_contests(cmd)
     if sub in ("help", "?"):
         cmd.outcome = "help"
-        return messages.text_message("contest_help.md.j2")
+        settle = int(cmd.actor.process.contests.settle.total_seconds() // 60)
+        return messages.text_message(
+            "contest_help.md.j2", settle=contest_messages.duration_words(settle) if settle else ""
+        )
     if sub in ("start", "new", "launch", "create"):
         return start(cmd, rest)
     if sub in ("standings", "standing", "status", "show", "board", "leaderboard"):
@@ -102,6 +105,8 @@ def started_message(session, contest: Contest, process: Process, channel_id, cre
     count = contest_queries.entrant_counts_by_contest(session, [contest.id]).get(contest.id, 0)
     kind = contest_messages.KIND_WORDS.get(contest.kind, contest.kind)
     target = f", target {contest.target}" if contest.target else ""
+    settle = contest_messages.settle_label(contest, process)
+    settles = f" (result settled at {settle})" if settle else ""
     where = (
         f"It will be announced in {messages.channel(channel_id)} in a moment."
         if channel_id
@@ -115,7 +120,7 @@ def started_message(session, contest: Contest, process: Process, channel_id, cre
         f":checkered_flag: Started *{messages.escape(contest.name)}*: a {kind} on "
         f"*{messages.escape(contest_messages.kpi_name(process, contest.kpi))}*{target}, "
         f"{contest_messages.window_label(contest)}, ending "
-        f"{contest_messages.local_label(contest.ends_at, process)}; {count} taking part. "
+        f"{contest_messages.local_label(contest.ends_at, process)}{settles}; {count} taking part. "
         f"{where}{again}"
     )
     return messages.message(text.replace("*", ""), messages.section(text))
@@ -274,7 +279,7 @@ def end(cmd: Command, text: str) -> dict:
     if contests.is_over(contest, cmd.now):
         raise Problem(
             f"“{messages.escape(contest.name)}” already ended "
-            f"{contest_messages.local_label(contests.closes_at(contest), process)}. "
+            f"{contest_messages.ended_label(contest, process)}. "
             f"`/contest standings {messages.escape(contest.name.replace('`', ''))}` shows the "
             "result."
         )

@@ -11,7 +11,7 @@ from bot.examples import log_words
 from bot.messages import Raw, escape
 from bot.people import display_names
 from bot.services import Services
-from rituals import contests
+from rituals import contests, dates
 from rituals.contests import Standings
 from rituals.pacing import Period
 from rituals.process import Process
@@ -57,6 +57,63 @@ def local_label(instant: datetime, process: Process, *, with_day: bool = True) -
     if not with_day:
         return f"{local:%H:%M}"
     return f"{local:%a} {local.day} {local:%b} at {local:%H:%M}"
+
+
+def settle_label(contest: Contest, process: Process) -> str:
+    """When a contest's result is settled, as the start and standings say it ("19:00", or with
+    its day when that is not the last day's); "" when it settles as it ends."""
+    settles = contests.settles_at(contest)
+    if settles <= contest.ends_at:
+        return ""
+    tz = process.calendar.tz
+    same_day = settles.astimezone(tz).date() == contest.ends_at.astimezone(tz).date()
+    return local_label(settles, process, with_day=not same_day)
+
+
+def ended_label(contest: Contest, process: Process) -> str:
+    """When a contest ended: the end of its last day's working hours, or when a manager ended it
+    early (its result may have settled later)."""
+    return local_label(min(contest.ends_at, contests.closes_at(contest)), process)
+
+
+_HOURS = ("an hour", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def duration_words(minutes: int) -> str:
+    """ "two hours", "an hour and a half", "half an hour", "20 minutes", "two hours and 15
+    minutes" (whole minutes, more than 0)."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return "half an hour" if rest == 30 else f"{rest} minute{'s' if rest != 1 else ''}"
+    if hours == 1:
+        said = "an hour"
+    else:
+        said = f"{_HOURS[hours - 1] if hours <= len(_HOURS) else hours} hours"
+    if rest == 30:
+        return "an hour and a half" if hours == 1 else f"{said[: -len(' hours')]} and a half hours"
+    if rest:
+        return f"{said} and {rest} minute{'s' if rest != 1 else ''}"
+    return said
+
+
+def settled_text(contest: Contest, process: Process, s: Standings, ended_by: str) -> str:
+    """When a result was frozen, and why then: "Settled Fri 27 Nov 19:00, two hours after the last
+    day's working hours." Plain text (escaped by the template); "" for a contest a manager ended
+    before its last day's working hours were over (the result says that instead)."""
+    frozen = s.as_of
+    after = int((frozen - contest.ends_at).total_seconds() // 60)
+    if after < 0:
+        return ""
+    by = f" by {ended_by}" if contest.ended_by else ""
+    when = dates.short_time(frozen.astimezone(process.calendar.tz))
+    digest = "" if contest.ended_by else ", with the daily digest"
+    if digest and contests.digest_at(process, contest.end_day) != frozen:
+        digest = ""
+    if after == 0:
+        return f"Settled{by} {when}{digest}, at the end of the last day's working hours."
+    return (
+        f"Settled{by} {when}{digest}, {duration_words(after)} after the last day's working hours."
+    )
 
 
 def code_name(contest: Contest) -> str:
@@ -107,6 +164,7 @@ def start_message(
         kpi_name=kpi_name(process, contest.kpi),
         window=window_label(contest),
         ends=local_label(contest.ends_at, process),
+        settles=settle_label(contest, process),
         tz=process.timezone,
         top=contests.TOP,
         groups=groups,
@@ -138,8 +196,10 @@ def standings_message(
     viewer: str | None = None,
     response_type: str = "in_channel",
 ) -> dict:
-    """Standings while it runs (or, privately, after it closed but before its result is in)."""
+    """Standings while it runs, or while its result is being settled (its days are over, logs
+    typed now still count), or, privately, after it closed but before its result is in."""
     over = s.as_of >= contests.closes_at(contest)
+    settling = contest.ends_at <= s.as_of and not over
     top = _top(s)
     shown = {p.user_id for p in top}
     rest = [p for p in s.places if p.user_id not in shown]
@@ -152,10 +212,13 @@ def standings_message(
         s=s,
         phase=phase,
         over=over,
+        settling=settling,
         kpi_name=kpi_name(process, contest.kpi),
         as_of=local_label(s.as_of, process),
-        ends=local_label(contests.closes_at(contest), process),
-        end_time=local_label(contests.closes_at(contest), process, with_day=False),
+        ends=local_label(contest.ends_at, process),
+        end_time=local_label(contest.ends_at, process, with_day=False),
+        settles=settle_label(contest, process),
+        settles_at=local_label(contests.closes_at(contest), process),
         names=names,
         medal=medal,
         top_places=top,
@@ -250,9 +313,10 @@ def result_message(
         top_places=_top(s),
         closest=chasing[0] if chasing and chasing[0].count > 0 else None,
         window=window_label(contest),
-        ended_early=contest.ended_by is not None,
+        ended_early=contest.ended_by is not None and s.as_of < contest.ends_at,
         ended_by=ended_by or contest.ended_by or "",
         ended_at=local_label(contests.closes_at(contest), process),
+        settled=settled_text(contest, process, s, ended_by or contest.ended_by or ""),
         changes=Raw(changes_text(changes or [], process, contest.kpi, names)),
     )
     you = s.place_of(viewer) if viewer else None
@@ -364,7 +428,10 @@ def list_message(
             "kind": KIND_WORDS.get(c.kind, c.kind),
             "kpi_name": kpi_name(process, c.kpi),
             "count": counts.get(c.id, 0),
-            "ends": local_label(contests.closes_at(c), process),
+            "ends": local_label(c.ends_at, process),
+            "ended": ended_label(c, process),
+            "settling": contests.is_settling(c, now),
+            "settles": local_label(contests.closes_at(c), process),
             "leader": leaders.get(c.id, ""),
         }
 

@@ -328,7 +328,9 @@ def _contest_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]
                 "c": contest,
                 "kind": KIND_WORDS.get(contest.kind, contest.kind),
                 "kpi_name": kpi_name(actor.process, contest.kpi),
-                "ends": local_label(contests.closes_at(contest), actor.process),
+                "ends": local_label(contest.ends_at, actor.process),
+                "settling": contests.is_settling(contest, now),
+                "settles": local_label(contests.closes_at(contest), actor.process),
                 "standing": standing_text(contest, s, actor.user_id, messages.number),
             }
         )

@@ -58,6 +58,7 @@ def start_contest(
         end_day=spec.end_day,
         starts_at=now.astimezone(UTC),
         ends_at=plan.ends_at,
+        settles_at=plan.settles_at,
         status=contest_queries.RUNNING,
         source=source if source in SOURCES else "command",
         created_by=by,
@@ -92,8 +93,8 @@ def _unavailable(session: Session, suggestion_id: int, process: Process) -> Sugg
 
 
 def end_contest(session: Session, contest: Contest, by: str, now: datetime) -> Standings | None:
-    """End a running contest now and freeze its result as of now; None when it had already
-    ended (nothing changed)."""
+    """End a running (or settling) contest now and freeze its result as of now; None when it
+    had already ended (nothing changed)."""
     if not contest_queries.end_early(session, contest.id, by, now):
         return None
     contest.ended_at, contest.ended_by = now, by

@@ -17,7 +17,7 @@ from rituals.contests.spec import (
     SCORINGS,
     ContestSpec,
 )
-from rituals.contests.timing import closes_at, ends_at_for
+from rituals.contests.timing import closes_at, ends_at_for, settles_at_for
 from rituals.process import Process
 from storage import people_queries
 from storage.models import Member
@@ -31,6 +31,7 @@ class Plan:
     entrants: tuple[tuple[str, str], ...]
     problems: tuple[p.SpecProblem, ...]
     ends_at: datetime | None = None
+    settles_at: datetime | None = None  # when its result is frozen (timing.settles_at_for)
 
     @property
     def ok(self) -> bool:
@@ -94,7 +95,8 @@ def plan_contest(
     chosen: list[tuple[str, str]] = []
     if kpi is not None and spec.kind in KINDS:
         chosen = _entrants(session, team_id, process, spec, kpi, problems, members)
-    return Plan(tuple(chosen), tuple(problems), ends_at)
+    settles_at = settles_at_for(process, spec.end_day) if ends_at is not None else None
+    return Plan(tuple(chosen), tuple(problems), ends_at, settles_at)
 
 
 def _entrants(session, team_id, process, spec, kpi, problems, members) -> list:

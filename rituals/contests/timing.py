@@ -1,4 +1,8 @@
-"""When a contest starts, ends and closes, in the team's working time (all instants in UTC)."""
+"""When a contest starts, ends, settles and closes, in the team's working time (all instants in
+UTC). It *ends* at the end of its last day's working hours; its result *settles* the process's
+settle time later (`contests: {settle: 2h}`), never before that day's daily digest, so the day's
+logs typed a little after the working day still count; it *closes* (stops counting, its result
+frozen) when it settles, or at once when a manager ends it."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,6 +21,25 @@ def at(day: date, clock: time, cal: WorkCalendar) -> datetime:
 def ends_at_for(process: Process, end_day: date) -> datetime:
     """When a contest ending on ``end_day`` ends: the end of that day's working hours, in UTC."""
     return at(end_day, process.calendar.day_end, process.calendar)
+
+
+def settles_at_for(process: Process, end_day: date) -> datetime:
+    """When the result of a contest ending on ``end_day`` is frozen: the process's settle time
+    after the end of that day's working hours (elapsed time), and never before that day's daily
+    digest when the digest is on and the day is a working day (the digest's time is resolved as
+    its trigger resolves it, across DST too)."""
+    settles = ends_at_for(process, end_day) + process.contests.settle
+    digest = digest_at(process, end_day)
+    return settles if digest is None else max(settles, digest)
+
+
+def digest_at(process: Process, day: date) -> datetime | None:
+    """When the daily digest is posted on ``day`` (None when it is off or the day is not a
+    working day)."""
+    cal, digest = process.calendar, process.rituals.daily
+    if digest is None or not cal.is_working_day(day):
+        return None
+    return at(day, digest, cal)
 
 
 def first_working_day(cal: WorkCalendar, day: date) -> date:
@@ -50,15 +73,30 @@ def after_working_days(cal: WorkCalendar, first: date, n: int) -> date:
     return day
 
 
+def settles_at(contest: Contest) -> datetime:
+    """When the contest's result is due to be frozen (a contest stored before settle times
+    existed settles at its end)."""
+    return contest.settles_at if contest.settles_at is not None else contest.ends_at
+
+
 def closes_at(contest: Contest) -> datetime:
-    """When the contest stops counting: its end, or the moment a manager ended it early."""
-    if contest.ended_at is not None and contest.ended_at < contest.ends_at:
+    """When the contest stops counting and its result is frozen: when it settles, or the moment
+    a manager ended it (early, or while it was settling)."""
+    settles = settles_at(contest)
+    if contest.ended_at is not None and contest.ended_at < settles:
         return contest.ended_at
-    return contest.ends_at
+    return settles
 
 
 def is_over(contest: Contest, now: datetime) -> bool:
+    """Whether its result is in (frozen, or due to be): it has closed."""
     return contest.result is not None or now >= closes_at(contest)
+
+
+def is_settling(contest: Contest, now: datetime) -> bool:
+    """Whether its days are over but its result is not yet due: logs of its days typed now
+    still count."""
+    return contest.ends_at <= now and not is_over(contest, now)
 
 
 def _working_spans(

@@ -38,7 +38,7 @@ def dump_process(p: Process) -> str:
         value = data[section]
         if section == "working_days":
             value = _FlowList(value)
-        elif section in ("working_hours", "pace_thresholds", "limits"):
+        elif section in ("working_hours", "pace_thresholds", "limits", "contests"):
             value = _Flow(value)
         elif section == "rituals":
             value = {

@@ -17,6 +17,7 @@ import yaml
 
 from rituals.pacing import WorkCalendar
 from rituals.process.cascade_checks import CascadeChecks
+from rituals.process.contest_rules import ContestChecks
 from rituals.process.model import Process, check_edits_with
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for, never_sent
@@ -39,6 +40,7 @@ SECTIONS = (
     "scorecard_visibility",
     "pace_thresholds",
     "limits",
+    "contests",
     "journey",
     "activities",
     "kpis",
@@ -72,6 +74,8 @@ _SECTION_HINTS = {
     "leaderboards": "rituals",
     "leaderboard": "rituals",
     "nudges": "rituals",
+    "contest": "contests",
+    "settle": "contests",
 }
 
 # How to add each required section when it is missing.
@@ -286,7 +290,7 @@ def _load(data: object, early: list[Problem], source: str | None) -> Process:
 # The whole file
 
 
-class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks):
+class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks):
     """Checks a whole process: the top level here, each part of the file in its own mixin."""
 
     def check(self, data: object) -> Process | None:
@@ -323,6 +327,7 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks):
         )
         thresholds = self.thresholds(data.get("pace_thresholds", DEFAULTS["pace_thresholds"]))
         limits = self.limits(data.get("limits", DEFAULTS["limits"]))
+        contest_rules = self.contest_rules(data.get("contests"))
 
         stages = self.stages(data.get("journey"))
         stage_keys = self.defined.get("journey", [])
@@ -356,7 +361,7 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks):
             return None
         assert name is not None and timezone is not None and visibility is not None
         assert thresholds is not None and limits is not None and calendar is not None
-        assert isinstance(rituals, RitualSchedule)
+        assert isinstance(rituals, RitualSchedule) and contest_rules is not None
         self.advise(stages, activities, kpis, roles)
         self.advise_rituals(rituals, calendar)
         return Process(
@@ -373,6 +378,7 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks):
             max_count=limits[0],
             backdate_days=limits[1],
             rituals=rituals,
+            contests=contest_rules,
             warnings=tuple(self.warnings),
         )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from rituals.kinds import kind_for
 from rituals.pacing import WEEKDAY_NAMES, Thresholds, WorkCalendar
+from rituals.process.contest_rules import ContestRules
 from rituals.process.goals import Goal, parse_goal
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
@@ -81,6 +82,7 @@ class Process:
     max_count: int = 500
     backdate_days: int = 14
     rituals: RitualSchedule = field(default_factory=RitualSchedule)
+    contests: ContestRules = field(default_factory=ContestRules)
     warnings: tuple[str, ...] = ()
 
     # -- lookups ------------------------------------------------------------------------------
@@ -279,6 +281,7 @@ class Process:
                 "at_risk": float(self.thresholds.at_risk),
             },
             "limits": {"max_count": self.max_count, "backdate_days": self.backdate_days},
+            "contests": self.contests.to_dict(),
             "journey": [{"key": s.key, "name": s.name} for s in self.stages],
             "activities": [
                 {"key": a.key, "name": a.name, "stage": a.stage} for a in self.activities
@@ -385,13 +388,15 @@ class Process:
         "on_pace": ("pace_thresholds", "on_pace"),
         "at_risk": ("pace_thresholds", "at_risk"),
         "rituals": "rituals",
+        "contests": "contests",
+        "settle": ("contests", "settle"),
     }
 
     def with_settings(self, **changes: Any) -> Process:
         """A new Process with settings changed: ``timezone``, ``working_days``,
         ``working_hours``, ``visibility``, ``pace_thresholds``, ``limits`` (or ``max_count``,
         ``backdate_days``, ``on_pace``, ``at_risk``), ``name``, ``rituals`` (the whole section;
-        see with_ritual() for one ritual). Re-validated; raises ProcessError."""
+        see with_ritual() for one ritual), ``contests`` (or ``settle``). Re-validated; raises ProcessError."""
         data = self.to_dict()
         problems = []
         for setting, value in changes.items():

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from slack_bolt.request import BoltRequest
 
+from bot.contests.messages import duration_words
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from bot.services import Services
@@ -174,6 +175,9 @@ class ContestStory:
             return
         self.contest_id = contest.id
         _, process = self.team()
+        settled = contests.settles_at(contest) - contest.ends_at
+        minutes = int(settled.total_seconds() // 60)
+        settle = f"{duration_words(minutes)} after its working day" if minutes else "at its end"
         demo.section(
             f"The contest runs ({dates.weekday_day(contest.start_day)} – {dates.short(contest.end_day)})"
         )
@@ -181,7 +185,7 @@ class ContestStory:
             "With a target to chase, the SDRs' calls rise by about a third from "
             f"{contest.start_day + timedelta(days=1):%a} on, and they log each day in full. "
             "Pacer posts the standings on its schedule, at the half-way mark, in the last hour, "
-            "and the result:",
+            f"and the result once the last day's late logs are in ({settle}):",
             "",
         )
         for occurrence in contests.contest_occurrences(contest, process):

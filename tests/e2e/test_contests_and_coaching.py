@@ -5,9 +5,12 @@ stand-in, and the rows the server stored."""
 import sqlite3
 import time
 import uuid
+from argparse import Namespace
 
 from bot.settings import load_settings
+from cli import process as process_cli
 from cli import rituals as rituals_cli
+from rituals.process import DEFAULT_PROCESS_PATH
 from simulator.signed_requests import (
     block_action_payload,
     event_body,
@@ -164,3 +167,43 @@ def test_coaching_thread_replies_over_http_are_notes_once(server, ws):
     assert notes == [("two-line opener on the next 20 calls", 1)]
     history = ws.command("/coach", f"<@{SDR}> history", MGR).text
     assert "two-line opener" in history
+
+
+def test_a_contest_result_waits_the_settle_time_of_the_process_file(server, ws, tmp_path, capsys):
+    channel = team_with_channel(ws)
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": server.standin.url,
+            "DATABASE_URL": server.database_url,
+        }
+    )
+    # The manager's process file: results settle 90 minutes after the working day.
+    text = DEFAULT_PROCESS_PATH.read_text(encoding="utf-8")
+    assert "contests: {settle: 2h}" in text
+    path = tmp_path / "process.yml"
+    path.write_text(text.replace("contests: {settle: 2h}", "contests: {settle: 90m}"))
+    load = Namespace(action="load", file=str(path), team=None, workspace=ws.team_id)
+    assert process_cli.run(settings, load) == 0, capsys.readouterr()
+    reply = ws.command("/contest", 'start race calls today "Late Logs"', MGR)
+    assert "ending Tue 24 Nov at 17:00 (result settled at 18:30)" in reply.text
+    assert ws.log(SDR, "calls 14").status == 200
+
+    def channel_text() -> str:
+        return str([c.params.get("blocks") for c in server.standin.calls_to("chat.postMessage")])
+
+    def run_standings(at: str) -> int:
+        return rituals_cli.run_now(settings, "standings", None, ws.team_id, at)
+
+    assert run_standings("2026-11-24T18:29:00-05:00") == 0, capsys.readouterr()
+    assert "its result is being settled" in channel_text()
+    assert "typed until Tue 24 Nov at 18:30 still count" in channel_text()
+    assert rows(server, "SELECT status FROM contest WHERE name = 'Late Logs'") == [("running",)]
+    assert run_standings("2026-11-24T18:30:00-05:00") == 0, capsys.readouterr()
+    (result,) = posts(server, lambda p: p.get("channel") == channel and "Result: Late" in str(p))
+    assert (
+        "Settled Tue 24 Nov 18:30, an hour and a half after the last day's working hours."
+        in str(result.params["blocks"])
+    )
+    assert rows(server, "SELECT status FROM contest WHERE name = 'Late Logs'") == [("ended",)]

@@ -3,18 +3,21 @@ describe, is safe to run on every start, and SQLite connections get their pragma
 
 import multiprocessing
 import uuid
+from datetime import timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
+from sqlmodel import select as select_model
 
 from storage import db, models  # noqa: F401  (registers every table on SQLModel.metadata)
 from storage.migrate import alembic_config, current_revision, upgrade
-from storage.models import SalesTeam, Workspace
+from storage.models import Contest, SalesTeam, Workspace
 from tests.storage.support import NOW
 
 EXPECTED_TABLES = {
@@ -243,3 +246,38 @@ def test_sqlite_pragmas_are_on_for_every_connection(engine):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 2500
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
+
+
+def test_contests_stored_before_settle_times_settle_at_their_end(fresh_database):
+    """0005 adds contest.settles_at: a contest stored before it keeps the result time it was
+    started with (its end), on SQLite and PostgreSQL."""
+    engine = fresh_database.make_engine()
+    command.upgrade(alembic_config(engine), "0004")
+    ends = NOW + timedelta(days=2)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO workspace (id, slack_team_id, enterprise_id, created_at) "
+                "VALUES (1, 'T1', '', :now)"
+            ),
+            {"now": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sales_team (id, workspace_id, name, created_at) VALUES (1, 1, 'S', :n)"
+            ),
+            {"n": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO contest (workspace_id, team_id, name, kind, kpi, scoring, prize, "
+                "start_day, end_day, starts_at, ends_at, status, source, created_by, created_at, "
+                "start_key) VALUES (1, 1, 'Old', 'race', 'calls', 'sum', '', :day, :day, :now, "
+                ":ends, 'running', 'command', 'U0MGR0001', :now, 'old')"
+            ),
+            {"day": NOW.date(), "now": NOW, "ends": ends},
+        )
+    upgrade(engine)
+    with db.session(engine) as s:
+        contest = s.exec(select_model(Contest)).one()
+    assert contest.settles_at == ends and contest.ends_at == ends

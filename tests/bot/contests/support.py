@@ -4,8 +4,9 @@ its values and helpers. A test module takes the rig with ``from tests.bot.contes
 import rig as rig``; the package's other tests keep tests/bot/conftest.py's.
 
 The rig's clock starts on Tuesday 24 Nov 2026, 11:00 in New York (the default process: Mon–Fri
-09:00–17:00, contest standings at 11:30 and 15:30). A `3d` contest runs Tue 24 – Thu 26 Nov and
-ends Thursday at 17:00."""
+09:00–17:00, contest standings at 11:30 and 15:30; the daily digest is off here). A `3d`
+contest runs Tue 24 – Thu 26 Nov, ends Thursday at 17:00 and its result is settled two hours
+later, at 19:00 (the default `contests: {settle: 2h}`)."""
 
 import json
 from datetime import datetime
@@ -15,8 +16,10 @@ from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
 from bot.delivery.clock import Clock
+from rituals.teams import change_process
 from simulator.signed_requests import interaction_body, signed_headers, view_submission_payload
 from simulator.slack_standin import SlackStandin
+from storage import people_queries
 from storage.models import Contest
 from tests.bot.support import ADMIN, AE, MGR, SDR, Rig, no_waiting
 
@@ -124,3 +127,27 @@ def form(**fields) -> dict:
             "value": {"type": "multi_users_select", "selected_users": people}
         }
     return values
+
+
+def set_settle(rig, settle: str) -> None:
+    """The team's process file with ``contests: {settle: …}`` (a manager loads it with `pacer
+    process load`; there is no Slack command for it)."""
+    with rig.services.unit_of_work() as session:
+        [team] = people_queries.teams(session)
+        change_process(
+            session,
+            team,
+            lambda process: process.with_settings(settle=settle),
+            loaded_by=ADMIN,
+            change="contests.settle",
+            now=rig.now,
+        )
+
+
+def channel_runs(rig) -> list[str]:
+    """The run key of every post in #sales, in the order they were posted."""
+    return [
+        ((call.params.get("metadata") or {}).get("event_payload") or {}).get("run", "")
+        for call in rig.slack.calls_to("chat.postMessage")
+        if call.params.get("channel") == CHANNEL
+    ]

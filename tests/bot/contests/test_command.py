@@ -117,7 +117,7 @@ def test_backdated_and_voided_logs_and_a_void_after_the_result(rig):
     board = rig.text("/contest", "standings", SDR)
     assert "Maria Lopez — 12 ← you" in board and "Sam Ray — 7" in board
     assert "Kim Lee" not in board  # nothing counted for Kim
-    tick(rig, "2026-11-25T17:00:00")
+    tick(rig, "2026-11-25T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"<@{SDR}> wins *Two Days* with 12 Calls / Emails!" in result
     rig.now = at("2026-11-26T09:30:00")
@@ -143,7 +143,7 @@ def test_ending_early_posts_the_result_at_once_and_nothing_after(rig):
     assert "already ended" in rig.text("/contest", "end Short", MGR)
     rig.text("/log", "calls 50", SDR2)  # after the end: not counted
     tick(rig, "2026-11-25T11:30:00")
-    tick(rig, "2026-11-26T17:00:00")
+    tick(rig, "2026-11-26T19:00:00")
     assert len(contest_posts(rig)) == 2  # the start and the result, nothing since
     [contest] = stored(rig)
     assert contest.ended_by == MGR and json.loads(contest.result)["winners"] == [SDR]
@@ -154,6 +154,7 @@ def test_help_lists_every_form(rig):
     for form_text in ("`/contest start`", "race calls 3d", "target sets 1w 5", "vs @c @d"):
         assert form_text in text
     assert "`/contest end [name]`" in text
+    assert "The result is settled two hours after the last day's working hours" in text
 
 
 def test_an_admin_ends_another_teams_contest_by_name(rig):

@@ -4,12 +4,16 @@ from start to result, with ties, and inside Slack's limits however many take par
 import json
 import re
 
+from bot.contests.messages import duration_words
 from tests.bot.contests.support import (
     CHANNEL,
     SDR2,
     SDR3,
+    at,
+    channel_runs,
     contest_posts,
     posts_of,
+    set_settle,
     stored,
     tick,
 )
@@ -47,11 +51,14 @@ def test_a_race_from_start_to_result(rig):
     [last] = posts_of(rig, ":last-hour")
     assert "Last hour" in last and "ends at 17:00" in last
     tick(rig, "2026-11-26T17:00:00")
+    assert posts_of(rig, ":result") == []  # its days are over; the result is being settled
+    tick(rig, "2026-11-26T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"<@{SDR2}> wins *Call Blitz* with 55 Calls / Emails!" in result
     assert "Prize: Lunch on me" in result
     assert "105 Calls / Emails logged in all by 3 of 3 taking part" in result
-    tick(rig, "2026-11-26T17:05:00")
+    assert "Settled Thu 26 Nov 19:00, two hours after the last day's working hours." in result
+    tick(rig, "2026-11-26T19:05:00")
     assert len(posts_of(rig, ":result")) == 1  # exactly once
     [contest] = stored(rig)
     assert contest.status == "ended" and json.loads(contest.result)["winners"] == [SDR2]
@@ -66,7 +73,7 @@ def test_a_race_tie_for_first_and_a_race_nobody_logged(rig):
     rig.text("/log", "calls 84", SDR)
     rig.text("/log", "calls 84", SDR2)
     rig.text("/log", "calls 90", SDR3)  # not taking part in Tie Break
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     results = posts_of(rig, ":result")
     tie = next(r for r in results if "Tie Break" in r)
     assert f"Tie for first: <@{SDR}> and <@{SDR2}> with 84 Calls / Emails each" in tie
@@ -92,7 +99,7 @@ def test_a_target_with_several_winners(rig):
     [standing] = posts_of(rig, ":2026-11-25T11:30")
     assert "Reached (2): Sam Ray (7), Maria Lopez (5)" in standing
     assert "Kim Lee 3 (2 to go)" in standing
-    tick(rig, "2026-11-30T17:00:00")
+    tick(rig, "2026-11-30T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"2 reached 5 Discovery Meetings Scheduled and win: <@{SDR2}> and <@{SDR}>" in result
     assert "Prize: Lunch" in result
@@ -115,7 +122,7 @@ def test_team_vs_team_with_a_tie_then_averaged(rig):
     rig.text("/log", "calls 6", SDR)
     rig.text("/log", "calls 4", SDR2)
     rig.text("/log", "calls 10", SDR3)
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     results = posts_of(rig, ":result")
     summed = next(r for r in results if "East vs West" in r)
     assert "Tie for first: *East* and *West* with 10 each" in summed
@@ -136,7 +143,7 @@ def test_three_hundred_entrants_stay_inside_slack_limits(rig):
     board = rig.run("/contest", "standings Everyone", SDR)
     assert_within_slack_limits(board)
     tick(rig, "2026-11-24T15:30:00")
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     posts = contest_posts(rig)
     assert len(posts) >= 6  # starts, standings, results and the results' threads
     for post in posts:
@@ -161,7 +168,7 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
     rig.text("/contest", 'start target calls today 3 "Everyone"', MGR)
     for user in ids:
         rig.run("/log", "calls 5", user)
-    tick(rig, "2026-11-24T17:00:00")
+    tick(rig, "2026-11-24T19:00:00")
     (post,) = [
         p
         for p in contest_posts(rig)
@@ -172,3 +179,116 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
     more = re.search(r"and (\d+) more", full)
     assert more and shown + int(more.group(1)) == 260, (shown, full[-300:])
     assert "…" not in full  # nothing cut off mid-mention
+
+
+# -- settling: the last day's late logs count until the result settles ------------------------
+
+
+def test_a_log_typed_at_1710_wins_the_contest_and_one_at_1910_is_since_the_result(rig):
+    reply = rig.text("/contest", 'start race calls 3d "Call Blitz"', MGR)
+    assert "ending Thu 26 Nov at 17:00 (result settled at 19:00)" in reply
+    [start] = posts_of(rig, ":start")
+    assert "Ends Thu 26 Nov at 17:00 (America/New_York); the result is settled at 19:00" in start
+    rig.text("/log", "calls 40", SDR)
+    rig.text("/log", "calls 25", SDR2)
+    tick(rig, "2026-11-26T16:00:00")
+    [last] = posts_of(rig, ":last-hour")
+    assert "it ends at 17:00" in last and "The day's logs typed by 19:00 still count." in last
+    tick(rig, "2026-11-26T17:00:00")
+    assert posts_of(rig, ":result") == []
+    rig.now = at("2026-11-26T17:10:00")
+    rig.text("/log", "calls 30", SDR2)  # Thursday's calls, typed after the working day
+    rig.now = at("2026-11-26T17:40:00")
+    board = rig.text("/contest", "standings", SDR2)
+    assert "*Call Blitz* standings, Thu 26 Nov at 17:40." in board
+    assert (
+        "The contest ended Thu 26 Nov at 17:00 and its result is being settled: logs of its days "
+        "typed until Thu 26 Nov at 19:00 still count, and the result is posted then." in board
+    )
+    assert ":first_place_medal: Sam Ray — 55 ← you" in board
+    listed = rig.text("/contest", "", SDR)
+    assert "ended Thu 26 Nov at 17:00, result settled Thu 26 Nov at 19:00" in listed
+    assert "*Running*" in listed and "leading: Sam Ray (55)" in listed
+    tick(rig, "2026-11-26T19:00:00")
+    [result] = posts_of(rig, ":result")
+    assert f"<@{SDR2}> wins *Call Blitz* with 55 Calls / Emails!" in result
+    assert "Settled Thu 26 Nov 19:00, two hours after the last day's working hours." in result
+    rig.now = at("2026-11-26T19:10:00")
+    rig.text("/log", "calls 90", SDR3)  # after the result settled: recorded, not counted
+    tick(rig, "2026-11-26T19:15:00")
+    assert len(posts_of(rig, ":result")) == 1  # exactly once
+    shown = rig.text("/contest", "standings Call Blitz", SDR3)
+    assert f"<@{SDR2}> wins *Call Blitz* with 55" in shown
+    assert (
+        "Since the result: 1 log logged into the contest's days (+90 Calls / Emails, Kim" in shown
+    )
+    assert "ended Thu 26 Nov at 17:00 · won by: Sam Ray (55)" in rig.text("/contest", "", SDR)
+    [contest] = stored(rig)
+    assert json.loads(contest.result)["winners"] == [SDR2]
+
+
+def test_with_no_settle_time_the_result_follows_the_daily_digest(rig):
+    set_settle(rig, "0")
+    assert "Rituals now" in rig.text("/pacer", "ritual daily 17:30", ADMIN)
+    rig.text("/contest", 'start race calls today "Quick One"', MGR)
+    [start] = posts_of(rig, ":start")
+    assert "Ends Tue 24 Nov at 17:00 (America/New_York); the result is settled at 17:30" in start
+    rig.text("/log", "calls 40", SDR)
+    rig.now = at("2026-11-24T17:20:00")
+    rig.text("/log", "calls 45", SDR2)  # before the digest: counts
+    tick(rig, "2026-11-24T17:29:00")
+    assert posts_of(rig, ":result") == []
+    tick(rig, "2026-11-24T17:30:00")
+    [result] = posts_of(rig, ":result")
+    assert f"<@{SDR2}> wins *Quick One* with 45" in result
+    assert (
+        "Settled Tue 24 Nov 17:30, with the daily digest, half an hour after the last day's "
+        "working hours." in result
+    )
+    runs = channel_runs(rig)
+    digest = next(i for i, run in enumerate(runs) if ":daily:" in run)
+    assert digest < next(i for i, run in enumerate(runs) if run.endswith(":result"))
+
+
+def test_with_no_settle_time_and_no_digest_it_settles_as_it_ends(rig):
+    set_settle(rig, "0")
+    rig.text("/contest", 'start race calls today "Sharp"', MGR)
+    [start] = posts_of(rig, ":start")
+    assert "Ends Tue 24 Nov at 17:00 (America/New_York). Logs count" in start
+    rig.text("/log", "calls 40", SDR)
+    tick(rig, "2026-11-24T17:00:00")
+    [result] = posts_of(rig, ":result")
+    assert "Settled Tue 24 Nov 17:00, at the end of the last day's working hours." in result
+
+
+def test_a_manager_ending_it_while_it_settles_posts_the_result_at_once(rig):
+    rig.text("/contest", 'start race calls today "Early Call"', MGR)
+    rig.text("/log", "calls 40", SDR)
+    rig.now = at("2026-11-24T17:20:00")
+    reply = rig.text("/contest", "end", MGR)
+    settled = (
+        "Settled by Morgan Boss Tue 24 Nov 17:20, 20 minutes after the last day's working hours."
+    )
+    assert "Ended *Early Call* now" in reply and settled in reply
+    assert "Ended early" not in reply
+    [result] = posts_of(rig, ":result")
+    assert settled in result
+    tick(rig, "2026-11-24T19:00:00")
+    assert len(posts_of(rig, ":result")) == 1
+
+
+def test_how_long_after_the_working_day_a_result_settled_in_words():
+    said = [duration_words(m) for m in (1, 20, 30, 60, 90, 120, 135, 150, 600, 720, 1440)]
+    assert said == [
+        "1 minute",
+        "20 minutes",
+        "half an hour",
+        "an hour",
+        "an hour and a half",
+        "two hours",
+        "two hours and 15 minutes",
+        "two and a half hours",
+        "ten hours",
+        "12 hours",
+        "24 hours",
+    ]

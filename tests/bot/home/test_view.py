@@ -8,6 +8,7 @@ November's 21 working days), conversations 12/day, meetings 8/week, SAO 6/month 
 the AE)."""
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -107,6 +108,12 @@ def test_contests_show_where_the_person_stands(rig):
     assert f"You're 2nd of 2 with 12 · leading: <@{SDR2}> with 20." in text
     assert "You're 1st of 2 with 20." in text_of(open_home(rig, SDR2))
     assert f"Leading: <@{SDR2}> with 20." in text_of(open_home(rig, MGR))
+    # After Thursday's working day its result is being settled: still on Home, saying so.
+    rig.now = datetime.fromisoformat("2026-11-26T17:30:00-05:00")
+    settling = text_of(open_home(rig, SDR))
+    assert "· ended Thu 26 Nov at 17:00, result settled Thu 26 Nov at 19:00" in settling
+    rig.now = datetime.fromisoformat("2026-11-26T19:00:00-05:00")
+    assert "Blitz" not in text_of(open_home(rig, SDR))
 
 
 def test_a_manager_of_300_reps_sees_a_summary_within_block_kit_limits(rig):

@@ -2,15 +2,16 @@
 
 The default process: New York, Mon–Fri 09:00–17:00, contest standings at 11:30 and 15:30.
 NOW is Tuesday 24 Nov 2026, 11:00 in New York (16:00 UTC). The race ``start`` makes runs Tue 24
-– Thu 26 Nov and ends Thu 26 Nov 17:00 New York (22:00 UTC)."""
+– Thu 26 Nov, ends Thu 26 Nov 17:00 New York (22:00 UTC) and settles (its result frozen) two
+hours later, the default process's `contests: {settle: 2h}`: 19:00 New York (00:00 UTC)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import select
 
 from rituals import contests
 from rituals.contests import ContestSpec
-from rituals.contests.timing import ends_at_for
+from rituals.contests.timing import ends_at_for, settles_at_for
 from rituals.process import default_process
 from storage.models import Contest
 from tests.storage.support import NOW, TODAY, add_member, make_log
@@ -21,6 +22,7 @@ PROCESS = default_process()
 A, B, C, AE = "U0REPA001", "U0REPB001", "U0REPC001", "U0AE00001"
 THU = date(2026, 11, 26)
 ENDS = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # Thu 17:00 New York
+SETTLES = ENDS + timedelta(hours=2)  # Thu 19:00 New York: the result is frozen
 
 
 def add_reps(session, ws, team) -> None:
@@ -41,12 +43,12 @@ def local(day: date, hhmm: str) -> datetime:
     return wall.astimezone(UTC)
 
 
-def start(session, team, spec=None, key="k1", now=NOW, **kw):
+def start(session, team, spec=None, key="k1", now=NOW, process=PROCESS, **kw):
     spec = spec or ContestSpec("Call Blitz", "race", "calls", TODAY, THU)
     return contests.start_contest(
         session,
         team=team,
-        process=PROCESS,
+        process=process,
         spec=spec,
         by="U0MGR0001",
         now=now,
@@ -73,8 +75,9 @@ def keys(occurrences):
 
 def unsaved_contest(start_day: date, end_day: date, starts_at: datetime, **kw) -> Contest:
     """A contest as start_contest would store it (not stored): it ends at the end of its last
-    day's working hours."""
+    day's working hours and settles two hours later."""
     kw.setdefault("ends_at", ends_at_for(PROCESS, end_day))
+    kw.setdefault("settles_at", settles_at_for(PROCESS, end_day))
     return Contest(
         workspace_id=1,
         team_id=1,

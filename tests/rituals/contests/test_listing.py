@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from rituals import contests
 from rituals.contests import ContestSpec
-from tests.rituals.contests.support import ENDS, NOW, THU, TODAY, ny, start
+from tests.rituals.contests.support import ENDS, NOW, SETTLES, THU, TODAY, ny, start
 
 
 def race(name: str, first: date, last: date) -> ContestSpec:
@@ -17,7 +17,9 @@ def test_a_manual_standings_run_finds_the_running_contest(session, team, reps):
     contest, _ = start(session, team)
     at = ny("2026-11-25T10:07:30")
     assert contests.running(session, team.id, at) == [contest]
-    assert contests.running(session, team.id, ENDS) == []
+    # Its days are over at 17:00 but its result is being settled until 19:00: still running.
+    assert contests.running(session, team.id, ENDS) == [contest]
+    assert contests.running(session, team.id, SETTLES) == []
 
 
 def test_running_contests_are_those_started_and_still_counting_oldest_first(session, team, reps):
@@ -31,16 +33,16 @@ def test_running_contests_are_those_started_and_still_counting_oldest_first(sess
     # Before the second was started, only the first was running; before either, none.
     assert contests.running_contests(session, team.id, later - timedelta(minutes=1)) == [first]
     assert contests.running_contests(session, team.id, NOW - timedelta(minutes=1)) == []
-    assert contests.running_contests(session, team.id, ENDS - timedelta(seconds=1)) == [
+    assert contests.running_contests(session, team.id, SETTLES - timedelta(seconds=1)) == [
         first,
         second,
     ]
-    assert contests.running_contests(session, team.id, ENDS) == []
+    assert contests.running_contests(session, team.id, SETTLES) == []
 
 
 def test_a_contest_whose_result_is_frozen_is_no_longer_running(session, team, reps):
     contest, _ = start(session, team)
-    contests.final_result(session, contest, ENDS)
+    contests.final_result(session, contest, SETTLES)
     assert contests.running_contests(session, team.id, ENDS - timedelta(hours=1)) == []
 
 
@@ -68,8 +70,8 @@ def test_recent_contests_are_the_running_ones_then_the_last_30_days_newest_first
         key="mid",
         now=ny("2026-11-16T10:00:00"),
     )
-    for past in (long_ago, early_nov, mid_nov):  # their result runs froze them when they ended
-        contests.final_result(session, past, past.ends_at)
+    for past in (long_ago, early_nov, mid_nov):  # their result runs froze them when they settled
+        contests.final_result(session, past, contests.closes_at(past))
     ended_today, _ = start(session, team, race("Ended today", TODAY, THU), key="today")
     contests.end_contest(session, ended_today, "U0MGR0001", NOW + timedelta(minutes=30))
     running, _ = start(session, team, race("Running", TODAY, THU), key="running")

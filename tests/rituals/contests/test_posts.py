@@ -4,7 +4,7 @@ clock."""
 from datetime import timedelta
 
 from rituals import contests
-from tests.rituals.contests.support import ENDS, NOW, PROCESS, keys, ny, start
+from tests.rituals.contests.support import ENDS, NOW, PROCESS, SETTLES, keys, ny, start
 
 
 def test_a_contests_posts(session, team, reps):
@@ -24,7 +24,8 @@ def test_a_contests_posts(session, team, reps):
     ]
     due = {k: o.due_at for k, o in zip(keys(posts), posts, strict=True)}
     assert due["mid"] == ny("2026-11-25T14:00:00")
-    assert due["last-hour"] == ny("2026-11-26T16:00:00") and due["result"] == ENDS
+    # The result waits for the day's late logs: settled two hours after the working day.
+    assert due["last-hour"] == ny("2026-11-26T16:00:00") and due["result"] == SETTLES
     assert all(o.kind == "standings" and o.contest_id == contest.id for o in posts)
     assert all(len(o.period_key) <= 32 for o in posts)
 
@@ -83,3 +84,33 @@ def test_a_manual_standings_run_is_keyed_by_the_local_minute(session, team, reps
     occurrence = contests.standings_occurrence(contest, PROCESS, at)
     assert occurrence.period_key == f"c{contest.id}:2026-11-25T10:07"
     # Which contests such a run finds: tests/rituals/contests/test_listing.py.
+
+
+def test_the_result_is_due_when_it_settles_not_when_the_working_day_ends(session, team, reps):
+    contest, _ = start(session, team)
+    # The clock ticks every minute: nothing between 17:00 and 18:59, the result at 19:00.
+    run, late = contests.due_occurrences(
+        session, team.id, PROCESS, ENDS - timedelta(minutes=1), SETTLES - timedelta(minutes=1)
+    )
+    assert run == [] and late == []
+    run, _ = contests.due_occurrences(
+        session, team.id, PROCESS, SETTLES - timedelta(minutes=1), SETTLES
+    )
+    assert keys(run) == ["result"] and run[0].due_at == SETTLES
+    # Down from 16:50 until 21:00: the result is posted late, once, as of its settle time.
+    run, late = contests.due_occurrences(
+        session, team.id, PROCESS, ny("2026-11-26T16:50:00"), ny("2026-11-26T21:00:00")
+    )
+    assert keys(run) == ["result"] and run[0].due_at == SETTLES and late == []
+    # After it, the contest has nothing due any more.
+    run, late = contests.due_occurrences(
+        session, team.id, PROCESS, SETTLES, SETTLES + timedelta(days=1)
+    )
+    assert run == [] and late == []
+
+
+def test_with_no_settle_time_the_result_is_due_with_the_daily_digest(session, team, reps):
+    process = PROCESS.with_settings(settle="0")
+    contest, _ = start(session, team, process=process)
+    result = contests.contest_occurrences(contest, process)[-1]
+    assert keys([result]) == ["result"] and result.due_at == ny("2026-11-26T17:30:00")

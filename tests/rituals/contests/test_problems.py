@@ -132,5 +132,6 @@ def test_a_name_taken_says_until_when_in_team_time(session, team, reps):
     spec = ContestSpec("CALL BLITZ", "race", "calls", TODAY, THU)
     [problem] = contests.plan_contest(session, team.id, PROCESS, spec, NOW).problems
     assert problem == p.NameTaken("name", "Call Blitz", problem.until)
-    assert problem.until == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
-    assert problem.until.utcoffset().total_seconds() == -5 * 3600  # New York's 17:00
+    # Running until its result is settled: Thursday 19:00 in New York (00:00 UTC on Friday).
+    assert problem.until == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+    assert problem.until.utcoffset().total_seconds() == -5 * 3600  # New York's 19:00

@@ -1,5 +1,5 @@
-"""rituals/contests/timing.py: a contest's window in whole team-local working days, when it ends
-and closes, and its midpoint in working time, across weekends and DST changes (New York,
+"""rituals/contests/timing.py: a contest's window in whole team-local working days, when it ends,
+settles and closes, and its midpoint in working time, across weekends and DST changes (New York,
 Mon–Fri 09:00–17:00, no holidays; DST starts Sun 8 Mar 2026 and ends Sun 1 Nov 2026)."""
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -64,19 +64,20 @@ def test_a_window_of_whole_working_days(first, days, last):
     assert timing.after_working_days(CAL, first, days) == last
 
 
-def test_a_contest_closes_at_its_end_or_when_a_manager_ended_it_early():
+def test_a_contest_closes_when_it_settles_or_when_a_manager_ended_it_early():
     start = local(date(2026, 11, 24), "11:00")
     contest = unsaved_contest(date(2026, 11, 24), date(2026, 11, 26), start)
-    assert timing.closes_at(contest) == local(date(2026, 11, 26), "17:00")
-    assert not timing.is_over(contest, local(date(2026, 11, 26), "16:59"))
-    assert timing.is_over(contest, local(date(2026, 11, 26), "17:00"))
+    # It ends at 17:00; its result is settled two hours later (the default process).
+    assert timing.closes_at(contest) == local(date(2026, 11, 26), "19:00")
+    assert not timing.is_over(contest, local(date(2026, 11, 26), "18:59"))
+    assert timing.is_over(contest, local(date(2026, 11, 26), "19:00"))
     early = local(date(2026, 11, 25), "12:00")
     contest.ended_at = early
     assert timing.closes_at(contest) == early and timing.is_over(contest, early)
     assert not timing.is_over(contest, early - timedelta(seconds=1))
-    # An end recorded after the contest's own end doesn't move it later.
-    contest.ended_at = contest.ends_at + timedelta(hours=3)
-    assert timing.closes_at(contest) == contest.ends_at
+    # An end recorded after the contest settled doesn't move it later.
+    contest.ended_at = contest.settles_at + timedelta(hours=1)
+    assert timing.closes_at(contest) == contest.settles_at
 
 
 def test_a_contest_with_its_result_frozen_is_over_whatever_the_clock():
@@ -122,3 +123,83 @@ def test_working_time_before_the_start_does_not_count():
     start = local(date(2026, 11, 24), "15:00")
     contest = unsaved_contest(date(2026, 11, 24), date(2026, 11, 25), start)
     assert timing.working_midpoint(PROCESS, contest) == local(date(2026, 11, 25), "12:00")
+
+
+# -- settling: the result waits for the last day's late logs ----------------------------------
+
+NO_SETTLE = PROCESS.with_settings(settle="0")
+
+
+@pytest.mark.parametrize(
+    ("process", "settles"),
+    [
+        (PROCESS, "19:00"),  # two hours after 17:00 (the default)
+        (PROCESS.with_settings(settle="90m"), "18:30"),
+        (NO_SETTLE.with_ritual("daily", "off"), "17:00"),  # as before: at the end
+        (NO_SETTLE, "17:30"),  # never before the day's daily digest
+        (PROCESS.with_settings(settle="15m").with_ritual("daily", "17:30"), "17:30"),
+        (PROCESS.with_ritual("daily", "18:00"), "19:00"),  # the settle time is later
+        (NO_SETTLE.with_ritual("daily", "08:00"), "17:00"),  # a morning digest: no later
+    ],
+)
+def test_a_contest_settles_after_its_last_working_day_never_before_its_digest(process, settles):
+    thursday = date(2026, 11, 26)
+    assert timing.settles_at_for(process, thursday) == local(thursday, settles)
+
+
+def test_a_contest_whose_last_day_is_a_friday_settles_on_friday_not_monday():
+    friday = date(2026, 11, 27)
+    assert timing.settles_at_for(PROCESS, friday) == local(friday, "19:00")
+    assert timing.settles_at_for(NO_SETTLE, friday) == local(friday, "17:30")
+
+
+def test_the_digest_bound_needs_a_working_day():
+    # A contest may end on a Saturday (a date picked in the form): no digest that day.
+    saturday = date(2026, 11, 28)
+    assert timing.digest_at(PROCESS, saturday) is None
+    assert timing.settles_at_for(NO_SETTLE, saturday) == local(saturday, "17:00")
+
+
+@pytest.mark.parametrize(
+    ("day", "settles_utc", "digest_utc"),
+    [
+        (FRI_30_OCT, datetime(2026, 10, 30, 23, 0, tzinfo=UTC), datetime(2026, 10, 30, 21, 30)),
+        # After the clocks went back: 19:00 in New York is midnight UTC.
+        (MON_2_NOV, datetime(2026, 11, 3, 0, 0, tzinfo=UTC), datetime(2026, 11, 2, 22, 30)),
+        # After they went forward (Sun 8 Mar): EDT again.
+        (date(2026, 3, 9), datetime(2026, 3, 9, 23, 0, tzinfo=UTC), datetime(2026, 3, 9, 21, 30)),
+    ],
+)
+def test_settle_times_across_dst_are_in_that_days_local_hours(day, settles_utc, digest_utc):
+    assert timing.settles_at_for(PROCESS, day) == settles_utc
+    assert timing.settles_at_for(NO_SETTLE, day) == digest_utc.replace(tzinfo=UTC)
+    assert timing.settles_at_for(PROCESS, day).astimezone(CAL.tz).time() == time(19, 0)
+
+
+def test_a_settle_time_is_elapsed_time_even_across_a_dst_change():
+    # A Mon–Sat team's Saturday contest settling 12 hours after 17:00 on Sat 31 Oct: the clocks
+    # go back at 02:00 that night, so 12 hours later reads 04:00 (EST), not 05:00.
+    six_days = PROCESS.with_settings(working_days="mon-sat", settle="12h")
+    saturday = date(2026, 10, 31)
+    settles = timing.settles_at_for(six_days, saturday)
+    assert settles - timing.ends_at_for(six_days, saturday) == timedelta(hours=12)
+    assert settles.astimezone(CAL.tz).replace(tzinfo=None) == datetime(2026, 11, 1, 4, 0)
+
+
+def test_a_contest_is_settling_between_its_end_and_its_settle_time():
+    start = local(date(2026, 11, 24), "11:00")
+    contest = unsaved_contest(date(2026, 11, 24), date(2026, 11, 26), start)
+    thursday = date(2026, 11, 26)
+    assert not timing.is_settling(contest, local(thursday, "16:59"))
+    assert timing.is_settling(contest, local(thursday, "17:00"))
+    assert timing.is_settling(contest, local(thursday, "18:59"))
+    assert not timing.is_settling(contest, local(thursday, "19:00"))
+    assert timing.is_over(contest, local(thursday, "19:00"))
+    # Ended by a manager while settling: over at once.
+    contest.ended_at = local(thursday, "17:20")
+    assert timing.closes_at(contest) == contest.ended_at
+    assert not timing.is_settling(contest, local(thursday, "17:20"))
+    # A contest stored before settle times existed settles at its end.
+    old = unsaved_contest(date(2026, 11, 24), thursday, start, settles_at=None)
+    assert timing.settles_at(old) == old.ends_at == timing.closes_at(old)
+    assert not timing.is_settling(old, local(thursday, "17:10"))

@@ -13,7 +13,8 @@ from tests.simulator.demo.support import printed
 TYLER = SDRS[3]
 LAG_DM = f"Pacer › direct message to {MANAGER.name}"
 ANNOUNCEMENT = "Pacer › #sales (the announcement)"
-RESULT = "Pacer › #sales (Fri 13 Nov 17:00, the result)"
+# The result waits two hours for the day's late logs (the default `contests: {settle: 2h}`).
+RESULT = "Pacer › #sales (Fri 13 Nov 19:00, the result)"
 
 
 def test_the_lag_check_tells_the_manager_calls_are_behind_with_three_buttons(output):
@@ -58,6 +59,9 @@ def test_the_contest_posts_on_schedule_and_its_result_names_the_winners(output, 
     assert winners, "the rally should carry someone to the target"
     line = re.search(r"(\d+) reached (\d+) Calls / Emails and win: (.+)\.", result)
     assert line, result
+    assert "Settled Fri 13 Nov 19:00, two hours after the last day's working hours." in " ".join(
+        result.split()
+    )
     assert (int(line.group(1)), int(line.group(2))) == (len(winners), contest.target)
     assert sorted(re.findall(r"@([A-Z][a-z]+ [A-Z][a-z]+)", line.group(3))) == sorted(winners)
     ranking = story.split(RESULT, 1)[1]  # the full ranking, in the result's thread
