@@ -124,7 +124,8 @@ def test_an_ae_credits_an_sdr_with_a_sales_accepted_opportunity(ws):
     ws.setup_team()
     reply = ws.log(AE, f"<@{SDR}> sao 1")
     assert f"*1 Sales Accepted Opportunities* for <@{SDR}>" in reply.text
-    assert "1 of 1.4" in ws.scorecard(SDR).text  # 6/month spread over November's working days
+    # 6/month, shown for November so far (issue 12: it read "1 of 1.43", a week's share)
+    assert "month 1 of 6 (16%) · pace 21%" in ws.scorecard(SDR).text
     # ...but an AE may not credit anything else, nor may an SDR credit anyone.
     assert "Only managers can log for someone else" in ws.log(AE, f"<@{SDR}> calls 5").text
     assert "Only managers can log for someone else" in ws.log(SDR, f"<@{AE}> meeting 1").text
