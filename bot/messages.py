@@ -28,6 +28,7 @@ STATUS = {
     "not_started": (":white_circle:", "not started"),
     "early": (":white_circle:", "early"),
     "hit": (":large_green_circle:", "hit"),
+    "near_miss": (":large_yellow_circle:", "just missed"),
     "missed": (":red_circle:", "missed"),
     "no_goal": (":heavy_minus_sign:", "no goal set"),
 }

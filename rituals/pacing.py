@@ -36,7 +36,9 @@ _MONTH_NAMES = (
 STATUS_ON_PACE, STATUS_AT_RISK, STATUS_BEHIND = "on_pace", "at_risk", "behind"
 STATUS_NOT_STARTED = "not_started"  # nothing expected yet and nothing done
 STATUS_EARLY = "early"  # under EARLY_SHARE of the period gone: too soon to judge the pace
-STATUS_HIT, STATUS_MISSED = "hit", "missed"  # a finished period, judged on attainment
+# A finished period, judged on attainment: hit, missed, or missed by less than the at-risk
+# threshold says (97% of a week's goal is a near miss, not the same as 20%).
+STATUS_HIT, STATUS_MISSED, STATUS_NEAR_MISS = "hit", "missed", "near_miss"
 STATUS_NO_GOAL = "no_goal"  # goal is None or 0
 
 # Before this share of a period's working time has gone, pace reads "early": on a Monday at
@@ -266,8 +268,9 @@ def compute_pacing(
     decimals: int = 0,
 ) -> Pacing:
     """The numbers of one KPI in one period. ``final``: the period is over, so the status says
-    whether the goal was hit or missed; before that it comes from the pace (``early`` in the
-    first EARLY_SHARE of the period, unless the goal is already met)."""
+    whether the goal was hit or missed (a near miss from the at-risk threshold of attainment);
+    before that it comes from the pace (``early`` in the first EARLY_SHARE of the period, unless
+    the goal is already met)."""
     if not 0.0 <= elapsed <= 1.0:
         raise ValueError(f"elapsed share must be within [0, 1], got {elapsed}")
     expected = None if goal is None else goal * elapsed
@@ -278,7 +281,12 @@ def compute_pacing(
     if not goal:
         status = STATUS_NO_GOAL
     elif final:
-        status = STATUS_HIT if attainment >= 1 - _EPS else STATUS_MISSED  # type: ignore[operator]
+        if attainment >= 1 - _EPS:  # type: ignore[operator]
+            status = STATUS_HIT
+        elif attainment >= thresholds.at_risk - _EPS:  # type: ignore[operator]
+            status = STATUS_NEAR_MISS
+        else:
+            status = STATUS_MISSED
     elif attainment is not None and attainment >= 1 - _EPS:
         status = STATUS_ON_PACE  # the whole goal is already done, whatever the clock says
     elif pace is None and actual <= 0:  # nothing expected yet and nothing done

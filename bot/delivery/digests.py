@@ -99,7 +99,8 @@ def daily_parts(
         activity = [r.only(leading) for r in d.results]
         overall = rank(activity, names=names)
         subtitle = (
-            f"{d.period.label()} · mean attainment of each rep's leading KPIs · {len(overall)} reps"
+            f"{d.period.label()} · each rep's leading KPIs with a daily goal, mean attainment · "
+            f"{len(overall)} reps"
         )
         parts.append(
             _attainment(
@@ -133,7 +134,7 @@ def weekly_parts(
     title = f"Weekly digest · {team_name} · {d.period.label()}"
     parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values), d.period)]
     if d.ranking:
-        subtitle = f"{d.period.label()} · mean attainment of each rep's goals"
+        subtitle = f"{d.period.label()} · each rep's overall score: daily and weekly goals"
         parts.append(
             _attainment(
                 f"{team_name} — last week's attainment",

@@ -103,7 +103,8 @@ def test_pace_reads_early_and_final():
     running = compute_pacing(60, 300, 0.5, period=week)
     assert messages.pace_text(running) == "pace 40%"
     assert messages.pace_text(compute_pacing(14, 300, 0.0125)) == "pace early"
-    finished = compute_pacing(290, 300, 1.0, final=True)
+    assert messages.status_word(compute_pacing(290, 300, 1.0, final=True)) == "just missed"
+    finished = compute_pacing(200, 300, 1.0, final=True)
     assert messages.pace_text(finished) == "final"
     assert (messages.status_word(finished), messages.status_emoji(finished)) == (
         "missed",

@@ -15,6 +15,7 @@ from rituals.pacing import (
     STATUS_EARLY,
     STATUS_HIT,
     STATUS_MISSED,
+    STATUS_NEAR_MISS,
     STATUS_NO_GOAL,
     STATUS_NOT_STARTED,
     STATUS_ON_PACE,
@@ -525,14 +526,21 @@ def test_a_goal_met_early_is_on_pace_and_nothing_done_at_the_start_is_not_starte
 def test_a_finished_period_is_final_and_judged_on_attainment():
     week = period_containing("week", date(2026, 11, 16))
     monday_after = at(NY, 2026, 11, 23, 9, 0)
-    missed = pace_for(290, 60, "day", week, monday_after, CAL_NY)
+    missed = pace_for(200, 60, "day", week, monday_after, CAL_NY)
     assert missed.final and not missed.early
-    assert (missed.status, missed.attainment) == (STATUS_MISSED, pytest.approx(290 / 300))
+    assert (missed.status, missed.attainment) == (STATUS_MISSED, pytest.approx(200 / 300))
+    # within the at-risk threshold of the goal (80% by default): a near miss, still a miss
+    near = pace_for(290, 60, "day", week, monday_after, CAL_NY)
+    assert near.status == STATUS_NEAR_MISS
+    assert pace_for(240, 60, "day", week, monday_after, CAL_NY).status == STATUS_NEAR_MISS
     hit = pace_for(300, 60, "day", week, monday_after, CAL_NY)
     assert hit.final and hit.status == STATUS_HIT
-    # thresholds judge pace, not a finished period: 290 of 300 is missed whatever they say
+    # a goal is hit at 100% whatever the thresholds: they only say how near a miss was
     lenient = Thresholds(on_pace=0.5, at_risk=0.2)
-    assert pace_for(290, 60, "day", week, monday_after, CAL_NY, lenient).status == STATUS_MISSED
+    assert pace_for(290, 60, "day", week, monday_after, CAL_NY, lenient).status == STATUS_NEAR_MISS
+    strict = Thresholds(on_pace=1.2, at_risk=1.1)
+    assert pace_for(300, 60, "day", week, monday_after, CAL_NY, strict).status == STATUS_HIT
+    assert pace_for(290, 60, "day", week, monday_after, CAL_NY, strict).status == STATUS_MISSED
     # Friday evening: the week's working time is over but its weekend is not: still running
     friday_night = pace_for(290, 60, "day", week, at(NY, 2026, 11, 20, 20, 0), CAL_NY)
     assert not friday_night.final and friday_night.status == STATUS_AT_RISK
@@ -549,10 +557,10 @@ def test_status_is_final_only_for_a_finished_period_and_early_only_before_it(
 ):
     p = compute_pacing(actual, goal, elapsed, final=final)
     if final:
-        assert p.status in (STATUS_HIT, STATUS_MISSED) and not p.early
+        assert p.status in (STATUS_HIT, STATUS_NEAR_MISS, STATUS_MISSED) and not p.early
         assert (p.status == STATUS_HIT) == (actual / goal >= 1 - 1e-9)
     else:
-        assert p.status not in (STATUS_HIT, STATUS_MISSED)
+        assert p.status not in (STATUS_HIT, STATUS_NEAR_MISS, STATUS_MISSED)
         if p.status == STATUS_EARLY:
             assert elapsed < EARLY_SHARE and actual / goal < 1
 
