@@ -42,6 +42,7 @@ from rituals.ranking import (
     fetch_totals,
     rank,
     results_from_totals,
+    shown_percent,
     team_reps,
     windows,
 )
@@ -229,12 +230,13 @@ def movers(
     before: list[RepResult], after: list[RepResult], n: int = MOVERS
 ) -> tuple[list[Mover], list[Mover]]:
     """(risers, fallers): the largest changes in overall attainment, at most n each, ties by rep
-    ID. Reps without an overall attainment in either period, and unchanged ones, are neither."""
+    ID. Reps without an overall attainment in either period, and those whose figure as shown did
+    not change (100% → 100%), are neither."""
     earlier = {r.rep_id: r.overall for r in before}
     changes = []
     for r in after:
         old, new = earlier.get(r.rep_id), r.overall
-        if old is None or new is None or round(new - old, 4) == 0:
+        if old is None or new is None or shown_percent(new) == shown_percent(old):
             continue
         changes.append(Mover(r.rep_id, old, new))
     risers = sorted(

@@ -254,6 +254,11 @@ def test_movers_are_the_largest_changes_at_most_three_each_way():
     assert movers([], after) == ([], [])
     noisy = movers([result("U_N", calls=(0.1 + 0.2, 1))], [result("U_N", calls=(0.3, 1))])
     assert noisy == ([], [])  # 0.30000000000000004 -> 0.3 is no change
+    # nor is a change the figures don't show: 100.2% -> 100.8% reads "100% → 100%"
+    assert movers([result("U_S", calls=(1002, 1000))], [result("U_S", calls=(1008, 1000))]) == (
+        [],
+        [],
+    )
 
 
 def test_team_lines_sum_actuals_of_reps_with_the_kpi_and_goals_of_those_with_one():
