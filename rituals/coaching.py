@@ -27,6 +27,7 @@ from rituals.ranking import (
     RepResult,
     fetch_totals,
     results_from_totals,
+    shown_percent,
     team_reps,
     windows,
 )
@@ -202,10 +203,11 @@ def coaching_agenda(
 
 def _furthest_from_goal(result: RepResult) -> list[tuple[str, float]]:
     """The KPIs judged on this week (a monthly goal is the month's: its scorecard line shows it
-    month to date), lowest attainment so far first, ties in scorecard order."""
+    month to date), lowest attainment so far first; those shown at the same percentage in
+    scorecard order."""
     order = list(result.lines)
     lines = list(result.scored().items())
-    return sorted(lines, key=lambda line: (line[1], order.index(line[0])))
+    return sorted(lines, key=lambda line: (shown_percent(line[1]), order.index(line[0])))
 
 
 def _talking_points(
