@@ -243,11 +243,13 @@ def results_from_totals(
         rep_id = member.user_id
         lines: dict[str, Pacing] = {}
         scores: dict[str, float] = {}
+        own_scale = False  # a goal stated for the period or a shorter one (0 on a day off)
         for kpi, goal in zip(role.scorecard, scaler.stated(role, rep_id), strict=True):
             line = scaler.line(goal, period, now, scales.get(kpi))
             lines[kpi] = pacing = line.pacing(_count(totals, line.window, rep_id, kpi), thresholds)
             if goal is None or SCALE[goal.per] > SCALE[period.kind]:
                 continue
+            own_scale = True
             if line.period == period:
                 if pacing.attainment is not None:
                     scores[kpi] = pacing.attainment
@@ -256,7 +258,9 @@ def results_from_totals(
             own = scaler.line(goal, period, now)
             if own.goal:
                 scores[kpi] = _count(totals, own_window, rep_id, kpi) / own.goal
-        out.append(RepResult(rep_id, role.key, lines, scores or None, role.scoring, period))
+        # Nothing stated for the period: scored on the longer goals as shown, so far.
+        scored = scores if own_scale else None
+        out.append(RepResult(rep_id, role.key, lines, scored, role.scoring, period))
     return out
 
 

@@ -497,3 +497,15 @@ def test_a_tie_on_the_shown_figure_always_shares_a_rank_and_ranks_skip_by_count(
     for a in ranking:
         for b in ranking:
             assert (a.rank == b.rank) == (a.shown == b.shown)
+
+
+def test_a_day_off_has_no_overall_score_though_its_week_goes_on():
+    saturday = Period("day", NOW.date().replace(day=28), NOW.date().replace(day=28))
+    rep = _weekly(
+        default_process(),
+        {"U_A": ("sdr", {"calls": 10, "meetings_scheduled": 4})},
+        period=saturday,
+    )["U_A"]
+    assert rep.lines["meetings_scheduled"].goal == 8  # the week so far is still shown
+    assert rep.scored() == {} and rep.overall is None  # but no daily goal to score the day on
+    assert not rank([rep])[0].ranked
