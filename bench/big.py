@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bench import data
 from bench.common import Report, median, ms, percentile
 from rituals.process import default_process
+from rituals.scales import line_window
 from rituals.scorecard import build_scorecard, period_for
 from storage import people_queries
 from storage.db import session as open_session
@@ -147,16 +148,21 @@ def bench_big(
                     first = took
                 else:
                     times.append(took)
-            # The last scorecard against the same sums straight from SQL.
+            # The last scorecard against the same sums straight from SQL, each line over its own
+            # dates (the week, or a monthly goal's month so far: rituals/scales.py).
             ws_last, last = members[picks[-1]]
             week_params = {"start": week.start, "end": week.end}
-            sums = dict(
-                s.connection()
-                .execute(REP_WEEK, {"ws": ws_last, "rep": last.user_id} | week_params)
-                .all()
-            )
+            sums_in: dict = {}
+            for line in card.lines:
+                since, until = line_window(line.pacing.period or week, week)
+                if (since, until) not in sums_in:
+                    params = {"ws": ws_last, "rep": last.user_id, "start": since, "end": until}
+                    sums_in[(since, until)] = dict(s.connection().execute(REP_WEEK, params).all())
+            sums = sums_in.get((week.start, week.end), {})
             card_same = bool(card.lines) and all(
-                int(line.pacing.actual) == sums.get(line.kpi.key, 0) for line in card.lines
+                int(line.pacing.actual)
+                == sums_in[line_window(line.pacing.period or week, week)].get(line.kpi.key, 0)
+                for line in card.lines
             )
             ws0, m0 = members[picks[0]]
             plan = (

@@ -4,7 +4,6 @@ Every value a template prints is escaped for mrkdwn (``&``, ``<``, ``>``) unless
 ``Raw``, so nobody can ping ``<!channel>`` through a name, a note or a KPI. Messages are built to
 stay inside Slack's limits (DESIGN.md §5) whatever the length of the text."""
 
-import math
 import re
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import jinja2
 
 from bot.ids import INPUT
 from rituals.pacing import Pacing
+from rituals.ranking import shown_percent
+from rituals.scales import shown_figure
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECTION_LIMIT = 3000
@@ -25,6 +26,10 @@ STATUS = {
     "at_risk": (":large_yellow_circle:", "at risk"),
     "behind": (":red_circle:", "behind"),
     "not_started": (":white_circle:", "not started"),
+    "early": (":white_circle:", "early"),
+    "hit": (":large_green_circle:", "hit"),
+    "near_miss": (":large_yellow_circle:", "just missed"),
+    "missed": (":red_circle:", "missed"),
     "no_goal": (":heavy_minus_sign:", "no goal set"),
 }
 
@@ -65,10 +70,37 @@ def number(value) -> str:
     return f"{value:,.1f}"
 
 
+def figure(value, decimals: int = 0) -> str:
+    """A goal or a figure made from one (expected, projected) with no more decimals than the goal
+    is stated with: 300, 12.5, 34 (not 33.6) for 8 a week over a month; "–" for None."""
+    if value is None:
+        return "–"
+    return number(shown_figure(float(value), decimals))
+
+
 def percent(value) -> str:
     """Rounded down, so the figure never contradicts the status: a pace of 99.6% shows 99%
-    (at risk), not 100%, and a goal shows 100% only once it is reached."""
-    return "–" if value is None else f"{math.floor(value * 100 + 1e-9)}%"
+    (at risk), not 100%, and a goal shows 100% only once it is reached. Rankings decide ties
+    on this same figure (rituals.ranking.shown_percent)."""
+    return "–" if value is None else f"{shown_percent(value)}%"
+
+
+def pace_text(pacing: Pacing) -> str:
+    """The pace as shown: "pace 95%", "pace early" in the first tenth of the period, "final"
+    once it is over."""
+    if pacing.final:
+        return "final"
+    if pacing.early:
+        return "pace early"
+    return f"pace {percent(pacing.pace)}"
+
+
+def scale_word(pacing: Pacing, period) -> str:
+    """ "month " or "week " when a line is for a longer period than the view's (a monthly goal
+    on a week), "" otherwise."""
+    if pacing.period is None or period is None or pacing.period == period:
+        return ""
+    return f"{pacing.period.kind} "
 
 
 def mention(user_id: str) -> Raw:
@@ -103,7 +135,10 @@ _env = jinja2.Environment(
 )
 _env.filters.update(
     number=lambda v: Raw(number(v)),
+    figure=lambda v, decimals=0: Raw(figure(v, decimals)),
     percent=lambda v: Raw(percent(v)),
+    pace=lambda p: Raw(pace_text(p)),
+    scale=lambda p, period: Raw(scale_word(p, period)),
     mention=mention,
     channel=channel,
     emoji=status_emoji,

@@ -20,10 +20,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from rituals.pacing import Period, elapsed_share, period_containing, previous_period
+from rituals.pacing import Period, period_containing, previous_period
 from rituals.process import Process
-from rituals.ranking import GoalScaler, RepResult, results_from_totals, team_reps
-from storage import coaching_queries, log_queries
+from rituals.ranking import (
+    GoalScaler,
+    RepResult,
+    fetch_totals,
+    results_from_totals,
+    shown_percent,
+    team_reps,
+    windows,
+)
+from storage import coaching_queries
 from storage.models import Member
 from storage.unit_of_work import Session
 
@@ -65,7 +73,8 @@ class CoachingAgenda:
     role: str  # the role's key
     window: Window  # the last `weeks` full weeks and this week so far
     conversions: list[Conversion]  # in journey order
-    furthest_from_goal: list[tuple[str, float]]  # (KPI, attainment this week so far), lowest first
+    # (KPI, attainment this week so far), lowest first: the KPIs judged on the week
+    furthest_from_goal: list[tuple[str, float]]
     weekly_attainment: list[tuple[Period, float | None]]  # last `weeks` full weeks, oldest first
     talking_points: list[TalkingPoint]
     # The rep's own counts over the window, per KPI (the numerators and denominators above).
@@ -141,10 +150,14 @@ def coaching_agenda(
     so_far = (this_week.start, today)
     window = Window(full_weeks[0].start, today)
 
+    scaler = GoalScaler(process)
+    mine = [(rep_member, role)]
     ranges = [(p.start, p.end) for p in full_weeks] + [so_far]
-    per_range = log_queries.team_period_totals(
-        session, workspace_id, [m.user_id for m, _ in reps], ranges
-    )
+    # The weeks' numbers (each KPI at its own scale: rituals.ranking.windows) in the same query.
+    for period in [*full_weeks, this_week]:
+        ranges += windows(process, mine, period, now, scaler)
+    found = fetch_totals(session, workspace_id, reps, ranges)
+    per_range = [found[(p.start, p.end)] for p in full_weeks] + [found[so_far]]
     window_totals = _sum_totals(per_range)
     rep_id = rep_member.user_id
 
@@ -155,8 +168,6 @@ def coaching_agenda(
         median = statistics.median(known) if known else None
         conversions.append(Conversion(from_kpi, to_kpi, rates[0], median))
 
-    scaler = GoalScaler(process)
-    mine = [(rep_member, role)]
     weekly: list[tuple[Period, float | None]] = []
     # A week judges the rep only if they were on the team from its start, or logged in it right
     # after a week that counted (history imported or logged before they were added). The weeks
@@ -170,10 +181,11 @@ def coaching_agenda(
         if not counted:
             weekly.append((period, None))
             continue
-        [result] = results_from_totals(process, mine, period, 1.0, totals, scaler)
+        [result] = results_from_totals(process, mine, period, now, found, scaler)
         weekly.append((period, result.overall))
-    elapsed = elapsed_share(this_week, now, process.calendar)
-    [current] = results_from_totals(process, mine, this_week, elapsed, per_range[-1], scaler)
+    # This week so far: a log dated after today (an import) waits for its day.
+    so_far_totals = {**found, (this_week.start, this_week.end): found[so_far]}
+    [current] = results_from_totals(process, mine, this_week, now, so_far_totals, scaler)
     furthest = _furthest_from_goal(current)
 
     points = _talking_points(process, conversions, furthest, weekly)
@@ -190,9 +202,12 @@ def coaching_agenda(
 
 
 def _furthest_from_goal(result: RepResult) -> list[tuple[str, float]]:
+    """The KPIs judged on this week (a monthly goal is the month's: its scorecard line shows it
+    month to date), lowest attainment so far first; those shown at the same percentage in
+    scorecard order."""
     order = list(result.lines)
-    lines = [(k, p.attainment) for k, p in result.lines.items() if p.attainment is not None]
-    return sorted(lines, key=lambda line: (line[1], order.index(line[0])))  # type: ignore[misc]
+    lines = list(result.scored().items())
+    return sorted(lines, key=lambda line: (shown_percent(line[1]), order.index(line[0])))
 
 
 def _talking_points(

@@ -10,7 +10,8 @@ costs one query.
 
 Team numbers: for a KPI, the team's actual is the sum over the reps who have the KPI on their
 scorecard, and the team's goal is the sum of those reps' goals scaled to the period (None when
-none of them has one). Reps are the active members whose role is in the process; a manager
+none of them has one). A goal stated for a longer period than the digest's is shown at its own
+scale, to date (rituals/scales.py): the daily digest shows 6 SAOs a month as the month so far. Reps are the active members whose role is in the process; a manager
 without a role is nobody's rep. Past periods are judged with the ``process`` passed in: to use
 the goals a team had back then, pass ``rituals.teams.process_in_effect(...)``.
 """
@@ -29,7 +30,6 @@ from rituals.pacing import (
     elapsed_share,
     period_containing,
     previous_period,
-    scaled_goal,
 )
 from rituals.process import Goal, Kpi, Process, Role
 from rituals.ranking import (
@@ -38,11 +38,15 @@ from rituals.ranking import (
     GoalScaler,
     Ranked,
     RepResult,
+    Totals,
+    fetch_totals,
     rank,
     results_from_totals,
+    shown_percent,
     team_reps,
+    windows,
 )
-from storage import log_queries
+from rituals.scales import Window, plan_line
 from storage.models import Member
 from storage.unit_of_work import Session
 
@@ -105,7 +109,8 @@ class Mover:
 class WeekGoal:
     kpi: str
     stated: Goal  # as written in the process, e.g. 60/day
-    amount: float  # scaled to the week, e.g. 300
+    amount: float  # scaled to the week, e.g. 300; a monthly goal for its month, e.g. 6
+    per: str = "week"  # "week", or "month" for a goal stated per month
 
 
 @dataclass(frozen=True)
@@ -189,16 +194,25 @@ def team_kpis(process: Process, results: list[RepResult]) -> list[Kpi]:
     return [k for k in process.kpis if k.key in on_cards]
 
 
-def team_lines(
-    process: Process, results: list[RepResult], kpis: list[Kpi], elapsed: float
-) -> list[TeamLine]:
+def team_lines(process: Process, results: list[RepResult], kpis: list[Kpi]) -> list[TeamLine]:
+    """Per KPI, the team's line: the sum of its reps' lines, which share one period (the KPI's
+    scale on the team: rituals.ranking.kpi_scales)."""
     lines = []
     for kpi in kpis:
         having = [r.lines[kpi.key] for r in results if kpi.key in r.lines]
         goals = [p.goal for p in having if p.goal is not None]
         goal = math.fsum(goals) if goals else None
         actual = sum(p.actual for p in having)
-        pacing = compute_pacing(actual, goal, elapsed, process.thresholds)
+        first = having[0] if having else None
+        pacing = compute_pacing(
+            actual,
+            goal,
+            first.elapsed if first else 1.0,
+            process.thresholds,
+            final=first.final if first else False,
+            period=first.period if first else None,
+            decimals=max((p.decimals for p in having), default=0),
+        )
         lines.append(TeamLine(kpi.key, kpi.kind, len(having), pacing))
     return lines
 
@@ -216,12 +230,13 @@ def movers(
     before: list[RepResult], after: list[RepResult], n: int = MOVERS
 ) -> tuple[list[Mover], list[Mover]]:
     """(risers, fallers): the largest changes in overall attainment, at most n each, ties by rep
-    ID. Reps without an overall attainment in either period, and unchanged ones, are neither."""
+    ID. Reps without an overall attainment in either period, and those whose figure as shown did
+    not change (100% → 100%), are neither."""
     earlier = {r.rep_id: r.overall for r in before}
     changes = []
     for r in after:
         old, new = earlier.get(r.rep_id), r.overall
-        if old is None or new is None or round(new - old, 4) == 0:
+        if old is None or new is None or shown_percent(new) == shown_percent(old):
             continue
         changes.append(Mover(r.rep_id, old, new))
     risers = sorted(
@@ -233,28 +248,32 @@ def movers(
     return risers[:n], fallers[:n]
 
 
-def _week_goals(process: Process, role: Role, rep_id: str | None, week: Period) -> list[WeekGoal]:
+def _week_goals(
+    process: Process, role: Role, rep_id: str | None, week: Period, now: datetime
+) -> list[WeekGoal]:
+    """A week's goals as shown: a daily or weekly goal for the week, a monthly one for its month
+    (never a week's share of it)."""
     out = []
     for kpi in role.scorecard:
         goal = process.goal_for(role.key, kpi, rep_id)
         if goal is not None:
-            out.append(
-                WeekGoal(kpi, goal, scaled_goal(goal.amount, goal.per, week, process.calendar))
-            )
+            line = plan_line(goal, week, now, process.calendar)
+            out.append(WeekGoal(kpi, goal, line.goal or 0.0, line.period.kind))
     return out
 
 
 def _fetch(
     session: Session,
     workspace_id: int,
+    process: Process,
     reps: list,
-    periods: list[Period],
-) -> list[dict[str, dict[str, int]]]:
-    if not reps:
-        return [{} for _ in periods]
-    return log_queries.team_period_totals(
-        session, workspace_id, [m.user_id for m, _ in reps], [(p.start, p.end) for p in periods]
-    )
+    views: list[Period],
+    now: datetime,
+    scaler: GoalScaler,
+) -> dict[Window, Totals]:
+    """Every range the views' numbers count (rituals.ranking.windows), in one statement."""
+    ranges = [w for view in views for w in windows(process, reps, view, now, scaler)]
+    return fetch_totals(session, workspace_id, reps, ranges)
 
 
 # -- the digests --------------------------------------------------------------------------------
@@ -273,10 +292,12 @@ def daily_digest(
     cal = process.calendar
     day = period_containing("day", cal.local_date(now))
     reps = team_reps(process, members)
-    (totals,) = _fetch(session, workspace_id, reps, [day])
+    scaler = GoalScaler(process)
+    totals = _fetch(session, workspace_id, process, reps, [day], now, scaler)
     elapsed = elapsed_share(day, now, cal)
-    results = results_from_totals(process, reps, day, elapsed, totals)
+    results = results_from_totals(process, reps, day, now, totals, scaler)
     kpis = team_kpis(process, results)
+    today = totals.get((day.start, day.end), {})
     return DailyDigest(
         team_id=team_id,
         period=day,
@@ -286,11 +307,11 @@ def daily_digest(
         working=cal.is_working_day(day.start),
         kpis=kpis,
         results=results,
-        team=team_lines(process, results, kpis, elapsed),
+        team=team_lines(process, results, kpis),
         goal_hits=goal_hits(results),
         rankings={k.key: rank(results, k.key, BY_ATTAINMENT) for k in kpis if k.leading},
         # A rep whose every log today was undone has logged nothing that counts.
-        not_logged=[r.rep_id for r in results if r.rep_id not in totals],
+        not_logged=[r.rep_id for r in results if r.rep_id not in today],
     )
 
 
@@ -310,13 +331,10 @@ def weekly_digest(
     last = previous_period(this_week)
     before = previous_period(last)
     reps = team_reps(process, members)
-    totals_last, totals_before = _fetch(session, workspace_id, reps, [last, before])
     scaler = GoalScaler(process)
-    elapsed = elapsed_share(last, now, cal)  # 1.0: the week is over
-    results = results_from_totals(process, reps, last, elapsed, totals_last, scaler)
-    previous = results_from_totals(
-        process, reps, before, elapsed_share(before, now, cal), totals_before, scaler
-    )
+    totals = _fetch(session, workspace_id, process, reps, [last, before], now, scaler)
+    results = results_from_totals(process, reps, last, now, totals, scaler)
+    previous = results_from_totals(process, reps, before, now, totals, scaler)
     risers, fallers = movers(previous, results)
     kpis = team_kpis(process, results)
 
@@ -326,11 +344,15 @@ def weekly_digest(
     goals: dict[str, list[WeekGoal]] = {}
     for _, role in reps:
         if role.key not in goals and now_process.has_role(role.key):
-            goals[role.key] = _week_goals(now_process, now_process.role(role.key), None, this_week)
+            goals[role.key] = _week_goals(
+                now_process, now_process.role(role.key), None, this_week, now
+            )
     rep_goals: dict[str, list[WeekGoal]] = {}
     for member, role in reps:
         if member.user_id in now_process.overrides and role.key in goals:  # only they can differ
-            own = _week_goals(now_process, now_process.role(role.key), member.user_id, this_week)
+            own = _week_goals(
+                now_process, now_process.role(role.key), member.user_id, this_week, now
+            )
             if own != goals[role.key]:
                 rep_goals[member.user_id] = own
 
@@ -345,7 +367,7 @@ def weekly_digest(
         kpis=kpis,
         results=results,
         previous_results=previous,
-        team=team_lines(process, results, kpis, elapsed),
+        team=team_lines(process, results, kpis),
         ranking=rank(results),
         risers=risers,
         fallers=fallers,
@@ -372,28 +394,26 @@ def monthly_digest(
         months.append(previous_period(months[-1]))
     months.reverse()  # oldest first, `month` last
     reps = team_reps(process, members)
-    totals = _fetch(session, workspace_id, reps, months)
     scaler = GoalScaler(process)
+    totals = _fetch(session, workspace_id, process, reps, months, now, scaler)
 
     trend = []
     results: list[RepResult] = []
     kpis: list[Kpi] = []
-    month_elapsed = 1.0
-    for period, period_totals in zip(months, totals, strict=True):
-        elapsed = elapsed_share(period, now, cal)
-        period_results = results_from_totals(process, reps, period, elapsed, period_totals, scaler)
+    for period in months:
+        period_results = results_from_totals(process, reps, period, now, totals, scaler)
         period_kpis = team_kpis(process, period_results)
         lagging = {
             line.kpi: line
             for line in team_lines(
-                process, period_results, [k for k in period_kpis if not k.leading], elapsed
+                process, period_results, [k for k in period_kpis if not k.leading]
             )
         }
         rates = [line.pacing.attainment for line in lagging.values()]
         rates = [a for a in rates if a is not None]
         trend.append(TrendPoint(period, lagging, sum(rates) / len(rates) if rates else None))
         if period == month:
-            results, kpis, month_elapsed = period_results, period_kpis, elapsed
+            results, kpis = period_results, period_kpis
 
     return MonthlyDigest(
         team_id=team_id,
@@ -403,7 +423,7 @@ def monthly_digest(
         kpis=kpis,
         lagging=[k.key for k in kpis if not k.leading],
         results=results,
-        team=team_lines(process, results, kpis, month_elapsed),
+        team=team_lines(process, results, kpis),
         ranking=rank(results),
         trend=trend,
     )
@@ -428,9 +448,10 @@ def leaderboard(
     the_kpi = process.kpi(kpi) if kpi is not None else None
     cal = process.calendar
     reps = team_reps(process, members)
-    (totals,) = _fetch(session, workspace_id, reps, [period])
+    scaler = GoalScaler(process)
+    totals = _fetch(session, workspace_id, process, reps, [period], now, scaler)
     elapsed = elapsed_share(period, now, cal)
-    results = results_from_totals(process, reps, period, elapsed, totals)
+    results = results_from_totals(process, reps, period, now, totals, scaler)
     local_now = cal.local_now(now)
     return Leaderboard(
         period=period,

@@ -7,7 +7,9 @@ answers their buttons).
 timezone, with ``week`` the Monday–Sunday week containing ``now`` and ``elapsed`` its elapsed
 working share (rituals.pacing.elapsed_share):
 
-- For each KPI of the process that at least one active rep has on the scorecard with a goal:
+- For each KPI of the process that at least one active rep has on the scorecard with a goal
+  stated per day or per week (a monthly goal is the month's business: its share of a week is
+  never shown, rituals/scales.py):
   ``actual`` = the week's counted total over every active rep whose role's scorecard has the KPI
   (the same team line as the digests); ``goal`` = the sum of those reps' weekly goals (each rep's
   own override first, scaled to the week by working days: rituals.ranking.GoalScaler);
@@ -19,6 +21,8 @@ working share (rituals.pacing.elapsed_share):
   elapsed) is below 100%, lowest first (ties by user ID), at most three, with their numbers.
 - All of it comes from one SQL statement for the whole team
   (storage.log_queries.team_period_totals: the week, and today to the week's end).
+- Figures are shown with no more decimals than the goals are stated with (``decimals``): 81
+  calls expected by now, not 81.25.
 
 **The proposed contest** (a rituals.contests.ContestSpec): kind ``target``; the window is today
 (team-local) to the week's last working day; the entrants are every rep with the KPI on their
@@ -53,7 +57,7 @@ from datetime import date, datetime, timedelta
 from rituals.contests.spec import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
-from rituals.ranking import GoalScaler, results_from_totals, team_reps
+from rituals.ranking import GoalScaler, fetch_totals, results_from_totals, team_reps, windows
 from storage import contest_queries, log_queries
 from storage.models import LagSuggestion, Member
 from storage.unit_of_work import Session
@@ -144,6 +148,7 @@ class Lag:
     furthest_behind: tuple[RepLag, ...]
     proposal: ContestSpec
     as_of: datetime  # the instant checked (aware)
+    decimals: int = 0  # the most decimals the reps' goals are stated with
 
     @property
     def gap(self) -> float:
@@ -170,6 +175,7 @@ class Lag:
                 [r.rep_id, r.actual, r.expected, r.goal, r.pace] for r in self.furthest_behind
             ],
             "as_of": self.as_of.isoformat(),
+            "decimals": self.decimals,
         }
 
     @classmethod
@@ -190,6 +196,7 @@ class Lag:
             ),
             proposal=proposal,
             as_of=datetime.fromisoformat(data["as_of"]),
+            decimals=int(data.get("decimals", 0)),  # stored before it existed: whole numbers
         )
 
 
@@ -274,18 +281,19 @@ def check_lags(
     reps = team_reps(process, members)
     if not reps or end is None:
         return LagCheck(week, key, elapsed, False, "no reps on the team")
-    week_totals, window_totals = log_queries.team_period_totals(
-        session,
-        workspace_id,
-        [m.user_id for m, _ in reps],
-        [(week.start, week.end), (today, week.end)],
-    )
     scaler = GoalScaler(process)
-    results = results_from_totals(process, reps, week, elapsed, week_totals, scaler)
+    contest_days = (today, week.end)
+    totals = fetch_totals(
+        session, workspace_id, reps, windows(process, reps, week, now, scaler) + [contest_days]
+    )
+    window_totals = totals[contest_days]
+    results = results_from_totals(process, reps, week, now, totals, scaler)
     paces: list[KpiPace] = []
     lags: list[Lag] = []
     for kpi in process.kpis:
         having = [(r.rep_id, r.lines[kpi.key]) for r in results if kpi.key in r.lines]
+        if any(p.period != week for _, p in having):
+            continue  # a monthly goal: judged on its month, not on a share of it
         goals = [p.goal for _, p in having if p.goal]
         if not goals:
             continue  # nobody has a goal for it: no pace to fall behind
@@ -323,6 +331,7 @@ def check_lags(
                 furthest_behind=tuple(behind),
                 proposal=propose(kpi.key, kpi.name, entrants, goal - before, today, end),
                 as_of=now,
+                decimals=max(p.decimals for _, p in having),
             )
         )
     return LagCheck(week, key, elapsed, True, "", tuple(paces), tuple(lags))

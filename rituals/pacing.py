@@ -35,7 +35,15 @@ _MONTH_NAMES = (
 
 STATUS_ON_PACE, STATUS_AT_RISK, STATUS_BEHIND = "on_pace", "at_risk", "behind"
 STATUS_NOT_STARTED = "not_started"  # nothing expected yet and nothing done
+STATUS_EARLY = "early"  # under EARLY_SHARE of the period gone: too soon to judge the pace
+# A finished period, judged on attainment: hit, missed, or missed by less than the at-risk
+# threshold says (97% of a week's goal is a near miss, not the same as 20%).
+STATUS_HIT, STATUS_MISSED, STATUS_NEAR_MISS = "hit", "missed", "near_miss"
 STATUS_NO_GOAL = "no_goal"  # goal is None or 0
+
+# Before this share of a period's working time has gone, pace reads "early": on a Monday at
+# 09:30 one call against a week's goal would otherwise read as a pace of 1680%.
+EARLY_SHARE = 0.10
 
 # Ratios such as 4 / (10 * 0.4) come out as 0.99999... in binary floating point; a rep who is
 # exactly on pace must not be shown as at risk, so threshold comparisons allow this much slack.
@@ -237,11 +245,32 @@ class Pacing:
     projection: float | None  # actual / elapsed; None when elapsed == 0
     attainment: float | None  # actual / goal; None when goal is 0/None
     status: str
+    final: bool = False  # the period is over: judged on attainment (hit, missed), not on pace
+    # The period these numbers are for: a goal's own week or month when it is shown on a
+    # shorter view (rituals.scales); None when the caller did not say.
+    period: Period | None = None
+    decimals: int = 0  # goal, expected and projection are shown with at most this many decimals
+
+    @property
+    def early(self) -> bool:
+        """Too soon in the period to read a pace (under EARLY_SHARE of its working time gone)."""
+        return not self.final and self.elapsed < EARLY_SHARE - _EPS
 
 
 def compute_pacing(
-    actual: float, goal: float | None, elapsed: float, thresholds: Thresholds = Thresholds()
+    actual: float,
+    goal: float | None,
+    elapsed: float,
+    thresholds: Thresholds = Thresholds(),
+    *,
+    final: bool = False,
+    period: Period | None = None,
+    decimals: int = 0,
 ) -> Pacing:
+    """The numbers of one KPI in one period. ``final``: the period is over, so the status says
+    whether the goal was hit or missed (a near miss from the at-risk threshold of attainment);
+    before that it comes from the pace (``early`` in the first EARLY_SHARE of the period, unless
+    the goal is already met)."""
     if not 0.0 <= elapsed <= 1.0:
         raise ValueError(f"elapsed share must be within [0, 1], got {elapsed}")
     expected = None if goal is None else goal * elapsed
@@ -251,17 +280,38 @@ def compute_pacing(
 
     if not goal:
         status = STATUS_NO_GOAL
+    elif final:
+        if attainment >= 1 - _EPS:  # type: ignore[operator]
+            status = STATUS_HIT
+        elif attainment >= thresholds.at_risk - _EPS:  # type: ignore[operator]
+            status = STATUS_NEAR_MISS
+        else:
+            status = STATUS_MISSED
     elif attainment is not None and attainment >= 1 - _EPS:
         status = STATUS_ON_PACE  # the whole goal is already done, whatever the clock says
-    elif pace is None:  # nothing expected yet
-        status = STATUS_ON_PACE if actual > 0 else STATUS_NOT_STARTED
-    elif pace >= thresholds.on_pace - _EPS:
+    elif pace is None and actual <= 0:  # nothing expected yet and nothing done
+        status = STATUS_NOT_STARTED
+    elif elapsed < EARLY_SHARE - _EPS:
+        status = STATUS_EARLY
+    elif pace >= thresholds.on_pace - _EPS:  # type: ignore[operator]
         status = STATUS_ON_PACE
-    elif pace >= thresholds.at_risk - _EPS:
+    elif pace >= thresholds.at_risk - _EPS:  # type: ignore[operator]
         status = STATUS_AT_RISK
     else:
         status = STATUS_BEHIND
-    return Pacing(actual, goal, elapsed, expected, pace, projection, attainment, status)
+    return Pacing(
+        actual,
+        goal,
+        elapsed,
+        expected,
+        pace,
+        projection,
+        attainment,
+        status,
+        final,
+        period,
+        decimals,
+    )
 
 
 def pace_for(
@@ -276,7 +326,10 @@ def pace_for(
     goal = None
     if goal_amount is not None and goal_per is not None:
         goal = scaled_goal(goal_amount, goal_per, period, cal)
-    return compute_pacing(actual, goal, elapsed_share(period, now, cal), thresholds)
+    final = cal.local_date(now) > period.end
+    return compute_pacing(
+        actual, goal, elapsed_share(period, now, cal), thresholds, final=final, period=period
+    )
 
 
 _HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")

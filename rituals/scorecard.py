@@ -1,21 +1,23 @@
 """A rep's scorecard for a period: 3 leading + 1 lagging KPIs with actual, goal, attainment,
-pace and projection (DESIGN.md §4), and the logs behind any one number."""
+pace and projection (DESIGN.md §4), and the logs behind any one number.
+
+Each KPI is shown at its own scale (rituals/scales.py): on this week's scorecard a goal of 6 SAOs
+a month is the month to date, "month 2 of 6"."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rituals.pacing import (
     Pacing,
     Period,
     WorkCalendar,
-    compute_pacing,
     elapsed_share,
     period_containing,
     previous_period,
-    scaled_goal,
 )
 from rituals.process import Goal, Kpi, Process, Role
+from rituals.scales import Line, plan_line
 from storage import log_queries
 from storage.models import ActivityLog, Member
 from storage.unit_of_work import Session
@@ -41,7 +43,7 @@ PERIOD_WORDS = {
 class KpiLine:
     kpi: Kpi
     goal: Goal | None  # as stated (e.g. 60/day), before scaling to the period
-    pacing: Pacing
+    pacing: Pacing  # for pacing.period: the scorecard's, or the goal's own longer one
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,7 @@ def build_scorecard(
     now: datetime,
     cal: WorkCalendar | None = None,
 ) -> Scorecard:
-    totals = log_queries.kpi_totals(session, workspace_id, rep.user_id, period.start, period.end)
-    return _scorecard(process, rep, period, now, totals, cal or process.calendar)
+    return build_scorecards(session, workspace_id, process, rep, [period], now, cal)[0]
 
 
 def build_scorecards(
@@ -103,17 +104,38 @@ def build_scorecards(
     now: datetime,
     cal: WorkCalendar | None = None,
 ) -> list[Scorecard]:
-    """Several periods' scorecards for one rep from a single query."""
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    """Several periods' scorecards for one rep from a single query (each KPI's own week or
+    month to date included)."""
+    return _build(session, workspace_id, process, rep, periods, now, cal)[0]
+
+
+def _build(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    rep: Member,
+    periods: list[Period],
+    now: datetime,
+    cal: WorkCalendar | None,
+) -> tuple[list[Scorecard], dict[tuple[str, date], int]]:
+    """The scorecards, and the counts per (KPI, date) they were made of."""
+    cal = cal or process.calendar
+    role = process.role(rep.role)
+    plans = [
+        [
+            plan_line(process.goal_for(role.key, key, rep.user_id), period, now, cal)
+            for key in role.scorecard
+        ]
+        for period in periods
+    ]
+    start = min(line.window[0] for lines in plans for line in lines)
+    end = max(line.window[1] for lines in plans for line in lines)
     daily = log_queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
-    cards = []
-    for period in periods:
-        totals: dict[str, int] = {}
-        for (kpi, day), count in daily.items():
-            if period.start <= day <= period.end:
-                totals[kpi] = totals.get(kpi, 0) + count
-        cards.append(_scorecard(process, rep, period, now, totals, cal or process.calendar))
-    return cards
+    cards = [
+        _scorecard(process, rep, period, now, lines, daily, cal)
+        for period, lines in zip(periods, plans, strict=True)
+    ]
+    return cards, daily
 
 
 def _scorecard(
@@ -121,17 +143,20 @@ def _scorecard(
     rep: Member,
     period: Period,
     now: datetime,
-    totals: dict[str, int],
+    plans: list[Line],
+    daily: dict[tuple[str, date], int],
     cal: WorkCalendar,
 ) -> Scorecard:
     role = process.role(rep.role)
     elapsed = elapsed_share(period, now, cal)
     lines = []
-    for key in role.scorecard:
-        goal = process.goal_for(role.key, key, rep.user_id)
-        scaled = scaled_goal(goal.amount, goal.per, period, cal) if goal else None
-        pacing = compute_pacing(totals.get(key, 0), scaled, elapsed, process.thresholds)
-        lines.append(KpiLine(process.kpi(key), goal, pacing))
+    for key, plan in zip(role.scorecard, plans, strict=True):
+        first, last = plan.window
+        actual = sum(n for (kpi, day), n in daily.items() if kpi == key and first <= day <= last)
+        pacing = plan.pacing(actual, process.thresholds)
+        lines.append(
+            KpiLine(process.kpi(key), process.goal_for(role.key, key, rep.user_id), pacing)
+        )
     working = cal.working_days_in(period.start, period.end) > 0
     return Scorecard(
         rep.user_id, role, period, cal.local_now(now), elapsed, lines, cal.tz.key, working
@@ -147,11 +172,21 @@ def basis(
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a rep stands on one KPI today and this week, for the reply to a log."""
+    """Where a rep stands on one KPI today and so far, for the reply to a log: ``today`` is the
+    day's count, ``day`` the day's line (a goal per day is judged on it), ``so_far`` this week's
+    line, or the goal's own month to date for a monthly goal."""
 
     kpi: Kpi
+    today: int
     day: KpiLine
-    week: KpiLine
+    so_far: KpiLine
+
+    @property
+    def daily_goal(self) -> float | None:
+        """Today's goal, for a goal stated per day (a longer goal has no share of a day)."""
+        if self.day.goal is None or self.day.goal.per != "day":
+            return None
+        return self.day.pacing.goal
 
 
 def standings(
@@ -163,7 +198,12 @@ def standings(
     now: datetime,
     cal: WorkCalendar | None = None,
 ) -> list[Standing]:
-    periods = [period_for(process, "day", now, cal=cal), period_for(process, "week", now, cal=cal)]
-    day, week = build_scorecards(session, workspace_id, process, rep, periods, now, cal)
-    by_key = {line.kpi.key: (line, w) for line, w in zip(day.lines, week.lines, strict=True)}
-    return [Standing(by_key[k][0].kpi, *by_key[k]) for k in kpi_keys if k in by_key]
+    day_period = period_for(process, "day", now, cal=cal)
+    periods = [day_period, period_for(process, "week", now, cal=cal)]
+    (day, week), daily = _build(session, workspace_id, process, rep, periods, now, cal)
+    by_key = {}
+    for line, so_far in zip(day.lines, week.lines, strict=True):
+        # The day's line is a longer goal's week or month to date: today's count is the day's.
+        today = daily.get((line.kpi.key, day_period.start), 0)
+        by_key[line.kpi.key] = Standing(line.kpi, today, line, so_far)
+    return [by_key[k] for k in kpi_keys if k in by_key]

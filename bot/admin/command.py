@@ -1,6 +1,7 @@
 """/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
 
 from bot import messages
+from bot.admin.help_topics import HELP_TOPICS
 from bot.admin.settings_form import open_from_command
 from bot.admin.welcome import welcome_job
 from bot.context import Command
@@ -42,6 +43,15 @@ def _commands_hint() -> str:
 
 def help_(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
+    if args:
+        topic = HELP_TOPICS.get(args[0].lower())
+        if topic is None:
+            raise ParseError(
+                f"There's no help on `{messages.escape(args[0])}`. Topics: "
+                + ", ".join(f"`/pacer help {name}`" for name in HELP_TOPICS)
+                + "; `/pacer help` lists every command."
+            )
+        return topic(process)
     return messages.text_message(
         "help.md.j2", backdate_days=process.backdate_days, roles=process.roles
     )

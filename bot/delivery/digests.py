@@ -18,7 +18,7 @@ from rituals import charts, ritual_data
 from rituals.coaching import CadenceLine
 from rituals.digests import DailyDigest, Leaderboard, MonthlyDigest, WeeklyDigest
 from rituals.process import Process
-from rituals.ranking import rank
+from rituals.ranking import by_name, rank
 from rituals.schedule import Occurrence
 from storage.models import Member, SalesTeam
 from storage.unit_of_work import Session
@@ -76,6 +76,7 @@ def daily_parts(
     d: DailyDigest, process: Process, names: dict[str, str], team_name: str
 ) -> list[Part]:
     values = _common(process, names, team_name)
+    d = replace(d, rankings={k: by_name(r, names) for k, r in d.rankings.items()})
     hitters = [names.get(h.rep_id, h.rep_id) for h in d.goal_hits if h.all_goals]
     # A ranking where nobody has done anything yet ranks nothing: left out of the channel post.
     top = {
@@ -92,15 +93,14 @@ def daily_parts(
         )
     ]
     if d.working and d.results:
-        # A day is judged on activity: lagging results have daily goals of a fraction (6/month is
-        # 0.29 a day) that would swamp the average, so the daily chart is the leading KPIs'.
+        # A day is judged on activity: the leading KPIs' daily goals (a weekly or monthly goal
+        # has no share of a day to judge: rituals.ranking), weighted as the overall score is.
         leading = {k.key for k in process.kpis if k.kind == "leading"}
-        activity = [
-            replace(r, lines={k: p for k, p in r.lines.items() if k in leading}) for r in d.results
-        ]
-        overall = rank(activity)
+        activity = [r.only(leading) for r in d.results]
+        overall = rank(activity, names=names)
         subtitle = (
-            f"{d.period.label()} · mean attainment of each rep's leading KPIs · {len(overall)} reps"
+            f"{d.period.label()} · each rep's leading KPIs with a daily goal, mean attainment · "
+            f"{len(overall)} reps"
         )
         parts.append(
             _attainment(
@@ -128,12 +128,13 @@ def weekly_parts(
     """The weekly digest; ``cadence`` (bot.coaching.reminders.digest_cadence) adds the coaching
     cadence per rep, for managers, to the thread."""
     values = _common(process, names, team_name)
+    d = replace(d, ranking=by_name(d.ranking, names))
     values["cadence"] = cadence or []
     values["coaching_every_days"] = coaching_every_days or process.rituals.coaching_every_days
     title = f"Weekly digest · {team_name} · {d.period.label()}"
     parts = [_post(title, messages.render("digest_weekly.md.j2", d=d, **values), d.period)]
     if d.ranking:
-        subtitle = f"{d.period.label()} · mean attainment of each rep's goals"
+        subtitle = f"{d.period.label()} · each rep's overall score: daily and weekly goals"
         parts.append(
             _attainment(
                 f"{team_name} — last week's attainment",
@@ -153,7 +154,7 @@ def monthly_parts(
     d: MonthlyDigest, process: Process, names: dict[str, str], team_name: str
 ) -> list[Part]:
     values = _common(process, names, team_name)
-    d = replace(d, trend=_since_first_result(d.trend))
+    d = replace(d, trend=_since_first_result(d.trend), ranking=by_name(d.ranking, names))
     trend = [
         f"{p.period.label()} {messages.percent(p.attainment)}"
         for p in d.trend
@@ -197,6 +198,11 @@ def _since_first_result(trend):
     return trend[-1:]
 
 
+def _named(board: Leaderboard, names: dict[str, str]) -> Leaderboard:
+    """Each tie listed by name, now that the names are known."""
+    return replace(board, ranking=by_name(board.ranking, names))
+
+
 def leaderboard_title(board: Leaderboard) -> str:
     what = board.kpi.name if board.kpi else "overall attainment"
     return what + (" (raw count)" if board.by == "count" else "")
@@ -206,6 +212,7 @@ def leaderboard_message(
     board: Leaderboard, names: dict[str, str], viewer: str | None = None
 ) -> dict:
     """A leaderboard shown privately: the top rows, and the viewer's own row wherever it is."""
+    board = _named(board, names)
     shown = list(board.ranking[:PRIVATE_ROWS])
     mine = [r for r in board.ranking[PRIVATE_ROWS:] if r.rep_id == viewer]
     body = messages.render(
@@ -225,6 +232,7 @@ def leaderboards_parts(
 ) -> list[Part]:
     """Scheduled leaderboards (one per KPI of the slot): every board's top in one channel
     message, each board in full in the thread."""
+    boards = [_named(board, names) for board in boards]
     if len(boards) == 1:
         return leaderboard_parts(boards[0], names, team_name)
     title = f"Leaderboards · {team_name} · {boards[0].period.label()}"
@@ -257,6 +265,7 @@ def leaderboards_parts(
 
 def leaderboard_parts(board: Leaderboard, names: dict[str, str], team_name: str) -> list[Part]:
     """A leaderboard posted to the channel: the top ten there, everyone in the thread."""
+    board = _named(board, names)
     title = f"Leaderboard · {leaderboard_title(board)} · {board.period.label()}"
     top = messages.render(
         "leaderboard.md.j2",

@@ -136,17 +136,23 @@ def nudge_message(
     """The reminder: nothing logged today, today's goals for the leading KPIs, how to log (an
     example from the rep's own scorecard), and how to turn reminders off."""
     period = period_containing("day", day)
-    goals = []
+    goals, longer = [], []
     for key in process.role(role).scorecard:
         kpi, goal = process.kpi(key), process.goal_for(role, key, user_id)
-        if kpi.kind == "leading" and goal is not None:
-            goals.append((kpi.name, scaled_goal(goal.amount, goal.per, period, cal)))
+        if kpi.kind != "leading" or goal is None:
+            continue
+        if goal.per == "day":
+            today = scaled_goal(goal.amount, goal.per, period, cal)
+            goals.append((kpi.name, messages.figure(today, goal.decimals)))
+        else:  # a weekly or monthly goal has no share of a day to show (rituals/scales.py)
+            longer.append((kpi.name, messages.figure(goal.amount, goal.decimals), goal.per))
     example = example_log(process, role)
     day_label = f"{dates.short(day)}"
     body = messages.render(
         "nudge.md.j2",
         day=day_label,
         goals=goals,
+        longer=longer,
         example=example,
         at=f"{max(at, cal.day_start):%H:%M}",
         tz=cal.tz.key,

@@ -359,7 +359,7 @@ def _team_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]:
     elapsed = elapsed_share(week, now, process.calendar)
     kpis = team_kpis(process, results)
     rows = []
-    for line in team_lines(process, results, kpis, elapsed):
+    for line in team_lines(process, results, kpis):
         behind = sorted(
             (
                 r

@@ -28,7 +28,9 @@ def scorecard_message(card, basis_hint: str) -> dict:
         )
     )
     summary = "; ".join(
-        f"{line.kpi.name} {messages.number(line.pacing.actual)}/{messages.number(line.pacing.goal)} {messages.status_word(line.pacing)}"
+        f"{line.kpi.name} {messages.scale_word(line.pacing, card.period)}"
+        f"{messages.number(line.pacing.actual)}/"
+        f"{messages.figure(line.pacing.goal, line.pacing.decimals)} {messages.status_word(line.pacing)}"
         for line in card.lines
     )
     return messages.message(f"Scorecard ({when}): {summary}", blocks)

@@ -62,6 +62,7 @@ def dump_process(p: Process) -> str:
                     "scorecard": _FlowList(item["scorecard"]),
                     "aliases": _Flow(item["aliases"]),
                     "goals": _Flow(item["goals"]),
+                    **({"scoring": _Flow(item["scoring"])} if "scoring" in item else {}),
                 }
                 for item in value
             ]

@@ -11,6 +11,7 @@ from rituals.process.words import kind_of, quote
 
 PERIODS = ("day", "week", "month")
 MAX_GOAL = 1e9
+MAX_DECIMALS = 2  # a goal of 0.333/day is shown as 0.33, 1.67 for a week
 
 _PERIOD_WORDS = {
     "day": "day",
@@ -59,6 +60,15 @@ class Goal:
 
     def __str__(self) -> str:
         return f"{_fmt_amount(self.amount)}/{self.per}"
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of the amount as stated (60 → 0, 2.5 → 1, 0.25 → 2), at most MAX_DECIMALS:
+        figures derived from the goal are shown with no more than this."""
+        text = _fmt_amount(self.amount)
+        if "e" in text or "." not in text:
+            return 0
+        return min(len(text.split(".")[1]), MAX_DECIMALS)
 
     @classmethod
     def parse(cls, value: object) -> Goal:

@@ -21,6 +21,7 @@ from rituals.process.goals import Goal, parse_goal
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
+from rituals.process.scoring import DEFAULT_SCORING, Scoring
 from rituals.process.values import parse_clock
 from rituals.process.words import did_you_mean, display_word, normalize_word, one_of, quote
 
@@ -65,6 +66,7 @@ class Role:
     scorecard: tuple[str, ...]
     goals: Mapping[str, Goal] = field(default_factory=dict, hash=False)
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # word -> KPI key
+    scoring: Scoring = field(default=DEFAULT_SCORING, hash=False)  # the overall score
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,8 @@ class Process:
                     "scorecard": list(r.scorecard),
                     "aliases": dict(r.aliases),
                     "goals": {k: str(g) for k, g in r.goals.items()},
+                    # Written only when set, so a stored file reads as it was written.
+                    **({} if r.scoring.is_default else {"scoring": r.scoring.to_dict()}),
                 }
                 for r in self.roles
             ],

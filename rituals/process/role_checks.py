@@ -6,12 +6,15 @@ a goal for every KPI, no KPI on nobody's scorecard): it becomes Process.warnings
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from rituals.process.base_checks import BaseChecks
 from rituals.process.goals import Goal, parse_goal
 from rituals.process.model import MENTION_RE, SLACK_ID_RE, Activity, Kpi, Role, Stage
+from rituals.process.scoring import DEFAULT_SCORING, MAX_CAP, MAX_WEIGHT, MIN_CAP, Scoring
+from rituals.process.values import parse_share
 from rituals.process.words import kind_of, normalize_word, one_of, quote
 
 METHOD_QUOTE = (
@@ -32,7 +35,9 @@ class RoleChecks(BaseChecks):
         global_words = {normalize_word(w): k.key for k in kpis for w in k.aliases}
         out = []
         for key, path, item in self.keyed(entries, "roles", "role"):
-            self.unknown_fields(item, ("key", "name", "scorecard", "aliases", "goals"), path)
+            self.unknown_fields(
+                item, ("key", "name", "scorecard", "aliases", "goals", "scoring"), path
+            )
             name = self.name(item, key, path)
             # For "did you mean": this role's own words first, then every KPI word.
             role_words = dict(words)
@@ -58,7 +63,10 @@ class RoleChecks(BaseChecks):
             goals = self.goals(
                 item.get("goals"), f"{path}.goals", key, scorecard, kpi_keys, role_words
             )
-            if scorecard is None or aliases is None or goals is None:
+            scoring = self.scoring(
+                item.get("scoring"), f"{path}.scoring", key, scorecard, kpi_keys, role_words
+            )
+            if scorecard is None or aliases is None or goals is None or scoring is None:
                 continue
             ordered = {k: goals[k] for k in scorecard if k in goals}
             out.append(
@@ -68,6 +76,7 @@ class RoleChecks(BaseChecks):
                     tuple(scorecard),
                     MappingProxyType(ordered),
                     MappingProxyType(aliases),
+                    scoring,
                 )
             )
         return out
@@ -205,6 +214,81 @@ class RoleChecks(BaseChecks):
             else:
                 out[key] = goal
         return out if ok else None
+
+    def scoring(
+        self,
+        value: object,
+        path: str,
+        role: str,
+        scorecard: list[str] | None,
+        kpi_keys: list[str],
+        words: dict[str, str],
+    ) -> Scoring | None:
+        """``scoring: {cap: 150%, weights: {calls: 1, sao: 2}}``: how the role's overall score
+        weighs its KPIs (rituals/process/scoring.py). Left out: cap 150%, every weight 1."""
+        if value is None:
+            return DEFAULT_SCORING
+        example = "{cap: 150%, weights: {calls: 1, sao: 2}}"
+        if self.mapping(value, path, what="scoring", example=example) is None:
+            return None
+        assert isinstance(value, Mapping)
+        self.unknown_fields(value, ("cap", "weights"), path)
+        ok = True
+        cap = parse_share(value.get("cap", "150%"))
+        if cap is None or not MIN_CAP <= cap <= MAX_CAP:
+            self.add(
+                f"{path}.cap",
+                f"{quote(value.get('cap'))} is not a cap between 100% and 1000%",
+                "write a percentage such as 150%: no KPI counts for more than that in the "
+                "overall score",
+            )
+            ok = False
+        raw_weights = value.get("weights")
+        weights: dict[str, float] = {}
+        if raw_weights is not None and not isinstance(raw_weights, Mapping):
+            self.add(
+                f"{path}.weights",
+                f"weights must be a mapping of KPI: weight, got {kind_of(raw_weights)}",
+                "write them like {calls: 1, sao: 2}",
+            )
+            ok = False
+        for raw_key, raw_weight in (raw_weights or {}).items():
+            where = f"{path}.weights.{raw_key}"
+            key = self.kpi_ref(raw_key, where, kpi_keys, words, scorecard)
+            if key is None:
+                ok = False
+                continue
+            if scorecard is not None and key not in scorecard:
+                self.add(
+                    where,
+                    f"a weight for '{key}', which is not on the {role} scorecard",
+                    f"weigh only its KPIs: {one_of(scorecard)}",
+                )
+                ok = False
+                continue
+            weight = raw_weight if isinstance(raw_weight, int | float) else None
+            if isinstance(raw_weight, bool) or weight is None or not math.isfinite(weight):
+                weight = None
+            if weight is None or not 0 <= weight <= MAX_WEIGHT:
+                self.add(
+                    where,
+                    f"{quote(raw_weight)} is not a weight",
+                    f"use a number from 0 to {MAX_WEIGHT:g}: 1 is the default, 2 counts double, "
+                    "0 leaves the KPI out of the overall score",
+                )
+                ok = False
+                continue
+            weights[key] = float(weight)
+        if ok and scorecard is not None and all(weights.get(k, 1.0) == 0 for k in scorecard):
+            self.add(
+                f"{path}.weights",
+                "every KPI weighs 0, so there would be no overall score to rank by",
+                "give at least one KPI a weight above 0",
+            )
+            ok = False
+        if not ok or cap is None:
+            return None
+        return Scoring(cap, MappingProxyType(weights))
 
     def goal(self, raw: object, path: str) -> Goal | None:
         try:

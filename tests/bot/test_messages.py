@@ -3,12 +3,14 @@ every message Pacer sends has a plain `text` fallback that starts with its gist 
 
 import json
 import re
+from datetime import date
 
 import pytest
 
 from bot import messages
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
+from rituals.pacing import Period, compute_pacing
 from rituals.schedule import occurrence_at
 from rituals.teams import team_process
 from tests.bot.support import AE, MGR, SDR, assert_within_slack_limits
@@ -82,6 +84,36 @@ def test_numbers_and_percentages():
         and messages.percent(1.0) == "100%"
         and messages.percent(0.7999) == "79%"
     )
+
+
+def test_figures_carry_no_more_decimals_than_the_goal():
+    assert [messages.figure(300), messages.figure(33.6), messages.figure(12.5, 1)] == [
+        "300",
+        "34",
+        "12.5",
+    ]
+    assert messages.figure(266.666, 0) == "267"  # a projection, as the goal is stated
+    assert messages.figure(1260.0) == "1,260" and messages.figure(None) == "–"
+    assert messages.figure(0.4) == "0.4"  # a goal too small to round to a whole one
+
+
+def test_pace_reads_early_and_final():
+    week = Period("week", date(2026, 11, 23), date(2026, 11, 29))
+    month = Period("month", date(2026, 11, 1), date(2026, 11, 30))
+    running = compute_pacing(60, 300, 0.5, period=week)
+    assert messages.pace_text(running) == "pace 40%"
+    assert messages.pace_text(compute_pacing(14, 300, 0.0125)) == "pace early"
+    assert messages.status_word(compute_pacing(290, 300, 1.0, final=True)) == "just missed"
+    finished = compute_pacing(200, 300, 1.0, final=True)
+    assert messages.pace_text(finished) == "final"
+    assert (messages.status_word(finished), messages.status_emoji(finished)) == (
+        "missed",
+        ":red_circle:",
+    )
+    assert messages.status_word(compute_pacing(300, 300, 1.0, final=True)) == "hit"
+    assert messages.scale_word(compute_pacing(2, 6, 0.5, period=month), week) == "month "
+    assert messages.scale_word(running, week) == ""
+    assert messages.scale_word(compute_pacing(2, 6, 0.5), week) == ""  # no period said
 
 
 def test_paged_keeps_everything_within_limits():

@@ -188,6 +188,9 @@ def test_a_contest_result_waits_the_settle_time_of_the_process_file(server, ws, 
     assert process_cli.run(settings, load) == 0, capsys.readouterr()
     reply = ws.command("/contest", 'start race calls today "Late Logs"', MGR)
     assert "ending Tue 24 Nov at 17:00 (result settled at 18:30)" in reply.text
+    # The announcement is work after the ack: wait for it, so the standings run below is not
+    # the one that posts it.
+    assert posts(server, lambda p: p.get("channel") == channel and "Late Logs" in str(p))
     assert ws.log(SDR, "calls 14").status == 200
 
     def channel_text() -> str:

@@ -124,7 +124,8 @@ def test_an_ae_credits_an_sdr_with_a_sales_accepted_opportunity(ws):
     ws.setup_team()
     reply = ws.log(AE, f"<@{SDR}> sao 1")
     assert f"*1 Sales Accepted Opportunities* for <@{SDR}>" in reply.text
-    assert "1 of 1.4" in ws.scorecard(SDR).text  # 6/month spread over November's working days
+    # 6/month, shown for November so far (issue 12: it read "1 of 1.43", a week's share)
+    assert "month 1 of 6 (16%) · pace 21%" in ws.scorecard(SDR).text
     # ...but an AE may not credit anything else, nor may an SDR credit anyone.
     assert "Only managers can log for someone else" in ws.log(AE, f"<@{SDR}> calls 5").text
     assert "Only managers can log for someone else" in ws.log(SDR, f"<@{AE}> meeting 1").text
@@ -243,6 +244,21 @@ def test_help_lists_every_command(ws):
     ):
         assert command in text
     assert "isn't a Pacer command" in ws.pacer(ADMIN, "frobnicate").text
+
+
+def test_help_scoring_and_a_tie_shown_at_the_same_figure(ws):
+    ws.setup_team(sdrs=(SDR, "USDR00002"))
+    text = ws.pacer("UANYONE001", "help scoring").text
+    assert "How Pacer scores your team" in text and "each KPI capped at 150%" in text
+    assert "`/pacer help scoring`" in ws.pacer(SDR, "help nonsense").text
+    # 60 of 60 and 151 of 150 (100.7%) both read 100%: they share first place
+    assert ws.pacer(MGR, "goal <@USDR00002> calls 150/day").status == 200
+    ws.log(SDR, "calls 60")
+    ws.log("USDR00002", "calls 151")
+    board = ws.command("/leaderboard", "calls day", SDR).text
+    ranks = [line.lstrip("*").split(".")[0] for line in board.splitlines() if "% (" in line]
+    assert ranks == ["1", "1"]
+    assert "(151 of 150)" in board and "(60 of 60)" in board
 
 
 def test_healthz_and_unknown_paths(server):

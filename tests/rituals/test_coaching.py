@@ -118,21 +118,23 @@ def test_median_is_none_when_nobody_has_a_rate(session, ws, members):
 
 def test_furthest_from_goal_and_weekly_trend(session, ws, data):
     result = agenda(session, ws, data, A)
+    # The KPIs judged on the week; sao (6 a month) is the month's, never a share of a week
+    # (issue 12: it was here at 210% of "1.43").
     assert [kpi for kpi, _ in result.furthest_from_goal] == [
         "conversations",
         "meetings_scheduled",
         "calls",
-        "sao",
     ]
     values = dict(result.furthest_from_goal)
     assert values["conversations"] == pytest.approx(0.1)
     assert values["meetings_scheduled"] == pytest.approx(0.125)
     assert values["calls"] == pytest.approx(130 / 300)
-    assert values["sao"] == pytest.approx(2.1)
     assert [p for p, _ in result.weekly_attainment] == [
         Period("week", w, w + timedelta(days=6)) for w in WEEKS
     ]
-    assert [a for _, a in result.weekly_attainment] == pytest.approx([0.475, 0.3875, 0.25, 0.18125])
+    assert [a for _, a in result.weekly_attainment] == pytest.approx(
+        [1.9 / 3, 1.55 / 3, 1.0 / 3, 0.725 / 3]
+    )
 
 
 def test_talking_points_for_a_rep_below_the_median(session, ws, data):
@@ -149,7 +151,7 @@ def test_talking_points_for_a_rep_below_the_median(session, ws, data):
         ),
         TalkingPoint(
             None,
-            "Overall attainment is falling, from 47% to 18% over the last 4 weeks: "
+            "Overall attainment is falling, from 63% to 24% over the last 4 weeks: "
             "ask what changed.",
         ),
     ]
@@ -169,10 +171,10 @@ def test_the_worst_gap_is_chosen_and_a_rep_at_the_median_has_none(session, ws, d
     points = agenda(session, ws, data, C).talking_points
     assert [p.kpi for p in points] == ["calls", None]
     assert points[0].text.startswith("Calls / Emails is at 0% of this week's goal so far")
-    # weeks: 500/300/4 = 0.41666, 0, 0, 30/8/4 + sao 6/(6*5/21)/4 = 0.9375 + 1.05 = 1.9875
+    # weeks: calls 500/300 capped at 150% / 3 = 0.5, 0, 0, meetings 30/8 capped / 3 = 0.5 (sao,
+    # a monthly goal, is not a week's): the cap keeps one huge week from reading as a rise.
     assert points[1].text == (
-        "Overall attainment is rising, from 41% to 198% over the last 4 weeks: "
-        "name what worked and keep doing it."
+        "Overall attainment is steady at 50% over the last 4 weeks: pick one KPI to lift."
     )
 
 

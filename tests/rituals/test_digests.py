@@ -15,14 +15,11 @@ from tests.storage.support import NOW, TODAY, Statements, add_member
 from tests.storage.team_numbers_support import (
     AE1,
     AE2,
-    DEALS_WEEK,
     FIRST_WORKING_DAY,
     LAST_WEEK,
     MGR,
     OCTOBER,
     PROCESS,
-    SAO_DAY,
-    SAO_WEEK,
     SDR1,
     SDR2,
     SDR3,
@@ -86,27 +83,31 @@ def test_daily_digest_team_pace_per_kpi(engine, session, ws, team, data):
     assert calls.pacing.status == STATUS_ON_PACE
     conv = team_line["conversations"].pacing
     assert (conv.actual, conv.goal, conv.pace) == (15, 36, pytest.approx(15 / 9))
+    # Goals at their own scale (issue 12): 8 meetings a week is the week so far, never "of 4.8"
+    # today; 6 SAOs and 4 deals a month are the month so far, never "of 0.86" or "of 0.38".
     sched = team_line["meetings_scheduled"].pacing
-    assert (sched.actual, sched.goal) == (4, pytest.approx(3 * 1.6))
+    assert (sched.actual, sched.goal, sched.period) == (4, 24, THIS_WEEK)
+    assert sched.elapsed == pytest.approx(1.25 / 5)
     sao = team_line["sao"]
-    assert (sao.kind, sao.pacing.actual, sao.pacing.goal) == (
-        "lagging",
-        1,
-        pytest.approx(3 * SAO_DAY),
-    )
+    # SDR2's 1 today and SDR3's 5 on Sunday 1 Nov; 6 a month for each of three SDRs
+    assert (sao.kind, sao.pacing.actual, sao.pacing.goal) == ("lagging", 6, 18)
+    assert sao.pacing.period == Period("month", date(2026, 11, 1), date(2026, 11, 30))
+    assert sao.pacing.elapsed == pytest.approx(16.25 / 21)
     held = team_line["meetings_held"].pacing
     assert (held.actual, held.goal, held.attainment) == (4, 6, pytest.approx(4 / 6))
-    assert team_line["deals"].pacing.actual == 0
-    assert team_line["deals"].pacing.goal == pytest.approx(2 * 4 / 21)
+    assert held.period == Period("day", TUE, TUE)
+    deals = team_line["deals"].pacing
+    assert (deals.actual, deals.goal, deals.period.kind) == (1, 8, "month")  # AE1's on 20 Nov
 
 
 def test_daily_digest_goal_hitters_rankings_and_who_has_not_logged(session, ws, team, data):
     digest = daily_digest(session, ws.id, team.id, PROCESS, data, NOW)
+    # A day's goals are its daily ones: "1 proposal a day" of 5 a week, or "2 of 1.6" ROI
+    # discussions, is a week's share that is never shown, so nobody hits it (issue 12).
     assert [(h.rep_id, h.kpis, h.all_goals) for h in digest.goal_hits] == [
-        (SDR1, ("calls", "meetings_scheduled"), False),
-        (SDR2, ("calls", "conversations", "meetings_scheduled", "sao"), True),
-        (AE1, ("meetings_held", "proposals"), False),  # 5/week is 1 proposal a day
-        (AE2, ("roi_discussions",), False),  # 2 of 1.6
+        (SDR1, ("calls",), False),
+        (SDR2, ("calls", "conversations"), True),
+        (AE1, ("meetings_held",), True),
     ]
     assert list(digest.rankings) == [
         "calls",
@@ -144,7 +145,15 @@ def test_daily_digest_on_a_day_off_has_no_goals(session, ws, team, data):
     saturday = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
     digest = daily_digest(session, ws.id, team.id, PROCESS, data, saturday)
     assert not digest.working
-    assert all(line.pacing.status == STATUS_NO_GOAL for line in digest.team)
+    # No daily goal on a day off; a weekly or monthly goal is shown for its week or month
+    team_line = {line.kpi: line.pacing for line in digest.team}
+    daily = ["calls", "conversations", "meetings_held"]
+    assert all(team_line[k].status == STATUS_NO_GOAL for k in daily)
+    assert all(
+        team_line[k].goal and team_line[k].period != digest.period
+        for k in team_line
+        if k not in daily
+    )
     assert digest.goal_hits == []
     assert all(not r.ranked for r in digest.rankings["calls"])
 
@@ -161,16 +170,21 @@ def test_weekly_digest_results_ranking_and_movers(engine, session, ws, team, dat
     results = {r.rep_id: r for r in digest.results}
     assert results[SDR1].lines["calls"].actual == 150  # the voided 100 left out
     assert results[SDR2].lines["calls"].goal == 250
-    assert results[SDR1].lines["sao"].goal == pytest.approx(SAO_WEEK)
-    assert results[AE1].lines["deals"].attainment == pytest.approx(1 / DEALS_WEEK)
+    # A monthly goal is shown for the month, to the end of the week (issue 12): not 1.43 SAOs
+    sao = results[SDR1].lines["sao"]
+    november_so_far = Period("month", date(2026, 11, 1), date(2026, 11, 30))
+    assert (sao.actual, sao.goal, sao.period) == (0, 6, november_so_far)
+    assert sao.elapsed == pytest.approx(15 / 21) and not sao.final
+    assert results[AE1].lines["deals"].attainment == pytest.approx(1 / 4)
+    # The week is scored on its daily and weekly goals, each capped at 150%
     overall = {rep: r.overall for rep, r in results.items()}
     assert overall == pytest.approx(
         {
-            SDR1: (0.5 + 0.5 + 0.5 + 0) / 4,
-            SDR2: (1 + 0.5 + 0.5 + 0) / 4,
-            SDR3: (0.5 + 1 + 0.5 + 0) / 4,
-            AE1: (1 + 1 + 1 + 1 / DEALS_WEEK) / 4,
-            AE2: (0.4 + 0.5 + 0 + 0) / 4,
+            SDR1: (0.5 + 0.5 + 0.5) / 3,
+            SDR2: (1 + 0.5 + 0.5) / 3,
+            SDR3: (0.5 + 1 + 0.5) / 3,
+            AE1: (1 + 1 + 1) / 3,
+            AE2: (0.4 + 0.5 + 0) / 3,
         }
     )
     assert [(r.rank, r.rep_id) for r in digest.ranking] == [
@@ -180,13 +194,14 @@ def test_weekly_digest_results_ranking_and_movers(engine, session, ws, team, dat
         (4, SDR1),
         (5, AE2),
     ]
-    # the week before: SDR1 0.75, SDR2 0, SDR3 0.5 (unchanged), AE1 0.75, AE2 0
+    # the week before: SDR1 1, SDR2 0, SDR3 2/3 (unchanged), AE1 1 (unchanged), AE2 0
     assert [(m.rep_id, round(m.change, 4)) for m in digest.risers] == [
-        (SDR2, 0.5),
-        (AE1, round((3 + 1 / DEALS_WEEK) / 4 - 0.75, 4)),
-        (AE2, 0.225),
+        (SDR2, round(2 / 3, 4)),
+        (AE2, 0.3),
     ]
-    assert [(m.rep_id, m.before, m.after) for m in digest.fallers] == [(SDR1, 0.75, 0.375)]
+    assert [(m.rep_id, m.before, m.after) for m in digest.fallers] == [
+        (SDR1, 1.0, pytest.approx(0.5))
+    ]
     team_line = {line.kpi: line.pacing for line in digest.team}
     assert (team_line["calls"].actual, team_line["calls"].goal) == (550, 850)
     assert team_line["calls"].elapsed == 1.0
@@ -198,18 +213,22 @@ def test_weekly_digest_has_this_weeks_goals_per_role_and_per_rep(session, ws, te
         role: {g.kpi: (str(g.stated), g.amount) for g in lines}
         for role, lines in digest.goals.items()
     }
+    pers = {g.kpi: g.per for g in digest.goals["sdr"]}
+    assert pers == {"calls": "week", "conversations": "week", "meetings_scheduled": "week"} | {
+        "sao": "month"
+    }
     assert goals == {
         "sdr": {
             "calls": ("60/day", 300),
             "conversations": ("12/day", 60),
             "meetings_scheduled": ("8/week", 8),
-            "sao": ("6/month", pytest.approx(SAO_WEEK)),
+            "sao": ("6/month", 6),  # for its month: never a week's share (issue 12)
         },
         "ae": {
             "meetings_held": ("3/day", 15),
             "roi_discussions": ("8/week", 8),
             "proposals": ("5/week", 5),
-            "deals": ("4/month", pytest.approx(DEALS_WEEK)),
+            "deals": ("4/month", 4),
         },
     }
     assert list(digest.rep_goals) == [SDR2]

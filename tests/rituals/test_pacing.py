@@ -8,9 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rituals.pacing import (
+    EARLY_SHARE,
     PERIOD_KINDS,
     STATUS_AT_RISK,
     STATUS_BEHIND,
+    STATUS_EARLY,
+    STATUS_HIT,
+    STATUS_MISSED,
+    STATUS_NEAR_MISS,
     STATUS_NO_GOAL,
     STATUS_NOT_STARTED,
     STATUS_ON_PACE,
@@ -481,9 +486,83 @@ def test_nothing_expected_yet():
     assert (p.expected, p.pace, p.projection, p.attainment) == (0, None, None, 0)
     assert p.status == STATUS_NOT_STARTED
     early = compute_pacing(3, 100, 0.0)
-    assert early.status == STATUS_ON_PACE
+    assert early.status == STATUS_EARLY  # was "on pace": too soon to say (issue 12)
     assert early.pace is None and early.projection is None
     assert early.attainment == 0.03
+
+
+# --- Early, final: hit or missed (issue 12) --------------------------------------------------
+
+
+def test_a_monday_morning_reads_early_not_1680_percent():
+    # Mon 23 Nov 2026 09:30 in New York: half an hour of the week's 40 working hours
+    week = period_containing("week", date(2026, 11, 23))
+    p = pace_for(14, 60, "day", week, at(NY, 2026, 11, 23, 9, 30), CAL_NY)
+    assert p.elapsed == pytest.approx(0.5 / 40)
+    assert p.pace == pytest.approx(14 / (300 * 0.5 / 40))  # 1,120%: the number is kept...
+    assert p.early and p.status == STATUS_EARLY  # ...but it reads "early", not "on pace"
+    assert not p.final
+
+
+def test_early_ends_at_a_tenth_of_the_working_time():
+    week = period_containing("week", date(2026, 11, 23))
+    before = pace_for(0, 60, "day", week, at(NY, 2026, 11, 23, 12, 59), CAL_NY)
+    at_a_tenth = pace_for(0, 60, "day", week, at(NY, 2026, 11, 23, 13, 0), CAL_NY)  # 4 of 40 h
+    assert before.early and before.status == STATUS_EARLY
+    assert at_a_tenth.elapsed == EARLY_SHARE
+    assert not at_a_tenth.early and at_a_tenth.status == STATUS_BEHIND
+    # a day: early until 09:48
+    day = period_containing("day", date(2026, 11, 23))
+    assert pace_for(5, 60, "day", day, at(NY, 2026, 11, 23, 9, 47), CAL_NY).early
+    assert not pace_for(5, 60, "day", day, at(NY, 2026, 11, 23, 9, 48), CAL_NY).early
+
+
+def test_a_goal_met_early_is_on_pace_and_nothing_done_at_the_start_is_not_started():
+    assert compute_pacing(60, 60, 0.05).status == STATUS_ON_PACE
+    assert compute_pacing(0, 60, 0.0).status == STATUS_NOT_STARTED
+    assert compute_pacing(0, 60, 0.05).status == STATUS_EARLY
+
+
+def test_a_finished_period_is_final_and_judged_on_attainment():
+    week = period_containing("week", date(2026, 11, 16))
+    monday_after = at(NY, 2026, 11, 23, 9, 0)
+    missed = pace_for(200, 60, "day", week, monday_after, CAL_NY)
+    assert missed.final and not missed.early
+    assert (missed.status, missed.attainment) == (STATUS_MISSED, pytest.approx(200 / 300))
+    # within the at-risk threshold of the goal (80% by default): a near miss, still a miss
+    near = pace_for(290, 60, "day", week, monday_after, CAL_NY)
+    assert near.status == STATUS_NEAR_MISS
+    assert pace_for(240, 60, "day", week, monday_after, CAL_NY).status == STATUS_NEAR_MISS
+    hit = pace_for(300, 60, "day", week, monday_after, CAL_NY)
+    assert hit.final and hit.status == STATUS_HIT
+    # a goal is hit at 100% whatever the thresholds: they only say how near a miss was
+    lenient = Thresholds(on_pace=0.5, at_risk=0.2)
+    assert pace_for(290, 60, "day", week, monday_after, CAL_NY, lenient).status == STATUS_NEAR_MISS
+    strict = Thresholds(on_pace=1.2, at_risk=1.1)
+    assert pace_for(300, 60, "day", week, monday_after, CAL_NY, strict).status == STATUS_HIT
+    assert pace_for(290, 60, "day", week, monday_after, CAL_NY, strict).status == STATUS_MISSED
+    # Friday evening: the week's working time is over but its weekend is not: still running
+    friday_night = pace_for(290, 60, "day", week, at(NY, 2026, 11, 20, 20, 0), CAL_NY)
+    assert not friday_night.final and friday_night.status == STATUS_AT_RISK
+
+
+@given(
+    actual=st.integers(0, 1000),
+    goal=st.floats(0.5, 1000),
+    elapsed=st.floats(0, 1),
+    final=st.booleans(),
+)
+def test_status_is_final_only_for_a_finished_period_and_early_only_before_it(
+    actual, goal, elapsed, final
+):
+    p = compute_pacing(actual, goal, elapsed, final=final)
+    if final:
+        assert p.status in (STATUS_HIT, STATUS_NEAR_MISS, STATUS_MISSED) and not p.early
+        assert (p.status == STATUS_HIT) == (actual / goal >= 1 - 1e-9)
+    else:
+        assert p.status not in (STATUS_HIT, STATUS_NEAR_MISS, STATUS_MISSED)
+        if p.status == STATUS_EARLY:
+            assert elapsed < EARLY_SHARE and actual / goal < 1
 
 
 @pytest.mark.parametrize("goal", [None, 0])

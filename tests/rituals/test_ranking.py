@@ -3,12 +3,25 @@ results on a real database, against the team's numbers computed by hand
 (tests/storage/team_numbers_support.py), in one query."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rituals import scorecard
 from rituals.digests import goal_hits, movers, team_lines
 from rituals.pacing import STATUS_NO_GOAL, Period, compute_pacing
 from rituals.process import default_process, load_process_dict
-from rituals.ranking import GoalScaler, Ranked, RepResult, rank, team_reps, team_results
+from rituals.process.scoring import Scoring
+from rituals.ranking import (
+    GoalScaler,
+    Ranked,
+    RepResult,
+    by_name,
+    rank,
+    results_from_totals,
+    team_reps,
+    team_results,
+    windows,
+)
 from storage.models import Member
 from tests.storage.support import NOW, Statements
 from tests.storage.team_numbers_support import (
@@ -59,17 +72,57 @@ def test_every_rep_tied_shares_first_place():
     ]
 
 
-def test_values_equal_to_four_decimals_tie_and_others_do_not():
+def test_ties_are_decided_on_the_figure_as_shown():
+    # Issue 12: 299 of 300 and 2 of 3 were ranked apart though both read "99%" and "66%".
     results = [
-        result("U_A", calls=(2, 3)),  # 0.666666...
-        result("U_B", calls=(0.66666667, 1)),  # the same to 4 decimals
-        result("U_C", calls=(0.6668, 1)),  # higher at the 4th decimal
+        result("U_A", calls=(2, 3)),  # 66.67%: shown 66%
+        result("U_B", calls=(0.665, 1)),  # 66.5%: shown 66%
+        result("U_C", calls=(0.67, 1)),  # 67%
+        result("U_D", calls=(299, 300)),  # 99.67%: shown 99%
+        result("U_E", calls=(0.99, 1)),  # 99%
+        result("U_F", calls=(300, 300.00000000001)),  # 100% but for float noise
+        result("U_G", calls=(1, 1)),
     ]
-    assert [(r.rank, r.rep_id) for r in rank(results, "calls")] == [
-        (1, "U_C"),
-        (2, "U_A"),
-        (2, "U_B"),
+    assert [(r.rank, r.rep_id, r.shown) for r in rank(results, "calls")] == [
+        (1, "U_F", 100),
+        (1, "U_G", 100),
+        (3, "U_D", 99),
+        (3, "U_E", 99),
+        (5, "U_C", 67),
+        (6, "U_A", 66),
+        (6, "U_B", 66),
     ]
+
+
+def test_within_a_tie_reps_are_listed_by_name():
+    results = [
+        result("U_1", calls=(60, 60)),
+        result("U_2", calls=(61, 60)),  # 101%
+        result("U_3", calls=(60, 60)),
+        result("U_4", calls=(30, 60)),
+        result("U_5", calls=(30, None)),
+        result("U_6", calls=(30, None)),
+    ]
+    names = {"U_1": "zoë", "U_3": "Adam", "U_4": "Bea", "U_5": "Yann", "U_6": "Xavi"}
+    assert table_of(rank(results, "calls", names=names)) == [
+        (1, "U_2"),
+        (2, "U_3"),  # Adam before zoë: by name, whatever the case, not by ID
+        (2, "U_1"),
+        (4, "U_4"),
+        (5, "U_6"),  # no goal: last, by name too
+        (5, "U_5"),
+    ]
+    # Without names (the ranking is built before Slack says who is who) by ID; by_name then
+    # reorders each tie once the names are known, and changes no rank.
+    by_id = rank(results, "calls")
+    assert table_of(by_id)[1:3] == [(2, "U_1"), (2, "U_3")]
+    assert table_of(by_name(by_id, names)) == table_of(rank(results, "calls", names=names))
+    # a name Slack does not know sorts by its ID, among the names
+    assert table_of(by_name(by_id, {"U_1": "Zed"}))[1:3] == [(2, "U_3"), (2, "U_1")]
+
+
+def table_of(ranking):
+    return [(r.rank, r.rep_id) for r in ranking]
 
 
 def test_count_ranks_raw_actuals_and_attainment_is_fair_across_quotas():
@@ -115,9 +168,12 @@ def test_reps_without_a_value_come_last_by_rep_id_after_every_ranked_rep():
     assert all(r.result.rep_id == r.rep_id for r in ranking)
 
 
-def test_overall_is_the_uncapped_mean_over_kpis_with_a_goal():
+def test_overall_is_the_mean_over_kpis_with_a_goal_each_capped_at_150_percent():
     rep = result("U_A", calls=(120, 60), conversations=(0, 12), sao=(3, None))
-    assert rep.overall == pytest.approx((2.0 + 0.0) / 2)  # 200% counts in full, no goal skipped
+    assert rep.overall == pytest.approx((1.5 + 0.0) / 2)  # 200% counts as 150%, no goal skipped
+    # Issue 12: one SAO on a small goal (1 of 0.29: 345%) put a rep at the top at 166%.
+    lucky = result("U_L", calls=(30, 60), conversations=(6, 12), sao=(1, 0.29))
+    assert lucky.overall == pytest.approx((0.5 + 0.5 + 1.5) / 3)
     assert result("U_B", calls=(5, None)).overall is None
     assert result("U_C").overall is None
     # a goal scaled to 0 (a day off) is no goal: nothing to attain
@@ -198,6 +254,11 @@ def test_movers_are_the_largest_changes_at_most_three_each_way():
     assert movers([], after) == ([], [])
     noisy = movers([result("U_N", calls=(0.1 + 0.2, 1))], [result("U_N", calls=(0.3, 1))])
     assert noisy == ([], [])  # 0.30000000000000004 -> 0.3 is no change
+    # nor is a change the figures don't show: 100.2% -> 100.8% reads "100% → 100%"
+    assert movers([result("U_S", calls=(1002, 1000))], [result("U_S", calls=(1008, 1000))]) == (
+        [],
+        [],
+    )
 
 
 def test_team_lines_sum_actuals_of_reps_with_the_kpi_and_goals_of_those_with_one():
@@ -213,7 +274,7 @@ def test_team_lines_sum_actuals_of_reps_with_the_kpi_and_goals_of_those_with_one
         process.kpi("deals"),
         process.kpi("proposals"),
     ]
-    lines = {line.kpi: line for line in team_lines(process, results, kpis, 1.0)}
+    lines = {line.kpi: line for line in team_lines(process, results, kpis)}
     assert (lines["calls"].reps, lines["calls"].pacing.actual, lines["calls"].pacing.goal) == (
         2,
         90,
@@ -320,3 +381,131 @@ def test_ranks_by_count_and_by_attainment_on_stored_numbers(session, ws, data):
         (2, SDR1, 0.5),
         (2, SDR3, 0.5),
     ]
+
+
+# -- the overall score: weights, cap, scale (issue 12) -------------------------------------------
+
+WEEK = Period("week", NOW.date().replace(day=23), NOW.date().replace(day=29))
+
+
+def _rep(user_id: str, role: str) -> Member:
+    return Member(
+        workspace_id=1, team_id=1, user_id=user_id, role=role, added_by="U_ADMIN", added_at=NOW
+    )
+
+
+def _weekly(process, totals_by_rep, period=WEEK, now=NOW):
+    """results_from_totals for the reps in ``totals_by_rep``, the week's logs all on its Monday
+    (so the month to date holds them too)."""
+    reps = team_reps(process, [_rep(u, r) for u, (r, _) in totals_by_rep.items()])
+    week_totals = {u: t for u, (_, t) in totals_by_rep.items()}
+    totals = {w: week_totals for w in windows(process, reps, period, now)}
+    return {r.rep_id: r for r in results_from_totals(process, reps, period, now, totals)}
+
+
+def test_a_week_is_scored_on_its_daily_and_weekly_goals_not_on_a_share_of_a_monthly_one():
+    # SDR: calls 60/day (300), conversations 12/day (60), meetings 8/week, sao 6/month
+    results = _weekly(
+        default_process(),
+        {
+            "U_LUCKY": (
+                "sdr",
+                {"calls": 150, "conversations": 30, "meetings_scheduled": 4, "sao": 2},
+            ),
+            "U_STEADY": ("sdr", {"calls": 300, "conversations": 60, "meetings_scheduled": 8}),
+        },
+    )
+    lucky = results["U_LUCKY"]
+    assert lucky.lines["sao"].period.kind == "month"  # shown month to date: 2 of 6
+    assert (lucky.lines["sao"].actual, lucky.lines["sao"].goal) == (2, 6)
+    assert lucky.scored() == {"calls": 0.5, "conversations": 0.5, "meetings_scheduled": 0.5}
+    assert lucky.overall == pytest.approx(0.5)  # the SAOs count in the month's score
+    assert results["U_STEADY"].overall == pytest.approx(1.0)
+    assert lucky.goals() == ("calls", "conversations", "meetings_scheduled")
+
+
+def test_a_rep_whose_goals_are_all_longer_than_the_period_is_scored_on_them_to_date():
+    data = default_process().to_dict()
+    data["roles"][1]["goals"] = {"proposals": "20/month", "deals": "4/month"}
+    process = load_process_dict(data)
+    ae = _weekly(process, {"U_AE": ("ae", {"proposals": 10, "deals": 1})})["U_AE"]
+    assert ae.scores is None  # nothing stated for a week: the month to date, as shown
+    assert ae.overall == pytest.approx((10 / 20 + 1 / 4) / 2)
+    assert rank([ae])[0].ranked
+
+
+def test_the_roles_weights_and_cap_make_the_overall_score():
+    data = default_process().to_dict()
+    data["roles"][0]["scoring"] = {"cap": "120%", "weights": {"calls": 2, "meetings_scheduled": 0}}
+    process = load_process_dict(data)
+    rep = _weekly(
+        process,
+        {"U_A": ("sdr", {"calls": 450, "conversations": 30, "meetings_scheduled": 0})},
+    )["U_A"]
+    # calls 150% capped at 120% weighs 2, conversations 50% weighs 1, meetings weigh nothing
+    assert rep.overall == pytest.approx((2 * 1.2 + 0.5) / 3)
+    assert rep.scoring.cap == 1.2
+
+
+def test_a_month_is_scored_on_every_goal():
+    month = Period("month", NOW.date().replace(day=1), NOW.date().replace(day=30))
+    rep = _weekly(
+        default_process(),
+        {"U_A": ("sdr", {"calls": 630, "conversations": 126, "meetings_scheduled": 17, "sao": 6})},
+        period=month,
+    )["U_A"]
+    # 21 working days: calls 1260, conversations 252, meetings 8 × 21 / 5 = 33.6, shown 34
+    assert rep.lines["meetings_scheduled"].goal == 34
+    assert rep.scored() == pytest.approx(
+        {"calls": 0.5, "conversations": 0.5, "meetings_scheduled": 0.5, "sao": 1.0}
+    )
+
+
+attainments = st.dictionaries(
+    st.sampled_from(["calls", "conversations", "meetings_scheduled", "sao"]),
+    st.floats(0, 10, allow_nan=False),
+    min_size=1,
+)
+
+
+@given(attainments, st.floats(1, 10), st.floats(0.01, 10))
+def test_capping_never_raises_a_score(values, cap, weight):
+    weights = {"calls": weight}
+    capped = Scoring(cap, weights).overall(values)
+    uncapped = Scoring(10.0, weights).overall(values)
+    assert capped <= uncapped + 1e-9
+    assert capped <= cap + 1e-9
+    # and a rep's score never goes down when one KPI's attainment goes up
+    kpi = next(iter(values))
+    better = {**values, kpi: values[kpi] + 0.5}
+    assert Scoring(cap, weights).overall(better) >= capped - 1e-9
+
+
+@given(st.lists(st.floats(0, 3, allow_nan=False), min_size=1, max_size=30))
+def test_a_tie_on_the_shown_figure_always_shares_a_rank_and_ranks_skip_by_count(values):
+    results = [result(f"U_{i:02d}", calls=(v, 1)) for i, v in enumerate(values)]
+    ranking = rank(results, "calls")
+    ranks = [r.rank for r in ranking]
+    assert ranks[0] == 1
+    for position, r in enumerate(ranking, 1):
+        # the rank is 1 + the number of reps shown above
+        assert r.rank == 1 + sum(1 for o in ranking if o.shown > r.shown)
+        if position > 1 and ranking[position - 2].shown == r.shown:
+            assert ranking[position - 2].rank == r.rank
+    shown = [r.shown for r in ranking]
+    assert shown == sorted(shown, reverse=True)
+    for a in ranking:
+        for b in ranking:
+            assert (a.rank == b.rank) == (a.shown == b.shown)
+
+
+def test_a_day_off_has_no_overall_score_though_its_week_goes_on():
+    saturday = Period("day", NOW.date().replace(day=28), NOW.date().replace(day=28))
+    rep = _weekly(
+        default_process(),
+        {"U_A": ("sdr", {"calls": 10, "meetings_scheduled": 4})},
+        period=saturday,
+    )["U_A"]
+    assert rep.lines["meetings_scheduled"].goal == 8  # the week so far is still shown
+    assert rep.scored() == {} and rep.overall is None  # but no daily goal to score the day on
+    assert not rank([rep])[0].ranked

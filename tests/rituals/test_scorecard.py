@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from rituals import activity
-from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE
+from rituals import activity, scorecard
+from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE, Period
 from tests.rituals.activity_support import (
     MANAGER,
     MONDAY,
@@ -48,9 +48,20 @@ def test_the_scorecard_numbers(session, ws, people):
     assert calls.status == STATUS_ON_PACE
     # conversations: the undone 5 do not count
     assert (day["conversations"].actual, day["conversations"].status) == (0, STATUS_BEHIND)
-    # the backdated meetings count on Monday, not today
-    assert day["meetings_scheduled"].actual == 0
-    assert day["sao"].actual == 1
+    # A weekly goal is never shown for a day: today's scorecard shows the week to date (the
+    # meetings backdated to Monday count there); a monthly one the month to date (issue 12).
+    meetings_so_far = day["meetings_scheduled"]
+    assert (meetings_so_far.actual, meetings_so_far.goal) == (2, 8)
+    assert meetings_so_far.period == Period("week", MONDAY, MONDAY + timedelta(days=6))
+    sao_so_far = day["sao"]
+    assert (sao_so_far.actual, sao_so_far.goal, sao_so_far.period.kind) == (1, 6, "month")
+    assert sao_so_far.elapsed == pytest.approx(16.25 / 21)
+    # ... and the backdated meetings count on Monday, not today
+    actor = actor_for(session, REP)
+    (standing,) = scorecard.standings(
+        session, ws.id, actor.process, actor.member, ["meetings_scheduled"], NOW
+    )
+    assert (standing.today, standing.daily_goal, standing.so_far.pacing.actual) == (0, None, 2)
 
     week = lines(build(session, ws, "week"))
     assert (week["calls"].actual, week["calls"].goal) == (30, 300)

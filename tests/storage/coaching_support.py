@@ -13,14 +13,15 @@ Window totals (calls, conversations, meetings_scheduled, sao):
     SDR_D     0    0   0  1   -> None, None, None (left out of the medians)
     medians                   -> 14%, 20%, 20%
 
-SDR_A week by week (sao only this week), overall = mean attainment of the four KPIs:
+SDR_A week by week (sao only this week), overall = mean attainment of the KPIs whose goals are
+stated per day or week (sao, 6 a month, is the month's: rituals/ranking.py), each capped at 150%:
 
-    26 Oct  300 24 4 -> (1 + 0.4 + 0.5 + 0) / 4   = 0.475
-     2 Nov  240 15 4 -> (0.8 + 0.25 + 0.5) / 4    = 0.3875
-     9 Nov  180  9 2 -> (0.6 + 0.15 + 0.25) / 4   = 0.25
-    16 Nov  150  6 1 -> (0.5 + 0.1 + 0.125) / 4   = 0.18125
+    26 Oct  300 24 4 -> (1 + 0.4 + 0.5) / 3       = 0.63333
+     2 Nov  240 15 4 -> (0.8 + 0.25 + 0.5) / 3    = 0.51667
+     9 Nov  180  9 2 -> (0.6 + 0.15 + 0.25) / 3   = 0.33333
+    16 Nov  150  6 1 -> (0.5 + 0.1 + 0.125) / 3   = 0.24167
     23 Nov  130  6 1 sao 3 (so far) -> calls 130/300, conversations 6/60 = 0.1,
-            meetings 1/8 = 0.125, sao 3 / (6 * 5/21) = 2.1
+            meetings 1/8 = 0.125; sao month to date 3 of 6
 """
 
 from datetime import date, timedelta

@@ -29,9 +29,6 @@ THIS_WEEK = Period("week", MON, date(2026, 11, 29))
 OCTOBER = Period("month", date(2026, 10, 1), date(2026, 10, 31))
 # The monthly digest runs on the first working day of November, which comes late: Monday the 2nd.
 FIRST_WORKING_DAY = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # 09:00 in New York
-SAO_DAY = 6 / 21  # 6/month spread over November's 21 working days
-SAO_WEEK = 5 * 6 / 21
-DEALS_WEEK = 5 * 4 / 21
 
 
 def make_process() -> Process:

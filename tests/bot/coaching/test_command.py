@@ -57,9 +57,12 @@ def test_the_opening_message_shows_the_hand_computed_numbers_in_the_coaching_cha
     # the scorecard this week, as /scorecard shows it: calls 130 of 300
     assert "*Scorecard* · <@U0SDR0001>" in text and "130 of 300 (43%)" in text
     assert "• Conversations: 10% of this week's goal so far" in text
-    assert "26 Oct 47% → 2 Nov 38% → 9 Nov 25% → 16 Nov 18%" in text
+    # The weeks are scored on their daily and weekly goals (sao, 6 a month, is the month's):
+    # issue 12 (it read 47% → 38% → 25% → 18%, a week's "1.43" SAOs weighing a quarter).
+    assert "26 Oct 63% → 2 Nov 51% → 9 Nov 33% → 16 Nov 24%" in text
+    assert "Sales Accepted Opportunities* · lagging\nmonth 3 of 6 (50%) · pace 64%" in text
     assert "1. Conversations per calls / emails is 6% against a team median of 14%" in text
-    assert "3. Overall attainment is falling, from 47% to 18%" in text
+    assert "3. Overall attainment is falling, from 63% to 24%" in text
     assert "none, this is the first coaching session" in text
     assert "every reply is saved as a note; start one with `action:`" in text
     [row] = sessions(rig)

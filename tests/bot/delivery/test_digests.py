@@ -84,7 +84,8 @@ def test_a_300_rep_team_with_long_names_stays_within_every_block_kit_limit(tmp_p
 
 def test_weekly_digest_numbers_for_a_known_week(rig):
     """Last week (Mon 16 – Sun 22 Nov): three SDRs, two tied; the AE with no logs. Goals: calls
-    60/day = 300/week, conversations 12/day = 60, meetings 8/week, SAO 6/month → 6 × 5/21."""
+    60/day = 300/week, conversations 12/day = 60, meetings 8/week, SAO 6/month (the month's: not
+    scored on a week, shown month to date)."""
     rig.slack.add_user("U0SDR0002", "Sam Okafor")
     rig.slack.add_user("U0SDR0003", "Jenna Park")
     rig.text("/pacer", "team add <@U0SDR0002> sdr", ADMIN)
@@ -100,11 +101,15 @@ def test_weekly_digest_numbers_for_a_known_week(rig):
     assert "Weekly digest · Sales · Mon 16 – Sun 22 Nov 2026" in text
     assert "Calls / Emails* 600 of 900 (66%)" in text  # three SDRs × 300
     assert "Conversations* 120 of 180 (66%)" in text
-    # overall = mean attainment over each rep's goals: Maria (1+1+1+0)/4 = 75%, the others 37.5%
-    assert "1. Maria Lopez — 75% · 2. Sam Okafor — 37% · 2. Jenna Park — 37%" in text
+    # overall = mean attainment over each rep's daily and weekly goals: Maria (1+1+1)/3 = 100%,
+    # the others 50%, tied, listed by name (issue 12: it was "75% · 2. Sam Okafor — 37% · 2.
+    # Jenna Park — 37%", SAO's week share weighing a quarter and the tie in order of user ID)
+    assert "1. Maria Lopez — 100% · 2. Jenna Park — 50% · 2. Sam Okafor — 50%" in text
+    assert "Sales Accepted Opportunities* month 0 of 18 (0%) · pace 0%" in text
     assert (
         "Sales Development Rep: Calls / Emails 300 · Conversations 60" in text
     )  # this week's goals
+    assert "Sales Accepted Opportunities 6 a month" in text  # never 1.43 a week
     thread = [c for c in channel_posts(rig.slack) if "thread_ts" in c.params]
     ranking = "\n".join(b["text"]["text"] for c in thread for b in c.params["blocks"])
     assert (

@@ -168,7 +168,9 @@ def test_the_nudge_reads_well(rig):
     assert_within_slack_limits(call.params)
     body = call.params["blocks"][0]["text"]["text"]
     assert "Nothing logged today yet* (Thu 26 Nov)" in body
-    assert "Calls / Emails 60 · Conversations 12 · Discovery Meetings Scheduled 1.6" in body
+    # a weekly goal has no share of a day to show (issue 12: it read "Meetings Scheduled 1.6")
+    assert "Today's goals: Calls / Emails 60 · Conversations 12.\n" in body
+    assert "Discovery Meetings Scheduled: 8 this week." in body
     assert "`/log calls 12`" in body and "15:00 your time (Asia/Tokyo)" in body
     assert "`/pacer nudges off`" in body
     assert call.params["text"] == (

@@ -39,7 +39,8 @@ def test_a_reps_home_shows_the_week_one_tap_logs_and_last_logs(rig):
     assert "*Week:* Mon 23 – Sun 29 Nov 2026 · 25% of the week's working time elapsed" in text
     assert "12 of 300 (4%) · pace 16% · projected 48 — *behind*" in text
     assert "4 of 60 (6%)" in text
-    assert "1 of 1.43 (70%)" in text  # SAO 6/month scaled to the week, credited by the AE
+    # SAO 6/month, credited by the AE: the month to date (issue 12: it read "1 of 1.43 (70%)")
+    assert "month 1 of 6 (16%) · pace 21% · projected 1 — *behind*" in text
     # One-tap logging for the KPIs the rep records, not for the one the AE records for them.
     for kpi in ("calls", "conversations", "meetings_scheduled"):
         assert home_button(view, PLUS_ONE, kpi)["text"]["text"] == "+1"

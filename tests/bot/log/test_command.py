@@ -71,8 +71,33 @@ def test_crediting_does_not_reveal_a_private_scorecard(rig):
     rig.text("/pacer", "visibility managers", MGR)
     reply = rig.text("/log", f"<@{SDR}> sao 1", AE)
     assert "Logged *1 Sales Accepted Opportunities*" in reply
-    assert "this week" not in reply
+    assert "this week" not in reply and "this month" not in reply
     assert "this week" in rig.text("/log", f"<@{SDR}> calls 3", MGR)
+
+
+def test_the_reply_shows_each_goal_at_its_own_scale(rig):
+    """Issue 12: a deal logged on Tuesday read "this week 1 of 0.95 (105%), pace 466%"."""
+    rig.team()
+    deal = rig.text("/log", "deal 1", AE)  # 4 a month; 16.25 of November's 21 days gone
+    assert "*Deals Closed* · today 1 · this month 1 of 4 (25%), pace 32% — behind" in deal
+    meetings = rig.text("/log", "meetings 2", SDR)  # 8 a week: no share of a day is shown
+    assert (
+        "*Discovery Meetings Scheduled* · today 2 · this week 2 of 8 (25%), pace 100%" in meetings
+    )
+    calls = rig.text("/log", "calls 12", SDR)  # 60 a day: judged on the day too
+    assert (
+        "*Calls / Emails* · today 12 of 60 · this week 12 of 300 (4%), pace 16% — behind" in calls
+    )
+
+
+def test_a_monday_morning_reply_reads_early(rig):
+    rig.team()
+    rig.now = datetime.fromisoformat("2026-11-30T09:30:00-05:00")
+    reply = rig.text("/log", "calls 14", SDR)
+    # Issue 12: it read "pace 1120% — on pace" half an hour into the week
+    assert reply.endswith(
+        ":white_circle: *Calls / Emails* · today 14 of 60 · this week 14 of 300 (4%), pace early"
+    )
 
 
 def test_a_role_dropped_from_the_process_gets_a_clear_answer(rig):

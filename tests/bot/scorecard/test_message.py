@@ -55,12 +55,38 @@ def test_a_current_period_says_how_much_of_its_working_time_has_gone(rig):
     assert "period complete" not in text
 
 
-def test_a_past_period_is_complete_and_shows_no_pace(rig):
+def test_a_past_period_is_complete_and_shows_final_and_hit_or_missed_not_pace(rig):
     message = scorecard_message(card(rig, "week", NEXT_MONDAY, offset=-1), HINT)
     assert_within_slack_limits(message)
     text = text_of(message)
     assert "period complete" in text and "elapsed" not in text.split("\n")[1]
-    assert "40 of 300 (13%) — *" in text and "· pace" not in text
+    # Issue 12: a finished week read "40 of 300 (13%) — *behind*": pace, for a week that is over.
+    assert "40 of 300 (13%) · final — *missed*" in text
+    assert "0 of 8 (0%) · final — *missed*" in text  # meetings, 8 a week
+    # SAO (6 a month) is shown for November up to the end of that week: November isn't over
+    assert "month 0 of 6 (0%) · pace 0% · projected 0 — *behind*" in text
+    assert text.count("· pace") == 1
+
+
+def test_a_goal_met_in_a_finished_period_is_hit(rig):
+    rig.now = TUESDAY_11
+    rig.text("/log", "calls 260", SDR)  # 300 of 300
+    text = text_of(scorecard_message(card(rig, "week", NEXT_MONDAY, offset=-1), HINT))
+    assert (
+        ":large_green_circle: *Calls / Emails* · leading\n300 of 300 (100%) · final — *hit*" in text
+    )
+
+
+def test_a_monday_morning_reads_early_not_a_pace_of_hundreds_of_percent(rig):
+    monday_0930 = datetime.fromisoformat("2026-11-30T09:30:00-05:00")
+    rig.now = monday_0930
+    rig.text("/log", "calls 14", SDR)
+    text = text_of(scorecard_message(card(rig, "week", monday_0930), HINT))
+    # Issue 12: 14 calls at 09:30 on a Monday read "pace 1120% · projected 1120 — on pace"
+    assert ":white_circle: *Calls / Emails* · leading\n14 of 300 (4%) · pace early\n" in text
+    assert "projected" not in text.split("Conversations")[0]  # early: no projection either
+    # December 1st is tomorrow: SAO shows November, whose pace is well under way
+    assert "month 0 of 6 (0%) · pace 0%" in text
 
 
 def test_a_day_off_says_so_and_sets_no_goal(rig):

@@ -1,0 +1,130 @@
+"""Goals at their own scale (DESIGN.md §4): a goal is never shown for a period shorter than the
+one it is stated for, and shown figures carry no more decimals than the stated goal.
+
+A view (a day, a week or a month) shows each KPI for a **line period**: the view itself when the
+goal is stated per day or per the view's own period, else the goal's own week or month, to date.
+6 SAOs a month on this week's scorecard is "month 2 of 6", never "2 of 1.43"; 8 meetings a week on
+today's is "week 3 of 8", never "of 1.6". The week or month is the one holding the view's last
+working day so far, so last week's digest shows the month that week belonged to.
+
+Everything here is plain arithmetic on dates: the counts come from the caller, who fetches each
+line's window (:func:`line_window`) with the view's own, in one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from rituals.pacing import (
+    Pacing,
+    Period,
+    Thresholds,
+    WorkCalendar,
+    compute_pacing,
+    elapsed_share,
+    period_containing,
+    scaled_goal,
+)
+from rituals.process.goals import Goal
+
+SCALE = {"day": 0, "week": 1, "month": 2}  # period kinds, shortest first
+
+_THRESHOLDS = Thresholds()
+Window = tuple[date, date]  # the dates a line counts logs over, both inclusive
+
+
+def longest(kinds) -> str:
+    """The longest of some period kinds ("day" for none)."""
+    return max(kinds, key=SCALE.__getitem__, default="day")
+
+
+def as_of_date(view: Period, now: datetime, cal: WorkCalendar) -> date:
+    """The last date of the view that has happened: today, or the view's end once it is over."""
+    return max(view.start, min(cal.local_date(now), view.end))
+
+
+def as_of(view: Period, now: datetime, cal: WorkCalendar) -> datetime:
+    """The instant the view's numbers are taken at: now, or the end of its last day once over."""
+    if cal.local_date(now) <= view.end:
+        return now
+    return datetime.combine(view.end + timedelta(days=1), time(0), cal.tz)
+
+
+def line_period(per: str | None, view: Period, now: datetime, cal: WorkCalendar) -> Period:
+    """The period a goal stated per ``per`` is shown for on ``view``: the view itself, unless the
+    goal is stated for a longer period; then that week or month, the one holding the view's last
+    working day so far (its last date so far when it has none)."""
+    if per is None or SCALE[per] <= SCALE[view.kind]:
+        return view
+    last = as_of_date(view, now, cal)
+    anchor = last
+    day = last
+    while day >= view.start:
+        if cal.is_working_day(day):
+            anchor = day
+            break
+        day -= timedelta(days=1)
+    return period_containing(per, anchor)
+
+
+def line_window(line: Period, view: Period) -> Window:
+    """The dates a line counts: the view's, or its own week or month up to the view's end."""
+    return line.start, min(line.end, view.end)
+
+
+def shown_figure(value: float, decimals: int) -> float:
+    """``value`` rounded half up to ``decimals`` decimals, as a goal stated with that many shows
+    it (8 a week over a 21-day month is 33.6, shown 34). A positive value never rounds to 0: a
+    goal that small keeps two decimals rather than vanish."""
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    if rounded == 0 and value > 0:
+        return shown_figure(value, 2) if decimals < 2 else value
+    return rounded
+
+
+@dataclass(frozen=True)
+class Line:
+    """How one KPI is shown on one view: its period, the dates it counts, its goal for that
+    period (as shown: rounded to the stated goal's decimals) and where the period stands."""
+
+    period: Period
+    window: Window
+    goal: float | None
+    decimals: int
+    elapsed: float
+    final: bool
+
+    def pacing(self, actual: float, thresholds: Thresholds = _THRESHOLDS) -> Pacing:
+        return compute_pacing(
+            actual,
+            self.goal,
+            self.elapsed,
+            thresholds,
+            final=self.final,
+            period=self.period,
+            decimals=self.decimals,
+        )
+
+
+def plan_line(
+    goal: Goal | None,
+    view: Period,
+    now: datetime,
+    cal: WorkCalendar,
+    shown_per: str | None = None,
+) -> Line:
+    """The line for a KPI with this stated goal (None: no goal) on ``view`` at ``now``.
+    ``shown_per`` shows it at a longer scale than its own goal's (a team view where another
+    rep's goal for the KPI is monthly), never at a shorter one."""
+    per = longest(p for p in (goal.per if goal else None, shown_per) if p)
+    period = line_period(per, view, now, cal)
+    window = line_window(period, view)
+    amount = None
+    decimals = goal.decimals if goal else 0
+    if goal is not None:
+        amount = shown_figure(scaled_goal(goal.amount, goal.per, period, cal), decimals)
+    elapsed = elapsed_share(period, as_of(view, now, cal), cal)
+    return Line(period, window, amount, decimals, elapsed, cal.local_date(now) > period.end)
