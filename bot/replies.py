@@ -408,6 +408,73 @@ def _contest_not_stored(refusal: ContestNotStored) -> str:
     return "That contest could not be stored just now; nothing changed. Try again."
 
 
+# -- days off (/pacer holiday) ------------------------------------------------------------------
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@explains(refusals.NotAWorkingDay)
+def _not_a_working_day(r: refusals.NotAWorkingDay) -> str:
+    days = ", ".join(_WEEKDAYS[d] for d in r.working_days)
+    return (
+        f"{dates.long(r.day)} is a {_FULL_DAYS[r.day.weekday()]}, not a working day (the team works "
+        f"{days}), so taking it off would change nothing; nothing changed. Check the date, e.g. "
+        f"`/pacer holiday add {_next_working(r.day, r.working_days)} Company day off`."
+    )
+
+
+def _next_working(day: date, working_days: tuple[int, ...]) -> str:
+    for ahead in range(1, 8):
+        candidate = date.fromordinal(day.toordinal() + ahead)
+        if candidate.weekday() in working_days:
+            return candidate.isoformat()
+    return day.isoformat()
+
+
+@explains(refusals.AlreadyADayOff)
+def _already_a_day_off(r: refusals.AlreadyADayOff) -> str:
+    what = "a public holiday" if r.source == "public" else "a company day off"
+    return (
+        f"{dates.long(r.day)} is already {what}: {escape(r.name)}; nothing changed. "
+        "See them all with `/pacer holiday list`."
+    )
+
+
+@explains(refusals.NotADayOff)
+def _not_a_day_off(r: refusals.NotADayOff) -> str:
+    if r.worked:
+        return (
+            f"{dates.long(r.day)} ({escape(r.worked)}) is already a working day for the team; "
+            f"nothing changed. Take it off again with `/pacer holiday add {r.day.isoformat()}`."
+        )
+    return (
+        f"{dates.long(r.day)} is neither a public holiday nor a company day off, so there is "
+        "nothing to remove; nothing changed. See the coming days off with `/pacer holiday list`."
+    )
+
+
+@explains(refusals.DayOffOutOfRange)
+def _day_off_out_of_range(r: refusals.DayOffOutOfRange) -> str:
+    return (
+        f"{dates.long(r.day)} is too far off: days off can be changed from "
+        f"{dates.long(r.earliest)} to {dates.long(r.latest)}; nothing changed. Check the year, "
+        "e.g. `/pacer holiday list`."
+    )
+
+
+@explains(refusals.DayOffNameRefused)
+def _day_off_name_refused(r: refusals.DayOffNameRefused) -> str:
+    if "<" in r.name or ">" in r.name:
+        what = "can't contain < or > (Slack would read them as markup)"
+    else:
+        what = f"is {len(r.name)} characters long; keep it to {r.limit}"
+    return (
+        f"A day off's name {what}; nothing changed. e.g. "
+        "`/pacer holiday add 2026-12-24 Christmas Eve`."
+    )
+
+
 # -- coaching -----------------------------------------------------------------------------------
 
 

@@ -74,6 +74,33 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--workspace", help="Slack team ID of the workspace (when it has several)")
     show.add_argument("--yaml", action="store_true", help="print the stored YAML instead")
 
+    calendar = sub.add_parser("calendar", help="a team's days off: holidays and company days off")
+    calendar_sub = calendar.add_subparsers(dest="action", required=True)
+    calendar_show = calendar_sub.add_parser(
+        "show",
+        help="every day off on a working weekday, one per line: YYYY-MM-DD  name",
+        description="Every day off (a public holiday the team doesn't work, or a company day "
+        "off) that falls on one of the team's working weekdays, one per line as "
+        "'YYYY-MM-DD  name'. Without --from and --to: this month and the next two, from the 1st "
+        "of this month in the team's timezone; --from alone shows that month and the next two.",
+    )
+    calendar_show.add_argument("--team", help="team name (when the install has several)")
+    calendar_show.add_argument(
+        "--workspace", help="Slack team ID of the workspace (when it has several)"
+    )
+    calendar_show.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        help="first day, YYYY-MM-DD (default: the 1st of this month)",
+    )
+    calendar_show.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        help="last day, YYYY-MM-DD (default: the end of the month after next)",
+    )
+
     console = sub.add_parser(
         "console",
         help="try Pacer in the terminal: the real app against a local stand-in for Slack, offline",
@@ -146,11 +173,25 @@ def main(argv: list[str] | None = None) -> int:
         from cli import process as process_cli
 
         return process_cli.run(settings, args)
+    elif args.command == "calendar":
+        from cli import calendar as calendar_cli
+
+        return calendar_cli.show(settings, args)
     elif args.command == "console":
         from simulator.console.run import run_console
 
         return run_console(database=args.database, demo=args.demo, demo_weeks=args.weeks)
     return 0
+
+
+def _date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24"
+        ) from None
 
 
 if __name__ == "__main__":

@@ -233,6 +233,15 @@ def _last_working_day(process: Process, week: Period, today: date) -> date | Non
     return None
 
 
+def _first_working_day(process: Process, today: date, end: date | None) -> date:
+    """Where a proposed contest starts: today, or the next working day when today is a day
+    off (a check run by hand on a holiday)."""
+    day = today
+    while end is not None and day < end and not process.calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def propose(
     kpi: str, kpi_name: str, entrants: tuple[str, ...], remaining: float, start: date, end: date
 ) -> ContestSpec:
@@ -278,6 +287,7 @@ def check_lags(
     if elapsed >= 1 - _EPS:
         return LagCheck(week, key, elapsed, False, "the week's working time is over")
     end = _last_working_day(process, week, today)
+    start = _first_working_day(process, today, end)
     reps = team_reps(process, members)
     if not reps or end is None:
         return LagCheck(week, key, elapsed, False, "no reps on the team")
@@ -329,7 +339,7 @@ def check_lags(
                 before_window=before,
                 elapsed=elapsed,
                 furthest_behind=tuple(behind),
-                proposal=propose(kpi.key, kpi.name, entrants, goal - before, today, end),
+                proposal=propose(kpi.key, kpi.name, entrants, goal - before, start, end),
                 as_of=now,
                 decimals=max(p.decimals for _, p in having),
             )

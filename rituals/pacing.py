@@ -1,5 +1,8 @@
 """Pacing math (DESIGN.md section 4): periods, goal scaling, elapsed share, pace and status.
 
+A working day is one of the team's working weekdays that is not a day off (a public holiday it
+doesn't work, or a company day off: rituals/holiday_rules.py); everything below counts those.
+
 Pure functions only: no Slack, no database, and the current time is always passed in.
 """
 
@@ -11,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from rituals.holiday_rules import NO_HOLIDAYS, DayOff, HolidayRules
 
 PERIOD_KINDS = ("day", "week", "month")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,6 +71,7 @@ class WorkCalendar:
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # date.weekday(): Monday=0
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)
+    holidays: HolidayRules = NO_HOLIDAYS
 
     def __post_init__(self) -> None:
         # Accept any iterable of weekdays but store a frozenset so the calendar stays hashable.
@@ -84,7 +90,7 @@ class WorkCalendar:
         return instant.astimezone(self.tz)
 
     def is_working_day(self, d: date) -> bool:
-        return d.weekday() in self.working_days
+        return d.weekday() in self.working_days and not self.holidays.is_off(d)
 
     def working_days_in(self, start: date, end: date) -> int:
         if end < start:
@@ -92,7 +98,17 @@ class WorkCalendar:
         full_weeks, rest = divmod((end - start).days + 1, 7)
         first = start.weekday()
         extra = sum(1 for i in range(rest) if (first + i) % 7 in self.working_days)
-        return full_weeks * len(self.working_days) + extra
+        weekdays = full_weeks * len(self.working_days) + extra
+        return weekdays - self.holidays.count_off(start, end, self.working_days)
+
+    def days_off(self, start: date, end: date) -> list[DayOff]:
+        """The days off that fall on a working weekday (a holiday on a Saturday changes
+        nothing, so it is not one), from ``start`` to ``end``."""
+        return [
+            off
+            for off in self.holidays.days_off(start, end)
+            if off.day.weekday() in self.working_days
+        ]
 
     def _day_length(self) -> timedelta:
         # Wall-clock length, so a DST change day has the same working hours as any other day.
@@ -143,6 +159,11 @@ def _month_bounds(d: date) -> tuple[date, date]:
     return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def _week_bounds(d: date) -> tuple[date, date]:
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
 def period_containing(kind: str, d: date) -> Period:
     _check_kind(kind)
     if kind == "day":
@@ -168,9 +189,10 @@ def daily_rate(amount: float, per: str, d: date, cal: WorkCalendar) -> float:
         return 0.0
     if per == "day":
         return amount
+    # A weekly or monthly goal spreads over that week's or month's working days (a holiday
+    # week's goal is done in its four days), so each week and month has its own rate.
     if per == "week":
-        return amount / len(cal.working_days)
-    # A monthly goal spreads over that month's working days, so each month has its own rate.
+        return amount / cal.working_days_in(*_week_bounds(d))
     return amount / cal.working_days_in(*_month_bounds(d))
 
 
@@ -184,12 +206,12 @@ def scaled_goal(amount: float, per: str, period: Period, cal: WorkCalendar) -> f
         return amount  # exact, no float drift
     if per == "day":
         return amount * len(working)
-    if per == "week":
-        return amount * len(working) / len(cal.working_days)
-    # Monthly goal: count working days per month (a week can straddle two) and multiply once per
-    # month rather than adding 1/n twenty times, which keeps the result free of rounding noise.
-    per_month = Counter(d.replace(day=1) for d in working)
-    return sum(amount * n / cal.working_days_in(*_month_bounds(m)) for m, n in per_month.items())
+    # Weekly or monthly goal: count working days per week or month (a week can straddle two
+    # months, a month holds parts of five weeks) and multiply once per week or month rather than
+    # adding 1/n twenty times, which keeps the result free of rounding noise.
+    bounds = _week_bounds if per == "week" else _month_bounds
+    per_unit = Counter(bounds(d) for d in working)
+    return sum(amount * n / cal.working_days_in(*unit) for unit, n in per_unit.items())
 
 
 def _wall_clock(local: datetime) -> datetime:

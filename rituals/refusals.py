@@ -286,6 +286,67 @@ class SameCount(Refusal):
         return f"That log already says {self.count}; nothing changed."
 
 
+# -- days off (/pacer holiday) ------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class NotAWorkingDay(Refusal):
+    """A day off asked for a day the team doesn't work anyway (a Saturday): it would change
+    nothing, so it is more likely a wrong date."""
+
+    day: date
+    working_days: tuple[int, ...]  # date.weekday() numbers
+
+    def plain(self) -> str:
+        return f"{dates.long(self.day)} is not a working day anyway; nothing changed."
+
+
+@dataclass(eq=False)
+class AlreadyADayOff(Refusal):
+    day: date
+    name: str
+    source: str  # rituals.holiday_rules.PUBLIC or COMPANY
+
+    def plain(self) -> str:
+        return f"{dates.long(self.day)} is already a day off ({self.name}); nothing changed."
+
+
+@dataclass(eq=False)
+class NotADayOff(Refusal):
+    """Nothing to remove: the day is no holiday nor company day off (``worked``: the name of
+    the public holiday the team already works that day)."""
+
+    day: date
+    worked: str | None = None
+
+    def plain(self) -> str:
+        return f"{dates.long(self.day)} is not a day off; nothing changed."
+
+
+@dataclass(eq=False)
+class DayOffOutOfRange(Refusal):
+    day: date
+    earliest: date
+    latest: date
+
+    def plain(self) -> str:
+        return (
+            f"{dates.long(self.day)} is too far off: days off go from {dates.long(self.earliest)} "
+            f"to {dates.long(self.latest)}."
+        )
+
+
+@dataclass(eq=False)
+class DayOffNameRefused(Refusal):
+    """A day off's name that can't be shown: too long, or with < or > (Slack markup)."""
+
+    name: str
+    limit: int
+
+    def plain(self) -> str:
+        return f"A day off's name is at most {self.limit} characters, without < or >."
+
+
 # -- contests and the lag check -----------------------------------------------------------------
 
 

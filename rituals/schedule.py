@@ -14,8 +14,13 @@ what makes a run happen exactly once whatever the clocks do.
 
 Decisions, pinned by tests/rituals/test_schedule.py:
 
-- **Working days.** Daily digests and leaderboards fire on the process's working days only
-  (any set: Mon–Fri, Sun–Thu…). The weekly digest fires on its configured weekday.
+- **Working days.** Daily digests, leaderboards and the lag check fire on the process's
+  working days only (any set: Mon–Fri, Sun–Thu…), never on a day off (a public holiday the team
+  doesn't work, or a company day off: the calendar's ``holidays``). The weekly digest and the
+  coaching reminders fire on their configured weekday; when that day is a day off, on the next
+  working day of the same week (Tuesday after a Monday holiday), else on the last working day
+  before it in that week, else (a week with no working day at all) on the day itself — the
+  reported week, and so the period key, stay the same (:func:`weekly_run_day`).
 - **Nudges are per person, in each rep's own timezone.** The private reminder to a rep who has
   logged nothing today follows the rep's day, not the team's:
 
@@ -49,7 +54,8 @@ Decisions, pinned by tests/rituals/test_schedule.py:
   so a month starting on Saturday fires on Monday the 3rd, one starting on Sunday on Monday the
   2nd), and :class:`RitualTrigger` keeps, of those candidates, the one that is the month's first
   working day. (It equals an ``OrTrigger`` of one CronTrigger per working weekday; the tests check
-  that.)
+  that.) With days off (1 Jan 2027 is a Friday holiday: the digest waits for Monday the 4th) the
+  cron is every working weekday of the month, and the trigger keeps the first working one.
 - **Daylight saving time.** A ritual fires exactly once on every scheduled local day, at its
   local time:
   - in the hour that is *skipped* when clocks go forward (02:30 on 2026-03-08 in New York,
@@ -80,7 +86,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from rituals import kinds
 from rituals.kinds import GRACE, RITUAL_KINDS, Kind, ritual_kind
-from rituals.pacing import WEEKDAY_NAMES, WorkCalendar
+from rituals.pacing import WEEKDAY_NAMES, WorkCalendar, period_containing
 from rituals.process import RITUAL_DEFAULT_TIMES, Process
 
 __all__ = [
@@ -101,6 +107,7 @@ __all__ = [
     "period_key",
     "ritual_kind",
     "triggers",
+    "weekly_run_day",
 ]
 # GRACE, RITUAL_KINDS and ritual_kind are the registry's (rituals/kinds.py), named here too for
 # the modules that read them with the schedule.
@@ -131,9 +138,12 @@ class RitualTrigger(CronTrigger):
     (for the monthly digest) only on the first working day of the month. See the module notes.
 
     ``at`` is the team-local time as written in the process (a leaderboard's slot, for its
-    period key); ``working_days`` are date.weekday() numbers, Monday = 0."""
+    period key); ``working_days`` are date.weekday() numbers, Monday = 0. With a ``calendar``
+    (the team's: its working days and days off), it never fires on a day off; with a
+    ``weekday`` too, it fires once a week, on that weekday or the day weekly_run_day moves it to.
+    """
 
-    __slots__ = ("at", "first_working_day", "working_days")
+    __slots__ = ("at", "calendar", "first_working_day", "weekday", "working_days")
 
     def __init__(
         self,
@@ -143,16 +153,25 @@ class RitualTrigger(CronTrigger):
         day_of_week: str | None = None,
         working_days: frozenset[int] = frozenset(range(7)),
         first_working_day: bool = False,
+        calendar: WorkCalendar | None = None,
+        weekday: int | None = None,
     ) -> None:
         self.at = time(at.hour, at.minute)
+        self.calendar = calendar
+        self.weekday = weekday
+        if calendar is not None:
+            working_days = calendar.working_days
         self.working_days = frozenset(working_days)
         self.first_working_day = first_working_day
         day = None
         if first_working_day:
             if not self.working_days:
                 raise ValueError("the first working day needs at least one working day")
-            day = f"1-{1 + _longest_break(self.working_days)}"
+            if not self._days_off:  # else every working weekday is a candidate (module notes)
+                day = f"1-{1 + _longest_break(self.working_days)}"
             day_of_week = _cron_days(self.working_days)
+        elif weekday is not None and self._days_off:
+            day_of_week = None  # any day of the week may be the one a day off moves it to
         super().__init__(
             day=day,
             day_of_week=day_of_week,
@@ -161,6 +180,10 @@ class RitualTrigger(CronTrigger):
             second=0,
             timezone=tz,
         )
+
+    @property
+    def _days_off(self) -> bool:
+        return self.calendar is not None and not self.calendar.holidays.empty
 
     def get_next_fire_time(self, previous_fire_time, now):
         """The first fire time after ``previous_fire_time`` (APScheduler's contract: from
@@ -193,14 +216,24 @@ class RitualTrigger(CronTrigger):
     def _wanted(self, fire: datetime) -> bool:
         if fire.fold and _is_repeated(fire):
             return False  # the same wall time already fired on the first pass
+        day = fire.date()
         if self.first_working_day:
-            return fire.date() == first_working_day(fire.year, fire.month, self.working_days)
-        return True
+            days = self.calendar if self.calendar is not None else self.working_days
+            return day == first_working_day(fire.year, fire.month, days)
+        if self.calendar is None:
+            return True
+        if self.weekday is not None:
+            return day == weekly_run_day(day, self.weekday, self.calendar)
+        return self.calendar.is_working_day(day)
 
     def __getstate__(self):
         state = super().__getstate__()
         state.update(
-            at=self.at, working_days=self.working_days, first_working_day=self.first_working_day
+            at=self.at,
+            working_days=self.working_days,
+            first_working_day=self.first_working_day,
+            calendar=self.calendar,
+            weekday=self.weekday,
         )
         return state
 
@@ -209,6 +242,8 @@ class RitualTrigger(CronTrigger):
         self.at = state["at"]
         self.working_days = state["working_days"]
         self.first_working_day = state["first_working_day"]
+        self.calendar = state.get("calendar")
+        self.weekday = state.get("weekday")
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -245,12 +280,34 @@ def _longest_break(working_days: frozenset[int]) -> int:
     return longest
 
 
-def first_working_day(year: int, month: int, working_days: frozenset[int]) -> date:
-    """The month's first working day (the 1st, or the first working day after it)."""
+def first_working_day(year: int, month: int, days: frozenset[int] | WorkCalendar) -> date:
+    """The month's first working day (the 1st, or the first working day after it), by
+    weekdays alone or by a calendar with its days off (1 Jan 2027, a Friday holiday: Mon 4)."""
     day = date(year, month, 1)
-    while day.weekday() not in working_days:
+    for _ in range(_MAX_DAYS):
+        working = (
+            days.is_working_day(day) if isinstance(days, WorkCalendar) else day.weekday() in days
+        )
+        if working:
+            return day
         day += timedelta(days=1)
-    return day
+    return date(year, month, 1)  # a guard: a calendar without a working day cannot be loaded
+
+
+def weekly_run_day(day: date, weekday: int, cal: WorkCalendar) -> date:
+    """The day, in ``day``'s week (Monday–Sunday), on which a ritual due weekly on ``weekday``
+    runs: that day; if it is a day off (a holiday), the next working day of the week (a Monday holiday's
+    digest posts on Tuesday); if none is left, the last working day before it that week; in a
+    week without any working day, the day itself (the week is still reported)."""
+    week = period_containing("week", day)
+    due = week.start + timedelta(days=weekday)
+    if cal.holidays.day_off(due) is None:  # a weekend day chosen on purpose stays
+        return due
+    after = [d for d in week.days() if d > due and cal.is_working_day(d)]
+    if after:
+        return after[0]
+    before = [d for d in week.days() if d < due and cal.is_working_day(d)]
+    return before[-1] if before else due
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,25 +391,27 @@ def _scheduled(process: Process) -> list[_Scheduled]:
 
 
 def _triggers_of(kind: Kind, process: Process) -> list[_Scheduled]:
-    r, tz = process.rituals, process.calendar.tz
-    working_days = process.calendar.working_days
+    r, cal = process.rituals, process.calendar
+    tz, working_days = cal.tz, cal.working_days
     value = getattr(r, kind.field)
     if not value:  # off; contest posts come from contest rows (rituals.contests), not triggers
         return []
     if kind.due == kinds.ON_WORKING_DAYS:
-        trigger = RitualTrigger(value, tz, day_of_week=_cron_days(working_days))
+        trigger = RitualTrigger(value, tz, day_of_week=_cron_days(working_days), calendar=cal)
         return [_Scheduled(kind.name, trigger)]
     if kind.due == kinds.ON_ITS_WEEKDAY:
-        day = WEEKDAY_NAMES[getattr(r, f"{kind.field}_day")]
-        return [_Scheduled(kind.name, RitualTrigger(value, tz, day_of_week=day))]
+        weekday = getattr(r, f"{kind.field}_day")
+        day = WEEKDAY_NAMES[weekday]
+        trigger = RitualTrigger(value, tz, day_of_week=day, calendar=cal, weekday=weekday)
+        return [_Scheduled(kind.name, trigger)]
     if kind.due == kinds.ON_FIRST_WORKING_DAY:
-        trigger = RitualTrigger(value, tz, working_days=working_days, first_working_day=True)
+        trigger = RitualTrigger(value, tz, first_working_day=True, calendar=cal)
         return [_Scheduled(kind.name, trigger)]
     if kind.due == kinds.AT_EACH_SLOT:
         return [
             _Scheduled(
                 kind.name,
-                RitualTrigger(slot.at, tz, day_of_week=_cron_days(working_days)),
+                RitualTrigger(slot.at, tz, day_of_week=_cron_days(working_days), calendar=cal),
                 slot.kpis,
             )
             for slot in value

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import cached_property, lru_cache
 
@@ -92,7 +93,13 @@ def process_in_effect(session: Session, team_id: int, instant: datetime) -> Proc
     """The process (and so the goals) a team ran with at an instant: a past week is judged
     against the goals it had, not against goals changed since."""
     row = process_queries.process_version_at(session, team_id, instant)
-    return _parse_version(row.id, row.definition) if row else default_process()
+    then = _parse_version(row.id, row.definition) if row else default_process()
+    # Days off are facts about days, not goals: the newest calendar knows best which days were
+    # off (a snow day added the morning after counts for the week it fell in).
+    newest, _ = team_process(session, team_id)
+    if newest.calendar.holidays == then.calendar.holidays:
+        return then
+    return replace(then, calendar=replace(then.calendar, holidays=newest.calendar.holidays))
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from bot import messages
 from bot.admin.help_topics import HELP_TOPICS
+from bot.admin.holidays import holiday
 from bot.admin.settings_form import open_from_command
 from bot.admin.welcome import welcome_job
 from bot.context import Command
@@ -556,6 +557,8 @@ SUBCOMMANDS = {
     "timezone": timezone,
     "tz": timezone,
     "visibility": visibility,
+    "holiday": holiday,
+    "holidays": holiday,
     "ritual": ritual,
     "rituals": ritual,
     "nudges": nudges,

@@ -122,8 +122,9 @@ def window_for(process: Process, now: datetime, word: str, until: str | None = N
                 f"{quoted(word)}: a contest runs 1 to {limit} "
                 f"{'weeks' if weeks else 'working days'}. How long: {HOW_LONG}."
             )
-        days = n * len(cal.working_days) if weeks else n
-        return first, contests.after_working_days(cal, first, days)
+        if weeks:  # calendar weeks: a holiday in them doesn't stretch the contest
+            return first, contests.after_weeks(cal, first, n)
+        return first, contests.after_working_days(cal, first, n)
     if w in UNTIL_WORDS:
         if not until:
             raise ParseError(

@@ -90,6 +90,7 @@ from rituals.contests.standings import (
     standings_at,
 )
 from rituals.contests.timing import (
+    after_weeks,
     after_working_days,
     closes_at,
     digest_at,
@@ -127,6 +128,7 @@ __all__ = [
     "Plan",
     "SpecProblem",
     "Standings",
+    "after_weeks",
     "after_working_days",
     "build_standings",
     "changes_since_result",

@@ -79,6 +79,15 @@ def settles_at(contest: Contest) -> datetime:
     return contest.settles_at if contest.settles_at is not None else contest.ends_at
 
 
+def after_weeks(cal: WorkCalendar, first: date, n: int) -> date:
+    """The last working day of the ``n`` weeks from ``first`` (``1w`` from a Tuesday ends on
+    Monday): a day off in them shortens the window, never lengthens it."""
+    day = first + timedelta(days=7 * n - 1)
+    while day > first and not cal.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def closes_at(contest: Contest) -> datetime:
     """When the contest stops counting and its result is frozen: when it settles, or the moment
     a manager ended it (early, or while it was settling)."""

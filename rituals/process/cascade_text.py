@@ -13,6 +13,7 @@ def render_cascade(p: Process) -> str:
         p.name,
         f"Timezone {p.timezone} · working days {' '.join(days)} · "
         f"{p.calendar.day_start:%H:%M}–{p.calendar.day_end:%H:%M} · scorecards {p.visibility}",
+        f"Days off: {_days_off(p)}",
         f"Pace: on pace from {p.thresholds.on_pace:.0%} of expected, at risk from {p.thresholds.at_risk:.0%}",
         f"Rituals ({p.timezone}): {p.rituals.describe()}",
         "",
@@ -61,3 +62,15 @@ def render_cascade(p: Process) -> str:
         lines += ["", "Warnings:"]
         lines += [f"  - {w}" for w in p.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _days_off(p: Process) -> str:
+    """ "public holidays of US (NY) · 1 company day off · 1 public holiday worked" (see them all
+    with `pacer calendar show`)."""
+    rules = p.calendar.holidays
+    parts = [f"public holidays of {rules.where()}" if rules.country else "no public holidays"]
+    if rules.added:
+        parts.append(f"{len(rules.added)} company day{'s' * (len(rules.added) > 1)} off")
+    if rules.removed:
+        parts.append(f"{len(rules.removed)} public holiday{'s' * (len(rules.removed) > 1)} worked")
+    return " · ".join(parts) + " (`pacer calendar show` lists them)"

@@ -40,6 +40,14 @@ def dump_process(p: Process) -> str:
             value = _FlowList(value)
         elif section in ("working_hours", "pace_thresholds", "limits", "contests"):
             value = _Flow(value)
+        elif section == "holidays":
+            value = _Flow(
+                {
+                    **value,
+                    **({"add": [_Flow(item) for item in value["add"]]} if "add" in value else {}),
+                    **({"remove": _FlowList(value["remove"])} if "remove" in value else {}),
+                }
+            )
         elif section == "rituals":
             value = {
                 name: (

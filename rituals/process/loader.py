@@ -18,6 +18,7 @@ import yaml
 from rituals.pacing import WorkCalendar
 from rituals.process.cascade_checks import CascadeChecks
 from rituals.process.contest_rules import ContestChecks
+from rituals.process.holiday_checks import HolidayChecks
 from rituals.process.model import Process, check_edits_with
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for, never_sent
@@ -37,6 +38,7 @@ SECTIONS = (
     "timezone",
     "working_days",
     "working_hours",
+    "holidays",
     "scorecard_visibility",
     "pace_thresholds",
     "limits",
@@ -60,6 +62,9 @@ _SECTION_HINTS = {
     "time_zone": "timezone",
     "days": "working_days",
     "hours": "working_hours",
+    "holiday": "holidays",
+    "public_holidays": "holidays",
+    "days_off": "holidays",
     "metrics": "kpis",
     "kpi": "kpis",
     "teams": "roles",
@@ -290,7 +295,7 @@ def _load(data: object, early: list[Problem], source: str | None) -> Process:
 # The whole file
 
 
-class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks):
+class Checker(TeamChecks, HolidayChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks):
     """Checks a whole process: the top level here, each part of the file in its own mixin."""
 
     def check(self, data: object) -> Process | None:
@@ -322,6 +327,7 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks
         timezone, tz = self.timezone(data.get("timezone", DEFAULTS["timezone"]))
         days = self.working_days(data.get("working_days", DEFAULTS["working_days"]))
         hours = self.working_hours(data.get("working_hours", DEFAULTS["working_hours"]))
+        holidays = self.holidays(data.get("holidays"), days)
         visibility = self.visibility(
             data.get("scorecard_visibility", DEFAULTS["scorecard_visibility"])
         )
@@ -345,10 +351,14 @@ class Checker(TeamChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks
         )
 
         calendar = None
-        if tz is not None and days is not None and hours is not None:
+        if tz is not None and days is not None and hours is not None and holidays is not None:
             try:
                 calendar = WorkCalendar(
-                    tz=tz, working_days=days, day_start=hours[0], day_end=hours[1]
+                    tz=tz,
+                    working_days=days,
+                    day_start=hours[0],
+                    day_end=hours[1],
+                    holidays=holidays,
                 )
             except Exception as exc:
                 self.add(

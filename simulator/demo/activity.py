@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rituals.process import default_process
 from simulator.demo.cast import AES, REPS, Person
 from simulator.demo.player import Demo
 
@@ -30,21 +31,27 @@ NOTED = {"meetings_scheduled": "meeting", "deals": "deal"}  # logged one by one,
 
 
 def working_days(today: date, weeks: int) -> list[date]:
-    days, day = [], today
-    while len(days) < weeks * 5:
-        if day.weekday() < 5:  # the default process works Mon–Fri
-            days.append(day)
-        day -= timedelta(days=1)
-    return days[::-1]
+    """The days played: the working days (by the default process's calendar: Mon–Fri without
+    US public holidays) of the ``weeks`` weeks up to ``today``, today included when it is one."""
+    calendar = default_process().calendar
+    first = today - timedelta(days=7 * weeks - 1)
+    days = [first + timedelta(days=i) for i in range((today - first).days + 1)]
+    return [day for day in days if calendar.is_working_day(day)]
 
 
 def contest_week(days: list[date]) -> date | None:
-    """The Monday of the contest week: the last full Mon–Fri week before the final day's week,
-    when every day of it is played (not with one week of play)."""
+    """The Monday of the contest week: the last week before the final day's week whose Monday and
+    Tuesday (the slump, the lag check and the launch) and at least two more weekdays are played
+    (a holiday later in the week stays in the story: the contest skips it), if there is one."""
     last = days[-1]
     monday = last - timedelta(days=last.weekday() + 7)
-    week = [monday + timedelta(days=i) for i in range(5)]
-    return monday if set(week) <= set(days) else None
+    played = set(days)
+    while monday >= days[0]:
+        week = [monday + timedelta(days=i) for i in range(5)]
+        if week[0] in played and week[1] in played and len(played.intersection(week)) >= 4:
+            return monday
+        monday -= timedelta(days=7)
+    return None
 
 
 def draw(rng: random.Random, rate: float) -> int:

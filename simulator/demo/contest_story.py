@@ -10,6 +10,7 @@ from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import run_ritual
 from bot.services import Services
 from rituals import contests, dates
+from rituals.pacing import elapsed_share, period_containing
 from rituals.schedule import occurrence_at
 from rituals.teams import team_process
 from simulator.demo.activity import USUAL, DayPlan
@@ -73,12 +74,22 @@ class ContestStory:
         demo.section(
             f"A metric falls behind ({dates.weekday_day(self.monday)} – {dates.short(self.tuesday)})"
         )
+        week = period_containing("week", self.monday)
+        gone = elapsed_share(week, now, process.calendar)
+        off = process.calendar.days_off(week.start, week.end)
+        holiday = (
+            f" (a {process.calendar.working_days_in(week.start, week.end)}-day week: "
+            + ", ".join(f"{dates.short(o.day)} is {o.name}" for o in off)
+            + ")"
+            if off
+            else ""
+        )
         demo.say(
             f"{self.monday:%a} and {self.tuesday:%a}: the SDRs work a trade-show booth half the "
             "day, so their calls drop to about half.",
-            f"{dates.short(self.tuesday)} {LAG_CHECK_AT}: a quarter of the week's working time is "
-            "gone, and Pacer's daily lag check runs. It finds calls behind and tells the manager, "
-            "privately:",
+            f"{dates.short(self.tuesday)} {LAG_CHECK_AT}: {gone:.0%} of the week's working time is "
+            f"gone{holiday}, and Pacer's daily lag check runs. It finds calls behind and tells the "
+            "manager, privately:",
             "",
         )
         first = len(demo.standin.calls)
@@ -183,7 +194,8 @@ class ContestStory:
         )
         demo.say(
             "With a target to chase, the SDRs' calls rise by about a third from "
-            f"{contest.start_day + timedelta(days=1):%a} on, and they log each day in full. "
+            f"{contests.first_working_day(process.calendar, contest.start_day + timedelta(days=1)):%a}"
+            " on, and they log each day in full. "
             "Pacer posts the standings on its schedule, at the half-way mark, in the last hour, "
             f"and the result once the last day's late logs are in ({settle}):",
             "",

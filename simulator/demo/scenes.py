@@ -44,6 +44,7 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
         demo.show(MANAGER, "/pacer", f"team add <@{rep.user_id}> {rep.role}", brief=i > 0)
     demo.show(MANAGER, "/pacer", f"manager <@{MANAGER.user_id}>", brief=True)
     demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
+    demo.show(MANAGER, "/pacer", "holiday")  # the default process takes US public holidays off
 
     demo.section(f"{len(days)} working days of activity")
     monday = contest_week(days)
@@ -205,7 +206,7 @@ def rituals(demo: Demo, services: Services, today: date, folder: Path) -> None:
         team = people_queries.teams(session)[0]
         process, _ = team_process(session, team.id)
     monday = today - timedelta(days=today.weekday())
-    first = first_working_day(today.year, today.month, process.calendar.working_days)
+    first = first_working_day(today.year, today.month, process.calendar)
     moments = [
         ("leaderboard", today, "12:00", "the 12:00 leaderboard"),
         ("daily", today, "17:30", "the daily digest"),

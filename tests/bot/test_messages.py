@@ -173,7 +173,7 @@ def test_every_kind_of_message_has_a_plain_text_that_starts_with_its_gist(rig):
         "credit": ":white_check_mark: Logged 1 Sales Accepted Opportunities for @Maria Lopez",
         "problem": "I don't know the KPI cals.",
         "refusal": "You don't have a scorecard yet",
-        "scorecard": "Scorecard (Mon 23 – Sun 29 Nov 2026): Calls / Emails 10/300",
+        "scorecard": "Scorecard (Mon 23 – Sun 29 Nov 2026): Calls / Emails 10/240",
         "leaderboard": "Leaderboard · Calls / Emails",
         "contest": ":checkered_flag: Started Call Blitz",
         "standings": "Call Blitz: standings",

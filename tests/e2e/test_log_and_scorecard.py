@@ -17,17 +17,18 @@ def test_log_replies_with_standing_and_scorecard_adds_up(ws):
     assert reply.status == 200
     assert reply.body["response_type"] == "ephemeral"
     assert "Logged *12 Calls / Emails*" in reply.text
-    # Tue 11:00 of a Mon–Fri 09–17 week: 10 of 40 working hours have passed.
+    # Tue 11:00 of a Mon–Fri 09–17 week whose Thursday is Thanksgiving (a US public holiday in
+    # the default process): 10 of 32 working hours have passed, and 4 × 60 calls are the goal.
     assert "today 12 of 60" in reply.text
-    assert "this week 12 of 300 (4%), pace 16% — behind" in reply.text
+    assert "this week 12 of 240 (5%), pace 16% — behind" in reply.text
 
     assert ws.log(SDR, "calls 18 conversations 3").status == 200
     assert ws.log(SDR, "12 CALLS").status == 200
     card = ws.scorecard(SDR).text
     assert "Mon 23 – Sun 29 Nov 2026" in card
-    assert "42 of 300 (14%) · pace 56% · projected 168 — *behind*" in card
-    assert "3 of 60 (5%)" in card
-    assert "25% of the week's working time elapsed" in card
+    assert "42 of 240 (17%) · pace 56% · projected 134 — *behind*" in card
+    assert "3 of 48 (6%)" in card
+    assert "31% of the week's working time elapsed" in card
 
 
 def test_multi_kpi_aliases_any_order_and_case(ws):
@@ -89,7 +90,7 @@ def test_undo_voids_the_last_log_and_keeps_the_trail(ws):
     undone = ws.log(SDR, "undo").text
     assert "Undone: *7 Calls / Emails*, *2 Conversations*" in undone
     card = ws.scorecard(SDR).text
-    assert "10 of 300" in card and "0 of 60" in card
+    assert "10 of 240" in card and "0 of 48" in card
     basis = ws.scorecard(SDR, "calls").text
     assert "*10* counted from 1 log" in basis and "1 undone" in basis
     assert "~" in basis  # the undone log is still listed, struck through
@@ -101,7 +102,7 @@ def test_manager_credits_a_rep_and_the_rep_is_told(ws, standin):
     ws.setup_team()
     reply = ws.log(MGR, f"<@{SDR}> calls 20")
     assert f"Logged *20 Calls / Emails* for <@{SDR}>" in reply.text
-    assert "20 of 300" in ws.scorecard(SDR).text
+    assert "20 of 240" in ws.scorecard(SDR).text
 
     def credits():  # the stand-in serves every test: welcomes and other DMs go to SDR too
         return [
@@ -125,7 +126,7 @@ def test_an_ae_credits_an_sdr_with_a_sales_accepted_opportunity(ws):
     reply = ws.log(AE, f"<@{SDR}> sao 1")
     assert f"*1 Sales Accepted Opportunities* for <@{SDR}>" in reply.text
     # 6/month, shown for November so far (issue 12: it read "1 of 1.43", a week's share)
-    assert "month 1 of 6 (16%) · pace 21%" in ws.scorecard(SDR).text
+    assert "month 1 of 6 (16%) · pace 20%" in ws.scorecard(SDR).text
     # ...but an AE may not credit anything else, nor may an SDR credit anyone.
     assert "Only managers can log for someone else" in ws.log(AE, f"<@{SDR}> calls 5").text
     assert "Only managers can log for someone else" in ws.log(SDR, f"<@{AE}> meeting 1").text
@@ -160,12 +161,13 @@ def test_backdating_across_a_week_boundary(ws):
     assert "Mon 23 Nov" in ws.log(SDR, "call 5 yesterday").text
     assert "Mon 23 Nov" in ws.log(SDR, "call 2 monday").text
     this_week = ws.scorecard(SDR).text
-    assert "7 of 300" in this_week
+    assert "7 of 240" in this_week
     last_week = ws.scorecard(SDR, "last-week").text
     assert "Mon 16 – Sun 22 Nov 2026" in last_week and "40 of 300 (13%)" in last_week
     assert "period complete" in last_week
     month = ws.scorecard(SDR, "month").text
-    assert "47 of 1,260" in month  # 60/day × 21 working days in November 2026
+    # 60/day × 19 working days in November 2026 (Veterans Day and Thanksgiving are off)
+    assert "47 of 1,140" in month
 
 
 def test_scorecard_forms_and_visibility(ws):
@@ -185,11 +187,11 @@ def test_goal_and_timezone_changes_are_versioned(ws):
     ws.setup_team()
     reply = ws.pacer(MGR, "goal sdr calls 50/day").text
     assert "Calls / Emails 50/day" in reply and "version 1;" in reply
-    assert "0 of 250" in ws.scorecard(SDR).text
-    ws.pacer(MGR, f"goal <@{SDR}> calls 40/day")
     assert "0 of 200" in ws.scorecard(SDR).text
+    ws.pacer(MGR, f"goal <@{SDR}> calls 40/day")
+    assert "0 of 160" in ws.scorecard(SDR).text
     ws.pacer(MGR, f"goal <@{SDR}> calls reset")
-    assert "0 of 250" in ws.scorecard(SDR).text
+    assert "0 of 200" in ws.scorecard(SDR).text
     bad = ws.pacer(MGR, "timezone Mars/Olympus").text
     assert "unknown timezone" in bad and "nothing changed" in bad
     assert "Europe/London" in ws.pacer(MGR, "timezone Europe/London").text
@@ -203,7 +205,7 @@ def test_the_same_signed_request_twice_is_counted_once(ws, server):
     second = server.post(body, signed_headers(SECRET, body))
     assert first.status == second.status == 200
     assert "counted once" in second.text
-    assert "9 of 300" in ws.scorecard(SDR).text
+    assert "9 of 240" in ws.scorecard(SDR).text
 
 
 def test_bad_signature_and_stale_timestamp_are_refused_and_store_nothing(ws, server):
@@ -214,7 +216,7 @@ def test_bad_signature_and_stale_timestamp_are_refused_and_store_nothing(ws, ser
     assert server.post(body, stale).status == 401
     unsigned = {"Content-Type": "application/x-www-form-urlencoded"}
     assert server.post(body, unsigned).status == 401
-    assert re.search(r"(?<!\d)0 of 300", ws.scorecard(SDR).text)
+    assert re.search(r"(?<!\d)0 of 240", ws.scorecard(SDR).text)
     assert server.stored(ws.team_id) == 0
 
 
@@ -225,8 +227,8 @@ def test_workspaces_never_see_each_others_data(ws, server):
     ws.setup_team()
     other.setup_team()
     ws.log(SDR, "call 30")
-    assert re.search(r"(?<!\d)0 of 300", other.scorecard(SDR).text)
-    assert "30 of 300" in ws.scorecard(SDR).text
+    assert re.search(r"(?<!\d)0 of 240", other.scorecard(SDR).text)
+    assert "30 of 240" in ws.scorecard(SDR).text
     assert server.stored(other.team_id) == 0 and server.stored(ws.team_id) == 1
 
 
@@ -328,7 +330,7 @@ def test_opening_the_home_tab_publishes_the_scorecard(ws, server, standin):
     assert published, "views.publish was not called"
     view = published[-1].params["view"]
     text = json.dumps(view)
-    assert view["type"] == "home" and "Calls / Emails" in text and "5 of 300" in text
+    assert view["type"] == "home" and "Calls / Emails" in text and "5 of 240" in text
     assert len(view["blocks"]) <= 100
 
 
@@ -342,4 +344,4 @@ def test_the_same_undo_delivered_twice_undoes_one_log(ws, server):
     assert (
         "Undone: *6 Calls / Emails*" in first.text and "Undone: *6 Calls / Emails*" in second.text
     )
-    assert "4 of 300" in ws.scorecard(SDR).text
+    assert "4 of 240" in ws.scorecard(SDR).text

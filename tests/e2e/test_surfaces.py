@@ -254,13 +254,13 @@ def test_app_home_opened_publishes_the_reps_scorecard_and_the_managers_team_pace
     assert ws.log(sdr, "calls 12").status == 200
     # The log itself re-publishes the rep's tab after the ack; wait for it so the event's
     # publish is the next one.
-    assert wait(lambda: [v for v in published(server, sdr) if "12 of 300" in text_of(v)])
+    assert wait(lambda: [v for v in published(server, sdr) if "12 of 240" in text_of(v)])
     home = open_home(server, ws, sdr)
     text = text_of(home)
     assert home["type"] == "home" and json.loads(home["private_metadata"]) == {"period": "week"}
     assert "*Week:* Mon 23 – Sun 29 Nov 2026" in text
-    assert "12 of 300 (4%) · pace 16% · projected 48 — *behind*" in text  # as /scorecard says
-    assert "12 of 300" in ws.scorecard(sdr).text
+    assert "12 of 240 (5%) · pace 16% · projected 38 — *behind*" in text  # as /scorecard says
+    assert "12 of 240" in ws.scorecard(sdr).text
     assert buttons(home)[PLUS_ONE]["text"]["text"] == "+1" and LOG_NUMBER in buttons(home)
     assert "*12 Calls / Emails* · today" in text  # the last logs
 
@@ -270,7 +270,7 @@ def test_app_home_opened_publishes_the_reps_scorecard_and_the_managers_team_pace
     assert "*Sales · this week* · Mon 23 – Sun 29 Nov 2026" in text
     # One SDR: 12 of the team's 300 calls, 75 expected by now → pace 16%, behind; the AE
     # logged nothing, so both reps are behind on something.
-    assert ":red_circle: *Calls / Emails* 12 of 300 (4%) · pace 16% — behind · 1 rep" in text
+    assert ":red_circle: *Calls / Emails* 12 of 240 (5%) · pace 16% — behind · 1 rep" in text
     assert f"behind: <@{sdr}>" in text
     assert "2 reps · 2 behind on at least one KPI" in text
     assert "*Sales · this week*" not in text_of(home)  # the rep's tab has no team section
@@ -288,14 +288,14 @@ def test_home_plus_one_over_http_logs_once_and_republishes_the_tab(server, ws):
         assert reply.status == 200 and reply.body == {}
     assert logs(server, ws) == [(sdr, "calls", 1, "button", "2026-11-24")]
     again = wait(lambda: [v for v in published(server, sdr) if "reached Pacer twice" in text_of(v)])
-    assert again and "1 of 300" in text_of(assert_valid_view(again[-1]))
+    assert again and "1 of 240" in text_of(assert_valid_view(again[-1]))
     # The first delivery's refresh is work after its own ack: it may land after the second's.
     assert wait(
         lambda: [
             v for v in published(server, sdr) if "Logged *1 Calls / Emails* for today" in text_of(v)
         ]
     )
-    assert "1 of 300" in ws.scorecard(sdr).text
+    assert "1 of 240" in ws.scorecard(sdr).text
     # A second real press (its own trigger_id) counts again.
     assert interact(server, home_press(ws, sdr, home, PLUS_ONE, "calls")).status == 200
     assert [r[2] for r in logs(server, ws)] == [1, 1]
@@ -326,7 +326,7 @@ def test_home_log_a_number_opens_a_form_that_refuses_mistakes_and_stores_a_good_
     assert submit(server, ws, sdr, "home_log", good, metadata=meta, view_id=view_id) == {}
     assert logs(server, ws) == [(sdr, "calls", 7, "modal", "2026-11-23")]
     tab = wait(lambda: [v for v in published(server, sdr) if "Logged *7 Calls" in text_of(v)])
-    assert tab and "7 of 300" in text_of(assert_valid_view(tab[-1]))
+    assert tab and "7 of 240" in text_of(assert_valid_view(tab[-1]))
 
 
 # -- 4. the /log form ---------------------------------------------------------------------------
@@ -360,7 +360,7 @@ def test_log_alone_opens_the_form_and_slash_form_and_button_logs_add_up(server, 
     done = submit(server, ws, sdr, "log_activity", values)
     assert done["response_action"] == "update"
     confirmation = text_of(assert_valid_view(done["view"]))
-    assert "this week 17 of 300" in confirmation and "<!channel>" not in json.dumps(done)
+    assert "this week 17 of 240" in confirmation and "<!channel>" not in json.dumps(done)
     assert logs(server, ws)[1:] == [
         (sdr, "calls", 12, "modal", "2026-11-24"),
         (sdr, "conversations", 3, "modal", "2026-11-24"),
@@ -375,7 +375,7 @@ def test_log_alone_opens_the_form_and_slash_form_and_button_logs_add_up(server, 
     ]
     scorecard = ws.scorecard(sdr, "calls").text
     assert "*18* counted from 3 logs" in scorecard  # 5 typed + 12 from the form + 1 pressed
-    assert "18 of 300" in ws.scorecard(sdr).text
+    assert "18 of 240" in ws.scorecard(sdr).text
 
 
 # -- 5. the team settings form ------------------------------------------------------------------
@@ -404,7 +404,7 @@ def test_pacer_alone_opens_settings_for_a_manager_and_a_rep_changes_nothing(serv
     assert refused["response_action"] == "update"
     assert "Only the team's managers and Pacer admins" in json.dumps(refused["view"])
     assert server.stored(ws.team_id, "process_version") == before
-    assert "of 300" in ws.scorecard(sdr).text
+    assert "of 240" in ws.scorecard(sdr).text
 
     saved = submit(server, ws, mgr, "team_settings", values, metadata=form["private_metadata"])
     assert saved["response_action"] == "update", saved
@@ -417,7 +417,7 @@ def test_pacer_alone_opens_settings_for_a_manager_and_a_rep_changes_nothing(serv
         ws.team_id,
     )
     assert "50/day" in change
-    assert "0 of 250" in ws.scorecard(sdr).text  # 50 a day, five working days
+    assert "0 of 200" in ws.scorecard(sdr).text  # 50 a day, four working days (Thanksgiving)
 
 
 # -- 6. Share to channel ------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def share_press(server, ws):
     sdr, _, _ = team(ws)
     assert ws.log(sdr, "calls 40").status == 200
     reply = ws.scorecard(sdr)
-    assert reply.status == 200 and "40 of 300" in reply.text
+    assert reply.status == 200 and "40 of 240" in reply.text
     share = buttons(reply.body)["share_scorecard"]
     assert share["text"]["text"] == "Share to channel"
     payload, key = message_press(server, ws, sdr, "share_scorecard", share["value"], unique("C"))
@@ -443,7 +443,7 @@ def test_share_to_channel_on_a_scorecard_posts_it_through_the_response_url(serve
     (shared,) = wait(lambda: server.standin.responses[key])
     assert shared["response_type"] == "in_channel" and shared["replace_original"] is False
     text = text_of(shared)
-    assert f"*Scorecard* · <@{sdr}>" in text and "40 of 300" in text
+    assert f"*Scorecard* · <@{sdr}>" in text and "40 of 240" in text
     assert f"Shared by <@{sdr}>." in text and "share_scorecard" not in json.dumps(shared)
     assert not posts(server, lambda p: f"Shared by <@{sdr}>" in json.dumps(p))  # response_url only
     assert outcomes(server, "share_scorecard", sdr) == ["shared"]

@@ -18,9 +18,13 @@ WEEKDAYS = frozenset(range(5))
 SUN_THU = frozenset({6, 0, 1, 2, 3})
 
 
-def make(tz: str = "America/New_York", days=None, **rituals) -> Process:
+def make(tz: str = "America/New_York", days=None, holidays="off", **rituals) -> Process:
+    """The default process in ``tz`` with ``days`` and these rituals. Without public holidays
+    unless asked (``holidays={"country": "US"}``): these tests are about weekdays, times and
+    DST, in teams the world over (holidays: test_schedule_holidays.py)."""
     data = copy.deepcopy(default_process().to_dict())
     data["timezone"] = tz
+    data["holidays"] = holidays
     if days is not None:
         data["working_days"] = days
     # The digests' tests below are about the digests: the contest and coaching rituals are off

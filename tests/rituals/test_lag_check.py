@@ -2,7 +2,9 @@
 a data set built to lag proposes a contest with numbers computed by hand, one on pace proposes
 nothing, nothing before a quarter of the week, and once a week per KPI.
 
-The team runs the default process (New York, Mon–Fri 09:00–17:00). Four SDRs (calls 60/day, so
+The team runs the default process (New York, Mon–Fri 09:00–17:00) without its public holidays
+(the numbers below are for a plain Mon–Fri week; Thanksgiving's lag check:
+test_lag_check_holidays.py). Four SDRs (calls 60/day, so
 300 a week; SDR4 has an override of 40/day, so 200), one AE, one manager. The clock is Tuesday
 24 Nov 2026, 11:00 in New York: 10 of the week's 40 working hours, a quarter of the week.
 
@@ -55,6 +57,7 @@ MON, TUE, FRI = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 27)
 
 def make_process(**rituals):
     data = default_process().to_dict()
+    data["holidays"] = "off"  # a plain Mon–Fri week: see the module docstring
     data["overrides"] = {SDR4: {"calls": "40/day"}}
     if rituals:
         data["rituals"]["lag_check"] = {**data["rituals"]["lag_check"], **rituals}

@@ -321,8 +321,9 @@ def test_goal_scaler_uses_the_reps_override_first():
     scaler = GoalScaler(process)
     week = Period("week", NOW.date().replace(day=23), NOW.date().replace(day=29))
     sdr = process.role("sdr")
-    assert scaler.goal(sdr, "calls", "U_ANY", week) == 300
-    assert scaler.goal(sdr, "calls", "ULOW", week) == 250
+    # The week of Thanksgiving (Thu 26 Nov, a US public holiday): four working days.
+    assert scaler.goal(sdr, "calls", "U_ANY", week) == 240
+    assert scaler.goal(sdr, "calls", "ULOW", week) == 200
     assert scaler.goal(sdr, "deals", "U_ANY", week) is None  # not on the SDR scorecard
 
 
@@ -404,15 +405,16 @@ def _weekly(process, totals_by_rep, period=WEEK, now=NOW):
 
 
 def test_a_week_is_scored_on_its_daily_and_weekly_goals_not_on_a_share_of_a_monthly_one():
-    # SDR: calls 60/day (300), conversations 12/day (60), meetings 8/week, sao 6/month
+    # SDR in Thanksgiving week (4 working days): calls 60/day (240), conversations 12/day (48),
+    # meetings 8/week, sao 6/month
     results = _weekly(
         default_process(),
         {
             "U_LUCKY": (
                 "sdr",
-                {"calls": 150, "conversations": 30, "meetings_scheduled": 4, "sao": 2},
+                {"calls": 120, "conversations": 24, "meetings_scheduled": 4, "sao": 2},
             ),
-            "U_STEADY": ("sdr", {"calls": 300, "conversations": 60, "meetings_scheduled": 8}),
+            "U_STEADY": ("sdr", {"calls": 240, "conversations": 48, "meetings_scheduled": 8}),
         },
     )
     lucky = results["U_LUCKY"]
@@ -440,9 +442,9 @@ def test_the_roles_weights_and_cap_make_the_overall_score():
     process = load_process_dict(data)
     rep = _weekly(
         process,
-        {"U_A": ("sdr", {"calls": 450, "conversations": 30, "meetings_scheduled": 0})},
+        {"U_A": ("sdr", {"calls": 450, "conversations": 24, "meetings_scheduled": 0})},
     )["U_A"]
-    # calls 150% capped at 120% weighs 2, conversations 50% weighs 1, meetings weigh nothing
+    # calls 450 of 240 capped at 120% weighs 2, conversations 50% weighs 1, meetings nothing
     assert rep.overall == pytest.approx((2 * 1.2 + 0.5) / 3)
     assert rep.scoring.cap == 1.2
 
@@ -451,10 +453,11 @@ def test_a_month_is_scored_on_every_goal():
     month = Period("month", NOW.date().replace(day=1), NOW.date().replace(day=30))
     rep = _weekly(
         default_process(),
-        {"U_A": ("sdr", {"calls": 630, "conversations": 126, "meetings_scheduled": 17, "sao": 6})},
+        {"U_A": ("sdr", {"calls": 570, "conversations": 114, "meetings_scheduled": 17, "sao": 6})},
         period=month,
     )["U_A"]
-    # 21 working days: calls 1260, conversations 252, meetings 8 × 21 / 5 = 33.6, shown 34
+    # 19 working days (Veterans Day and Thanksgiving off): calls 1140, conversations 228;
+    # meetings 8 a week, whatever its days off: four weeks and Monday 30th's 1.6 = 33.6, shown 34
     assert rep.lines["meetings_scheduled"].goal == 34
     assert rep.scored() == pytest.approx(
         {"calls": 0.5, "conversations": 0.5, "meetings_scheduled": 0.5, "sao": 1.0}

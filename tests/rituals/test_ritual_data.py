@@ -2,7 +2,7 @@
 set): what a digest or leaderboard run reports is built for the period it was due, with the goals
 that period had and the people on the team then (or who logged in it), whenever it runs.
 
-New York, Mon–Fri 09:00–17:00. The weekly run is due Monday 23 Nov 2026 09:00, about the week
+New York, Mon–Fri 09:00–17:00, US public holidays (Thu 26 Nov is Thanksgiving). The weekly run is due Monday 23 Nov 2026 09:00, about the week
 Mon 16 – Sun 22 Nov; the SDRs' calls goal was 70/day then and became 100/day at 08:00 that
 Monday, and 150/day on Tuesday 1 Dec at 08:00 (before the monthly run about November)."""
 
@@ -100,7 +100,7 @@ def test_last_week_is_reported_with_last_weeks_goals_and_this_weeks_goals_are_th
     calls = by_rep(report.data.results)[SDR].lines["calls"]
     assert (calls.actual, calls.goal) == (300, 350)  # 5 days at 70, not at 100
     this_week = {g.kpi: g.amount for g in report.data.goals["sdr"]}
-    assert this_week["calls"] == 500
+    assert this_week["calls"] == 400  # 4 working days at 100: Thursday is Thanksgiving
 
 
 def test_a_week_reports_who_was_on_the_team_then_or_logged_in_it(session, team, history):
@@ -146,12 +146,12 @@ def test_a_daily_digest_reports_the_day_it_was_due_on(session, team, history):
 
 
 def test_a_leaderboard_per_kpi_of_its_slot_that_the_process_still_has(session, team, history):
-    thursday = date(2026, 11, 26)
-    due = local(thursday, 12)
+    friday = date(2026, 11, 27)  # Thursday is Thanksgiving: no leaderboard
+    due = local(friday, 12)
     _, report = run(session, team, "leaderboard", due, kpis=("calls", "dials"))
     [board] = report.data
-    assert board.kpi.key == "calls" and board.period == Period("day", thursday, thursday)
-    assert [(r.rep_id, r.result.lines["calls"].actual) for r in board.ranking][0] == (SDR, 42)
+    assert board.kpi.key == "calls" and board.period == Period("day", friday, friday)
+    assert [(r.rep_id, r.result.lines["calls"].actual) for r in board.ranking][0] == (SDR, 9)
     # A slot whose KPIs the process dropped ranks overall attainment instead.
     _, report = run(session, team, "leaderboard", due, kpis=("dials",))
     assert [b.kpi for b in report.data] == [None]

@@ -54,8 +54,17 @@ def test_triggers_of_the_default_schedule():
     assert fields["daily0"] == (
         "cron[day_of_week='mon,tue,wed,thu,fri', hour='17', minute='30', second='0']"
     )
-    assert fields["weekly1"] == "cron[day_of_week='mon', hour='9', minute='0', second='0']"
-    assert "day='1-3'" in fields["monthly2"] and "first working day" in fields["monthly2"]
+    # With the team's holidays, the weekly digest's trigger looks at every day and keeps its
+    # Monday, or the day a holiday moves it to (test_schedule_holidays.py); without any, the
+    # plain cron of the configured day.
+    assert fields["weekly1"] == "cron[hour='9', minute='0', second='0']"
+    assert fields["monthly2"] == (
+        "cron[day_of_week='mon,tue,wed,thu,fri', hour='9', minute='0', second='0', "
+        "first working day]"
+    )
+    plain = {kind + str(i): str(t) for i, (kind, t, _) in enumerate(triggers(make()))}
+    assert plain["weekly1"] == "cron[day_of_week='mon', hour='9', minute='0', second='0']"
+    assert "day='1-3'" in plain["monthly2"] and "first working day" in plain["monthly2"]
 
 
 def test_rituals_that_are_off_have_no_trigger():
@@ -65,10 +74,11 @@ def test_rituals_that_are_off_have_no_trigger():
 
 
 def test_a_week_of_the_default_schedule():
-    p = default_process()  # America/New_York, Mon–Fri
+    # America/New_York, Mon–Fri, US public holidays: Thursday 26 Nov 2026 is Thanksgiving.
+    p = default_process()
     week = next_occurrences(p, local(NY, 2026, 11, 22), local(NY, 2026, 11, 29))
     checks = [o for o in week if o.kind == "lag-check"]
-    assert [o.due_at for o in checks] == [utc(2026, 11, d, 16) for d in range(23, 28)]
+    assert [o.due_at for o in checks] == [utc(2026, 11, d, 16) for d in (23, 24, 25, 27)]
     coaching = [o for o in week if o.kind == "coaching"]
     assert [(o.due_at, o.period_key) for o in coaching] == [
         (utc(2026, 11, 23, 14, 30), "2026-11-23")
@@ -76,8 +86,8 @@ def test_a_week_of_the_default_schedule():
     sweeps = of("nudge", week)
     assert len(sweeps) == 7 * 48  # every half hour of every day: see the nudge tests below
     week = [o for o in week if o.kind not in ("lag-check", "coaching", "nudge")]
-    assert len(week) == 5 * 3 + 1  # daily, 2 leaderboards per working day + the weekly
-    assert {o.due_at.astimezone(NY).weekday() for o in week} == set(range(5))
+    assert len(week) == 4 * 3 + 1  # daily, 2 leaderboards per working day + the weekly
+    assert {o.due_at.astimezone(NY).weekday() for o in week} == {0, 1, 2, 4}  # not Thanksgiving
     monday = [o for o in week if o.due_at.astimezone(NY).date() == date(2026, 11, 23)]
     assert [(o.kind, o.due_at, o.period_key, o.kpis) for o in monday] == [
         ("weekly", utc(2026, 11, 23, 14), "2026-W47", ()),
@@ -142,7 +152,8 @@ def test_daily_rituals_only_on_working_days():
     fortnight = next_occurrences(p, local(NY, 2026, 11, 1), local(NY, 2026, 11, 15))
     for kind in ("daily", "leaderboard"):
         days = {o.due_at.astimezone(NY).date() for o in of(kind, fortnight)}
-        assert days == {date(2026, 11, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13)}, kind
+        # Wed 11 Nov 2026 is Veterans Day, a US public holiday: not a working day.
+        assert days == {date(2026, 11, d) for d in (2, 3, 4, 5, 6, 9, 10, 12, 13)}, kind
     assert [o.period_key for o in of("weekly", fortnight)] == ["2026-W44", "2026-W45"]
 
 
@@ -198,12 +209,20 @@ def test_monthly_on_the_first_working_day_when_months_start_on_weekends():
     assert all(d.weekday() < 5 and d.day <= 3 for d in days)
 
 
+DECEMBER = (local(NY, 2026, 11, 30), local(NY, 2027, 1, 31))
+
+
 def test_monthly_period_key_is_the_month_reported_on():
     p = default_process()
     due = of("monthly", next_occurrences(p, local(NY, 2026, 11, 30), local(NY, 2027, 1, 31)))
     assert [(o.due_at, o.period_key) for o in due] == [
         (utc(2026, 12, 1, 14), "2026-11"),
-        (utc(2027, 1, 1, 14), "2026-12"),  # 1 Jan 2027 is a Friday
+        # 1 Jan 2027 is a Friday and New Year's Day: the first working day is Monday the 4th.
+        (utc(2027, 1, 4, 14), "2026-12"),
+    ]
+    assert [o.due_at for o in of("monthly", next_occurrences(make(), *DECEMBER))] == [
+        utc(2026, 12, 1, 14),
+        utc(2027, 1, 1, 14),  # a team without holidays: Friday the 1st
     ]
 
 

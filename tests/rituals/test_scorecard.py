@@ -1,15 +1,16 @@
 """rituals/scorecard.py on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set):
 the scorecard's numbers from what was stored, by hand.
 
-The clock is Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working day and a quarter
-of the working week (Mon 23 - Sun 29) have passed."""
+The clock is Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working day, and 10 of
+the 32 working hours of the week (Mon 23 - Sun 29; Thursday 26 is Thanksgiving, a US public
+holiday in the default process) have passed."""
 
 from datetime import timedelta
 
 import pytest
 
 from rituals import activity, scorecard
-from rituals.pacing import STATUS_BEHIND, STATUS_ON_PACE, Period
+from rituals.pacing import STATUS_AT_RISK, STATUS_BEHIND, STATUS_ON_PACE, Period
 from tests.rituals.activity_support import (
     MANAGER,
     MONDAY,
@@ -55,7 +56,8 @@ def test_the_scorecard_numbers(session, ws, people):
     assert meetings_so_far.period == Period("week", MONDAY, MONDAY + timedelta(days=6))
     sao_so_far = day["sao"]
     assert (sao_so_far.actual, sao_so_far.goal, sao_so_far.period.kind) == (1, 6, "month")
-    assert sao_so_far.elapsed == pytest.approx(16.25 / 21)
+    # November's 19 working days (Veterans Day and Thanksgiving off): 15 and a quarter gone
+    assert sao_so_far.elapsed == pytest.approx(15.25 / 19)
     # ... and the backdated meetings count on Monday, not today
     actor = actor_for(session, REP)
     (standing,) = scorecard.standings(
@@ -64,18 +66,21 @@ def test_the_scorecard_numbers(session, ws, people):
     assert (standing.today, standing.daily_goal, standing.so_far.pacing.actual) == (0, None, 2)
 
     week = lines(build(session, ws, "week"))
-    assert (week["calls"].actual, week["calls"].goal) == (30, 300)
+    # calls: 4 working days × 60 = 240; expected by now 240 × 10/32 = 75
+    assert (week["calls"].actual, week["calls"].goal) == (30, 240)
     assert week["calls"].pace == pytest.approx(30 / 75)
     assert week["calls"].status == STATUS_BEHIND
+    # meetings: 8/week, done in the week's 4 working days; expected 8 × 10/32 = 2.5
     meetings = week["meetings_scheduled"]
     assert (meetings.actual, meetings.goal) == (2, 8)
-    assert meetings.pace == pytest.approx(1.0)
-    assert meetings.status == STATUS_ON_PACE
+    assert meetings.pace == pytest.approx(0.8)
+    assert meetings.status == STATUS_AT_RISK
     assert week["conversations"].actual == 0
 
     month = lines(build(session, ws, "month"))
-    # November 2026 has 21 working days; 16 and a quarter of them have passed
+    # November 2026 has 19 working days (21 weekdays, Veterans Day and Thanksgiving off);
+    # 15 and a quarter of them have passed
     assert month["sao"].actual == 1
     assert month["sao"].goal == 6
-    assert month["sao"].elapsed == pytest.approx(16.25 / 21)
-    assert month["calls"].goal == 60 * 21
+    assert month["sao"].elapsed == pytest.approx(15.25 / 19)
+    assert month["calls"].goal == 60 * 19

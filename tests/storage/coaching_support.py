@@ -1,7 +1,8 @@
 """The coaching tests' data (tests/rituals/test_coaching.py, tests/storage/test_coaching_queries.py,
 tests/bot/coaching/): a data set computed by hand, and builders for sessions and notes.
 
-The default process (New York, Mon-Fri): SDR goals calls 60/day (300/week), conversations 12/day
+The default process (New York, Mon-Fri) without its public holidays (tests/rituals/test_coaching.py;
+through Slack, tests/bot/coaching/ turn them off too): SDR goals calls 60/day (300/week), conversations 12/day
 (60/week), meetings_scheduled 8/week, sao 6/month. NOW is Tuesday 24 Nov 2026, 11:00 in New
 York; with weeks=4 the window is Mon 26 Oct .. Tue 24 Nov (four full weeks, then Mon-Tue).
 

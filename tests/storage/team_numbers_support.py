@@ -1,8 +1,10 @@
 """A team's numbers computed by hand, shared by the team-wide queries' tests
 (tests/storage/test_log_queries.py) and the rankings' and digests' (tests/rituals).
 
-The team runs the default process (New York, Mon-Fri 09:00-17:00), with per-rep goals:
-USDR2 calls 50/day instead of 60/day (and USDR1 calls 60/day, the same as the role's).
+The team runs the default process (New York, Mon-Fri 09:00-17:00) without its public holidays
+(these numbers were computed for plain Mon-Fri weeks and months; holidays have their own tests:
+tests/rituals/test_pacing_holidays.py and others), with per-rep goals: USDR2 calls 50/day instead
+of 60/day (and USDR1 calls 60/day, the same as the role's).
 
     SDR goals: calls 60/day, conversations 12/day, meetings_scheduled 8/week, sao 6/month
     AE goals:  meetings_held 3/day, roi_discussions 8/week, proposals 5/week, deals 4/month
@@ -33,6 +35,7 @@ FIRST_WORKING_DAY = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # 09:00 in New Yor
 
 def make_process() -> Process:
     data = default_process().to_dict()
+    data["holidays"] = "off"  # a plain Mon-Fri calendar: see the module docstring
     # SDR1's own goal is the role's: not a goal of their own in the weekly digest
     data["overrides"] = {SDR2: {"calls": "50/day"}, SDR1: {"calls": "60/day"}}
     return load_process_dict(data)

@@ -11,7 +11,7 @@ from simulator.signed_requests import event_body, json_headers
 from storage import people_queries
 from storage.models import CoachingNote, CoachingSession, SalesTeam, Workspace
 from tests.bot.delivery.support import run
-from tests.bot.support import AE, MGR, SDR
+from tests.bot.support import ADMIN, AE, MGR, SDR
 from tests.storage import coaching_support as hand
 
 SDR2, SDR3, SDR4, SDR5 = "U0SDR0002", "U0SDR0003", "U0SDR0004", "U0SDR0005"
@@ -30,7 +30,9 @@ def team_and_workspace(rig) -> tuple[SalesTeam, Workspace]:
 
 
 def seed_hand_computed(rig) -> None:
-    """The storage test's data set, with Slack user IDs: A is Maria (SDR), B Sam, C Jenna, D Dev."""
+    """The storage test's data set, with Slack user IDs: A is Maria (SDR), B Sam, C Jenna, D Dev.
+    It was computed by hand for plain Mon–Fri weeks, so the team takes no public holidays."""
+    rig.text("/pacer", "holiday country off", ADMIN)
     team, ws = team_and_workspace(rig)
     ids = {hand.A: SDR, hand.B: SDR2, hand.C: SDR3, hand.D: SDR4, hand.AE: AE}
     with rig.services.unit_of_work() as session:

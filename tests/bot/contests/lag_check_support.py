@@ -3,10 +3,11 @@ helpers that run the ritual and press its buttons: shared by the lag check's tes
 (test_lag_suggestions.py, test_lag_buttons.py) and `pacer rituals run lag-check`'s
 (tests/cli/test_rituals.py).
 
-The Rig's team: one SDR (calls 60/day: 300 a week), one AE, managers MGR and MGR2. On Monday
-23 Nov the SDR logs 10 calls (and enough of every other KPI); on Tuesday at 11:00 in New York a
-quarter of the week is gone, so 75 calls are expected: 10 is 13% of pace, 290 to go, and the
-contest is "everyone who logs 290 calls from Tue 24 to Fri 27 Nov wins"."""
+The Rig's team: one SDR (calls 60/day: 240 in the week of Thanksgiving, whose Thursday is a US
+public holiday), one AE, managers MGR and MGR2. On Monday 23 Nov the SDR logs 10 calls (and
+enough of every other KPI); on Tuesday at 11:00 in New York 10 of the week's 32 working hours are
+gone, so 75 calls are expected: 10 is 13% of pace, 230 to go, and the contest is "everyone who
+logs 230 calls from Tue 24 to Fri 27 Nov wins"."""
 
 import json
 from datetime import datetime

@@ -89,8 +89,8 @@ def test_a_name_already_running_and_today_after_hours_are_refused(rig):
         "/contest", 'start race calls today "Late"', MGR
     )
     assert len(stored(rig)) == 1
-    # `3d` after hours starts on the next working day.
-    assert "Wed 25 – Fri 27 Nov 2026" in rig.text("/contest", 'start race calls 3d "Later"', MGR)
+    # `3d` after hours starts on the next working day: Wed, Fri (Thursday is Thanksgiving), Mon.
+    assert "Wed 25 – Mon 30 Nov 2026" in rig.text("/contest", 'start race calls 3d "Later"', MGR)
 
 
 def test_standings_of_one_of_several_and_names_escaped(rig):

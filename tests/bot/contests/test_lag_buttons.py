@@ -106,7 +106,7 @@ def test_launch_starts_the_contest_once_and_announces_it_once(rig):
     rig.now = datetime.fromisoformat("2026-11-24T11:30:00-05:00")
     _, responses = press(rig, MGR, "lag_launch", value)
     (contest,) = contests(rig)
-    assert (contest.kind, contest.kpi, contest.target) == ("target", "calls", 290)
+    assert (contest.kind, contest.kpi, contest.target) == ("target", "calls", 230)
     assert (contest.source, contest.start_key) == ("suggestion", f"suggestion:{value}")
     assert (str(contest.start_day), str(contest.end_day)) == ("2026-11-24", "2026-11-27")
     assert contest.name == "Calls / Emails catch-up" and contest.created_by == MGR
@@ -148,7 +148,7 @@ def test_edit_first_opens_the_contest_modal_prefilled(rig):
     (opened,) = rig.slack.calls_to("views.open")
     assert opened.params["trigger_id"] == payload["trigger_id"]
     view = json.dumps(opened.params["view"])
-    assert "Calls / Emails catch-up" in view and "290" in view and value in view
+    assert "Calls / Emails catch-up" in view and "230" in view and value in view
     assert responses == []  # the message keeps its buttons until the modal is submitted
     assert suggestions(rig)[0].status == "open" and contests(rig) == []
 
@@ -159,11 +159,11 @@ def test_launched_on_a_later_day_it_starts_that_day_resized(rig):
     rig.now = datetime.fromisoformat("2026-11-25T10:00:00-05:00")  # Wednesday
     _, responses = press(rig, MGR, "lag_launch", value)
     (contest,) = contests(rig)
-    # a contest can't start in the past: Wed–Fri, and 300 − (10 + 20 logged before today)
+    # a contest can't start in the past: Wed–Fri, and 240 − (10 + 20 logged before today)
     assert (str(contest.start_day), str(contest.end_day)) == ("2026-11-25", "2026-11-27")
-    assert contest.target == 270
+    assert contest.target == 210
     line = responses[-1]["blocks"][-1]["elements"][0]["text"]
-    assert "It runs Wed 25 – Fri 27 Nov 2026 with a target of 270 per rep" in line
+    assert "It runs Wed 25 – Fri 27 Nov 2026 with a target of 210 per rep" in line
 
 
 def test_a_suggestion_of_a_past_week_is_not_launched(rig):

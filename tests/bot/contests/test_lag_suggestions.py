@@ -44,11 +44,11 @@ def test_a_lagging_kpi_is_suggested_to_each_manager_once_with_three_buttons(rig)
         assert "Behind pace this week: Calls / Emails" in text
         assert "*13%* of pace for the week — *10* of *75* expected by now" in text
         assert "Tue 24 Nov 2026, 11:00" in text
-        assert "*290* to go to the weekly goal of 300" in text
+        assert "*230* to go to the weekly goal of 240" in text
         assert f"*Furthest behind:* <@{SDR}> 10 of 75 (13%)" in text
         assert "Ready-made contest: Calls / Emails catch-up" in text
         assert "Kind: target" in text and "Window: Tue 24 – Fri 27 Nov 2026" in text
-        assert "Target: *290* Calls / Emails per rep" in text
+        assert "Target: *230* Calls / Emails per rep" in text
         assert f"Entrants (1): <@{SDR}>" in text
         assert [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons(call)] == [
             ("lag_launch", "Launch contest", str(row.id)),
@@ -70,7 +70,9 @@ def test_a_team_on_pace_hears_nothing(rig):
 
 def test_nothing_before_a_quarter_of_the_week(rig):
     log_monday(rig)
-    early = datetime.fromisoformat("2026-11-24T10:00:00-05:00")  # 9 of 40 hours
+    # Monday 16:00: 7 of the week's 32 working hours (Thursday is Thanksgiving); Tuesday 10:00
+    # would be 9 of 32, past a quarter.
+    early = datetime.fromisoformat("2026-11-23T16:00:00-05:00")
     assert run(rig, at=early).detail == "0 private messages"
     assert dms(rig) == [] and suggestions(rig) == []
 
@@ -106,14 +108,14 @@ def test_auto_launch_starts_the_contest_without_asking(rig):
     outcome = run(rig)
     assert outcome.status == "posted" and outcome.detail == "2 private messages", outcome
     (contest,) = contests(rig)
-    assert (contest.source, contest.target, contest.created_by) == ("auto", 290, "pacer")
+    assert (contest.source, contest.target, contest.created_by) == ("auto", 230, "pacer")
     (row,) = suggestions(rig)
     assert (row.status, row.contest_id) == ("launched", contest.id)
     assert len(channel_posts(rig)) == 1  # announced in the team channel
     for call in dms(rig):
         text = text_of(call)
         assert "Pacer launched a contest" in text and f"<#{CHANNEL}>" in text
-        assert "*13%* of pace for the week" in text and "Target: *290*" in text
+        assert "*13%* of pace for the week" in text and "Target: *230*" in text
         assert not [b for b in call.params["blocks"] if b["type"] == "actions"]
     assert run(rig).status == "settled"
     assert len(contests(rig)) == 1 and len(channel_posts(rig)) == 1 and len(dms(rig)) == 2

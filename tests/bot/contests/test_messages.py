@@ -24,11 +24,12 @@ from tests.bot.support import ADMIN, MGR, SDR, assert_within_slack_limits
 def test_a_race_from_start_to_result(rig):
     reply = rig.text("/contest", 'start race calls 3d "Call Blitz" prize "Lunch on me"', MGR)
     assert "Started *Call Blitz*: a race on *Calls / Emails*" in reply
-    assert "Tue 24 – Thu 26 Nov 2026" in reply and "3 taking part" in reply
+    # 3 working days from Tuesday: Tue, Wed and Fri (Thursday is Thanksgiving)
+    assert "Tue 24 – Fri 27 Nov 2026" in reply and "3 taking part" in reply
     assert f"announced in <#{CHANNEL}>" in reply
     start = posts_of(rig, ":start")
     assert len(start) == 1
-    assert "Race* on *Calls / Emails*" in start[0] and "Ends Thu 26 Nov at 17:00" in start[0]
+    assert "Race* on *Calls / Emails*" in start[0] and "Ends Fri 27 Nov at 17:00" in start[0]
     assert "Prize: Lunch on me" in start[0] and "3 taking part" in start[0]
     assert "`/log calls 12`" in start[0]
     rig.text("/log", "calls 40", SDR)
@@ -47,18 +48,20 @@ def test_a_race_from_start_to_result(rig):
     tick(rig, "2026-11-25T14:00:00")
     [mid] = posts_of(rig, ":mid")
     assert "Half way" in mid and "Sam Ray — 55" in mid
-    tick(rig, "2026-11-26T16:00:00")
+    tick(rig, "2026-11-26T16:00:00")  # Thanksgiving: no standings, no last hour
+    assert posts_of(rig, ":last-hour") == [] and posts_of(rig, ":2026-11-26T11:30") == []
+    tick(rig, "2026-11-27T16:00:00")
     [last] = posts_of(rig, ":last-hour")
     assert "Last hour" in last and "ends at 17:00" in last
-    tick(rig, "2026-11-26T17:00:00")
+    tick(rig, "2026-11-27T17:00:00")
     assert posts_of(rig, ":result") == []  # its days are over; the result is being settled
-    tick(rig, "2026-11-26T19:00:00")
+    tick(rig, "2026-11-27T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"<@{SDR2}> wins *Call Blitz* with 55 Calls / Emails!" in result
     assert "Prize: Lunch on me" in result
     assert "105 Calls / Emails logged in all by 3 of 3 taking part" in result
-    assert "Settled Thu 26 Nov 19:00, two hours after the last day's working hours." in result
-    tick(rig, "2026-11-26T19:05:00")
+    assert "Settled Fri 27 Nov 19:00, two hours after the last day's working hours." in result
+    tick(rig, "2026-11-27T19:05:00")
     assert len(posts_of(rig, ":result")) == 1  # exactly once
     [contest] = stored(rig)
     assert contest.status == "ended" and json.loads(contest.result)["winners"] == [SDR2]
@@ -185,44 +188,45 @@ def test_a_target_with_hundreds_of_winners_names_or_counts_every_one(rig):
 
 
 def test_a_log_typed_at_1710_wins_the_contest_and_one_at_1910_is_since_the_result(rig):
+    # 3 working days from Tuesday: Tue, Wed and Fri (Thanksgiving, Thu 26, is off)
     reply = rig.text("/contest", 'start race calls 3d "Call Blitz"', MGR)
-    assert "ending Thu 26 Nov at 17:00 (result settled at 19:00)" in reply
+    assert "ending Fri 27 Nov at 17:00 (result settled at 19:00)" in reply
     [start] = posts_of(rig, ":start")
-    assert "Ends Thu 26 Nov at 17:00 (America/New_York); the result is settled at 19:00" in start
+    assert "Ends Fri 27 Nov at 17:00 (America/New_York); the result is settled at 19:00" in start
     rig.text("/log", "calls 40", SDR)
     rig.text("/log", "calls 25", SDR2)
-    tick(rig, "2026-11-26T16:00:00")
+    tick(rig, "2026-11-27T16:00:00")
     [last] = posts_of(rig, ":last-hour")
     assert "it ends at 17:00" in last and "The day's logs typed by 19:00 still count." in last
-    tick(rig, "2026-11-26T17:00:00")
+    tick(rig, "2026-11-27T17:00:00")
     assert posts_of(rig, ":result") == []
-    rig.now = at("2026-11-26T17:10:00")
-    rig.text("/log", "calls 30", SDR2)  # Thursday's calls, typed after the working day
-    rig.now = at("2026-11-26T17:40:00")
+    rig.now = at("2026-11-27T17:10:00")
+    rig.text("/log", "calls 30", SDR2)  # Friday's calls, typed after the working day
+    rig.now = at("2026-11-27T17:40:00")
     board = rig.text("/contest", "standings", SDR2)
-    assert "*Call Blitz* standings, Thu 26 Nov at 17:40." in board
+    assert "*Call Blitz* standings, Fri 27 Nov at 17:40." in board
     assert (
-        "The contest ended Thu 26 Nov at 17:00 and its result is being settled: logs of its days "
-        "typed until Thu 26 Nov at 19:00 still count, and the result is posted then." in board
+        "The contest ended Fri 27 Nov at 17:00 and its result is being settled: logs of its days "
+        "typed until Fri 27 Nov at 19:00 still count, and the result is posted then." in board
     )
     assert ":first_place_medal: Sam Ray — 55 ← you" in board
     listed = rig.text("/contest", "", SDR)
-    assert "ended Thu 26 Nov at 17:00, result settled Thu 26 Nov at 19:00" in listed
+    assert "ended Fri 27 Nov at 17:00, result settled Fri 27 Nov at 19:00" in listed
     assert "*Running*" in listed and "leading: Sam Ray (55)" in listed
-    tick(rig, "2026-11-26T19:00:00")
+    tick(rig, "2026-11-27T19:00:00")
     [result] = posts_of(rig, ":result")
     assert f"<@{SDR2}> wins *Call Blitz* with 55 Calls / Emails!" in result
-    assert "Settled Thu 26 Nov 19:00, two hours after the last day's working hours." in result
-    rig.now = at("2026-11-26T19:10:00")
+    assert "Settled Fri 27 Nov 19:00, two hours after the last day's working hours." in result
+    rig.now = at("2026-11-27T19:10:00")
     rig.text("/log", "calls 90", SDR3)  # after the result settled: recorded, not counted
-    tick(rig, "2026-11-26T19:15:00")
+    tick(rig, "2026-11-27T19:15:00")
     assert len(posts_of(rig, ":result")) == 1  # exactly once
     shown = rig.text("/contest", "standings Call Blitz", SDR3)
     assert f"<@{SDR2}> wins *Call Blitz* with 55" in shown
     assert (
         "Since the result: 1 log logged into the contest's days (+90 Calls / Emails, Kim" in shown
     )
-    assert "ended Thu 26 Nov at 17:00 · won by: Sam Ray (55)" in rig.text("/contest", "", SDR)
+    assert "ended Fri 27 Nov at 17:00 · won by: Sam Ray (55)" in rig.text("/contest", "", SDR)
     [contest] = stored(rig)
     assert json.loads(contest.result)["winners"] == [SDR2]
 

@@ -19,7 +19,10 @@ THURSDAY_1745 = datetime.fromisoformat("2026-11-26T17:45:00-05:00")
 
 @contextmanager
 def channel_rig(tmp_path) -> Iterator[Rig]:
-    """The Rig with Maria Lopez (SDR) and Alex Chen (AE), a manager, and #sales as its channel."""
+    """The Rig with Maria Lopez (SDR) and Alex Chen (AE), a manager, and #sales as its channel.
+    The team works Thanksgiving (Thu 26 Nov 2026, a public holiday in the default process): these
+    tests deliver the rituals of that Thursday as an ordinary working day's (holidays:
+    test_holidays.py)."""
     with SlackStandin() as slack:
         slack.add_user(SDR, "Maria Lopez")
         slack.add_user(AE, "Alex Chen")
@@ -27,6 +30,7 @@ def channel_rig(tmp_path) -> Iterator[Rig]:
         no_waiting(rig.services.ritual_client)
         rig.team()
         rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
+        rig.text("/pacer", "holiday remove 2026-11-26", ADMIN)
         yield rig
         rig.services.background.shutdown(wait=True)
 

@@ -2,9 +2,9 @@
 through signed requests against the local Slack stand-in: the period, +1, "Log a number",
 edit and void, each refusal in a small modal, and the tab re-published after every log.
 
-The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (Mon–Fri 09:00–17:00): 25% of the
-week's working time is gone. An SDR's goals: calls 60/day (300 this week, 60 today, 1,260 in
-November's 21 working days), conversations 12/day, meetings 8/week, SAO 6/month (recorded by
+The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (Mon–Fri 09:00–17:00, US public
+holidays: Thursday 26 is Thanksgiving): 10 of the week's 32 working hours, 31%, are gone. An SDR's
+goals: calls 60/day (240 this week, 60 today, 1,140 in November's 19 working days), conversations 12/day, meetings 8/week, SAO 6/month (recorded by
 the AE)."""
 
 import pytest
@@ -46,10 +46,10 @@ def test_the_period_buttons_switch_the_scorecard_and_the_choice_sticks(rig):
     assert home_button(day, "home_period_day")["style"] == "primary"
     press(rig, SDR, day, "home_period_month", "month")
     month = published(rig, SDR)[-1]
-    assert "*Month:* November 2026" in text_of(month) and "12 of 1,260" in text_of(month)
+    assert "*Month:* November 2026" in text_of(month) and "12 of 1,140" in text_of(month)
     # A +1 pressed on the month view keeps the month, and so does opening the tab again.
     press(rig, SDR, month, PLUS_ONE, "calls")
-    assert "13 of 1,260" in text_of(published(rig, SDR)[-1])
+    assert "13 of 1,140" in text_of(published(rig, SDR)[-1])
     assert "*Month:*" in text_of(open_home(rig, SDR, view=published(rig, SDR)[-1]))
     assert [(r.count, r.kpi) for r in logs(rig, source="button")] == [(1, "calls")]
 
@@ -69,11 +69,11 @@ def test_plus_one_logs_once_even_when_slack_delivers_the_press_twice(rig):
     first, second = published(rig, SDR)[-2:]
     assert "Logged *1 Calls / Emails* for today" in text_of(first)
     assert "reached Pacer twice" in text_of(second) and "counted once" in text_of(second)
-    assert "1 of 300" in text_of(second)
+    assert "1 of 240" in text_of(second)
     # A second, real press counts again: each press has its own trigger_id.
     press(rig, SDR, view, PLUS_ONE, "calls")
     assert counted(rig, SDR, "calls") == 2
-    assert "2 of 300" in rig.text("/scorecard", "", SDR)
+    assert "2 of 240" in rig.text("/scorecard", "", SDR)
 
 
 def test_a_refused_press_says_why_in_a_modal_and_stores_nothing(rig):
@@ -128,8 +128,8 @@ def test_the_log_form_shows_errors_on_its_fields_and_stores_nothing_until_valid(
     logged, home = published(rig, SDR)[-2:]
     assert "Logged *7 Calls / Emails* for Mon 23 Nov" in text_of(logged)
     assert "That form reached Pacer twice; *7 Calls / Emails* was counted once" in text_of(home)
-    assert "7 of 300" in text_of(home) and "_Acme &lt;!here&gt; follow-ups_" in text_of(home)
-    assert "7 of 300" in rig.text("/scorecard", "", SDR)  # the same numbers as the slash command
+    assert "7 of 240" in text_of(home) and "_Acme &lt;!here&gt; follow-ups_" in text_of(home)
+    assert "7 of 240" in rig.text("/scorecard", "", SDR)  # the same numbers as the slash command
 
 
 # -- edit and void ----------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_editing_a_log_voids_it_and_stores_the_new_count(rig):
     assert counted(rig, SDR, "calls") == 10
     home = published(rig, SDR)[-1]
     assert "Corrected *Calls / Emails* on Tue 24 Nov: 12 → *10*" in text_of(home)
-    assert "10 of 300" in text_of(home)
+    assert "10 of 240" in text_of(home)
     assert home_button(home, EDIT, str(new.id)) and str(old.id) != str(new.id)
     basis = rig.text("/scorecard", "calls", SDR)
     assert "*10* counted from 1 log (1 undone, shown struck through" in basis  # both
@@ -190,7 +190,7 @@ def test_voiding_a_log_keeps_it_in_the_trail_and_a_second_void_says_so(rig):
     voided = logs(rig)[0]
     assert voided.voided_at is not None and voided.voided_by == SDR and voided.count == 12
     home = published(rig, SDR)[-1]
-    assert "Voided *12 Calls / Emails*" in text_of(home) and "5 of 300" in text_of(home)
+    assert "Voided *12 Calls / Emails*" in text_of(home) and "5 of 240" in text_of(home)
     with pytest.raises(AssertionError):
         home_button(home, VOID, str(first.id))  # gone from the list
     # The stale tab's button, pressed again: it says so, and nothing else changes.
@@ -213,7 +213,7 @@ def test_only_who_entered_a_log_or_a_manager_may_change_it(rig):
     assert logs(rig)[0].voided_at is None
     dispatch(rig, press_payload(MGR, open_home(rig, MGR), VOID, str(row.id)))
     assert logs(rig)[0].voided_by == MGR
-    assert "0 of 300" in text_of(published(rig, SDR)[-1])  # the rep's tab follows
+    assert "0 of 240" in text_of(published(rig, SDR)[-1])  # the rep's tab follows
 
 
 # -- refreshing after every log ---------------------------------------------------------------
@@ -224,11 +224,11 @@ def test_a_log_from_the_slash_command_republishes_the_home_tab(rig):
     rig.text("/log", "call 12", SDR)
     [view] = published(rig, SDR)
     assert_valid_view(view)
-    assert "12 of 300" in text_of(view)
+    assert "12 of 240" in text_of(view)
     rig.text("/log", f"<@{SDR}> calls 3", MGR)  # a credit: the rep's tab and the manager's
-    assert "15 of 300" in text_of(published(rig, SDR)[-1])
+    assert "15 of 240" in text_of(published(rig, SDR)[-1])
     manager = published(rig, MGR)[-1]
     assert "*3 Calls / Emails* for <@U0SDR0001>" in text_of(manager)
-    assert "Calls / Emails* 15 of 300" in text_of(manager)
+    assert "Calls / Emails* 15 of 240" in text_of(manager)
     rig.text("/log", "undo", MGR)
-    assert "12 of 300" in text_of(published(rig, SDR)[-1])
+    assert "12 of 240" in text_of(published(rig, SDR)[-1])

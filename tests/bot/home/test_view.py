@@ -2,9 +2,10 @@
 event: a rep's week, a manager's team, someone on no team, running contests, and a big team
 within Block Kit's limits.
 
-The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (Mon–Fri 09:00–17:00): 25% of the
-week's working time is gone. An SDR's goals: calls 60/day (300 this week, 60 today, 1,260 in
-November's 21 working days), conversations 12/day, meetings 8/week, SAO 6/month (recorded by
+The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (Mon–Fri 09:00–17:00, US public
+holidays: Thursday 26 is Thanksgiving): 10 of the week's 32 working hours, 31%, are gone. An SDR's
+goals: calls 60/day (240 this week, 60 today, 1,140 in
+November's 19 working days), conversations 12/day, meetings 8/week, SAO 6/month (recorded by
 the AE)."""
 
 import json
@@ -36,11 +37,13 @@ def test_a_reps_home_shows_the_week_one_tap_logs_and_last_logs(rig):
     view = open_home(rig, SDR)
     text = text_of(view)
     assert view["type"] == "home" and json.loads(view["private_metadata"]) == {"period": "week"}
-    assert "*Week:* Mon 23 – Sun 29 Nov 2026 · 25% of the week's working time elapsed" in text
-    assert "12 of 300 (4%) · pace 16% · projected 48 — *behind*" in text
-    assert "4 of 60 (6%)" in text
+    assert "*Week:* Mon 23 – Sun 29 Nov 2026 · 31% of the week's working time elapsed" in text
+    assert "12 of 240 (5%) · pace 16% · projected 38 — *behind*" in text
+    assert "4 of 48 (8%)" in text
     # SAO 6/month, credited by the AE: the month to date (issue 12: it read "1 of 1.43 (70%)")
-    assert "month 1 of 6 (16%) · pace 21% · projected 1 — *behind*" in text
+    assert (
+        "month 1 of 6 (16%) · pace 20% · projected 1 — *behind*" in text
+    )  # 15.25 of 19 working days gone
     # One-tap logging for the KPIs the rep records, not for the one the AE records for them.
     for kpi in ("calls", "conversations", "meetings_scheduled"):
         assert home_button(view, PLUS_ONE, kpi)["text"]["text"] == "+1"
@@ -63,22 +66,22 @@ def test_a_reps_home_shows_the_week_one_tap_logs_and_last_logs(rig):
 def test_a_managers_home_shows_team_pace_and_who_is_behind(rig):
     rig.team()
     rig.text("/pacer", f"team add <@{SDR2}> sdr", ADMIN)
-    rig.text("/log", "call 12", SDR)  # 12 of 300: pace 16%, behind
-    rig.text("/log", "call 80", SDR2)  # 80 of 300: pace 106%, on pace
-    rig.text("/log", "conversations 14", SDR2)  # 14 of 60: pace 93%, at risk
+    rig.text("/log", "call 12", SDR)  # 12 of 240: pace 16%, behind
+    rig.text("/log", "call 80", SDR2)  # 80 of 240: pace 106%, on pace
+    rig.text("/log", "conversations 14", SDR2)  # 14 of 48: pace 93%, at risk
     view = open_home(rig, MGR)
     text = text_of(view)
     assert view["blocks"][0]["text"]["text"] == "Pacer · your team"
-    assert "*Sales · this week* · Mon 23 – Sun 29 Nov 2026 · 25% of the working week gone" in text
-    # Calls: 92 of 600 team goal, expected 150 by now → pace 61%; only SDR is behind.
+    assert "*Sales · this week* · Mon 23 – Sun 29 Nov 2026 · 31% of the working week gone" in text
+    # Calls: 92 of 480 team goal, expected 150 by now → pace 61%; only SDR is behind.
     assert (
-        ":red_circle: *Calls / Emails* 92 of 600 (15%) · pace 61% — behind · 2 reps\n"
+        ":red_circle: *Calls / Emails* 92 of 480 (19%) · pace 61% — behind · 2 reps\n"
         f"      behind: <@{SDR}>\n" in text
     )
-    # Conversations: 14 of 120, expected 30 → 46%; SDR (0) is behind, SDR2 at risk is not listed.
-    assert "*Conversations* 14 of 120 (11%) · pace 46% — behind · 2 reps\n" in text
+    # Conversations: 14 of 96, expected 30 → 46%; SDR (0) is behind, SDR2 at risk is not listed.
+    assert "*Conversations* 14 of 96 (14%) · pace 46% — behind · 2 reps\n" in text
     assert f"behind: <@{SDR}>\n:red_circle: *Discovery Meetings Scheduled*" in text
-    assert "*Discovery Meetings Held* 0 of 15 (0%)" in text  # the AE's scorecard too
+    assert "*Discovery Meetings Held* 0 of 12 (0%)" in text  # the AE's scorecard too
     assert "3 reps · 3 behind on at least one KPI" in text
     assert "*Your last logs*" not in text  # a manager who logged nothing has no list
     # A manager without a scorecard gets no log buttons.
@@ -103,17 +106,18 @@ def test_contests_show_where_the_person_stands(rig):
     rig.text("/log", "call 20", SDR2)
     text = text_of(open_home(rig, SDR))
     assert (
-        ":trophy: *Blitz &lt;!channel&gt;* · race on Calls / Emails · ends Thu 26 Nov at 17:00"
+        # 3 working days from Tuesday: Tue, Wed and (after Thanksgiving) Fri
+        ":trophy: *Blitz &lt;!channel&gt;* · race on Calls / Emails · ends Fri 27 Nov at 17:00"
         in text
     )
     assert f"You're 2nd of 2 with 12 · leading: <@{SDR2}> with 20." in text
     assert "You're 1st of 2 with 20." in text_of(open_home(rig, SDR2))
     assert f"Leading: <@{SDR2}> with 20." in text_of(open_home(rig, MGR))
-    # After Thursday's working day its result is being settled: still on Home, saying so.
-    rig.now = datetime.fromisoformat("2026-11-26T17:30:00-05:00")
+    # After Friday's working day its result is being settled: still on Home, saying so.
+    rig.now = datetime.fromisoformat("2026-11-27T17:30:00-05:00")
     settling = text_of(open_home(rig, SDR))
-    assert "· ended Thu 26 Nov at 17:00, result settled Thu 26 Nov at 19:00" in settling
-    rig.now = datetime.fromisoformat("2026-11-26T19:00:00-05:00")
+    assert "· ended Fri 27 Nov at 17:00, result settled Fri 27 Nov at 19:00" in settling
+    rig.now = datetime.fromisoformat("2026-11-27T19:00:00-05:00")
     assert "Blitz" not in text_of(open_home(rig, SDR))
 
 
@@ -158,7 +162,7 @@ def test_a_manager_of_300_reps_sees_a_summary_within_block_kit_limits(rig):
     assert len(view["blocks"]) <= 100
     assert len(json.dumps(view)) < 60_000
     # 302 SDRs (SDR, the manager and the 300) and the AE; the 100 at 80 calls are on pace.
-    assert "*Calls / Emails* 8,036 of 90,600 (8%) · pace 35% — behind · 302 reps" in text
+    assert "*Calls / Emails* 8,036 of 72,480 (11%) · pace 35% — behind · 302 reps" in text
     behind_calls = text.split("*Calls / Emails* 8,036")[1].split("\n")[1]
     assert behind_calls.count("<@") == 5 and behind_calls.endswith(" and 197 more")
     assert "<@U00000000>" not in behind_calls  # on pace, so not behind

@@ -32,38 +32,39 @@ def test_a_rep_in_another_timezone_sees_their_own_day(rig):
 
 def test_logs_and_scorecards_count_on_each_reps_own_day_around_midnight(spread_team):
     rig = spread_team
-    rig.now = at("2026-11-25T23:30:00-05:00")  # Wed 23:30 in New York
+    # The week before Thanksgiving (Thu 26 Nov 2026 is a holiday with no goal for the day).
+    rig.now = at("2026-11-18T23:30:00-05:00")  # Wed 23:30 in New York
     # Thu 13:30 in Tokyo, Wed 20:30 in Los Angeles.
-    assert "today, Thu 26 Nov" in rig.text("/log", "calls 10", SDR)
-    assert "today, Wed 25 Nov" in rig.text("/log", "calls 7", LA)
-    assert "today, Wed 25 Nov" in rig.text("/log", "calls 3", NY)
-    rig.now = at("2026-11-26T00:30:00-05:00")  # past midnight in New York, not in LA
-    assert "today, Wed 25 Nov" in rig.text("/log", "calls 5", LA)
-    assert "today, Thu 26 Nov" in rig.text("/log", "calls 4", NY)
-    assert "Wed 25 Nov" in rig.text("/log", "calls 2 yesterday", SDR)  # Tokyo's yesterday
+    assert "today, Thu 19 Nov" in rig.text("/log", "calls 10", SDR)
+    assert "today, Wed 18 Nov" in rig.text("/log", "calls 7", LA)
+    assert "today, Wed 18 Nov" in rig.text("/log", "calls 3", NY)
+    rig.now = at("2026-11-19T00:30:00-05:00")  # past midnight in New York, not in LA
+    assert "today, Wed 18 Nov" in rig.text("/log", "calls 5", LA)
+    assert "today, Thu 19 Nov" in rig.text("/log", "calls 4", NY)
+    assert "Wed 18 Nov" in rig.text("/log", "calls 2 yesterday", SDR)  # Tokyo's yesterday
     with rig.services.unit_of_work() as session:
         days = {
             (row.rep_id, row.count): row.occurred_on.isoformat()
             for row in session.exec(select(ActivityLog))
         }
     assert days == {
-        (SDR, 10): "2026-11-26",
-        (LA, 7): "2026-11-25",
-        (NY, 3): "2026-11-25",
-        (LA, 5): "2026-11-25",
-        (NY, 4): "2026-11-26",
-        (SDR, 2): "2026-11-25",
+        (SDR, 10): "2026-11-19",
+        (LA, 7): "2026-11-18",
+        (NY, 3): "2026-11-18",
+        (LA, 5): "2026-11-18",
+        (NY, 4): "2026-11-19",
+        (SDR, 2): "2026-11-18",
     }
     # Each scorecard's "today" is the rep's own day, in their own timezone.
     tokyo = rig.text("/scorecard", "day", SDR)
-    assert "Thu 26 Nov" in tokyo and "Asia/Tokyo" in tokyo
+    assert "Thu 19 Nov" in tokyo and "Asia/Tokyo" in tokyo
     assert "10 of 60" in line_of(tokyo, "of 60")
     la = rig.text("/scorecard", "day", LA)
-    assert "Wed 25 Nov" in la and "America/Los_Angeles" in la and "12 of 60" in la
+    assert "Wed 18 Nov" in la and "America/Los_Angeles" in la and "12 of 60" in la
     ny = rig.text("/scorecard", "day", NY)
-    assert "Thu 26 Nov" in ny and NEW_YORK_TZ in ny and "4 of 60" in ny
+    assert "Thu 19 Nov" in ny and NEW_YORK_TZ in ny and "4 of 60" in ny
     # A manager looking at a rep sees the rep's day, not their own.
-    assert "Wed 25 Nov" in rig.text("/scorecard", f"<@{LA}> day", MGR)
+    assert "Wed 18 Nov" in rig.text("/scorecard", f"<@{LA}> day", MGR)
 
 
 def test_crediting_does_not_reveal_a_private_scorecard(rig):
@@ -78,15 +79,18 @@ def test_crediting_does_not_reveal_a_private_scorecard(rig):
 def test_the_reply_shows_each_goal_at_its_own_scale(rig):
     """Issue 12: a deal logged on Tuesday read "this week 1 of 0.95 (105%), pace 466%"."""
     rig.team()
-    deal = rig.text("/log", "deal 1", AE)  # 4 a month; 16.25 of November's 21 days gone
-    assert "*Deals Closed* · today 1 · this month 1 of 4 (25%), pace 32% — behind" in deal
-    meetings = rig.text("/log", "meetings 2", SDR)  # 8 a week: no share of a day is shown
+    # 4 a month; 15.25 of November's 19 working days gone (Veterans Day, Thanksgiving are off)
+    deal = rig.text("/log", "deal 1", AE)
+    assert "*Deals Closed* · today 1 · this month 1 of 4 (25%), pace 31% — behind" in deal
+    # 8 a week, over Thanksgiving week's 4 working days, 1.25 of them gone: no day's share shown
+    meetings = rig.text("/log", "meetings 2", SDR)
     assert (
-        "*Discovery Meetings Scheduled* · today 2 · this week 2 of 8 (25%), pace 100%" in meetings
+        "*Discovery Meetings Scheduled* · today 2 · this week 2 of 8 (25%), pace 80% — at risk"
+        in meetings
     )
     calls = rig.text("/log", "calls 12", SDR)  # 60 a day: judged on the day too
     assert (
-        "*Calls / Emails* · today 12 of 60 · this week 12 of 300 (4%), pace 16% — behind" in calls
+        "*Calls / Emails* · today 12 of 60 · this week 12 of 240 (5%), pace 16% — behind" in calls
     )
 
 

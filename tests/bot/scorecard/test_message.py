@@ -49,8 +49,9 @@ def test_a_current_period_says_how_much_of_its_working_time_has_gone(rig):
     text = text_of(message)
     assert f"*Scorecard* · <@{SDR}> · Sales Development Rep" in text
     assert "*Week:* " in text
-    assert "25% of the week's working time elapsed at Tue 24 Nov 11:00 America/New_York" in text
-    assert "40 of 300 (13%) · pace 53% · projected 160 — *behind*" in text
+    # Thanksgiving week: 10 of its 32 working hours, a goal of 4 × 60 (Thursday is a holiday)
+    assert "31% of the week's working time elapsed at Tue 24 Nov 11:00 America/New_York" in text
+    assert "40 of 240 (16%) · pace 53% · projected 128 — *behind*" in text
     assert f"`{HINT}` shows the logs behind a number." in text
     assert "period complete" not in text
 
@@ -61,7 +62,7 @@ def test_a_past_period_is_complete_and_shows_final_and_hit_or_missed_not_pace(ri
     text = text_of(message)
     assert "period complete" in text and "elapsed" not in text.split("\n")[1]
     # Issue 12: a finished week read "40 of 300 (13%) — *behind*": pace, for a week that is over.
-    assert "40 of 300 (13%) · final — *missed*" in text
+    assert "40 of 240 (16%) · final — *missed*" in text
     assert "0 of 8 (0%) · final — *missed*" in text  # meetings, 8 a week
     # SAO (6 a month) is shown for November up to the end of that week: November isn't over
     assert "month 0 of 6 (0%) · pace 0% · projected 0 — *behind*" in text
@@ -70,10 +71,10 @@ def test_a_past_period_is_complete_and_shows_final_and_hit_or_missed_not_pace(ri
 
 def test_a_goal_met_in_a_finished_period_is_hit(rig):
     rig.now = TUESDAY_11
-    rig.text("/log", "calls 260", SDR)  # 300 of 300
+    rig.text("/log", "calls 200", SDR)  # 240 of Thanksgiving week's 240 (4 days × 60)
     text = text_of(scorecard_message(card(rig, "week", NEXT_MONDAY, offset=-1), HINT))
     assert (
-        ":large_green_circle: *Calls / Emails* · leading\n300 of 300 (100%) · final — *hit*" in text
+        ":large_green_circle: *Calls / Emails* · leading\n240 of 240 (100%) · final — *hit*" in text
     )
 
 
@@ -99,6 +100,6 @@ def test_the_plain_text_sums_up_every_kpi(rig):
     message = scorecard_message(card(rig, "week", TUESDAY_11), HINT)
     assert message["text"].startswith("Scorecard (")
     summary = message["text"].split(": ", 1)[1]
-    assert summary.split("; ")[0].startswith("Calls / Emails 40/300 ")
+    assert summary.split("; ")[0].startswith("Calls / Emails 40/240 ")
     assert len(summary.split("; ")) == 4  # the SDR's 3 leading + 1 lagging KPIs
     assert "*" not in message["text"] and "<@" not in message["text"]

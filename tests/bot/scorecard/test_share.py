@@ -34,7 +34,7 @@ def test_sharing_your_scorecard_posts_it_where_you_asked_once_per_press(rig):
     assert shared["replace_original"] is False and len(answers) == 1
     assert_within_slack_limits(shared)
     text = text_of(shared)
-    assert f"*Scorecard* · <@{SDR}>" in text and "40 of 300" in text
+    assert f"*Scorecard* · <@{SDR}>" in text and "40 of 240" in text
     assert f"Shared by <@{SDR}>." in text
     assert "share_scorecard" not in json.dumps(shared)  # no button in the channel copy
     # Another press is another post.

@@ -1,6 +1,8 @@
 """Shared values and builders for the contest tests on a database.
 
-The default process: New York, Mon–Fri 09:00–17:00, contest standings at 11:30 and 15:30.
+The default process without its public holidays (these contests run over Thanksgiving week as
+a plain Mon–Fri week; contests over holidays: test_timing_holidays.py): New York, Mon–Fri
+09:00–17:00, contest standings at 11:30 and 15:30.
 NOW is Tuesday 24 Nov 2026, 11:00 in New York (16:00 UTC). The race ``start`` makes runs Tue 24
 – Thu 26 Nov, ends Thu 26 Nov 17:00 New York (22:00 UTC) and settles (its result frozen) two
 hours later, the default process's `contests: {settle: 2h}`: 19:00 New York (00:00 UTC)."""
@@ -18,7 +20,7 @@ from tests.storage.support import NOW, TODAY, add_member, make_log
 
 __all__ = ["NOW", "TODAY", "add_member"]
 
-PROCESS = default_process()
+PROCESS = default_process().with_settings(holidays="off")
 A, B, C, AE = "U0REPA001", "U0REPB001", "U0REPC001", "U0AE00001"
 THU = date(2026, 11, 26)
 ENDS = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # Thu 17:00 New York

@@ -29,3 +29,23 @@ def test_render_cascade_shows_the_rituals():
     ) in text
     quiet = render_cascade(default_process().with_settings(rituals="off"))
     assert "daily off · weekly off · monthly off · leaderboards off · nudges off" in quiet
+
+
+def test_render_cascade_shows_the_days_off():
+    assert "Days off: public holidays of US (`pacer calendar show` lists them)" in render_cascade(
+        default_process()
+    )
+    custom = default_process().with_settings(
+        holidays={
+            "country": "US",
+            "subdivision": "NY",
+            "add": ["2026-12-24", "2026-12-31"],
+            "remove": ["2026-11-11"],
+        }
+    )
+    assert (
+        "Days off: public holidays of US (NY) · 2 company days off · 1 public holiday worked"
+        in render_cascade(custom)
+    )
+    none = default_process().with_settings(holidays="off")
+    assert "Days off: no public holidays (" in render_cascade(none)

@@ -52,4 +52,4 @@ def test_the_home_tab_is_published_and_drawn(db):
     assert "(Pacer refreshes your Home tab: `:home` shows it)" in after(output, "/log call 7")
     home = after(output, ":home")
     assert home.startswith("Your Home tab in Pacer")
-    assert "Calls / Emails" in home and "7 of 300" in home
+    assert "Calls / Emails" in home and "7 of 240" in home  # Thanksgiving week

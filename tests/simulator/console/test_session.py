@@ -35,9 +35,9 @@ def test_a_fresh_database_a_team_set_up_by_commands_then_logs_and_rituals(db):
     logged = after(output, "/log call 12")
     assert logged.startswith("Pacer (only visible to you)")
     assert "Logged 12 Calls / Emails · today, Tue 24 Nov." in logged
-    assert "today 12 of 60 · this week 12 of 300" in logged  # the standing, from the real app
+    assert "today 12 of 60 · this week 12 of 240" in logged  # Thanksgiving week: 4 × 60
     assert "Scorecard · @Sam Okafor · Sales Development Rep" in after(output, "/scorecard")
-    assert "12 of 300" in after(output, "/scorecard @sam")  # the manager sees the same number
+    assert "12 of 240" in after(output, "/scorecard @sam")  # the manager sees the same number
     daily = after(output, ":run daily")
     assert "(daily 2026-11-24, as of Tue 24 Nov 17:30: posted" in daily
     assert "Pacer › #sales\n    Daily digest · Sales · Tue 24 Nov 2026" in daily

@@ -22,7 +22,11 @@ def test_the_lag_check_tells_the_manager_calls_are_behind_with_three_buttons(out
     assert "Behind pace this week: Calls / Emails · Sales" in dm
     pace = int(re.search(r"Calls / Emails: (\d+)% of pace for the week", dm).group(1))
     assert pace < 80  # the Monday–Tuesday slump put calls under the default threshold
-    assert "(Tue 10 Nov 2026, 11:00)" in dm  # Tuesday 11:00: a quarter of the week gone
+    assert "(Tue 10 Nov 2026, 11:00)" in dm  # Tuesday 11:00: 10 of the week's 32 working hours
+    intro = output.split("\n3. A metric falls behind", 1)[1].split(LAG_DM, 1)[0]
+    assert "31% of the week's working time is gone (a 4-day week: Wed 11 Nov is Veterans Day)" in (
+        " ".join(intro.split())
+    )
     assert f"Furthest behind: @{TYLER.name}" in dm
     assert "Window: Tue 10 – Fri 13 Nov 2026" in dm
     assert "[ Launch contest ]  [ Edit first ]  [ Dismiss ]" in dm
@@ -49,7 +53,8 @@ def test_launching_the_suggestion_posts_exactly_one_announcement(output, databas
 def test_the_contest_posts_on_schedule_and_its_result_names_the_winners(output, database):
     story = output.split("\n4. The contest runs", 1)[1].split("\n5. What reps see", 1)[0]
     assert "Half way through Calls / Emails catch-up" in story
-    assert "Wed 11 Nov 11:30 · standings posted in #sales" in story
+    assert "Thu 12 Nov 11:30 · standings posted in #sales" in story
+    assert "Wed 11 Nov" not in story  # Veterans Day: no standings, no working time
     assert "Fri 13 Nov 16:00 · last-hour reminder posted in #sales" in story
     result = printed(output, RESULT)
     [contest] = database.exec(select(Contest)).all()
