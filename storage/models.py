@@ -4,7 +4,7 @@ activity are calendar dates in the rep's local time."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -75,8 +75,42 @@ class Member(SQLModel, table=True):
     added_at: datetime
     removed_at: datetime | None = None
     nudges: bool = True  # private reminders when nothing is logged by the team's nudge time
+    # Tenure, in the team's calendar dates: goals count only the days from started_on to last_day
+    # (both inclusive). None: already on the team when added / no last day set.
+    started_on: date | None = None
+    last_day: date | None = None
 
     __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_member_user"),)
+
+
+class TimeOff(SQLModel, table=True):
+    """One day a rep is away (vacation, sick day): their goals skip it, nobody nudges them, and
+    rankings show them as away. Cancelling keeps the row (``cancelled_at``), so the trail of who
+    said what stays; at most one live row per rep and day."""
+
+    __tablename__ = "time_off"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=32)
+    day: date
+    note: str = Field(default="", max_length=200)
+    entered_by: str = Field(max_length=32)
+    entered_at: datetime
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = Field(default=None, max_length=32)
+
+    __table_args__ = (
+        Index("ix_time_off_user_day", "workspace_id", "user_id", "day"),
+        Index(
+            "uq_time_off_live",
+            "workspace_id",
+            "user_id",
+            "day",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
 
 
 class Admin(SQLModel, table=True):

@@ -24,7 +24,7 @@ Where things are:
 
 from rituals.process.cascade_text import render_cascade
 from rituals.process.dump import dump_process
-from rituals.process.goals import MAX_GOAL, PERIODS, Goal, parse_goal
+from rituals.process.goals import MAX_GOAL, PERIODS, Goal, GoalTimeline, parse_goal
 from rituals.process.loader import (
     DEFAULT_PROCESS_PATH,
     default_process,
@@ -48,6 +48,7 @@ __all__ = [
     "RITUAL_DEFAULT_TIMES",
     "Activity",
     "Goal",
+    "GoalTimeline",
     "Kpi",
     "LeaderboardSlot",
     "Problem",

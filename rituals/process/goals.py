@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from rituals.process.words import kind_of, quote
 
@@ -150,3 +151,33 @@ def _make_goal(amount: float, period: str) -> Goal:
     if number > MAX_GOAL:
         raise ValueError(f"goal amount {_fmt_amount(number)} is implausibly large")
     return Goal(number, period)
+
+
+@dataclass(frozen=True)
+class GoalTimeline:
+    """One rep's goal for one KPI over time (DESIGN.md §4: each day takes the goal in force that
+    day): ``first`` until the first change, then each ``(effective date, goal)`` in date order
+    from its date on. A goal of None: no goal from that day."""
+
+    first: Goal | None
+    changes: tuple[tuple[date, Goal | None], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "changes", tuple(sorted(self.changes, key=lambda c: c[0])))
+
+    @classmethod
+    def constant(cls, goal: Goal | None) -> GoalTimeline:
+        return cls(goal)
+
+    def on(self, day: date) -> Goal | None:
+        """The goal in force on ``day``."""
+        found = self.first
+        for effective, goal in self.changes:
+            if effective > day:
+                break
+            found = goal
+        return found
+
+    def constant_over(self, first: date, last: date) -> bool:
+        """Whether one goal is in force every day from ``first`` to ``last``."""
+        return not any(first < effective <= last for effective, _ in self.changes)

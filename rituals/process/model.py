@@ -17,7 +17,7 @@ from typing import Any
 from rituals.kinds import kind_for
 from rituals.pacing import WEEKDAY_NAMES, Thresholds, WorkCalendar
 from rituals.process.contest_rules import ContestRules
-from rituals.process.goals import Goal, parse_goal
+from rituals.process.goals import Goal, GoalTimeline, parse_goal
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
@@ -67,6 +67,8 @@ class Role:
     goals: Mapping[str, Goal] = field(default_factory=dict, hash=False)
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # word -> KPI key
     scoring: Scoring = field(default=DEFAULT_SCORING, hash=False)  # the overall score
+    # A new hire's share of the goal in their 1st, 2nd… month of tenure (0.25 = 25%); () none.
+    ramp: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,13 @@ class Process:
             if kpi in own:
                 return own[kpi]
         return role.goals.get(kpi)
+
+    def goal_timeline(
+        self, role_key: str, kpi_key: str, user_id: str | None = None
+    ) -> GoalTimeline:
+        """The goal of a KPI for a rep (or a role) over time: each day takes the goal in force
+        that day."""
+        return GoalTimeline.constant(self.goal_for(role_key, kpi_key, user_id))
 
     def resolve_word(self, word: str, role_key: str | None = None) -> list[Kpi]:
         """The KPIs a word a rep typed can mean.
@@ -277,6 +286,7 @@ class Process:
                 "start": self.calendar.day_start.strftime("%H:%M"),
                 "end": self.calendar.day_end.strftime("%H:%M"),
             },
+            "holidays": self.calendar.holidays.to_dict(),
             "scorecard_visibility": self.visibility,
             "pace_thresholds": {
                 "on_pace": float(self.thresholds.on_pace),
@@ -382,6 +392,7 @@ class Process:
         "timezone": "timezone",
         "working_days": "working_days",
         "working_hours": "working_hours",
+        "holidays": "holidays",
         "visibility": "scorecard_visibility",
         "scorecard_visibility": "scorecard_visibility",
         "thresholds": "pace_thresholds",
@@ -398,7 +409,7 @@ class Process:
 
     def with_settings(self, **changes: Any) -> Process:
         """A new Process with settings changed: ``timezone``, ``working_days``,
-        ``working_hours``, ``visibility``, ``pace_thresholds``, ``limits`` (or ``max_count``,
+        ``working_hours``, ``holidays`` (the whole section), ``visibility``, ``pace_thresholds``, ``limits`` (or ``max_count``,
         ``backdate_days``, ``on_pace``, ``at_risk``), ``name``, ``rituals`` (the whole section;
         see with_ritual() for one ritual), ``contests`` (or ``settle``). Re-validated; raises ProcessError."""
         data = self.to_dict()

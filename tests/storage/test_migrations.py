@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "lag_suggestion",
     "coaching_session",
     "coaching_note",
+    "time_off",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -71,6 +72,9 @@ EXPECTED_INDEXES = {
     "ix_coaching_rep": ("coaching_session", ["workspace_id", "rep_id", "opened_at"]),
     "ix_coaching_thread": ("coaching_session", ["channel_id", "thread_ts"]),
     "ix_coaching_note_session_id": ("coaching_note", ["session_id"]),
+    "ix_time_off_user_day": ("time_off", ["workspace_id", "user_id", "day"]),
+    # Unique among live rows only (a partial index): cancelling a day frees it to be added again.
+    "uq_time_off_live": ("time_off", ["workspace_id", "user_id", "day"]),
 }
 
 
