@@ -55,6 +55,10 @@ class RepResult:
     scores: Mapping[str, float] | None = field(default=None, hash=False)  # KPI -> attainment
     scoring: Scoring = field(default=DEFAULT_SCORING, hash=False)
     period: Period | None = None  # the period viewed; a line may be for a longer one
+    # Why the rep has no goal for the period although their role has goals: "away" (every one of
+    # their working days in it is a day away), "not_started" (a new hire starting later) or
+    # "left" (after their last day). None: they are there. Such a rep has no rank.
+    absent: str | None = None
 
     @property
     def overall(self) -> float | None:
