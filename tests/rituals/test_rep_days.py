@@ -2,14 +2,17 @@
 numbers: the closing example of issue 12, Thanksgiving week 2026 (Thu 26 Nov off), at Tuesday
 11:00, for a full-week rep, a rep away on Wednesday and a rep who started on Tuesday."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from rituals import rep_days, scorecard
 from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import Period, period_containing
 from rituals.process import default_process
-from rituals.ranking import rank, team_results
-from storage.models import TimeOff
+from rituals.ranking import GoalScaler, rank, results_from_totals, team_results, windows
+from storage.models import Member, TimeOff
 from tests.storage.support import NOW, add_member
 
 PROCESS = default_process()  # with US holidays: Thanksgiving is off
@@ -102,3 +105,30 @@ def test_thanksgiving_week_for_a_full_week_rep_one_away_wednesday_one_started_tu
     card = scorecard.build_scorecard(session, ws.id, PROCESS, new, WEEK, NOW)
     assert card.lines[0].pacing == calls["UNEW"]
     assert scorecard.build_scorecard(session, ws.id, PROCESS, gone, WEEK, NOW).absent == "away"
+
+
+weekdays_2026 = st.integers(0, 364).map(lambda n: date(2026, 1, 1) + timedelta(days=n))
+
+
+@given(day=weekdays_2026, kind=st.sampled_from(["day", "week", "month"]), extra=st.booleans())
+def test_a_rep_away_for_the_whole_period_has_no_goal_and_no_rank(day, kind, extra):
+    """Property: whatever the period, a rep away on every one of its working days has no goal
+    on any line of the period's own scale, no overall score and no rank; their teammate keeps
+    theirs."""
+    period = period_containing(kind, day)
+    working = [d for d in period.days() if CAL.is_working_day(d)]
+    assume(working)
+    away = set(working) | ({period.end + timedelta(days=1)} if extra else set())
+    scaler = GoalScaler(PROCESS, {"UAWAY": RepDays(away=frozenset(away))})
+    reps = [(Member(user_id=u, role="sdr", active=True), SDR) for u in ("UAWAY", "UHERE")]
+    now = datetime.combine(period.end, time(12), CAL.tz)
+    totals = {w: {"UAWAY": {"calls": 50}} for w in windows(PROCESS, reps, period, now, scaler)}
+    results = results_from_totals(PROCESS, reps, period, now, totals, scaler)
+    gone, here = results
+    assert gone.absent == "away" and gone.overall is None
+    assert all(p.goal is None for k, p in gone.lines.items() if p.period == period), (
+        "a goal on the period's own scale"
+    )
+    assert here.absent is None and here.overall is not None
+    ranking = rank(results)
+    assert [(r.rep_id, r.ranked) for r in ranking] == [("UHERE", True), ("UAWAY", False)]
