@@ -35,7 +35,9 @@ def totals(group) -> dict:
     return {line.kpi: (line.reps, line.pacing.actual, line.pacing.goal) for line in group.lines}
 
 
-def test_team_week_totals_by_role_against_the_sum_of_the_reps_goals(engine, session, ws, team, data):
+def test_team_week_totals_by_role_against_the_sum_of_the_reps_goals(
+    engine, session, ws, team, data
+):
     with Statements(engine) as sql:
         card = build_team_scorecard(session, ws.id, team.id, PROCESS, data, THIS_WEEK, NOW)
     assert len(sql) == 1  # one query, whatever the team's size
