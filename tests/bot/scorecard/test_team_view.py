@@ -2,11 +2,15 @@
 periods, a player-coach's own card with the hint, an admin naming one of several teams, and a
 specific reply for every mistake (that changes nothing)."""
 
+import json
 from datetime import datetime
+
+import pytest
 
 from storage import people_queries
 from storage.models import Member, SalesTeam
-from tests.bot.support import ADMIN, AE, MGR, SDR
+from tests.bot.button_support import buttons, channel_rig, posted_in_channel, press, text_of
+from tests.bot.support import ADMIN, AE, MGR, SDR, assert_within_slack_limits
 
 SDR2 = "U0SDR0002"
 
@@ -116,3 +120,33 @@ def test_a_past_week_keeps_the_goals_it_had(rig):
     last = rig.text("/scorecard", "team last-week", MGR)
     assert "*Calls / Emails* 80 of 480 (16%) · final" in last  # 60 a day, then
     assert "of 500 (" in rig.text("/scorecard", "team", MGR)  # 2 × 50 a day × 5 days now
+
+
+@pytest.fixture
+def channel(tmp_path):
+    yield from channel_rig(tmp_path)
+
+
+def test_sharing_the_team_view_posts_it_with_names_once_per_press(channel):
+    reply = channel.run("/scorecard", "team", MGR)
+    button = buttons(reply)["share_team_scorecard"]
+    assert button["text"]["text"] == "Share to channel"
+    answers = press(channel, MGR, "share_team_scorecard", button["value"], times=2)
+    [shared] = posted_in_channel(answers)  # one post, though Slack delivered the press twice
+    assert_within_slack_limits(shared)
+    text = text_of(shared)
+    assert "*Team scorecard* · Sales · 2 reps" in text and "1. Maria Lopez — *" in text
+    assert f"<@{SDR}>" not in json.dumps(shared)  # names: sharing pings nobody
+    assert f"Shared by <@{MGR}>." in text and "share_team_scorecard" not in json.dumps(shared)
+
+
+def test_a_rep_can_share_it_only_while_scorecards_are_public(channel):
+    button = buttons(channel.run("/scorecard", "team", SDR))["share_team_scorecard"]
+    channel.text("/pacer", "visibility managers", MGR)
+    answers = press(channel, SDR, "share_team_scorecard", button["value"])
+    assert posted_in_channel(answers) == []
+    assert "keeps scorecards to managers" in text_of(answers[0])
+    stale = press(
+        channel, MGR, "share_team_scorecard", '{"team": "x", "period": "week:2026-11-23"}'
+    )
+    assert posted_in_channel(stale) == [] and "`/scorecard team`" in text_of(stale[0])
