@@ -58,7 +58,9 @@ def shown_name(rep_id: str, names: dict[str, str]) -> str:
     return messages.escape(name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…")
 
 
-def rep_line(row: Ranked, shown: str, words: dict[str, str], period) -> str:
+def rep_line(
+    row: Ranked, shown: str, words: dict[str, str], period, no_goal: str = "no goal for this period"
+) -> str:
     """ "1. Maria Lopez — *87%* · calls 120 of 240 (50%) · sao month 2 of 6 (33%)": the rep's
     overall score, then each KPI's actual of goal (attainment); a rep without a goal says why
     and shows only what they logged. ``shown``: the name, ready for mrkdwn (shown_name)."""
@@ -66,7 +68,7 @@ def rep_line(row: Ranked, shown: str, words: dict[str, str], period) -> str:
     if row.ranked:
         head = f"{row.rank}. {shown} — *{messages.percent(row.value)}*"
     else:
-        head = f"• {shown} — {ABSENT.get(result.absent or '', 'no goal for this period')}"
+        head = f"• {shown} — {ABSENT.get(result.absent or '', no_goal)}"
     parts = [head]
     for kpi, p in result.lines.items():
         word = messages.escape(words.get(kpi, kpi))
@@ -148,9 +150,16 @@ def team_message(
         )
         return messages.message(fallback, body)
     heads = [_group_head(group, kpi_names, card.period) for group in card.groups]
+    no_goal = "no goal for this period" if card.working else "a day off"
     rows = [
         [
-            rep_line(row, shown_name(row.rep_id, names), words.get(group.role.key, {}), card.period)
+            rep_line(
+                row,
+                shown_name(row.rep_id, names),
+                words.get(group.role.key, {}),
+                card.period,
+                no_goal,
+            )
             for row in group.rows
         ]
         for group in card.groups

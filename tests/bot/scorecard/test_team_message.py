@@ -138,3 +138,18 @@ def test_300_reps_stay_inside_slack_limits_with_the_top_and_bottom_shown():
     assert "USDR0100" not in sdr  # the middle of the ranking is left out
     ae = text.split("*Account Executive*")[1]
     assert "more reps" in ae  # the AEs get their share of the room too
+
+
+def test_on_a_day_off_reps_without_a_goal_read_day_off():
+    sunday = Period("day", date(2026, 11, 29), date(2026, 11, 29))
+    card = TeamScorecard(
+        1,
+        sunday,
+        NOW,
+        "America/New_York",
+        0.0,
+        False,
+        group_results(PROCESS, [RepResult("UX", "sdr", {}, period=sunday)]),
+    )
+    text = text_of(team_message(card, "Sales", KPI_NAMES, WORDS, {"UX": "Xi"}))
+    assert "• Xi — a day off" in text and "a day off: no goals" in text
