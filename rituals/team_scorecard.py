@@ -2,9 +2,10 @@
 against the sum of its reps' goals, with pace and projection like a rep's scorecard, then each
 rep's numbers ordered by overall score as the rankings order them.
 
-Every number comes from rituals.ranking.team_results (one query for the whole team): each rep's
-line for a KPI is at the team's scale for it (rituals.ranking.kpi_scales), so a monthly goal is
-the month to date for everyone and the lines add up (rituals.digests.team_lines). Reps are
+Every number comes from rituals.ranking.team_results (two queries for the whole team: the logs
+and the reps' own days): each rep's line for a KPI is at the team's scale for it
+(rituals.ranking.kpi_scales), so a monthly goal is the month to date for everyone and the lines
+add up (rituals.digests.team_lines). Reps are
 grouped by role, each role with its own totals: an SDR's calls and an AE's proposals don't add.
 Within a role, reps are stack-ranked by overall score (ties share a rank and are listed by name
 once the names are known: rituals.ranking.by_name); reps with no goal for the period follow,
@@ -82,8 +83,8 @@ def build_team_scorecard(
     period: Period,
     now: datetime,
 ) -> TeamScorecard:
-    """The team's scorecard for ``period`` at ``now`` from one query, on the team's calendar.
-    Pass the process in effect for a past period (rituals.teams.process_in_effect) to judge it
+    """The team's scorecard for ``period`` at ``now`` on the team's calendar, as team_results
+    computes it (each rep over their own days: tenure, days away, ramp). Pass the process in effect for a past period (rituals.teams.process_in_effect) to judge it
     on the goals it had."""
     cal = process.calendar
     results = team_results(session, workspace_id, process, members, period, now)

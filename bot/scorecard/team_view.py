@@ -71,10 +71,11 @@ def handle(cmd: Command, words: list[str]) -> dict:
 
 def handle_own(cmd: Command, parsed: ParsedScorecard) -> dict:
     """A plain `/scorecard` (or `/scorecard month`) from a manager with no scorecard: the team's."""
-    if parsed.kpi:
+    if parsed.kpi or parsed.why:
+        asked = " ".join(w for w in (parsed.kpi, "why" if parsed.why else None) if w)
         raise ParseError(
-            "You have no scorecard of your own, so there are no logs of yours behind a number. "
-            f"See a rep's: `/scorecard @rep {parsed.kpi}`, or the team's: `/scorecard team`."
+            "You have no scorecard of your own, so there are no goals or logs of yours to show. "
+            f"See a rep's: `/scorecard @rep {asked}`, or the team's: `/scorecard team`."
         )
     return _show(cmd, cmd.actor.team, parsed.period_kind, parsed.offset)
 

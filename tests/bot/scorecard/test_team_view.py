@@ -3,12 +3,12 @@ periods, a player-coach's own card with the hint, an admin naming one of several
 specific reply for every mistake (that changes nothing)."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from storage import people_queries
-from storage.models import Member, SalesTeam
+from storage.models import Member, SalesTeam, TimeOff
 from tests.bot.button_support import buttons, channel_rig, posted_in_channel, press, text_of
 from tests.bot.support import ADMIN, AE, MGR, SDR, assert_within_slack_limits
 
@@ -150,3 +150,32 @@ def test_a_rep_can_share_it_only_while_scorecards_are_public(channel):
         channel, MGR, "share_team_scorecard", '{"team": "x", "period": "week:2026-11-23"}'
     )
     assert posted_in_channel(stale) == [] and "`/scorecard team`" in text_of(stale[0])
+
+
+def test_reps_away_or_not_started_yet_come_last_and_say_so(rig):
+    team_of_three(rig)
+    rig.text("/pacer", "team add <@U0NEWHIRE> sdr", ADMIN)
+    with rig.services.unit_of_work() as session:
+        workspace_id = people_queries.teams(session)[0].workspace_id
+        hire = people_queries.get_member(session, workspace_id, "U0NEWHIRE")
+        hire.started_on = date(2026, 12, 1)  # starts next week
+        session.add(hire)
+        for day in (23, 24, 25, 27):  # every working day of Thanksgiving week
+            session.add(
+                TimeOff(
+                    workspace_id=workspace_id,
+                    user_id=SDR2,
+                    day=date(2026, 11, day),
+                    entered_by=SDR2,
+                    entered_at=rig.now,
+                )
+            )
+        session.commit()
+    text = rig.text("/scorecard", "team", MGR)
+    sdrs = text.split("*Account Executive*")[0]
+    rows = [line for line in sdrs.splitlines() if line[:2] in ("1.", "2.", "• ")]
+    assert rows[0].startswith("1. u0sdr0001 — *")  # the one SDR with a goal this week
+    assert rows[1] == "• u0newhire — not started yet"
+    # Away all week, not all month: their monthly goal to date still shows, less the days away.
+    assert rows[2] == "• u0sdr0002 — away · calls 50 · sao month 0 of 5 (0%)"
+    assert "*Calls / Emails* 80 of 240 (33%)" in sdrs  # their calls count; only SDR1 has a goal
