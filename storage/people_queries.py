@@ -4,10 +4,10 @@ unit of work commits (storage/unit_of_work.py). A row another request inserted f
 not fought over: the insert is skipped and the caller's transaction goes on."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from storage import db
 from storage.models import (
@@ -128,6 +128,69 @@ def active_members(session: Session, team_id: int) -> list[Member]:
         session.exec(
             select(Member)
             .where(Member.team_id == team_id, col(Member.active).is_(True))
+            .order_by(Member.added_at, Member.id)
+        )
+    )
+
+
+def _tenure_overlaps(first: date, last: date):
+    """A member's tenure (started_on to last_day, either open) overlaps ``first``..``last``. A
+    member removed before tenure dates existed (inactive, no last day) left on the date of
+    ``removed_at`` (UTC: no later than the team's date, never a day too few)."""
+    removed_after = datetime.combine(first, time(0), timezone.utc) - timedelta(days=1)
+    return and_(
+        or_(col(Member.started_on).is_(None), col(Member.started_on) <= last),
+        or_(
+            and_(col(Member.active).is_(True), col(Member.last_day).is_(None)),
+            col(Member.last_day) >= first,
+            and_(
+                col(Member.active).is_(False),
+                col(Member.last_day).is_(None),
+                col(Member.removed_at) >= removed_after,
+            ),
+        ),
+    )
+
+
+def members_during(session: Session, team_id: int, first: date, last: date) -> list[Member]:
+    """Everyone whose tenure on the team overlaps ``first``..``last`` (both inclusive), removed
+    ones included: a rep who left on the 4th is in that month's numbers. In the order added."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.team_id == team_id, _tenure_overlaps(first, last))
+            .order_by(Member.added_at, Member.id)
+        )
+    )
+
+
+def members_on(session: Session, team_id: int, day: date) -> list[Member]:
+    """The team on ``day``: started by then (or with no start date) and not past their last day."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(
+                Member.team_id == team_id,
+                col(Member.active).is_(True),
+                or_(col(Member.started_on).is_(None), col(Member.started_on) <= day),
+                or_(col(Member.last_day).is_(None), col(Member.last_day) >= day),
+            )
+            .order_by(Member.added_at, Member.id)
+        )
+    )
+
+
+def roster(session: Session, team_id: int, today: date) -> list[Member]:
+    """Who is on the team's roster today: on the team, or starting later (a future starter),
+    or leaving later (their last day still to come); not those whose last day has passed."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(
+                Member.team_id == team_id,
+                col(Member.active).is_(True),
+                or_(col(Member.last_day).is_(None), col(Member.last_day) >= today),
+            )
             .order_by(Member.added_at, Member.id)
         )
     )

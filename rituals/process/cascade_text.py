@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rituals.pacing import WEEKDAY_NAMES
 from rituals.process.model import Process
+from rituals.process.values import percent_text
 
 
 def render_cascade(p: Process) -> str:
@@ -49,6 +50,8 @@ def render_cascade(p: Process) -> str:
         if role.aliases:
             words = ", ".join(f"{w} = {k}" for w, k in role.aliases.items())
             lines.append(f"  Words for this role: {words}")
+        if role.ramp:
+            lines.append(f"  New hires ramp: {ramp_text(role.ramp)}")
 
     if p.overrides:
         lines += ["", "Per-rep goals:"]
@@ -62,6 +65,14 @@ def render_cascade(p: Process) -> str:
         lines += ["", "Warnings:"]
         lines += [f"  - {w}" for w in p.warnings]
     return "\n".join(lines) + "\n"
+
+
+def ramp_text(ramp: tuple[float, ...]) -> str:
+    """ "25% → 50% → 75% of the goal in their first 3 months" (a role's ramp, in words)."""
+    months = len(ramp)
+    shares = " → ".join(percent_text(share) for share in ramp)
+    first = "first month" if months == 1 else f"first {months} months"
+    return f"{shares} of the goal in their {first}"
 
 
 def _days_off(p: Process) -> str:

@@ -71,6 +71,7 @@ def dump_process(p: Process) -> str:
                     "aliases": _Flow(item["aliases"]),
                     "goals": _Flow(item["goals"]),
                     **({"scoring": _Flow(item["scoring"])} if "scoring" in item else {}),
+                    **({"ramp": _FlowList(item["ramp"])} if "ramp" in item else {}),
                 }
                 for item in value
             ]

@@ -22,7 +22,7 @@ from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.scoring import DEFAULT_SCORING, Scoring
-from rituals.process.values import parse_clock
+from rituals.process.values import parse_clock, percent_text
 from rituals.process.words import did_you_mean, display_word, normalize_word, one_of, quote
 
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -308,6 +308,7 @@ class Process:
                     "goals": {k: str(g) for k, g in r.goals.items()},
                     # Written only when set, so a stored file reads as it was written.
                     **({} if r.scoring.is_default else {"scoring": r.scoring.to_dict()}),
+                    **({"ramp": [percent_text(share) for share in r.ramp]} if r.ramp else {}),
                 }
                 for r in self.roles
             ],

@@ -17,6 +17,13 @@ from rituals.process.scoring import DEFAULT_SCORING, MAX_CAP, MAX_WEIGHT, MIN_CA
 from rituals.process.values import parse_share
 from rituals.process.words import kind_of, normalize_word, one_of, quote
 
+MAX_RAMP_MONTHS = 12
+
+
+def _percent_hint(number: float) -> str:
+    return f"{number:g}%" if 0 < number <= 100 else "25%"
+
+
 METHOD_QUOTE = (
     "A good formula for assigning KPIs is to have 3 leading indicators (activities) and "
     "1 lagging indicator (results). Too many metrics creates a lack of focus."
@@ -36,7 +43,7 @@ class RoleChecks(BaseChecks):
         out = []
         for key, path, item in self.keyed(entries, "roles", "role"):
             self.unknown_fields(
-                item, ("key", "name", "scorecard", "aliases", "goals", "scoring"), path
+                item, ("key", "name", "scorecard", "aliases", "goals", "scoring", "ramp"), path
             )
             name = self.name(item, key, path)
             # For "did you mean": this role's own words first, then every KPI word.
@@ -66,7 +73,8 @@ class RoleChecks(BaseChecks):
             scoring = self.scoring(
                 item.get("scoring"), f"{path}.scoring", key, scorecard, kpi_keys, role_words
             )
-            if scorecard is None or aliases is None or goals is None or scoring is None:
+            ramp = self.ramp(item.get("ramp"), f"{path}.ramp")
+            if None in (scorecard, aliases, goals, scoring, ramp):
                 continue
             ordered = {k: goals[k] for k in scorecard if k in goals}
             out.append(
@@ -77,9 +85,55 @@ class RoleChecks(BaseChecks):
                     MappingProxyType(ordered),
                     MappingProxyType(aliases),
                     scoring,
+                    ramp,
                 )
             )
         return out
+
+    def ramp(self, value: object, path: str) -> tuple[float, ...] | None:
+        """``ramp: [25%, 50%, 75%]``: a new hire's share of the goal in their 1st, 2nd, 3rd month
+        of tenure (only reps added with a start date). Shares are written with % (or as a
+        fraction up to 1: 0.25); a bare 25 is refused, not guessed at."""
+        if value is None:
+            return ()
+        example = "[25%, 50%, 75%]"
+        if not isinstance(value, list | tuple):
+            self.add(
+                path,
+                f"the ramp must be a list of shares, one per month, got {kind_of(value)}",
+                f"write it like {example}: the share of the goal in the 1st, 2nd, 3rd month",
+            )
+            return None
+        if len(value) > MAX_RAMP_MONTHS:
+            self.add(
+                path,
+                f"a ramp of {len(value)} months; at most {MAX_RAMP_MONTHS} are allowed",
+                "list one share per month of the ramp-up, e.g. " + example,
+            )
+            return None
+        shares: list[float] = []
+        ok = True
+        for i, raw in enumerate(value):
+            where = f"{path}[{i}]"
+            share = parse_share(raw)
+            bare = not (isinstance(raw, str) and raw.strip().endswith("%"))
+            if share is not None and bare and share > 1:
+                self.add(
+                    where,
+                    f"{quote(raw)} is not a share",
+                    f"write it with a percent sign: {_percent_hint(share)} (or as a fraction: 0.25)",
+                )
+                ok = False
+            elif share is None or not 0 < share <= 1:
+                self.add(
+                    where,
+                    f"{quote(raw)} is not a share of the goal above 0% and up to 100%",
+                    f"write a percentage such as 25%: month {i + 1}'s share of the goal, like {example}",
+                )
+                ok = False
+            else:
+                shares.append(share)
+        return tuple(shares) if ok else None
 
     def scorecard(
         self, value: object, path: str, kpi_keys: list[str], words: dict[str, str]

@@ -76,3 +76,8 @@ def parse_clock(raw: object) -> time | None:
         if 1 <= hour <= 12 and minute < 60:
             return time(hour % 12 + (12 if match[3] in "Pp" else 0), minute)
     return None
+
+
+def percent_text(share: float) -> str:
+    """"25%" for 0.25, "33.3333%" for a third: a share as written in a process file."""
+    return f"{round(share * 100, 4):g}%"

@@ -2,7 +2,9 @@
 also when first requests race), and cached Slack profiles. Fixed instants only."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -10,7 +12,7 @@ from sqlmodel import select
 from storage import db, people_queries
 from storage.models import SalesTeam, UserProfile, Workspace
 from storage.unit_of_work import unit_of_work
-from tests.storage.support import NOW, fresh
+from tests.storage.support import NOW, add_member, fresh
 
 
 def _count(session, model) -> int:
@@ -170,3 +172,81 @@ def test_stored_instants_come_back_timezone_aware(engine, session, ws):
         fetched_at = people_queries.get_profile(other, ws.id, "U_A").fetched_at
     assert fetched_at.utcoffset() == timedelta(0)
     assert NOW + timedelta(hours=1) - fetched_at == timedelta(hours=1)
+
+
+# -- tenure: who is on the team when ------------------------------------------------------------
+
+
+def _ids(members) -> list[str]:
+    return [m.user_id for m in members]
+
+
+@pytest.fixture
+def tenures(session, ws, team):
+    """Five people: always there, a new hire from Mon 30 Nov, one who left Fri 20 Nov, one whose
+    last day is Fri 4 Dec, and one removed before tenure dates existed (on Wed 18 Nov)."""
+    add_member(session, ws, team, "U_ALWAYS", "sdr", added_at=NOW)
+    add_member(session, ws, team, "U_NEW", "sdr", added_at=NOW, started_on=date(2026, 11, 30))
+    add_member(session, ws, team, "U_LEFT", "sdr", added_at=NOW, last_day=date(2026, 11, 20))
+    add_member(session, ws, team, "U_LEAVING", "sdr", added_at=NOW, last_day=date(2026, 12, 4))
+    add_member(
+        session,
+        ws,
+        team,
+        "U_OLD",
+        "sdr",
+        added_at=NOW,
+        active=False,
+        removed_at=datetime(2026, 11, 18, 15, 0, tzinfo=UTC),
+    )
+    return team
+
+
+def test_members_on_a_day_follow_their_tenure(session, tenures):
+    on = lambda day: _ids(people_queries.members_on(session, tenures.id, day))  # noqa: E731
+    assert on(date(2026, 11, 20)) == ["U_ALWAYS", "U_LEFT", "U_LEAVING"]  # the last day counts
+    assert on(date(2026, 11, 23)) == ["U_ALWAYS", "U_LEAVING"]
+    assert on(date(2026, 11, 30)) == ["U_ALWAYS", "U_NEW", "U_LEAVING"]  # the first day counts
+    assert on(date(2026, 12, 7)) == ["U_ALWAYS", "U_NEW"]
+
+
+def test_members_during_include_those_who_left_in_the_dates(session, tenures):
+    during = lambda a, b: _ids(people_queries.members_during(session, tenures.id, a, b))  # noqa: E731
+    november = during(date(2026, 11, 1), date(2026, 11, 30))
+    assert november == ["U_ALWAYS", "U_NEW", "U_LEFT", "U_LEAVING", "U_OLD"]
+    assert during(date(2026, 11, 23), date(2026, 11, 29)) == ["U_ALWAYS", "U_LEAVING"]
+    assert during(date(2026, 11, 20), date(2026, 11, 20)) == ["U_ALWAYS", "U_LEFT", "U_LEAVING"]
+    # removed at 15:00 UTC on the 18th: a day's slack for the team's timezone, never a day short
+    assert "U_OLD" in during(date(2026, 11, 19), date(2026, 11, 19))
+    assert during(date(2026, 12, 5), date(2026, 12, 31)) == ["U_ALWAYS", "U_NEW"]
+    assert during(date(2026, 10, 1), date(2026, 10, 31)) == [
+        "U_ALWAYS",
+        "U_LEFT",
+        "U_LEAVING",
+        "U_OLD",
+        "sdr",
+    ]
+
+
+def test_the_roster_keeps_future_starters_and_leavers_until_their_last_day(session, tenures):
+    today = date(2026, 11, 24)
+    assert _ids(people_queries.roster(session, tenures.id, today)) == [
+        "U_ALWAYS",
+        "U_NEW",
+        "U_LEAVING",
+    ]
+    assert _ids(people_queries.roster(session, tenures.id, date(2026, 12, 5))) == [
+        "U_ALWAYS",
+        "U_NEW",
+    ]
+
+
+def test_other_teams_members_are_not_counted(session, ws, tenures):
+    other = SalesTeam(workspace_id=ws.id, name="East", created_at=NOW)
+    session.add(other)
+    session.flush()
+    add_member(session, ws, other, "U_EAST", "sdr", added_at=NOW)
+    assert "U_EAST" not in _ids(
+        people_queries.members_during(session, tenures.id, date(2026, 11, 1), date(2026, 12, 31))
+    )
+    assert _ids(people_queries.members_on(session, other.id, date(2026, 11, 24))) == ["U_EAST"]
