@@ -224,7 +224,6 @@ def test_members_during_include_those_who_left_in_the_dates(session, tenures):
         "U_LEFT",
         "U_LEAVING",
         "U_OLD",
-        "sdr",
     ]
 
 
