@@ -3,11 +3,12 @@
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
 from rituals.refusals import InvalidProcessChange, NotAllowed, ProcessChangeRaced
+from rituals.tenure import on_team
 from storage import people_queries, process_queries
 from storage.models import Member, ProcessVersion, SalesTeam
 from storage.unit_of_work import Session
@@ -31,7 +32,10 @@ class Actor:
         self.session = session
         self.workspace_id = workspace_id
         self.user_id = user_id
-        self.member = member  # None when they are on no team (or were removed)
+        self.member = member  # None when they are on no team today (removed, left, not started)
+        # Their membership when they are not on the team today (a future starter, or their
+        # last day is over): for replies that say when they start or left.
+        self.off_team: Member | None = None
         self.team_id = team_id  # their team, else the workspace's default team
         self.process = process
         self.process_version_id = process_version_id  # None while the built-in default applies
@@ -78,7 +82,12 @@ def resolve_actor(
         member = None
         team_id = people_queries.default_team(session, workspace_id, now).id
     process, version_id = team_process(session, team_id)
-    return Actor(session, workspace_id, user_id, member, team_id, process, version_id, env_admins)
+    off_team = None
+    if member is not None and not on_team(member, process.calendar.local_date(now)):
+        off_team, member = member, None  # a future starter, or past their last day
+    actor = Actor(session, workspace_id, user_id, member, team_id, process, version_id, env_admins)
+    actor.off_team = off_team
+    return actor
 
 
 def team_process(session: Session, team_id: int | None) -> tuple[Process, int | None]:
@@ -180,5 +189,25 @@ def can_view(actor: Actor, rep_user_id: str) -> bool:
     return actor.is_manager
 
 
-def managers_of(session: Session, team_id: int) -> list[str]:
-    return [m.user_id for m in people_queries.active_members(session, team_id) if m.is_manager]
+def managers_of(session: Session, team_id: int, today: date | None = None) -> list[str]:
+    """The team's managers (on the team ``today``, when given)."""
+    members = (
+        people_queries.active_members(session, team_id)
+        if today is None
+        else people_queries.members_on(session, team_id, today)
+    )
+    return [m.user_id for m in members if m.is_manager]
+
+
+def team_members(
+    session: Session, team_id: int, first: date, last: date, today: date
+) -> list[Member]:
+    """The people a view of ``first``..``last`` reports on: everyone whose tenure overlaps it up
+    to ``today`` (a rep who left on the 4th is in this month's and last month's numbers, not in
+    today's; a new hire from Monday appears from Monday)."""
+    return people_queries.members_during(session, team_id, first, min(last, today))
+
+
+def members_today(session: Session, team_id: int, today: date) -> list[Member]:
+    """The team today: nudges, today's rankings, contests, the coaching list."""
+    return people_queries.members_on(session, team_id, today)

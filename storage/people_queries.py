@@ -4,7 +4,7 @@ unit of work commits (storage/unit_of_work.py). A row another request inserted f
 not fought over: the insert is skipped and the caller's transaction goes on."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
@@ -137,7 +137,7 @@ def _tenure_overlaps(first: date, last: date):
     """A member's tenure (started_on to last_day, either open) overlaps ``first``..``last``. A
     member removed before tenure dates existed (inactive, no last day) left on the date of
     ``removed_at`` (UTC: no later than the team's date, never a day too few)."""
-    removed_after = datetime.combine(first, time(0), timezone.utc) - timedelta(days=1)
+    removed_after = datetime.combine(first, time(0), UTC) - timedelta(days=1)
     return and_(
         or_(col(Member.started_on).is_(None), col(Member.started_on) <= last),
         or_(

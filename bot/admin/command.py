@@ -4,9 +4,9 @@ from bot import messages
 from bot.admin.help_topics import HELP_TOPICS
 from bot.admin.holidays import holiday
 from bot.admin.settings_form import open_from_command
-from bot.admin.welcome import welcome_job
+from bot.admin.team import done, new_member, one_person, role_key, team
 from bot.context import Command
-from bot.examples import article, example_log, log_words
+from bot.examples import article, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
 from bot.replies import Problem, explain
@@ -16,7 +16,6 @@ from rituals.refusals import Refusal
 from rituals.teams import admins_of, change_process, require_manager
 from storage import people_queries, process_queries
 from storage.coaching_queries import set_coaching_channel
-from storage.models import Member
 
 
 def handle(cmd: Command) -> dict:
@@ -90,128 +89,9 @@ def cascade_message(process: Process, version: int | None) -> dict:
     )
 
 
-def team(cmd: Command, args: list[str]) -> dict:
-    if not args:
-        return roster(cmd)
-    action = args[0].lower()
-    if action == "add":
-        return team_add(cmd, args[1:])
-    if action in ("remove", "rm", "delete"):
-        return team_remove(cmd, args[1:])
-    raise ParseError(
-        "Try `/pacer team` (the roster), `/pacer team add @user sdr` or `/pacer team remove @user`."
-    )
-
-
-def roster(cmd: Command) -> dict:
-    members = people_queries.active_members(cmd.session, cmd.actor.team_id)
-    process = cmd.actor.process
-    refresh_later(cmd, *(m.user_id for m in members))
-    return messages.text_message(
-        "roster.md.j2",
-        team=cmd.actor.team,
-        members=members,
-        process=process,
-        roles={r.key: r.name for r in process.roles},
-    )
-
-
-def _one_person(cmd: Command, args: list[str], usage: str) -> tuple[str, list[str]]:
-    if not args or (mention := parse_mention(args[0])) is None:
-        raise ParseError(f"Name a person with @, e.g. `{usage}`.")
-    return resolve_user(cmd, mention), args[1:]
-
-
-def team_add(cmd: Command, args: list[str]) -> dict:
-    require_manager(cmd.actor, "add people to the team")
-    process = cmd.actor.process
-    roles = ", ".join(f"`{r.key}`" for r in process.roles)
-    user_id, rest = _one_person(cmd, args, f"/pacer team add @user {process.roles[0].key}")
-    if len(rest) != 1:
-        raise ParseError(
-            f"Give one role after the person, e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`. Roles: {roles}."
-        )
-    role = _role_key(process, rest[0])
-    if role is None:
-        raise ParseError(
-            f"`{messages.escape(rest[0])}` isn't a role in this process. Roles: {roles}, "
-            f"e.g. `/pacer team add {messages.mention(user_id)} {process.roles[0].key}`."
-        )
-    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    role_name = messages.escape(process.role(role).name)
-    done = f"Added {messages.mention(user_id)} to *{messages.escape(cmd.actor.team.name)}* as {role_name}"
-    if member is None:
-        member = _new_member(cmd, user_id)
-    elif member.active and member.role == role and member.team_id == cmd.actor.team_id:
-        return _done(
-            f"{messages.mention(user_id)} is already on the team as {messages.escape(process.role(role).name)}; nothing changed."
-        )
-    elif member.active and member.role:
-        before = process.role(member.role).name if process.has_role(member.role) else member.role
-        done = f"Moved {messages.mention(user_id)} from {messages.escape(before)} to {role_name}"
-    member.team_id, member.role, member.active, member.removed_at = (
-        cmd.actor.team_id,
-        role,
-        True,
-        None,
-    )
-    people_queries.save_member(cmd.session, member)
-    refresh_later(cmd, user_id)
-    # a private first-run message, once per person and team
-    cmd.follow_ups.append(
-        welcome_job(cmd.services, cmd.actor.workspace_id, cmd.actor.team, member, process)
-    )
-    return _done(
-        f"{done}. "
-        f"Their scorecard: {', '.join(messages.escape(process.kpi(k).name) for k in process.role(role).scorecard)}. "
-        f"They log with `/log {example_log(process, role)}` and see it with `/scorecard`."
-    )
-
-
-def _new_member(cmd: Command, user_id: str) -> Member:
-    return Member(
-        workspace_id=cmd.actor.workspace_id,
-        team_id=cmd.actor.team_id,
-        user_id=user_id,
-        added_by=cmd.user_id,
-        added_at=cmd.now,
-    )
-
-
-def _role_key(process: Process, word: str) -> str | None:
-    word = word.lower()
-    for role in process.roles:
-        if word in (role.key, role.name.lower(), role.key + "s"):
-            return role.key
-    return None
-
-
-def team_remove(cmd: Command, args: list[str]) -> dict:
-    require_manager(cmd.actor, "remove people from the team")
-    user_id, rest = _one_person(cmd, args, "/pacer team remove @user")
-    if rest:
-        raise ParseError("`/pacer team remove @user` takes one person and nothing after.")
-    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    if (
-        member is None
-        or not member.active
-        or (not cmd.actor.is_admin and member.team_id != cmd.actor.team_id)
-    ):
-        raise Problem(
-            f"{messages.mention(user_id)} isn't on the team. See who is with `/pacer team`."
-        )
-    # Off the team means off it entirely: added back later, they start without manager rights.
-    member.active, member.removed_at, member.is_manager = False, cmd.now, False
-    people_queries.save_member(cmd.session, member)
-    return _done(
-        f"{messages.mention(user_id)} is off the team. Their logs are kept; add them back any time with "
-        f"`/pacer team add {messages.mention(user_id)} {member.role or 'sdr'}`."
-    )
-
-
 def manager(cmd: Command, args: list[str]) -> dict:
     require_manager(cmd.actor, "name managers")
-    user_id, rest = _one_person(cmd, args, "/pacer manager @user")
+    user_id, rest = one_person(cmd, args, "/pacer manager @user")
     off = bool(rest) and rest[0].lower() in ("off", "remove", "no", "false")
     if rest and not off:
         raise ParseError(
@@ -226,15 +106,15 @@ def manager(cmd: Command, args: list[str]) -> dict:
             )
         member.is_manager = False
         people_queries.save_member(cmd.session, member)
-        return _done(f"{messages.mention(user_id)} is no longer a manager.")
+        return done(f"{messages.mention(user_id)} is no longer a manager.")
     if member is None:
-        member = _new_member(cmd, user_id)
+        member = new_member(cmd, user_id)
     elif not member.active:
         member.active, member.removed_at, member.role = True, None, None
     member.team_id, member.is_manager = cmd.actor.team_id, True
     people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
-    return _done(
+    return done(
         f"{messages.mention(user_id)} manages *{messages.escape(cmd.actor.team.name)}*: they can add people, set goals and "
         "see every scorecard."
     )
@@ -247,14 +127,14 @@ def admin(cmd: Command, args: list[str]) -> dict:
             + _admins_line(cmd)
             + " An admin can make you one: `/pacer admin @you`."
         )
-    user_id, rest = _one_person(cmd, args, "/pacer admin @user")
+    user_id, rest = one_person(cmd, args, "/pacer admin @user")
     if rest:
         raise ParseError("`/pacer admin @user` takes one person and nothing after.")
     if user_id in cmd.services.settings.admins or not people_queries.add_admin(
         cmd.session, cmd.actor.workspace_id, user_id, cmd.user_id, cmd.now
     ):
-        return _done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
-    return _done(f"{messages.mention(user_id)} is now a Pacer admin.")
+        return done(f"{messages.mention(user_id)} is already a Pacer admin; nothing changed.")
+    return done(f"{messages.mention(user_id)} is now a Pacer admin.")
 
 
 def _admins_line(cmd: Command) -> str:
@@ -267,7 +147,7 @@ def _admins_line(cmd: Command) -> str:
 def channel(cmd: Command, args: list[str]) -> dict:
     team = cmd.actor.team
     if not args:
-        return _done(
+        return done(
             f"The *{messages.escape(team.name)}* team's rituals post in {messages.channel(team.channel_id)}. "
             "Change it with `/pacer channel #sales`, or `/pacer channel here`."
         )
@@ -281,7 +161,7 @@ def channel(cmd: Command, args: list[str]) -> dict:
             "or run `/pacer channel here` in the channel."
         )
     people_queries.set_team_channel(cmd.session, team, channel_id)
-    return _done(
+    return done(
         f"The *{messages.escape(team.name)}* team's digests, leaderboards and contests will post in {messages.channel(channel_id)}. "
         "Invite Pacer there if it isn't a member (`/invite @Pacer`)."
     )
@@ -299,7 +179,7 @@ def coaching(cmd: Command, args: list[str]) -> dict:
             if team.coaching_channel_id
             else "in a private conversation of the manager and the rep (no coaching channel set)"
         )
-        return _done(
+        return done(
             f"*{name}*'s coaching threads (`/coach @rep`) open {where}. "
             "Change it with `/pacer coaching #coaching`, `/pacer coaching here`, or "
             "`/pacer coaching off`."
@@ -311,13 +191,13 @@ def coaching(cmd: Command, args: list[str]) -> dict:
         )
     if args[0].lower() in ("off", "none", "private", "dm"):
         if not team.coaching_channel_id:
-            return _done(
+            return done(
                 f"*{name}* has no coaching channel; nothing changed. Coaching threads open in "
                 "a private conversation of the manager and the rep; set a channel with "
                 "`/pacer coaching #coaching`."
             )
         set_coaching_channel(cmd.session, team, None)
-        return _done(
+        return done(
             f"*{name}*'s coaching threads now open in a private conversation of the manager "
             "and the rep. Set a channel again with `/pacer coaching #coaching`."
         )
@@ -329,7 +209,7 @@ def coaching(cmd: Command, args: list[str]) -> dict:
             "`/pacer coaching off` for private conversations."
         )
     set_coaching_channel(cmd.session, team, channel_id)
-    return _done(
+    return done(
         f"*{name}*'s coaching threads (`/coach @rep`) will open in "
         f"{messages.channel(channel_id)}. Invite Pacer there if it isn't a member "
         "(`/invite @Pacer`); everyone in the channel can read the threads, so a private "
@@ -352,7 +232,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
         )
     target_word, kpi_word, amount = args[0], args[1], " ".join(args[2:])
     mention = parse_mention(target_word)
-    target = resolve_user(cmd, mention) if mention else _role_key(process, target_word)
+    target = resolve_user(cmd, mention) if mention else role_key(process, target_word)
     if target is None:
         raise ParseError(
             f"`{messages.escape(target_word)}` is neither a role "
@@ -400,7 +280,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
         if new_goal
         else f"{messages.escape(kpi.name)} back to the role's goal ({role_goal or 'none'})"
     )
-    return _done(
+    return done(
         f"Goal set for {who}: *{what}*. Stored as process version {version.version}; "
         "scorecards use it from now on."
     )
@@ -420,7 +300,7 @@ def timezone(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
     team_name = messages.escape(cmd.actor.team.name)
     if not args:
-        return _done(
+        return done(
             f"*{team_name}* runs on {process.timezone} time. "
             "Change it with `/pacer timezone Europe/London`."
         )
@@ -438,7 +318,7 @@ def timezone(cmd: Command, args: list[str]) -> dict:
         )
     except Refusal as refusal:  # what would work: a real IANA name
         raise Problem(f"{explain(refusal)} e.g. `/pacer timezone America/Chicago`.") from None
-    return _done(
+    return done(
         f"*{team_name}* now runs on {updated.timezone} time (process version {version.version}). "
         "Days, weeks and months follow it from now on."
     )
@@ -447,7 +327,7 @@ def timezone(cmd: Command, args: list[str]) -> dict:
 def visibility(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
     if not args:
-        return _done(
+        return done(
             f"Scorecards are visible to {_who_sees(process.visibility)}. "
             "Change with `/pacer visibility public` or `/pacer visibility managers`."
         )
@@ -466,7 +346,7 @@ def visibility(cmd: Command, args: list[str]) -> dict:
         change=f"visibility {value}",
         now=cmd.now,
     )
-    return _done(f"Scorecards are now visible to {_who_sees(value)}.")
+    return done(f"Scorecards are now visible to {_who_sees(value)}.")
 
 
 def ritual(cmd: Command, args: list[str]) -> dict:
@@ -476,7 +356,7 @@ def ritual(cmd: Command, args: list[str]) -> dict:
     process = cmd.actor.process
     usage = _ritual_usage()
     if not args:
-        return _done(
+        return done(
             f"*{messages.escape(cmd.actor.team.name)}*'s rituals ({process.timezone}): "
             f"{messages.escape(process.rituals.describe())}. Change one with {usage}."
         )
@@ -499,7 +379,7 @@ def ritual(cmd: Command, args: list[str]) -> dict:
         )
     except Refusal as refusal:  # what would work: the forms of /pacer ritual
         raise Problem(f"{explain(refusal)}\nFor example: {usage}.") from None
-    return _done(
+    return done(
         f"Rituals now: {messages.escape(updated.rituals.describe())} ({updated.timezone}; process version "
         f"{version.version}). The clock follows the new schedule within a minute."
     )
@@ -520,7 +400,7 @@ def nudges(cmd: Command, args: list[str]) -> dict:
         )
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
         state = "on" if member.nudges else "off"
-        return _done(
+        return done(
             f"Your reminders are {state}. Change with `/pacer nudges off` or `/pacer nudges on`."
         )
     member.nudges = args[0].lower() == "on"
@@ -528,19 +408,15 @@ def nudges(cmd: Command, args: list[str]) -> dict:
     if member.nudges:
         at = cmd.actor.process.rituals.nudges
         when = f"{at:%H:%M} your time" if at else "the nudge time (nudges are off for the team)"
-        return _done(
+        return done(
             f"Reminders are on: if you've logged nothing by {when} on a working day, Pacer "
             "reminds you privately, within your working hours. `/pacer nudges off` stops them."
         )
-    return _done("Reminders are off. Turn them back on with `/pacer nudges on`.")
+    return done("Reminders are off. Turn them back on with `/pacer nudges on`.")
 
 
 def _who_sees(value: str) -> str:
     return "everyone" if value == "public" else "managers and the rep themselves"
-
-
-def _done(text: str) -> dict:
-    return messages.message(text.replace("*", ""), messages.section(text))
 
 
 SUBCOMMANDS = {

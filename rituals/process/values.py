@@ -79,5 +79,5 @@ def parse_clock(raw: object) -> time | None:
 
 
 def percent_text(share: float) -> str:
-    """"25%" for 0.25, "33.3333%" for a third: a share as written in a process file."""
+    """ "25%" for 0.25, "33.3333%" for a third: a share as written in a process file."""
     return f"{round(share * 100, 4):g}%"

@@ -5,7 +5,6 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from sqlalchemy import func
 from sqlmodel import select
 

@@ -15,7 +15,7 @@ def test_a_300_rep_roster_stays_inside_slack_limits(rig):
 
 def test_removed_manager_added_back_is_not_a_manager(rig):
     rig.team()
-    assert "is off the team" in rig.text("/pacer", f"team remove <@{MGR}>", ADMIN)
+    assert "they're off the team" in rig.text("/pacer", f"team remove <@{MGR}> on yesterday", ADMIN)
     rig.text("/pacer", f"team add <@{MGR}> sdr", ADMIN)
     assert "Only the team's managers" in rig.text("/pacer", "team add <@U0NEW0001> sdr", MGR)
 
