@@ -97,6 +97,19 @@ def _change_raced(r: refusals.ProcessChangeRaced) -> str:
 
 @explains(refusals.NotOnTeam)
 def _not_on_team(r: refusals.NotOnTeam) -> str:
+    if r.starts is not None:
+        who = "You start" if r.is_self else f"<@{r.user_id}> starts"
+        return (
+            f"{who} on the team on {dates.long(r.starts)}: logs count from that day. Until "
+            "then, see the team's numbers with `/leaderboard`."
+        )
+    if r.left is not None:
+        who = "Your" if r.is_self else f"<@{r.user_id}>'s"
+        return (
+            f"{who} last day on the team was {dates.long(r.left)}, so there's no scorecard to "
+            "log to; the logs up to then stay in the team's numbers. A manager can add them "
+            f"back: `/pacer team add <@{r.user_id}> sdr`."
+        )
     if r.is_self:
         return (
             "You're not on a sales team in Pacer yet, so there is no scorecard to log to. "

@@ -25,6 +25,7 @@ from rituals.refusals import (
 )
 from rituals.scorecard import rep_calendar
 from rituals.teams import Actor
+from rituals.tenure import has_left, not_started, on_team
 from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
 from storage.unit_of_work import Session
@@ -78,16 +79,24 @@ def target_rep(session: Session, actor: Actor, rep_id: str) -> Member:
     """The member a log is for, who must be an active rep with a scorecard."""
     if rep_id == actor.user_id:
         if actor.member is None:
-            raise NotOnTeam(rep_id, True, _role_keys(actor.process))
+            raise _not_on_team(actor, actor.off_team, rep_id, True)
         if not actor.member.role:
             raise NoOwnScorecard()
         require_known_role(actor, actor.member)
         return actor.member
     member = people_queries.get_member(session, actor.workspace_id, rep_id)
-    if member is None or not member.active or not member.role:
-        raise NotOnTeam(rep_id, False, _role_keys(actor.process))
+    if member is None or not member.role or not on_team(member, actor.today()):
+        raise _not_on_team(actor, member, rep_id, False)
     require_known_role(actor, member)
     return member
+
+
+def _not_on_team(actor: Actor, member: Member | None, rep_id: str, is_self: bool) -> NotOnTeam:
+    """Why a person has no scorecard to log to today: not on a team, not started yet, or left."""
+    today = actor.today()
+    starts = member.started_on if not_started(member, today) and member.role else None
+    left = member.last_day if has_left(member, today) and member.role else None
+    return NotOnTeam(rep_id, is_self, _role_keys(actor.process), starts, left)
 
 
 def check_allowed(actor: Actor, rep: Member, kpis: list[Kpi]) -> None:
@@ -230,7 +239,7 @@ def undo_last(
         rows[0].rep_id != actor.user_id
     ):  # a credit: only someone who may still credit them may undo it
         rep = people_queries.get_member(session, actor.workspace_id, rows[0].rep_id)
-        if rep is None or not rep.active or not actor.process.has_role(rep.role):
+        if not on_team(rep, actor.today()) or not actor.process.has_role(rep.role):
             if not actor.is_manager:
                 raise NoLongerRep(rows[0].rep_id, "undo")
         else:

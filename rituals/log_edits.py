@@ -21,6 +21,7 @@ from rituals.refusals import (
     SameCount,
 )
 from rituals.teams import Actor
+from rituals.tenure import on_team
 from storage import log_queries, people_queries
 from storage.models import ActivityLog, Member
 from storage.unit_of_work import Session
@@ -50,7 +51,7 @@ def _kpi_name(actor: Actor, key: str) -> str:
 def check_may_change(session: Session, actor: Actor, row: ActivityLog, verb: str) -> Member | None:
     """Refuses unless this person may void or correct this log; returns the rep's membership."""
     rep = people_queries.get_member(session, actor.workspace_id, row.rep_id)
-    rep_known = rep is not None and rep.active and actor.process.has_role(rep.role)
+    rep_known = on_team(rep, actor.today()) and actor.process.has_role(rep.role)
     runs_their_team = actor.is_manager and (
         actor.is_admin or (rep is not None and rep.team_id == actor.team_id)
     )

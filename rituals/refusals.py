@@ -76,9 +76,13 @@ class NotOnTeam(Refusal):
     user_id: str
     is_self: bool
     roles: tuple[str, ...] = ()  # the roles the process offers
+    starts: date | None = None  # a new hire who starts on this day
+    left: date | None = None  # their last day, over
 
     def plain(self) -> str:
         who = "You're not" if self.is_self else f"{self.user_id} isn't"
+        if self.starts:
+            return f"{who} on the team until {self.starts}, so there's no scorecard to log to yet."
         return f"{who} a rep on a Pacer team, so there's no scorecard to log to."
 
 

@@ -26,7 +26,7 @@ from rituals.pacing import Period, period_containing, previous_period
 from rituals.process import Process
 from rituals.schedule import Occurrence
 from rituals.teams import process_in_effect
-from storage import log_queries
+from storage import log_queries, people_queries
 from storage.models import Member, SalesTeam
 from storage.unit_of_work import Session
 
@@ -52,10 +52,13 @@ def _past(
     logged in it."""
     end = datetime.combine(period.end + timedelta(days=1), time(0), process.calendar.tz)
     then = process_in_effect(session, team.id, end)
+    # Everyone on the team during the period, a rep who has left since included: their logs
+    # stay in the period's numbers.
+    during = people_queries.members_during(session, team.id, period.start, period.end)
     active = log_queries.team_totals(
-        session, team.workspace_id, [m.user_id for m in members], period.start, period.end
+        session, team.workspace_id, [m.user_id for m in during], period.start, period.end
     )
-    return then, [m for m in members if m.added_at <= end or m.user_id in active]
+    return then, [m for m in during if m.added_at <= end or m.user_id in active]
 
 
 def _reported_period(process: Process, occurrence: Occurrence, unit: str) -> Period:

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
 from rituals.refusals import InvalidProcessChange, NotAllowed, ProcessChangeRaced
-from rituals.tenure import on_team
+from rituals.tenure import has_left, on_team
 from storage import people_queries, process_queries
 from storage.models import Member, ProcessVersion, SalesTeam
 from storage.unit_of_work import Session
@@ -28,6 +28,7 @@ class Actor:
         process: Process,
         process_version_id: int | None,
         env_admins: frozenset[str],
+        today: date | None = None,
     ):
         self.session = session
         self.workspace_id = workspace_id
@@ -40,6 +41,7 @@ class Actor:
         self.process = process
         self.process_version_id = process_version_id  # None while the built-in default applies
         self._env_admins = env_admins
+        self._today = today
 
     @cached_property
     def team(self) -> SalesTeam:
@@ -57,6 +59,12 @@ class Actor:
         if self.member and self.member.active and self.member.is_manager:
             return True
         return self.is_admin
+
+    def today(self) -> date:
+        """The team's date when the request arrived: whose tenure covers it is on the team."""
+        if self._today is None:
+            raise RuntimeError("this actor was made without the request's date")
+        return self._today
 
     @property
     def role(self) -> str | None:
@@ -82,10 +90,12 @@ def resolve_actor(
         member = None
         team_id = people_queries.default_team(session, workspace_id, now).id
     process, version_id = team_process(session, team_id)
-    off_team = None
-    if member is not None and not on_team(member, process.calendar.local_date(now)):
+    off_team, today = None, process.calendar.local_date(now)
+    if member is not None and not on_team(member, today):
         off_team, member = member, None  # a future starter, or past their last day
-    actor = Actor(session, workspace_id, user_id, member, team_id, process, version_id, env_admins)
+    actor = Actor(
+        session, workspace_id, user_id, member, team_id, process, version_id, env_admins, today
+    )
     actor.off_team = off_team
     return actor
 
@@ -187,6 +197,18 @@ def can_view(actor: Actor, rep_user_id: str) -> bool:
     if actor.process.visibility == "public" or actor.user_id == rep_user_id:
         return True
     return actor.is_manager
+
+
+def scorecard_shown(actor: Actor, rep: Member | None, today: date) -> bool:
+    """Whether a member's scorecard can be shown: a rep on the team today, to whoever may see
+    it (can_view); a rep who left (or hasn't started yet) only to a manager of their team or an
+    admin: their logs stay, and so do their numbers for any period."""
+    if rep is None or not rep.role:
+        return False
+    if on_team(rep, today):
+        return True
+    had_tenure = rep.active or has_left(rep, today)
+    return had_tenure and actor.is_manager and (actor.is_admin or rep.team_id == actor.team_id)
 
 
 def managers_of(session: Session, team_id: int, today: date | None = None) -> list[str]:

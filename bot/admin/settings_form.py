@@ -42,7 +42,7 @@ def open_from_command(cmd: Command) -> dict:
             "that change them one by one."
         )
     team = cmd.actor.team
-    members = people_queries.active_members(cmd.session, team.id)
+    members = people_queries.roster(cmd.session, team.id, cmd.actor.today())
     version = None
     if cmd.actor.process_version_id:
         row = process_queries.latest_process_version(cmd.session, team.id)
@@ -70,7 +70,8 @@ def submit(ix: Interaction) -> dict:
             "This form was opened for another team, so nothing changed. Open yours with `/pacer`."
         )
     form = FormValues(ix.view)
-    cur = snapshot(actor.process, team, people_queries.active_members(session, team.id), whole=True)
+    roster = people_queries.roster(session, team.id, actor.today())
+    cur = snapshot(actor.process, team, roster, whole=True)
     changes = read_changes(ix, form, shown, cur)
     if form.errors:
         ix.outcome = "invalid"
@@ -112,7 +113,7 @@ def _follow_up(ix: Interaction, changes: Changes) -> None:
         ix.follow_ups.append(refresh_job(ix.services, team_slack, enterprise, touched))
     welcomed = [change.user_id for change in changes.roster if change.role]
     current, _ = team_process(session, team.id)
-    for member in people_queries.active_members(session, team.id):
+    for member in people_queries.roster(session, team.id, actor.today()):
         if member.user_id in welcomed:
             ix.follow_ups.append(
                 welcome_job(ix.services, actor.workspace_id, team, member, current)

@@ -18,6 +18,7 @@ from bot.admin.settings_view import RITUAL_FIELDS, amount_text, goal_unit
 from bot.context import Interaction
 from bot.ids import INPUT
 from bot.replies import Problem, explain
+from rituals import tenure
 from rituals.pacing import WEEKDAY_NAMES, parse_hhmm
 from rituals.process import MAX_GOAL, Process, ProcessError, load_edited_process
 from storage import people_queries
@@ -302,6 +303,7 @@ class MemberChange:
         self.by, self.now = ix.user_id, ix.now
         self.user_id, self.role, self.manager = user_id, role, manager
         self.line = line
+        self.today = ix.actor.today()
 
     def __call__(self, session: Session) -> None:
         member = people_queries.get_member(session, self.workspace_id, self.user_id)
@@ -316,11 +318,17 @@ class MemberChange:
                 added_by=self.by,
                 added_at=self.now,
             )
-        if leaving:
-            member.active, member.removed_at, member.is_manager = False, self.now, False
+        if leaving:  # as `/pacer team remove`: today is their last day (a new hire: called off)
+            if tenure.not_started(member, self.today) or not member.active:
+                member.active = False
+            elif member.last_day is None or member.last_day > self.today:
+                member.last_day = self.today
+            member.removed_at, member.is_manager = self.now, False
         else:
+            if member.id is not None and not tenure.on_roster(member, self.today):
+                member.started_on = self.today  # back after leaving: from today
             member.team_id, member.role, member.is_manager = self.team_id, self.role, self.manager
-            member.active, member.removed_at = True, None
+            member.active, member.removed_at, member.last_day = True, None, None
         people_queries.save_member(session, member)
 
 

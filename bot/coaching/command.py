@@ -35,7 +35,8 @@ from rituals.coaching import (
 )
 from rituals.process import Process
 from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calendar
-from rituals.teams import managers_of, team_process
+from rituals.teams import managers_of, members_today, team_process
+from rituals.tenure import on_team
 from storage import coaching_queries, people_queries
 from storage.models import CoachingSession, Member, SalesTeam
 
@@ -109,7 +110,7 @@ def coachable_rep(cmd: Command, rep_id: str, purpose: str) -> tuple[Member, Sale
         )
     member = people_queries.get_member(cmd.session, actor.workspace_id, rep_id)
     who = messages.mention(rep_id)
-    if member is None or not member.active:
+    if not on_team(member, actor.today()):
         raise Problem(
             f"{who} isn't on a Pacer team, so there are no numbers to coach from. A manager "
             f"adds them with `/pacer team add {who} sdr`; `/pacer team` shows who is on it."
@@ -165,7 +166,7 @@ def open_session(cmd: Command, rep_id: str) -> dict:
         cmd.now,
         cal,
     )
-    members = people_queries.active_members(cmd.session, team.id)
+    members = members_today(cmd.session, team.id, process.calendar.local_date(cmd.now))
     agenda = coaching_agenda(cmd.session, workspace_id, process, members, rep, cmd.now)
     previous = previous_session(cmd.session, workspace_id, rep_id, before=cmd.now)
     stored = agenda_to_dict(agenda) | {
@@ -501,7 +502,7 @@ def history_message(cmd: Command, rep_id: str | None) -> dict:
 def cadence_message(cmd: Command) -> dict:
     _refuse_non_manager(cmd)
     team, process = cmd.actor.team, cmd.actor.process
-    members = people_queries.active_members(cmd.session, team.id)
+    members = members_today(cmd.session, team.id, cmd.actor.today())
     lines = coaching_cadence(
         cmd.session, cmd.actor.workspace_id, process, members, cmd.now, CADENCE_WEEKS
     )

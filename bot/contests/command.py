@@ -21,7 +21,7 @@ from bot.replies import Problem
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
 from rituals.process import Process
-from rituals.teams import require_manager, team_process
+from rituals.teams import members_today, require_manager, team_process
 from storage import contest_queries, people_queries
 from storage.models import Contest
 
@@ -58,7 +58,7 @@ def start(cmd: Command, rest: str) -> dict:
     actor = cmd.actor
     require_manager(actor, "start contests")
     process = actor.process
-    members = people_queries.active_members(cmd.session, actor.team_id)
+    members = members_today(cmd.session, actor.team_id, actor.today())
     if not rest:
         return open_form(cmd, process, members)
     parsed = parse_start(rest, process, cmd.now)

@@ -25,7 +25,7 @@ from rituals import lag_check
 from rituals.lag_check import OPEN
 from rituals.process import Process
 from rituals.refusals import Refusal
-from rituals.teams import managers_of, team_process
+from rituals.teams import managers_of, members_today, team_process
 from storage import people_queries
 from storage.models import LagSuggestion, SalesTeam
 
@@ -139,7 +139,7 @@ def edit_pressed(interaction: Interaction) -> dict | None:
     session = interaction.session
     stored = lag_check.decode_proposal(row.proposal)
     spec = lag_check.proposal_at(session, team.workspace_id, process, stored, interaction.now)
-    members = people_queries.active_members(session, team.id)
+    members = members_today(session, team.id, process.calendar.local_date(interaction.now))
     try:
         open_contest_modal(
             interaction.services,

@@ -20,7 +20,7 @@ from bot.services import Services
 from rituals import runs
 from rituals.process import Process
 from rituals.schedule import Occurrence
-from rituals.teams import managers_of, team_process
+from rituals.teams import managers_of, members_today, team_process
 from storage import people_queries
 from storage.models import RitualRun, SalesTeam
 
@@ -122,7 +122,8 @@ def run_ritual(
     try:
         if isinstance(delivery, PrivateMessages):
             with services.unit_of_work() as session:  # what the messages say; each one is
-                members = people_queries.active_members(session, team.id)  # recorded apart
+                today = process.calendar.local_date(occurrence.due_at)
+                members = members_today(session, team.id, today)  # recorded apart
                 sent = delivery.send(
                     services, session, run, team, process, members, occurrence, now, pacer
                 )
@@ -151,7 +152,8 @@ def _post(
     """Build the posts (committed first: a contest's result is frozen before it is posted),
     then post what is not posted yet, recording each post in a unit of work of its own."""
     with services.unit_of_work() as session:
-        members = people_queries.active_members(session, team.id)
+        today = process.calendar.local_date(occurrence.due_at)
+        members = members_today(session, team.id, today)  # past periods: ritual_data._past
         parts = delivery.parts(services, session, team, process, members, occurrence)
     channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
 

@@ -20,7 +20,7 @@ from rituals.log_edits import recent_logs
 from rituals.pacing import STATUS_BEHIND, elapsed_share
 from rituals.ranking import team_results
 from rituals.scorecard import build_scorecard, period_for, rep_calendar
-from rituals.teams import Actor
+from rituals.teams import Actor, team_members
 from storage import people_queries
 from storage.models import ActivityLog
 from storage.unit_of_work import Session
@@ -328,8 +328,8 @@ def _contest_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]
 def _team_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]:
     process = actor.process
     team = actor.team
-    members = people_queries.active_members(session, team.id)
     week = period_for(process, "week", now)
+    members = team_members(session, team.id, week.start, week.end, actor.today())
     results = team_results(session, actor.workspace_id, process, members, week, now)  # one query
     blocks = [messages.divider()]
     if not results:

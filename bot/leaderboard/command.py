@@ -11,8 +11,7 @@ from bot.replies import Problem
 from rituals.digests import leaderboard
 from rituals.ranking import BY_ATTAINMENT, BY_COUNT
 from rituals.scorecard import PERIOD_WORDS, period_for
-from rituals.teams import require_manager
-from storage import people_queries
+from rituals.teams import require_manager, team_members
 
 HELP = (
     "*/leaderboard* ranks the team, by attainment (fair across quotas) unless you ask for counts.\n"
@@ -59,8 +58,8 @@ def handle(cmd: Command) -> dict:
         )
     if by == BY_COUNT and kpi is None:
         raise ParseError("Counts rank one KPI at a time, e.g. `/leaderboard calls count`.")
-    members = people_queries.active_members(cmd.session, actor.team_id)
     period = period_for(process, kind, cmd.now, offset)
+    members = team_members(cmd.session, actor.team_id, period.start, period.end, actor.today())
     board = leaderboard(cmd.session, actor.workspace_id, process, members, kpi, period, cmd.now, by)
     rep_ids = [r.rep_id for r in board.ranking]
     if post:

@@ -21,8 +21,7 @@ from bot.replies import Problem
 from bot.services import Services
 from rituals.digests import leaderboard
 from rituals.ranking import BY_ATTAINMENT, BY_COUNT
-from rituals.teams import require_manager
-from storage import people_queries
+from rituals.teams import require_manager, team_members
 
 
 def register(app: App, services: Services) -> None:
@@ -40,7 +39,7 @@ def share_leaderboard_pressed(ix: Interaction) -> None:
     if not first_delivery(ix):
         ix.outcome = "duplicate"
         return None
-    members = people_queries.active_members(ix.session, actor.team_id)
+    members = team_members(ix.session, actor.team_id, period.start, period.end, actor.today())
     board = leaderboard(ix.session, actor.workspace_id, process, members, kpi, period, ix.now, by)
     services, workspace_id, now, who = ix.services, actor.workspace_id, ix.now, ix.user_id
 

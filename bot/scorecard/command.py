@@ -15,7 +15,8 @@ from bot.scorecard.why import why_button, why_message
 from rituals import dates
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
-from rituals.teams import can_view, process_in_effect
+from rituals.teams import can_view, process_in_effect, scorecard_shown
+from rituals.tenure import not_started
 from storage import people_queries
 
 HELP = (
@@ -42,10 +43,13 @@ def handle(cmd: Command) -> dict:
     mentions = [m for m in map(parse_mention, cmd.text.split()) if m is not None]
     rep_id = resolve_user(cmd, mentions[0]) if mentions else cmd.user_id
     rep = people_queries.get_member(cmd.session, actor.workspace_id, rep_id)
-    if rep is None or not rep.active or not rep.role:
+    today = process.calendar.local_date(cmd.now)
+    if not scorecard_shown(actor, rep, today):
         parsed = parse_scorecard(cmd.text, process, actor.role)  # a mistake is the better answer
         if rep_id == cmd.user_id and actor.is_manager:  # no scorecard of their own: the team's
             return team_view.handle_own(cmd, parsed)
+        if rep is not None and rep.role and (rep.active or rep.removed_at):
+            raise Problem(off_team_text(rep, rep_id == cmd.user_id, today))
         if rep_id == cmd.user_id:
             raise Problem(
                 "You don't have a scorecard yet: you're not on a sales team in Pacer. "
@@ -99,6 +103,25 @@ def handle(cmd: Command) -> dict:
     if rep_id == cmd.user_id or process.visibility == "public":  # this viewer may share it
         buttons.insert(0, scorecard_share_button(rep_id, period))
     return with_actions(reply, *buttons)
+
+
+def off_team_text(rep, is_self: bool, today) -> str:
+    """A rep who hasn't started yet or whose last day is over, asked for by someone who may not
+    see past members' numbers (managers and admins may)."""
+    who = "You" if is_self else str(messages.mention(rep.user_id))
+    if not_started(rep, today):
+        return (
+            f"{who} {'start' if is_self else 'starts'} on the team on "
+            f"{dates.long(rep.started_on)}; the scorecard begins that day. Until then, see "
+            "the team's with `/leaderboard`."
+        )
+    when = f" after {dates.long(rep.last_day)}" if rep.last_day else ""
+    whose = "your" if is_self else "their"
+    return (
+        f"{who} left the team{when}. {whose.capitalize()} logs stay in the team's numbers, and "
+        f"a manager can still see {whose} scorecard for any period. See who is on the team "
+        "with `/pacer team`."
+    )
 
 
 def goals_for(cmd: Command, process, rep, period, cal):

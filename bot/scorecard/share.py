@@ -31,7 +31,7 @@ from bot.services import Services
 from rituals.activity import target_rep
 from rituals.pacing import Period
 from rituals.scorecard import build_scorecard, rep_calendar
-from rituals.teams import process_in_effect, team_process
+from rituals.teams import process_in_effect, scorecard_shown, team_process
 from storage import people_queries
 
 
@@ -44,7 +44,7 @@ def _scorecard(ix: Interaction, rep_id: str, period: Period):
     """(card, basis hint) for a rep and period, with the goals that period had."""
     session, actor = ix.session, ix.actor
     rep = people_queries.get_member(session, actor.workspace_id, rep_id)
-    if rep is None or not rep.active or not rep.role:
+    if not scorecard_shown(actor, rep, actor.process.calendar.local_date(ix.now)):
         if rep_id == ix.user_id:
             raise Problem(
                 "You don't have a scorecard: you're not on a sales team in Pacer. Ask your "
