@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from bot.messages import escape
 from bot.parsing import ParseError
-from rituals import dates, refusals
+from rituals import dates, refusals, tenure
 from rituals.contests import problems as contest_problems
 from rituals.refusals import (
     ContestNotStarted,
@@ -119,6 +119,36 @@ def _not_on_team(r: refusals.NotOnTeam) -> str:
     return (
         f"<@{r.user_id}> isn't a rep on a Pacer team, so there's no scorecard to log to. "
         f"A manager can add them: `/pacer team add <@{r.user_id}> sdr`."
+    )
+
+
+@explains(tenure.TenureDateRefused)
+def _tenure_date(r: tenure.TenureDateRefused) -> str:
+    day, bound = dates.long(r.day), dates.long(r.bound)
+    if r.why == "before_start":
+        return (
+            f"A last day of {day} is before their start date, {bound}: pick a day from then on, "
+            f"e.g. `/pacer team remove @rep on {r.bound}`."
+        )
+    if r.what == "start" and r.why == "too_far_ahead":
+        return (
+            f"A start date of {day} is more than a year ahead (the latest is {bound}): add "
+            f"them nearer the time, e.g. `/pacer team add @rep sdr starting {r.bound}`."
+        )
+    if r.what == "start":
+        return (
+            f"A start date of {day} is more than a year ago (the earliest is {bound}). Someone "
+            "on the team that long is added without a date: `/pacer team add @rep sdr`."
+        )
+    if r.why == "too_far_back":
+        return (
+            f"A last day of {day} is too far back: past months' numbers are settled, so a last "
+            f"day goes back to {bound} at the earliest, e.g. `/pacer team remove @rep on "
+            f"{r.bound}`."
+        )
+    return (
+        f"A last day of {day} is more than a year ahead (the latest is {bound}): set it nearer "
+        "the time, e.g. `/pacer team remove @rep on friday`."
     )
 
 

@@ -377,7 +377,7 @@ def roster_changes(ix: Interaction, form: FormValues, shown: dict, cur: dict) ->
         role, manager = after
         who = messages.mention(user)
         if role is None and not manager:
-            line = f"{who} off the team"
+            line = f"{who} off the team after today (their last day)"
         elif role is None:
             line = f"{who} manager" + (" (no scorecard)" if before_state[0] else "")
         else:

@@ -2,6 +2,7 @@
 `remove @rep [on DATE]` (their last day, inclusive; today by default). The rules of dates are
 rituals/tenure.py; a removed rep's row and logs stay, so past numbers keep them."""
 
+import re
 from datetime import date, timedelta
 
 from bot import messages
@@ -10,7 +11,7 @@ from bot.context import Command
 from bot.examples import example_log
 from bot.parsing import ParseError, parse_mention, quoted
 from bot.people import refresh_later, resolve_user
-from bot.replies import Problem
+from bot.replies import Problem, explain
 from rituals import dates, tenure
 from rituals.process import Process
 from rituals.process.values import day_index, percent_text
@@ -110,34 +111,14 @@ def _date(cmd: Command, words: list[str], usage: str) -> date:
         ) from None
 
 
-def _refused(refusal: tenure.TenureDateRefused, who: str, example: str) -> Problem:
-    day, bound = dates.long(refusal.day), dates.long(refusal.bound)
-    if refusal.why == "before_start":
-        text = (
-            f"{who}'s last day can't be {day}: they start on {bound}. Pick a day from their "
-            f"start on, e.g. `{example}`."
-        )
-    elif refusal.what == "start" and refusal.why == "too_far_ahead":
-        text = (
-            f"A start date of {day} is more than a year ahead (the latest is {bound}). Add "
-            f"them nearer the time, or e.g. `{example}`."
-        )
-    elif refusal.what == "start":
-        text = (
-            f"A start date of {day} is more than a year ago (the earliest is {bound}). "
-            f"Someone on the team that long is added without a date: `{example}`."
-        )
-    elif refusal.why == "too_far_back":
-        text = (
-            f"A last day of {day} is too far back: past months' numbers are settled, so a last "
-            f"day goes back to {bound} at the earliest, e.g. `{example}`."
-        )
-    else:
-        text = (
-            f"A last day of {day} is more than a year ahead (the latest is {bound}). Set it "
-            f"nearer the time, e.g. `{example}`."
-        )
-    return Problem(text)
+def _refused(refusal: tenure.TenureDateRefused, who: str, command: str) -> Problem:
+    """The refusal in replies.py's words, with this person and a command that would work
+    (``command`` without its date: `/pacer team add @sam sdr`)."""
+    example = command
+    if not (refusal.what == "start" and refusal.why == "too_far_back"):
+        example += f" {'starting' if refusal.what == 'start' else 'on'} {refusal.bound}"
+    text = explain(refusal).replace("@rep", who)
+    return Problem(re.sub(r"`/pacer team [^`]*`", f"`{example}`", text, count=1))
 
 
 def _ramp_note(process: Process, role: str) -> str:
@@ -269,7 +250,7 @@ def team_remove(cmd: Command, args: list[str]) -> dict:
     try:
         tenure.check_last_day(last, today, member.started_on)
     except tenure.TenureDateRefused as refusal:
-        raise _refused(refusal, str(who), example) from None
+        raise _refused(refusal, str(who), f"/pacer team remove {who}") from None
     member.last_day, member.removed_at = last, cmd.now
     people_queries.save_member(cmd.session, member)
     logs = "their logs stay in past numbers"

@@ -5,6 +5,8 @@ the team.
 
 The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (the default process)."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from bot.admin.settings_input import (
@@ -16,6 +18,7 @@ from bot.admin.settings_input import (
 )
 from bot.replies import Problem
 from rituals.process import MAX_GOAL, default_process, load_process_dict
+from storage import people_queries
 from tests.bot.form_support import (
     SDR2,
     members,
@@ -53,7 +56,11 @@ def test_taking_someone_out_of_every_list_takes_them_off_the_team(rig):
     before = len(versions(rig))
     answer = submit(rig, MGR, "team_settings", values, metadata=view["private_metadata"])
     assert f"<@{AE}> off the team" in view_text(answer["view"])
-    assert members(rig)[AE][2] is False
+    with rig.services.unit_of_work() as session:  # today is their last day; the row stays
+        ae = people_queries.get_member(session, people_queries.all_workspaces(session)[0].id, AE)
+        assert (ae.active, ae.last_day) == (True, date(2026, 11, 24))
+    rig.now += timedelta(days=1)
+    assert "You left the team after Tue 24 Nov 2026" in rig.text("/scorecard", "", AE)
     assert len(versions(rig)) == before  # the process didn't change: no new version
 
 

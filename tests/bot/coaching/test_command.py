@@ -247,7 +247,7 @@ def test_every_mistake_gets_a_specific_answer_and_changes_nothing(rig):
                 )
             )
         session.commit()
-    rig.text("/pacer", f"team remove <@{SDR4}>", MGR)
+    rig.text("/pacer", f"team remove <@{SDR4}> on yesterday", MGR)
     rig.slack.reset()  # the new reps' welcome messages
     cases = [
         (SDR, f"<@{SDR2}>", "Coaching sessions are opened by the team's managers"),
