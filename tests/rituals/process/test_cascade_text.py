@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rituals.process import (
     Goal,
     default_process,
     render_cascade,
 )
+from rituals.process.cascade_text import ramp_text
 
 
 def test_render_cascade():
@@ -49,3 +52,12 @@ def test_render_cascade_shows_the_days_off():
     )
     none = default_process().with_settings(holidays="off")
     assert "Days off: no public holidays (" in render_cascade(none)
+
+
+def test_render_cascade_shows_a_roles_ramp():
+    p = default_process()
+    assert "ramp" not in render_cascade(p)
+    sdr = replace(p.role("sdr"), ramp=(0.25, 0.5, 0.75))
+    text = render_cascade(replace(p, roles=(sdr, *p.roles[1:])))
+    assert "  New hires ramp: 25% → 50% → 75% of the goal in their first 3 months" in text
+    assert ramp_text((0.5,)) == "50% of the goal in their first month"

@@ -38,3 +38,16 @@ def test_dump_writes_the_rituals_section_last_on_one_line_each():
     )
     off = dump_process(default_process().with_ritual("nudges", "off"))
     assert "  nudges: 'off'\n" in off and load_process_text(off).rituals.nudges is None
+
+
+def test_a_ramp_round_trips_and_is_written_only_when_set():
+    data = base()
+    data["roles"][0]["ramp"] = ["25%", "50%", "75%"]
+    p = load_process_dict(data)
+    text = dump_process(p)
+    assert "  ramp: [25%, 50%, 75%]" in text
+    assert load_process_text(text) == p
+    assert load_process_text(text).role("sdr").ramp == (0.25, 0.5, 0.75)
+    assert "ramp" not in dump_process(default_process())
+    data["roles"][0]["ramp"] = [1 / 3]
+    assert load_process_dict(data).to_dict()["roles"][0]["ramp"] == ["33.3333%"]

@@ -166,3 +166,50 @@ def test_warning_for_missing_goal_and_unused_kpi():
     assert any(w.startswith("roles.sdr.goals:") and "conversations" in w for w in p.warnings)
     assert any(w.startswith("kpis.referrals:") for w in p.warnings)
     assert p.goal_for("sdr", "conversations") is None
+
+
+# -- ramp: a new hire's share of the goal by month of tenure --------------------------------------
+
+
+def test_a_ramp_loads_into_the_role_as_shares():
+    data = base()
+    role_dict(data, "sdr")["ramp"] = ["25%", 0.5, "75 %"]
+    process = load_process_dict(data)
+    assert process.role("sdr").ramp == (0.25, 0.5, 0.75)
+    assert process.role("ae").ramp == ()  # left out: no ramp
+
+
+def test_a_ramp_from_yaml_text():
+    text = dump_process(default_process()).replace(
+        "  goals: {calls: 60/day", "  ramp: [25%, 50%, 100%]\n  goals: {calls: 60/day", 1
+    )
+    assert load_process_text(text).role("sdr").ramp == (0.25, 0.5, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("ramp", "path", "message", "fix"),
+    [
+        ("25%", "roles.sdr.ramp", "must be a list of shares", "[25%, 50%, 75%]"),
+        ({"1": "25%"}, "roles.sdr.ramp", "must be a list of shares", "1st, 2nd, 3rd month"),
+        (["25%"] * 13, "roles.sdr.ramp", "a ramp of 13 months; at most 12", "one share per"),
+        (["25%", "0%"], "roles.sdr.ramp[1]", "'0%' is not a share of the goal above 0%", "25%"),
+        (["25%", "120%"], "roles.sdr.ramp[1]", "'120%' is not a share", "month 2's share"),
+        ([-0.5], "roles.sdr.ramp[0]", "is not a share of the goal", "25%"),
+        (["quarter"], "roles.sdr.ramp[0]", "'quarter' is not a share", "25%"),
+        ([25, 50], "roles.sdr.ramp[0]", "25 is not a share", "with a percent sign: 25%"),
+        (["50"], "roles.sdr.ramp[0]", "'50' is not a share", "with a percent sign: 50%"),
+        ([True], "roles.sdr.ramp[0]", "is not a share", "25%"),
+    ],
+)
+def test_a_ramp_that_is_not_one_is_a_clear_problem(ramp, path, message, fix):
+    data = base()
+    role_dict(data, "sdr")["ramp"] = ramp
+    problem = problem_at(data, path)
+    assert message in problem.message
+    assert fix in problem.fix
+
+
+def test_an_empty_ramp_is_no_ramp():
+    data = base()
+    role_dict(data, "sdr")["ramp"] = []
+    assert load_process_dict(data).role("sdr").ramp == ()

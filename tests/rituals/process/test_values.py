@@ -2,7 +2,13 @@
 
 from datetime import time
 
-from rituals.process.values import day_index, parse_clock, parse_day_range, parse_share
+from rituals.process.values import (
+    day_index,
+    parse_clock,
+    parse_day_range,
+    parse_share,
+    percent_text,
+)
 
 
 def test_day_index():
@@ -30,3 +36,10 @@ def test_parse_clock():
     assert parse_clock("12am") == time(0)
     assert parse_clock(time(18, 45, 30)) == time(18, 45)
     assert [parse_clock(v) for v in ("25:00", 17, "13pm")] == [None] * 3
+
+
+def test_percent_text_writes_a_share_as_a_process_file_would():
+    assert percent_text(0.25) == "25%"
+    assert percent_text(1.0) == "100%"
+    assert percent_text(1 / 3) == "33.3333%"
+    assert parse_share(percent_text(0.125)) == 0.125
