@@ -155,3 +155,18 @@ def test_a_leaderboard_per_kpi_of_its_slot_that_the_process_still_has(session, t
     # A slot whose KPIs the process dropped ranks overall attainment instead.
     _, report = run(session, team, "leaderboard", due, kpis=("dials",))
     assert [b.kpi for b in report.data] == [None]
+
+
+def test_a_rep_who_left_is_in_the_week_they_were_on_the_team_for(session, ws, team, history):
+    """Their last day was last Friday: last week's digest has them and their 300 calls; the
+    runner's list of today's team doesn't, and a week after they left nobody reports them."""
+    sdr = people_queries.get_member(session, ws.id, SDR)
+    sdr.last_day = date(2026, 11, 20)
+    people_queries.save_member(session, sdr)
+    session.commit()
+    _, report = run(session, team, "weekly", local(MON_23, 9))
+    assert [m.user_id for m in report.members] == [MANAGER, SDR, LATECOMER]
+    assert by_rep(report.data.results)[SDR].lines["calls"].actual == 300
+    assert SDR not in [m.user_id for m in people_queries.members_on(session, team.id, MON_23)]
+    _, later = run(session, team, "weekly", local(date(2026, 11, 30), 9))
+    assert SDR not in [m.user_id for m in later.members]
