@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from rituals.process import Process, ProcessError, default_process, dump_process, load_process_dict
 from rituals.refusals import InvalidProcessChange, NotAllowed, ProcessChangeRaced
-from rituals.tenure import has_left, on_team
+from rituals.tenure import has_left, not_started, on_team
 from storage import people_queries, process_queries
 from storage.models import Member, ProcessVersion, SalesTeam
 from storage.unit_of_work import Session
@@ -226,8 +226,18 @@ def team_members(
 ) -> list[Member]:
     """The people a view of ``first``..``last`` reports on: everyone whose tenure overlaps it up
     to ``today`` (a rep who left on the 4th is in this month's and last month's numbers, not in
-    today's; a new hire from Monday appears from Monday)."""
-    return people_queries.members_during(session, team_id, first, min(last, today))
+    tomorrow's), and in a view that reaches today, the new hires still to start (shown as not
+    started yet, with no goal and no rank: rituals/rep_days.py)."""
+    members = people_queries.members_during(session, team_id, first, min(last, today))
+    if last >= today:
+        seen = {m.id for m in members}
+        starters = [
+            m
+            for m in people_queries.roster(session, team_id, today)
+            if m.id not in seen and not_started(m, today)
+        ]
+        members = sorted(members + starters, key=lambda m: (m.added_at, m.id))
+    return members
 
 
 def members_today(session: Session, team_id: int, today: date) -> list[Member]:

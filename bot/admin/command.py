@@ -10,6 +10,7 @@ from bot.examples import article, log_words
 from bot.parsing import ParseError, parse_channel, parse_mention
 from bot.people import refresh_later, resolve_user
 from bot.replies import Problem, explain
+from rituals import tenure
 from rituals.kinds import KINDS, LEADERBOARD, kind_for
 from rituals.process import Process, parse_goal
 from rituals.refusals import Refusal
@@ -109,8 +110,9 @@ def manager(cmd: Command, args: list[str]) -> dict:
         return done(f"{messages.mention(user_id)} is no longer a manager.")
     if member is None:
         member = new_member(cmd, user_id)
-    elif not member.active:
+    elif not tenure.on_roster(member, cmd.actor.today()):  # back, as a manager only
         member.active, member.removed_at, member.role = True, None, None
+        member.started_on, member.last_day = None, None
     member.team_id, member.is_manager = cmd.actor.team_id, True
     people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
@@ -288,7 +290,9 @@ def goal(cmd: Command, args: list[str]) -> dict:
 
 def _member_role(cmd: Command, user_id: str) -> str:
     member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    if member is None or not member.active or not cmd.actor.process.has_role(member.role):
+    if not tenure.on_roster(member, cmd.actor.today()) or not cmd.actor.process.has_role(
+        member.role
+    ):
         raise Problem(
             f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
             f"Add them first: `/pacer team add {messages.mention(user_id)} sdr`."

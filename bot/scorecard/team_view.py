@@ -35,7 +35,7 @@ from rituals.process import Process
 from rituals.ranking import by_name
 from rituals.scorecard import PERIOD_WORDS, period_for
 from rituals.team_scorecard import TeamScorecard, build_team_scorecard
-from rituals.teams import process_in_effect, team_process
+from rituals.teams import process_in_effect, team_members, team_process
 from storage import people_queries
 from storage.models import SalesTeam
 
@@ -149,7 +149,8 @@ def _card(req: Request, team: SalesTeam, period: Period) -> tuple[TeamScorecard,
                 "This team keeps scorecards to managers and each rep, so the team view is for "
                 "managers. See your own with `/scorecard`."
             )
-    members = people_queries.active_members(session, team.id)
+    today = process.calendar.local_date(req.now)
+    members = team_members(session, team.id, period.start, period.end, today)
     goals = _goals_then(req, team.id, process, members, period)
     card = build_team_scorecard(
         session, actor.workspace_id, team.id, goals, members, period, req.now

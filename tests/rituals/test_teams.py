@@ -133,7 +133,11 @@ def test_team_members_cover_a_period_up_to_today(session, ws, team, people):
     add_member(session, ws, team, "U0NEW0001", "sdr", started_on=date(2026, 11, 30))
     ids = lambda members: [m.user_id for m in members]  # noqa: E731
     november = teams.team_members(session, team.id, date(2026, 11, 1), date(2026, 11, 30), today)
-    assert ids(november) == [REP, MANAGER]  # the new hire starts after today
+    assert ids(november) == [REP, MANAGER, "U0NEW0001"]  # the new hire: not started yet
+    october = teams.team_members(session, team.id, date(2026, 10, 1), date(2026, 10, 31), today)
+    assert ids(october) == [REP, MANAGER]
+    today_only = teams.team_members(session, team.id, today, today, today)
+    assert ids(today_only) == [MANAGER, "U0NEW0001"]  # the rep left on the 20th
     assert ids(teams.members_today(session, team.id, today)) == [MANAGER]
     assert teams.managers_of(session, team.id, today) == [MANAGER]
     _set(session, MANAGER, last_day=date(2026, 11, 23))
