@@ -85,6 +85,10 @@ def test_the_ramp_is_said_when_the_role_has_one(rig):
     )
     # someone already on the team has no start date, so nothing to ramp
     assert "ramp" not in rig.text("/pacer", "team add <@U0OLD0001> sdr", MGR)
+    # with the goal math (rituals/rep_days.py): a hire from Monday has 25% of 4 days × 60
+    rig.text("/pacer", "team add <@U0MON0001> sdr starting 2026-11-23", MGR)
+    assert "0 of 60 (0%)" in rig.text("/scorecard", "", "U0MON0001")
+    assert "0 of 240 (0%)" in rig.text("/scorecard", "", "U0OLD0001")
 
 
 def test_a_last_day_is_stored_and_they_stay_until_it_is_over(rig):
