@@ -25,7 +25,8 @@ def add_months(day: date, months: int) -> date:
 @dataclass(frozen=True)
 class RepDays:
     """What sets a rep's days apart from the team's: tenure (``start``, ``last_day``, both
-    inclusive; None: open), days ``away`` and a ``ramp`` (the share of the goal in the 1st, 2nd…
+    inclusive; None: open; a last day before the start: a start called off, no day at all), days
+    ``away`` and a ``ramp`` (the share of the goal in the 1st, 2nd…
     month of tenure; it applies only with a start date)."""
 
     start: date | None = None
@@ -36,8 +37,6 @@ class RepDays:
     def __post_init__(self) -> None:
         object.__setattr__(self, "away", frozenset(self.away))
         object.__setattr__(self, "ramp", tuple(float(r) for r in self.ramp))
-        if self.start and self.last_day and self.last_day < self.start:
-            raise ValueError(f"last day {self.last_day} is before the start {self.start}")
         if any(not 0 < r <= 1 for r in self.ramp):
             raise ValueError("ramp shares must be above 0% and at most 100%")
 

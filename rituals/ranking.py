@@ -125,8 +125,11 @@ class Ranked:
 
 
 def team_reps(process: Process, members: Iterable[Member]) -> list[tuple[Member, Role]]:
-    """The active members who are reps: a role that the process knows (a manager without a role,
-    or a role deleted from the process, is nobody's rep). Each person once, in the given order."""
+    """The members who are reps: a role that the process knows (a manager without a role, or a
+    role deleted from the process, is nobody's rep), and not removed before tenure dates existed
+    (``active`` False). Each person once, in the given order. Who is on the team for a period is
+    the caller's list (rituals.teams); a rep whose tenure misses the period is in it with no goal
+    (RepResult.absent)."""
     out: list[tuple[Member, Role]] = []
     seen: set[str] = set()
     for member in members:

@@ -33,7 +33,10 @@ def days_of(member: Member, role: Role | None, away: frozenset[date] = frozenset
     """One rep's days; EVERY_DAY when nothing sets them apart from the team's."""
     start = member.started_on
     ramp = role.ramp if role is not None and start is not None else ()
-    days = RepDays(start, member.last_day, away, ramp)
+    last_day = member.last_day
+    if not member.active and last_day is None and member.removed_at is not None:
+        last_day = member.removed_at.date()  # removed before tenure dates existed
+    days = RepDays(start, last_day, away, ramp)
     return EVERY_DAY if days == EVERY_DAY else days
 
 

@@ -8,6 +8,7 @@ from bot import messages
 from bot.delivery.posting import send_privately
 from rituals.coaching import CadenceLine, coaching_cadence
 from rituals.process import Process
+from rituals.tenure import on_team
 from storage.models import Member, SalesTeam
 
 DIGEST_WEEKS = 4  # the weekly digest counts sessions over the last four weeks
@@ -50,6 +51,9 @@ def digest_cadence(
     the team neither has coaching reminders on nor has ever had a session."""
     if process.visibility != "public":
         return None
+    # Who is on the team now: a rep reported for last week who has left since is due no session.
+    today = process.calendar.local_date(as_of)
+    members = [m for m in members if on_team(m, today)]
     lines = coaching_cadence(session, team.workspace_id, process, members, as_of, DIGEST_WEEKS)
     if process.rituals.coaching is None and not any(line.last_at for line in lines):
         return None

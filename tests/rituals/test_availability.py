@@ -45,6 +45,11 @@ def test_the_ramp_goes_by_calendar_month_of_tenure():
     )
 
 
+def test_a_start_called_off_has_no_day():
+    rep = RepDays(start=FRI, last_day=TUE)
+    assert not any(rep.available(d) for d in (MON, TUE, WED, THU, FRI))
+
+
 def test_a_ramp_without_a_start_scales_nothing():
     rep = RepDays(ramp=(0.5,))
     assert rep.ramp_share(TUE) == 1.0 and not rep.ramps(MON, FRI)
@@ -53,7 +58,6 @@ def test_a_ramp_without_a_start_scales_nothing():
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
-        ({"start": FRI, "last_day": TUE}, "before the start"),
         ({"ramp": (0.0,)}, "above 0%"),
         ({"ramp": (1.5,)}, "at most 100%"),
     ],
