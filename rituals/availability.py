@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 
-
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
     index = day.year * 12 + day.month - 1 + months

@@ -50,9 +50,7 @@ def test_cancelled_days_stay_marked_and_can_be_added_again(engine, session, ws):
         TUE,
     ]
     assert q.cancel_days(session, ws.id, "U1", MON, TUE, cancelled_by="UM", now=later) == []
-    assert q.add_days(session, ws.id, "U1", [MON], note="back", entered_by="U1", now=later) == [
-        MON
-    ]
+    assert q.add_days(session, ws.id, "U1", [MON], note="back", entered_by="U1", now=later) == [MON]
     session.commit()
     with fresh(engine) as s:
         assert q.days_away(s, ws.id, ["U1"], MON, FRI) == {"U1": frozenset({MON, WED})}
@@ -69,9 +67,7 @@ def test_two_requests_at_once_store_each_day_once(engine, ws):
     def add() -> None:
         with unit_of_work(engine) as s:
             barrier.wait()
-            stored.append(
-                q.add_days(s, ws.id, "U1", [MON, TUE], note="", entered_by="U1", now=NOW)
-            )
+            stored.append(q.add_days(s, ws.id, "U1", [MON, TUE], note="", entered_by="U1", now=NOW))
 
     threads = [threading.Thread(target=add) for _ in range(2)]
     for t in threads:
