@@ -4,22 +4,12 @@ wrong, that nothing changed, and a command that would work."""
 
 from datetime import date, timedelta
 
+from bot.home.time_off import span
 from bot.replies import explains
 from rituals import dates
 from rituals import time_off as t
 
-LIST = "`/away list`"
-
-
-def span(first: date, last: date) -> str:
-    """Mon 21 – Fri 25 Dec 2026; Mon 30 Nov – Fri 4 Dec 2026; Thu 24 Dec 2026."""
-    if first == last:
-        return dates.long(first)
-    if first.year != last.year:
-        return f"{dates.long(first)} – {dates.long(last)}"
-    if first.month != last.month:
-        return f"{dates.short(first)} – {dates.long(last)}"
-    return f"{dates.weekday_day(first)} – {dates.long(last)}"
+__all__ = ["span"]
 
 
 def _who(user_id: str, is_self: bool) -> str:

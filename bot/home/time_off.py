@@ -17,9 +17,14 @@ SHOWN = 6  # stretches with a button; `/away list` has them all
 
 
 def span(first: date, last: date) -> str:
+    """Mon 21 – Fri 25 Dec 2026; Mon 30 Nov – Fri 4 Dec 2026; Thu 24 Dec 2026."""
     if first == last:
         return dates.long(first)
-    return f"{dates.short(first)} – {dates.long(last)}"
+    if first.year != last.year:
+        return f"{dates.long(first)} – {dates.long(last)}"
+    if first.month != last.month:
+        return f"{dates.short(first)} – {dates.long(last)}"
+    return f"{dates.weekday_day(first)} – {dates.long(last)}"
 
 
 def time_off_blocks(session: Session, actor: Actor, now: datetime) -> list[dict]:
