@@ -38,7 +38,9 @@ def test_a_range_splits_into_working_days_days_off_and_weekends():
 
 def test_stretches_join_working_days_with_one_note_across_weekends_and_holidays():
     def row(user, day, note=""):
-        return TimeOff(workspace_id=1, user_id=user, day=day, note=note, entered_by=user, entered_at=NOW)
+        return TimeOff(
+            workspace_id=1, user_id=user, day=day, note=note, entered_by=user, entered_at=NOW
+        )
 
     rows = [row("U1", WED, "a"), row("U1", FRI, "a"), row("U1", MON, "b"), row("U2", MON)]
     rows.append(row("U2", MON + timedelta(days=2)))  # Wed 2 Dec: Tuesday between, not a stretch

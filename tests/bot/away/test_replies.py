@@ -41,9 +41,7 @@ def test_the_words_name_the_days_and_the_people():
         explain(REFUSALS[8])
     )
     assert "`/away 2026-12-28`" in explain(REFUSALS[9])  # the next weekday after the weekend
-    assert "<@U1> is already away on every working day of that: Mon 21 Dec" in explain(
-        REFUSALS[10]
-    )
+    assert "<@U1> is already away on every working day of that: Mon 21 Dec" in explain(REFUSALS[10])
     assert "`/away 2026-12-25 2026-12-21`" not in explain(REFUSALS[3])
     assert "`/away 2026-12-21 2026-12-25`" in explain(REFUSALS[3])
     assert "is 71 days; one entry covers at most 60" in explain(REFUSALS[4])
