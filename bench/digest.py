@@ -449,17 +449,26 @@ def measure(
         engine,
         lambda: _with_session(engine, lambda s: monthly_digest(s, ws, team, process, members, NOW)),
     )
+    # Each digest reads the logs in one statement, and the reps' days away in one more.
+    daily_sql, daily_other = _logs_statements(daily_sql)
+    monthly_sql, monthly_other = _logs_statements(monthly_sql)
     report.note(f"{label} plan (a, the day): {plan_text(engine, params(spans['daily'][0]))}")
-    if len(daily_sql) == 1:
+    if len(daily_sql) == 1 and len(daily_other) == 1:
         report.note(f"{label} plan (b, daily: rep_id IN {reps} IDs): {plan(engine, *daily_sql[0])}")
     else:
-        report.note(f"{label}: the daily digest sent {len(daily_sql)} statements, not 1")
-    if len(monthly_sql) == 1:
+        report.note(
+            f"{label}: the daily digest sent {len(daily_sql)} statements on the logs and "
+            f"{len(daily_other)} more, not 1 and 1"
+        )
+    if len(monthly_sql) == 1 and len(monthly_other) == 1:
         report.note(
             f"{label} plan (b, monthly: UNION ALL of {len(monthly.trend)}): {plan(engine, *monthly_sql[0])}"
         )
     else:
-        report.note(f"{label}: the monthly digest sent {len(monthly_sql)} statements, not 1")
+        report.note(
+            f"{label}: the monthly digest sent {len(monthly_sql)} statements on the logs and "
+            f"{len(monthly_other)} more, not 1 and 1"
+        )
 
 
 def plan_text(engine: Engine, params: dict) -> str:
@@ -475,6 +484,12 @@ def plan_text(engine: Engine, params: dict) -> str:
         )
         values = params
     return plan(engine, sql, values)
+
+
+def _logs_statements(statements: list) -> tuple[list, list]:
+    """(the statements that read activity_log, the others)."""
+    logs = [st for st in statements if "activity_log" in str(st[0])]
+    return logs, [st for st in statements if "activity_log" not in str(st[0])]
 
 
 def _with_session(engine: Engine, fn):

@@ -12,6 +12,7 @@ class Action(StrEnum):
 
     # on a message shown privately, and on digests
     SHARE_SCORECARD = "share_scorecard"
+    SCORECARD_WHY = "scorecard_why"
     SHARE_LEADERBOARD = "share_leaderboard"
     MY_SCORECARD = "digest_scorecard"
     LOG_ACTIVITY = "digest_log"  # opens the /log form

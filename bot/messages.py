@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from bot.ids import INPUT
+from rituals import dates
 from rituals.pacing import Pacing
 from rituals.ranking import shown_percent
 from rituals.scales import shown_figure
@@ -93,6 +94,35 @@ def pace_text(pacing: Pacing) -> str:
     if pacing.early:
         return "pace early"
     return f"pace {percent(pacing.pace)}"
+
+
+def scorecard_top(card) -> str:
+    """A scorecard's first lines (rituals.scorecard.Scorecard): who, and where the period is."""
+    return (
+        f"*Scorecard* · {mention(card.rep_id)} · {escape(card.role.name)}\n"
+        f"*{card.period.kind.title()}:* {card.period.label()} · {scorecard_elapsed(card)}"
+    )
+
+
+def scorecard_elapsed(card) -> str:
+    """What a scorecard's top line says of its period: complete, a day off, the rep not there
+    (away, not started yet, after their last day), or the working time elapsed."""
+    kind = card.period.kind
+    this = "today" if kind == "day" else f"this {kind}"
+    if card.absent == "away":
+        return f"away {this}: no goals, and anything logged still counts"
+    if card.absent == "not_started":
+        return f"starts {dates.long(card.days.start)}: no goals before then"
+    if card.absent == "left":
+        return f"last day was {dates.long(card.days.last_day)}: no goals after it"
+    if card.is_past:
+        return "period complete"
+    if not card.working:
+        return "a day off: no goals today, and anything logged still counts"
+    return (
+        f"{percent(card.elapsed)} of the {kind}'s working time elapsed "
+        f"at {dates.short_time(card.now)} {card.timezone}"
+    )
 
 
 def scale_word(pacing: Pacing, period) -> str:

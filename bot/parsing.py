@@ -50,6 +50,7 @@ class ParsedScorecard:
     period_kind: str = "week"
     offset: int = 0
     kpi: str | None = None
+    why: bool = False  # how the goals are computed, not the numbers
 
 
 @dataclass
@@ -331,6 +332,10 @@ def parse_scorecard(text: str, process: Process, role: str | None) -> ParsedScor
             result.period_kind, result.offset = period
             i += 1
             continue
+        if word.lower() in ("why", "how"):
+            result.why = True
+            i += 1
+            continue
         matched = match_kpi(words, i, process, role)
         if matched is not None and result.kpi is None:
             result.kpi, used = matched
@@ -338,7 +343,8 @@ def parse_scorecard(text: str, process: Process, role: str | None) -> ParsedScor
             continue
         raise ParseError(
             f"I don't understand {quoted(word)} here. Try `/scorecard`, `/scorecard @rep`, "
-            "`/scorecard @rep month` (day, week, month, yesterday, last-week, last-month) "
-            "or `/scorecard calls` to see the logs behind a number."
+            "`/scorecard @rep month` (day, week, month, yesterday, last-week, last-month), "
+            "`/scorecard calls` to see the logs behind a number or `/scorecard calls why` to see "
+            "how its goal is computed."
         )
     return result

@@ -23,10 +23,10 @@ from datetime import date, datetime, timedelta
 from rituals.pacing import Period, period_containing, previous_period
 from rituals.process import Process
 from rituals.ranking import (
-    GoalScaler,
     RepResult,
     fetch_totals,
     results_from_totals,
+    scaler_for,
     shown_percent,
     team_reps,
     windows,
@@ -150,7 +150,7 @@ def coaching_agenda(
     so_far = (this_week.start, today)
     window = Window(full_weeks[0].start, today)
 
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [*full_weeks, this_week])
     mine = [(rep_member, role)]
     ranges = [(p.start, p.end) for p in full_weeks] + [so_far]
     # The weeks' numbers (each KPI at its own scale: rituals.ranking.windows) in the same query.

@@ -42,6 +42,7 @@ from rituals.ranking import (
     fetch_totals,
     rank,
     results_from_totals,
+    scaler_for,
     shown_percent,
     team_reps,
     windows,
@@ -309,7 +310,7 @@ def daily_digest(
     cal = process.calendar
     day = period_containing("day", cal.local_date(now))
     reps = team_reps(process, members)
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [day])
     totals = _fetch(session, workspace_id, process, reps, [day], now, scaler)
     elapsed = elapsed_share(day, now, cal)
     results = results_from_totals(process, reps, day, now, totals, scaler)
@@ -350,7 +351,7 @@ def weekly_digest(
     last = previous_period(this_week)
     before = previous_period(last)
     reps = team_reps(process, members)
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [before, last])
     totals = _fetch(session, workspace_id, process, reps, [last, before], now, scaler)
     results = results_from_totals(process, reps, last, now, totals, scaler)
     previous = results_from_totals(process, reps, before, now, totals, scaler)
@@ -413,7 +414,7 @@ def monthly_digest(
         months.append(previous_period(months[-1]))
     months.reverse()  # oldest first, `month` last
     reps = team_reps(process, members)
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, months)
     totals = _fetch(session, workspace_id, process, reps, months, now, scaler)
 
     trend = []
@@ -467,7 +468,7 @@ def leaderboard(
     the_kpi = process.kpi(kpi) if kpi is not None else None
     cal = process.calendar
     reps = team_reps(process, members)
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [period])
     totals = _fetch(session, workspace_id, process, reps, [period], now, scaler)
     elapsed = elapsed_share(period, now, cal)
     results = results_from_totals(process, reps, period, now, totals, scaler)

@@ -57,7 +57,13 @@ from datetime import date, datetime, timedelta
 from rituals.contests.spec import ContestSpec
 from rituals.pacing import Period, elapsed_share, period_containing
 from rituals.process import Process
-from rituals.ranking import GoalScaler, fetch_totals, results_from_totals, team_reps, windows
+from rituals.ranking import (
+    fetch_totals,
+    results_from_totals,
+    scaler_for,
+    team_reps,
+    windows,
+)
 from storage import contest_queries, log_queries
 from storage.models import LagSuggestion, Member
 from storage.unit_of_work import Session
@@ -291,7 +297,7 @@ def check_lags(
     reps = team_reps(process, members)
     if not reps or end is None:
         return LagCheck(week, key, elapsed, False, "no reps on the team")
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [week])
     contest_days = (today, week.end)
     totals = fetch_totals(
         session, workspace_id, reps, windows(process, reps, week, now, scaler) + [contest_days]

@@ -251,6 +251,17 @@ def elapsed_share(period: Period, now: datetime, cal: WorkCalendar) -> float:
     return done / (total_days * length)
 
 
+def day_done(day: date, now: datetime, cal: WorkCalendar) -> float:
+    """The share of ``day``'s working hours gone at ``now``: 1 for a day before today, 0 for one
+    after, the hours so far today (after hours, the whole day)."""
+    wall = _wall_clock(cal.local_now(now))
+    if day != wall.date():
+        return 1.0 if day < wall.date() else 0.0
+    length = cal._day_length()
+    into_day = wall - datetime.combine(day, cal.day_start)
+    return min(max(into_day, timedelta(0)), length) / length
+
+
 @dataclass(frozen=True)
 class Thresholds:
     on_pace: float = 1.0

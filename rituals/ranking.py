@@ -18,12 +18,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from rituals.pacing import Pacing, Period, scaled_goal
-from rituals.process import Goal, Process, Role
+from rituals import rep_days
+from rituals.availability import EVERY_DAY, RepDays
+from rituals.pacing import Pacing, Period
+from rituals.process import Goal, GoalTimeline, Process, Role
 from rituals.process.scoring import DEFAULT_SCORING, Scoring
-from rituals.scales import SCALE, Line, Window, longest, plan_line, shown_figure
+from rituals.rep_goals import period_goal
+from rituals.scales import SCALE, Line, Window, as_of_date, longest, plan_line, shown_figure
 from storage import log_queries
 from storage.models import Member
 from storage.unit_of_work import Session
@@ -137,45 +140,61 @@ def team_reps(process: Process, members: Iterable[Member]) -> list[tuple[Member,
 
 
 class GoalScaler:
-    """Each KPI's line (rituals.scales.Line) for a view, computed once per (role, view) and once
-    more for each rep with an override: a digest for 300 reps asks the same few questions
-    thousands of times."""
+    """Each KPI's line (rituals.scales.Line) for a view, computed once per (goal over time, rep's
+    days, view): a digest for 300 reps asks the same few questions thousands of times, and reps
+    with the same goals and no days of their own share every answer. ``days``: rep ID -> their
+    own days (tenure, days away, ramp: rituals/rep_days.py); a rep not in it has the team's."""
 
-    def __init__(self, process: Process):
+    def __init__(self, process: Process, days: Mapping[str, RepDays] | None = None):
         self.process = process
-        self._stated: dict[tuple[str, str | None], tuple[Goal | None, ...]] = {}
+        self.days = dict(days or {})
+        self._timelines: dict[tuple[str, str], tuple[GoalTimeline, ...]] = {}
         self._lines: dict[tuple, Line] = {}
 
-    def stated(self, role: Role, rep_id: str) -> tuple[Goal | None, ...]:
-        """The rep's goal for each KPI on the role's scorecard, in order, as stated."""
-        key = (role.key, rep_id if rep_id in self.process.overrides else None)
-        found = self._stated.get(key)
+    def rep_days(self, rep_id: str) -> RepDays:
+        return self.days.get(rep_id, EVERY_DAY)
+
+    def timelines(self, role: Role, rep_id: str) -> tuple[GoalTimeline, ...]:
+        """The rep's goal over time for each KPI on the role's scorecard, in order."""
+        key = (role.key, rep_id)
+        found = self._timelines.get(key)
         if found is None:
-            found = self._stated[key] = tuple(
-                self.process.goal_for(role.key, kpi, key[1]) for kpi in role.scorecard
+            found = self._timelines[key] = tuple(
+                self.process.goal_timeline(role.key, kpi, rep_id) for kpi in role.scorecard
             )
         return found
 
+    def stated(self, role: Role, rep_id: str, on: date) -> tuple[Goal | None, ...]:
+        """The rep's goal for each KPI on the role's scorecard, in order, as stated on ``on``."""
+        return tuple(t.on(on) for t in self.timelines(role, rep_id))
+
     def line(
-        self, goal: Goal | None, view: Period, now: datetime, shown_per: str | None = None
+        self,
+        goal: GoalTimeline | Goal | None,
+        view: Period,
+        now: datetime,
+        shown_per: str | None = None,
+        rep: RepDays = EVERY_DAY,
     ) -> Line:
-        key = (goal, view, now, shown_per)
+        key = (goal, view, now, shown_per, rep)
         found = self._lines.get(key)
         if found is None:
             cal = self.process.calendar
-            found = self._lines[key] = plan_line(goal, view, now, cal, shown_per)
+            found = self._lines[key] = plan_line(goal, view, now, cal, shown_per, rep)
         return found
 
     def goals(self, role: Role, rep_id: str, period: Period) -> tuple[float | None, ...]:
         """The rep's goal for each KPI on the role's scorecard, in order, for ``period`` itself,
         rounded as shown (a monthly goal's share of a week is never shown, only counted)."""
         cal = self.process.calendar
-        return tuple(
-            None
-            if g is None
-            else shown_figure(scaled_goal(g.amount, g.per, period, cal), g.decimals)
-            for g in self.stated(role, rep_id)
-        )
+        rep = self.rep_days(rep_id)
+        out = []
+        for timeline in self.timelines(role, rep_id):
+            amount = period_goal(timeline, period, cal, rep)
+            stated = timeline.on(period.end) or timeline.on(period.start)
+            decimals = stated.decimals if stated else 0
+            out.append(None if amount is None else shown_figure(amount, decimals))
+        return tuple(out)
 
     def goal(self, role: Role, kpi: str, rep_id: str, period: Period) -> float | None:
         if kpi not in role.scorecard:
@@ -183,12 +202,23 @@ class GoalScaler:
         return self.goals(role, rep_id, period)[role.scorecard.index(kpi)]
 
 
-def kpi_scales(scaler: GoalScaler, reps: list[tuple[Member, Role]]) -> dict[str, str]:
-    """KPI -> the longest period any of these reps' goals for it is stated per: on a team view
-    every rep's line for a KPI is shown at that scale, so the team's line adds up."""
+def scaler_for(
+    session: Session,
+    workspace_id: int,
+    process: Process,
+    reps: list[tuple[Member, Role]],
+    views: Iterable[Period],
+) -> GoalScaler:
+    """A GoalScaler that knows each rep's own days (tenure, days away, ramp) over the views."""
+    return GoalScaler(process, rep_days.load(session, workspace_id, reps, views))
+
+
+def kpi_scales(scaler: GoalScaler, reps: list[tuple[Member, Role]], on: date) -> dict[str, str]:
+    """KPI -> the longest period any of these reps' goals for it is stated per (on ``on``): on a
+    team view every rep's line for a KPI is shown at that scale, so the team's line adds up."""
     pers: dict[str, set[str]] = {}
     for member, role in reps:
-        for kpi, goal in zip(role.scorecard, scaler.stated(role, member.user_id), strict=True):
+        for kpi, goal in zip(role.scorecard, scaler.stated(role, member.user_id, on), strict=True):
             pers.setdefault(kpi, set()).add(goal.per if goal else "day")
     return {kpi: longest(found) for kpi, found in pers.items()}
 
@@ -204,7 +234,8 @@ def windows(
     week or month to date. Fetch them in one query (log_queries.team_period_totals)."""
     scaler = scaler or GoalScaler(process)
     out = [(view.start, view.end)]
-    for per in sorted(set(kpi_scales(scaler, reps).values()), key=SCALE.__getitem__):
+    on = as_of_date(view, now, process.calendar)
+    for per in sorted(set(kpi_scales(scaler, reps, on).values()), key=SCALE.__getitem__):
         window = scaler.line(None, view, now, per).window
         if window not in out:
             out.append(window)
@@ -239,18 +270,23 @@ def results_from_totals(
     query. Each KPI is shown at the team's scale for it (kpi_scales); the overall score weighs
     each rep's goals stated for the period or a shorter one (module notes)."""
     scaler = scaler or GoalScaler(process)
+    cal = process.calendar
     thresholds = process.thresholds
-    scales = kpi_scales(scaler, reps)
+    on = as_of_date(period, now, cal)
+    scales = kpi_scales(scaler, reps, on)
     own_window = (period.start, period.end)
     out = []
     for member, role in reps:
         rep_id = member.user_id
+        rep = scaler.rep_days(rep_id)
         lines: dict[str, Pacing] = {}
         scores: dict[str, float] = {}
         own_scale = False  # a goal stated for the period or a shorter one (0 on a day off)
-        for kpi, goal in zip(role.scorecard, scaler.stated(role, rep_id), strict=True):
-            line = scaler.line(goal, period, now, scales.get(kpi))
+        timelines = scaler.timelines(role, rep_id)
+        for kpi, timeline in zip(role.scorecard, timelines, strict=True):
+            line = scaler.line(timeline, period, now, scales.get(kpi), rep)
             lines[kpi] = pacing = line.pacing(_count(totals, line.window, rep_id, kpi), thresholds)
+            goal = timeline.on(on) or timeline.on(period.start)
             if goal is None or SCALE[goal.per] > SCALE[period.kind]:
                 continue
             own_scale = True
@@ -259,12 +295,14 @@ def results_from_totals(
                     scores[kpi] = pacing.attainment
                 continue
             # Shown at a teammate's longer scale: scored on the period itself all the same.
-            own = scaler.line(goal, period, now)
+            own = scaler.line(timeline, period, now, None, rep)
             if own.goal:
                 scores[kpi] = _count(totals, own_window, rep_id, kpi) / own.goal
+        # Away (or not on the team) for all of the period: no goal of its own, so no score.
+        absent = rep_days.absence(rep, period, cal)
         # Nothing stated for the period: scored on the longer goals as shown, so far.
-        scored = scores if own_scale else None
-        out.append(RepResult(rep_id, role.key, lines, scored, role.scoring, period))
+        scored = {} if absent else scores if own_scale else None
+        out.append(RepResult(rep_id, role.key, lines, scored, role.scoring, period, absent))
     return out
 
 
@@ -285,7 +323,7 @@ def team_results(
     reps = team_reps(process, members)
     if not reps:
         return []
-    scaler = GoalScaler(process)
+    scaler = scaler_for(session, workspace_id, process, reps, [period])
     totals = fetch_totals(session, workspace_id, reps, windows(process, reps, period, now, scaler))
     return results_from_totals(process, reps, period, now, totals, scaler)
 

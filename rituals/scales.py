@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import (
     Pacing,
     Period,
     Thresholds,
     WorkCalendar,
     compute_pacing,
-    elapsed_share,
     period_containing,
-    scaled_goal,
 )
-from rituals.process.goals import Goal
+from rituals.process.goals import Goal, GoalTimeline
+from rituals.rep_goals import goal_and_elapsed
 
 SCALE = {"day": 0, "week": 1, "month": 2}  # period kinds, shortest first
 
@@ -110,21 +110,27 @@ class Line:
 
 
 def plan_line(
-    goal: Goal | None,
+    timeline: GoalTimeline | Goal | None,
     view: Period,
     now: datetime,
     cal: WorkCalendar,
     shown_per: str | None = None,
+    rep: RepDays = EVERY_DAY,
 ) -> Line:
-    """The line for a KPI with this stated goal (None: no goal) on ``view`` at ``now``.
-    ``shown_per`` shows it at a longer scale than its own goal's (a team view where another
-    rep's goal for the KPI is monthly), never at a shorter one."""
-    per = longest(p for p in (goal.per if goal else None, shown_per) if p)
+    """The line for a KPI with this goal over time (a Goal: the same every day; None: no goal)
+    on ``view`` at ``now``, for a rep with these days (tenure, days away, ramp). ``shown_per``
+    shows it at a longer scale than its own goal's (a team view where another rep's goal for the
+    KPI is monthly), never at a shorter one. The goal in force on the view's last day so far
+    says the scale and the decimals."""
+    if not isinstance(timeline, GoalTimeline):
+        timeline = GoalTimeline.constant(timeline)
+    last = as_of_date(view, now, cal)
+    stated = timeline.on(last) or timeline.on(view.start)
+    per = longest(p for p in (stated.per if stated else None, shown_per) if p)
     period = line_period(per, view, now, cal)
     window = line_window(period, view)
-    amount = None
-    decimals = goal.decimals if goal else 0
-    if goal is not None:
-        amount = shown_figure(scaled_goal(goal.amount, goal.per, period, cal), decimals)
-    elapsed = elapsed_share(period, as_of(view, now, cal), cal)
+    decimals = stated.decimals if stated else 0
+    amount, elapsed = goal_and_elapsed(timeline, period, as_of(view, now, cal), cal, rep)
+    if amount is not None:
+        amount = shown_figure(amount, decimals)
     return Line(period, window, amount, decimals, elapsed, cal.local_date(now) > period.end)

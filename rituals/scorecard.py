@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rituals import rep_days
+from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import (
     Pacing,
     Period,
@@ -17,7 +19,7 @@ from rituals.pacing import (
     previous_period,
 )
 from rituals.process import Goal, Kpi, Process, Role
-from rituals.scales import Line, plan_line
+from rituals.scales import Line, as_of_date, plan_line
 from storage import log_queries
 from storage.models import ActivityLog, Member
 from storage.unit_of_work import Session
@@ -56,6 +58,10 @@ class Scorecard:
     lines: list[KpiLine]
     timezone: str
     working: bool = True  # False for a period without working days (a Sunday)
+    # Why the rep has none of the period's working days (rituals.rep_days: away, not_started,
+    # left), and their days (tenure, days away) for saying so; None: they are there.
+    absent: str | None = None
+    days: RepDays = EVERY_DAY
 
     @property
     def is_past(self) -> bool:
@@ -121,9 +127,12 @@ def _build(
     """The scorecards, and the counts per (KPI, date) they were made of."""
     cal = cal or process.calendar
     role = process.role(rep.role)
+    days = rep_days.load(session, workspace_id, [(rep, role)], periods).get(rep.user_id, EVERY_DAY)
     plans = [
         [
-            plan_line(process.goal_for(role.key, key, rep.user_id), period, now, cal)
+            plan_line(
+                process.goal_timeline(role.key, key, rep.user_id), period, now, cal, None, days
+            )
             for key in role.scorecard
         ]
         for period in periods
@@ -132,7 +141,7 @@ def _build(
     end = max(line.window[1] for lines in plans for line in lines)
     daily = log_queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
     cards = [
-        _scorecard(process, rep, period, now, lines, daily, cal)
+        _scorecard(process, rep, period, now, lines, daily, cal, days)
         for period, lines in zip(periods, plans, strict=True)
     ]
     return cards, daily
@@ -146,20 +155,23 @@ def _scorecard(
     plans: list[Line],
     daily: dict[tuple[str, date], int],
     cal: WorkCalendar,
+    days: RepDays = EVERY_DAY,
 ) -> Scorecard:
     role = process.role(rep.role)
     elapsed = elapsed_share(period, now, cal)
+    on = as_of_date(period, now, cal)
     lines = []
     for key, plan in zip(role.scorecard, plans, strict=True):
         first, last = plan.window
         actual = sum(n for (kpi, day), n in daily.items() if kpi == key and first <= day <= last)
         pacing = plan.pacing(actual, process.thresholds)
-        lines.append(
-            KpiLine(process.kpi(key), process.goal_for(role.key, key, rep.user_id), pacing)
-        )
+        stated = process.goal_timeline(role.key, key, rep.user_id).on(on)
+        lines.append(KpiLine(process.kpi(key), stated, pacing))
     working = cal.working_days_in(period.start, period.end) > 0
+    absent = rep_days.absence(days, period, cal)
+    local = cal.local_now(now)
     return Scorecard(
-        rep.user_id, role, period, cal.local_now(now), elapsed, lines, cal.tz.key, working
+        rep.user_id, role, period, local, elapsed, lines, cal.tz.key, working, absent, days
     )
 
 

@@ -20,7 +20,7 @@ from rituals.digests import team_kpis, team_lines
 from rituals.log_edits import recent_logs
 from rituals.pacing import STATUS_BEHIND, elapsed_share
 from rituals.ranking import team_results
-from rituals.scorecard import Scorecard, build_scorecard, period_for, rep_calendar
+from rituals.scorecard import build_scorecard, period_for, rep_calendar
 from rituals.teams import Actor
 from storage import people_queries
 from storage.models import ActivityLog
@@ -138,24 +138,6 @@ def period_buttons(current: str) -> dict:
     )
 
 
-def scorecard_top(card: Scorecard) -> str:
-    """The scorecard's first lines, as `/scorecard` shows them."""
-    if card.is_past:
-        elapsed = "period complete"
-    elif not card.working:
-        elapsed = "a day off: no goals today, and anything logged still counts"
-    else:
-        share = messages.percent(card.elapsed)
-        elapsed = (
-            f"{share} of the {card.period.kind}'s working time elapsed "
-            f"at {dates.short_time(card.now)} {card.timezone}"
-        )
-    return (
-        f"*Scorecard* · {mention(card.rep_id)} · {escape(card.role.name)}\n"
-        f"*{card.period.kind.title()}:* {card.period.label()} · {elapsed}"
-    )
-
-
 def _scorecard_blocks(
     session: Session, actor: Actor, now: datetime, period_kind: str, tz: str | None
 ) -> list[dict]:
@@ -164,7 +146,7 @@ def _scorecard_blocks(
     period = period_for(process, period_kind, now, cal=cal)
     card = build_scorecard(session, actor.workspace_id, process, actor.member, period, now, cal)
     words = log_words(process)[actor.role]
-    blocks = [period_buttons(period_kind)] + messages.section(scorecard_top(card))
+    blocks = [period_buttons(period_kind)] + messages.section(messages.scorecard_top(card))
     blocks.append(messages.divider())
     for line in card.lines[:MAX_KPIS]:
         kpi = line.kpi

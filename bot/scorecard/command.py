@@ -10,6 +10,7 @@ from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
 from bot.replies import Problem
 from bot.scorecard.message import scorecard_message
+from bot.scorecard.why import why_button, why_message
 from rituals import dates
 from rituals.activity import require_known_role
 from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
@@ -20,7 +21,9 @@ HELP = (
     "*/scorecard* shows a rep's KPIs against goal with pace and projection.\n"
     "• `/scorecard` — yours, this week · `/scorecard @rep` — someone else's\n"
     "• `/scorecard @rep month` — day, week, month, yesterday, last-week, last-month\n"
-    "• `/scorecard calls` — the logs behind a number: when, how many, who entered them and how"
+    "• `/scorecard calls` — the logs behind a number: when, how many, who entered them and how\n"
+    "• `/scorecard calls why` (or `/scorecard why`) — how a goal is computed: the days counted, "
+    "holidays, days away, goal changes"
 )
 
 
@@ -53,6 +56,20 @@ def handle(cmd: Command) -> dict:
     profile = known_profiles(cmd, rep_id).get(rep_id)
     cal = rep_calendar(process, profile.tz if profile else None)
     period = period_for(process, parsed.period_kind, cmd.now, parsed.offset, cal)
+    if parsed.why:
+        cmd.outcome = "why"
+        goals = goals_for(cmd, process, rep, period, cal)
+        return why_message(
+            cmd.session,
+            actor.workspace_id,
+            goals,
+            rep,
+            period,
+            cmd.now,
+            cal,
+            cmd.user_id,
+            parsed.kpi,
+        )
     if parsed.kpi:
         cmd.outcome = "basis"
         return basis_message(cmd, rep_id, parsed.kpi, period)
@@ -68,9 +85,10 @@ def handle(cmd: Command) -> dict:
     )
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     reply = scorecard_message(card, hint)
+    buttons = [why_button(rep_id, period)]
     if rep_id == cmd.user_id or process.visibility == "public":  # this viewer may share it
-        reply = with_actions(reply, scorecard_share_button(rep_id, period))
-    return reply
+        buttons.insert(0, scorecard_share_button(rep_id, period))
+    return with_actions(reply, *buttons)
 
 
 def goals_for(cmd: Command, process, rep, period, cal):

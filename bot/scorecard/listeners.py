@@ -3,10 +3,11 @@
 from slack_bolt import App
 
 from bot.listeners import register_command
-from bot.scorecard import command, share
+from bot.scorecard import command, share, why
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
     register_command(app, services, "/scorecard", command.handle)
     share.register(app, services)  # "My scorecard" on digests, "Share to channel"
+    why.register(app, services)  # "How is this computed?"

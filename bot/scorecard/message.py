@@ -1,25 +1,12 @@
 """A scorecard as a Slack message: the rep's KPIs against goal with pace and projection."""
 
-import math
-
 from bot import messages
-from rituals import dates
 
 
 def scorecard_message(card, basis_hint: str) -> dict:
-    name = f"{messages.mention(card.rep_id)}"
     when = card.period.label()
-    if card.is_past:
-        elapsed = "period complete"
-    elif not card.working:
-        elapsed = "a day off: no goals today, and anything logged still counts"
-    else:
-        elapsed = (
-            f"{math.floor(card.elapsed * 100)}% of the {card.period.kind}'s working time elapsed "
-            f"at {dates.short_time(card.now)} {card.timezone}"
-        )
     body = messages.render("scorecard.md.j2", card=card)
-    top = f"*Scorecard* · {name} · {messages.escape(card.role.name)}\n*{card.period.kind.title()}:* {when} · {elapsed}"
+    top = messages.scorecard_top(card)
     blocks = messages.section(top) + [messages.divider()] + messages.section(body)
     blocks.append(
         messages.context(

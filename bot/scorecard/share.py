@@ -26,6 +26,7 @@ from bot.listeners import register_action
 from bot.people import display_names, known_profiles
 from bot.replies import Problem
 from bot.scorecard.message import scorecard_message
+from bot.scorecard.why import why_button
 from bot.services import Services
 from rituals.activity import target_rep
 from rituals.pacing import Period
@@ -78,7 +79,11 @@ def _scorecard(ix: Interaction, rep_id: str, period: Period):
 def private_scorecard(ix: Interaction, rep_id: str, period: Period) -> dict:
     """A scorecard shown privately, with "Share to channel"."""
     card, hint = _scorecard(ix, rep_id, period)
-    return with_actions(scorecard_message(card, hint), scorecard_share_button(rep_id, period))
+    return with_actions(
+        scorecard_message(card, hint),
+        scorecard_share_button(rep_id, period),
+        why_button(rep_id, period),
+    )
 
 
 def my_scorecard_pressed(ix: Interaction) -> None:
