@@ -1,32 +1,22 @@
-"""A rep away for the whole period (``RepResult.absent == "away"``, set by the goal math) is
-shown as "— Name · away" after the ranked reps, never ranked last, no bar on the chart, and not
-counted among those who logged nothing. The results are marked away here directly, as the goal
-math would."""
+"""A rep away for the whole period (`/away`, so ``RepResult.absent == "away"``) is shown as
+"— Name · away" after the ranked reps, never ranked last, left out of the tops, and not counted
+among those who logged nothing."""
 
-from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
-from rituals import digests
 from tests.bot.delivery.support import channel_posts, run
-from tests.bot.support import ADMIN, SDR
+from tests.bot.support import ADMIN, MGR, SDR
 
 SAM = "U0SDR0002"
 WEDNESDAY_1745 = datetime.fromisoformat("2026-11-25T17:45:00-05:00")
 
 
 @pytest.fixture
-def sam_away(rig, monkeypatch):
+def sam(rig):
     rig.slack.add_user(SAM, "Sam Okafor")
     rig.text("/pacer", f"team add <@{SAM}> sdr", ADMIN)
-    real = digests.results_from_totals
-
-    def marked(*args, **kwargs):
-        found = real(*args, **kwargs)
-        return [replace(r, absent="away", scores={}) if r.rep_id == SAM else r for r in found]
-
-    monkeypatch.setattr(digests, "results_from_totals", marked)
     return rig
 
 
@@ -34,8 +24,9 @@ def _texts(calls) -> str:
     return "\n".join(b["text"]["text"] for c in calls for b in c.params["blocks"] if b.get("text"))
 
 
-def test_the_daily_digest_shows_an_away_rep_as_away_and_does_not_count_them(sam_away):
-    rig = sam_away
+def test_the_daily_digest_shows_an_away_rep_as_away_and_does_not_count_them(sam):
+    rig = sam
+    assert "Away *Wed 25 Nov 2026*" in rig.text("/away", "2026-11-25", SAM)
     rig.now = datetime.fromisoformat("2026-11-25T10:00:00-05:00")
     rig.text("/log", "calls 30", SDR)
     assert run(rig, "daily", WEDNESDAY_1745).status == "posted"
@@ -52,8 +43,9 @@ def test_the_daily_digest_shows_an_away_rep_as_away_and_does_not_count_them(sam_
     assert "*Nothing logged today*\nAlex Chen\n" in thread
 
 
-def test_leaderboards_list_an_away_rep_after_the_ranked_ones(sam_away):
-    rig = sam_away
+def test_leaderboards_list_an_away_rep_after_the_ranked_ones(sam):
+    rig = sam
+    rig.text("/away", "2026-11-25", SAM)
     rig.now = datetime.fromisoformat("2026-11-25T10:00:00-05:00")
     rig.text("/log", "calls 30", SDR)
     board = rig.text("/leaderboard", "calls day", SDR)
@@ -63,8 +55,9 @@ def test_leaderboards_list_an_away_rep_after_the_ranked_ones(sam_away):
     assert "— Sam Okafor · away" in by_count and "2. Sam" not in by_count
 
 
-def test_the_weekly_top_leaves_an_away_rep_out(sam_away):
-    rig = sam_away
+def test_the_weekly_top_leaves_an_away_rep_out(sam):
+    rig = sam
+    rig.text("/away", f"<@{SAM}> 2026-11-16 2026-11-20", MGR)  # a manager, for past days
     rig.now = datetime.fromisoformat("2026-11-20T16:00:00-05:00")
     rig.text("/log", "calls 300 conversations 60 meetings 8", SDR)
     rig.text("/log", "calls 10", SAM)  # on the team that week
