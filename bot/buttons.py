@@ -50,6 +50,11 @@ def scorecard_share_button(rep_id: str, period: Period) -> dict:
     return messages.button("Share to channel", Action.SHARE_SCORECARD, value)
 
 
+def team_scorecard_share_button(team_id: int, period: Period) -> dict:
+    value = json.dumps({"team": team_id, "period": period_value(period)})
+    return messages.button("Share to channel", Action.SHARE_TEAM_SCORECARD, value)
+
+
 def leaderboard_share_button(board) -> dict:
     value = json.dumps(
         {

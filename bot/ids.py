@@ -14,6 +14,7 @@ class Action(StrEnum):
     SHARE_SCORECARD = "share_scorecard"
     SCORECARD_WHY = "scorecard_why"
     SHARE_LEADERBOARD = "share_leaderboard"
+    SHARE_TEAM_SCORECARD = "share_team_scorecard"
     MY_SCORECARD = "digest_scorecard"
     LOG_ACTIVITY = "digest_log"  # opens the /log form
     # on a coaching thread's opening message

@@ -9,6 +9,7 @@ from bot.examples import log_words
 from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
 from bot.replies import Problem
+from bot.scorecard import team_view
 from bot.scorecard.message import scorecard_message
 from bot.scorecard.why import why_button, why_message
 from rituals import dates
@@ -23,7 +24,9 @@ HELP = (
     "• `/scorecard @rep month` — day, week, month, yesterday, last-week, last-month\n"
     "• `/scorecard calls` — the logs behind a number: when, how many, who entered them and how\n"
     "• `/scorecard calls why` (or `/scorecard why`) — how a goal is computed: the days counted, "
-    "holidays, days away, goal changes"
+    "holidays, days away, goal changes\n"
+    "• `/scorecard team` — the whole team: totals per KPI and every rep, for managers (everyone "
+    "when scorecards are public) · `/scorecard team month`"
 )
 
 
@@ -32,12 +35,17 @@ def handle(cmd: Command) -> dict:
         cmd.outcome = "help"
         return messages.message(HELP.replace("*", ""), messages.section(HELP))
     actor, process = cmd.actor, cmd.actor.process
+    words = cmd.text.split()
+    if words and words[0].lower() == "team":
+        return team_view.handle(cmd, words[1:])
     # Whose scorecard first: KPI words resolve against the rep's role (an AE's "meeting" is held).
     mentions = [m for m in map(parse_mention, cmd.text.split()) if m is not None]
     rep_id = resolve_user(cmd, mentions[0]) if mentions else cmd.user_id
     rep = people_queries.get_member(cmd.session, actor.workspace_id, rep_id)
     if rep is None or not rep.active or not rep.role:
-        parse_scorecard(cmd.text, process, actor.role)  # a mistake in the text is the better answer
+        parsed = parse_scorecard(cmd.text, process, actor.role)  # a mistake is the better answer
+        if rep_id == cmd.user_id and actor.is_manager:  # no scorecard of their own: the team's
+            return team_view.handle_own(cmd, parsed)
         if rep_id == cmd.user_id:
             raise Problem(
                 "You don't have a scorecard yet: you're not on a sales team in Pacer. "
@@ -85,6 +93,8 @@ def handle(cmd: Command) -> dict:
     )
     hint = f"/scorecard {'' if rep_id == cmd.user_id else messages.mention(rep_id) + ' '}{log_words(process)[rep.role][card.lines[0].kpi.key]}"
     reply = scorecard_message(card, hint)
+    if rep_id == cmd.user_id and actor.is_manager:  # a player-coach: their own card first
+        reply = team_view.with_team_hint(reply)
     buttons = [why_button(rep_id, period)]
     if rep_id == cmd.user_id or process.visibility == "public":  # this viewer may share it
         buttons.insert(0, scorecard_share_button(rep_id, period))
