@@ -4,6 +4,7 @@ forms, events); bot.listeners runs every one of them the same way."""
 from slack_bolt import App
 
 from bot.admin import listeners as admin
+from bot.away import listeners as away
 from bot.coaching import listeners as coaching
 from bot.contests import listeners as contests
 from bot.home import listeners as home
@@ -23,6 +24,6 @@ def build_app(services: Services) -> App:
         token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
         raise_error_for_unhandled_request=False,
     )
-    for feature in (log, scorecard, leaderboard, home, contests, coaching, admin):
+    for feature in (log, scorecard, leaderboard, home, away, contests, coaching, admin):
         feature.register(app, services)
     return app

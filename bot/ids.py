@@ -29,6 +29,8 @@ class Action(StrEnum):
     HOME_LOG_NUMBER = "home_log_number"
     HOME_EDIT = "home_edit"
     HOME_VOID = "home_void"
+    HOME_AWAY_ADD = "home_away_add"  # "Add time off…": opens the form
+    HOME_AWAY_CANCEL = "home_away_cancel"  # value: "FIRST:LAST" (ISO dates)
 
 
 class View(StrEnum):
@@ -37,6 +39,7 @@ class View(StrEnum):
     LOG = "log_activity"  # /log alone, and "Log activity" on a digest
     HOME_LOG = "home_log"  # "Log a number…" on the Home tab
     HOME_EDIT = "home_edit"  # "Edit" on a log on the Home tab
+    HOME_AWAY = "home_away"  # "Add time off…" on the Home tab
     TEAM_SETTINGS = "team_settings"  # /pacer alone, for managers
     CONTEST_START = "contest_start"  # /contest start alone, and "Edit first" on a suggestion
     ACTION_ITEM = "coaching_action_item"  # "Add action item" on a coaching thread

@@ -96,8 +96,9 @@ def split_target(text: str) -> tuple[Mention | None, str]:
     return None, (text or "").strip()
 
 
-def parse_date(word: str, today: date) -> date | None:
-    """today, yesterday, a weekday (the most recent one, today included), or YYYY-MM-DD."""
+def parse_date(word: str, today: date, ahead: bool = False) -> date | None:
+    """today, yesterday, a weekday (the most recent one, today included; with ``ahead``, the
+    coming one, as for days away), or YYYY-MM-DD."""
     w = word.lower().rstrip(",.")
     if w == "today":
         return today
@@ -108,6 +109,8 @@ def parse_date(word: str, today: date) -> date | None:
     for index, name in enumerate(WEEKDAYS):
         # "monday", "mon", and prefixes of four letters or more ("tues", "thurs")
         if w == name or w == name[:3] or (len(w) >= 4 and name.startswith(w)):
+            if ahead:
+                return today + timedelta(days=(index - today.weekday()) % 7)
             return today - timedelta(days=(today.weekday() - index) % 7)
     if ISO_DATE.match(w):
         try:

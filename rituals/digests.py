@@ -89,6 +89,7 @@ class DailyDigest:
     goal_hits: list[GoalHits]  # who hit which goals today
     rankings: Mapping[str, list[Ranked]] = field(hash=False)  # leading KPI -> ranking
     not_logged: list[str] = field(default_factory=list)  # reps with no counted log today
+    away: list[str] = field(default_factory=list)  # reps away today (/away): not in not_logged
 
     @property
     def rep_ids(self) -> list[str]:
@@ -218,6 +219,22 @@ def team_lines(process: Process, results: list[RepResult], kpis: list[Kpi]) -> l
     return lines
 
 
+def ranking(
+    results: list[RepResult], kpi: str | None = None, by: str = BY_ATTAINMENT
+) -> list[Ranked]:
+    """``rank`` of the reps who are there; a rep absent for the whole period (``absent``: away,
+    not started, left) has no rank and follows, by rep ID, after every rep who has one (even
+    by raw count): shown as "away", never as last."""
+    present = [r for r in results if not r.absent]
+    ranked = rank(present, kpi, by)
+    after = len(present) + 1
+    absent = sorted(
+        (r for r in results if r.absent and (kpi is None or kpi in r.lines)),
+        key=lambda r: r.rep_id,
+    )
+    return ranked + [Ranked(after, r.rep_id, None, r, by) for r in absent]
+
+
 def goal_hits(results: list[RepResult]) -> list[GoalHits]:
     out = []
     for r in results:
@@ -310,9 +327,11 @@ def daily_digest(
         results=results,
         team=team_lines(process, results, kpis),
         goal_hits=goal_hits(results),
-        rankings={k.key: rank(results, k.key, BY_ATTAINMENT) for k in kpis if k.leading},
-        # A rep whose every log today was undone has logged nothing that counts.
-        not_logged=[r.rep_id for r in results if r.rep_id not in today],
+        rankings={k.key: ranking(results, k.key, BY_ATTAINMENT) for k in kpis if k.leading},
+        # A rep whose every log today was undone has logged nothing that counts; a rep away
+        # today had nothing to log.
+        not_logged=[r.rep_id for r in results if r.rep_id not in today and not r.absent],
+        away=[r.rep_id for r in results if r.absent == "away"],
     )
 
 
@@ -369,7 +388,7 @@ def weekly_digest(
         results=results,
         previous_results=previous,
         team=team_lines(process, results, kpis),
-        ranking=rank(results),
+        ranking=ranking(results),
         risers=risers,
         fallers=fallers,
         goals=goals,
@@ -425,7 +444,7 @@ def monthly_digest(
         lagging=[k.key for k in kpis if not k.leading],
         results=results,
         team=team_lines(process, results, kpis),
-        ranking=rank(results),
+        ranking=ranking(results),
         trend=trend,
     )
 
@@ -462,5 +481,5 @@ def leaderboard(
         timezone=cal.tz.key,
         elapsed=elapsed,
         is_past=local_now.date() > period.end,
-        ranking=rank(results, the_kpi.key if the_kpi else None, by),
+        ranking=ranking(results, the_kpi.key if the_kpi else None, by),
     )

@@ -55,7 +55,8 @@ def _thread(title: str, body: str) -> list[Part]:
 
 
 def _bars(ranking, names: dict[str, str]) -> list[tuple[str, float | None]]:
-    return [(names.get(r.rep_id, r.rep_id), r.value) for r in ranking]
+    """A bar per rep with a rank: a rep away the whole period is no bar at 0%."""
+    return [(names.get(r.rep_id, r.rep_id), r.value) for r in ranking if not r.result.absent]
 
 
 def _attainment(
@@ -80,7 +81,7 @@ def daily_parts(
     hitters = [names.get(h.rep_id, h.rep_id) for h in d.goal_hits if h.all_goals]
     # A ranking where nobody has done anything yet ranks nothing: left out of the channel post.
     top = {
-        kpi: ranking[:TOP]
+        kpi: [r for r in ranking if not r.result.absent][:TOP]
         for kpi, ranking in d.rankings.items()
         if ranking and (ranking[0].value or 0) > 0
     }
@@ -96,7 +97,7 @@ def daily_parts(
         # A day is judged on activity: the leading KPIs' daily goals (a weekly or monthly goal
         # has no share of a day to judge: rituals.ranking), weighted as the overall score is.
         leading = {k.key for k in process.kpis if k.kind == "leading"}
-        activity = [r.only(leading) for r in d.results]
+        activity = [r.only(leading) for r in d.results if not r.absent]  # away: no bar
         overall = rank(activity, names=names)
         subtitle = (
             f"{d.period.label()} · each rep's leading KPIs with a daily goal, mean attainment · "

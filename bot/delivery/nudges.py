@@ -11,7 +11,8 @@ The rule (rituals/schedule.py has it in full, with the reasons):
   working days and hours (:func:`rituals.scorecard.rep_calendar`);
 - a rep is due when, at the moment of the sweep, it is a working day of theirs, their local
   time has reached the nudge time (``rituals.nudges``, default 15:00) and is inside the working
-  hours (:func:`rituals.schedule.nudge_due`), and nothing is logged on their local day;
+  hours (:func:`rituals.schedule.nudge_due`), nothing is logged on their local day, and they
+  are not away that day (``/away``: storage.time_off_queries.days_away);
 - before the message is sent, the nudge is claimed as a ``ritual_run`` row (team, ``nudge``,
   ``2026-11-26:U0123ABCD``) that can be claimed once only: restarts, two clocks, a late or
   repeated sweep and manual runs never nudge a rep twice for one day, and a crash between the
@@ -34,7 +35,7 @@ from rituals.pacing import WorkCalendar, period_containing, scaled_goal
 from rituals.process import Process
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
 from rituals.scorecard import rep_calendar
-from storage import log_queries
+from storage import log_queries, time_off_queries
 from storage.models import Member, RitualRun, SalesTeam
 from storage.unit_of_work import Session
 
@@ -78,6 +79,9 @@ def nudge(
         ids = [user_id for user_id, (_, _, d) in due.items() if d == day]
         found = log_queries.reps_with_logs_on(session, workspace_id, ids, day)
         logged |= {(user_id, day) for user_id in found}
+        # A rep away that day (/away) has nothing to log: no reminder either.
+        away = time_off_queries.days_away(session, workspace_id, ids, day, day)
+        logged |= {(user_id, day) for user_id in away}
     keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
     # Nudged already (or being): one query, so a sweep through a big team's afternoon costs
     # nothing per rep already nudged.

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot import messages
 from bot.contests.messages import KIND_WORDS, kpi_name, local_label
 from bot.examples import example_log, log_words
+from bot.home.time_off import time_off_blocks
 from bot.ids import Action
 from bot.messages import Raw, escape, mention
 from rituals import contests, dates
@@ -98,6 +99,7 @@ def build_home(
     logs = recent_logs(session, actor.workspace_id, actor.user_id)
     if has_card or logs:
         blocks += _recent_blocks(actor, logs, now, tz)
+    blocks += time_off_blocks(session, actor, now)
     if actor.is_manager:  # the team first: what a manager opens Pacer for
         blocks += _team_blocks(session, actor, now)
     blocks += _contest_blocks(session, actor, now)

@@ -42,6 +42,7 @@ def test_every_slash_command_in_the_manifest_is_handled_and_escaped():
         "/pacer",
         "/contest",
         "/coach",
+        "/away",
     }
     for name, command in declared.items():
         assert answers(name) == 200, name

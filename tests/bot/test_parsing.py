@@ -156,6 +156,14 @@ def test_parse_date_ignores_ordinary_words():
     assert parse_date("sunday", TODAY) == date(2026, 11, 22)
 
 
+def test_parse_date_ahead_takes_the_coming_weekday():
+    assert date(2026, 11, 24) == TODAY  # a Tuesday
+    assert parse_date("mon", TODAY, ahead=True) == date(2026, 11, 30)
+    assert parse_date("tuesday", TODAY, ahead=True) == TODAY
+    assert parse_date("fri", TODAY, ahead=True) == date(2026, 11, 27)
+    assert parse_date("tomorrow", TODAY, ahead=True) == date(2026, 11, 25)
+
+
 WORDS = st.sampled_from(
     [
         "call",

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from rituals.digests import daily_digest, leaderboard, monthly_digest, weekly_digest
-from rituals.pacing import STATUS_NO_GOAL, STATUS_ON_PACE, Period
+from rituals.digests import ranking as digest_ranking
+from rituals.pacing import STATUS_NO_GOAL, STATUS_ON_PACE, Period, compute_pacing
 from rituals.process import default_process, load_process_dict
+from rituals.ranking import RepResult, by_name
 from storage import people_queries
 from storage.models import Member
 from tests.storage.support import NOW, TODAY, Statements, add_member
@@ -442,3 +444,38 @@ def test_a_300_rep_team_takes_two_queries_per_digest(engine, session, ws, team):
         else:
             assert len(digest.ranking) == 200  # the SDRs: the AEs have no calls goal
     assert counts == {"daily": 2, "weekly": 2, "monthly": 2, "leaderboard": 2}  # + days away
+
+
+# -- reps away for the whole period (RepResult.absent) --------------------------------------------
+
+
+def _result(rep_id: str, actual: float, goal: float | None, absent: str | None = None):
+    from_pacing = {"calls": compute_pacing(actual, goal, 1.0)}
+    return RepResult(rep_id, "sdr", from_pacing, {} if absent else None, absent=absent)
+
+
+def test_a_rep_away_has_no_rank_and_follows_every_ranked_rep():
+    results = [
+        _result("U3", 0, None, absent="away"),
+        _result("U1", 30, 60),
+        _result("U2", 0, 60),
+        _result("U0", 0, None),  # no goal, but there: shares the rank after the last
+        _result("U4", 5, None, absent="away"),
+    ]
+    overall = digest_ranking(results)
+    assert [(r.rank, r.rep_id, r.ranked) for r in overall] == [
+        (1, "U1", True),
+        (2, "U2", True),
+        (3, "U0", False),
+        (4, "U3", False),
+        (4, "U4", False),
+    ]
+    by_count = digest_ranking(results, "calls", "count")
+    assert [(r.rep_id, r.value) for r in by_count] == [
+        ("U1", 30.0),
+        ("U0", 0.0),
+        ("U2", 0.0),
+        ("U3", None),  # away: never ranked, even on a raw count
+        ("U4", None),
+    ]
+    assert by_name(overall, {"U3": "Zed", "U4": "Abe"})[-1].rep_id == "U3"

@@ -34,3 +34,13 @@ def test_nudges_go_privately_to_reps_who_logged_nothing_and_want_them(rig):
     # The next working day they are due again.
     friday = run(rig, "nudge", datetime.fromisoformat("2026-11-27T15:00:00-05:00"))
     assert friday.detail == "3 private messages"  # Maria too: nothing logged on Friday
+
+
+def test_a_rep_away_today_gets_no_nudge(rig):
+    rig.text("/pacer", "team add <@U0SDR0002> sdr", ADMIN)
+    rig.text("/away", "2026-11-25", "U0SDR0002")
+    rig.text("/away", "2026-11-24 2026-11-25", SDR)
+    rig.text("/away", "cancel 2026-11-25", SDR)  # cancelled: nudged after all
+    outcome = run(rig, "nudge", datetime.fromisoformat("2026-11-25T15:00:00-05:00"))
+    assert outcome.detail == "2 private messages"
+    assert sorted(nudges_sent(rig.slack)) == sorted([SDR, AE])  # not U0SDR0002, away today
