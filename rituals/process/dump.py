@@ -35,6 +35,8 @@ def dump_process(p: Process) -> str:
     data = p.to_dict()
     out: dict[str, Any] = {}
     for section in SECTIONS:
+        if section not in data:  # goal_changes, when there are none
+            continue
         value = data[section]
         if section == "working_days":
             value = _FlowList(value)
@@ -77,6 +79,8 @@ def dump_process(p: Process) -> str:
             ]
         elif section == "overrides":
             value = {user: _Flow(goals) for user, goals in value.items()}
+        elif section == "goal_changes":
+            value = [_Flow(item) for item in value]
         out[section] = value
     return yaml.dump(
         out,

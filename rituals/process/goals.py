@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from rituals.process.words import kind_of, quote
 
@@ -181,3 +181,44 @@ class GoalTimeline:
     def constant_over(self, first: date, last: date) -> bool:
         """Whether one goal is in force every day from ``first`` to ``last``."""
         return not any(first < effective <= last for effective, _ in self.changes)
+
+    @property
+    def latest(self) -> Goal | None:
+        """The goal after every change (a change still to come included)."""
+        return self.changes[-1][1] if self.changes else self.first
+
+
+@dataclass(frozen=True)
+class GoalChange:
+    """A goal change with its effective date (the process file's ``goal_changes:``): from
+    ``effective`` on, ``role``'s goal (or rep ``user``'s own goal) for ``kpi`` is ``goal``. None:
+    for a role, no goal from that day; for a rep, back to the role's goal ("reset"). ``by`` (a
+    Slack user ID, or "cli") and ``at`` (when it was typed, UTC) say who changed it and when."""
+
+    effective: date
+    kpi: str
+    goal: Goal | None
+    role: str | None = None
+    user: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+    @property
+    def target(self) -> str:
+        return self.role if self.role is not None else str(self.user)
+
+    def goal_word(self) -> str:
+        if self.goal is not None:
+            return str(self.goal)
+        return "none" if self.role is not None else "reset"
+
+    def to_dict(self) -> dict:
+        out: dict = {"from": self.effective.isoformat()}
+        out["role" if self.role is not None else "rep"] = self.target
+        out["kpi"] = self.kpi
+        out["goal"] = self.goal_word()
+        if self.by:
+            out["by"] = self.by
+        if self.at is not None:
+            out["at"] = self.at.isoformat(timespec="seconds")
+        return out

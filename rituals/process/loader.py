@@ -18,6 +18,7 @@ import yaml
 from rituals.pacing import WorkCalendar
 from rituals.process.cascade_checks import CascadeChecks
 from rituals.process.contest_rules import ContestChecks
+from rituals.process.goal_change_checks import GoalChangeChecks
 from rituals.process.holiday_checks import HolidayChecks
 from rituals.process.model import Process, check_edits_with
 from rituals.process.problems import Problem, ProcessError
@@ -48,6 +49,7 @@ SECTIONS = (
     "kpis",
     "roles",
     "overrides",
+    "goal_changes",  # dated goal changes; the goals above are the ones before any of them
     "rituals",  # last: it refers to the KPIs above
 )
 REQUIRED_SECTIONS = ("name", "journey", "activities", "kpis", "roles")
@@ -70,6 +72,9 @@ _SECTION_HINTS = {
     "teams": "roles",
     "goals": "roles",
     "reps": "overrides",
+    "goal_history": "goal_changes",
+    "goal_change": "goal_changes",
+    "changes": "goal_changes",
     "ritual": "rituals",
     "schedule": "rituals",
     "digests": "rituals",
@@ -295,7 +300,15 @@ def _load(data: object, early: list[Problem], source: str | None) -> Process:
 # The whole file
 
 
-class Checker(TeamChecks, HolidayChecks, RitualChecks, CascadeChecks, RoleChecks, ContestChecks):
+class Checker(
+    TeamChecks,
+    HolidayChecks,
+    RitualChecks,
+    CascadeChecks,
+    RoleChecks,
+    GoalChangeChecks,
+    ContestChecks,
+):
     """Checks a whole process: the top level here, each part of the file in its own mixin."""
 
     def check(self, data: object) -> Process | None:
@@ -346,6 +359,12 @@ class Checker(TeamChecks, HolidayChecks, RitualChecks, CascadeChecks, RoleChecks
         words.update({normalize_word(w): k.key for k in kpis for w in k.aliases})
         roles = self.roles(data.get("roles"), kpis, kpi_keys, words)
         overrides = self.overrides(data.get("overrides"), kpi_keys, words)
+        goal_changes = self.goal_changes(
+            data.get("goal_changes"), roles, role_keys, kpi_keys, words
+        )
+        for change in goal_changes:  # every rep with a goal of their own is in overrides
+            if change.user is not None:
+                overrides.setdefault(change.user, {})
         rituals = self.rituals(
             data.get("rituals"), kpi_keys, words, default_leaderboards_for(roles, kpis)
         )
@@ -390,6 +409,8 @@ class Checker(TeamChecks, HolidayChecks, RitualChecks, CascadeChecks, RoleChecks
             rituals=rituals,
             contests=contest_rules,
             warnings=tuple(self.warnings),
+            goal_changes=tuple(goal_changes),
+            goal_history_stated="goal_changes" in data,
         )
 
 

@@ -12,12 +12,13 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rituals.kinds import kind_for
 from rituals.pacing import WEEKDAY_NAMES, Thresholds, WorkCalendar
 from rituals.process.contest_rules import ContestRules
-from rituals.process.goals import Goal, GoalTimeline, parse_goal
+from rituals.process.goals import Goal, GoalChange, GoalTimeline, parse_goal
 from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
@@ -88,6 +89,11 @@ class Process:
     rituals: RitualSchedule = field(default_factory=RitualSchedule)
     contests: ContestRules = field(default_factory=ContestRules)
     warnings: tuple[str, ...] = ()
+    # Dated goal changes, in the order they were made (the roles' goals and the overrides are the
+    # goals before any of them). ``goal_history_stated``: the file had a goal_changes: section
+    # (`pacer process load` keeps the team's history for a file without one).
+    goal_changes: tuple[GoalChange, ...] = ()
+    goal_history_stated: bool = field(default=False, compare=False)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -147,25 +153,59 @@ class Process:
             return False
         return True
 
-    def goal_for(self, role_key: str, kpi_key: str, user_id: str | None = None) -> Goal | None:
-        """The goal for a KPI on a role's scorecard: the rep's own override first, then the
-        role's goal. None when the KPI has no goal or is not on the role's scorecard."""
-        role = self.role(role_key)
-        kpi = self.kpi(kpi_key).key if self.has_kpi(kpi_key) else None
-        if kpi is None or kpi not in role.scorecard:
-            return None
-        if user_id is not None:
-            own = self.overrides.get(user_id, {})
-            if kpi in own:
-                return own[kpi]
-        return role.goals.get(kpi)
+    def goal_for(
+        self, role_key: str, kpi_key: str, user_id: str | None = None, on: date | None = None
+    ) -> Goal | None:
+        """The goal in force on ``on`` for a KPI on a role's scorecard: the rep's own goal where
+        one is in force that day, else the role's. Without ``on``: the newest goal stated, after
+        every dated change (a coming one included); pass the day wherever a day is meant. None
+        when the KPI has no goal or is not on the role's scorecard."""
+        timeline = self.goal_timeline(role_key, kpi_key, user_id)
+        return timeline.latest if on is None else timeline.on(on)
 
     def goal_timeline(
         self, role_key: str, kpi_key: str, user_id: str | None = None
     ) -> GoalTimeline:
-        """The goal of a KPI for a rep (or a role) over time: each day takes the goal in force
-        that day."""
-        return GoalTimeline.constant(self.goal_for(role_key, kpi_key, user_id))
+        """The goal of a KPI for a rep (or a role) over time: each day takes the rep's own goal
+        where one is in force that day, else the role's goal that day."""
+        role = self.role(role_key)
+        kpi = self.kpi(kpi_key).key if self.has_kpi(kpi_key) else None
+        if kpi is None or kpi not in role.scorecard:
+            return GoalTimeline.constant(None)
+        role_first = role.goals.get(kpi)
+        role_changes = self._goal_changes_of.get((role.key, kpi), ())
+        own_first = self.overrides.get(user_id, {}).get(kpi) if user_id is not None else None
+        own_changes = self._goal_changes_of.get((user_id, kpi), ()) if user_id else ()
+        first = own_first if own_first is not None else role_first
+        if not role_changes and not own_changes:
+            return GoalTimeline.constant(first)
+        role_line = GoalTimeline(role_first, role_changes)
+        own_line = GoalTimeline(own_first, own_changes)
+        changes: list[tuple[date, Goal | None]] = []
+        before = first
+        for day in sorted({d for d, _ in role_changes + own_changes}):
+            goal = own_line.on(day)
+            goal = goal if goal is not None else role_line.on(day)
+            if goal != before:
+                changes.append((day, goal))
+                before = goal
+        return GoalTimeline(first, tuple(changes))
+
+    @functools.cached_property
+    def _goal_changes_of(
+        self,
+    ) -> dict[tuple[str | None, str], tuple[tuple[date, Goal | None], ...]]:
+        """(role key or rep ID, KPI key) -> its dated changes, in the order they were made."""
+        out: dict[tuple[str | None, str], tuple[tuple[date, Goal | None], ...]] = {}
+        for change in self.goal_changes:
+            key = (change.target, change.kpi)
+            out[key] = (*out.get(key, ()), (change.effective, change.goal))
+        return out
+
+    @property
+    def reps_with_own_goals(self) -> frozenset[str]:
+        """Reps with a goal of their own at some time: in overrides or a dated change."""
+        return frozenset(self.overrides) | {c.user for c in self.goal_changes if c.user}
 
     def resolve_word(self, word: str, role_key: str | None = None) -> list[Kpi]:
         """The KPIs a word a rep typed can mean.
@@ -315,8 +355,15 @@ class Process:
             "overrides": {
                 user: {k: str(g) for k, g in goals.items()}
                 for user, goals in self.overrides.items()
+                if goals
             },
             "rituals": self.rituals.to_dict(),
+            # Written only when there are some, so a file without dated goals reads as written.
+            **(
+                {"goal_changes": [c.to_dict() for c in self.goal_changes]}
+                if self.goal_changes
+                else {}
+            ),
         }
 
     def with_goal(self, target: str, kpi_key: str, goal: Goal | str | Mapping | None) -> Process:
