@@ -273,7 +273,7 @@ def _week_goals(
     (never a week's share of it)."""
     out = []
     for kpi in role.scorecard:
-        goal = process.goal_for(role.key, kpi, rep_id)
+        goal = process.goal_for(role.key, kpi, rep_id, on=process.calendar.local_date(now))
         if goal is not None:
             line = plan_line(goal, week, now, process.calendar)
             out.append(WeekGoal(kpi, goal, line.goal or 0.0, line.period.kind))
@@ -369,7 +369,7 @@ def weekly_digest(
             )
     rep_goals: dict[str, list[WeekGoal]] = {}
     for member, role in reps:
-        if member.user_id in now_process.overrides and role.key in goals:  # only they can differ
+        if member.user_id in now_process.reps_with_own_goals and role.key in goals:  # may differ
             own = _week_goals(
                 now_process, now_process.role(role.key), member.user_id, this_week, now
             )

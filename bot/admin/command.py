@@ -1,18 +1,19 @@
 """/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
 
 from bot import messages
+from bot.admin.goals import goal
 from bot.admin.help_topics import HELP_TOPICS
 from bot.admin.holidays import holiday
 from bot.admin.settings_form import open_from_command
-from bot.admin.team import done, new_member, one_person, role_key, team
+from bot.admin.team import done, new_member, one_person, team
 from bot.context import Command
 from bot.examples import article, log_words
-from bot.parsing import ParseError, parse_channel, parse_mention
-from bot.people import refresh_later, resolve_user
+from bot.parsing import ParseError, parse_channel
+from bot.people import refresh_later
 from bot.replies import Problem, explain
 from rituals import tenure
 from rituals.kinds import KINDS, LEADERBOARD, kind_for
-from rituals.process import Process, parse_goal
+from rituals.process import Process
 from rituals.refusals import Refusal
 from rituals.teams import admins_of, change_process, require_manager
 from storage import people_queries, process_queries
@@ -217,87 +218,6 @@ def coaching(cmd: Command, args: list[str]) -> dict:
         "(`/invite @Pacer`); everyone in the channel can read the threads, so a private "
         "channel of managers and reps suits best."
     )
-
-
-def goal(cmd: Command, args: list[str]) -> dict:
-    process = cmd.actor.process
-    if not args:
-        return messages.text_message("goals.md.j2", process=process)
-    require_manager(cmd.actor, "set goals")
-    usage = (
-        f"`/pacer goal {process.roles[0].key} calls 60/day` or `/pacer goal @rep calls 50/day` "
-        "(`reset` removes a rep's own goal)"
-    )
-    if len(args) < 3:
-        raise ParseError(
-            f"A goal needs who, which KPI and how many per day, week or month: {usage}."
-        )
-    target_word, kpi_word, amount = args[0], args[1], " ".join(args[2:])
-    mention = parse_mention(target_word)
-    target = resolve_user(cmd, mention) if mention else role_key(process, target_word)
-    if target is None:
-        raise ParseError(
-            f"`{messages.escape(target_word)}` is neither a role "
-            f"({', '.join(r.key for r in process.roles)}) nor an @person. {usage}."
-        )
-    role = target if not mention else _member_role(cmd, target)
-    scorecard = process.role(role).scorecard
-    found = [k for k in process.resolve_word(kpi_word.lower(), role) if k.key in scorecard]
-    if len(found) != 1:
-        raise ParseError(
-            f"`{messages.escape(kpi_word)}` isn't a KPI on the {messages.escape(process.role(role).name)} "
-            f"scorecard. KPIs: {', '.join(scorecard)}. {usage}."
-        )
-    kpi = found[0]
-    new_goal = None
-    if amount.lower() != "reset":
-        try:
-            new_goal = parse_goal(amount)
-        except ValueError as error:
-            raise ParseError(f"{messages.escape(str(error))} {usage}.") from None
-    elif not mention:
-        raise ParseError(
-            "`reset` removes one rep's own goal; a role's goal is changed, e.g. `/pacer goal sdr calls 60/day`."
-        )
-    elif kpi.key not in process.overrides.get(target, {}):
-        raise Problem(
-            f"{messages.mention(target)} has no goal of their own for {messages.escape(kpi.name)}; "
-            "nothing changed. They follow the role's goal; give them their own with "
-            f"`/pacer goal {messages.mention(target)} {kpi.key} 50/day`."
-        )
-    _, version = change_process(
-        cmd.session,
-        cmd.actor.team,
-        lambda current: current.with_goal(target, kpi.key, new_goal),
-        loaded_by=cmd.user_id,
-        change=f"goal {target_word if not mention else target} {kpi.key} {new_goal or 'reset'}",
-        now=cmd.now,
-    )
-    who = (
-        messages.mention(target) if mention else f"every {messages.escape(process.role(role).name)}"
-    )
-    role_goal = process.goal_for(role, kpi.key)
-    what = (
-        f"{messages.escape(kpi.name)} {new_goal}"
-        if new_goal
-        else f"{messages.escape(kpi.name)} back to the role's goal ({role_goal or 'none'})"
-    )
-    return done(
-        f"Goal set for {who}: *{what}*. Stored as process version {version.version}; "
-        "scorecards use it from now on."
-    )
-
-
-def _member_role(cmd: Command, user_id: str) -> str:
-    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    if not tenure.on_roster(member, cmd.actor.today()) or not cmd.actor.process.has_role(
-        member.role
-    ):
-        raise Problem(
-            f"{messages.mention(user_id)} isn't a rep on the team, so has no goals. "
-            f"Add them first: `/pacer team add {messages.mention(user_id)} sdr`."
-        )
-    return member.role
 
 
 def timezone(cmd: Command, args: list[str]) -> dict:

@@ -10,6 +10,7 @@ welcome rather than sending it twice. People added without a role (managers) get
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
 from bot import messages
 from bot.examples import article, example_log, log_words
@@ -50,7 +51,8 @@ def welcome_job(
             )
         if claim is None:
             return
-        message = welcome_message(process, team_name, channel_id, user_id, role)
+        today = process.calendar.local_date(now)
+        message = welcome_message(process, team_name, channel_id, user_id, role, today)
         try:
             # The ritual client retries only 429s: a 5xx may have posted, and a welcome
             # must never arrive twice.
@@ -94,14 +96,20 @@ def _rituals_in_words(process: Process) -> str:
 
 
 def welcome_message(
-    process: Process, team_name: str, channel_id: str | None, user_id: str, role_key: str
+    process: Process,
+    team_name: str,
+    channel_id: str | None,
+    user_id: str,
+    role_key: str,
+    today: date | None = None,
 ) -> dict:
+    """The welcome DM; ``today``: the goals are the ones in force that day (None: the newest)."""
     role = process.role(role_key)
     words = log_words(process)[role_key]
     lines = []
     for key in role.scorecard:
         kpi = process.kpi(key)
-        goal = process.goal_for(role_key, key, user_id)
+        goal = process.goal_for(role_key, key, user_id, on=today)
         recorder = None
         if kpi.recorded_by and kpi.recorded_by != role_key and process.has_role(kpi.recorded_by):
             name = process.role(kpi.recorded_by).name
@@ -111,7 +119,7 @@ def welcome_message(
                 "name": kpi.name,
                 "kind": kpi.kind,
                 "goal": goal_words(goal),
-                "own": goal is not None and goal != process.goal_for(role_key, key),
+                "own": goal is not None and goal != process.goal_for(role_key, key, on=today),
                 "recorded_by": recorder,
             }
         )

@@ -142,7 +142,7 @@ def nudge_message(
     period = period_containing("day", day)
     goals, longer = [], []
     for key in process.role(role).scorecard:
-        kpi, goal = process.kpi(key), process.goal_for(role, key, user_id)
+        kpi, goal = process.kpi(key), process.goal_for(role, key, user_id, on=day)
         if kpi.kind != "leading" or goal is None:
             continue
         if goal.per == "day":

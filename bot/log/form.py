@@ -74,7 +74,7 @@ def build_view(
         )
     ]
     for kpi in kpis[:MAX_KPI_FIELDS]:
-        goal = process.goal_for(role, kpi.key, user_id)
+        goal = process.goal_for(role, kpi.key, user_id, on=today)
         hint = f"Goal {goal}" if goal else "No goal set"
         if kpi.description:
             hint += f" · {kpi.description}"

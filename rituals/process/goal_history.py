@@ -20,7 +20,9 @@ from rituals.process.loader import load_edited_process, load_process_dict
 from rituals.process.model import Process
 
 FUTURE_DAYS = 366  # a change may be dated up to a year ahead
-SIZE_FACTOR = 10  # a goal 10× the role's (or a tenth of it) asks for `confirm`
+# A goal more than 10× the role's asks for `confirm`. A much lower goal does not: lowering a goal
+# (a rep on reduced hours, a KPI paused) is an ordinary decision, and shows at once on scorecards.
+SIZE_FACTOR = 10
 MONTH_WEEKS = 52 / 12
 
 
@@ -106,13 +108,13 @@ def keep_goal_history(
     for user in sorted(set(loaded.overrides) | previous.reps_with_own_goals):
         for kpi in sorted(kpis):
             stated = loaded.overrides.get(user, {}).get(kpi)
-            if _own_goal(previous, user, kpi, today) != stated:
+            if own_goal(previous, user, kpi, today) != stated:
                 changes.append(GoalChange(today, kpi, stated, user=user, by=by, at=at))
     data["goal_changes"] = [c.to_dict() for c in changes]
     return load_process_dict(data)
 
 
-def _own_goal(process: Process, user: str, kpi: str, day: date) -> Goal | None:
+def own_goal(process: Process, user: str, kpi: str, day: date) -> Goal | None:
     """A rep's own goal in force on ``day`` (None: they follow the role's)."""
     found = process.overrides.get(user, {}).get(kpi)
     for change in process.goal_changes:
@@ -127,8 +129,8 @@ def _own_goal(process: Process, user: str, kpi: str, day: date) -> Goal | None:
 
 @dataclass(frozen=True)
 class GoalSize:
-    """Why a goal asks for `confirm`: ``reason`` "times" (``factor``× the role's ``current``),
-    "tenth" (a tenth of it or less) or "max" (over ``limit`` a working day)."""
+    """Why a goal asks for `confirm`: ``reason`` "times" (``factor``× the role's ``current``)
+    or "max" (over ``limit`` a working day)."""
 
     reason: str
     per_day: float
@@ -151,7 +153,7 @@ def goal_size(
     process: Process, role: str, kpi: str, goal: Goal | None, day: date
 ) -> GoalSize | None:
     """Whether ``goal`` for ``kpi`` is implausible next to the role's goal in force on ``day``
-    (10× it or more, or a tenth of it or less, compared per working day) or over the team's
+    (more than 10× it, compared per working day) or over the team's
     ``limits.max_count`` a working day (more than anyone can log in a day). None: it is fine."""
     if goal is None:
         return None
@@ -164,8 +166,6 @@ def goal_size(
     ratio = per_day / per_working_day(current, process)
     if ratio > SIZE_FACTOR:
         return GoalSize("times", per_day, current, ratio)
-    if ratio < 1 / SIZE_FACTOR:
-        return GoalSize("tenth", per_day, current, ratio)
     return None
 
 
