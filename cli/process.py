@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from rituals.process import (
     DEFAULT_PROCESS_PATH,
     ProcessError,
+    dump_process,
     load_process_file,
     render_cascade,
 )
+from rituals.process.goal_history import keep_goal_history
 from rituals.teams import store_process, team_process
 from storage import people_queries, process_queries
 from storage.db import make_engine
@@ -31,7 +33,7 @@ def run(settings, args) -> int:
             print(f"pacer process: {error}", file=sys.stderr)
             return 2
         if args.action == "load":
-            return load(session, team, args.file)
+            return load(session, team, args.file, settings.now())
         return show(session, team, args.yaml)
 
 
@@ -59,7 +61,7 @@ def _names(session: Session) -> str:
     return ", ".join(t.name for t in people_queries.teams(session)) or "none yet"
 
 
-def load(session: Session, team: SalesTeam | None, path: str) -> int:
+def load(session: Session, team: SalesTeam | None, path: str, now: datetime | None = None) -> int:
     try:
         process = load_process_file(path)
     except ProcessError as error:
@@ -76,7 +78,18 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
             file=sys.stderr,
         )
         return 1
-    previous, _ = team_process(session, team.id if team else None)
+    previous, previous_id = team_process(session, team.id if team else None)
+    now = now or datetime.now(UTC)
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    if previous_id is not None and not process.goal_history_stated:
+        # No goal_changes: section: the team's goal history stays, and each goal of the file that
+        # differs from the one in force today applies from today (rituals/process/goal_history).
+        process = keep_goal_history(
+            previous, process, previous.calendar.local_date(now), by=LOADED_BY, at=now
+        )
+        if process.goal_changes:
+            source = source.rstrip("\n") + "\n\n" + _history_yaml(process)
     dropped = sorted({k.key for k in previous.kpis} - {k.key for k in process.kpis})
     if dropped:
         print(
@@ -84,20 +97,32 @@ def load(session: Session, team: SalesTeam | None, path: str) -> int:
             "if a later version has the same key.",
             file=sys.stderr,
         )
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
     version = store_process(
         session,
         process,
         team=team,
         loaded_by="cli",
         change=f"loaded {path}",
-        now=datetime.now(UTC),
+        now=now,
         source_text=source,
     )
     scope = f"team {team.name}" if team else "the install (every team without a process of its own)"
     print(f"Stored {process.name!r} as version {version.version} for {scope}.")
     return 0
+
+
+LOADED_BY = "pacer process load"
+
+
+def _history_yaml(process) -> str:
+    """The goal_changes: section of the stored version, after the file's own text, so `pacer
+    process show --yaml` shows the history the team keeps."""
+    dumped = dump_process(process)
+    return (
+        "# Kept from the team's earlier versions (a file without goal_changes: keeps them):\n"
+        + dumped[dumped.index("goal_changes:") :].split("\nrituals:")[0].rstrip("\n")
+        + "\n"
+    )
 
 
 def roles_in_use(session: Session, team: SalesTeam | None) -> set[str]:

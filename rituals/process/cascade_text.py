@@ -53,10 +53,21 @@ def render_cascade(p: Process) -> str:
         if role.ramp:
             lines.append(f"  New hires ramp: {ramp_text(role.ramp)}")
 
-    if p.overrides:
+    if any(p.overrides.values()):
         lines += ["", "Per-rep goals:"]
         for user, goals in p.overrides.items():
-            lines.append(f"  {user}: " + ", ".join(f"{k} {g}" for k, g in goals.items()))
+            if goals:
+                lines.append(f"  {user}: " + ", ".join(f"{k} {g}" for k, g in goals.items()))
+    if p.goal_changes:
+        lines += [
+            "",
+            "Goal changes (each applies from its date; the goals above are the ones before):",
+        ]
+        for c in p.goal_changes:
+            who = f"{c.role} role" if c.role is not None else c.target
+            by = f" · set by {c.by}" if c.by else ""
+            at = f" on {c.at:%Y-%m-%d %H:%M} UTC" if c.at is not None else ""
+            lines.append(f"  from {c.effective.isoformat()}: {who} {c.kpi} {c.goal_word()}{by}{at}")
 
     lines += ["", "Words reps can type:"]
     for kpi in p.kpis:

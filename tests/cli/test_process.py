@@ -60,3 +60,24 @@ def test_warnings_quote_the_method(tmp_path):
 def test_a_missing_file(tmp_path):
     result = pacer("process", "load", "nope.yml", cwd=tmp_path)
     assert result.returncode == 1 and "nope.yml" in result.stderr
+
+
+def test_a_file_without_goal_changes_keeps_the_history_and_applies_from_today(tmp_path):
+    """Editing the file to raise a goal is not retroactive: the new goal applies from today,
+    earlier changes stay, and `show --yaml` shows the history kept after the file's own text."""
+    clock = {"PACER_CLOCK": "2026-11-24T16:00:00+00:00"}
+    data = yaml.safe_load(dump_process(default_process()))
+    data["goal_changes"] = [{"from": "2026-11-02", "role": "sdr", "kpi": "calls", "goal": "70/day"}]
+    (tmp_path / "first.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    assert pacer("process", "load", "first.yml", cwd=tmp_path, env_extra=clock).returncode == 0
+    del data["goal_changes"]
+    data["roles"][0]["goals"]["calls"] = "80/day"
+    (tmp_path / "second.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    loaded = pacer("process", "load", "second.yml", cwd=tmp_path, env_extra=clock)
+    assert loaded.returncode == 0, loaded.stderr
+    shown = pacer("process", "show", cwd=tmp_path).stdout
+    assert "from 2026-11-02: sdr role calls 70/day" in shown
+    assert "from 2026-11-24: sdr role calls 80/day · set by pacer process load" in shown
+    assert "Calls / Emails [calls, leading] · goal 60/day" in shown  # before any change
+    stored = yaml.safe_load(pacer("process", "show", "--yaml", cwd=tmp_path).stdout)
+    assert [c["goal"] for c in stored["goal_changes"]] == ["70/day", "80/day"]
