@@ -177,6 +177,7 @@ def goal_size(
 class HistoryEntry:
     change: GoalChange
     before: Goal | None  # the target's goal the day before (for a rep: their own, None if none)
+    # (the day before, with every change made, earlier or later)
 
 
 def history(process: Process) -> list[HistoryEntry]:
@@ -184,13 +185,12 @@ def history(process: Process) -> list[HistoryEntry]:
     made first within a day)."""
     out = []
     for index, change in enumerate(process.goal_changes):
-        earlier = process.goal_changes[:index]
         day = change.effective - timedelta(days=1)
         if change.role is not None:
             before = process.role(change.role).goals.get(change.kpi)
         else:
             before = process.overrides.get(change.target, {}).get(change.kpi)
-        for c in sorted(earlier, key=lambda c: c.effective):
+        for c in sorted(process.goal_changes, key=lambda c: c.effective):
             if (c.target, c.kpi) == (change.target, change.kpi) and c.effective <= day:
                 before = c.goal
         out.append((change.effective, index, HistoryEntry(change, before)))
