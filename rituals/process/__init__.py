@@ -20,11 +20,13 @@ Where things are:
   composed of ``base_checks`` + ``team_checks``, ``ritual_checks``, ``cascade_checks`` and
   ``role_checks`` (one mixin per part of the file).
 - ``dump``: dump_process (YAML out); ``cascade_text``: render_cascade (`pacer process show`).
+- ``goal_history``: goals over time (a dated change, a file that keeps the team's history, the
+  size check behind `confirm`); ``goal_change_checks``: the file's goal_changes: section.
 """
 
 from rituals.process.cascade_text import render_cascade
 from rituals.process.dump import dump_process
-from rituals.process.goals import MAX_GOAL, PERIODS, Goal, GoalTimeline, parse_goal
+from rituals.process.goals import MAX_GOAL, PERIODS, Goal, GoalChange, GoalTimeline, parse_goal
 from rituals.process.loader import (
     DEFAULT_PROCESS_PATH,
     default_process,
@@ -48,6 +50,7 @@ __all__ = [
     "RITUAL_DEFAULT_TIMES",
     "Activity",
     "Goal",
+    "GoalChange",
     "GoalTimeline",
     "Kpi",
     "LeaderboardSlot",
