@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rituals.process import Goal, ProcessError, default_process, dump_process
-from rituals.process import load_process_dict, load_process_text
+from rituals.process import (
+    Goal,
+    ProcessError,
+    default_process,
+    dump_process,
+    load_process_dict,
+    load_process_text,
+)
 from rituals.process.goal_history import (
     effective_range,
     goal_size,
