@@ -362,9 +362,6 @@ class Checker(
         goal_changes = self.goal_changes(
             data.get("goal_changes"), roles, role_keys, kpi_keys, words
         )
-        for change in goal_changes:  # every rep with a goal of their own is in overrides
-            if change.user is not None:
-                overrides.setdefault(change.user, {})
         rituals = self.rituals(
             data.get("rituals"), kpi_keys, words, default_leaderboards_for(roles, kpis)
         )

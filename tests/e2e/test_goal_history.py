@@ -3,8 +3,6 @@
 leaves today's scorecard alone, a change from today shows in the history, an implausible goal
 waits for `confirm`, and a mistake stores nothing."""
 
-import pytest
-
 SDR, MGR = "USDR00001", "UMGR00001"
 
 
@@ -51,11 +49,6 @@ def test_goal_date_mistakes_over_http_store_nothing(ws):
     assert versions(ws) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the scorecard's goal math (rituals/scorecard.py, the lead's) does not yet read "
-    "Process.goal_timeline: it takes the newest goal stated, a coming one included",
-)
 def test_a_change_dated_ahead_leaves_this_weeks_scorecard_alone(ws):
     ws.setup_team()
     ws.pacer(MGR, "goal sdr calls 80/day from 2026-12-01")
