@@ -187,11 +187,12 @@ def test_goal_and_timezone_changes_are_versioned(ws):
     ws.setup_team()
     reply = ws.pacer(MGR, "goal sdr calls 50/day").text
     assert "Calls / Emails 50/day" in reply and "version 1;" in reply
-    assert "0 of 200" in ws.scorecard(SDR).text
+    # From today, Tuesday: Monday keeps 60, then 50 × 3 working days (Thursday is Thanksgiving)
+    assert "0 of 210" in ws.scorecard(SDR).text
     ws.pacer(MGR, f"goal <@{SDR}> calls 40/day")
-    assert "0 of 160" in ws.scorecard(SDR).text
+    assert "0 of 180" in ws.scorecard(SDR).text
     ws.pacer(MGR, f"goal <@{SDR}> calls reset")
-    assert "0 of 200" in ws.scorecard(SDR).text
+    assert "0 of 210" in ws.scorecard(SDR).text
     bad = ws.pacer(MGR, "timezone Mars/Olympus").text
     assert "unknown timezone" in bad and "nothing changed" in bad
     assert "Europe/London" in ws.pacer(MGR, "timezone Europe/London").text
