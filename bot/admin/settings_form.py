@@ -47,7 +47,8 @@ def open_from_command(cmd: Command) -> dict:
     if cmd.actor.process_version_id:
         row = process_queries.latest_process_version(cmd.session, team.id)
         version = row.version if row is not None and row.team_id == team.id else None
-    view = build_view(cmd.actor.process, team, members, version)
+    view = build_view(cmd.actor.process, team, members, version, cmd.actor.today())
+
     try:
         cmd.services.client.views_open(trigger_id=cmd.trigger_id, view=view)
     except SlackApiError as error:
@@ -71,7 +72,7 @@ def submit(ix: Interaction) -> dict:
         )
     form = FormValues(ix.view)
     roster = people_queries.roster(session, team.id, actor.today())
-    cur = snapshot(actor.process, team, roster, whole=True)
+    cur = snapshot(actor.process, team, roster, whole=True, today=actor.today())
     changes = read_changes(ix, form, shown, cur)
     if form.errors:
         ix.outcome = "invalid"

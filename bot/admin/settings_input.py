@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from bot import messages
 from bot.admin.settings_view import RITUAL_FIELDS, amount_text, goal_unit
@@ -125,6 +126,11 @@ class Changes:
     goals: dict[tuple[str, str], float | None] = field(default_factory=dict)  # None: no goal
     channel: str | None = None
     roster: list[MemberChange] = field(default_factory=list)
+    # A goal changed in the form applies from ``today`` (the team's), like `/pacer goal`: a
+    # dated change by ``by`` at ``at`` (rituals/process/goal_history.py), never retroactive.
+    today: date | None = None
+    by: str | None = None
+    at: datetime | None = None
 
     @property
     def changes_process(self) -> bool:
@@ -148,17 +154,36 @@ class Changes:
                 data["rituals"][key] = {**before, "at": at}
             else:
                 data["rituals"][key] = {"at": at}
+        changes = list(data.get("goal_changes", []))
         for (role_key, kpi_key), amount in self.goals.items():
-            entry = next((r for r in data["roles"] if r["key"] == role_key), None)
-            if entry is None:
+            if not any(r["key"] == role_key for r in data["roles"]):
                 continue
-            if amount is None:
+            unit = (
+                goal_unit(current, role_key, kpi_key, self.today)
+                if current.has_role(role_key)
+                else "day"
+            )
+            goal = f"{amount_text(amount)}/{unit}" if amount is not None else "none"
+            if self.today is None:  # no day to date it from: the goal before any change
+                entry = next(r for r in data["roles"] if r["key"] == role_key)
                 entry["goals"].pop(kpi_key, None)
-            else:
-                unit = (
-                    goal_unit(current, role_key, kpi_key) if current.has_role(role_key) else "day"
-                )
-                entry["goals"][kpi_key] = f"{amount_text(amount)}/{unit}"
+                if amount is not None:
+                    entry["goals"][kpi_key] = goal
+                continue
+            day = self.today.isoformat()
+            changes = [
+                c
+                for c in changes
+                if (c["from"], c.get("role"), c["kpi"]) != (day, role_key, kpi_key)
+            ]
+            change = {"from": day, "role": role_key, "kpi": kpi_key, "goal": goal}
+            if self.by:
+                change["by"] = self.by
+            if self.at is not None:
+                change["at"] = self.at.isoformat(timespec="seconds")
+            changes.append(change)
+        if changes:
+            data["goal_changes"] = changes
         return load_edited_process(data)
 
     def stage(self, session: Session, team_id: int) -> None:
@@ -186,7 +211,7 @@ def read_changes(ix: Interaction, form: FormValues, shown: dict, cur: dict) -> C
             was, now = was.get(key, _MISSING), now.get(key, _MISSING)
         return value != was and value != now
 
-    changes = Changes()
+    changes = Changes(today=process.calendar.local_date(ix.now), by=ix.actor.user_id, at=ix.now)
     _read_schedule(form, shown, new, changes)
     _read_rituals(form, shown, cur, new, changes)
     _read_goals(form, shown, process, new, changes)
@@ -274,7 +299,7 @@ def _read_goals(
             form.errors[block] = "This goal is no longer in the process: open the form again."
             continue
         changes.goals[(role_key, kpi_key)] = amount
-        unit = goal_unit(process, role_key, kpi_key)
+        unit = goal_unit(process, role_key, kpi_key, changes.today)
         what = f"{amount_text(amount)}/{unit}" if amount is not None else "no goal"
         changes.lines.append(f"goal {role_key} {kpi_key} {what}")
 

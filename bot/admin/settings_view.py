@@ -12,7 +12,7 @@ at `/pacer goal`)."""
 from __future__ import annotations
 
 import json
-from datetime import time
+from datetime import date, time
 
 from bot import messages
 from bot.ids import View
@@ -100,10 +100,10 @@ def amount_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def goal_unit(process: Process, role: str, kpi: str) -> str:
-    """The period a role's goal for a KPI is stated in: as the process says, else per day for
-    an activity and per month for a result."""
-    goal = process.role(role).goals.get(kpi)
+def goal_unit(process: Process, role: str, kpi: str, today: date | None = None) -> str:
+    """The period a role's goal for a KPI is stated in (the goal in force ``today``): as the
+    process says, else per day for an activity and per month for a result."""
+    goal = process.goal_for(role, kpi, on=today)
     if goal is not None:
         return goal.per
     return "day" if process.kpi(kpi).leading else "month"
@@ -113,10 +113,16 @@ def _ritual_time(process: Process, key: str) -> time | None:
     return getattr(process.rituals, key)
 
 
-def snapshot(process: Process, team: SalesTeam, members: list[Member], whole: bool = False) -> dict:
+def snapshot(
+    process: Process,
+    team: SalesTeam,
+    members: list[Member],
+    whole: bool = False,
+    today: date | None = None,
+) -> dict:
     """The settings as the form shows them: what the submission is compared with, so only what
     the manager changed is applied. None in "roster" when the team is too big for the form
-    (unless ``whole``)."""
+    (unless ``whole``). The goals are the ones in force ``today`` (None: the newest stated)."""
     roster = None
     if whole or len(members) <= ROSTER_LIMIT:
         roster = {
@@ -128,7 +134,7 @@ def snapshot(process: Process, team: SalesTeam, members: list[Member], whole: bo
     goals = {}
     for role in process.roles:
         for kpi in role.scorecard:
-            goal = role.goals.get(kpi)
+            goal = process.goal_for(role.key, kpi, on=today)
             goals[f"{role.key}:{kpi}"] = goal.amount if goal else None
     cal = process.calendar
     return {
@@ -148,11 +154,17 @@ def snapshot(process: Process, team: SalesTeam, members: list[Member], whole: bo
     }
 
 
-def build_view(process: Process, team: SalesTeam, members: list[Member], version: int | None):
+def build_view(
+    process: Process,
+    team: SalesTeam,
+    members: list[Member],
+    version: int | None,
+    today: date | None = None,
+):
     """The form as a view payload (pure: tested as data), at most 100 blocks and 3,000
     characters of private_metadata: goals that don't fit are pointed at `/pacer goal`, then a
     roster that doesn't fit at `/pacer team` (their values stay out of the metadata too)."""
-    shown = snapshot(process, team, members)
+    shown = snapshot(process, team, members, today=today)
     name = messages.escape(team.name)
     where = f"process version {version}" if version else "the built-in process"
     head = [
@@ -165,7 +177,7 @@ def build_view(process: Process, team: SalesTeam, members: list[Member], version
     channel = _channel_block(team)
     schedule = _schedule_blocks(process, shown)
     roster = _roster_blocks(process, members, shown)
-    goals = _goal_blocks(process, shown)
+    goals = _goal_blocks(process, shown, today)
 
     def fits() -> bool:
         size = len(head) + len(roster) + 1 + len(goals) + len(schedule)
@@ -260,7 +272,7 @@ def _users(initial: list[str]) -> dict:
     return element
 
 
-def _goal_blocks(process: Process, shown: dict) -> list[dict]:
+def _goal_blocks(process: Process, shown: dict, today: date | None) -> list[dict]:
     if not shown["goals"]:
         return []
     blocks = [messages.header("Goals")]
@@ -268,7 +280,7 @@ def _goal_blocks(process: Process, shown: dict) -> list[dict]:
         blocks.append(messages.context(f"*{messages.escape(role.name)}*"))
         for kpi in role.scorecard:
             amount = shown["goals"][f"{role.key}:{kpi}"]
-            unit = goal_unit(process, role.key, kpi)
+            unit = goal_unit(process, role.key, kpi, today)
             element: dict = {"type": "number_input", "is_decimal_allowed": True, "min_value": "0"}
             if amount is not None:
                 element["initial_value"] = amount_text(amount)

@@ -417,7 +417,8 @@ def test_pacer_alone_opens_settings_for_a_manager_and_a_rep_changes_nothing(serv
         ws.team_id,
     )
     assert "50/day" in change
-    assert "0 of 200" in ws.scorecard(sdr).text  # 50 a day, four working days (Thanksgiving)
+    # 50 a day from today (Tuesday): Monday keeps 60, then 3 working days (Thanksgiving) × 50
+    assert "0 of 210" in ws.scorecard(sdr).text
 
 
 # -- 6. Share to channel ------------------------------------------------------------------------

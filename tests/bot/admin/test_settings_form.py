@@ -6,6 +6,7 @@ shows: test_settings_view.py; reading a submission: test_settings_input.py.)
 The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (the default process)."""
 
 import json
+from datetime import date
 
 import pytest
 
@@ -97,9 +98,13 @@ def test_the_settings_form_applies_every_change_as_one_process_version(rig):
     assert "timezone Europe/London" in saved and f"<@{AE}> Sales Development Rep" in saved
     p = process(rig)
     assert p.timezone == "Europe/London" and p.visibility == "managers"
-    assert str(p.role("sdr").goals["calls"]) == "50/day"
-    assert str(p.role("sdr").goals["meetings_scheduled"]) == "7.5/week"
-    assert "deals" not in p.role("ae").goals
+    # Dated changes from today (Tue 24 Nov), like `/pacer goal`: Monday keeps the old goals.
+    today, monday = date(2026, 11, 24), date(2026, 11, 23)
+    assert str(p.goal_for("sdr", "calls", on=today)) == "50/day"
+    assert str(p.goal_for("sdr", "calls", on=monday)) == "60/day"
+    assert str(p.goal_for("sdr", "meetings_scheduled", on=today)) == "7.5/week"
+    assert p.goal_for("ae", "deals", on=today) is None
+    assert {(c.effective, c.by) for c in p.goal_changes} == {(today, MGR)}
     assert sorted(p.calendar.working_days) == [0, 1, 2, 3]
     assert f"{p.calendar.day_start:%H:%M}–{p.calendar.day_end:%H:%M}" == "08:00–16:30"
     assert f"{p.rituals.daily:%H:%M}" == "16:00" and p.rituals.nudges is None

@@ -71,7 +71,7 @@ def test_a_change_made_meanwhile_is_not_undone_by_an_older_form(rig):
     put(values, "goal:sdr:calls", value="40")
     submit(rig, MGR, "team_settings", values, metadata=view["private_metadata"])
     p = process(rig)
-    assert p.timezone == "Asia/Tokyo" and str(p.role("sdr").goals["calls"]) == "40/day"
+    assert p.timezone == "Asia/Tokyo" and str(p.goal_for("sdr", "calls")) == "40/day"
 
 
 def test_settings_mistakes_are_shown_on_their_fields_and_change_nothing(rig):

@@ -6,7 +6,7 @@ characters of metadata); and the confirmation that replaces it once saved.
 The rig's clock is Tuesday 24 Nov 2026, 11:00 in New York (the default process)."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -19,7 +19,8 @@ from bot.admin.settings_view import (
     saved_view,
     snapshot,
 )
-from rituals.process import Process, default_process, load_process_dict
+from rituals.process import Goal, Process, default_process, load_process_dict
+from rituals.process.goal_history import with_goal_change
 from storage import people_queries
 from storage.models import Member, SalesTeam
 from tests.bot.form_support import (
@@ -216,3 +217,14 @@ def test_the_confirmation_lists_what_changed_and_the_version_stored():
     many = view_text(checked_view(saved_view([f"goal sdr k{i} 1/day" for i in range(45)], 6)))
     assert "• goal sdr k39 1/day" in many and "k40" not in many
     assert "…and 5 more." in many
+
+
+def test_the_form_shows_the_goals_in_force_today_not_a_coming_change():
+    from_dec = with_goal_change(
+        default_process(), "sdr", "calls", Goal(8, "week"), date(2026, 12, 1), by=None, at=None
+    )
+    today = date(2026, 11, 24)
+    shown = snapshot(from_dec, a_team(), [], today=today)
+    assert shown["goals"]["sdr:calls"] == 60 and goal_unit(from_dec, "sdr", "calls", today) == "day"
+    later = snapshot(from_dec, a_team(), [], today=date(2026, 12, 1))
+    assert later["goals"]["sdr:calls"] == 8
