@@ -29,10 +29,12 @@ from bot.delivery.posting import ChannelPacer
 from bot.examples import example_log
 from bot.people import fresh_profiles
 from bot.services import Services
-from rituals import dates, runs
+from rituals import dates, rep_days, runs
+from rituals.availability import EVERY_DAY, RepDays
 from rituals.kinds import NUDGE
-from rituals.pacing import WorkCalendar, period_containing, scaled_goal
+from rituals.pacing import WorkCalendar, period_containing
 from rituals.process import Process
+from rituals.rep_goals import period_goal
 from rituals.schedule import Occurrence, nudge_due, nudge_key, nudge_time
 from rituals.scorecard import rep_calendar
 from storage import log_queries, time_off_queries
@@ -67,6 +69,7 @@ def nudge(
     )
     if not reps:
         return 0
+    by_id = {m.user_id: m for m in members}
     zones = rep_timezones(services, workspace_id, [user_id for user_id, _ in reps], now)
     due: dict[str, tuple[str, WorkCalendar, date]] = {}
     for user_id, role in reps:
@@ -106,7 +109,8 @@ def nudge(
             )
         if claim is None:
             continue  # nudged already for this day
-        message = nudge_message(process, role, user_id, cal, day, at)
+        days = rep_days.days_of(by_id[user_id], process.role(role))
+        message = nudge_message(process, role, user_id, cal, day, at, days)
         try:
             pacer.wait(user_id)
             services.ritual_client.chat_postMessage(
@@ -135,10 +139,17 @@ def rep_timezones(
 
 
 def nudge_message(
-    process: Process, role: str, user_id: str, cal: WorkCalendar, day: date, at: time
+    process: Process,
+    role: str,
+    user_id: str,
+    cal: WorkCalendar,
+    day: date,
+    at: time,
+    days: RepDays = EVERY_DAY,
 ) -> dict:
-    """The reminder: nothing logged today, today's goals for the leading KPIs, how to log (an
-    example from the rep's own scorecard), and how to turn reminders off."""
+    """The reminder: nothing logged today, today's goals for the leading KPIs (a new hire's at
+    their ramp), how to log (an example from the rep's own scorecard), and how to turn reminders
+    off."""
     period = period_containing("day", day)
     goals, longer = [], []
     for key in process.role(role).scorecard:
@@ -146,7 +157,8 @@ def nudge_message(
         if kpi.kind != "leading" or goal is None:
             continue
         if goal.per == "day":
-            today = scaled_goal(goal.amount, goal.per, period, cal)
+            timeline = process.goal_timeline(role, key, user_id)
+            today = period_goal(timeline, period, cal, days) or 0
             goals.append((kpi.name, messages.figure(today, goal.decimals)))
         else:  # a weekly or monthly goal has no share of a day to show (rituals/scales.py)
             longer.append((kpi.name, messages.figure(goal.amount, goal.decimals), goal.per))

@@ -5,6 +5,7 @@ tests/bot/test_time_and_help.py.)"""
 from datetime import datetime
 
 from tests.bot.delivery.support import nudges_sent, run
+from tests.bot.admin.test_team import with_ramp
 from tests.bot.support import ADMIN, AE, SDR
 
 
@@ -44,3 +45,17 @@ def test_a_rep_away_today_gets_no_nudge(rig):
     outcome = run(rig, "nudge", datetime.fromisoformat("2026-11-25T15:00:00-05:00"))
     assert outcome.detail == "2 private messages"
     assert sorted(nudges_sent(rig.slack)) == sorted([SDR, AE])  # not U0SDR0002, away today
+
+
+def test_a_new_hires_nudge_shows_today_s_goal_at_their_ramp(rig):
+    with_ramp(rig, (0.25, 0.5))
+    rig.text("/pacer", "team add <@U0SDR0002> sdr starting 2026-11-23", ADMIN)
+    run(rig, "nudge", datetime.fromisoformat("2026-11-25T15:00:00-05:00"))
+    texts = {
+        c.params["channel"]: str(c.params["blocks"])
+        for c in rig.slack.calls_to("chat.postMessage")
+        if "Nothing logged" in c.params["text"]
+    }
+    # Calls are 60 a day; a quarter of it in the new hire's first month, all of it for Maria.
+    assert "Today's goals: Calls / Emails 15 · Conversations 3." in texts["U0SDR0002"]
+    assert "Today's goals: Calls / Emails 60 · Conversations 12." in texts[SDR]
