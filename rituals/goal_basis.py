@@ -64,7 +64,7 @@ class GoalBasis:
     left_out: tuple[LeftOut, ...]
     due: float | None
     elapsed: float
-    at: datetime
+    at: datetime  # in the calendar's timezone
 
 
 def _reason(day: date, cal: WorkCalendar, rep: RepDays, timeline: GoalTimeline) -> LeftOut:
@@ -105,4 +105,5 @@ def explain(
     total, elapsed = goal_and_elapsed(timeline, period, as_of(view, now, cal), cal, rep)
     shown = None if total is None else shown_figure(total, decimals)
     due = None if total is None else total * elapsed
-    return GoalBasis(period, shown, decimals, tuple(parts), left_out, due, elapsed, now)
+    local = cal.local_now(now)
+    return GoalBasis(period, shown, decimals, tuple(parts), left_out, due, elapsed, local)

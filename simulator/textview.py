@@ -15,6 +15,7 @@ from bot.messages import unescape
 
 EMOJI = {
     ":large_green_circle:": "🟢",
+    ":palm_tree:": "🌴",
     ":large_yellow_circle:": "🟡",
     ":red_circle:": "🔴",
     ":white_circle:": "⚪",

@@ -91,20 +91,30 @@ class DayPlan:
 USUAL = DayPlan()
 
 
-def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at, plan: DayPlan = USUAL) -> None:
-    """Every rep's logs for one day, in time order: a morning catch-up of what they didn't log
-    yesterday, then 1–3 logs at realistic times; AEs credit yesterday's accepted leads. Moments
-    on the demo's agenda for the day (the lag check, a contest's posts) run at their time."""
+def play_day(
+    demo: Demo,
+    rng,
+    day,
+    pending,
+    credits,
+    stop_at,
+    plan: DayPlan = USUAL,
+    reps: tuple[Person, ...] = REPS,
+) -> None:
+    """Every rep's logs for one day (``reps``: those at work that day), in time order: a morning
+    catch-up of what they didn't log on their last day, then 1–3 logs at realistic times; AEs
+    credit yesterday's accepted leads. Moments on the demo's agenda for the day (the lag check, a
+    contest's posts) run at their time."""
     events: list[tuple[str, int, Person, str]] = []
     accepted, credits[:] = credits[:], []  # leads scheduled before today, accepted today
     if stop_at > "11:15":
         for sdr, company in accepted:
             ae = rng.choice(AES)
             events.append(("11:15", len(events), ae, f"<@{sdr.user_id}> sao 1 {company}"))
-    for rep in REPS:
-        for kpi_counts in pending.pop(rep.user_id, []):
+    for rep in reps:
+        for worked, kpi_counts in pending.pop(rep.user_id, []):
             events.append(
-                ("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(prev, day)}")
+                ("09:40", len(events), rep, f"{phrase(rng, kpi_counts)} {day_label(worked, day)}")
             )
         factor = dict(rep.skew)
         if rep.role == "sdr":
@@ -133,7 +143,7 @@ def play_day(demo: Demo, rng, day, prev, pending, credits, stop_at, plan: DayPla
                 events.append((slot, len(events), rep, phrase(rng, batch)))
         rest = {k: totals[k] - done[k] for k in totals if totals[k] > done[k]}
         if rest and stop_at > "16:45":  # forgot to log the afternoon: logged tomorrow morning
-            pending.setdefault(rep.user_id, []).append(rest)
+            pending.setdefault(rep.user_id, []).append((day, rest))
     for slot, _, rep, text in sorted(events, key=lambda e: (e[0], e[1])):
         demo.run_moments(day, before=slot)
         demo.clock.set(day, slot)

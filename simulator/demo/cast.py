@@ -34,11 +34,13 @@ AES = (
     Person("U0AE00003", "Marcus Bell", "ae", 0.6),
 )
 REPS = SDRS + AES
+# Starts in the final week; her form is against the whole goal (her ramp asks a quarter of it).
+NEW_HIRE = Person("U0SDR0005", "Priya Shah", "sdr", 0.4)
 
 
 def add_cast(standin: SlackStandin) -> None:
     """The team and #sales in the stand-in Slack (people it has already are kept as they are)."""
-    for person in (MANAGER, OUTSIDER, *REPS):
+    for person in (MANAGER, OUTSIDER, *REPS, NEW_HIRE):
         if person.user_id not in standin.users:
             standin.add_user(person.user_id, person.name, tz=str(TZ))
     standin.add_channel(CHANNEL_ID, CHANNEL_NAME)

@@ -8,7 +8,16 @@ from datetime import UTC, date, datetime, time
 
 from slack_bolt.request import BoltRequest
 
-from simulator.demo.cast import CHANNEL_ID, CHANNEL_NAME, MANAGER, OUTSIDER, REPS, TZ, Person
+from simulator.demo.cast import (
+    CHANNEL_ID,
+    CHANNEL_NAME,
+    MANAGER,
+    NEW_HIRE,
+    OUTSIDER,
+    REPS,
+    TZ,
+    Person,
+)
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
 from simulator.textview import WIDTH, mrkdwn_to_text, render_message
@@ -37,7 +46,7 @@ class Demo:
     def __init__(self, app, standin: SlackStandin, engine, clock: DemoClock, stream):
         self.app, self.standin, self.engine, self.clock = app, standin, engine, clock
         self.out = stream
-        self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS)}
+        self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS, NEW_HIRE)}
         self.channels = {CHANNEL_ID: CHANNEL_NAME}
         self.played = 0
         self.sections = 0

@@ -15,8 +15,19 @@ from rituals import dates
 from rituals.schedule import first_working_day, occurrence_at
 from rituals.teams import team_process
 from simulator.demo.activity import SEED, USUAL, contest_week, day_label, play_day, working_days
-from simulator.demo.cast import AES, CHANNEL_ID, CHANNEL_NAME, MANAGER, OUTSIDER, REPS, SDRS, TZ
+from simulator.demo.cast import (
+    AES,
+    CHANNEL_ID,
+    CHANNEL_NAME,
+    MANAGER,
+    NEW_HIRE,
+    OUTSIDER,
+    REPS,
+    SDRS,
+    TZ,
+)
 from simulator.demo.contest_story import ContestStory
+from simulator.demo.final_week import FinalWeek, give_new_sdrs_a_ramp
 from simulator.demo.player import SECRET, Demo
 from simulator.signed_requests import command_body, event_body, json_headers
 from simulator.textview import mrkdwn_to_text, render_message
@@ -45,6 +56,9 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     demo.show(MANAGER, "/pacer", f"manager <@{MANAGER.user_id}>", brief=True)
     demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
     demo.show(MANAGER, "/pacer", "holiday")  # the default process takes US public holidays off
+    week = FinalWeek.of(days)
+    give_new_sdrs_a_ramp(demo, services)
+    demo.show(MANAGER, "/pacer", f"team add <@{NEW_HIRE.user_id}> sdr starting {week.hire_starts}")
 
     demo.section(f"{len(days)} working days of activity")
     monday = contest_week(days)
@@ -52,10 +66,12 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     rng, pending, credits, start = random.Random(SEED), {}, [], demo.played
     screen, demo.out = demo.out, io.StringIO()  # the contest's story prints after this section
     try:
-        for i, day in enumerate(days):
+        for day in days:
             stop_at = SHOWCASE_AT if day == last else "24:00"
             plan = story.plan(day) if story else USUAL
-            play_day(demo, rng, day, days[i - 1] if i else day, pending, credits, stop_at, plan)
+            if day == week.booking:
+                week.plan_ahead(demo, day)  # a day off booked, a goal raised from Monday
+            play_day(demo, rng, day, pending, credits, stop_at, plan, week.reps_on(day))
     finally:
         told, demo.out = demo.out.getvalue(), screen
     samples = demo.typed[:: max(1, len(demo.typed) // 8)][:8]
@@ -115,10 +131,12 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     demo.clock.set(last, NOW_AT)
     demo.show(MANAGER, "/pacer", "team")
     demo.show(MANAGER, "/pacer", "process")
+    demo.show(MANAGER, "/scorecard", "")  # a manager's own /scorecard: the team's
     for rep in REPS:
         demo.show(MANAGER, "/scorecard", f"<@{rep.user_id}>")
     demo.show(MANAGER, "/scorecard", f"<@{sdr4.user_id}> month")
     demo.show(MANAGER, "/scorecard", f"<@{sdr2.user_id}> calls")
+    week.show_what_changed(demo, last)
 
     coach(demo, last)
     return story

@@ -4,8 +4,8 @@ tests/bot/test_time_and_help.py.)"""
 
 from datetime import datetime
 
-from tests.bot.delivery.support import nudges_sent, run
 from tests.bot.admin.test_team import with_ramp
+from tests.bot.delivery.support import nudges_sent, run
 from tests.bot.support import ADMIN, AE, SDR
 
 

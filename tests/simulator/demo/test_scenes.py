@@ -86,7 +86,7 @@ def test_undo_and_duplicate_delivery_counted_once(output):
 
 def test_manager_views(output):
     roster = reply_to(output, MANAGER, "/pacer team")
-    assert "8 people · rituals post in #sales" in roster
+    assert "9 people · rituals post in #sales" in roster  # the new hire too
     assert "Sales Development Rep (`sdr`)" in reply_to(output, MANAGER, "/pacer process")
     month = reply_to(output, MANAGER, f"/scorecard @{SDRS[3].name} month")
     assert "Month: November 2026" in month
