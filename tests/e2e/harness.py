@@ -1,9 +1,10 @@
 """`pacer serve` as a subprocess, a local Slack stand-in, and signed HTTP requests."""
 
+import itertools
 import json
 import os
+import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -11,7 +12,11 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
@@ -20,6 +25,12 @@ SECRET = "e2e-signing-secret"
 TOKEN = "xoxb-e2e-token"
 ADMIN = "UADMIN0001"
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _as_sqlite(value):
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def free_port() -> int:
@@ -70,6 +81,7 @@ class PacerServer:
         self.admins, self.extra_args = admins, extra_args
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self._reader: Engine | None = None
 
     @property
     def url(self) -> str:
@@ -128,6 +140,9 @@ class PacerServer:
         )
 
     def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.dispose()
+            self._reader = None
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -139,15 +154,25 @@ class PacerServer:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def rows(self, sql: str, *args) -> list[tuple]:
+        """Rows read straight from the server's database (SQLite or PostgreSQL), with ``?``
+        placeholders; dates come back as ISO text, as SQLite keeps them, so a test reads the
+        same on both."""
+        if self._reader is None:
+            self._reader = create_engine(self.database_url)
+        numbers = itertools.count()
+        named = re.sub(r"\?", lambda _: f":p{next(numbers)}", sql)
+        with self._reader.connect() as conn:
+            found = conn.execute(text(named), {f"p{i}": a for i, a in enumerate(args)})
+            return [tuple(_as_sqlite(v) for v in row) for row in found]
+
     def stored(self, team_id: str, table: str = "activity_log") -> int:
-        """Rows the server stored for a workspace, read straight from its SQLite file."""
-        path = self.database_url.removeprefix("sqlite:///")
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            return db.execute(
-                f"SELECT count(*) FROM {table} t JOIN workspace w ON w.id = t.workspace_id "  # noqa: S608
-                "WHERE w.slack_team_id = ?",
-                (team_id,),
-            ).fetchone()[0]
+        """Rows the server stored for a workspace, read straight from its database."""
+        return self.rows(
+            f"SELECT count(*) FROM {table} t JOIN workspace w ON w.id = t.workspace_id "  # noqa: S608
+            "WHERE w.slack_team_id = ?",
+            team_id,
+        )[0][0]
 
     # -- requests, as Slack sends them ---------------------------------------------------
 

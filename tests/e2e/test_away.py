@@ -3,7 +3,6 @@
 Thanksgiving), listed, cancelled, entered by a manager for a rep (a past day too, and the rep
 is told); refusals store nothing; the same request delivered twice stores once."""
 
-import sqlite3
 import time
 
 from tests.e2e.harness import ADMIN
@@ -12,13 +11,11 @@ SDR, AE, MGR = "USDR00001", "UAE000001", "UMGR00001"
 
 
 def live(ws) -> int:
-    path = ws.server.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute(
-            "SELECT count(*) FROM time_off t JOIN workspace w ON w.id = t.workspace_id "
-            "WHERE w.slack_team_id = ? AND t.cancelled_at IS NULL",
-            (ws.team_id,),
-        ).fetchone()[0]
+    return ws.server.rows(
+        "SELECT count(*) FROM time_off t JOIN workspace w ON w.id = t.workspace_id "
+        "WHERE w.slack_team_id = ? AND t.cancelled_at IS NULL",
+        ws.team_id,
+    )[0][0]
 
 
 def away(ws, user: str, text: str, trigger_id: str | None = None):

@@ -2,7 +2,6 @@
 subprocess, signed slash commands, button presses and events over real HTTP, the local Slack
 stand-in, and the rows the server stored."""
 
-import sqlite3
 import time
 import uuid
 from argparse import Namespace
@@ -35,9 +34,7 @@ def posts(server, predicate, count=1, timeout=10.0) -> list:
 
 
 def rows(server, sql: str, *args) -> list[tuple]:
-    path = server.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute(sql, args).fetchall()
+    return server.rows(sql, *args)
 
 
 def team_with_channel(ws) -> str:

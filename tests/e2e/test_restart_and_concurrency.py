@@ -8,7 +8,8 @@ from tests.e2e.harness import PacerServer, Workspace
 SDR = "USDR00001"
 
 
-def test_a_restart_loses_nothing(standin, tmp_path):
+def test_a_restart_loses_nothing(own_standin, tmp_path):
+    standin = own_standin
     server = PacerServer(
         standin, f"sqlite:///{tmp_path / 'restart.db'}", CLOCK, tmp_path / "serve.log"
     ).start()
@@ -40,7 +41,8 @@ def test_concurrent_logs_are_all_counted_exactly_once(ws):
         assert f"{expected} of 240" in ws.scorecard(rep).text
 
 
-def test_serve_with_clock_runs_one_clock_beside_the_web_workers(standin, tmp_path):
+def test_serve_with_clock_runs_one_clock_beside_the_web_workers(own_standin, tmp_path):
+    standin = own_standin
     server = PacerServer(
         standin,
         f"sqlite:///{tmp_path / 'clock.db'}",

@@ -9,7 +9,6 @@ The stand-in is shared by the whole session, so every test uses its own people a
 24 Nov 2026, 11:00 in New York: an SDR's calls goal is 60 a day, 300 this week."""
 
 import json
-import sqlite3
 import time
 import uuid
 
@@ -58,9 +57,7 @@ def wait(find, timeout: float = 10.0):
 
 
 def rows(server, sql: str, *args) -> list[tuple]:
-    path = server.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute(sql, args).fetchall()
+    return server.rows(sql, *args)
 
 
 def logs(server, ws) -> list[tuple]:

@@ -3,8 +3,6 @@ Tue 24 Nov 2026, 11:00 New York). `/pacer team add @rep sdr starting DATE` store
 `/pacer team remove @rep on DATE` a last day; a rep who left keeps their numbers for a manager;
 a refused command stores nothing."""
 
-import sqlite3
-
 from tests.e2e.harness import ADMIN
 
 SDR, AE, MGR, NEW = "USDR00001", "UAE000001", "UMGR00001", "UNEW00001"
@@ -12,13 +10,11 @@ SDR, AE, MGR, NEW = "USDR00001", "UAE000001", "UMGR00001", "UNEW00001"
 
 def member_rows(ws) -> list[tuple]:
     """(user, role, active, started_on, last_day) of the workspace's members, as stored."""
-    path = ws.server.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute(
-            "SELECT m.user_id, m.role, m.active, m.started_on, m.last_day FROM member m "
-            "JOIN workspace w ON w.id = m.workspace_id WHERE w.slack_team_id = ? ORDER BY m.id",
-            (ws.team_id,),
-        ).fetchall()
+    return ws.server.rows(
+        "SELECT m.user_id, m.role, m.active, m.started_on, m.last_day FROM member m "
+        "JOIN workspace w ON w.id = m.workspace_id WHERE w.slack_team_id = ? ORDER BY m.id",
+        ws.team_id,
+    )
 
 
 def row_of(ws, user: str) -> tuple:
