@@ -140,6 +140,22 @@ def channel_of(ix: Interaction) -> str | None:
     )
 
 
+def answer_privately(ix: Interaction, message: dict, instead: str) -> None:
+    """After the acknowledgement: ``message`` to the presser only, below the message they pressed
+    on (which stays). ``instead``: the command to type when Slack sent no response_url."""
+    respond = ix.respond
+    if respond is None:
+        raise Problem(f"Slack sent no way to answer this press. Type `{instead}` instead.")
+    ix.follow_ups.append(
+        lambda: respond(
+            text=message["text"],
+            blocks=message["blocks"],
+            response_type="ephemeral",
+            replace_original=False,
+        )
+    )
+
+
 def post_here(ix: Interaction, what: str, build) -> None:
     """After the acknowledgement: post ``build()`` in the conversation the button was in."""
     respond, services, channel = ix.respond, ix.services, channel_of(ix)

@@ -12,6 +12,7 @@ from bot import messages
 from bot.buttons import (
     MAX_MESSAGE_BLOCKS,
     STALE,
+    answer_privately,
     first_delivery,
     json_value,
     period_of_value,
@@ -90,19 +91,8 @@ def my_scorecard_pressed(ix: Interaction) -> None:
     """ "My scorecard" on a digest: the presser's own, for the digest's period, privately."""
     period = period_of_value(ix.action.get("value"))
     target_rep(ix.session, ix.actor, ix.user_id)  # on no team: a refusal that says what to do
-    message = private_scorecard(ix, ix.user_id, period)
-    respond = ix.respond
-    if respond is None:
-        raise Problem("Slack sent no way to answer this press. Type `/scorecard` instead.")
+    answer_privately(ix, private_scorecard(ix, ix.user_id, period), "/scorecard")
     ix.outcome = "scorecard"
-    ix.follow_ups.append(
-        lambda: respond(
-            text=message["text"],
-            blocks=message["blocks"],
-            response_type="ephemeral",
-            replace_original=False,
-        )
-    )
 
 
 def _visibility_of(ix: Interaction, rep_id: str) -> str:

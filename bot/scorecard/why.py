@@ -10,7 +10,7 @@ from datetime import date
 from slack_bolt import App
 
 from bot import messages
-from bot.buttons import STALE, json_value, period_of_value, period_value
+from bot.buttons import STALE, answer_privately, json_value, period_of_value, period_value
 from bot.context import Interaction
 from bot.ids import Action
 from bot.listeners import register_action
@@ -168,15 +168,5 @@ def why_pressed(ix: Interaction) -> None:
     message = why_message(
         ix.session, actor.workspace_id, process, rep, period, ix.now, process.calendar, ix.user_id
     )
-    respond = ix.respond
-    if respond is None:
-        raise Problem("Slack sent no way to answer this press. Type `/scorecard why` instead.")
+    answer_privately(ix, message, "/scorecard why")
     ix.outcome = "why"
-    ix.follow_ups.append(
-        lambda: respond(
-            text=message["text"],
-            blocks=message["blocks"],
-            response_type="ephemeral",
-            replace_original=False,
-        )
-    )
