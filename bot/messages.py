@@ -13,7 +13,7 @@ from bot.ids import INPUT
 from rituals import dates
 from rituals.pacing import Pacing
 from rituals.ranking import shown_percent
-from rituals.scales import shown_figure
+from rituals.scales import number_decimals, shown_figure
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECTION_LIMIT = 3000
@@ -64,9 +64,10 @@ def number(value) -> str:
     if value is None:
         return "–"
     value = float(value)
-    if abs(value - round(value)) < 1e-6:
+    decimals = number_decimals(value)
+    if decimals == 0:
         return f"{round(value):,}"
-    if abs(value) < 10:
+    if decimals == 2:
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{value:,.1f}"
 

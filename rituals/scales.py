@@ -85,6 +85,19 @@ def shown_figure(value: float, decimals: int) -> float:
     return rounded
 
 
+def number_decimals(value: float) -> int:
+    """How many decimals Pacer prints a count or an average with (bot.messages.number): none for
+    a whole number, 2 under 10 (0.95), 1 from 10 (183.4)."""
+    if abs(value - round(value)) < 1e-6:
+        return 0
+    return 2 if abs(value) < 10 else 1
+
+
+def shown_number(value: float) -> float:
+    """A count or an average as printed: ties (a contest's group averages) are decided on it."""
+    return round(float(value), number_decimals(float(value)))
+
+
 @dataclass(frozen=True)
 class Line:
     """How one KPI is shown on one view: its period, the dates it counts, its goal for that

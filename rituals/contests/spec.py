@@ -13,7 +13,6 @@ MAX_DAYS = 92  # a contest is a sprint: at most about a quarter
 MAX_TARGET = 1_000_000
 RECENT = timedelta(days=30)
 TOP = 3  # a race shows its top 3
-TIE_DECIMALS = 4  # group averages equal to 4 decimals tie (as in rituals.ranking)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rituals.contests.spec import TIE_DECIMALS
 from rituals.contests.timing import closes_at
+from rituals.scales import shown_number
 from storage import contest_queries
 from storage.models import Contest
 from storage.unit_of_work import Session
@@ -108,12 +108,14 @@ class Standings:
 
 
 def _ranked(values: list[tuple[float, str]]) -> list[tuple[int, float, str]]:
-    """(value, key) pairs best first with shared ranks (1, 2, 2, 4), ties listed by key."""
-    ordered = sorted(values, key=lambda v: (-round(v[0], TIE_DECIMALS), v[1]))
+    """(value, key) pairs best first with shared ranks (1, 2, 2, 4), ties listed by key. Ties
+    are decided on the value as printed (a group average of 12.25 and one of 12.3 both read 12.3,
+    so they share a place)."""
+    ordered = sorted(values, key=lambda v: (-shown_number(v[0]), v[1]))
     out, previous, place = [], None, 0
     for position, (value, key) in enumerate(ordered, 1):
-        if round(value, TIE_DECIMALS) != previous:
-            place, previous = position, round(value, TIE_DECIMALS)
+        if shown_number(value) != previous:
+            place, previous = position, shown_number(value)
         out.append((place, value, key))
     return out
 

@@ -8,6 +8,7 @@ import pytest
 
 from rituals import contests
 from rituals.contests import ContestSpec, Standings
+from rituals.contests.standings import _ranked
 from storage import contest_queries
 from tests.rituals.contests.support import (
     ENDS,
@@ -192,3 +193,14 @@ def test_a_manager_ending_it_while_it_settles_freezes_it_at_once(session, ws, te
     assert contests.closes_at(contest) == local(THU, "17:20")
     assert contests.result_occurrence(contest).due_at == local(THU, "17:20")
     assert contests.end_contest(session, contest, "U0MGR0001", local(THU, "17:25")) is None
+
+
+def test_group_averages_tie_on_the_figure_as_printed():
+    # 12.25 and 12.2 both print as 12.2 (one decimal from 10): they share first place, by name;
+    # 9.994 and 9.99 both print as 9.99 (two decimals under 10).
+    assert _ranked([(12.2, "West"), (12.25, "East"), (11.0, "North")]) == [
+        (1, 12.25, "East"),
+        (1, 12.2, "West"),
+        (3, 11.0, "North"),
+    ]
+    assert [r[0] for r in _ranked([(9.994, "A"), (9.99, "B"), (9.9, "C")])] == [1, 1, 3]
