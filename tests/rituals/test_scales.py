@@ -17,8 +17,10 @@ from rituals.scales import (
     line_period,
     line_window,
     longest,
+    number_decimals,
     plan_line,
     shown_figure,
+    shown_number,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -148,7 +150,5 @@ def test_a_goal_is_never_shown_for_a_shorter_period_than_its_own(amount, per, vi
 
 
 def test_numbers_are_shown_with_the_decimals_pacer_prints():
-    from rituals.scales import number_decimals, shown_number
-
     assert [number_decimals(v) for v in (60, 60.0000001, 0.95, 9.994, 183.44)] == [0, 0, 2, 2, 1]
     assert [shown_number(v) for v in (0.954, 183.44, 12.25)] == [0.95, 183.4, 12.2]
