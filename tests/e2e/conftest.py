@@ -6,6 +6,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from simulator.slack_standin import SlackStandin
+from storage.db import normalize_url
 from tests.e2e.harness import PacerServer, Workspace
 
 # Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working week has passed.
@@ -18,7 +19,7 @@ DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") 
 
 def _postgres_database():
     """A fresh PostgreSQL database on TEST_DATABASE_URL's server; its URL, then dropped."""
-    admin_url = make_url(os.environ["TEST_DATABASE_URL"])
+    admin_url = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
     name = f"pacer_e2e_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

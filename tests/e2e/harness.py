@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
+from storage.db import normalize_url
 
 SECRET = "e2e-signing-secret"
 TOKEN = "xoxb-e2e-token"
@@ -159,7 +160,7 @@ class PacerServer:
         placeholders; dates come back as ISO text, as SQLite keeps them, so a test reads the
         same on both."""
         if self._reader is None:
-            self._reader = create_engine(self.database_url)
+            self._reader = create_engine(normalize_url(self.database_url))
         numbers = itertools.count()
         named = re.sub(r"\?", lambda _: f":p{next(numbers)}", sql)
         with self._reader.connect() as conn:
