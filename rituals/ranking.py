@@ -151,19 +151,21 @@ class GoalScaler:
     def __init__(self, process: Process, days: Mapping[str, RepDays] | None = None):
         self.process = process
         self.days = dict(days or {})
-        self._timelines: dict[tuple[str, str], tuple[GoalTimeline, ...]] = {}
+        self._own = process.reps_with_own_goals
+        self._timelines: dict[tuple[str, str | None], tuple[GoalTimeline, ...]] = {}
         self._lines: dict[tuple, Line] = {}
 
     def rep_days(self, rep_id: str) -> RepDays:
         return self.days.get(rep_id, EVERY_DAY)
 
     def timelines(self, role: Role, rep_id: str) -> tuple[GoalTimeline, ...]:
-        """The rep's goal over time for each KPI on the role's scorecard, in order."""
-        key = (role.key, rep_id)
+        """The rep's goal over time for each KPI on the role's scorecard, in order: the role's
+        own (one tuple, shared) unless the rep has goals of their own."""
+        key = (role.key, rep_id if rep_id in self._own else None)
         found = self._timelines.get(key)
         if found is None:
             found = self._timelines[key] = tuple(
-                self.process.goal_timeline(role.key, kpi, rep_id) for kpi in role.scorecard
+                self.process.goal_timeline(role.key, kpi, key[1]) for kpi in role.scorecard
             )
         return found
 
