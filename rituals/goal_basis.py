@@ -15,7 +15,7 @@ from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import Period, WorkCalendar, period_containing
 from rituals.process.goals import Goal, GoalTimeline
 from rituals.rep_goals import day_goals, goal_and_elapsed
-from rituals.scales import as_of, line_period, shown_figure
+from rituals.scales import as_of, as_of_date, line_period, shown_figure
 
 # Why a team working weekday is not one of the rep's days.
 HOLIDAY, AWAY, BEFORE_START, AFTER_LAST_DAY, NO_GOAL = (
@@ -67,7 +67,7 @@ class GoalBasis:
     at: datetime  # in the calendar's timezone
 
 
-def _reason(day: date, cal: WorkCalendar, rep: RepDays, timeline: GoalTimeline) -> LeftOut:
+def _reason(day: date, cal: WorkCalendar, rep: RepDays) -> LeftOut:
     if cal.holidays.is_off(day):
         names = [off.name for off in cal.days_off(day, day)]
         return LeftOut(day, HOLIDAY, names[0] if names else "")
@@ -89,13 +89,13 @@ def explain(
 ) -> GoalBasis:
     """The goal a KPI's line shows on ``view`` (at its own scale: a monthly goal on a week is
     the month's), taken apart."""
-    stated = timeline.on(min(cal.local_date(now), view.end)) or timeline.on(view.start)
+    stated = timeline.on(as_of_date(view, now, cal)) or timeline.on(view.start)
     period = line_period(stated.per if stated else None, view, now, cal)
     decimals = stated.decimals if stated else 0
     days = day_goals(timeline, period, cal, rep)
     counted = {d.day for d in days}
     weekdays = [d for d in period.days() if d.weekday() in cal.working_days]
-    left_out = tuple(_reason(d, cal, rep, timeline) for d in weekdays if d not in counted)
+    left_out = tuple(_reason(d, cal, rep) for d in weekdays if d not in counted)
     parts = []
     for (goal, ramp, per_day), run in groupby(days, key=lambda d: (d.goal, d.ramp, d.share)):
         run = list(run)
