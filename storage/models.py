@@ -17,6 +17,9 @@ class Workspace(SQLModel, table=True):
         default="", max_length=32
     )  # "" off Grid: NULLs would defeat the unique key
     created_at: datetime
+    # Set when Slack says the app was uninstalled or its bot token revoked: the clock posts no
+    # rituals for the workspace (its data stays); the next request from it (a reinstall) clears it.
+    rituals_paused_at: datetime | None = None
 
     __table_args__ = (
         UniqueConstraint("slack_team_id", "enterprise_id", name="uq_workspace_slack"),
@@ -256,6 +259,15 @@ class Contest(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "start_key", name="uq_contest_start"),
         Index("ix_contest_status", "status", "ends_at"),
+        # One running contest per team and name, even when two are started at the same instant.
+        Index(
+            "uq_contest_running_name",
+            "team_id",
+            "name",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
     )
 
 
@@ -329,7 +341,8 @@ class CoachingNote(SQLModel, table=True):
     message_ts: str = Field(max_length=32)
     text: str = Field(sa_column=Column(Text, nullable=False))
     is_action: bool = False
-    done_at: datetime | None = None
+    done_at: datetime | None = None  # an action item marked done (its "Done" button)
+    done_by: str | None = Field(default=None, max_length=32)
     created_at: datetime
 
     __table_args__ = (UniqueConstraint("session_id", "message_ts", name="uq_coaching_note_msg"),)

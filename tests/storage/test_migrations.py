@@ -75,6 +75,8 @@ EXPECTED_INDEXES = {
     "ix_time_off_user_day": ("time_off", ["workspace_id", "user_id", "day"]),
     # Unique among live rows only (a partial index): cancelling a day frees it to be added again.
     "uq_time_off_live": ("time_off", ["workspace_id", "user_id", "day"]),
+    # One running contest per team and name (a partial index: ended ones may share a name).
+    "uq_contest_running_name": ("contest", ["team_id", "name"]),
 }
 
 
@@ -285,3 +287,44 @@ def test_contests_stored_before_settle_times_settle_at_their_end(fresh_database)
     with db.session(engine) as s:
         contest = s.exec(select_model(Contest)).one()
     assert contest.settles_at == ends and contest.ends_at == ends
+
+
+def test_running_contests_sharing_a_name_are_renamed_before_the_index(fresh_database):
+    """0007 makes a running contest's name unique per team: two that already share one keep
+    their rows, the newer one renamed "<name> #<id>"; ended ones keep their names."""
+    engine = fresh_database.make_engine()
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO workspace (id, slack_team_id, enterprise_id, created_at) "
+                "VALUES (1, 'T1', '', :now)"
+            ),
+            {"now": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sales_team (id, workspace_id, name, created_at) VALUES (1, 1, 'S', :n)"
+            ),
+            {"n": NOW},
+        )
+        for contest_id, status in ((1, "running"), (2, "running"), (3, "ended"), (4, "ended")):
+            conn.execute(
+                text(
+                    "INSERT INTO contest (id, workspace_id, team_id, name, kind, kpi, scoring, "
+                    "prize, start_day, end_day, starts_at, ends_at, status, source, created_by, "
+                    "created_at, start_key) VALUES (:id, 1, 1, 'Blitz', 'race', 'calls', 'sum', "
+                    "'', :day, :day, :now, :now, :status, 'command', 'U0MGR0001', :now, :key)"
+                ),
+                {
+                    "id": contest_id,
+                    "day": NOW.date(),
+                    "now": NOW,
+                    "status": status,
+                    "key": str(contest_id),
+                },
+            )
+    upgrade(engine)
+    with db.session(engine) as s:
+        names = {c.id: c.name for c in s.exec(select_model(Contest))}
+    assert names == {1: "Blitz", 2: "Blitz #2", 3: "Blitz", 4: "Blitz"}
