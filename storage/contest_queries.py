@@ -28,12 +28,14 @@ from storage.models import ActivityLog, Contest, ContestEntrant, LagSuggestion
 RUNNING, ENDED, CANCELLED = "running", "ended", "cancelled"
 OPEN, LAUNCHED, DISMISSED = "open", "launched", "dismissed"  # a lag suggestion's status
 # What store_contest did: stored it; found the one its start key already started; stored
-# nothing because the lag suggestion was no longer open, or because the key was taken by a
-# contest it cannot read.
-CREATED, DUPLICATE, SUGGESTION_TAKEN, NOT_STORED = (
+# nothing because the lag suggestion was no longer open, because another running contest of the
+# team has that name (started at the same instant), or because the key was taken by a contest
+# it cannot read.
+CREATED, DUPLICATE, SUGGESTION_TAKEN, NAME_TAKEN, NOT_STORED = (
     "created",
     "duplicate",
     "suggestion-taken",
+    "name-taken",
     "not-stored",
 )
 
@@ -92,7 +94,8 @@ def store_contest(
     Nothing is stored when: the suggestion is no longer open ((the contest this start key
     already started, DUPLICATE), else (None, SUGGESTION_TAKEN)); the start key is taken, by the
     same request twice, even at once ((that contest, DUPLICATE), or (None, NOT_STORED) if it
-    cannot be read)."""
+    cannot be read); another running contest of the team has the name, started even at the same
+    instant ((that contest, NAME_TAKEN): the unique index uq_contest_running_name)."""
     if suggestion_id is not None and not _claim_suggestion(
         session, suggestion_id, contest.team_id, contest.created_by, now
     ):
@@ -102,7 +105,10 @@ def store_contest(
         if suggestion_id is not None:  # give back the claim: this transaction stores nothing
             _unclaim_suggestion(session, suggestion_id)
         existing = contest_by_start_key(session, contest.workspace_id, contest.start_key)
-        return (existing, DUPLICATE) if existing is not None else (None, NOT_STORED)
+        if existing is not None:
+            return existing, DUPLICATE
+        namesake = running_by_name(session, contest.team_id, contest.name)
+        return (namesake, NAME_TAKEN) if namesake is not None else (None, NOT_STORED)
     stored = contest_by_start_key(session, contest.workspace_id, contest.start_key)
     session.add_all(
         ContestEntrant(contest_id=stored.id, user_id=user_id, group_name=group)
@@ -119,13 +125,23 @@ def store_contest(
     return stored, CREATED
 
 
+def running_by_name(session: Session, team_id: int, name: str) -> Contest | None:
+    """The team's running contest called exactly ``name`` (at most one: uq_contest_running_name)."""
+    return session.exec(
+        select(Contest)
+        .where(Contest.team_id == team_id, Contest.name == name, Contest.status == RUNNING)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
 def _insert_contest(session: Session, contest: Contest) -> bool:
-    """INSERT … ON CONFLICT (workspace_id, start_key) DO NOTHING; False when the key was taken.
+    """INSERT … ON CONFLICT DO NOTHING; False when the start key or the running name was taken.
     A SAVEPOINT would not do on SQLite: pysqlite commits the transaction when the first
     savepoint is released."""
     table = Contest.__table__
     values = {c.name: getattr(contest, c.name) for c in table.columns if c.name != "id"}
-    statement = db.insert_ignoring_duplicates(session, table, ["workspace_id", "start_key"])
+    # No conflict target: a partial index (the running name) cannot be named as one portably.
+    statement = db.insert_ignoring_duplicates(session, table, None)
     if statement is not None:  # a row back only when stored (rowcount is -1 on psycopg)
         returning = statement.values(**values).returning(table.c.id)
         return session.execute(returning).first() is not None

@@ -64,10 +64,11 @@ def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
 
-def insert_ignoring_duplicates(session: Session, table, keys: list[str]):
+def insert_ignoring_duplicates(session: Session, table, keys: list[str] | None):
     """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``table`` on SQLite and PostgreSQL (add
     ``.values(…)``): a row whose unique key is taken is skipped, and nothing is rolled back.
-    None on any other database, where the caller falls back to its unique key."""
+    ``keys`` None: a row that would break any unique key or index is skipped. None on any other
+    database, where the caller falls back to its unique key."""
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
     if dialect is None:
         return None

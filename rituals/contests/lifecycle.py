@@ -5,8 +5,10 @@ announces the contest, or posts its result, once that unit of work has committed
 from datetime import UTC, datetime
 
 from rituals.contests.plan import plan_contest
+from rituals.contests.problems import NameTaken
 from rituals.contests.spec import SOURCES, ContestSpec
 from rituals.contests.standings import Standings, final_result
+from rituals.contests.timing import closes_at
 from rituals.process import Process
 from rituals.refusals import (
     ContestNotStarted,
@@ -70,6 +72,9 @@ def start_contest(
     )
     if outcome == contest_queries.SUGGESTION_TAKEN:
         raise _unavailable(session, suggestion_id, process)
+    if outcome == contest_queries.NAME_TAKEN:  # another manager's, started at the same instant
+        until = closes_at(stored).astimezone(process.calendar.tz)
+        raise ContestNotStarted((NameTaken("name", stored.name, until),))
     if stored is None:
         raise ContestNotStored()
     return stored, outcome == contest_queries.CREATED

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from rituals import contests
 from rituals.contests import ContestSpec
-from rituals.refusals import SuggestionDecided
+from rituals.refusals import ContestNotStarted, SuggestionDecided
 from storage import contest_queries, people_queries
 from storage.models import ActivityLog, Contest, ContestEntrant, LagSuggestion
 from storage.unit_of_work import unit_of_work
@@ -127,6 +127,35 @@ def test_two_starts_with_one_key_at_once_store_one_contest(database, engine, tea
     assert len({contest_id for contest_id, _ in results}) == 1
     with unit_of_work(engine) as s:
         assert count_rows(s, Contest) == 1 and count_rows(s, ContestEntrant) == 3
+
+
+def test_two_same_named_contests_started_at_once_store_one(database, engine, team, reps):
+    """Two managers start "Call Blitz" at the same instant (two requests, two keys): both pass
+    the name check before either is stored; the unique index lets one in and the other is
+    refused with the name taken, storing nothing."""
+    engines = [engine, database.make_engine()]
+
+    def work(i):
+        try:
+            with unit_of_work(engines[i]) as s:
+                contest, _ = start(s, team, key=f"cmd:{i}")
+                return contest.name
+        except ContestNotStarted as refusal:
+            return refusal.plain()
+
+    results = sorted(run_at_once(2, work))
+    assert results[0] == "Call Blitz"
+    assert results[1].startswith("No contest started: a contest called 'Call Blitz' is already")
+    with unit_of_work(engine) as s:
+        assert count_rows(s, Contest) == 1 and count_rows(s, ContestEntrant) == 3
+
+
+def test_a_name_is_free_again_once_its_contest_ended(session, team, reps):
+    first, _ = start(session, team, key="cmd:1")
+    contests.end_contest(session, first, "U0MGR0001", NOW)
+    session.commit()
+    second, created = start(session, team, key="cmd:2")
+    assert created and second.name == first.name and second.id != first.id
 
 
 def test_one_suggestion_launched_twice_at_once_starts_one_contest(database, engine, ws, team, reps):
