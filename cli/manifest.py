@@ -1,17 +1,25 @@
 """`pacer manifest --url https://your.host` (HTTP) or `pacer manifest --socket` (Socket Mode): the
 app manifest to paste into Slack's "Create New App → From an app manifest", made from the
-repository's manifest.yml (the one source of the commands, scopes and events)."""
+repository's manifest.yml (the one source of the commands, scopes and events). It is shipped
+inside the ``cli`` package (cli/manifest.yml links to it; pyproject.toml package-data), so a
+pip-installed Pacer reads it through importlib.resources, with no checkout beside it.
+
+The template's host, https://pacer.example.com, is a real URL shape and accepted as ``--url``
+like any other host. Refused as placeholders: a host with a label ``your`` or starting
+``your-`` (``https://YOUR-HOST``, ``https://your.host``), with ``<`` ``>`` ``{`` ``}`` in it
+(``https://<host>``), or under the reserved ``.invalid`` top-level domain."""
 
 import re
 import sys
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
 PLACEHOLDER = "https://pacer.example.com"
-MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
+URL_LINE = re.compile(r"^\s*(url|request_url):\s*(\S+)")
 
 
 class ManifestError(ValueError):
@@ -26,6 +34,11 @@ def base_url(url: str) -> str:
         raise ManifestError(
             f"--url {typed!r} needs the scheme: --url https://{typed.strip('/')} "
             "(Slack only sends to HTTPS addresses)."
+        )
+    if _is_placeholder(typed):
+        raise ManifestError(
+            f"--url {typed!r} is a placeholder: give the address where Slack reaches your Pacer "
+            f"server; {example}."
         )
     parts = urlsplit(typed)
     if parts.scheme.lower() != "https":
@@ -43,13 +56,25 @@ def base_url(url: str) -> str:
     return f"https://{parts.netloc.lower()}"
 
 
-def read_template(path: Path = MANIFEST) -> str:
+def _is_placeholder(typed: str) -> bool:
+    host = typed.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    labels = host.lower().strip(".").split(".")
+    return (
+        any(mark in typed for mark in "<>{}")
+        or labels[-1] == "invalid"
+        or any(label == "your" or label.startswith(("your-", "your_")) for label in labels)
+    )
+
+
+def read_template(path: Path | None = None) -> str:
+    """manifest.yml as shipped in the ``cli`` package (or the file at ``path``)."""
+    source = path if path is not None else resources.files("cli").joinpath("manifest.yml")
     try:
-        return path.read_text(encoding="utf-8")
+        return source.read_text(encoding="utf-8")
     except OSError as error:
         raise ManifestError(
-            f"can't read the manifest template {path} ({error.strerror}). Install Pacer from its "
-            "source folder (pip install -e .) so manifest.yml is beside the code."
+            f"can't read the manifest template {source} ({error.strerror}). Reinstall Pacer "
+            "(pip install --force-reinstall pacer): its manifest.yml is missing."
         ) from error
 
 
@@ -70,7 +95,7 @@ def http_manifest(template: str, url: str) -> str:
         f"# `pacer serve` so {host}/slack/events reaches it.",
     ]
     text = "\n".join(head + _body(template)).replace(PLACEHOLDER, host) + "\n"
-    return _checked(text, template, socket=False)
+    return _checked(text, template, host)
 
 
 def socket_manifest(template: str) -> str:
@@ -85,11 +110,15 @@ def socket_manifest(template: str) -> str:
         if re.match(r"^\s*(url|request_url):", line):
             continue  # Socket Mode: Slack sends everything over the socket
         body.append(re.sub(r"^(\s*socket_mode_enabled:)\s*false\b", r"\1 true", line))
-    return _checked("\n".join(head + body) + "\n", template, socket=True)
+    return _checked("\n".join(head + body) + "\n", template, None)
 
 
-def _checked(text: str, template: str, socket: bool) -> str:
-    """The result parses, keeps every command, scope and event, and points nowhere else."""
+def _checked(text: str, template: str, host: str | None) -> str:
+    """The result parses, keeps every command, scope and event, and points nowhere else: every
+    url at ``host`` (HTTP), or no url at all (Socket Mode, ``host`` None)."""
+    socket = host is None
+    urls = [m.group(2) for m in map(URL_LINE.match, text.splitlines()) if m]
+    pointed = urls == [] if socket else bool(urls) and all(u.startswith(f"{host}/") for u in urls)
     made, source = yaml.safe_load(text), yaml.safe_load(template)
 
     def names(manifest, *path):
@@ -106,7 +135,7 @@ def _checked(text: str, template: str, socket: bool) -> str:
         and names(made, "settings", "event_subscriptions").get("bot_events")
         == names(source, "settings", "event_subscriptions").get("bot_events")
         and names(made, "settings").get("socket_mode_enabled") is socket
-        and PLACEHOLDER not in text
+        and pointed
     )
     if not same:
         raise ManifestError(

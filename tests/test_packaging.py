@@ -24,3 +24,6 @@ def test_data_files_are_shipped():
     assert "*.j2" in data["templates"] and list((ROOT / "templates").glob("*.j2"))
     assert "*.yml" in data["rituals"] and (ROOT / "rituals" / "default_process.yml").exists()
     assert "migrations/script.py.mako" in data["storage"]
+    # `pacer manifest` reads it from the package: a link to the repository's manifest.yml
+    assert "manifest.yml" in data["cli"]
+    assert (ROOT / "cli" / "manifest.yml").read_text() == (ROOT / "manifest.yml").read_text()

@@ -1,5 +1,13 @@
 """`pacer manifest --url https://your.host` and `--socket`: the app manifest to paste into Slack,
-valid YAML that keeps every command, scope and event of manifest.yml."""
+valid YAML that keeps every command, scope and event of manifest.yml, which ships inside the
+package (a pip-installed Pacer has no checkout beside it)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -83,6 +91,12 @@ def test_socket_manifest_has_no_urls(capsys):
         ("https://", "no valid host name"),
         ("https://localhost", "no valid host name"),
         ("https://user@pacer.acme.io", "no valid host name"),
+        ("https://YOUR-HOST", "is a placeholder"),
+        ("https://your.host", "is a placeholder"),
+        ("https://your-pacer-host.acme.io", "is a placeholder"),
+        ("https://<your host>", "is a placeholder"),
+        ("https://{host}", "is a placeholder"),
+        ("https://pacer.invalid", "is a placeholder"),
     ],
 )
 def test_a_bad_url_exits_2_and_says_what_would_work(capsys, typed, says):
@@ -99,3 +113,38 @@ def test_url_or_socket_is_required_and_not_both(capsys):
             main(["manifest", *args])
         assert exit_.value.code == 2
         assert "--url" in capsys.readouterr().err
+
+
+def test_the_templates_own_host_is_a_real_url_and_accepted(capsys):
+    """https://pacer.example.com is the template's host, but a valid URL: a team whose Pacer
+    runs there gets a manifest pointing at it."""
+    code, out, err = manifest(capsys, "--url", "https://pacer.example.com")
+    assert code == 0 and err == ""
+    made = yaml.safe_load(out)
+    same_contents(made)
+    assert set(urls(made)) == {"https://pacer.example.com/slack/events"}
+    assert len(urls(made)) == len(TEMPLATE["features"]["slash_commands"]) + 2
+
+
+def test_the_manifest_is_read_from_the_package():
+    shipped = resources.files("cli").joinpath("manifest.yml").read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "manifest.yml"
+    assert shipped == checkout.read_text(encoding="utf-8") == read_template()
+
+
+def test_an_installed_copy_without_a_checkout_makes_the_manifest(tmp_path):
+    """The ``cli`` package copied as a wheel installs it (symlinks resolved), with no
+    manifest.yml anywhere beside it: `pacer manifest` still works from package data."""
+    shutil.copytree(Path(__file__).resolve().parents[2] / "cli", tmp_path / "cli", symlinks=False)
+    assert not (tmp_path / "manifest.yml").exists()
+    code = "import sys; from cli.manifest import run; sys.exit(run('https://pacer.acme.io', False))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "url: https://pacer.acme.io/slack/events" in done.stdout
