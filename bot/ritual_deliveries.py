@@ -12,7 +12,7 @@ from bot.coaching.reminders import digest_cadence, remind
 from bot.contests.lag_suggestions import run_lag_check
 from bot.contests.messages import contest_parts
 from bot.delivery import digests
-from bot.delivery.nudges import nudge
+from bot.delivery.nudges import anyone_due, nudge
 from bot.delivery.posting import Part
 from bot.delivery.runner import ChannelPosts, Delivery, PrivateMessages
 from bot.services import Services
@@ -42,7 +42,8 @@ DELIVERIES: dict[str, Delivery] = {
     kinds.MONTHLY.name: ChannelPosts(digests.monthly_posts),
     kinds.LEADERBOARD.name: ChannelPosts(digests.leaderboard_posts),
     # per person, in each rep's own timezone: see bot/delivery/nudges.py
-    kinds.NUDGE.name: PrivateMessages(nudge),
+    # claimed (a ritual_run row) only when someone is due
+    kinds.NUDGE.name: PrivateMessages(nudge, anyone_due=anyone_due),
     kinds.STANDINGS.name: ChannelPosts(standings_posts),
     kinds.LAG_CHECK.name: PrivateMessages(run_lag_check),
     kinds.COACHING.name: PrivateMessages(remind),

@@ -130,7 +130,8 @@ class Clock:
                 outcome = run_ritual(
                     self.services, team.id, occurrence, now, pacer=self.pacer, owner=self.owner
                 )
-                done.append((team.id, occurrence, str(outcome)))
+                if outcome.status != "nobody-due":  # a quiet nudge sweep: nothing was done
+                    done.append((team.id, occurrence, str(outcome)))
         for occurrence in too_late:
             if (occurrence.kind, occurrence.period_key) in settled:
                 continue

@@ -62,36 +62,12 @@ def nudge(
     workspace_id, team_id = team.workspace_id, team.id
     owner = run.claimed_by or runs.process_identity()
     at = nudge_time(process)
-    reps = sorted(
-        (m.user_id, m.role)
-        for m in members
-        if m.active and m.nudges and m.role and process.has_role(m.role)
-    )
-    if not reps:
-        return 0
+    due, claimed = _due(services, session, team, process, members, now)
     by_id = {m.user_id: m for m in members}
-    zones = rep_timezones(services, workspace_id, [user_id for user_id, _ in reps], now)
-    due: dict[str, tuple[str, WorkCalendar, date]] = {}
-    for user_id, role in reps:
-        cal = rep_calendar(process, zones.get(user_id))
-        day = nudge_due(cal, at, now)
-        if day is not None:
-            due[user_id] = (role, cal, day)
-    logged: set[tuple[str, date]] = set()
-    for day in sorted({day for _, _, day in due.values()}):
-        ids = [user_id for user_id, (_, _, d) in due.items() if d == day]
-        found = log_queries.reps_with_logs_on(session, workspace_id, ids, day)
-        logged |= {(user_id, day) for user_id in found}
-        # A rep away that day (/away) has nothing to log: no reminder either.
-        away = time_off_queries.days_away(session, workspace_id, ids, day, day)
-        logged |= {(user_id, day) for user_id in away}
     keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
-    # Nudged already (or being): one query, so a sweep through a big team's afternoon costs
-    # nothing per rep already nudged.
-    claimed = runs.claimed_keys(session, team_id, NUDGE.name, list(keys.values()))
     sent = 0
     for index, (user_id, (role, cal, day)) in enumerate(sorted(due.items())):
-        if (user_id, day) in logged or keys[user_id] in claimed:
+        if keys[user_id] in claimed:
             continue
         due_at = datetime.combine(day, max(at, cal.day_start), cal.tz).astimezone(UTC)
         # The sweep's heartbeat and fence (a sweep another clock took over stops here), then
@@ -127,6 +103,63 @@ def nudge(
             runs.finish(step, claim, now)
         sent += 1
     return sent
+
+
+def anyone_due(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    occurrence: Occurrence,
+    now: datetime,
+) -> bool:
+    """Whether this sweep would nudge anyone: checked (reads only) before the sweep is claimed,
+    so the 48 sweeps a day of a team with nobody due write no ``ritual_run`` row at all."""
+    due, claimed = _due(services, session, team, process, members, now)
+    return any(nudge_key(day, user_id) not in claimed for user_id, (_, _, day) in due.items())
+
+
+def _due(
+    services: Services,
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    members: list[Member],
+    now: datetime,
+) -> tuple[dict[str, tuple[str, WorkCalendar, date]], set[str]]:
+    """The reps due a nudge at ``now`` (user id -> (role, calendar, their day)): past the nudge
+    time of a working day of theirs, nothing logged that day, not away; and which of their
+    nudge keys are claimed already. A handful of reads, no writes."""
+    workspace_id = team.workspace_id
+    at = nudge_time(process)
+    reps = sorted(
+        (m.user_id, m.role)
+        for m in members
+        if m.active and m.nudges and m.role and process.has_role(m.role)
+    )
+    if not reps:
+        return {}, set()
+    zones = rep_timezones(services, workspace_id, [user_id for user_id, _ in reps], now)
+    due: dict[str, tuple[str, WorkCalendar, date]] = {}
+    for user_id, role in reps:
+        cal = rep_calendar(process, zones.get(user_id))
+        day = nudge_due(cal, at, now)
+        if day is not None:
+            due[user_id] = (role, cal, day)
+    for day in sorted({day for _, _, day in due.values()}):
+        ids = [user_id for user_id, (_, _, d) in due.items() if d == day]
+        done = set(log_queries.reps_with_logs_on(session, workspace_id, ids, day))
+        # A rep away that day (/away) has nothing to log: no reminder either.
+        done |= set(time_off_queries.days_away(session, workspace_id, ids, day, day))
+        for user_id in done:
+            due.pop(user_id, None)
+    if not due:
+        return {}, set()
+    keys = [nudge_key(day, user_id) for user_id, (_, _, day) in due.items()]
+    # Nudged already (or being): one query, so a sweep through a big team's afternoon costs
+    # nothing per rep already nudged.
+    return due, runs.claimed_keys(session, team.id, NUDGE.name, keys)
 
 
 def rep_timezones(

@@ -46,7 +46,7 @@ def backoff(attempts: int) -> timedelta:
 
 @dataclass
 class Outcome:
-    status: str  # posted | waiting | settled | failed | gave-up | claim-lost
+    status: str  # posted | waiting | nobody-due | settled | failed | gave-up | claim-lost
     detail: str = ""
 
     def __str__(self) -> str:
@@ -67,9 +67,11 @@ class PrivateMessages:
     """The delivery of a ritual sent as private messages: ``send(services, session, run, team,
     process, members, occurrence, now, pacer)`` sends them one by one, recording progress on
     the run before each in a unit of work of its own (posting.send_privately), and returns how
-    many it sent."""
+    many it sent. ``anyone_due(services, session, team, process, members, occurrence, now)``,
+    when given, is asked first (reads only): False, and the run is not even claimed (no row)."""
 
     send: Callable[..., int]
+    anyone_due: Callable[..., bool] | None = None
 
 
 Delivery = ChannelPosts | PrivateMessages
@@ -107,6 +109,13 @@ def run_ritual(
             return _logged(
                 team, occurrence, Outcome("waiting", "no channel yet: /pacer channel #sales")
             )
+        if isinstance(delivery, PrivateMessages) and delivery.anyone_due is not None:
+            today = process.calendar.local_date(occurrence.due_at)
+            members = members_today(session, team.id, today)
+            if not delivery.anyone_due(services, session, team, process, members, occurrence, now):
+                return Outcome(
+                    "nobody-due"
+                )  # not claimed, not logged: a quiet sweep leaves no trace
         run = runs.claim(
             session,
             workspace_id=team.workspace_id,
