@@ -8,6 +8,7 @@ from bot.away import listeners as away
 from bot.coaching import listeners as coaching
 from bot.contests import listeners as contests
 from bot.home import listeners as home
+from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
 from bot.scorecard import listeners as scorecard
@@ -24,6 +25,6 @@ def build_app(services: Services) -> App:
         token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
         raise_error_for_unhandled_request=False,
     )
-    for feature in (log, scorecard, leaderboard, home, away, contests, coaching, admin):
+    for feature in (log, scorecard, leaderboard, home, away, contests, coaching, admin, install):
         feature.register(app, services)
     return app

@@ -128,7 +128,7 @@ def handle(
             now = services.clock()
             team_id, enterprise_id, user_id = where(body)
             actor = resolve_actor(
-                session, team_id, enterprise_id, user_id, services.settings.admins, now
+                session, team_id, enterprise_id, user_id, services.settings.admins, now, resume=True
             )
             request = make(services=services, session=session, actor=actor, body=body, now=now)
             reply = handler(request)

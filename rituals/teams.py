@@ -78,9 +78,13 @@ def resolve_actor(
     user_id: str,
     env_admins: frozenset[str],
     now: datetime,
+    *,
+    resume: bool = False,
 ) -> Actor:
+    """Who is asking. ``resume``: Slack just sent this request, so the workspace is installed
+    (its rituals resume if an uninstall paused them: bot/install)."""
     workspace_id, member = people_queries.workspace_and_member(
-        session, slack_team_id, enterprise_id, user_id
+        session, slack_team_id, enterprise_id, user_id, resume=resume
     )
     if workspace_id is None:
         workspace_id = people_queries.workspace_for(session, slack_team_id, enterprise_id, now).id

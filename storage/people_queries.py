@@ -6,6 +6,7 @@ not fought over: the insert is skipped and the caller's transaction goes on."""
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
@@ -61,18 +62,65 @@ def workspace_for(
 
 
 def workspace_and_member(
-    session: Session, slack_team_id: str, enterprise_id: str | None, user_id: str
+    session: Session,
+    slack_team_id: str,
+    enterprise_id: str | None,
+    user_id: str,
+    *,
+    resume: bool = False,
 ) -> tuple[int | None, Member | None]:
-    """The workspace's ID and the person's membership in one query (the start of every request)."""
+    """The workspace's ID and the person's membership in one query (the start of every request).
+    With ``resume`` (a request Slack just sent, not work after one) a workspace whose rituals an
+    uninstall paused has them resumed: a request from it means the app is installed again (one
+    UPDATE, only then)."""
     row = session.exec(
-        select(Workspace.id, Member)
+        select(Workspace.id, Member, Workspace.rituals_paused_at)
         .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
         .where(
             Workspace.slack_team_id == slack_team_id,
             Workspace.enterprise_id == (enterprise_id or ""),
         )
     ).first()
+    if resume and row is not None and row[2] is not None:
+        resume_rituals(session, row[0])
     return (row[0], row[1]) if row else (None, None)
+
+
+def pause_rituals(
+    session: Session, slack_team_id: str, enterprise_id: str | None, now: datetime
+) -> bool:
+    """The app was uninstalled (or its bot token revoked) in this workspace: its rituals pause,
+    nothing of its data is touched. False when Pacer never knew the workspace or it was paused
+    already."""
+    outcome = session.exec(
+        update(Workspace)
+        .where(
+            Workspace.slack_team_id == slack_team_id,
+            Workspace.enterprise_id == (enterprise_id or ""),
+            col(Workspace.rituals_paused_at).is_(None),
+        )
+        .values(rituals_paused_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def resume_rituals(session: Session, workspace_id: int) -> bool:
+    """The workspace is installed again: its rituals run again. False when they were not paused."""
+    outcome = session.exec(
+        update(Workspace)
+        .where(Workspace.id == workspace_id, col(Workspace.rituals_paused_at).is_not(None))
+        .values(rituals_paused_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def paused_workspaces(session: Session) -> set[int]:
+    """The workspaces whose rituals are paused (uninstalled): the clock skips their teams."""
+    return set(
+        session.exec(select(Workspace.id).where(col(Workspace.rituals_paused_at).is_not(None)))
+    )
 
 
 def get_workspace(session: Session, workspace_id: int) -> Workspace | None:

@@ -98,7 +98,8 @@ class Clock:
         now = self.services.clock()
         done: list[tuple[int, Occurrence, str]] = []
         with self.services.unit_of_work() as session:
-            teams = people_queries.teams(session)
+            paused = people_queries.paused_workspaces(session)  # uninstalled: bot/install
+            teams = [t for t in people_queries.teams(session) if t.workspace_id not in paused]
         for team in teams:
             try:
                 done += self._catch_up(team, now)

@@ -46,7 +46,7 @@ def backoff(attempts: int) -> timedelta:
 
 @dataclass
 class Outcome:
-    status: str  # posted | waiting | nobody-due | settled | failed | gave-up | claim-lost
+    status: str  # posted | waiting | nobody-due | paused | settled | failed | gave-up | claim-lost
     detail: str = ""
 
     def __str__(self) -> str:
@@ -102,6 +102,10 @@ def run_ritual(
     delivery = delivery_of(services, occurrence.kind)
     with services.unit_of_work() as session:  # the claim
         team = people_queries.get_team(session, team_id)
+        if team.workspace_id in people_queries.paused_workspaces(session):
+            # Uninstalled (bot/install): nothing is claimed, so a reinstall within the grace
+            # window still posts it.
+            return _logged(team, occurrence, Outcome("paused", "the app is uninstalled"))
         process, _ = team_process(session, team.id)
         if isinstance(delivery, ChannelPosts) and not team.channel_id:
             # Not claimed: if a manager sets the channel within the grace window it still posts;

@@ -61,12 +61,20 @@ def publish_home(
     user_id: str,
     period: str = DEFAULT_PERIOD,
     notice: str | None = None,
+    opened: bool = False,
 ) -> None:
-    """Build and publish one person's Home tab (its own session: runs after the ack)."""
+    """Build and publish one person's Home tab (its own session: runs after the ack).
+    ``opened``: the person just opened the tab, so the app is installed (bot/install)."""
     with services.unit_of_work() as session:
         now = services.clock()
         actor = resolve_actor(
-            session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
+            session,
+            workspace_slack_id,
+            enterprise_id,
+            user_id,
+            services.settings.admins,
+            now,
+            resume=opened,
         )
     # The person's own timezone decides "today" for the tab and for its buttons: fetched here,
     # after the acknowledgement, when missing or a day old (the tab is opened before any press).
@@ -149,7 +157,9 @@ def register(app: App, services: Services) -> None:
         team_id, enterprise_id = body.get("team_id") or "", body.get("enterprise_id")
         # Slack sends the tab as it was: keep the period the person last chose.
         period = period_of(event.get("view"))
-        services.after_ack(lambda: publish_home(services, team_id, enterprise_id, user_id, period))
+        services.after_ack(
+            lambda: publish_home(services, team_id, enterprise_id, user_id, period, opened=True)
+        )
         log.info("event=app_home_opened user=%s team=%s outcome=published", user_id, team_id)
 
     app.event("app_home_opened")(home_opened)

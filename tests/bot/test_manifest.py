@@ -58,6 +58,7 @@ def test_scopes_events_and_interactivity():
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
     events = set(settings["event_subscriptions"]["bot_events"])
     assert {"app_home_opened", "message.channels", "message.groups", "message.mpim"} <= events
+    assert {"app_uninstalled", "tokens_revoked"} <= events  # bot/install: rituals pause
     assert {"mpim:write", "mpim:history", "channels:history", "groups:history"} <= scopes
     assert settings["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True

@@ -248,3 +248,20 @@ def test_other_teams_members_are_not_counted(session, ws, tenures):
         people_queries.members_during(session, tenures.id, date(2026, 11, 1), date(2026, 12, 31))
     )
     assert _ids(people_queries.members_on(session, other.id, date(2026, 11, 24))) == ["U_EAST"]
+
+
+def test_pause_and_resume_rituals(session):
+    """An uninstall pauses the workspace's rituals (once); only a request Slack sent resumes
+    them (``resume``), not work done after one."""
+    ws = people_queries.workspace_for(session, "T1", None, NOW)
+    other = people_queries.workspace_for(session, "T2", None, NOW)
+    assert people_queries.pause_rituals(session, "T1", None, NOW)
+    assert not people_queries.pause_rituals(session, "T1", "", NOW)  # paused already
+    assert not people_queries.pause_rituals(session, "T_UNKNOWN", None, NOW)
+    assert people_queries.paused_workspaces(session) == {ws.id}
+    people_queries.workspace_and_member(session, "T1", None, "U1")
+    assert people_queries.paused_workspaces(session) == {ws.id}
+    people_queries.workspace_and_member(session, "T1", None, "U1", resume=True)
+    assert people_queries.paused_workspaces(session) == set()
+    assert not people_queries.resume_rituals(session, ws.id)
+    assert other.id not in people_queries.paused_workspaces(session)
