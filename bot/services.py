@@ -35,6 +35,10 @@ class Services:
     # Each ritual kind's delivery, by kind name: bot.ritual_deliveries.DELIVERIES, handed in by the
     # composition root (bot.server.make_services …) so that the ritual runner imports no feature.
     deliveries: Mapping[str, Any] = field(default_factory=dict)
+    # The hash of each person's Home tab as this process last published or saw it, by (Slack
+    # team, enterprise, user): views.publish sends it, so an older view never replaces a newer
+    # one (bot/home/listeners.py).
+    home_hashes: dict[tuple, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:

@@ -24,6 +24,7 @@ import json
 import re
 import threading
 import time
+import uuid
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -73,6 +74,9 @@ class SlackStandin:
         self.uploads: dict[str, bytes] = {}
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {}  # id -> name
+        # user -> the hash of their Home tab as last published: views.publish with another
+        # ``hash`` answers hash_conflict, as Slack does (a newer view is there)
+        self.home_hashes: dict[str, str] = {}
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -209,6 +213,20 @@ class SlackStandin:
             self._faults.clear()
 
     # ---- the Web API -----------------------------------------------------------------------
+
+    def _publish_home(self, p: dict, view: dict, view_id: str) -> dict:
+        """views.publish: with ``hash``, only over the view that hash names (else
+        hash_conflict, nothing changed); without it, over whatever is there. The answer's view
+        carries its new hash."""
+        user = str(p.get("user_id") or "")
+        with self._lock:
+            current = self.home_hashes.get(user)
+            if p.get("hash") and current is not None and p["hash"] != current:
+                return _error("hash_conflict")
+            new_hash = f"{next(self._ids)}.{uuid.uuid4().hex[:8]}"
+            self.home_hashes[user] = new_hash
+        published = view | {"id": view_id, "team_id": self.team_id, "hash": new_hash}
+        return {"ok": True, "view": published}
 
     def _next_ts(self) -> str:
         with self._lock:
@@ -348,6 +366,8 @@ class SlackStandin:
             if _bad_blocks(view.get("blocks"), MAX_VIEW_BLOCKS):
                 return _error("invalid_blocks")
             view_id = p.get("view_id") or f"V{next(self._ids):08d}"
+            if method == "views.publish":
+                return self._publish_home(p, view, view_id)
             return ok | {"view": view | {"id": view_id, "team_id": self.team_id}}
         return ok  # reactions.add and everything else
 

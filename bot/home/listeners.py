@@ -62,9 +62,43 @@ def publish_home(
     period: str = DEFAULT_PERIOD,
     notice: str | None = None,
     opened: bool = False,
+    seen_hash: str | None = None,
 ) -> None:
     """Build and publish one person's Home tab (its own session: runs after the ack).
-    ``opened``: the person just opened the tab, so the app is installed (bot/install)."""
+    ``opened``: the person just opened the tab, so the app is installed (bot/install).
+
+    Sent with the ``hash`` of the view it replaces (``seen_hash``, from the tab Slack just
+    showed, else the one this process last published), so a slower refresh never replaces a
+    newer view: Slack answers hash_conflict, and the tab is built again from the numbers as they
+    are now and published once more, over whatever is there (it is the newest by then)."""
+    key = (workspace_slack_id, enterprise_id or "", user_id)
+    view = _build(services, workspace_slack_id, enterprise_id, user_id, period, notice, opened)
+    known = seen_hash or services.home_hashes.get(key)
+    try:
+        answer = services.client.views_publish(
+            user_id=user_id, view=view, **({"hash": known} if known else {})
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "hash_conflict":
+            raise
+        log.info("home publish user=%s outcome=hash_conflict: built again", user_id)
+        view = _build(services, workspace_slack_id, enterprise_id, user_id, period, notice)
+        answer = services.client.views_publish(user_id=user_id, view=view)
+    published = (answer.get("view") or {}).get("hash")
+    if published:
+        services.home_hashes[key] = published
+
+
+def _build(
+    services: Services,
+    workspace_slack_id: str,
+    enterprise_id: str | None,
+    user_id: str,
+    period: str,
+    notice: str | None,
+    opened: bool = False,
+) -> dict:
+    """The person's Home view from the numbers as they are now."""
     with services.unit_of_work() as session:
         now = services.clock()
         actor = resolve_actor(
@@ -83,8 +117,7 @@ def publish_home(
         actor = resolve_actor(
             session, workspace_slack_id, enterprise_id, user_id, services.settings.admins, now
         )
-        view = build_home(session, actor, now, period, notice)
-    services.client.views_publish(user_id=user_id, view=view)
+        return build_home(session, actor, now, period, notice)
 
 
 def _tz_of(session, workspace_id: int, user_id: str) -> str | None:
@@ -157,8 +190,11 @@ def register(app: App, services: Services) -> None:
         team_id, enterprise_id = body.get("team_id") or "", body.get("enterprise_id")
         # Slack sends the tab as it was: keep the period the person last chose.
         period = period_of(event.get("view"))
+        seen = (event.get("view") or {}).get("hash")  # the tab as Slack shows it now
         services.after_ack(
-            lambda: publish_home(services, team_id, enterprise_id, user_id, period, opened=True)
+            lambda: publish_home(
+                services, team_id, enterprise_id, user_id, period, opened=True, seen_hash=seen
+            )
         )
         log.info("event=app_home_opened user=%s team=%s outcome=published", user_id, team_id)
 

@@ -219,3 +219,18 @@ def test_calls_endpoint_wait_for_and_reset(slack, client):
     slack.reset()
     assert slack.calls == [] and client.auth_test()["ok"]  # the fault was cleared
     assert "U1" in slack.users
+
+
+def test_views_publish_with_a_hash_only_replaces_that_view(slack, client):
+    """As Slack: each published Home view gets a hash; a publish naming another hash is refused
+    with hash_conflict and changes nothing; one without a hash replaces whatever is there."""
+    home = {"type": "home", "blocks": []}
+    first = client.views_publish(user_id="U1", view=home)["view"]["hash"]
+    second = client.views_publish(user_id="U1", view=home, hash=first)["view"]["hash"]
+    assert second != first and slack.home_hashes["U1"] == second
+    with pytest.raises(SlackApiError) as err:
+        client.views_publish(user_id="U1", view=home, hash=first)
+    assert err.value.response["error"] == "hash_conflict"
+    assert slack.home_hashes["U1"] == second
+    assert client.views_publish(user_id="U1", view=home)["view"]["hash"] != second
+    assert client.views_publish(user_id="U2", view=home, hash="any")["ok"]  # nothing there yet

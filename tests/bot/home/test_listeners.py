@@ -8,8 +8,11 @@ goals: calls 60/day (240 this week, 60 today, 1,140 in November's 19 working day
 the AE)."""
 
 import pytest
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from simulator.signed_requests import event_body, json_headers
 from tests.bot.home.support import (
     EDIT,
     LOG_NUMBER,
@@ -232,3 +235,56 @@ def test_a_log_from_the_slash_command_republishes_the_home_tab(rig):
     assert "Calls / Emails* 15 of 240" in text_of(manager)
     rig.text("/log", "undo", MGR)
     assert "12 of 240" in text_of(published(rig, SDR)[-1])
+
+
+# -- publishing over the view it replaces (hash) ------------------------------------------------
+
+
+def home_publishes(rig, user: str) -> list[dict]:
+    """Every views.publish for the person, refused ones (hash_conflict) included."""
+    return [c.params for c in rig.slack.calls_to("views.publish") if c.params["user_id"] == user]
+
+
+def test_the_home_tab_is_published_over_the_view_it_replaces(rig):
+    """Each publish names the view it replaces (its hash), so a slower refresh can't overwrite
+    a newer view; on hash_conflict the tab is built again from the numbers now and published
+    once more."""
+    rig.team()
+    rig.text("/log", "call 12", SDR)
+    [first] = home_publishes(rig, SDR)
+    assert "hash" not in first  # nothing published before: nothing to protect
+    shown = rig.slack.home_hashes[SDR]
+    rig.text("/log", "call 3", SDR)
+    assert home_publishes(rig, SDR)[-1]["hash"] == shown
+    ours = rig.slack.home_hashes[SDR]
+    # Another worker publishes a newer view meanwhile: this process doesn't know its hash.
+    other = WebClient(base_url=rig.slack.url, token="xoxb-rig")
+    other.views_publish(user_id=SDR, view={"type": "home", "blocks": []}, hash=ours)
+    rig.slack.reset()
+    rig.text("/log", "call 5", SDR)
+    refused, again = home_publishes(rig, SDR)
+    assert refused["hash"] == ours and "hash" not in again
+    assert "20 of 240" in text_of(again["view"])  # built again: the numbers as they are now
+    assert_valid_view(again["view"])
+    assert rig.slack.home_hashes[SDR] not in (ours, None)
+
+
+def test_opening_the_tab_publishes_over_the_view_slack_showed(rig):
+    rig.team()
+    open_home(rig, SDR)
+    shown = rig.slack.home_hashes[SDR]
+    rig.services.home_hashes.clear()  # another process: only the event knows the view
+    rig.slack.reset()
+    open_home(rig, SDR, view={"id": "V0HOME", "type": "home", "hash": shown})
+    assert [p.get("hash") for p in home_publishes(rig, SDR)] == [shown]
+    # A tab Slack showed that is already out of date: refused, built again, published once.
+    rig.slack.reset()
+    event = {"type": "app_home_opened", "user": SDR, "channel": "D0HOME001", "tab": "home"}
+    event["view"] = {"id": "V0HOME", "type": "home", "hash": "stale.hash"}
+    body = event_body(event, team_id="T0RIG0001")
+    assert (
+        rig.app.dispatch(BoltRequest(body=body, headers=json_headers("rig-secret", body))).status
+        == 200
+    )
+    assert [p.get("hash") for p in home_publishes(rig, SDR)] == ["stale.hash", None]
+    assert_valid_view(home_publishes(rig, SDR)[-1]["view"])
