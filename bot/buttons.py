@@ -79,6 +79,14 @@ def action_item_button(session_id: int) -> dict:
     return messages.button("Add action item", Action.ADD_ACTION_ITEM, str(session_id))
 
 
+def action_done_button(note_id: int, text: str = "") -> dict:
+    """ "Done" on an action item (``text``: the item, for a list of several)."""
+    label = f"Done: {text}" if text else "Done"
+    if len(label) > 75:
+        label = label[:74] + "…"
+    return messages.button(label, Action.ACTION_ITEM_DONE, str(note_id))
+
+
 # -- reading a press ----------------------------------------------------------------------------
 
 STALE = "This button is from an older Pacer message; nothing happened."

@@ -19,6 +19,7 @@ class Action(StrEnum):
     LOG_ACTIVITY = "digest_log"  # opens the /log form
     # on a coaching thread's opening message
     ADD_ACTION_ITEM = "coaching_add_action"
+    ACTION_ITEM_DONE = "coaching_action_done"  # value: the note's id (thread, /coach history)
     # on a lag-check suggestion
     LAG_LAUNCH = "lag_launch"
     LAG_EDIT = "lag_edit"

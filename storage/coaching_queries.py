@@ -182,6 +182,37 @@ def update_note(
     return changed > 0
 
 
+def get_note(session: Session, note_id: int) -> CoachingNote | None:
+    return session.exec(
+        select(CoachingNote)
+        .where(CoachingNote.id == note_id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def note_by_message(session: Session, session_id: int, message_ts: str) -> CoachingNote | None:
+    return session.exec(
+        select(CoachingNote).where(
+            CoachingNote.session_id == session_id, CoachingNote.message_ts == message_ts
+        )
+    ).first()
+
+
+def mark_done(session: Session, note_id: int, by: str, now: datetime) -> bool:
+    """Mark an action item done (compare-and-set): False when it was done already (or is not an
+    action item), so two presses at once record one."""
+    changed = session.execute(
+        update(CoachingNote)
+        .where(
+            col(CoachingNote.id) == note_id,
+            col(CoachingNote.is_action),
+            col(CoachingNote.done_at).is_(None),
+        )
+        .values(done_at=now, done_by=by)
+    ).rowcount
+    return changed == 1
+
+
 def delete_note(session: Session, session_id: int, message_ts: str) -> bool:
     """A deleted reply: its note goes too. False when there was none."""
     removed = session.execute(

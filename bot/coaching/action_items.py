@@ -1,21 +1,28 @@
 """Add action item, on a coaching thread's opening message: a small form whose submission is
 stored as an action item (``CoachingNote.is_action``) of that session, keyed on the view's id and
 hash (a submission delivered twice is stored once), and posted into the thread. Only the
-session's manager and rep, and Pacer admins, may add one."""
+session's manager and rep, and Pacer admins, may add one.
+
+Done, on an action item (its post in the thread, and `/coach @rep history`): the session's rep
+or manager marks it done (``done_at``/``done_by``; once, even pressed twice at once); anyone
+else is refused and nothing changes. The next session's opening lists only open items."""
 
 import hashlib
 import logging
+from datetime import UTC
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
+from bot.buttons import action_done_button, with_actions
 from bot.context import Interaction
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import plain_text
 from bot.replies import Problem
 from bot.services import Services
+from rituals import dates
 from storage import coaching_queries
 from storage.models import CoachingNote, CoachingSession
 
@@ -28,6 +35,7 @@ ACTION_ITEM_LIMIT = 1000
 def register(app: App, services: Services) -> None:
     register_action(app, services, Action.ADD_ACTION_ITEM, add_action_pressed)
     register_view(app, services, View.ACTION_ITEM, action_item_submitted)
+    register_action(app, services, Action.ACTION_ITEM_DONE, done_pressed)
 
 
 def _coaching_session(ix: Interaction, raw: object) -> CoachingSession:
@@ -139,14 +147,18 @@ def action_item_submitted(ix: Interaction) -> dict | None:
         posted = (
             f":pushpin: *Action item* from {messages.mention(ix.user_id)}: {messages.escape(text)}"
         )
+        note = coaching_queries.note_by_message(ix.session, row.id, key)
+        message = with_actions(
+            messages.message(posted, messages.section(posted)), action_done_button(note.id)
+        )
 
         def post() -> None:
             try:
                 services.client.chat_postMessage(
                     channel=channel,
                     thread_ts=thread,
-                    text=messages.plain(posted),
-                    blocks=messages.section(posted),
+                    text=message["text"],
+                    blocks=message["blocks"],
                     unfurl_links=False,
                 )
             except SlackApiError as error:  # saved with the session either way
@@ -155,4 +167,55 @@ def action_item_submitted(ix: Interaction) -> dict | None:
                 )
 
         ix.follow_ups.append(post)
+    return None
+
+
+def done_pressed(ix: Interaction) -> None:
+    """ "Done" on an action item: stored once, by its session's rep or manager."""
+    text = str(ix.action.get("value") or "")
+    note = coaching_queries.get_note(ix.session, int(text)) if text.isdigit() else None
+    row = coaching_queries.get_session(ix.session, note.session_id) if note else None
+    if note is None or row is None or row.workspace_id != ix.actor.workspace_id:
+        raise Problem(
+            "Pacer can't find this action item (its reply may have been deleted), so nothing "
+            "changed. `/coach @rep history` lists the items that are saved."
+        )
+    if ix.user_id not in (row.manager_id, row.rep_id):
+        raise Problem(
+            f"Only {messages.mention(row.rep_id)} and {messages.mention(row.manager_id)} can mark "
+            "this action item done; nothing changed."
+        )
+    if not coaching_queries.mark_done(ix.session, note.id, ix.user_id, ix.now):
+        done = coaching_queries.get_note(ix.session, note.id)
+        when = done.done_at if done and done.done_at else ix.now
+        day = ix.actor.process.calendar.local_date(
+            when if when.tzinfo else when.replace(tzinfo=UTC)
+        )
+        who = f" by {messages.mention(done.done_by)}" if done and done.done_by else ""
+        raise Problem(
+            f"This action item was already marked done{who} on {dates.short(day)}; nothing changed."
+        )
+    ix.outcome = "done"
+    item = messages.escape(note.text)
+    shown = f":white_check_mark: *Action item* done ({messages.mention(ix.user_id)}): ~{item}~"
+    if len(note.text) > 2500:  # strike-through markup must not be cut in half
+        shown = f":white_check_mark: *Action item* done ({messages.mention(ix.user_id)}): {item}"
+    respond, ephemeral = ix.respond, bool((ix.body.get("container") or {}).get("is_ephemeral"))
+    if respond is None:
+        return None
+    if ephemeral:  # `/coach @rep history`: say so where it was pressed; the history stays
+        ix.follow_ups.append(
+            lambda: respond(
+                text=messages.plain(shown),
+                blocks=messages.section(shown),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        )
+    else:  # the item's post in the thread shows it done, without its button
+        ix.follow_ups.append(
+            lambda: respond(
+                text=messages.plain(shown), blocks=messages.section(shown), replace_original=True
+            )
+        )
     return None

@@ -15,7 +15,7 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.buttons import action_item_button, with_actions
+from bot.buttons import action_done_button, action_item_button, with_actions
 from bot.context import Command
 from bot.examples import log_words
 from bot.parsing import ParseError, parse_mention, quoted
@@ -486,7 +486,7 @@ def history_message(cmd: Command, rep_id: str | None) -> dict:
                 "error": error or (None if row.thread_ts else "not yet, or it was interrupted"),
             }
         )
-    return messages.text_message(
+    message = messages.text_message(
         "coach_history.md.j2",
         fallback=f"Coaching history: {total} sessions",
         rep_id=rep_id,
@@ -494,6 +494,12 @@ def history_message(cmd: Command, rep_id: str | None) -> dict:
         sessions=sessions,
         hidden=total - len(rows),
     )
+    # "Done" for the open items, newest sessions first (the rep and their manager may press it)
+    still_open = [n for row in rows for n in notes[row.id] if n.is_action and n.done_at is None]
+    if not still_open:
+        return message
+    buttons = [action_done_button(n.id, n.text) for n in still_open[:ACTIONS_SHOWN]]
+    return with_actions(message, *buttons)
 
 
 # -- /coach -----------------------------------------------------------------------------------

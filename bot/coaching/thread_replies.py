@@ -27,6 +27,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
+from bot.buttons import action_done_button, with_actions
 from bot.services import Services
 from storage import coaching_queries, people_queries
 from storage.models import CoachingNote
@@ -105,8 +106,9 @@ def handle_message_event(services: Services, event: dict) -> str:
         )
         if not coaching_queries.insert_note(session, note):
             return "duplicate"
+        note_id = coaching_queries.note_by_message(session, found.id, ts).id if is_action else 0
     if is_action:
-        services.after_ack(lambda: _react(services, channel, ts))
+        services.after_ack(lambda: _react(services, channel, ts, thread_ts, note_id))
         return "action"
     return "noted"
 
@@ -160,8 +162,19 @@ def plain_text(slack_text: str, names: dict[str, str] | None = None) -> str:
     return messages.unescape(SLACK_TOKEN.sub(token, slack_text))
 
 
-def _react(services: Services, channel: str, ts: str) -> None:
+def _react(services: Services, channel: str, ts: str, thread_ts: str, note_id: int) -> None:
+    """The reply gets a pushpin, and the thread a "Done" button for the item."""
     try:
         services.client.reactions_add(channel=channel, timestamp=ts, name=REACTION)
     except SlackApiError as error:  # already reacted, or no reactions:write: the note is saved
         log.info("reactions.add %s %s: %s", channel, ts, error.response.get("error"))
+    said = ":pushpin: Saved as an action item. Press *Done* when it is."
+    message = with_actions(
+        messages.message(said, messages.section(said)), action_done_button(note_id)
+    )
+    try:
+        services.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=message["text"], blocks=message["blocks"]
+        )
+    except SlackApiError as error:  # the item is saved; `/coach @rep history` has its button
+        log.info("action item button not posted in %s: %s", channel, error.response.get("error"))

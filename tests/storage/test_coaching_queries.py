@@ -164,3 +164,27 @@ def test_totals_count_sessions_notes_and_action_items_in_one_statement(session, 
         found = coaching_queries.totals(session)
     assert len(statements) == 1
     assert found == coaching_queries.Totals(sessions=2, notes=2, actions=1)
+
+
+def test_an_action_item_is_marked_done_once_even_pressed_twice_at_once(
+    database, engine, ws, team, session
+):
+    row, _ = coaching_queries.open_session(session, coaching_session(ws, team, ts="1.000100"))
+    coaching_queries.insert_note(session, note(row, "2.000100", "call Acme", action=True))
+    coaching_queries.insert_note(session, note(row, "2.000200", "just a note"))
+    session.commit()
+    item = coaching_queries.note_by_message(session, row.id, "2.000100")
+    plain = coaching_queries.note_by_message(session, row.id, "2.000200")
+    assert not coaching_queries.mark_done(session, plain.id, A, NOW)  # not an action item
+    session.commit()
+    engines = [engine, database.make_engine()]
+
+    def press(i):
+        with unit_of_work(engines[i]) as s:
+            return coaching_queries.mark_done(s, item.id, [A, B][i], NOW + timedelta(minutes=i))
+
+    assert sorted(run_at_once(2, press)) == [False, True]
+    with unit_of_work(engine) as s:
+        done = coaching_queries.get_note(s, item.id)
+        assert done.done_at is not None and done.done_by in (A, B)
+        assert coaching_queries.get_note(s, plain.id).done_at is None
