@@ -27,6 +27,7 @@ from bot.home.view import (
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import escape, mention, plain_text
+from bot.parsing import digit_count, too_many_digits
 from bot.people import fresh_profiles
 from bot.replies import Problem, explain
 from bot.services import Services
@@ -404,6 +405,12 @@ def _plain(text: str) -> str:
 
 def _read_count(view: dict, process, kpi_key: str, errors: dict[str, str]) -> int | None:
     raw = str(_field(view, "count").get("value") or "").strip()
+    if too_many_digits(raw):
+        errors["count"] = (
+            f"{raw[:12]}… ({digit_count(raw):,} digits) is far too big for a count: enter a "
+            f"whole number from 1 to {process.max_count}."
+        )
+        return None
     try:
         count = int(raw)
     except ValueError:
@@ -445,7 +452,7 @@ def log_submitted(ix: Interaction) -> dict | None:
             errors["date"] = "Pick a date from the calendar."
         except Refusal as problem:
             errors["date"] = _plain(explain(problem))
-    note = str(_field(view, "note").get("value") or "").strip()
+    note = messages.without_controls(str(_field(view, "note").get("value") or "")).strip()
     if len(note) > NOTE_LIMIT:
         errors["note"] = f"A note can be up to {NOTE_LIMIT} characters; this one has {len(note)}."
     if errors:
