@@ -196,6 +196,17 @@ def roster(session: Session, team_id: int, today: date) -> list[Member]:
     )
 
 
+def add_member(session: Session, member: Member) -> bool:
+    """Store a new membership unless the person already has one in the workspace (added by a
+    concurrent request a moment ago): False then, and the caller's transaction goes on."""
+    try:
+        with db.savepoint(session):
+            session.add(member)
+    except IntegrityError:
+        return False
+    return True
+
+
 def save_member(session: Session, member: Member) -> Member:
     """Add or update a membership (flushed: a new one has its id)."""
     session.add(member)

@@ -1,6 +1,8 @@
 """Edge input, on SQLite and PostgreSQL: a number thousands of digits long and a NUL byte get a
 specific answer and change nothing (or, in a note, the NUL is dropped)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.e2e.harness import ADMIN, Workspace
 
 SDR, MGR = "USDR00001", "UMGR00001"
@@ -48,3 +50,15 @@ def test_a_nul_byte_in_a_contest_name_is_refused(ws: Workspace):
     reply = ws.command("/contest", 'start race calls 3d "Call\x00 Blitz"', MGR).text
     assert "control character" in reply and "unexpected" not in reply
     assert ws.server.stored(ws.team_id, "contest") == 0
+
+
+def test_concurrent_team_adds_of_one_person_add_them_once(ws: Workspace):
+    ws.setup_team(sdrs=(), aes=())
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: ws.pacer(ADMIN, "team add <@UNEW00001> sdr"), range(8)))
+    texts = [r.text for r in replies]
+    assert all(r.status == 200 for r in replies)
+    assert not [t for t in texts if "unexpected" in t or "busy" in t], texts
+    assert sum("Added" in t for t in texts) == 1, texts
+    assert sum("already on the team" in t for t in texts) == 7, texts
+    assert ws.server.stored(ws.team_id, "member") == 2  # the manager and the new SDR

@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage import db, people_queries
-from storage.models import SalesTeam, UserProfile, Workspace
+from storage.models import Member, SalesTeam, UserProfile, Workspace
 from storage.unit_of_work import unit_of_work
-from tests.storage.support import NOW, add_member, fresh
+from tests.storage.support import NOW, add_member, fresh, run_at_once
 
 
 def _count(session, model) -> int:
@@ -248,3 +248,36 @@ def test_other_teams_members_are_not_counted(session, ws, tenures):
         people_queries.members_during(session, tenures.id, date(2026, 11, 1), date(2026, 12, 31))
     )
     assert _ids(people_queries.members_on(session, other.id, date(2026, 11, 24))) == ["U_EAST"]
+
+
+def _new_member(ws, team, user_id: str, role: str) -> Member:
+    return Member(
+        workspace_id=ws.id,
+        team_id=team.id,
+        user_id=user_id,
+        role=role,
+        added_by="U_ADMIN",
+        added_at=NOW,
+    )
+
+
+def test_add_member_twice_stores_one_and_keeps_the_second_transaction(engine, ws, team):
+    with db.session(engine) as a, db.session(engine) as b:
+        assert people_queries.add_member(a, _new_member(ws, team, "U_TWICE", "sdr"))
+        a.commit()
+        assert not people_queries.add_member(b, _new_member(ws, team, "U_TWICE", "ae"))
+        people_queries.save_profile(b, ws.id, "U_TWICE", "Twice", None, NOW)  # b goes on
+        b.commit()
+    with fresh(engine) as s:
+        assert people_queries.get_member(s, ws.id, "U_TWICE").role == "sdr"
+        assert people_queries.get_profile(s, ws.id, "U_TWICE") is not None
+
+
+def test_concurrent_adds_of_one_person_store_one_membership_and_raise_nothing(engine, ws, team):
+    def add(i):
+        with unit_of_work(engine) as s:
+            return people_queries.add_member(s, _new_member(ws, team, "U_RACE", "sdr"))
+
+    assert sorted(run_at_once(6, add)) == [False] * 5 + [True]
+    with fresh(engine) as s:
+        assert _count(s, Member) == 1
