@@ -267,7 +267,7 @@ def edit_pressed(ix: Interaction) -> dict | None:
     actor, session = ix.actor, ix.session
     row = get_log(session, actor, _log_id(ix))
     if row.voided_at is not None:
-        raise already_voided(actor, row, "edit")
+        raise already_voided(session, actor, row, "edit")
     check_may_change(session, actor, row, "edit")
     view = edit_modal(actor, row, period_of(ix.view))
     ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
