@@ -63,16 +63,43 @@ def workspace_for(
 def workspace_and_member(
     session: Session, slack_team_id: str, enterprise_id: str | None, user_id: str
 ) -> tuple[int | None, Member | None]:
-    """The workspace's ID and the person's membership in one query (the start of every request)."""
+    """The workspace's ID and the person's membership in one query (the start of every request).
+    On Enterprise Grid, user IDs are the org's: someone on a team of a sibling workspace in the
+    same org is that member, asking from another workspace of it (their own team comes first)."""
+    if enterprise_id:
+        return _grid_workspace_and_member(session, slack_team_id, enterprise_id, user_id)
     row = session.exec(
         select(Workspace.id, Member)
         .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
-        .where(
-            Workspace.slack_team_id == slack_team_id,
-            Workspace.enterprise_id == (enterprise_id or ""),
-        )
+        .where(Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == "")
     ).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def _grid_workspace_and_member(
+    session: Session, slack_team_id: str, enterprise_id: str, user_id: str
+) -> tuple[int | None, Member | None]:
+    rows = session.exec(
+        select(Workspace.id, Workspace.slack_team_id, Member)
+        .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
+        .where(Workspace.enterprise_id == enterprise_id)
+        .where((Workspace.slack_team_id == slack_team_id) | col(Member.id).is_not(None))
+        .order_by(Workspace.id)
+    ).all()
+    own = next(((w, m) for w, team, m in rows if team == slack_team_id), (None, None))
+    if own[1] is not None and own[1].active:
+        return own
+    sibling = next(((w, m) for w, _team, m in rows if m is not None and m.active), None)
+    return sibling or own
+
+
+def org_workspace_ids(session: Session, workspace_id: int) -> list[int]:
+    """The workspace and, on Enterprise Grid, every workspace of its org (the workspace first)."""
+    org = select(Workspace.enterprise_id).where(Workspace.id == workspace_id).scalar_subquery()
+    siblings = session.exec(
+        select(Workspace.id).where(Workspace.enterprise_id == org, Workspace.enterprise_id != "")
+    ).all()
+    return [workspace_id] + sorted(w for w in siblings if w != workspace_id)
 
 
 def get_workspace(session: Session, workspace_id: int) -> Workspace | None:
@@ -265,11 +292,21 @@ def profiles(
 
 
 def find_profiles_by_name(session: Session, workspace_id: int, name: str) -> list[UserProfile]:
-    """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``."""
+    """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``:
+    in the workspace and, on Enterprise Grid, in its org's other workspaces (one per person)."""
     # Compared in Python: SQLite's lower() only folds ASCII, and names are often not ASCII (Zoë).
     wanted = name.casefold()
-    rows = session.exec(select(UserProfile).where(UserProfile.workspace_id == workspace_id))
-    return [row for row in rows if row.display_name.casefold() == wanted]
+    ids = org_workspace_ids(session, workspace_id)
+    rows = session.exec(
+        select(UserProfile)
+        .where(col(UserProfile.workspace_id).in_(ids))
+        .order_by(UserProfile.workspace_id != workspace_id, UserProfile.id)
+    )
+    found: dict[str, UserProfile] = {}
+    for row in rows:
+        if row.display_name.casefold() == wanted:
+            found.setdefault(row.user_id, row)
+    return list(found.values())
 
 
 def save_profile(

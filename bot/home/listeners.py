@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.context import Interaction, where
+from bot.context import Interaction
 from bot.home.view import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -135,19 +135,20 @@ def refresh_job_for(
 
 
 def _refresh(ix: Interaction, user_ids: list[str], period: str, notice: str | None) -> None:
-    team_id, enterprise_id, _ = where(ix.body)
     ix.follow_ups.append(
-        refresh_job(ix.services, team_id, enterprise_id, user_ids, period=period, notice=notice)
+        refresh_job(
+            ix.services, ix.slack_team_id, ix.enterprise_id, user_ids, period=period, notice=notice
+        )
     )
 
 
 def register(app: App, services: Services) -> None:
-    def home_opened(ack, body: dict, event: dict) -> None:
+    def home_opened(ack, event: dict, context) -> None:
         ack()
         user_id = event.get("user")
         if event.get("tab") not in (None, "home") or not user_id:
             return
-        team_id, enterprise_id = body.get("team_id") or "", body.get("enterprise_id")
+        team_id, enterprise_id = context.team_id or "", context.enterprise_id
         # Slack sends the tab as it was: keep the period the person last chose.
         period = period_of(event.get("view"))
         services.after_ack(lambda: publish_home(services, team_id, enterprise_id, user_id, period))

@@ -342,6 +342,4 @@ def confirmation_view(ix: Interaction, recorded, tz: str | None, today: date) ->
 def _refresh_home(ix: Interaction, user_ids: list[str]) -> None:
     """After the acknowledgement: re-publish the Home tab of whoever the log is for."""
 
-    team_id = (ix.body.get("team") or {}).get("id") or (ix.body.get("user") or {}).get("team_id")
-    enterprise_id = (ix.body.get("enterprise") or {}).get("id")
-    ix.follow_ups.append(refresh_job(ix.services, team_id or "", enterprise_id, user_ids))
+    ix.follow_ups.append(refresh_job(ix.services, ix.slack_team_id, ix.enterprise_id, user_ids))

@@ -50,6 +50,41 @@ def test_workspace_for_keeps_slack_teams_and_grid_orgs_apart(session):
     ]
 
 
+def test_grid_members_are_known_from_any_workspace_of_their_org(session):
+    home = people_queries.workspace_for(session, "T1", "E1", NOW)
+    sibling = people_queries.workspace_for(session, "T2", "E1", NOW)
+    elsewhere = people_queries.workspace_for(session, "T3", "E9", NOW)
+    team = people_queries.default_team(session, home.id, NOW)
+    add_member(session, home, team, "W1", "sdr")
+    # asking from the sibling workspace: the org's user ID finds their membership in T1
+    workspace_id, member = people_queries.workspace_and_member(session, "T2", "E1", "W1")
+    assert (workspace_id, member.user_id) == (home.id, "W1")
+    # someone on no team is in the workspace they asked from; another org knows nobody
+    assert people_queries.workspace_and_member(session, "T2", "E1", "W2") == (sibling.id, None)
+    assert people_queries.workspace_and_member(session, "T3", "E9", "W1") == (elsewhere.id, None)
+    assert people_queries.workspace_and_member(session, "T4", "E1", "W2") == (None, None)
+    # their own workspace's membership comes first when they have one there too
+    own_team = people_queries.default_team(session, sibling.id, NOW)
+    add_member(session, sibling, own_team, "W1", "ae")
+    assert people_queries.workspace_and_member(session, "T2", "E1", "W1")[0] == sibling.id
+    # off Grid, a team ID alone never reaches a Grid workspace
+    assert people_queries.workspace_and_member(session, "T1", None, "W1") == (None, None)
+    assert people_queries.org_workspace_ids(session, sibling.id) == [sibling.id, home.id]
+    plain = people_queries.workspace_for(session, "T5", None, NOW)
+    assert people_queries.org_workspace_ids(session, plain.id) == [plain.id]
+
+
+def test_find_profiles_by_name_looks_across_a_grid_org(session):
+    home = people_queries.workspace_for(session, "T1", "E1", NOW)
+    sibling = people_queries.workspace_for(session, "T2", "E1", NOW)
+    other_org = people_queries.workspace_for(session, "T3", "E2", NOW)
+    people_queries.save_profile(session, sibling.id, "W7", "Zoë Park", None, NOW)
+    people_queries.save_profile(session, home.id, "W7", "Zoë Park", None, NOW)
+    people_queries.save_profile(session, other_org.id, "W8", "Zoë Park", None, NOW)
+    found = people_queries.find_profiles_by_name(session, home.id, "zoë park")
+    assert [(p.user_id, p.workspace_id) for p in found] == [("W7", home.id)]  # once, own first
+
+
 def test_workspace_for_racing_requests_share_one_row(engine):
     """Several first requests from a new workspace at once: one row, everyone gets its id."""
     barrier = threading.Barrier(6)
