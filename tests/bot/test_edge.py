@@ -81,3 +81,9 @@ def test_depth_counts_brackets_outside_strings():
     assert edge.malformed(deep.encode(), "application/json").reason == "json_too_deep"
     ok = '{"type": "x", "a":' + "[" * 40 + "]" * 40 + "}"
     assert edge.malformed(ok.encode(), "application/json") is None
+
+
+def test_slacks_ssl_check_passes_unsigned_to_bolt_but_nothing_else_does():
+    assert check("ssl_check=1&token=x", {}) is None
+    assert check("ssl_check=1&command=%2Flog&text=call+9", {}) == edge.STALE
+    assert check("ssl_check=2", {}) == edge.STALE

@@ -88,3 +88,14 @@ def test_what_slack_sends_still_passes_the_edge(ws, server):
     assert ws.log(SDR, "call 9").status == 200
     assert server.stored(ws.team_id) == 1
     assert "Traceback" not in server.logs()
+
+
+def test_slacks_unsigned_ssl_check_is_answered_200_and_stores_nothing(server, ws):
+    reply = server.post(
+        urlencode({"ssl_check": "1", "token": "x"}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 200
+    assert server.rows("SELECT count(*) FROM workspace WHERE slack_team_id = ?", ws.team_id) == [
+        (0,)
+    ]
