@@ -378,3 +378,27 @@ def test_old_nudge_sweeps_are_pruned_and_the_reminders_kept(session, ws, team):
     keys = sorted(session.exec(select(RitualRun.period_key)).all())
     assert "2026-11-10T20:00Z" not in keys
     assert {"2026-11-10:U0SDR0001", "2026-11-23T20:00Z"} <= set(keys) and len(keys) == 3
+
+
+# -- notes said once ---------------------------------------------------------------------------
+
+
+def test_a_note_is_recorded_once_per_key_and_never_claimed_as_a_ritual(engine, ws, team):
+    def note(key):
+        with unit_of_work(engine) as session:
+            return runs.note_once(
+                session,
+                workspace_id=ws.id,
+                team_id=team.id,
+                kind=runs.INVITE_NOTE,
+                key=key,
+                now=NOW,
+            )
+
+    assert note("G0DEALS1") is True
+    assert note("G0DEALS1") is False  # said already: not again
+    assert note("G0OTHER1") is True  # another channel is another note
+    with unit_of_work(engine) as session:
+        row = runs.get_run(session, team.id, runs.INVITE_NOTE, "G0DEALS1")
+        assert row.status == runs.POSTED
+        assert runs.retryable(session, LATER) == []
