@@ -65,6 +65,7 @@ __all__ = [
     "get_run",
     "last_runs",
     "note_once",
+    "posted_before",
     "process_identity",
     "progress",
     "prune_sweeps",
@@ -273,6 +274,15 @@ def note_once(
     occurrence = Occurrence(kind=kind, due_at=now, period_key=key)
     row = _new_row(workspace_id, team_id, occurrence, status=POSTED, attempts=0, finished_at=now)
     return run_queries.insert_new(session, row)
+
+
+def posted_before(session: Session, run: RitualRun, channel_id: str) -> str | None:
+    """A lower bound for the ts of anything ``run`` posted in ``channel_id``: the newest post
+    recorded there by the team's runs finished by the time ``run`` was due (so before it could
+    post). None when there is none."""
+    return run_queries.newest_message_ts(
+        session, run.team_id, channel_id, finished_by=run.due_at, other_than=run.id
+    )
 
 
 def last_runs(session: Session, team_id: int) -> list[RitualRun]:

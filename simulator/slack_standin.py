@@ -361,18 +361,30 @@ class SlackStandin:
                 "message": message,
             }
         if method == "conversations.history":
-            # Newest first, like Slack; metadata only when asked for (include_all_metadata).
+            # Newest first, like Slack; metadata only when asked for (include_all_metadata);
+            # ``oldest``/``latest`` bounds exclusive unless ``inclusive``; pages by ``cursor``.
             with self._lock:
                 messages = list(self.history.get(p.get("channel", ""), []))
             oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or 9e12)
+            inclusive = str(p.get("inclusive", "")).lower() in ("1", "true")
+
+            def within(ts: float) -> bool:
+                if inclusive:
+                    return oldest <= ts <= latest
+                return (oldest < ts or not p.get("oldest")) and (ts < latest or not p.get("latest"))
+
             found = [
-                m
-                for m in reversed(messages)
-                if oldest <= float(m["ts"]) <= latest and "thread_ts" not in m
+                m for m in reversed(messages) if within(float(m["ts"])) and "thread_ts" not in m
             ]
             if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
                 found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
-            return ok | {"messages": found[: int(p.get("limit") or 100)], "has_more": False}
+            start, limit = int(p.get("cursor") or 0), int(p.get("limit") or 100)
+            page, more = found[start : start + limit], len(found) > start + limit
+            return ok | {
+                "messages": page,
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            }
         if method == "conversations.replies":
             # The thread's parent and its replies, oldest first, like Slack.
             ts = p.get("ts", "")

@@ -107,11 +107,13 @@ def deliver(
     record: Callable[[Progress], None],
     may_have_posted: bool = False,
     joined: MutableMapping[str, str] | None = None,
+    posted_after: str | None = None,
 ) -> Progress:
     """Post the parts not yet posted, recording after each one. ``may_have_posted``: an earlier
     attempt may have posted a part and died (or timed out) before recording it; find what is
     already in the channel or the thread instead of posting it twice. ``joined``: the process's
     memory of the channels it joined (see :func:`join_once`); None posts without joining.
+    ``posted_after``: a ts older than any post of this run (see :func:`find_posted`).
     Raises :class:`NotInvited` when the channel refuses Pacer and it cannot join."""
     if joined is not None and progress.parts_done < len(parts):
         join_once(client, channel, joined)
@@ -119,7 +121,11 @@ def deliver(
     if may_have_posted:
         if progress.parts_done == 0:
             found = _reading(
-                client, channel, joined, lambda: find_posted(client, channel, run_key), None
+                client,
+                channel,
+                joined,
+                lambda: find_posted(client, channel, run_key, posted_after),
+                None,
             )
             if found:
                 progress = Progress(1, found)
@@ -209,13 +215,25 @@ def _post(
     return None
 
 
-def find_posted(client: WebClient, channel: str, run_key: str) -> str | None:
-    """The ts of this run's channel message if an earlier attempt posted it (last 200 messages)."""
-    response = client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
-    for message in response.get("messages", []):
-        if _run_of(message) == run_key:
-            return message["ts"]
-    return None
+def find_posted(
+    client: WebClient, channel: str, run_key: str, after: str | None = None
+) -> str | None:
+    """The ts of this run's channel message if an earlier attempt posted it. ``after``: the ts of
+    a post known to be older than it (the ledger's newest post in this channel before the run
+    was due): every message since then is read, page by page, however busy the channel; without
+    it, the last 200 messages."""
+    cursor = None
+    while True:
+        bounds = {"oldest": after, "inclusive": False} if after else {}
+        response = client.conversations_history(
+            channel=channel, limit=200, include_all_metadata=True, cursor=cursor, **bounds
+        )
+        for message in response.get("messages", []):
+            if _run_of(message) == run_key:
+                return message["ts"]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not after or not response.get("has_more") or not cursor:
+            return None
 
 
 def thread_parts(

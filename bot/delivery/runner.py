@@ -158,7 +158,9 @@ def _post(
         today = process.calendar.local_date(occurrence.due_at)
         members = members_today(session, team.id, today)  # past periods: ritual_data._past
         parts = delivery.parts(services, session, team, process, members, occurrence)
-    channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
+        channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays
+        # put; and what it may have posted there is newer than the ledger's last post before it
+        after = runs.posted_before(session, run, channel) if not run.message_ts else None
 
     def record(progress: Progress) -> None:
         with services.unit_of_work() as session:
@@ -181,6 +183,7 @@ def _post(
         record,
         may_have_posted=(run.attempts or 1) > 1,
         joined=services.channels_joined,
+        posted_after=after,
     )
     return len(parts)
 

@@ -139,3 +139,29 @@ def test_the_last_attempt_gives_up_without_telling_the_managers_again(rig, monke
     assert invite_notes(rig.slack) == [MGR]
     with rig.services.unit_of_work() as session:
         assert runs.get_run(session, team_id(rig), "daily", "2026-11-26").status == runs.SKIPPED
+
+
+def test_the_check_reads_every_message_since_the_last_recorded_post(rig):
+    """A timeout, then a busy channel: more than a page of people's messages before the retry.
+    The check reads from the ledger's last post before the digest was due (by its ts), page by
+    page, and finds the digest instead of posting it again."""
+    noon = datetime.fromisoformat("2026-11-26T12:00:00-05:00")
+    assert run(rig, "leaderboard", at=noon).status == "posted"
+    rig.services.ritual_client.timeout = 1
+    rig.slack.fail_next("chat.postMessage", status=200, delay=2)
+    assert run(rig, "daily").status == "failed"
+    rig.slack.wait_for("chat.postMessage", count=2)
+    chatter = rig.slack.history[CHANNEL]
+    for i in range(450):
+        chatter.append({"type": "message", "user": "U0SDR0001", "ts": f"1800000{i:03d}.000100"})
+    assert run(rig, "daily", now=LATER).status == "posted"
+    daily = [m for m in mains(rig.slack) if "Daily digest" in m.get("text", "")]
+    assert len(daily) == 1
+    reads = rig.slack.calls_to("conversations.history")
+    leaderboard_ts = mains(rig.slack)[0]["ts"]
+    assert reads[0].params["oldest"] == leaderboard_ts and reads[0].params["inclusive"] in (
+        "0",
+        "false",
+        False,
+    )
+    assert len(reads) == 3  # three pages of 200
