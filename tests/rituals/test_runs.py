@@ -402,3 +402,15 @@ def test_a_note_is_recorded_once_per_key_and_never_claimed_as_a_ritual(engine, w
         row = runs.get_run(session, team.id, runs.INVITE_NOTE, "G0DEALS1")
         assert row.status == runs.POSTED
         assert runs.retryable(session, LATER) == []
+
+
+def test_what_a_run_may_have_posted_is_newer_than_the_last_post_before_it_was_due(
+    session, ws, team
+):
+    earlier = Occurrence("leaderboard", NOW - timedelta(hours=5), "2026-11-24T12:00")
+    first = _claim(session, ws, team, earlier, now=earlier.due_at)
+    progress(session, first, parts_done=1, channel_id="C1", message_ts="1700000000.000100")
+    finish(session, first, earlier.due_at + timedelta(seconds=5))
+    run = _claim(session, ws, team)
+    assert runs.posted_before(session, run, "C1") == "1700000000.000100"
+    assert runs.posted_before(session, run, "C2") is None
