@@ -35,6 +35,9 @@ class Services:
     # Each ritual kind's delivery, by kind name: bot.ritual_deliveries.DELIVERIES, handed in by the
     # composition root (bot.server.make_services …) so that the ritual runner imports no feature.
     deliveries: Mapping[str, Any] = field(default_factory=dict)
+    # Ritual channels this process joined, or learned it can't join (bot.delivery.posting
+    # join_once): each channel is joined once, not before every post.
+    channels_joined: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:
