@@ -7,7 +7,7 @@ and rituals/ never commit; they add follow-ups (work after Slack's acknowledgeme
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +35,9 @@ class Request:
     now: datetime
     outcome: str = "ok"  # for the request's log line
     follow_ups: list[FollowUp] = field(default_factory=list)
+    # Slack's IDs of the workspace and Grid org the request came from (Bolt's context)
+    slack_team_id: str = ""
+    enterprise_id: str | None = None
 
     @property
     def user_id(self) -> str:
@@ -88,21 +91,30 @@ class Handled:
     problem: str | None = None
 
 
-def where(body: dict) -> tuple[str, str | None, str]:
-    """(Slack team ID, enterprise ID, user ID) of any payload Slack sends: slash command bodies
-    carry them flat, interactivity payloads and events nest them."""
+def where(body: dict, context: Mapping | None = None) -> tuple[str, str | None, str]:
+    """(Slack team ID, enterprise ID, user ID) of a request: from Bolt's context, which reads
+    them wherever Slack put them (on Enterprise Grid, a button's enterprise ID is only in
+    ``team.enterprise_id``; an event's IDs are in ``authorizations``), else from the payload:
+    slash command bodies carry them flat, interactivity payloads and events nest them."""
+    context = context or {}
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else (body.get("user_id") or user)
     team = body.get("team")
     team_id = (
-        (team.get("id") if isinstance(team, dict) else None)
+        context.get("team_id")
+        or (team.get("id") if isinstance(team, dict) else None)
         or (user.get("team_id") if isinstance(user, dict) else None)
         or body.get("team_id")
         or ""
     )
     enterprise = body.get("enterprise")
-    enterprise_id = enterprise.get("id") if isinstance(enterprise, dict) else enterprise
-    return team_id, enterprise_id or body.get("enterprise_id"), user_id or ""
+    enterprise_id = (
+        context.get("enterprise_id")
+        or (enterprise.get("id") if isinstance(enterprise, dict) else enterprise)
+        or body.get("enterprise_id")
+        or (team.get("enterprise_id") if isinstance(team, dict) else None)
+    )
+    return team_id, enterprise_id or None, context.get("user_id") or user_id or ""
 
 
 def handle(
@@ -114,6 +126,7 @@ def handle(
     command: str | None = None,
     on_refusal: Callable[[Request, str], dict | None] | None = None,
     describe: Callable[[Request, dict | None], dict | None] | None = None,
+    context: Mapping | None = None,
 ) -> Handled:
     """Run ``handler`` in a fresh request context and unit of work. Never raises.
 
@@ -121,16 +134,24 @@ def handle(
     names the slash command a refusal's hint points to; ``on_refusal`` lets a surface answer a
     refusal its own way (a Home-tab button opens a notice) after the rollback; ``describe`` runs
     inside the transaction after the handler, to finish the reply with what the session knows
-    (people's names for mentions)."""
+    (people's names for mentions). ``context`` is Bolt's: who and where the request is from."""
     request: Request | None = None
     try:
         with services.unit_of_work() as session:
             now = services.clock()
-            team_id, enterprise_id, user_id = where(body)
+            team_id, enterprise_id, user_id = where(body, context)
             actor = resolve_actor(
                 session, team_id, enterprise_id, user_id, services.settings.admins, now, resume=True
             )
-            request = make(services=services, session=session, actor=actor, body=body, now=now)
+            request = make(
+                services=services,
+                session=session,
+                actor=actor,
+                body=body,
+                now=now,
+                slack_team_id=team_id,
+                enterprise_id=enterprise_id,
+            )
             reply = handler(request)
             if describe is not None:
                 reply = describe(request, reply)

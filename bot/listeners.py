@@ -23,7 +23,7 @@ RefusalHandler = Callable[[Interaction, str], dict | None]
 
 
 def register_command(app: App, services: Services, name: str, handler: CommandHandler) -> None:
-    def listener(ack, body: dict) -> None:
+    def listener(ack, body: dict, context) -> None:
         started = time.perf_counter()
         done = handle(
             services,
@@ -32,6 +32,7 @@ def register_command(app: App, services: Services, name: str, handler: CommandHa
             lambda **fields: Command(name=name, **fields),
             command=name,
             describe=_names_for_mentions,
+            context=context,
         )
         ack(**(done.reply if done.problem is None else messages.problem(done.problem)))
         _follow_up(services, done)
@@ -66,7 +67,7 @@ def register_action(
     ``{"problem": text}`` is answered the same way but keeps its follow-ups (a stale copy of a
     message loses its buttons)."""
 
-    def listener(ack, body: dict, respond) -> None:
+    def listener(ack, body: dict, respond, context) -> None:
         started = time.perf_counter()
         done = handle(
             services,
@@ -74,6 +75,7 @@ def register_action(
             handler,
             lambda **fields: Interaction(respond=respond, **fields),
             on_refusal=on_refusal,
+            context=context,
         )
         ack()
         problem = _problem_of(done)
@@ -101,9 +103,9 @@ def register_view(
     """A form's submission: the handler's dict is the acknowledgement (``response_action:
     errors`` keeps the form open with the errors on their fields; nothing is stored then)."""
 
-    def listener(ack, body: dict) -> None:
+    def listener(ack, body: dict, context) -> None:
         started = time.perf_counter()
-        done = handle(services, body, handler, Interaction)
+        done = handle(services, body, handler, Interaction, context=context)
         reply, problem = done.reply, _problem_of(done)
         if problem is not None:
             reply = {"response_action": "update", "view": messages.notice_view(problem)}

@@ -46,8 +46,24 @@ def escape(value) -> str:
 
 def unescape(text: str) -> str:
     """Slack's text (command text, message events) with its &amp; &lt; &gt; entities as the
-    characters people typed; whatever shows it escapes it again."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    characters people typed, and without control characters (``without_controls``); whatever
+    shows it escapes it again."""
+    return without_controls(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+
+
+# Control characters: invisible in Slack, never meant, and a NUL byte can't be stored in a
+# PostgreSQL text column at all. Tab and line breaks are kept.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    """Free text (a note, a coaching reply) as typed, its control characters dropped."""
+    return CONTROLS.sub("", text)
+
+
+def has_controls(text: str) -> bool:
+    """Whether a name has a control character in it (a name is refused rather than changed)."""
+    return CONTROLS.search(text) is not None
 
 
 def _finalize(value):

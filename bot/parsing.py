@@ -19,6 +19,9 @@ DATE_LIKE = re.compile(r"^\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?$")  # 11/18, 18.11.
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# More digits than any count, goal or target can have: refused before Python's int() (which
+# refuses over 4,300 digits with an error no person should see) or the database sees it.
+MAX_DIGITS = 12
 MAX_PHRASE = 3  # the longest multi-word KPI alias we try ("roi discussions held")
 
 
@@ -123,6 +126,19 @@ def parse_date(word: str, today: date, ahead: bool = False) -> date | None:
     return None
 
 
+def digit_count(word: str) -> int:
+    return sum(c.isdigit() for c in word)
+
+
+def too_many_digits(word: str) -> bool:
+    return digit_count(word) > MAX_DIGITS
+
+
+def shorter(word: str, limit: int = 16) -> str:
+    """A long word quoted back by its start: ``99999999…``."""
+    return word if len(word) <= limit else word[: limit - 1] + "…"
+
+
 def parse_count(word: str) -> int:
     if THOUSANDS.match(word):  # 1,000
         word = word.replace(",", "")
@@ -130,6 +146,11 @@ def parse_count(word: str) -> int:
         raise ParseError(f"{quoted(word)} isn't a number.")
     if "." in word or "," in word:
         raise ParseError(f"{quoted(word)}: counts are whole numbers, e.g. `/log call 12`.")
+    if too_many_digits(word):
+        raise ParseError(
+            f"{quoted(shorter(word))} ({digit_count(word):,} digits) is far too big for a count. "
+            "Type how many you did, e.g. `/log call 12`."
+        )
     value = int(word)
     if value == 0:
         raise ParseError("A count of 0 logs nothing. Log what you did, e.g. `/log call 12`.")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import edge
 from bot.app import build_app
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
@@ -40,17 +41,37 @@ def clock_for(settings: Settings):
 
 def make_wsgi(services: Services):
     bolt = SlackRequestHandler(build_app(services), path="/slack/events")
+    verifier = edge.RawBodyVerifier(services.settings.signing_secret or "unset")
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return healthz(services, start_response)
         if path == "/slack/events":
-            return _log_refusals(bolt, environ, start_response)
+            return _at_the_edge(verifier, bolt, environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 
     return application
+
+
+def _at_the_edge(verifier, bolt, environ, start_response):
+    """Signature first, then the body's shape (bot/edge.py), then Bolt: a refused request
+    answers 401/400/413 with one log line and never reaches a listener."""
+    if environ.get("REQUEST_METHOD", "POST") != "POST":
+        return _log_refusals(bolt, environ, start_response)  # Bolt answers GETs (404)
+    started = time.perf_counter()
+    refused = edge.check(verifier, environ)
+    if refused is None:
+        return _log_refusals(bolt, environ, start_response)
+    log.info(
+        "request path=/slack/events outcome=http_%s duration_ms=%.1f reason=%s",
+        refused.status.split()[0],
+        (time.perf_counter() - started) * 1000,
+        refused.reason,
+    )
+    start_response(refused.status, [("Content-Type", "text/plain")])
+    return [refused.status.split(" ", 1)[1].encode() + b"\n"]
 
 
 def _log_refusals(bolt, environ, start_response):

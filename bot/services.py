@@ -39,6 +39,9 @@ class Services:
     # team, enterprise, user): views.publish sends it, so an older view never replaces a newer
     # one (bot/home/listeners.py).
     home_hashes: dict[tuple, str] = field(default_factory=dict)
+    # Ritual channels this process joined, or learned it can't join (bot.delivery.posting
+    # join_once): each channel is joined once, not before every post.
+    channels_joined: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:

@@ -12,8 +12,10 @@ here, once. Every other word people type for a kind (``nudges``, ``lag_check``, 
 one of its **aliases**: the commands accept it, and a process file that uses it as a key is told
 the field it meant.
 
-Not kinds: the ``welcome`` (bot/admin/welcome.py) and ``share`` (bot/buttons.py) rows of
-``ritual_run`` (:data:`ONE_TIME_RUNS`) are one-time claims of a message — nothing is scheduled,
+Not kinds: the ``welcome`` (bot/admin/welcome.py), ``share`` (bot/buttons.py) and
+``invite-note`` (bot/delivery/runner.py: how to invite Pacer to a private ritual channel, told
+the managers once per channel) rows of ``ritual_run`` (:data:`ONE_TIME_RUNS`) are one-time
+claims of a message — nothing is scheduled,
 nothing can be run again — and the per-rep nudge rows are of kind ``nudge`` with a
 ``day:user`` period key (rituals/schedule.py: nudge_key).
 
@@ -40,6 +42,7 @@ __all__ = [
     "LEADERBOARD",
     "MONTHLY",
     "NUDGE",
+    "INVITE_NOTE",
     "ONE_TIME_RUNS",
     "RITUAL_FIELDS",
     "RITUAL_KINDS",
@@ -235,7 +238,8 @@ RITUAL_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS)  # names, as stored
 RITUAL_FIELDS: tuple[str, ...] = tuple(k.field for k in KINDS)  # the `rituals:` section's keys
 GRACE: dict[str, timedelta] = {k.name: k.grace for k in KINDS}
 # The other values of ritual_run.kind: one-time claims, not rituals (see the module notes).
-ONE_TIME_RUNS = ("welcome", "share")
+INVITE_NOTE = "invite-note"
+ONE_TIME_RUNS = ("welcome", "share", INVITE_NOTE)
 
 _BY_NAME = {k.name: k for k in KINDS}
 _BY_WORD = {word: k for k in KINDS for word in k.words()}

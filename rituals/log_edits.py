@@ -68,7 +68,10 @@ def check_may_change(session: Session, actor: Actor, row: ActivityLog, verb: str
     return rep
 
 
-def already_voided(actor: Actor, row: ActivityLog, tried: str) -> AlreadyVoided:
+def already_voided(session: Session, actor: Actor, row: ActivityLog, tried: str) -> AlreadyVoided:
+    """Who voided the log and when, for someone who may change it; anyone else is refused as
+    for any log not theirs (check_may_change raises), learning nothing of whose or what."""
+    check_may_change(session, actor, row, tried)
     when = row.voided_at.astimezone(actor.process.calendar.tz) if row.voided_at else None
     return AlreadyVoided(
         row.count,
@@ -86,10 +89,10 @@ def void_log(session: Session, actor: Actor, log_id: int, now: datetime) -> Acti
     a second press, or someone else) is refused with who voided it and when."""
     row = get_log(session, actor, log_id)
     if row.voided_at is not None:
-        raise already_voided(actor, row, "void")
+        raise already_voided(session, actor, row, "void")
     check_may_change(session, actor, row, "void")
     if not log_queries.void_log(session, row, actor.user_id, now):
-        raise already_voided(actor, row, "void")
+        raise already_voided(session, actor, row, "void")
     return row
 
 
@@ -119,7 +122,7 @@ def correct_log(
         earlier = log_queries.logs_by_trigger(session, actor.workspace_id, key)
         if earlier:
             return Correction(row, earlier[0], duplicate=True)
-        raise already_voided(actor, row, "edit")
+        raise already_voided(session, actor, row, "edit")
     rep = check_may_change(session, actor, row, "edit")
     if not actor.process.has_kpi(row.kpi):
         raise KpiDropped(row.kpi)
@@ -145,7 +148,7 @@ def correct_log(
     )
     outcome = log_queries.replace_log(session, row, new, actor.user_id, now)
     if outcome is log_queries.Replaced.VOIDED_BEFORE:
-        raise already_voided(actor, row, "edit")
+        raise already_voided(session, actor, row, "edit")
     if outcome is log_queries.Replaced.KEY_TAKEN:  # this very submission was stored a moment ago
         earlier = log_queries.logs_by_trigger(session, actor.workspace_id, key)
         if not earlier:

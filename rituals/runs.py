@@ -43,7 +43,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from rituals.kinds import NUDGE, RITUAL_KINDS
+from rituals.kinds import INVITE_NOTE, NUDGE, RITUAL_KINDS
 from rituals.schedule import Occurrence
 from storage import run_queries
 from storage.models import RitualRun
@@ -52,6 +52,7 @@ from storage.unit_of_work import Session
 __all__ = [
     "CLAIMED",
     "FAILED",
+    "INVITE_NOTE",
     "MAX_ERROR_LEN",
     "POSTED",
     "SKIPPED",
@@ -63,6 +64,8 @@ __all__ = [
     "finish",
     "get_run",
     "last_runs",
+    "note_once",
+    "posted_before",
     "process_identity",
     "progress",
     "prune_sweeps",
@@ -258,6 +261,27 @@ def skip(
     why = reason if not existing.error else f"{reason} (last error: {existing.error})"
     return run_queries.update_if_unchanged(
         session, existing, status=SKIPPED, finished_at=now, error=_truncate(why)
+    )
+
+
+def note_once(
+    session: Session, *, workspace_id: int, team_id: int, kind: str, key: str, now: datetime
+) -> bool:
+    """Record that the note ``kind`` (one of rituals.kinds.ONE_TIME_RUNS, e.g. INVITE_NOTE) about
+    ``key`` (e.g. a channel id) was given to the team's managers: a ``posted`` row, never claimed
+    by a clock. True when this call recorded it (so say it now), False when it was said already
+    (across processes: the row's unique key decides)."""
+    occurrence = Occurrence(kind=kind, due_at=now, period_key=key)
+    row = _new_row(workspace_id, team_id, occurrence, status=POSTED, attempts=0, finished_at=now)
+    return run_queries.insert_new(session, row)
+
+
+def posted_before(session: Session, run: RitualRun, channel_id: str) -> str | None:
+    """A lower bound for the ts of anything ``run`` posted in ``channel_id``: the newest post
+    recorded there by the team's runs finished by the time ``run`` was due (so before it could
+    post). None when there is none."""
+    return run_queries.newest_message_ts(
+        session, run.team_id, channel_id, finished_by=run.due_at, other_than=run.id
     )
 
 

@@ -77,6 +77,9 @@ class SlackStandin:
         # user -> the hash of their Home tab as last published: views.publish with another
         # ``hash`` answers hash_conflict, as Slack does (a newer view is there)
         self.home_hashes: dict[str, str] = {}
+        # Membership, as Slack models it: a channel not registered here is one Pacer is in.
+        self.private: set[str] = set()  # private channels (groups): joined only by invitation
+        self.outside: set[str] = set()  # channels Pacer is not a member of
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -154,9 +157,28 @@ class SlackStandin:
                 },
             }
 
-    def add_channel(self, channel_id: str, name: str) -> None:
+    def add_channel(
+        self, channel_id: str, name: str, *, private: bool = False, member: bool = True
+    ) -> None:
+        """A channel; ``member=False``: Pacer is not in it. Slack's rules for the bot then: it may
+        post to a public one (chat:write.public) but not read it (conversations.history and
+        .replies answer ``not_in_channel``) until it joins (conversations.join); a private one it
+        cannot see at all (``channel_not_found``) nor join (``method_not_supported_for_channel_type``)
+        until someone types ``/invite @Pacer`` there (:meth:`invite`)."""
         with self._lock:
             self.channels[channel_id] = name
+            (self.private.add if private else self.private.discard)(channel_id)
+            (self.outside.discard if member else self.outside.add)(channel_id)
+
+    def invite(self, channel_id: str) -> None:
+        """Someone typed ``/invite @Pacer`` in the channel."""
+        with self._lock:
+            self.outside.discard(channel_id)
+
+    def remove_bot(self, channel_id: str) -> None:
+        """Someone removed Pacer from the channel (``/remove @Pacer``)."""
+        with self._lock:
+            self.outside.add(channel_id)
 
     def new_response_url(self) -> str:
         token = f"R{next(self._ids):06d}"
@@ -249,8 +271,49 @@ class SlackStandin:
     def _channel(self, channel_id: str) -> dict:
         with self._lock:
             name = self.channels.get(channel_id, channel_id.lower())
+            private, member = channel_id in self.private, channel_id not in self.outside
         is_im = channel_id.startswith("D")
-        return {"id": channel_id, "name": name, "is_channel": not is_im, "is_im": is_im}
+        return {
+            "id": channel_id,
+            "name": name,
+            "is_channel": not is_im and not private,
+            "is_group": private,
+            "is_im": is_im,
+            "is_private": private or is_im,
+            "is_member": member,
+        }
+
+    def _refusal(self, method: str, channel: str) -> str | None:
+        """Slack's answer to the bot in a channel it is not a member of, or None when it may.
+        Posting needs membership only in a private channel (chat:write.public covers public
+        ones); reading a channel's history or threads needs it everywhere."""
+        with self._lock:
+            if channel not in self.outside:
+                return None
+            private = channel in self.private
+        if private:  # a private channel is invisible to non-members
+            return "channel_not_found"
+        if method in ("conversations.history", "conversations.replies"):
+            return "not_in_channel"
+        return None
+
+    def _join(self, channel: str) -> dict:
+        """conversations.join: public channels only (channels:join); a private one needs an
+        invitation."""
+        if not channel:
+            return _error("channel_not_found")
+        with self._lock:
+            if channel in self.private or channel.startswith("D"):
+                return _error("method_not_supported_for_channel_type")
+            already = channel not in self.outside
+            self.outside.discard(channel)
+        answer: dict[str, Any] = {"ok": True, "channel": self._channel(channel)}
+        if already:
+            answer |= {
+                "warning": "already_in_channel",
+                "response_metadata": {"warnings": ["already_in_channel"]},
+            }
+        return answer
 
     def _answer(self, method: str, p: dict) -> dict:
         """The JSON body for an authenticated call of `method` with params `p`."""
@@ -278,7 +341,15 @@ class SlackStandin:
                 return _error("users_list_not_supplied")
             return ok | {"channel": {"id": p.get("channel") or self._dm(users), "is_im": True}}
         if method == "conversations.info":
+            if self._refusal(method, p.get("channel", "")) == "channel_not_found":
+                return _error("channel_not_found")
             return ok | {"channel": self._channel(p.get("channel", ""))}
+        if method == "conversations.join":
+            return self._join(p.get("channel", ""))
+        if method in ("chat.postMessage", "conversations.history", "conversations.replies"):
+            refusal = self._refusal(method, p.get("channel", ""))
+            if refusal:
+                return _error(refusal)
         if method == "conversations.list":
             with self._lock:
                 channels = [self._channel(c) for c in self.channels]
@@ -308,18 +379,30 @@ class SlackStandin:
                 "message": message,
             }
         if method == "conversations.history":
-            # Newest first, like Slack; metadata only when asked for (include_all_metadata).
+            # Newest first, like Slack; metadata only when asked for (include_all_metadata);
+            # ``oldest``/``latest`` bounds exclusive unless ``inclusive``; pages by ``cursor``.
             with self._lock:
                 messages = list(self.history.get(p.get("channel", ""), []))
             oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or 9e12)
+            inclusive = str(p.get("inclusive", "")).lower() in ("1", "true")
+
+            def within(ts: float) -> bool:
+                if inclusive:
+                    return oldest <= ts <= latest
+                return (oldest < ts or not p.get("oldest")) and (ts < latest or not p.get("latest"))
+
             found = [
-                m
-                for m in reversed(messages)
-                if oldest <= float(m["ts"]) <= latest and "thread_ts" not in m
+                m for m in reversed(messages) if within(float(m["ts"])) and "thread_ts" not in m
             ]
             if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
                 found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
-            return ok | {"messages": found[: int(p.get("limit") or 100)], "has_more": False}
+            start, limit = int(p.get("cursor") or 0), int(p.get("limit") or 100)
+            page, more = found[start : start + limit], len(found) > start + limit
+            return ok | {
+                "messages": page,
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            }
         if method == "conversations.replies":
             # The thread's parent and its replies, oldest first, like Slack.
             ts = p.get("ts", "")

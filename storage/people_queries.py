@@ -70,16 +70,17 @@ def workspace_and_member(
     resume: bool = False,
 ) -> tuple[int | None, Member | None]:
     """The workspace's ID and the person's membership in one query (the start of every request).
+    On Enterprise Grid, user IDs are the org's: someone on a team of a sibling workspace in the
+    same org is that member, asking from another workspace of it (their own team comes first).
     With ``resume`` (a request Slack just sent, not work after one) a workspace whose rituals an
     uninstall paused has them resumed: a request from it means the app is installed again (one
     UPDATE, only then)."""
+    if enterprise_id:
+        return _grid_workspace_and_member(session, slack_team_id, enterprise_id, user_id, resume)
     row = session.exec(
         select(Workspace.id, Member, Workspace.rituals_paused_at)
         .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
-        .where(
-            Workspace.slack_team_id == slack_team_id,
-            Workspace.enterprise_id == (enterprise_id or ""),
-        )
+        .where(Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == "")
     ).first()
     if resume and row is not None and row[2] is not None:
         resume_rituals(session, row[0])
@@ -121,6 +122,34 @@ def paused_workspaces(session: Session) -> set[int]:
     return set(
         session.exec(select(Workspace.id).where(col(Workspace.rituals_paused_at).is_not(None)))
     )
+
+
+def _grid_workspace_and_member(
+    session: Session, slack_team_id: str, enterprise_id: str, user_id: str, resume: bool
+) -> tuple[int | None, Member | None]:
+    rows = session.exec(
+        select(Workspace.id, Workspace.slack_team_id, Member, Workspace.rituals_paused_at)
+        .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
+        .where(Workspace.enterprise_id == enterprise_id)
+        .where((Workspace.slack_team_id == slack_team_id) | col(Member.id).is_not(None))
+        .order_by(Workspace.id)
+    ).all()
+    own = next(((w, m) for w, team, m, _ in rows if team == slack_team_id), (None, None))
+    if resume and any(team == slack_team_id and paused for _, team, _, paused in rows):
+        resume_rituals(session, own[0])
+    if own[1] is not None and own[1].active:
+        return own
+    sibling = next(((w, m) for w, _team, m, _ in rows if m is not None and m.active), None)
+    return sibling or own
+
+
+def org_workspace_ids(session: Session, workspace_id: int) -> list[int]:
+    """The workspace and, on Enterprise Grid, every workspace of its org (the workspace first)."""
+    org = select(Workspace.enterprise_id).where(Workspace.id == workspace_id).scalar_subquery()
+    siblings = session.exec(
+        select(Workspace.id).where(Workspace.enterprise_id == org, Workspace.enterprise_id != "")
+    ).all()
+    return [workspace_id] + sorted(w for w in siblings if w != workspace_id)
 
 
 def get_workspace(session: Session, workspace_id: int) -> Workspace | None:
@@ -244,6 +273,17 @@ def roster(session: Session, team_id: int, today: date) -> list[Member]:
     )
 
 
+def add_member(session: Session, member: Member) -> bool:
+    """Store a new membership unless the person already has one in the workspace (added by a
+    concurrent request a moment ago): False then, and the caller's transaction goes on."""
+    try:
+        with db.savepoint(session):
+            session.add(member)
+    except IntegrityError:
+        return False
+    return True
+
+
 def save_member(session: Session, member: Member) -> Member:
     """Add or update a membership (flushed: a new one has its id)."""
     session.add(member)
@@ -302,11 +342,21 @@ def profiles(
 
 
 def find_profiles_by_name(session: Session, workspace_id: int, name: str) -> list[UserProfile]:
-    """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``."""
+    """People whose cached display name matches ``name`` (case-insensitive), for a plain ``@name``:
+    in the workspace and, on Enterprise Grid, in its org's other workspaces (one per person)."""
     # Compared in Python: SQLite's lower() only folds ASCII, and names are often not ASCII (Zoë).
     wanted = name.casefold()
-    rows = session.exec(select(UserProfile).where(UserProfile.workspace_id == workspace_id))
-    return [row for row in rows if row.display_name.casefold() == wanted]
+    ids = org_workspace_ids(session, workspace_id)
+    rows = session.exec(
+        select(UserProfile)
+        .where(col(UserProfile.workspace_id).in_(ids))
+        .order_by(UserProfile.workspace_id != workspace_id, UserProfile.id)
+    )
+    found: dict[str, UserProfile] = {}
+    for row in rows:
+        if row.display_name.casefold() == wanted:
+            found.setdefault(row.user_id, row)
+    return list(found.values())
 
 
 def save_profile(

@@ -192,3 +192,20 @@ def delete_due_before(
         )
     )
     return result.rowcount or 0
+
+
+def newest_message_ts(
+    session: Session, team_id: int, channel_id: str, finished_by: datetime, other_than: int
+) -> str | None:
+    """The newest ``message_ts`` recorded by the team's runs in ``channel_id`` that finished by
+    ``finished_by``, other than run ``other_than`` (Slack's ts are fixed-width, so the greatest
+    string is the newest)."""
+    return session.exec(
+        select(func.max(RitualRun.message_ts)).where(
+            RitualRun.team_id == team_id,
+            RitualRun.channel_id == channel_id,
+            col(RitualRun.message_ts).is_not(None),
+            RitualRun.finished_at <= finished_by,
+            RitualRun.id != other_than,
+        )
+    ).first()

@@ -109,9 +109,7 @@ def _follow_up(ix: Interaction, changes: Changes) -> None:
     actor, session, team = ix.actor, ix.session, ix.actor.team
     touched = [change.user_id for change in changes.roster]
     if touched:
-        team_slack = (ix.body.get("team") or {}).get("id") or ""
-        enterprise = (ix.body.get("enterprise") or {}).get("id")
-        ix.follow_ups.append(refresh_job(ix.services, team_slack, enterprise, touched))
+        ix.follow_ups.append(refresh_job(ix.services, ix.slack_team_id, ix.enterprise_id, touched))
     welcomed = [change.user_id for change in changes.roster if change.role]
     current, _ = team_process(session, team.id)
     for member in people_queries.roster(session, team.id, actor.today()):

@@ -130,7 +130,7 @@ def _ramp_note(process: Process, role: str) -> str:
     return f" (ramp {shares} over the first {months})"
 
 
-def team_add(cmd: Command, args: list[str]) -> dict:
+def team_add(cmd: Command, args: list[str], *, again: bool = False) -> dict:
     require_manager(cmd.actor, "add people to the team")
     process = cmd.actor.process
     first_role = process.roles[0].key
@@ -190,6 +190,9 @@ def team_add(cmd: Command, args: list[str]) -> dict:
         member.started_on = start
     member.team_id, member.role, member.active = cmd.actor.team_id, role, True
     member.removed_at, member.last_day = None, None
+    if member.id is None and not people_queries.add_member(cmd.session, member) and not again:
+        # Added by a concurrent request a moment ago: answer as the later of the two would.
+        return team_add(cmd, args, again=True)
     people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     # a private first-run message, once per person and team

@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.away import replies as wording
-from bot.context import Interaction, where
+from bot.context import Interaction
 from bot.home.listeners import refresh_job
 from bot.home.time_off import away_modal, span
 from bot.home.view import period_of
@@ -29,12 +29,11 @@ FIELDS = {
 
 
 def _refresh(ix: Interaction, notice: str | None) -> None:
-    team_id, enterprise_id, _ = where(ix.body)
     ix.follow_ups.append(
         refresh_job(
             ix.services,
-            team_id,
-            enterprise_id,
+            ix.slack_team_id,
+            ix.enterprise_id,
             [ix.user_id],
             period=period_of(ix.view),
             notice=notice,

@@ -30,7 +30,7 @@ from bot import messages
 from bot.buttons import action_done_button, with_actions
 from bot.services import Services
 from storage import coaching_queries, people_queries
-from storage.models import CoachingNote
+from storage.models import CoachingNote, CoachingSession
 from storage.unit_of_work import Session
 
 log = logging.getLogger("pacer.requests")
@@ -44,14 +44,17 @@ ANSWERED_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
 def register(app: App, services: Services) -> None:
-    def on_message(event: dict, body: dict) -> None:
+    def on_message(event: dict, body: dict, context) -> None:
         started = time.perf_counter()
-        outcome = handle_message_event(services, event)
+        outcome = handle_message_event(
+            services, event, team_id=context.team_id, enterprise_id=context.enterprise_id
+        )
         if outcome != "ignored":  # most messages in a workspace are not Pacer's business
             log.info(
-                "event=message subtype=%s team=%s outcome=%s duration_ms=%.1f",
+                "event=message subtype=%s team=%s user=%s outcome=%s duration_ms=%.1f",
                 event.get("subtype"),
-                body.get("team_id"),
+                context.team_id,
+                event.get("user") or (event.get("message") or {}).get("user"),
                 outcome,
                 (time.perf_counter() - started) * 1000,
             )
@@ -59,9 +62,18 @@ def register(app: App, services: Services) -> None:
     app.event("message")(on_message)
 
 
-def handle_message_event(services: Services, event: dict) -> str:
+def handle_message_event(
+    services: Services, event: dict, *, team_id: str | None, enterprise_id: str | None
+) -> str:
     """Save, update or remove the note a message event stands for; returns what happened:
-    ignored | not-coaching | noted | action | duplicate | edited | deleted.
+    ignored | not-coaching | other-workspace | not-a-participant | noted | action | duplicate
+    | edited | deleted.
+
+    Checked before anything is stored: the thread is a coaching session's (its channel and
+    thread ts), the event comes from that session's workspace (``team_id``/``enterprise_id``
+    from Bolt's context: the same workspace, or one in the same Enterprise Grid org), and the
+    author is the session's rep or manager, a manager of the rep's team, or an admin: anyone
+    else's reply in the thread is left out of the notes (logged, not answered).
 
     Not a request context (bot/context.py): most messages are not Pacer's business and must
     cost no query, and nobody is asking anything. A reply in a thread gets its own unit of work,
@@ -77,6 +89,8 @@ def handle_message_event(services: Services, event: dict) -> str:
             found = coaching_queries.find_by_thread(session, channel, thread_ts)
             if found is None:
                 return "not-coaching"
+            if not _same_workspace(session, found, team_id, enterprise_id):
+                return "other-workspace"
             return "deleted" if coaching_queries.delete_note(session, found.id, ts) else "ignored"
     edited = subtype == "message_changed"
     message = (event.get("message") or {}) if edited else event
@@ -91,6 +105,10 @@ def handle_message_event(services: Services, event: dict) -> str:
         found = coaching_queries.find_by_thread(session, channel, thread_ts)
         if found is None:
             return "not-coaching"
+        if not _same_workspace(session, found, team_id, enterprise_id):
+            return "other-workspace"
+        if not _takes_part(services, session, found, user):
+            return "not-a-participant"
         text, is_action = note_text(session, found.workspace_id, message)
         if not text:
             return "ignored"
@@ -111,6 +129,30 @@ def handle_message_event(services: Services, event: dict) -> str:
         services.after_ack(lambda: _react(services, channel, ts, thread_ts, note_id))
         return "action"
     return "noted"
+
+
+def _same_workspace(
+    session: Session, found: CoachingSession, team_id: str | None, enterprise_id: str | None
+) -> bool:
+    """Whether the event was sent for the session's workspace (or its Grid org's)."""
+    workspace = people_queries.get_workspace(session, found.workspace_id)
+    if workspace is None:
+        return False
+    if workspace.enterprise_id:
+        return enterprise_id == workspace.enterprise_id
+    return team_id == workspace.slack_team_id and not enterprise_id
+
+
+def _takes_part(services: Services, session: Session, found: CoachingSession, user: str) -> bool:
+    """The rep, the manager who opened it, a manager of the rep's team, or an admin."""
+    if user in (found.rep_id, found.manager_id) or user in services.settings.admins:
+        return True
+    member = people_queries.get_member(session, found.workspace_id, user)
+    if member is not None and member.active and member.is_manager:
+        return member.team_id == found.team_id or people_queries.is_promoted_admin(
+            session, found.workspace_id, user
+        )
+    return people_queries.is_promoted_admin(session, found.workspace_id, user)
 
 
 def _is_reply(ts: str | None, thread_ts: str | None) -> bool:

@@ -12,6 +12,7 @@ from bot.contests import flow as contest_flow
 from bot.context import Interaction
 from bot.ids import INPUT, View
 from bot.messages import plain_text
+from bot.parsing import MAX_DIGITS
 from bot.services import Services
 from rituals import contests, lag_check
 from rituals.contests import ContestSpec, SpecProblem
@@ -233,6 +234,16 @@ def _text(values: dict, block_id: str) -> str:
     return (_value(values, block_id).get("value") or "").strip()
 
 
+def _name(values: dict, block_id: str, errors: dict[str, str]) -> str:
+    """A name typed in the form; one with a control character in it (a pasted NUL byte) is
+    refused under its field rather than stored changed."""
+    text = _text(values, block_id)
+    if messages.has_controls(text):
+        errors[block_id] = "This has an invisible control character in it: type it again."
+        return messages.without_controls(text)
+    return text
+
+
 def _selected(values: dict, block_id: str) -> str | None:
     option = _value(values, block_id).get("selected_option") or {}
     return option.get("value")
@@ -265,7 +276,7 @@ def read_spec(view: dict, process: Process) -> tuple[ContestSpec | None, dict[st
     """The spec a submitted form describes, or the errors of what can't be read (by block)."""
     values = (view.get("state") or {}).get("values") or {}
     errors: dict[str, str] = {}
-    name = _text(values, "name")
+    name = _name(values, "name", errors)
     kpi = _selected(values, "kpi")
     if not kpi:
         errors["kpi"] = "Choose the KPI the contest counts."
@@ -277,15 +288,18 @@ def read_spec(view: dict, process: Process) -> tuple[ContestSpec | None, dict[st
     raw_target = _text(values, "target")
     if raw_target:
         try:
-            target = int(raw_target)
+            target = int(raw_target) if len(raw_target) <= MAX_DIGITS else None
         except ValueError:
+            target = None
+        if target is None:
             errors["target"] = "The target is a whole number, e.g. 5."
     entrants = _people(values, "entrants")
     groups = []
     for index in range(1, GROUPS + 1):
         people = _people(values, f"group{index}")
         if people:
-            groups.append((_text(values, f"group{index}_name") or f"Team {index}", people))
+            group_name = _name(values, f"group{index}_name", errors)
+            groups.append((group_name or f"Team {index}", people))
     if kind == "teams" and entrants:
         errors["entrants"] = "For team vs team, put people in the groups below, not here."
     if kind != "teams" and groups:
@@ -303,7 +317,7 @@ def read_spec(view: dict, process: Process) -> tuple[ContestSpec | None, dict[st
         entrants=entrants if kind != "teams" else (),
         groups=tuple(groups) if kind == "teams" else (),
         scoring=scoring,
-        prize=_text(values, "prize"),
+        prize=_name(values, "prize", errors),
     )
     return spec, errors
 

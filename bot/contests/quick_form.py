@@ -15,8 +15,11 @@ from bot.parsing import (
     WEEKDAYS,
     Mention,
     ParseError,
+    digit_count,
     parse_mention,
     quoted,
+    shorter,
+    too_many_digits,
     unknown_kpi,
 )
 from rituals import contests
@@ -63,7 +66,15 @@ class ParsedStart:
 
 
 def unescape_name(text: str) -> str:
-    """Slack sends &, < and > in command text as entities; names are stored as typed."""
+    """Slack sends &, < and > in command text as entities; names are stored as typed. A name
+    with a control character in it (a NUL byte, pasted from elsewhere) is refused: it would
+    show differently from what was typed, and PostgreSQL can't store a NUL."""
+    if messages.has_controls(text):
+        shown = messages.without_controls(messages.unescape(text)).strip()
+        raise ParseError(
+            f"The name {quoted(shown)} has an invisible control character in it (pasted from "
+            'elsewhere?). Type the name again, e.g. "Call Blitz".'
+        )
     return messages.unescape(text).strip()
 
 
@@ -114,12 +125,12 @@ def window_for(process: Process, now: datetime, word: str, until: str | None = N
         return first, last
     match = DAYS.match(w) or WEEKS.match(w)
     if match:
-        n = int(match.group(1))
+        n = int(match.group(1)) if not too_many_digits(match.group(1)) else 0
         weeks = WEEKS.match(w) is not None
         limit = MAX_QUICK_WEEKS if weeks else MAX_QUICK_DAYS
         if not 1 <= n <= limit:
             raise ParseError(
-                f"{quoted(word)}: a contest runs 1 to {limit} "
+                f"{quoted(shorter(word))}: a contest runs 1 to {limit} "
                 f"{'weeks' if weeks else 'working days'}. How long: {HOW_LONG}."
             )
         if weeks:  # calendar weeks: a holiday in them doesn't stretch the contest
@@ -291,6 +302,12 @@ def parse_start(text: str, process: Process, now: datetime) -> ParsedStart:
                 raise ParseError(
                     f"A race has no target ({quoted(token)}): the most wins. For everyone who "
                     'reaches a number, use `/contest start target meetings 1w 5 "Five by Friday"`.'
+                )
+            if too_many_digits(word):
+                raise ParseError(
+                    f"The target {quoted(shorter(token))} ({digit_count(word):,} digits) is far "
+                    "too big: give a number people can reach, e.g. `/contest start target "
+                    'meetings 1w 5 "Five by Friday"`.'
                 )
             if "." in word or "," in word or int(word) < 1:
                 raise ParseError(

@@ -3,18 +3,60 @@ long detail), each step recorded as it lands so a resumed run continues where it
 
 Slack has no idempotency key for chat.postMessage, so the channel message carries the run in
 its metadata; a run resumed after its clock died between posting and recording looks for that
-message in the channel's history before posting again."""
+message in the channel's history before posting again.
 
+Reading a channel needs membership (chat:write.public only lets Pacer post), so Pacer joins a
+public channel before its first post there (once per channel and process: ``joined``); a
+private one it can only be invited to (:class:`NotInvited`). A channel it cannot read is never a
+reason to drop a post: the check is skipped (and logged), and the post made."""
+
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from rituals import runs
 
+log = logging.getLogger("pacer.rituals")
+
 METADATA_EVENT = "pacer_ritual"
+# Slack's answers to a bot outside a channel: a public one it may post to but not read
+# (not_in_channel); a private one it cannot see at all (channel_not_found).
+NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
+# conversations.join's answers for a channel Pacer cannot join by itself: a private channel (or
+# one that is gone); missing_scope: an install made before the manifest asked for channels:join.
+CANNOT_JOIN = {"method_not_supported_for_channel_type", "channel_not_found", "missing_scope"}
+MEMBER, NOT_JOINABLE = "member", "not-joinable"
+
+
+class NotInvited(Exception):
+    """Pacer cannot post in the channel and cannot join it: a private channel nobody invited it
+    to (or one that is gone). Someone in it must type ``/invite @Pacer``."""
+
+    def __init__(self, channel: str, error: str):
+        super().__init__(f"Pacer isn't a member of {channel} and can't join it ({error})")
+        self.channel, self.error = channel, error
+
+
+def join_once(client: WebClient, channel: str, joined: MutableMapping[str, str]) -> str:
+    """Join the channel (conversations.join) unless this process did already, or learned that it
+    can't: MEMBER or NOT_JOINABLE, remembered in ``joined``. Anything else Slack answers (a 5xx,
+    ``is_archived``) raises: the run's attempt fails and is retried or given up."""
+    state = joined.get(channel)
+    if state is None:
+        try:
+            client.conversations_join(channel=channel)
+            state = MEMBER
+        except SlackApiError as error:
+            if error.response.get("error") not in CANNOT_JOIN:
+                raise
+            state = NOT_JOINABLE
+        joined[channel] = state
+    return state
 
 
 class ChannelPacer:
@@ -64,27 +106,83 @@ def deliver(
     progress: Progress,
     record: Callable[[Progress], None],
     may_have_posted: bool = False,
+    joined: MutableMapping[str, str] | None = None,
+    posted_after: str | None = None,
 ) -> Progress:
     """Post the parts not yet posted, recording after each one. ``may_have_posted``: an earlier
     attempt may have posted a part and died (or timed out) before recording it; find what is
-    already in the channel or the thread instead of posting it twice."""
+    already in the channel or the thread instead of posting it twice. ``joined``: the process's
+    memory of the channels it joined (see :func:`join_once`); None posts without joining.
+    ``posted_after``: a ts older than any post of this run (see :func:`find_posted`).
+    Raises :class:`NotInvited` when the channel refuses Pacer and it cannot join."""
+    if joined is not None and progress.parts_done < len(parts):
+        join_once(client, channel, joined)
     present: set[int] = set()
     if may_have_posted:
         if progress.parts_done == 0:
-            found = find_posted(client, channel, run_key)
+            found = _reading(
+                client,
+                channel,
+                joined,
+                lambda: find_posted(client, channel, run_key, posted_after),
+                None,
+            )
             if found:
                 progress = Progress(1, found)
                 record(progress)
         if progress.message_ts:
-            present = thread_parts(client, channel, progress.message_ts, run_key, parts)
+            ts = progress.message_ts
+            present = _reading(
+                client,
+                channel,
+                joined,
+                lambda: thread_parts(client, channel, ts, run_key, parts),
+                set(),
+            )
     for index in range(progress.parts_done, len(parts)):
         part, ts = parts[index], None
         if index not in present:
             pacer.wait(channel)
-            ts = _post(client, channel, part, index, run_key, progress.message_ts)
+            try:
+                ts = _post(client, channel, part, index, run_key, progress.message_ts)
+            except SlackApiError as error:
+                code = error.response.get("error")
+                if code not in NOT_A_MEMBER:
+                    raise
+                if joined is not None:
+                    joined.pop(channel, None)  # removed since it joined? the next try joins again
+                raise NotInvited(channel, code) from error
         progress = Progress(index + 1, ts if index == 0 else progress.message_ts)
         record(progress)
     return progress
+
+
+def _reading(client, channel: str, joined, read, unreadable):
+    """``read()`` the channel; when Slack says Pacer is not in it, join again if it may (it was
+    removed since it joined) and read once more; still unreadable: ``unreadable``, logged. The
+    check for an earlier post is skipped, never the post."""
+    for again in (True, False):
+        try:
+            return read()
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in NOT_A_MEMBER:
+                raise
+            rejoined = (
+                again
+                and joined is not None
+                and joined.pop(channel, None) == MEMBER
+                and join_once(client, channel, joined) == MEMBER
+            )
+            if rejoined:
+                continue
+            log.warning(
+                "cannot read %s to look for an earlier post (%s): posting without that check",
+                channel,
+                code,
+            )
+            return unreadable
+    return unreadable
 
 
 def _post(
@@ -117,13 +215,25 @@ def _post(
     return None
 
 
-def find_posted(client: WebClient, channel: str, run_key: str) -> str | None:
-    """The ts of this run's channel message if an earlier attempt posted it (last 200 messages)."""
-    response = client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
-    for message in response.get("messages", []):
-        if _run_of(message) == run_key:
-            return message["ts"]
-    return None
+def find_posted(
+    client: WebClient, channel: str, run_key: str, after: str | None = None
+) -> str | None:
+    """The ts of this run's channel message if an earlier attempt posted it. ``after``: the ts of
+    a post known to be older than it (the ledger's newest post in this channel before the run
+    was due): every message since then is read, page by page, however busy the channel; without
+    it, the last 200 messages."""
+    cursor = None
+    while True:
+        bounds = {"oldest": after, "inclusive": False} if after else {}
+        response = client.conversations_history(
+            channel=channel, limit=200, include_all_metadata=True, cursor=cursor, **bounds
+        )
+        for message in response.get("messages", []):
+            if _run_of(message) == run_key:
+                return message["ts"]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not after or not response.get("has_more") or not cursor:
+            return None
 
 
 def thread_parts(

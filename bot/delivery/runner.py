@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.delivery.posting import ChannelPacer, Part, Progress, deliver
+from bot.delivery.posting import ChannelPacer, NotInvited, Part, Progress, deliver
 from bot.services import Services
 from rituals import runs
 from rituals.process import Process
@@ -28,9 +28,10 @@ log = logging.getLogger("pacer.rituals")
 
 ATTEMPTS = 10  # with the backoff below, about 2.5 hours of retries: inside the daily digest's grace
 # Errors that trying again will not fix: the run is given up and the team's managers are told.
+# (A channel Pacer is not in is none of them: it joins a public one, and a private one may invite
+# it any minute; see _not_invited.)
 PERMANENT = {
     "channel_not_found",
-    "not_in_channel",
     "is_archived",
     "invalid_auth",
     "account_inactive",
@@ -149,6 +150,8 @@ def run_ritual(
         return _logged(team, occurrence, outcome)
     except runs.ClaimLost:
         return _logged(team, occurrence, Outcome("claim-lost", "another clock took this run over"))
+    except NotInvited as error:
+        return _logged(team, occurrence, _not_invited(services, run, team, occurrence, now, error))
     except Exception as error:  # recorded and retried on a later tick; never lost silently
         return _logged(team, occurrence, _failed(services, run, team, occurrence, now, error))
 
@@ -168,7 +171,9 @@ def _post(
         today = process.calendar.local_date(occurrence.due_at)
         members = members_today(session, team.id, today)  # past periods: ritual_data._past
         parts = delivery.parts(services, session, team, process, members, occurrence)
-    channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays put
+        channel = run.channel_id if run.message_ts else team.channel_id  # a resumed run stays
+        # put; and what it may have posted there is newer than the ledger's last post before it
+        after = runs.posted_before(session, run, channel) if not run.message_ts else None
 
     def record(progress: Progress) -> None:
         with services.unit_of_work() as session:
@@ -190,8 +195,61 @@ def _post(
         Progress(run.parts_done or 0, run.message_ts),
         record,
         may_have_posted=(run.attempts or 1) > 1,
+        joined=services.channels_joined,
+        posted_after=after,
     )
     return len(parts)
+
+
+def _not_invited(
+    services: Services,
+    run: RitualRun,
+    team: SalesTeam,
+    occurrence: Occurrence,
+    now: datetime,
+    error: NotInvited,
+) -> Outcome:
+    """A private channel nobody invited Pacer to: the run is retried with backoff like any failure
+    (an invitation within its attempts and it lands), and the team's managers are told how to
+    invite Pacer once for that channel (the ledger remembers it), not at every ritual."""
+    where = f"<#{error.channel}>"
+    reason = (
+        f"Pacer isn't in {where} and can't join it ({error.error}): "
+        f"someone in it must type /invite @Pacer"
+    )
+    last = (run.attempts or 1) >= ATTEMPTS
+    with services.unit_of_work() as session:
+        runs.fail(session, run, reason, now)
+        if last:
+            runs.skip(
+                session,
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                occurrence=occurrence,
+                reason=f"gave up: {reason}",
+                now=now,
+            )
+        first_time = runs.note_once(
+            session,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            kind=runs.INVITE_NOTE,
+            key=error.channel,
+            now=now,
+        )
+        managers = managers_of(session, team.id) if first_time else []
+    log.warning(
+        "ritual %s %s for team %s: %s", occurrence.kind, occurrence.period_key, team.id, reason
+    )
+    text = (
+        f"Pacer can't post the team's rituals in {where}: it's a private channel (or one Pacer "
+        f"can't see) and Pacer isn't in it. Type `/invite @Pacer` in {where} and the "
+        f"{occurrence.kind} ritual lands there on its next try, as will the ones after it; "
+        "or choose another channel with `/pacer channel #channel`."
+    )
+    _send_notes(services, managers, text)
+    told = "; the team's managers were told how" if first_time else ""
+    return Outcome("gave-up" if last else "failed", reason + told)
 
 
 def _failed(
@@ -259,6 +317,11 @@ def _tell_managers(
         "If Pacer isn't in that channel, invite it (`/invite @Pacer`) or choose another with `/pacer channel`; "
         f"then `pacer rituals run {occurrence.kind}` posts it."
     )
+    _send_notes(services, managers, text)
+
+
+def _send_notes(services: Services, managers: list[str], text: str) -> None:
+    """A private message to each manager; one that fails is logged, never raised."""
     note = messages.message(text, messages.section(text))
     for manager in managers:
         try:

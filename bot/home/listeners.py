@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.context import Interaction, where
+from bot.context import Interaction
 from bot.home.view import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -27,6 +27,7 @@ from bot.home.view import (
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import escape, mention, plain_text
+from bot.parsing import digit_count, too_many_digits
 from bot.people import fresh_profiles
 from bot.replies import Problem, explain
 from bot.services import Services
@@ -175,19 +176,20 @@ def refresh_job_for(
 
 
 def _refresh(ix: Interaction, user_ids: list[str], period: str, notice: str | None) -> None:
-    team_id, enterprise_id, _ = where(ix.body)
     ix.follow_ups.append(
-        refresh_job(ix.services, team_id, enterprise_id, user_ids, period=period, notice=notice)
+        refresh_job(
+            ix.services, ix.slack_team_id, ix.enterprise_id, user_ids, period=period, notice=notice
+        )
     )
 
 
 def register(app: App, services: Services) -> None:
-    def home_opened(ack, body: dict, event: dict) -> None:
+    def home_opened(ack, event: dict, context) -> None:
         ack()
         user_id = event.get("user")
         if event.get("tab") not in (None, "home") or not user_id:
             return
-        team_id, enterprise_id = body.get("team_id") or "", body.get("enterprise_id")
+        team_id, enterprise_id = context.team_id or "", context.enterprise_id
         # Slack sends the tab as it was: keep the period the person last chose.
         period = period_of(event.get("view"))
         seen = (event.get("view") or {}).get("hash")  # the tab as Slack shows it now
@@ -312,7 +314,7 @@ def edit_pressed(ix: Interaction) -> dict | None:
     actor, session = ix.actor, ix.session
     row = get_log(session, actor, _log_id(ix))
     if row.voided_at is not None:
-        raise already_voided(actor, row, "edit")
+        raise already_voided(session, actor, row, "edit")
     check_may_change(session, actor, row, "edit")
     view = edit_modal(actor, row, period_of(ix.view))
     ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
@@ -450,6 +452,12 @@ def _plain(text: str) -> str:
 
 def _read_count(view: dict, process, kpi_key: str, errors: dict[str, str]) -> int | None:
     raw = str(_field(view, "count").get("value") or "").strip()
+    if too_many_digits(raw):
+        errors["count"] = (
+            f"{raw[:12]}… ({digit_count(raw):,} digits) is far too big for a count: enter a "
+            f"whole number from 1 to {process.max_count}."
+        )
+        return None
     try:
         count = int(raw)
     except ValueError:
@@ -491,7 +499,7 @@ def log_submitted(ix: Interaction) -> dict | None:
             errors["date"] = "Pick a date from the calendar."
         except Refusal as problem:
             errors["date"] = _plain(explain(problem))
-    note = str(_field(view, "note").get("value") or "").strip()
+    note = messages.without_controls(str(_field(view, "note").get("value") or "")).strip()
     if len(note) > NOTE_LIMIT:
         errors["note"] = f"A note can be up to {NOTE_LIMIT} characters; this one has {len(note)}."
     if errors:

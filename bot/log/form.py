@@ -25,6 +25,7 @@ from bot.home.listeners import refresh_job
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import plain_text
+from bot.parsing import digit_count, too_many_digits
 from bot.people import known_profiles
 from bot.replies import Problem, explain
 from bot.services import Services
@@ -203,6 +204,11 @@ def read_count(raw: str, kpi: Kpi, max_count: int) -> tuple[int | None, str | No
     text = raw.strip().replace(",", "")
     if not WHOLE.match(text):
         return None, f"{raw.strip()[:20]} isn't a whole number: type a count like 12."
+    if too_many_digits(text):
+        return None, (
+            f"{text[:12]}… ({digit_count(text):,} digits) is far too big for a count: "
+            "type how many you did, like 12."
+        )
     count = int(text)
     if count < 1:
         return None, "Counts start at 1; leave the field empty to log none."
@@ -276,7 +282,8 @@ def submit(ix: Interaction) -> dict:
         ix.outcome = "invalid"
         return {"response_action": "errors", "errors": errors}
 
-    note = (_field(values, NOTE_BLOCK).get("value") or "").strip()[:NOTE_LIMIT]
+    note = messages.without_controls(_field(values, NOTE_BLOCK).get("value") or "")
+    note = note.strip()[:NOTE_LIMIT]
     trigger = f"view:{view.get('id', '')}:{view.get('hash', '')}"[:128]
     recorded = record_activity(
         ix.session,
@@ -335,6 +342,4 @@ def confirmation_view(ix: Interaction, recorded, tz: str | None, today: date) ->
 def _refresh_home(ix: Interaction, user_ids: list[str]) -> None:
     """After the acknowledgement: re-publish the Home tab of whoever the log is for."""
 
-    team_id = (ix.body.get("team") or {}).get("id") or (ix.body.get("user") or {}).get("team_id")
-    enterprise_id = (ix.body.get("enterprise") or {}).get("id")
-    ix.follow_ups.append(refresh_job(ix.services, team_id or "", enterprise_id, user_ids))
+    ix.follow_ups.append(refresh_job(ix.services, ix.slack_team_id, ix.enterprise_id, user_ids))

@@ -46,6 +46,11 @@ def start_contest(
         return existing, False
     plan = plan_contest(session, team.id, process, spec, now)
     if not plan.ok:
+        # The same request delivered twice at once: the other delivery may have stored it since
+        # the look-up above (its name now "already running"): that one is this one's answer.
+        existing = contest_queries.contest_by_start_key(session, team.workspace_id, start_key)
+        if existing is not None:
+            return existing, False
         raise ContestNotStarted(plan.problems)
     contest = Contest(
         workspace_id=team.workspace_id,

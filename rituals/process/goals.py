@@ -125,6 +125,8 @@ def parse_goal(value: object) -> Goal:
     period = _PERIOD_WORDS.get(match["per"].lower())
     if period is None:
         raise ValueError(f"goal period {match['per']!r} is not day, week or month")
+    if math.isinf(_to_number(match["amount"])):
+        raise ValueError(f"goal amount {_digits(match['amount'])} is far too large")
     return _make_goal(_to_number(match["amount"]), period)
 
 
@@ -137,6 +139,14 @@ def _fmt_goal_number(value: float) -> str:
 
 def _to_number(text: str) -> float:
     return float(text.strip().replace(",", "").replace("_", ""))
+
+
+def _digits(amount) -> str:
+    """A huge amount as typed, by its start and length: ``9999999999… (5,000 digits)``."""
+    text = str(amount)
+    if len(text) <= 16:
+        return quote(text)
+    return f"{quote(text[:12] + '…')} ({sum(c.isdigit() for c in text):,} digits)"
 
 
 def _make_goal(amount: float, period: str) -> Goal:

@@ -60,5 +60,6 @@ def test_scopes_events_and_interactivity():
     assert {"app_home_opened", "message.channels", "message.groups", "message.mpim"} <= events
     assert {"app_uninstalled", "tokens_revoked"} <= events  # bot/install: rituals pause
     assert {"mpim:write", "mpim:history", "channels:history", "groups:history"} <= scopes
+    assert {"chat:write.public", "channels:join"} <= scopes  # rituals in a channel Pacer joins
     assert settings["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True

@@ -177,9 +177,10 @@ class PacerServer:
 
     # -- requests, as Slack sends them ---------------------------------------------------
 
-    def post(self, body: str, headers: dict) -> Reply:
+    def post(self, body: str | bytes, headers: dict) -> Reply:
+        data = body if isinstance(body, bytes) else body.encode()
         request = urllib.request.Request(
-            self.url + "/slack/events", data=body.encode(), headers=headers, method="POST"
+            self.url + "/slack/events", data=data, headers=headers, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:

@@ -378,3 +378,39 @@ def test_old_nudge_sweeps_are_pruned_and_the_reminders_kept(session, ws, team):
     keys = sorted(session.exec(select(RitualRun.period_key)).all())
     assert "2026-11-10T20:00Z" not in keys
     assert {"2026-11-10:U0SDR0001", "2026-11-23T20:00Z"} <= set(keys) and len(keys) == 3
+
+
+# -- notes said once ---------------------------------------------------------------------------
+
+
+def test_a_note_is_recorded_once_per_key_and_never_claimed_as_a_ritual(engine, ws, team):
+    def note(key):
+        with unit_of_work(engine) as session:
+            return runs.note_once(
+                session,
+                workspace_id=ws.id,
+                team_id=team.id,
+                kind=runs.INVITE_NOTE,
+                key=key,
+                now=NOW,
+            )
+
+    assert note("G0DEALS1") is True
+    assert note("G0DEALS1") is False  # said already: not again
+    assert note("G0OTHER1") is True  # another channel is another note
+    with unit_of_work(engine) as session:
+        row = runs.get_run(session, team.id, runs.INVITE_NOTE, "G0DEALS1")
+        assert row.status == runs.POSTED
+        assert runs.retryable(session, LATER) == []
+
+
+def test_what_a_run_may_have_posted_is_newer_than_the_last_post_before_it_was_due(
+    session, ws, team
+):
+    earlier = Occurrence("leaderboard", NOW - timedelta(hours=5), "2026-11-24T12:00")
+    first = _claim(session, ws, team, earlier, now=earlier.due_at)
+    progress(session, first, parts_done=1, channel_id="C1", message_ts="1700000000.000100")
+    finish(session, first, earlier.due_at + timedelta(seconds=5))
+    run = _claim(session, ws, team)
+    assert runs.posted_before(session, run, "C1") == "1700000000.000100"
+    assert runs.posted_before(session, run, "C2") is None

@@ -102,6 +102,50 @@ def test_conversations(slack, client):
     assert [c["id"] for c in client.conversations_list()["channels"]] == ["C100"]
 
 
+def _error_of(call) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        call()
+    return raised.value.response["error"]
+
+
+def test_a_public_channel_pacer_is_not_in_takes_posts_but_not_reads_until_it_joins(slack, client):
+    slack.add_channel("C200", "sales", member=False)
+    info = client.conversations_info(channel="C200")["channel"]
+    assert info["is_member"] is False and info["is_private"] is False
+    posted = client.chat_postMessage(channel="C200", text="digest")  # chat:write.public
+    assert _error_of(lambda: client.conversations_history(channel="C200")) == "not_in_channel"
+    assert (
+        _error_of(lambda: client.conversations_replies(channel="C200", ts=posted["ts"]))
+        == "not_in_channel"
+    )
+    joined = client.conversations_join(channel="C200")
+    assert joined["channel"]["is_member"] is True and "warning" not in joined.data
+    assert client.conversations_join(channel="C200")["warning"] == "already_in_channel"
+    assert client.conversations_history(channel="C200")["messages"][0]["ts"] == posted["ts"]
+    slack.remove_bot("C200")
+    assert _error_of(lambda: client.conversations_history(channel="C200")) == "not_in_channel"
+
+
+def test_a_private_channel_needs_an_invitation(slack, client):
+    slack.add_channel("G300", "deals", private=True, member=False)
+    for call in (
+        lambda: client.chat_postMessage(channel="G300", text="digest"),
+        lambda: client.conversations_history(channel="G300"),
+        lambda: client.conversations_info(channel="G300"),
+    ):
+        assert _error_of(call) == "channel_not_found"  # invisible to non-members
+    join = lambda: client.conversations_join(channel="G300")  # noqa: E731
+    assert _error_of(join) == "method_not_supported_for_channel_type"
+    slack.invite("G300")  # /invite @Pacer
+    assert client.chat_postMessage(channel="G300", text="digest")["ok"]
+    info = client.conversations_info(channel="G300")["channel"]
+    assert info["is_private"] and info["is_member"]
+    assert _error_of(join) == "method_not_supported_for_channel_type"  # still not joinable
+    assert client.conversations_history(channel="G300")["messages"]
+    # Channels not registered are ones Pacer is in, as before.
+    assert client.conversations_info(channel="C999")["channel"]["is_member"] is True
+
+
 def test_files_upload_v2_end_to_end(slack, client):
     result = client.files_upload_v2(
         channel="C1",

@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage import db, people_queries
-from storage.models import SalesTeam, UserProfile, Workspace
+from storage.models import Member, SalesTeam, UserProfile, Workspace
 from storage.unit_of_work import unit_of_work
-from tests.storage.support import NOW, add_member, fresh
+from tests.storage.support import NOW, add_member, fresh, run_at_once
 
 
 def _count(session, model) -> int:
@@ -48,6 +48,41 @@ def test_workspace_for_keeps_slack_teams_and_grid_orgs_apart(session):
         ("T1", "E_A"),
         ("T1", "E_B"),
     ]
+
+
+def test_grid_members_are_known_from_any_workspace_of_their_org(session):
+    home = people_queries.workspace_for(session, "T1", "E1", NOW)
+    sibling = people_queries.workspace_for(session, "T2", "E1", NOW)
+    elsewhere = people_queries.workspace_for(session, "T3", "E9", NOW)
+    team = people_queries.default_team(session, home.id, NOW)
+    add_member(session, home, team, "W1", "sdr")
+    # asking from the sibling workspace: the org's user ID finds their membership in T1
+    workspace_id, member = people_queries.workspace_and_member(session, "T2", "E1", "W1")
+    assert (workspace_id, member.user_id) == (home.id, "W1")
+    # someone on no team is in the workspace they asked from; another org knows nobody
+    assert people_queries.workspace_and_member(session, "T2", "E1", "W2") == (sibling.id, None)
+    assert people_queries.workspace_and_member(session, "T3", "E9", "W1") == (elsewhere.id, None)
+    assert people_queries.workspace_and_member(session, "T4", "E1", "W2") == (None, None)
+    # their own workspace's membership comes first when they have one there too
+    own_team = people_queries.default_team(session, sibling.id, NOW)
+    add_member(session, sibling, own_team, "W1", "ae")
+    assert people_queries.workspace_and_member(session, "T2", "E1", "W1")[0] == sibling.id
+    # off Grid, a team ID alone never reaches a Grid workspace
+    assert people_queries.workspace_and_member(session, "T1", None, "W1") == (None, None)
+    assert people_queries.org_workspace_ids(session, sibling.id) == [sibling.id, home.id]
+    plain = people_queries.workspace_for(session, "T5", None, NOW)
+    assert people_queries.org_workspace_ids(session, plain.id) == [plain.id]
+
+
+def test_find_profiles_by_name_looks_across_a_grid_org(session):
+    home = people_queries.workspace_for(session, "T1", "E1", NOW)
+    sibling = people_queries.workspace_for(session, "T2", "E1", NOW)
+    other_org = people_queries.workspace_for(session, "T3", "E2", NOW)
+    people_queries.save_profile(session, sibling.id, "W7", "Zoë Park", None, NOW)
+    people_queries.save_profile(session, home.id, "W7", "Zoë Park", None, NOW)
+    people_queries.save_profile(session, other_org.id, "W8", "Zoë Park", None, NOW)
+    found = people_queries.find_profiles_by_name(session, home.id, "zoë park")
+    assert [(p.user_id, p.workspace_id) for p in found] == [("W7", home.id)]  # once, own first
 
 
 def test_workspace_for_racing_requests_share_one_row(engine):
@@ -265,3 +300,36 @@ def test_pause_and_resume_rituals(session):
     assert people_queries.paused_workspaces(session) == set()
     assert not people_queries.resume_rituals(session, ws.id)
     assert other.id not in people_queries.paused_workspaces(session)
+
+
+def _new_member(ws, team, user_id: str, role: str) -> Member:
+    return Member(
+        workspace_id=ws.id,
+        team_id=team.id,
+        user_id=user_id,
+        role=role,
+        added_by="U_ADMIN",
+        added_at=NOW,
+    )
+
+
+def test_add_member_twice_stores_one_and_keeps_the_second_transaction(engine, ws, team):
+    with db.session(engine) as a, db.session(engine) as b:
+        assert people_queries.add_member(a, _new_member(ws, team, "U_TWICE", "sdr"))
+        a.commit()
+        assert not people_queries.add_member(b, _new_member(ws, team, "U_TWICE", "ae"))
+        people_queries.save_profile(b, ws.id, "U_TWICE", "Twice", None, NOW)  # b goes on
+        b.commit()
+    with fresh(engine) as s:
+        assert people_queries.get_member(s, ws.id, "U_TWICE").role == "sdr"
+        assert people_queries.get_profile(s, ws.id, "U_TWICE") is not None
+
+
+def test_concurrent_adds_of_one_person_store_one_membership_and_raise_nothing(engine, ws, team):
+    def add(i):
+        with unit_of_work(engine) as s:
+            return people_queries.add_member(s, _new_member(ws, team, "U_RACE", "sdr"))
+
+    assert sorted(run_at_once(6, add)) == [False] * 5 + [True]
+    with fresh(engine) as s:
+        assert _count(s, Member) == 1

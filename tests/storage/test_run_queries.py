@@ -114,3 +114,33 @@ def test_the_reads_of_status_tick_and_sweep(engine, ws, team):
             session, kind="nudge", key_suffix="Z", before=NOW + day, statuses=("posted",)
         )
         assert gone == 1
+
+
+def test_the_newest_post_recorded_in_a_channel_before_a_time(engine, ws, team):
+    hour = timedelta(hours=1)
+    with unit_of_work(engine) as session:
+        for key, ts, channel, finished in [
+            ("a", "1700000000.000100", "C1", NOW - 3 * hour),
+            ("b", "1700000900.000100", "C1", NOW - hour),  # the newest finished in time
+            ("c", "1700009999.000100", "C1", NOW + hour),  # finished after: may be newer
+            ("d", "1700009000.000100", "C2", NOW - hour),  # another channel
+            ("e", None, "C1", NOW - hour),  # nothing posted
+        ]:
+            run_queries.insert_new(
+                session,
+                row(
+                    ws,
+                    team,
+                    key=key,
+                    status="posted",
+                    channel_id=channel,
+                    message_ts=ts,
+                    finished_at=finished,
+                ),
+            )
+        me = run_queries.get_run(session, team.id, "daily", "b")
+    with unit_of_work(engine) as session:
+        newest = run_queries.newest_message_ts
+        assert newest(session, team.id, "C1", NOW, other_than=-1) == "1700000900.000100"
+        assert newest(session, team.id, "C1", NOW, other_than=me.id) == "1700000000.000100"
+        assert newest(session, team.id, "C3", NOW, other_than=-1) is None

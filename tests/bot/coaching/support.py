@@ -75,8 +75,15 @@ def thread_of(rig, index: int = -1) -> tuple[str, str]:
     return row.channel_id, row.thread_ts
 
 
-def message_event(rig, event: dict, *, retry: int | None = None, event_id: str | None = None):
-    body = event_body(event, team_id="T0RIG0001", event_id=event_id)
+def message_event(
+    rig,
+    event: dict,
+    *,
+    retry: int | None = None,
+    event_id: str | None = None,
+    team_id: str = "T0RIG0001",
+):
+    body = event_body(event, team_id=team_id, event_id=event_id)
     response = rig.app.dispatch(
         BoltRequest(body=body, headers=json_headers("rig-secret", body, retry))
     )

@@ -3,16 +3,18 @@ once however often Slack delivers them, edits and deletions followed, and everyt
 not a person's reply in a coaching thread ignored, most of it without a query."""
 
 import json
+import logging
 
 from tests.bot.coaching.support import (
     COACHING,
+    MGR2,
     SDR2,
     message_event,
     notes,
     reply,
     thread_of,
 )
-from tests.bot.support import MGR, SDR
+from tests.bot.support import ADMIN, MGR, SDR
 from tests.storage.support import Statements
 
 
@@ -127,3 +129,47 @@ def test_a_reply_with_a_file_attached_is_a_note_too(rig):
         ("send the deck to Acme", True),
         ("(shared a file: see the thread)", False),
     ]
+
+
+def test_an_event_from_another_workspace_stores_and_removes_nothing(rig, caplog):
+    caplog.set_level(logging.INFO, logger="pacer")
+    rig.text("/coach", f"<@{SDR}>", MGR)
+    channel, thread = thread_of(rig)
+    # the same channel and thread ts, sent for another workspace (IDs are only unique in one)
+    forged = reply(rig, channel, thread, "1800000001.000100", "action: from elsewhere", MGR)
+    message_event(rig, forged, team_id="T0OTHER01")
+    assert notes(rig) == [] and not rig.slack.calls_to("reactions.add")
+    assert "outcome=other-workspace" in caplog.text
+    message_event(rig, reply(rig, channel, thread, "1800000002.000100", "kept", SDR))
+    deletion = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": channel,
+        "deleted_ts": "1800000002.000100",
+        "previous_message": {"ts": "1800000002.000100", "thread_ts": thread, "user": SDR},
+    }
+    message_event(rig, deletion, team_id="T0OTHER01")
+    assert [n.text for n in notes(rig)] == ["kept"]
+    message_event(rig, deletion)
+    assert notes(rig) == []
+
+
+def test_only_the_rep_their_managers_and_admins_add_notes(rig, caplog):
+    caplog.set_level(logging.INFO, logger="pacer")
+    rig.text("/coach", f"<@{SDR}>", MGR)
+    channel, thread = thread_of(rig)
+    # a teammate (another SDR) and a stranger reply in the thread: neither is stored
+    message_event(rig, reply(rig, channel, thread, "1800000001.000100", "action: me too", SDR2))
+    message_event(rig, reply(rig, channel, thread, "1800000002.000100", "hi", "U0STRANGE1"))
+    edit = reply(rig, channel, thread, "1800000002.000100", "action: edited", "U0STRANGE1")
+    message_event(
+        rig, {"type": "message", "subtype": "message_changed", "channel": channel, "message": edit}
+    )
+    assert notes(rig) == [] and not rig.slack.calls_to("reactions.add")
+    assert caplog.text.count("outcome=not-a-participant") == 3
+    assert f"user={SDR2} outcome=not-a-participant" in caplog.text
+    # the rep, the manager who opened it, an admin and the team's other manager are
+    rig.text("/pacer", f"manager <@{MGR2}>", ADMIN)
+    for ts, author in enumerate((SDR, MGR, ADMIN, MGR2), start=3):
+        message_event(rig, reply(rig, channel, thread, f"180000000{ts}.000100", "ok", author))
+    assert [n.author_id for n in notes(rig)] == [SDR, MGR, ADMIN, MGR2]

@@ -3,9 +3,20 @@
 from dataclasses import dataclass
 
 import pytest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.delivery.posting import ChannelPacer, Part, Progress, deliver, find_posted
+from bot.delivery.posting import (
+    MEMBER,
+    NOT_JOINABLE,
+    ChannelPacer,
+    NotInvited,
+    Part,
+    Progress,
+    deliver,
+    find_posted,
+    join_once,
+)
 from bot.services import make_client
 from bot.settings import load_settings
 from simulator.slack_standin import SlackStandin
@@ -152,3 +163,41 @@ def test_a_thread_part_that_landed_unrecorded_is_not_posted_again(slack, slow):
     replies = [c for c in slack.calls_to("chat.postMessage") if c.params.get("thread_ts")]
     assert len(replies) == 1  # "The full ranking" once, whoever posted it
     assert len(replies) - before_replies in (0, 1)
+
+
+def test_join_once_remembers_what_it_learned(slack):
+    client, joined = client_for(slack), {}
+    slack.add_channel(CHANNEL, "sales", member=False)
+    slack.add_channel("G0DEALS1", "deals", private=True, member=False)
+    assert join_once(client, CHANNEL, joined) == MEMBER
+    assert join_once(client, "G0DEALS1", joined) == NOT_JOINABLE
+    assert join_once(client, CHANNEL, joined) == MEMBER
+    assert join_once(client, "G0DEALS1", joined) == NOT_JOINABLE
+    assert [c.params["channel"] for c in slack.calls_to("conversations.join")] == [
+        CHANNEL,
+        "G0DEALS1",
+    ]
+    slack.add_channel("C0ARCHIV1", "old", member=False)
+    slack.fail_next("conversations.join", status=200, body={"ok": False, "error": "is_archived"})
+    with pytest.raises(SlackApiError):  # not a membership answer: the attempt fails
+        join_once(client, "C0ARCHIV1", joined)
+    assert "C0ARCHIV1" not in joined
+
+
+def test_a_private_channel_it_is_not_in_raises_not_invited_and_posts_nothing(slack):
+    slack.add_channel("G0DEALS1", "deals", private=True, member=False)
+    recorded = []
+    with pytest.raises(NotInvited) as raised:
+        deliver(
+            client_for(slack),
+            ChannelPacer(0),
+            "G0DEALS1",
+            PARTS,
+            "k5",
+            Progress(),
+            recorded.append,
+            may_have_posted=True,
+            joined={},
+        )
+    assert raised.value.channel == "G0DEALS1" and raised.value.error == "channel_not_found"
+    assert recorded == [] and not slack.history

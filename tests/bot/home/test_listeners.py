@@ -205,6 +205,26 @@ def test_voiding_a_log_keeps_it_in_the_trail_and_a_second_void_says_so(rig):
     assert "Undone: *5 Calls / Emails*" in rig.text("/log", "undo", SDR)
 
 
+def test_a_voided_log_of_someone_else_tells_a_rep_nothing_about_it(rig):
+    """Under `managers` visibility a rep can't see a teammate's logs: pressing Edit or Void on
+    one (a crafted button, its id guessed) voided already says neither whose nor what."""
+    rig.team()
+    rig.text("/pacer", f"team add <@{SDR2}> sdr", ADMIN)
+    rig.text("/pacer", "visibility managers", ADMIN)
+    rig.text("/log", "call 12", SDR)
+    rig.text("/log", "undo", SDR)
+    [row] = logs(rig)
+    assert row.voided_at is not None
+    other = open_home(rig, SDR2)
+    for button in (VOID, EDIT):
+        dispatch(rig, press_payload(SDR2, other, button, str(row.id)))
+        said = text_of(opened_modals(rig)[-1])
+        assert "Only the person who entered a log, or a manager" in said
+        assert "12" not in said and "Calls" not in said and "voided" not in said
+        assert SDR not in said
+    assert logs(rig)[0].voided_by == SDR
+
+
 def test_only_who_entered_a_log_or_a_manager_may_change_it(rig):
     rig.team()
     rig.text("/pacer", f"team add <@{SDR2}> sdr", ADMIN)
