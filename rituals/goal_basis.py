@@ -15,7 +15,7 @@ from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import Period, WorkCalendar, period_containing
 from rituals.process.goals import Goal, GoalTimeline
 from rituals.rep_goals import day_goals, goal_and_elapsed
-from rituals.scales import as_of, as_of_date, line_period, shown_figure
+from rituals.scales import as_of, line_period, shown_figure, stated_goal
 
 # Why a team working weekday is not one of the rep's days.
 HOLIDAY, AWAY, BEFORE_START, AFTER_LAST_DAY, NO_GOAL = (
@@ -89,7 +89,7 @@ def explain(
 ) -> GoalBasis:
     """The goal a KPI's line shows on ``view`` (at its own scale: a monthly goal on a week is
     the month's), taken apart."""
-    stated = timeline.on(as_of_date(view, now, cal)) or timeline.on(view.start)
+    stated = stated_goal(timeline, view, now, cal)
     period = line_period(stated.per if stated else None, view, now, cal)
     decimals = stated.decimals if stated else 0
     days = day_goals(timeline, period, cal, rep)

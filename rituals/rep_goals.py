@@ -23,9 +23,9 @@ from rituals.availability import EVERY_DAY, RepDays
 from rituals.pacing import (
     Period,
     WorkCalendar,
+    daily_rate,
     day_done,
     elapsed_share,
-    period_containing,
     scaled_goal,
 )
 from rituals.process.goals import Goal, GoalTimeline
@@ -41,22 +41,11 @@ class DayGoal:
     ramp: float = 1.0
 
 
-def _rate(goal: Goal, day: date, cal: WorkCalendar, counts: dict) -> float:
-    if goal.per == "day":
-        return goal.amount
-    unit = period_containing(goal.per, day)
-    key = (unit.start, unit.end)
-    if key not in counts:
-        counts[key] = cal.working_days_in(unit.start, unit.end)
-    return goal.amount / counts[key]
-
-
 def day_goals(
     timeline: GoalTimeline, period: Period, cal: WorkCalendar, rep: RepDays = EVERY_DAY
 ) -> list[DayGoal]:
     """Each of the rep's available working days in ``period`` that has a goal, with its share."""
     out = []
-    counts: dict = {}
     for day in period.days():
         if not cal.is_working_day(day) or not rep.available(day):
             continue
@@ -64,7 +53,8 @@ def day_goals(
         if goal is None:
             continue
         ramp = rep.ramp_share(day)
-        out.append(DayGoal(day, _rate(goal, day, cal, counts) * ramp, goal, ramp))
+        share = daily_rate(goal.amount, goal.per, day, cal) * ramp
+        out.append(DayGoal(day, share, goal, ramp))
     return out
 
 

@@ -69,6 +69,14 @@ def line_period(per: str | None, view: Period, now: datetime, cal: WorkCalendar)
     return period_containing(per, anchor)
 
 
+def stated_goal(
+    timeline: GoalTimeline, view: Period, now: datetime, cal: WorkCalendar
+) -> Goal | None:
+    """The goal that says a line's scale and decimals: the one in force on the view's last day
+    so far, else the one on its first day (a goal dropped since)."""
+    return timeline.on(as_of_date(view, now, cal)) or timeline.on(view.start)
+
+
 def line_window(line: Period, view: Period) -> Window:
     """The dates a line counts: the view's, or its own week or month up to the view's end."""
     return line.start, min(line.end, view.end)
@@ -137,8 +145,7 @@ def plan_line(
     says the scale and the decimals."""
     if not isinstance(timeline, GoalTimeline):
         timeline = GoalTimeline.constant(timeline)
-    last = as_of_date(view, now, cal)
-    stated = timeline.on(last) or timeline.on(view.start)
+    stated = stated_goal(timeline, view, now, cal)
     per = longest(p for p in (stated.per if stated else None, shown_per) if p)
     period = line_period(per, view, now, cal)
     window = line_window(period, view)

@@ -18,7 +18,7 @@ from rituals.pacing import (
     period_containing,
     previous_period,
 )
-from rituals.process import Goal, Kpi, Process, Role
+from rituals.process import Goal, GoalTimeline, Kpi, Process, Role
 from rituals.scales import Line, as_of_date, plan_line
 from storage import log_queries
 from storage.models import ActivityLog, Member
@@ -128,20 +128,16 @@ def _build(
     cal = cal or process.calendar
     role = process.role(rep.role)
     days = rep_days.load(session, workspace_id, [(rep, role)], periods).get(rep.user_id, EVERY_DAY)
+    timelines = [process.goal_timeline(role.key, key, rep.user_id) for key in role.scorecard]
     plans = [
-        [
-            plan_line(
-                process.goal_timeline(role.key, key, rep.user_id), period, now, cal, None, days
-            )
-            for key in role.scorecard
-        ]
+        [plan_line(timeline, period, now, cal, None, days) for timeline in timelines]
         for period in periods
     ]
     start = min(line.window[0] for lines in plans for line in lines)
     end = max(line.window[1] for lines in plans for line in lines)
     daily = log_queries.kpi_daily_totals(session, workspace_id, rep.user_id, start, end)
     cards = [
-        _scorecard(process, rep, period, now, lines, daily, cal, days)
+        _scorecard(process, rep, period, now, lines, timelines, daily, cal, days)
         for period, lines in zip(periods, plans, strict=True)
     ]
     return cards, daily
@@ -153,6 +149,7 @@ def _scorecard(
     period: Period,
     now: datetime,
     plans: list[Line],
+    timelines: list[GoalTimeline],
     daily: dict[tuple[str, date], int],
     cal: WorkCalendar,
     days: RepDays = EVERY_DAY,
@@ -161,12 +158,11 @@ def _scorecard(
     elapsed = elapsed_share(period, now, cal)
     on = as_of_date(period, now, cal)
     lines = []
-    for key, plan in zip(role.scorecard, plans, strict=True):
+    for key, plan, timeline in zip(role.scorecard, plans, timelines, strict=True):
         first, last = plan.window
         actual = sum(n for (kpi, day), n in daily.items() if kpi == key and first <= day <= last)
         pacing = plan.pacing(actual, process.thresholds)
-        stated = process.goal_timeline(role.key, key, rep.user_id).on(on)
-        lines.append(KpiLine(process.kpi(key), stated, pacing))
+        lines.append(KpiLine(process.kpi(key), timeline.on(on), pacing))
     working = cal.working_days_in(period.start, period.end) > 0
     absent = rep_days.absence(days, period, cal)
     local = cal.local_now(now)

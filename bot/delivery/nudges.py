@@ -186,11 +186,11 @@ def nudge_message(
     period = period_containing("day", day)
     goals, longer = [], []
     for key in process.role(role).scorecard:
-        kpi, goal = process.kpi(key), process.goal_for(role, key, user_id, on=day)
+        kpi, timeline = process.kpi(key), process.goal_timeline(role, key, user_id)
+        goal = timeline.on(day)
         if kpi.kind != "leading" or goal is None:
             continue
         if goal.per == "day":
-            timeline = process.goal_timeline(role, key, user_id)
             today = period_goal(timeline, period, cal, days) or 0
             goals.append((kpi.name, messages.figure(today, goal.decimals)))
         else:  # a weekly or monthly goal has no share of a day to show (rituals/scales.py)
