@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.debounce import Debouncer
 from bot.settings import Settings
 from storage.unit_of_work import Session, unit_of_work
 
@@ -42,10 +43,16 @@ class Services:
     # Ritual channels this process joined, or learned it can't join (bot.delivery.posting
     # join_once): each channel is joined once, not before every post.
     channels_joined: dict[str, str] = field(default_factory=dict)
+    # Seconds a Home tab refresh after a log waits for more logs to join it (bot/debounce.py):
+    # `pacer serve` waits a second; 0 (tests in one process) refreshes at once.
+    home_refresh_delay: float = 0.0
+    home_refreshes: Debouncer | None = None
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:
             self.ritual_client = make_ritual_client(self.client)
+        if self.home_refreshes is None:
+            self.home_refreshes = Debouncer(self.after_ack, self.home_refresh_delay)
 
     def unit_of_work(self) -> AbstractContextManager[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""

@@ -141,19 +141,27 @@ def refresh_job(
     ``period``/``notice`` apply to the first person (the one who pressed a Home button)."""
     users = list(dict.fromkeys(u for u in user_ids if u))
 
+    def publish(index: int, user_id: str) -> None:
+        try:
+            publish_home(
+                services,
+                workspace_slack_id,
+                enterprise_id,
+                user_id,
+                (period or DEFAULT_PERIOD) if index == 0 else DEFAULT_PERIOD,
+                notice if index == 0 else None,
+            )
+        except Exception:
+            log.exception("home refresh failed user=%s", user_id)
+
     def job() -> None:
         for index, user_id in enumerate(users):
-            try:
-                publish_home(
-                    services,
-                    workspace_slack_id,
-                    enterprise_id,
-                    user_id,
-                    (period or DEFAULT_PERIOD) if index == 0 else DEFAULT_PERIOD,
-                    notice if index == 0 else None,
-                )
-            except Exception:
-                log.exception("home refresh failed user=%s", user_id)
+            if index == 0 and (period or notice):
+                publish(index, user_id)  # they pressed a button on the tab: they are looking
+                continue
+            # A log: a burst of them for the same person re-publishes their tab once.
+            key = (workspace_slack_id, enterprise_id or "", user_id)
+            services.home_refreshes.request(key, lambda i=index, u=user_id: publish(i, u))
 
     return job
 
