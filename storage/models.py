@@ -4,7 +4,7 @@ activity are calendar dates in the rep's local time."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -346,3 +346,15 @@ class CoachingNote(SQLModel, table=True):
     created_at: datetime
 
     __table_args__ = (UniqueConstraint("session_id", "message_ts", name="uq_coaching_note_msg"),)
+
+
+class ConfigStamp(SQLModel, table=True):
+    """One row, whose ``version`` moves on with every committed change to who is on which team,
+    the teams' settings, admins, process versions, days away or profiles (storage/config_cache.py):
+    each process caches those reads under the version it read them at, so a change made through
+    any worker is seen by every other one at its next request. It starts at a random number, so
+    a fresh database never matches what a process cached from an earlier one."""
+
+    __tablename__ = "config_stamp"
+    id: int = Field(primary_key=True)
+    version: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
-from storage import db
+from storage import config_cache, db
 from storage.models import (
     Admin,
     Member,
@@ -78,10 +78,12 @@ def workspace_and_member(
     if enterprise_id:
         return _grid_workspace_and_member(session, slack_team_id, enterprise_id, user_id, resume)
     row = session.exec(
-        select(Workspace.id, Member, Workspace.rituals_paused_at)
+        select(Workspace.id, Member, Workspace.rituals_paused_at, config_cache.stamp_column())
         .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
         .where(Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == "")
     ).first()
+    if row is not None:
+        config_cache.remember_stamp(session, row[3])
     if resume and row is not None and row[2] is not None:
         resume_rituals(session, row[0])
     return (row[0], row[1]) if row else (None, None)
@@ -128,18 +130,26 @@ def _grid_workspace_and_member(
     session: Session, slack_team_id: str, enterprise_id: str, user_id: str, resume: bool
 ) -> tuple[int | None, Member | None]:
     rows = session.exec(
-        select(Workspace.id, Workspace.slack_team_id, Member, Workspace.rituals_paused_at)
+        select(
+            Workspace.id,
+            Workspace.slack_team_id,
+            Member,
+            Workspace.rituals_paused_at,
+            config_cache.stamp_column(),
+        )
         .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
         .where(Workspace.enterprise_id == enterprise_id)
         .where((Workspace.slack_team_id == slack_team_id) | col(Member.id).is_not(None))
         .order_by(Workspace.id)
     ).all()
-    own = next(((w, m) for w, team, m, _ in rows if team == slack_team_id), (None, None))
-    if resume and any(team == slack_team_id and paused for _, team, _, paused in rows):
+    if rows:
+        config_cache.remember_stamp(session, rows[0][4])
+    own = next(((w, m) for w, team, m, _, _ in rows if team == slack_team_id), (None, None))
+    if resume and any(team == slack_team_id and paused for _, team, _, paused, _ in rows):
         resume_rituals(session, own[0])
     if own[1] is not None and own[1].active:
         return own
-    sibling = next(((w, m) for w, _team, m, _ in rows if m is not None and m.active), None)
+    sibling = next(((w, m) for w, _team, m, _, _ in rows if m is not None and m.active), None)
     return sibling or own
 
 
@@ -169,11 +179,20 @@ def teams(session: Session, workspace_id: int | None = None) -> list[SalesTeam]:
 
 def default_team(session: Session, workspace_id: int, now: datetime) -> SalesTeam:
     """The workspace's first team, created on first use."""
-    existing = session.exec(
-        select(SalesTeam).where(SalesTeam.workspace_id == workspace_id).order_by(SalesTeam.id)
-    ).first()
-    if existing is not None:
-        return existing
+    existing = config_cache.cached_rows(
+        session,
+        ("default team", workspace_id),
+        SalesTeam,
+        lambda: _listed(
+            session.exec(
+                select(SalesTeam)
+                .where(SalesTeam.workspace_id == workspace_id)
+                .order_by(SalesTeam.id)
+            ).first()
+        ),
+    )
+    if existing:
+        return existing[0]
     query = select(SalesTeam).where(
         SalesTeam.workspace_id == workspace_id, SalesTeam.name == DEFAULT_TEAM_NAME
     )
@@ -182,7 +201,15 @@ def default_team(session: Session, workspace_id: int, now: datetime) -> SalesTea
 
 
 def get_team(session: Session, team_id: int) -> SalesTeam | None:
-    return session.get(SalesTeam, team_id)
+    """The team's row and settings (cached: storage/config_cache.py)."""
+    rows = config_cache.cached_rows(
+        session, ("team", team_id), SalesTeam, lambda: _listed(session.get(SalesTeam, team_id))
+    )
+    return rows[0] if rows else None
+
+
+def _listed(row):
+    return [] if row is None else [row]
 
 
 def set_team_channel(session: Session, team: SalesTeam, channel_id: str) -> None:
@@ -232,44 +259,59 @@ def _tenure_overlaps(first: date, last: date):
 def members_during(session: Session, team_id: int, first: date, last: date) -> list[Member]:
     """Everyone whose tenure on the team overlaps ``first``..``last`` (both inclusive), removed
     ones included: a rep who left on the 4th is in that month's numbers. In the order added."""
-    return list(
-        session.exec(
-            select(Member)
-            .where(Member.team_id == team_id, _tenure_overlaps(first, last))
-            .order_by(Member.added_at, Member.id)
-        )
+    return config_cache.cached_rows(
+        session,
+        ("members_during", team_id, first, last),
+        Member,
+        lambda: list(
+            session.exec(
+                select(Member)
+                .where(Member.team_id == team_id, _tenure_overlaps(first, last))
+                .order_by(Member.added_at, Member.id)
+            )
+        ),
     )
 
 
 def members_on(session: Session, team_id: int, day: date) -> list[Member]:
     """The team on ``day``: started by then (or with no start date) and not past their last day."""
-    return list(
-        session.exec(
-            select(Member)
-            .where(
-                Member.team_id == team_id,
-                col(Member.active).is_(True),
-                or_(col(Member.started_on).is_(None), col(Member.started_on) <= day),
-                or_(col(Member.last_day).is_(None), col(Member.last_day) >= day),
+    return config_cache.cached_rows(
+        session,
+        ("members_on", team_id, day),
+        Member,
+        lambda: list(
+            session.exec(
+                select(Member)
+                .where(
+                    Member.team_id == team_id,
+                    col(Member.active).is_(True),
+                    or_(col(Member.started_on).is_(None), col(Member.started_on) <= day),
+                    or_(col(Member.last_day).is_(None), col(Member.last_day) >= day),
+                )
+                .order_by(Member.added_at, Member.id)
             )
-            .order_by(Member.added_at, Member.id)
-        )
+        ),
     )
 
 
 def roster(session: Session, team_id: int, today: date) -> list[Member]:
     """Who is on the team's roster today: on the team, or starting later (a future starter),
     or leaving later (their last day still to come); not those whose last day has passed."""
-    return list(
-        session.exec(
-            select(Member)
-            .where(
-                Member.team_id == team_id,
-                col(Member.active).is_(True),
-                or_(col(Member.last_day).is_(None), col(Member.last_day) >= today),
+    return config_cache.cached_rows(
+        session,
+        ("roster", team_id, today),
+        Member,
+        lambda: list(
+            session.exec(
+                select(Member)
+                .where(
+                    Member.team_id == team_id,
+                    col(Member.active).is_(True),
+                    or_(col(Member.last_day).is_(None), col(Member.last_day) >= today),
+                )
+                .order_by(Member.added_at, Member.id)
             )
-            .order_by(Member.added_at, Member.id)
-        )
+        ),
     )
 
 
@@ -292,11 +334,15 @@ def save_member(session: Session, member: Member) -> Member:
 
 
 def is_promoted_admin(session: Session, workspace_id: int, user_id: str) -> bool:
-    return (
-        session.exec(
-            select(Admin.id).where(Admin.workspace_id == workspace_id, Admin.user_id == user_id)
-        ).first()
-        is not None
+    return config_cache.cached(
+        session,
+        ("admin", workspace_id, user_id),
+        lambda: (
+            session.exec(
+                select(Admin.id).where(Admin.workspace_id == workspace_id, Admin.user_id == user_id)
+            ).first()
+            is not None
+        ),
     )
 
 
@@ -330,13 +376,20 @@ def get_profile(session: Session, workspace_id: int, user_id: str) -> UserProfil
 def profiles(
     session: Session, workspace_id: int, user_ids: Iterable[str]
 ) -> dict[str, UserProfile]:
-    ids = list(set(user_ids))
+    ids = sorted(set(user_ids))
     if not ids:
         return {}
-    rows = session.exec(
-        select(UserProfile).where(
-            UserProfile.workspace_id == workspace_id, col(UserProfile.user_id).in_(ids)
-        )
+    rows = config_cache.cached_rows(
+        session,
+        ("profiles", workspace_id, tuple(ids)),
+        UserProfile,
+        lambda: list(
+            session.exec(
+                select(UserProfile).where(
+                    UserProfile.workspace_id == workspace_id, col(UserProfile.user_id).in_(ids)
+                )
+            )
+        ),
     )
     return {row.user_id: row for row in rows}
 

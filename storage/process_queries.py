@@ -7,20 +7,29 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import db
+from storage import config_cache, db
 from storage.models import ProcessVersion
 
 
 def latest_process_version(session: Session, team_id: int | None) -> ProcessVersion | None:
-    """The team's newest version, else the newest install-wide version, else None (one query)."""
+    """The team's newest version, else the newest install-wide version, else None (one query,
+    cached: storage/config_cache.py)."""
     install_wide = col(ProcessVersion.team_id).is_(None)
     scope = install_wide if team_id is None else (ProcessVersion.team_id == team_id) | install_wide
-    return session.exec(
-        select(ProcessVersion)
-        .where(scope)
-        .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
-        .limit(1)
-    ).first()
+    rows = config_cache.cached_rows(
+        session,
+        ("process", team_id),
+        ProcessVersion,
+        lambda: list(
+            session.exec(
+                select(ProcessVersion)
+                .where(scope)
+                .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
+                .limit(1)
+            )
+        ),
+    )
+    return rows[0] if rows else None
 
 
 def process_version_at(session: Session, team_id: int, instant: datetime) -> ProcessVersion | None:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from storage import db
+from storage import config_cache, db
 from storage.models import TimeOff
 from storage.unit_of_work import Session
 
@@ -27,9 +27,20 @@ def days_away(
 ) -> dict[str, frozenset[date]]:
     """user -> the days from ``first`` to ``last`` they are away (cancelled ones left out), in
     one statement; a user away on none of them is absent from the result."""
-    users = list(dict.fromkeys(user_ids))
+    users = tuple(dict.fromkeys(user_ids))
     if not users:
         return {}
+    found = config_cache.cached(
+        session,
+        ("days away", workspace_id, users, first, last),
+        lambda: _days_away(session, workspace_id, users, first, last),
+    )
+    return dict(found)
+
+
+def _days_away(
+    session: Session, workspace_id: int, users: tuple[str, ...], first: date, last: date
+) -> tuple[tuple[str, frozenset[date]], ...]:
     rows = session.exec(
         select(TimeOff.user_id, TimeOff.day).where(
             TimeOff.workspace_id == workspace_id,
@@ -42,7 +53,7 @@ def days_away(
     found: dict[str, set[date]] = {}
     for user_id, day in rows:
         found.setdefault(user_id, set()).add(day)
-    return {user: frozenset(days) for user, days in found.items()}
+    return tuple((user, frozenset(days)) for user, days in found.items())
 
 
 def entries(

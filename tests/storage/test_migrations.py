@@ -36,6 +36,7 @@ EXPECTED_TABLES = {
     "coaching_session",
     "coaching_note",
     "time_off",
+    "config_stamp",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
