@@ -171,7 +171,7 @@ def _errors(report: Report, samples: list[Sample], windows: list[Window]) -> Non
         len(late),
         "",
         ms(max((s.took for s in late), default=None)),
-        "",
+        f"{sum(1 for s in late if in_window(s))} in fault windows" if late else "",
         "",
         "info",
     )

@@ -1,6 +1,7 @@
 """Run Pacer's speed benchmarks (DESIGN.md §9) and print one table per benchmark.
 
     .venv/bin/python -m bench.run [--quick] [--only NAME] [--postgres URL] [--big]
+                                  [--seconds N] [--[no-]restart-postgres]   (fault_load)
 
 Benchmarks report; a missed time target doesn't fail CI. The exit status is 1 only when
 something is broken: a benchmark raised, or one of its correctness checks failed (e.g. an

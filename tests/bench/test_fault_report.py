@@ -64,11 +64,14 @@ def test_errors_in_a_fault_window_are_told_apart():
     samples = [Sample("/log", t, 0.1, "") for t in range(100)]
     samples[10] = Sample("/log", 10.0, 0.1, "connection reset")  # inside the window
     samples[50] = Sample("/log", 50.0, 0.1, "HTTP 500")  # outside
+    samples[11] = Sample("/log", 11.0, 3.5, "")  # answered, but after Slack gave up
     report = table([acked("fl-00-00000")], {"fl-00-00000": 1}, samples, [Window("kill", 9, 12)])
     outside = row(report, "error rate outside the fault windows")
     assert outside.n == "1/97" and outside.result == "FAIL"  # 1.03% ≥ 1%
     assert row(report, "  error: connection reset").ratio == "1 in fault windows"
     assert row(report, "  error: HTTP 500").ratio == "0 in fault windows"
+    late = row(report, "answers later than 3 s")
+    assert (late.n, late.ratio) == (1, "1 in fault windows")
 
 
 def test_the_full_plan_kills_every_minute_and_restarts_postgres_once_halfway():
