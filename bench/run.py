@@ -1,6 +1,7 @@
 """Run Pacer's speed benchmarks (DESIGN.md §9) and print one table per benchmark.
 
     .venv/bin/python -m bench.run [--quick] [--only NAME] [--postgres URL] [--big]
+                                  [--seconds N] [--[no-]restart-postgres]   (fault_load)
 
 Benchmarks report; a missed time target doesn't fail CI. The exit status is 1 only when
 something is broken: a benchmark raised, or one of its correctness checks failed (e.g. an
@@ -20,7 +21,7 @@ if __package__ in (None, ""):  # `python bench/run.py`
 
 from slack_bolt.version import __version__ as bolt_version  # noqa: E402
 
-from bench import ack, big, digest, lag_check, writes  # noqa: E402
+from bench import ack, big, digest, fault_load, lag_check, writes  # noqa: E402
 from bench.common import Report  # noqa: E402
 from bench.data import describe  # noqa: E402
 
@@ -43,7 +44,14 @@ BENCHMARKS = {
         "one scorecard with 10 M logs on PostgreSQL (quick: 10,000)",
         big.bench_big,
     ),
+    "fault_load": (
+        "mixed traffic at 50 clients on PostgreSQL, a worker killed every minute, PostgreSQL "
+        "restarted (quick: 20 s, connections cut)",
+        fault_load.bench_fault_load,
+    ),
 }
+# Ten minutes at full size: a full run includes it only when named (`--only fault_load`).
+NAMED_ONLY = {"fault_load"}
 ALIASES = {"digest_query": "digest"}  # the old name of `digest`, which it now includes
 QUICK = (
     "quick mode: small sizes and few repetitions, to show every benchmark still runs and its "
@@ -66,7 +74,7 @@ def environment(quick: bool, postgres: str | None) -> str:
 
 
 def run_benchmark(
-    name: str, quick: bool = False, postgres: str | None = None, big: bool = False
+    name: str, quick: bool = False, postgres: str | None = None, big: bool = False, **options
 ) -> Report:
     """One benchmark, its breakage reported in its table rather than raised. The ack servers
     stay up for the next ack benchmark: `ack.close()` stops them."""
@@ -75,7 +83,7 @@ def run_benchmark(
     report = Report(name, title, quick=quick)
     began = time.perf_counter()
     try:
-        run(report, quick=quick, postgres=postgres, big=big)
+        run(report, quick=quick, postgres=postgres, big=big, **options)
     except Exception as error:  # report the breakage, carry on with the others
         report.add("benchmark raised", "", "", "", "", "", "error")
         report.note(f"{type(error).__name__}: {error}")
@@ -106,20 +114,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--big", action="store_true", help="run scorecard_pg_10m at full size (10 M rows, minutes)"
     )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        help="fault_load: seconds of traffic instead of 600 (quick: 20); faults spread to fit",
+    )
+    parser.add_argument(
+        "--restart-postgres",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fault_load: restart the local PostgreSQL server (pg_ctlcluster) once, or cut the "
+        "app's connections instead (default: restart in a full run, cut in --quick)",
+    )
     args = parser.parse_args(argv)
     names = list(dict.fromkeys(ALIASES.get(n, n) for n in args.only or BENCHMARKS))
+    left_out = [] if args.only or args.quick else [n for n in names if n in NAMED_ONLY]
+    names = [n for n in names if n not in left_out]
+    options = {"seconds": args.seconds, "restart_postgres": args.restart_postgres}
     if args.big and "scorecard_pg_10m" not in names:
         names.append("scorecard_pg_10m")
 
     print(f"Pacer benchmarks · {environment(args.quick, args.postgres)}", flush=True)
     if args.quick:
         print(QUICK, flush=True)
+    for name in left_out:
+        print(f"{name}: not run (10 minutes; `--only {name}` runs it)", flush=True)
     print(flush=True)
     began = time.perf_counter()
     broken: list[str] = []
     try:
         for name in names:
-            report = run_benchmark(name, args.quick, args.postgres, args.big)
+            report = run_benchmark(name, args.quick, args.postgres, args.big, **options)
             print(report.render() + "\n", flush=True)
             if report.problems():
                 broken.append(name)

@@ -3,7 +3,8 @@ prints its table, and its correctness checks hold. Times are not judged.
 
 In-process, as `python -m bench.run --quick --only NAME` runs them; the PostgreSQL variants run
 when TEST_DATABASE_URL is set. The ack benchmarks start real servers (gunicorn): they are
-stopped after the two ack tests, and the test fails if any of their processes is left."""
+stopped after the two ack tests, and the test fails if any of their processes is left; so does
+fault_load's (PostgreSQL only), which stops its own."""
 
 import os
 
@@ -106,6 +107,33 @@ def test_scorecard_pg_10m():
         assert "10,000 logs" in table
     else:
         assert [r.result for r in report.rows] == ["skipped"], table
+
+
+@pytest.mark.skipif(
+    not POSTGRES, reason="fault_load runs on PostgreSQL only: set TEST_DATABASE_URL"
+)
+def test_fault_load():
+    """20 s of mixed traffic at 50 clients, a worker SIGKILLed every 8 s and the app's
+    PostgreSQL connections cut once: every acknowledged /log is stored once, and no server
+    process is left behind."""
+    try:
+        report, table = quick("fault_load")
+    finally:
+        leftover = servers.left_running()
+    assert_ran(
+        report,
+        table,
+        [
+            "every acknowledged /log stored exactly once",
+            "no /log stored twice (duplicates)",
+            "gunicorn replaced every killed worker",
+        ],
+    )
+    acked = next(r for r in report.rows if r.what.startswith("/log acknowledged"))
+    assert int(acked.n) > 100, table  # the traffic ran
+    assert "fault: app's connections cut at 7 s" in table
+    assert "kills at 3, 11, 19 s" in table
+    assert not leftover, leftover
 
 
 def test_the_command_prints_a_table_per_benchmark_and_says_what_it_skipped(capsys):
