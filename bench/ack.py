@@ -8,6 +8,7 @@ profile look-ups it makes after the ack) go to simulator.slack_standin.SlackStan
 
 import http.client
 import json
+import os
 import re
 import shutil
 import sys
@@ -37,6 +38,8 @@ CLOCK = "2026-11-24T11:00:00-05:00"
 THREADS = 16  # `pacer serve`'s default --threads; the bare app gets the same
 SEQ_REP = "USDR00000"
 LEVELS = (10, 50)  # concurrent clients
+# After a Pacer round: its after-ack work (Home refreshes wait 1 s for more logs) is CPU of it.
+AFTER_ACK_WAIT = 1.5
 # The rep's calls this week in /scorecard's reply: its fallback text ("Calls / Emails 12/300"),
 # else its blocks ("*Calls / Emails* · leading\n12 of 300").
 CALLS_IN_TEXT = re.compile(r"Calls / Emails ([\d,]+)/")
@@ -270,6 +273,20 @@ def concurrent(server: Served, per_client: list[list[Request]], check: bytes, se
     return latencies, acked, errors[0], time.perf_counter() - began
 
 
+def cpu_seconds(server: Served) -> float:
+    """User + system CPU of the server's processes (gunicorn's master and workers: its process
+    group), from /proc; 0 where /proc is missing."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == server.group:  # fields[2]: pgrp; [11], [12]: utime, stime
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 _RIG: Rig | None = None
 
 
@@ -383,6 +400,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
         samples: dict[str, list[float]] = {k: [] for k in servers}
         errs: Counter[str] = Counter()
         walls: Counter[str] = Counter()
+        cpu: Counter[str] = Counter()  # server CPU seconds, the after-ack work included
         seen: dict[str, list[str]] = {k: [] for k in servers}  # the errors' answers
         for rnd in range(rounds):
             # Alternate the order, so drifting load hits every server alike.
@@ -393,9 +411,13 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                     break
                 users = [rep(c + 1) for c in range(level)]
                 per_client = [[r.req(u, "/log", "call 1") for _ in range(per_round)] for u in users]
+                cpu_before = cpu_seconds(servers[which])
                 lat, acked, bad, wall = concurrent(
                     servers[which], per_client, b"ok" if which == "bare" else b"Logged", seen[which]
                 )
+                if which in pacers:
+                    time.sleep(AFTER_ACK_WAIT)  # the debounced Home refreshes run, and count
+                cpu[which] += cpu_seconds(servers[which]) - cpu_before
                 samples[which] += lat
                 errs[which] += bad
                 walls[which] += wall
@@ -415,7 +437,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                 ms(percentile(lat, 99)),
                 "",
                 "",
-                f"{len(lat) / walls[which]:.0f} req/s"
+                f"{len(lat) / walls[which]:.0f} req/s, CPU {cpu[which] * 1000 / len(lat):.1f} ms/req"
                 + (f", {errs[which]} errors" if errs[which] else ""),
             )
         for which, answers in seen.items():
@@ -450,6 +472,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
     report.note(
         f"{per_round * rounds} requests per client per server, in {rounds} round(s) alternating "
         "the servers; latency = request sent → full response read, measured in the client "
-        "threads (the clients share the 2 cores with the servers)"
+        "threads (the clients share the 2 cores with the servers); CPU = user + system time of "
+        "the server's processes (/proc) over its rounds, after-ack work included, per request"
     )
     _skipped_postgres(report, postgres)
