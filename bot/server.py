@@ -19,9 +19,6 @@ from storage.migrate import upgrade
 
 log = logging.getLogger("pacer")
 
-# A Home tab re-published after a log waits this long for the rep's next logs to join it.
-HOME_REFRESH_DELAY = 1.0
-
 
 def make_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
@@ -32,7 +29,7 @@ def make_services(settings: Settings) -> Services:
         client=make_client(settings),
         clock=clock_for(settings),
         deliveries=DELIVERIES,
-        home_refresh_delay=HOME_REFRESH_DELAY,
+        home_refresh_delay=settings.home_refresh_delay,
     )
 
 

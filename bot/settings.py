@@ -40,6 +40,8 @@ class Settings:
     database_url: str
     admins: frozenset[str]
     clock: str | None  # a fixed ISO instant, for tests and demos only
+    # Seconds a Home tab refresh after a log waits for more logs to join it (bot/debounce.py)
+    home_refresh_delay: float = 1.0
 
     def require(self, purpose: str, *names: str) -> None:
         values = {
@@ -81,4 +83,16 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
         database_url=env.get("DATABASE_URL") or DEFAULT_URL,
         admins=admins,
         clock=env.get("PACER_CLOCK") or None,
+        home_refresh_delay=_seconds(env, "PACER_HOME_REFRESH_DELAY", 1.0),
     )
+
+
+def _seconds(env: dict, name: str, default: float) -> float:
+    text = env.get(name) or ""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise SystemExit(f"{name}={text!r} is not a number of seconds (e.g. {name}=0.5)") from None
+    if not 0 <= value <= 60:
+        raise SystemExit(f"{name}={text!r}: give 0 to 60 seconds")
+    return value

@@ -109,6 +109,12 @@ def cached_rows(
     return rows
 
 
+def unstamped(engine) -> None:
+    """The database has no stamp row (a test emptied every table): cache nothing for it."""
+    with _lock:
+        _unstamped.add(str(engine.url))
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()

@@ -101,6 +101,9 @@ class PacerServer:
             DATABASE_URL=self.database_url,
             PACER_ADMINS=self.admins,
             PACER_CLOCK=self.clock,
+            # Home refreshes at once: a debounced one from an earlier test (same user IDs, same
+            # stand-in) must not land in the next test's calls. bot/debounce.py has its own tests.
+            PACER_HOME_REFRESH_DELAY="0",
             PYTHONUNBUFFERED="1",
         )
         return env

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from storage import db, people_queries
+from storage import config_cache, db, people_queries
 from storage.migrate import upgrade
 from storage.models import SalesTeam, Workspace
 from tests.storage.support import NOW, Database
@@ -92,6 +92,11 @@ def _delete_all_rows(engine: Engine) -> None:
             conn.execute(text("SET LOCAL lock_timeout = '5s'"))
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
+    # The config stamp's row went too: nothing is cached for this database (and the statement
+    # counts of the tests stay the queries themselves). tests/storage/test_config_cache.py puts
+    # the row back.
+    config_cache.clear()
+    config_cache.unstamped(engine)
 
 
 @pytest.fixture
