@@ -2,12 +2,14 @@
 forms, events); bot.listeners runs every one of them the same way."""
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.admin import listeners as admin
 from bot.away import listeners as away
 from bot.coaching import listeners as coaching
 from bot.contests import listeners as contests
 from bot.home import listeners as home
+from bot.identity import CachedAuthorize
 from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
@@ -15,14 +17,30 @@ from bot.scorecard import listeners as scorecard
 from bot.services import Services
 
 
-def build_app(services: Services) -> App:
+def build_app(services: Services, verified_at_edge: bool = False) -> App:
+    """``verified_at_edge``: every request reaching Bolt was already verified on its raw bytes
+    (bot/edge.py, in `pacer serve`), so Bolt need not check the signature a second time."""
+    client = services.client
     app = App(
         signing_secret=services.settings.signing_secret,
-        client=services.client,
+        # Bolt's own client holds no token (Bolt would warn that ``authorize`` overrides it):
+        # each request's client gets the bot token from ``authorize``.
+        client=WebClient(
+            base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
+        ),
+        # Who the bot is comes from memory (auth.test once at start, bot/identity.py), never
+        # from a Web API call before the acknowledgement.
+        authorize=CachedAuthorize(
+            services.identity,
+            client.token,
+            ask_later=lambda: services.after_ack(
+                lambda: services.identity.retry(services.modal_client)
+            ),
+        ),
         # Our handlers are fast and store before acknowledging; running them before the response
         # avoids Bolt's 10 ms polling for ack() and guarantees nothing is acknowledged unstored.
         process_before_response=True,
-        token_verification_enabled=False,  # no auth.test call at boot: start even if Slack is slow
+        request_verification_enabled=not verified_at_edge,
         raise_error_for_unhandled_request=False,
     )
     for feature in (log, scorecard, leaderboard, home, away, contests, coaching, admin, install):

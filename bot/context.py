@@ -38,6 +38,8 @@ class Request:
     # Slack's IDs of the workspace and Grid org the request came from (Bolt's context)
     slack_team_id: str = ""
     enterprise_id: str | None = None
+    # Why views.open failed with this request's trigger (bot/modals.py): not tried twice
+    modal_failed: str | None = None
 
     @property
     def user_id(self) -> str:

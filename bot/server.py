@@ -11,6 +11,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import edge
 from bot.app import build_app
+from bot.identity import identify_at_start
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
@@ -41,7 +42,9 @@ def clock_for(settings: Settings):
 
 
 def make_wsgi(services: Services):
-    bolt = SlackRequestHandler(build_app(services), path="/slack/events")
+    # bot/edge.py verifies every POST before Bolt sees it (only Slack's unsigned ssl_check
+    # passes, which Bolt's first middleware answers): one verification, not two.
+    bolt = SlackRequestHandler(build_app(services, verified_at_edge=True), path="/slack/events")
     verifier = edge.RawBodyVerifier(services.settings.signing_secret or "unset")
 
     def application(environ, start_response):
@@ -129,6 +132,7 @@ def serve(
 ) -> None:
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
+    identify_at_start(services.identity, services.modal_client)  # the workers inherit it
     services.engine.dispose()  # the worker is forked: it must open its own connections
     log.info("pacer serve: listening on port %s (database: %s)", port, services.engine.dialect.name)
     options = server_options(host, port, threads, workers)

@@ -17,7 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.debounce import Debouncer
+from bot.identity import BotIdentity
 from bot.settings import Settings
+from bot.slack_failures import QUIET
 from storage.unit_of_work import Session, unit_of_work
 
 
@@ -47,12 +49,19 @@ class Services:
     # `pacer serve` waits a second; 0 (tests in one process) refreshes at once.
     home_refresh_delay: float = 0.0
     home_refreshes: Debouncer | None = None
+    # Opens modals before the acknowledgement (bot/modals.py): no retries, 2.5 s at most, so a
+    # slow or rate-limiting Slack still leaves time to answer within Slack's 3 seconds.
+    modal_client: WebClient | None = None
+    # Who the bot is (auth.test), asked once at start, before the workers fork (bot/identity.py).
+    identity: BotIdentity = field(default_factory=BotIdentity)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:
             self.ritual_client = make_ritual_client(self.client)
         if self.home_refreshes is None:
             self.home_refreshes = Debouncer(self.after_ack, self.home_refresh_delay)
+        if self.modal_client is None:
+            self.modal_client = make_modal_client(self.client)
 
     def unit_of_work(self) -> AbstractContextManager[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
@@ -94,4 +103,17 @@ def make_ritual_client(client: WebClient) -> WebClient:
         # Only 429s: Slack did not act on them. A 5xx or a timeout may have posted, so the attempt
         # ends and the next one looks in the channel before posting again.
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+MODAL_TIMEOUT = 2.5  # seconds: Slack waits 3 for the acknowledgement
+
+
+def make_modal_client(client: WebClient) -> WebClient:
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=MODAL_TIMEOUT,
+        retry_handlers=[],  # None would mean slack_sdk's default: retry a dropped connection
+        logger=QUIET,  # the caller says what failed, once
     )

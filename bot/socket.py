@@ -5,6 +5,7 @@ import logging
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
+from bot.identity import identify_at_start
 from bot.server import make_services
 from bot.settings import Settings
 
@@ -16,5 +17,6 @@ def run_socket_mode(settings: Settings) -> None:
     if not settings.signing_secret:  # Socket Mode requests are not signed; Bolt still wants a value
         settings = settings.__class__(**{**settings.__dict__, "signing_secret": "socket-mode"})
     services = make_services(settings)
+    identify_at_start(services.identity, services.modal_client)
     log.info("pacer socket: connecting to Slack in Socket Mode")
     SocketModeHandler(build_app(services), settings.app_token).start()

@@ -204,6 +204,11 @@ class SlackStandin:
             for _ in range(times):
                 self._faults[method].append(_Fault(status, retry_after, delay, body))
 
+    def clear_faults(self) -> None:
+        """Drop the faults not yet used (a test that ended before its call came)."""
+        with self._lock:
+            self._faults.clear()
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]

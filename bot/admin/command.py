@@ -91,7 +91,7 @@ def cascade_message(process: Process, version: int | None) -> dict:
     )
 
 
-def manager(cmd: Command, args: list[str]) -> dict:
+def manager(cmd: Command, args: list[str], *, again: bool = False) -> dict:
     require_manager(cmd.actor, "name managers")
     user_id, rest = one_person(cmd, args, "/pacer manager @user")
     off = bool(rest) and rest[0].lower() in ("off", "remove", "no", "false")
@@ -115,6 +115,9 @@ def manager(cmd: Command, args: list[str]) -> dict:
         member.active, member.removed_at, member.role = True, None, None
         member.started_on, member.last_day = None, None
     member.team_id, member.is_manager = cmd.actor.team_id, True
+    if member.id is None and not people_queries.add_member(cmd.session, member) and not again:
+        # Named by a concurrent request a moment ago: answer as the later of the two would.
+        return manager(cmd, args, again=True)
     people_queries.save_member(cmd.session, member)
     refresh_later(cmd, user_id)
     return done(

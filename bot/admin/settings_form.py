@@ -11,9 +11,7 @@ roster and channel changes: all of it lands, or none of it."""
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
-from bot import messages
 from bot.admin.settings_input import Changes, FormValues, read_changes, read_metadata
 from bot.admin.settings_view import build_view, saved_view, snapshot
 from bot.admin.welcome import welcome_job
@@ -21,6 +19,7 @@ from bot.context import Command, Interaction
 from bot.home.listeners import refresh_job
 from bot.ids import View
 from bot.listeners import register_view
+from bot.modals import open_modal
 from bot.replies import Problem
 from bot.services import Services
 from rituals.process import Process
@@ -49,14 +48,13 @@ def open_from_command(cmd: Command) -> dict:
         version = row.version if row is not None and row.team_id == team.id else None
     view = build_view(cmd.actor.process, team, members, version, cmd.actor.today())
 
-    try:
-        cmd.services.client.views_open(trigger_id=cmd.trigger_id, view=view)
-    except SlackApiError as error:
-        reason = messages.escape(error.response.get("error", "an error"))
-        raise Problem(
-            f"Slack didn't open the settings ({reason}). `/pacer help` lists the commands that "
-            "change them one by one, e.g. `/pacer timezone Europe/London`."
-        ) from None
+    open_modal(
+        cmd,
+        view,
+        what="the settings",
+        instead="`/pacer help` lists the commands that change them one by one, e.g. "
+        "`/pacer timezone Europe/London`.",
+    )
     cmd.outcome = "settings"
     return {}
 

@@ -4,8 +4,6 @@ fields and stays open, storing nothing."""
 
 from datetime import date
 
-from slack_sdk.errors import SlackApiError
-
 from bot import messages
 from bot.away import replies as wording
 from bot.context import Interaction
@@ -13,6 +11,7 @@ from bot.home.listeners import refresh_job
 from bot.home.time_off import away_modal, span
 from bot.home.view import period_of
 from bot.ids import INPUT
+from bot.modals import open_modal, try_open
 from bot.replies import Problem, explain
 from rituals import time_off as t
 
@@ -43,20 +42,18 @@ def _refresh(ix: Interaction, notice: str | None) -> None:
 
 def notice(ix: Interaction, text: str) -> None:
     """A refused press: the reason in a small modal (or on the tab, should Slack refuse it)."""
-    shown = False
-    if ix.trigger_id:
-        try:
-            ix.services.client.views_open(trigger_id=ix.trigger_id, view=messages.notice_view(text))
-            shown = True
-        except SlackApiError:
-            shown = False
+    shown = try_open(ix, messages.notice_view(text)) is None
     _refresh(ix, None if shown else text)
 
 
 def add_pressed(ix: Interaction) -> dict | None:
     who = t.target(ix.session, ix.actor, ix.user_id, ix.now)  # a rep, or the notice says why
-    ix.services.client.views_open(
-        trigger_id=ix.trigger_id, view=away_modal(who.today, period_of(ix.view))
+    open_modal(
+        ix,
+        away_modal(who.today, period_of(ix.view)),
+        what="the form",
+        instead="Type it instead, e.g. `/away tomorrow` or `/away fri Dentist` (`/away help` "
+        "shows ranges and every form).",
     )
     ix.outcome = "form"
     return None

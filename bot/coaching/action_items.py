@@ -20,6 +20,7 @@ from bot.context import Interaction
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import plain_text
+from bot.modals import open_modal
 from bot.replies import Problem
 from bot.services import Services
 from rituals import dates
@@ -97,14 +98,12 @@ def add_action_pressed(ix: Interaction) -> None:
     row = _coaching_session(ix, ix.action.get("value"))
     if not ix.trigger_id:
         raise Problem("Slack sent no trigger to open the form with. Reply `action: …` instead.")
-    try:
-        ix.services.client.views_open(trigger_id=ix.trigger_id, view=action_item_view(row))
-    except SlackApiError as error:
-        reason = messages.escape(error.response.get("error", "an error"))
-        raise Problem(
-            f"Slack didn't open the form ({reason}). Reply in the thread starting with "
-            "`action:` instead."
-        ) from None
+    open_modal(
+        ix,
+        action_item_view(row),
+        what="the form",
+        instead="Reply in the thread starting with `action:` instead.",
+    )
     ix.outcome = "modal"
     return None
 

@@ -7,8 +7,6 @@ reply saying what would work, and a refused command stores nothing."""
 import difflib
 import uuid
 
-from slack_sdk.errors import SlackApiError
-
 from bot import messages
 from bot.contests import flow as contest_flow
 from bot.contests import form as contest_views
@@ -133,14 +131,12 @@ def open_form(cmd: Command, process: Process, members) -> dict:
         raise Problem(
             f"Slack sent no trigger to open the form with. Use the quick form: {EXAMPLE}."
         )
-    try:
-        contest_views.open_contest_modal(cmd.services, cmd.trigger_id, process, members)
-    except SlackApiError as error:
-        reason = error.response.get("error", "an error")
-        raise Problem(
-            f"Slack didn't open the contest form ({messages.escape(reason)}). Use the quick form "
-            f"instead: {EXAMPLE} (`/contest help` shows every option)."
-        ) from None
+    contest_views.open_contest_modal(
+        cmd,
+        process,
+        members,
+        instead=f"Use the quick form instead: {EXAMPLE} (`/contest help` shows every option).",
+    )
     cmd.outcome = "modal"
     return {}
 

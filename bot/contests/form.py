@@ -9,11 +9,11 @@ from datetime import date
 
 from bot import messages, replies
 from bot.contests import flow as contest_flow
-from bot.context import Interaction
+from bot.context import Interaction, Request
 from bot.ids import INPUT, View
 from bot.messages import plain_text
+from bot.modals import open_modal
 from bot.parsing import MAX_DIGITS
-from bot.services import Services
 from rituals import contests, lag_check
 from rituals.contests import ContestSpec, SpecProblem
 from rituals.process import Process
@@ -207,20 +207,22 @@ def _kpi_hint(process: Process, key: str) -> str | None:
 
 
 def open_contest_modal(
-    services: Services,
-    trigger_id: str,
+    request: Request,
     process: Process,
     members: list[Member],
+    *,
+    instead: str,
     spec: ContestSpec | None = None,
     suggestion_id: int | None = None,
 ) -> None:
     """Open the form with Slack's views.open (call it before acknowledging: a trigger_id lasts
-    3 seconds). ``spec`` fills it in (the lag check's proposal) and ``suggestion_id`` rides in
-    its private_metadata, so submitting it launches that suggestion."""
-    today = process.calendar.local_date(services.clock())
+    3 seconds), or refuse, saying what to do ``instead``. ``spec`` fills it in (the lag
+    check's proposal) and ``suggestion_id`` rides in its private_metadata, so submitting it
+    launches that suggestion."""
+    today = process.calendar.local_date(request.services.clock())
     reps = sum(1 for m in members if m.active and m.role and process.has_role(m.role))
     view = build_modal(process, today, spec, suggestion_id, reps)
-    services.client.views_open(trigger_id=trigger_id, view=view)
+    open_modal(request, view, what="the contest form", instead=instead)
 
 
 # -- the submission ---------------------------------------------------------------------------

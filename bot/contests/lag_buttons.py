@@ -10,7 +10,6 @@ work: the contest is announced, and the message replaced, after it has committed
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.contests import lag_suggestions
@@ -140,22 +139,15 @@ def edit_pressed(interaction: Interaction) -> dict | None:
     stored = lag_check.decode_proposal(row.proposal)
     spec = lag_check.proposal_at(session, team.workspace_id, process, stored, interaction.now)
     members = members_today(session, team.id, process.calendar.local_date(interaction.now))
-    try:
-        open_contest_modal(
-            interaction.services,
-            interaction.trigger_id,
-            process,
-            members,
-            spec=spec,
-            suggestion_id=row.id,
-        )
-    except SlackApiError as error:  # e.g. expired_trigger_id: the press came too late
-        reason = messages.escape(error.response.get("error", "an error"))
-        raise Problem(
-            f"Slack didn't open the contest form ({reason}), so nothing changed. Press "
-            "*Edit first* again, or *Launch contest* to start it as proposed, or use "
-            "`/contest start` for the form."
-        ) from None
+    open_contest_modal(  # refused e.g. expired_trigger_id: the press came too late
+        interaction,
+        process,
+        members,
+        instead="Press *Edit first* again, or *Launch contest* to start it as proposed, or use "
+        "`/contest start` for the form.",
+        spec=spec,
+        suggestion_id=row.id,
+    )
     return None
 
 

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.context import Interaction
+from bot.examples import log_words
 from bot.home.view import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -27,6 +28,7 @@ from bot.home.view import (
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import escape, mention, plain_text
+from bot.modals import open_modal, try_open
 from bot.parsing import digit_count, too_many_digits
 from bot.people import fresh_profiles
 from bot.replies import Problem, explain
@@ -233,13 +235,7 @@ def _notice(ix: Interaction, text: str) -> None:
 
 
 def _open_notice(ix: Interaction, text: str) -> bool:
-    if not ix.trigger_id:
-        return False
-    try:
-        ix.services.client.views_open(trigger_id=ix.trigger_id, view=messages.notice_view(text))
-    except SlackApiError:
-        return False
-    return True
+    return try_open(ix, messages.notice_view(text)) is None
 
 
 def _kpi_of(ix: Interaction) -> str:
@@ -313,7 +309,8 @@ def log_number_pressed(ix: Interaction) -> dict | None:
     check_allowed(actor, rep, [actor.process.kpi(key)])
     today = rep_today(actor.process, rep_tz(session, actor), ix.now)
     view = log_modal(actor, key, today, period_of(ix.view))
-    ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
+    word = log_words(actor.process).get(rep.role, {}).get(key, key)
+    open_modal(ix, view, what="the form", instead=f"Type it instead: `/log {word} 3`.")
     ix.outcome = "form"
     return None
 
@@ -325,7 +322,10 @@ def edit_pressed(ix: Interaction) -> dict | None:
         raise already_voided(session, actor, row, "edit")
     check_may_change(session, actor, row, "edit")
     view = edit_modal(actor, row, period_of(ix.view))
-    ix.services.client.views_open(trigger_id=ix.trigger_id, view=view)
+    instead = (
+        "Press *Edit* again in a moment, or *Void* the log and log the right number with `/log`."
+    )
+    open_modal(ix, view, what="the form", instead=instead)
     ix.outcome = "form"
     return None
 

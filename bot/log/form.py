@@ -16,15 +16,15 @@ import re
 from datetime import date, timedelta
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
 from bot import messages
-from bot.context import Command, Interaction
+from bot.context import Command, Interaction, Request
 from bot.examples import example_log
 from bot.home.listeners import refresh_job
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import plain_text
+from bot.modals import open_modal
 from bot.parsing import digit_count, too_many_digits
 from bot.people import known_profiles
 from bot.replies import Problem, explain
@@ -154,8 +154,7 @@ def view_for(ix: Command | Interaction) -> dict:
 def open_from_command(cmd: Command) -> dict:
     """`/log` alone: open the form now (a trigger_id expires in 3 seconds) and acknowledge
     with nothing, so no message is left behind."""
-    view = view_for(cmd)
-    _open(cmd.services, cmd.trigger_id, view, _example(cmd.actor))
+    _open(cmd, view_for(cmd))
     if cmd.outcome == "ok":
         cmd.outcome = "modal"
     return {}
@@ -163,8 +162,7 @@ def open_from_command(cmd: Command) -> dict:
 
 def log_button_pressed(ix: Interaction) -> None:
     """ "Log activity" on a digest: the same form, opened with the press's trigger_id."""
-    view = view_for(ix)
-    _open(ix.services, ix.trigger_id, view, _example(ix.actor))
+    _open(ix, view_for(ix))
     if ix.outcome == "ok":
         ix.outcome = "modal"
     return None
@@ -175,17 +173,16 @@ def _example(actor: Actor) -> str:
     return f"/log {example_log(actor.process, role)}"
 
 
-def _open(services: Services, trigger_id: str | None, view: dict, example: str) -> None:
-    if not trigger_id:
+def _open(request: Request, view: dict) -> None:
+    example = _example(request.actor)
+    if not request.trigger_id:
         raise Problem(f"Slack sent no trigger to open the form with. Type it instead: `{example}`.")
-    try:
-        services.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        reason = messages.escape(error.response.get("error", "an error"))
-        raise Problem(
-            f"Slack didn't open the form ({reason}). Type it instead: `{example}` "
-            "(`/log help` shows every form)."
-        ) from None
+    open_modal(
+        request,
+        view,
+        what="the form",
+        instead=f"Type it instead: `{example}` (`/log help` shows every form).",
+    )
 
 
 # -- the submission ---------------------------------------------------------------------------

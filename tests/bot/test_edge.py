@@ -87,3 +87,8 @@ def test_slacks_ssl_check_passes_unsigned_to_bolt_but_nothing_else_does():
     assert check("ssl_check=1&token=x", {}) is None
     assert check("ssl_check=1&command=%2Flog&text=call+9", {}) == edge.STALE
     assert check("ssl_check=2", {}) == edge.STALE
+    # Bolt no longer verifies behind the edge: only what Bolt surely reads as that bare form
+    # passes (Bolt reads JSON, or the ``payload`` field, whenever it sees one)
+    assert check("ssl_check=1&token=x", {"Content-Type": "application/json"}) == edge.STALE
+    assert check("ssl_check=1&token=payload", {}) == edge.STALE
+    assert check('{"ssl_check": "1"}', {}) == edge.STALE

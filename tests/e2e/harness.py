@@ -72,6 +72,7 @@ class PacerServer:
         log_path: Path,
         admins: str = ADMIN,
         extra_args: tuple[str, ...] = (),
+        api_url: str | None = None,
     ):
         self.standin, self.database_url, self.clock, self.log_path = (
             standin,
@@ -80,6 +81,7 @@ class PacerServer:
             log_path,
         )
         self.admins, self.extra_args = admins, extra_args
+        self.api_url = api_url  # where the server's Web API calls go: the stand-in by default
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self._reader: Engine | None = None
@@ -97,7 +99,7 @@ class PacerServer:
         env.update(
             SLACK_BOT_TOKEN=TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=self.standin.url,
+            SLACK_API_URL=self.api_url or self.standin.url,
             DATABASE_URL=self.database_url,
             PACER_ADMINS=self.admins,
             PACER_CLOCK=self.clock,

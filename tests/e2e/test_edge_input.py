@@ -62,3 +62,20 @@ def test_concurrent_team_adds_of_one_person_add_them_once(ws: Workspace):
     assert sum("Added" in t for t in texts) == 1, texts
     assert sum("already on the team" in t for t in texts) == 7, texts
     assert ws.server.stored(ws.team_id, "member") == 2  # the manager and the new SDR
+
+
+def test_concurrent_manager_namings_of_a_new_person_store_them_once(ws: Workspace):
+    ws.setup_team(sdrs=(), aes=())
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: ws.pacer(ADMIN, "manager <@UNEWMGR01>"), range(8)))
+    texts = [r.text for r in replies]
+    assert all(r.status == 200 for r in replies)
+    assert not [t for t in texts if "unexpected" in t or "busy" in t], texts
+    assert all("manages" in t for t in texts), texts
+    assert ws.server.stored(ws.team_id, "member") == 2  # the first manager and the new one
+    managers = ws.server.rows(
+        "SELECT m.user_id FROM member m JOIN workspace w ON w.id = m.workspace_id "
+        "WHERE w.slack_team_id = ? AND m.is_manager ORDER BY m.user_id",
+        ws.team_id,
+    )
+    assert managers == [("UMGR00001",), ("UNEWMGR01",)]
