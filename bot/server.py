@@ -135,7 +135,6 @@ def serve(
     workers, why = choose_workers(workers, os.environ, database)
     for warning in worker_warnings(
         workers,
-        database,
         connections_per_process(services.engine),
         max_connections(services.engine),
     ):

@@ -22,15 +22,16 @@ def main(argv: list[str] | None = None) -> int:
         help="HTTP mode: POST /slack/events, GET /healthz",
         description="HTTP mode: POST /slack/events and GET /healthz, served by gunicorn with "
         "threads (gthread). Workers: --workers, else $WEB_CONCURRENCY, else one per usable CPU "
-        "on PostgreSQL and 1 on SQLite, where one process's threads take turns to write and "
-        "never answer 'busy' (README: Serving). The numbers chosen are logged at start.",
+        "(its CPU affinity, capped by a container's CPU quota). On SQLite the writers of all "
+        "workers take turns, so none is told 'busy' (README: Serving). The numbers chosen are "
+        "logged at start.",
     )
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
     serve.add_argument(
         "--workers",
         type=_at_least_one,
         default=None,
-        help="processes (default: $WEB_CONCURRENCY, else one per CPU on PostgreSQL, 1 on SQLite)",
+        help="processes (default: $WEB_CONCURRENCY, else one per usable CPU)",
     )
     serve.add_argument(
         "--threads",

@@ -1,5 +1,5 @@
 """bot/workers.py: how many processes `pacer serve` starts. --workers, else $WEB_CONCURRENCY
-(as gunicorn reads it), else one per usable CPU on PostgreSQL and one on SQLite."""
+(as gunicorn reads it), else one per usable CPU (on SQLite too: its writers take turns)."""
 
 import os
 
@@ -8,14 +8,13 @@ import pytest
 from bot.workers import choose_workers, usable_cpus, warnings, web_concurrency
 
 
-def test_on_postgresql_one_worker_per_usable_cpu():
+def test_one_worker_per_usable_cpu_on_either_database():
     assert choose_workers(None, {}, "postgresql", cpus=6) == (6, "one per usable CPU (6)")
     assert choose_workers(None, {}, "postgresql")[0] == usable_cpus()
-
-
-def test_on_sqlite_one_worker_whatever_the_cpus():
-    workers, why = choose_workers(None, {}, "sqlite", cpus=8)
-    assert workers == 1 and "SQLite" in why
+    assert choose_workers(None, {}, "sqlite", cpus=6) == (
+        6,
+        "one per usable CPU (6); SQLite's writers take turns",
+    )
 
 
 def test_the_flag_beats_web_concurrency_which_beats_the_default():
@@ -56,11 +55,9 @@ def test_usable_cpus_are_the_affinity_capped_by_a_container_quota(tmp_path, monk
     assert usable_cpus(_cgroup(tmp_path / "e", v1=("-1", "100000"))) == 4
 
 
-def test_the_operator_hears_about_a_count_that_will_hurt():
-    assert list(warnings(1, "sqlite", 40, None)) == []
-    [sqlite] = warnings(2, "sqlite", 40, None)
-    assert sqlite.startswith("2 workers on SQLite") and "PostgreSQL" in sqlite
-    assert list(warnings(3, "postgresql", 30, 100)) == []
-    [postgres] = warnings(4, "postgresql", 30, 100)
+def test_the_operator_hears_when_the_workers_may_open_too_many_postgresql_connections():
+    assert list(warnings(8, 40, None)) == []  # SQLite: no server to exhaust
+    assert list(warnings(3, 30, 100)) == []
+    [postgres] = warnings(4, 30, 100)
     assert "up to 120 PostgreSQL connections (30 each)" in postgres
     assert "max_connections (100)" in postgres

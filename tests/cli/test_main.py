@@ -29,8 +29,8 @@ def test_serve_help_says_how_workers_and_threads_are_chosen(tmp_path):
     result = pacer("serve", "--help", cwd=tmp_path)
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    assert "--workers WORKERS processes (default: $WEB_CONCURRENCY, else one per CPU on" in text
-    assert "PostgreSQL, 1 on SQLite)" in text
+    assert "--workers WORKERS processes (default: $WEB_CONCURRENCY, else one per usable" in text
+    assert "On SQLite the writers of all workers take turns" in text
     assert "--threads THREADS threads per process (default 16)" in text
 
 

@@ -59,15 +59,11 @@ def test_fifty_concurrent_logs_are_never_told_busy_and_each_is_stored_once(ws, s
 
 
 def test_serve_logs_the_workers_and_threads_it_chose(server):
-    """The harness passes --threads 8 and no --workers: SQLite's default is one process, and
-    PostgreSQL's one per usable CPU (bot/workers.py)."""
-    if server.database_url.startswith("sqlite"):
-        expected = "1 worker × 8 threads (workers: SQLite"
-    else:
-        cpus = usable_cpus()
-        expected = (
-            f"{cpus} worker{'s' if cpus > 1 else ''} × 8 threads (workers: one per usable CPU"
-        )
+    """The harness passes --threads 8 and no --workers: one worker per usable CPU, on SQLite
+    too (bot/workers.py)."""
+    cpus = usable_cpus()
+    workers = f"{cpus} worker{'s' if cpus > 1 else ''}"
+    expected = f"{workers} × 8 threads (workers: one per usable CPU ({cpus})"
     assert expected in server.logs()
 
 
