@@ -231,6 +231,23 @@ def test_a_refused_unit_of_work_gives_the_turn_back(engine):
     assert stored_triggers(engine) == ["next"]
 
 
+def test_after_a_long_wait_for_the_turn_sqlite_is_given_only_what_is_left(tmp_path, monkeypatch):
+    """The 2.5 s cover the turn and SQLite's own lock (held by a program that doesn't take
+    turns): after 0.8 s in the queue, SQLite's busy timeout is 1.7 s, then 2.5 s again."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'pacer.db'}")
+    upgrade(engine)
+    ws, team = add_team(engine)
+    ticks = iter(range(1000))
+    monkeypatch.setattr(sqlite_writer, "clock", lambda: next(ticks) * 0.4)  # 0.4 s a look
+    with unit_of_work(engine) as session:
+        log_queries.insert_logs(session, [log_row(ws, team, "U1", "late")])
+        busy_timeout = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    assert busy_timeout == 1700
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 2500
+    engine.dispose()
+
+
 # -- durable before the unit of work returns: one fsync for many commits ------------------------
 
 
