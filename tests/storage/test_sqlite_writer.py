@@ -1,7 +1,6 @@
-"""storage/sqlite_writer.py and storage/wal_sync.py: on SQLite, writers take turns (in order
-within a process, woken by the kernel between processes) instead of polling for SQLite's lock,
-so concurrent writers never get a "busy" answer; and a unit of work returns only once an fsync
-of the WAL that began after its COMMIT is done, one fsync serving many commits.
+"""storage/sqlite_writer.py: on SQLite, writers take turns (in order within a process, woken by
+the kernel between processes) instead of polling for SQLite's lock, so concurrent writers never
+get a "busy" answer.
 
 Most engines here have SQLite's busy timeout at 0: a write that ever found SQLite's lock taken
 would fail at once, so "no error" means no writer ever had to ask SQLite to wait."""
@@ -9,83 +8,31 @@ would fail at once, so "no error" means no writer ever had to ask SQLite to wait
 import multiprocessing
 import os
 import signal
-import sqlite3
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from storage import db, log_queries, people_queries, sqlite_writer, wal_sync
+from storage import db, log_queries, sqlite_writer
 from storage.errors import DatabaseUnavailable
 from storage.migrate import upgrade
-from storage.models import ActivityLog
 from storage.unit_of_work import unit_of_work
-from tests.storage.support import NOW, TODAY, run_at_once
-
-
-def impatient_engine(path: Path) -> Engine:
-    """Pacer's engine on ``path``, migrated, with SQLite's own busy timeout at 0."""
-    engine = db.make_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def no_waiting(dbapi_connection, _record) -> None:  # after Pacer's own pragmas
-        dbapi_connection.execute("PRAGMA busy_timeout=0")
-
-    upgrade(engine)
-    return engine
-
-
-def add_team(engine: Engine) -> tuple[int, int]:
-    with unit_of_work(engine) as session:
-        ws = people_queries.workspace_for(session, "T0001", None, NOW)
-        team = people_queries.default_team(session, ws.id, NOW)
-        return ws.id, team.id
-
-
-def log_row(ws: int, team: int, rep: str, trigger: str) -> ActivityLog:
-    return ActivityLog(
-        workspace_id=ws,
-        team_id=team,
-        rep_id=rep,
-        entered_by=rep,
-        kpi="calls",
-        count=1,
-        occurred_on=TODAY,
-        created_at=NOW,
-        source="slash",
-        batch_id=trigger,
-        trigger_id=trigger,
-    )
-
-
-def log_as_a_request_does(engine: Engine, ws: int, team: int, rep: str, trigger: str) -> None:
-    """One /log's unit of work: read, write, read again in the same transaction."""
-    with unit_of_work(engine) as session:
-        log_queries.kpi_totals(session, ws, rep, TODAY, TODAY)
-        assert log_queries.insert_logs(session, [log_row(ws, team, rep, trigger)])
-        log_queries.kpi_totals(session, ws, rep, TODAY, TODAY)
-
-
-def stored_triggers(engine: Engine) -> list[str]:
-    with db.session(engine) as session:
-        return sorted(session.exec(select(ActivityLog.trigger_id)))
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Wait for a state another thread reaches (not for time to pass); fail after 10 s."""
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.001)
+from tests.storage.support import run_at_once
+from tests.storage.writer_support import (
+    add_team,
+    impatient_engine,
+    log_as_a_request_does,
+    log_row,
+    stored_triggers,
+    wait_until,
+)
 
 
 @pytest.fixture
-def engine(tmp_path) -> Engine:
+def engine(tmp_path) -> Iterator[Engine]:
+    """A database of the test's own, with SQLite's busy timeout at 0."""
     engine = impatient_engine(tmp_path / "pacer.db")
     yield engine
     engine.dispose()
@@ -246,71 +193,6 @@ def test_after_a_long_wait_for_the_turn_sqlite_is_given_only_what_is_left(tmp_pa
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 2500
     engine.dispose()
-
-
-# -- durable before the unit of work returns: one fsync for many commits ------------------------
-
-
-def test_a_unit_of_work_returns_only_after_an_fsync_that_began_after_its_commit(
-    engine, tmp_path, monkeypatch
-):
-    ws, team = add_team(engine)
-    path = str(tmp_path / "pacer.db")
-    durable: set[str] = set()  # what a finished fsync covered
-    real_fsync = wal_sync._fsync
-
-    def recording_fsync(wal: str) -> None:
-        with sqlite3.connect(path) as look:  # committed rows, as the fsync begins
-            committed = {t for (t,) in look.execute("SELECT trigger_id FROM activity_log")}
-        real_fsync(wal)
-        durable.update(committed)
-
-    monkeypatch.setattr(wal_sync, "_fsync", recording_fsync)
-
-    def logs(i: int) -> list[str]:
-        done = []
-        for k in range(3):
-            log_as_a_request_does(engine, ws, team, f"U{i}", f"R{i}-{k}")
-            assert f"R{i}-{k}" in durable  # acknowledged only once on disk
-            done.append(f"R{i}-{k}")
-        return done
-
-    assert sum(len(d) for d in run_at_once(16, logs)) == 48
-
-
-def test_commits_waiting_for_the_disk_share_one_fsync(engine, monkeypatch):
-    ws, team = add_team(engine)
-    with engine.connect() as conn:
-        sync = conn.connection.driver_connection.wal_sync
-    first_at_disk, disk_free = threading.Event(), threading.Event()
-    real_fsync, calls = wal_sync._fsync, []
-
-    def slow_first_fsync(wal: str) -> None:
-        calls.append(wal)
-        if len(calls) == 1:
-            first_at_disk.set()
-            disk_free.wait(10)
-        real_fsync(wal)
-
-    monkeypatch.setattr(wal_sync, "_fsync", slow_first_fsync)
-    fsyncs_before, requested_before = sync.fsyncs, sync._requested
-    first = threading.Thread(target=log_as_a_request_does, args=(engine, ws, team, "U0", "R0"))
-    first.start()
-    assert first_at_disk.wait(10)
-    # While the first commit's fsync is at the disk, ten more commit (the turn is free) ...
-    others = [
-        threading.Thread(target=log_as_a_request_does, args=(engine, ws, team, f"U{i}", f"R{i}"))
-        for i in range(1, 11)
-    ]
-    for t in others:
-        t.start()
-    wait_until(lambda: sync._requested - requested_before == 11, "ten more wait for the disk")
-    disk_free.set()
-    for t in [first, *others]:
-        t.join(10)
-    # ... and one more fsync makes all ten durable.
-    assert (len(calls), sync.fsyncs - fsyncs_before) == (2, 2)
-    assert stored_triggers(engine) == sorted(f"R{i}" for i in range(11))
 
 
 # -- a process that dies holding the turn ------------------------------------------------------
