@@ -25,6 +25,7 @@ from bench import data
 from bench.bare_app import DEFAULT_SECRET
 from bench.common import Budget, Report, median, ms, percentile
 from bench.servers import Served, child_env, stop_all
+from bot.workers import choose_workers
 from simulator.signed_requests import command_body, signed_headers
 from simulator.slack_standin import SlackStandin
 
@@ -44,6 +45,10 @@ AFTER_ACK_WAIT = 1.5
 # else its blocks ("*Calls / Emails* · leading\n12 of 300").
 CALLS_IN_TEXT = re.compile(r"Calls / Emails ([\d,]+)/")
 CALLS_IN_BLOCKS = re.compile(r"\*Calls / Emails\*[^\n]*\n([\d,]+) of")
+
+
+def _workers(n: int) -> str:
+    return f"{n} worker" + ("" if n == 1 else "s")
 
 
 def rep(i: int) -> str:
@@ -86,10 +91,12 @@ def connect(server: Served) -> http.client.HTTPConnection:
 
 
 class Pacer:
-    """One `pacer serve` on one database, and what it acknowledged."""
+    """One `pacer serve` on one database, and what it acknowledged. ``workers``: its processes,
+    the count `pacer serve` chooses for that database (bot/workers.py), also given to the bare
+    app it is compared with."""
 
-    def __init__(self, label: str, served: Served):
-        self.label, self.served = label, served
+    def __init__(self, label: str, served: Served, workers: int):
+        self.label, self.served, self.workers = label, served, workers
         self.sent: Counter[str] = Counter()  # /log requests per rep
         self.acked: Counter[str] = Counter()  # ... answered 200 "Logged"
 
@@ -104,29 +111,37 @@ class Rig:
         self.exits = ExitStack()  # the PostgreSQL schema, dropped after the servers stop
         self.standin = SlackStandin().start()
         self.response_url = self.standin.new_response_url()
-        self.pacers = [Pacer("SQLite", self._pacer_serve(f"sqlite:///{self.folder / 'pacer.db'}"))]
+        self.pacers = [self._pacer("SQLite", f"sqlite:///{self.folder / 'pacer.db'}")]
         self.schema = ""
         if postgres:
             engine, self.schema = self.exits.enter_context(data.pg_schema_engine(postgres, "ack"))
             engine.dispose()
             url = make_url(postgres).update_query_dict({"options": f"-csearch_path={self.schema}"})
-            self.pacers.append(
-                Pacer("PostgreSQL", self._pacer_serve(url.render_as_string(hide_password=False)))
-            )
-        self.bare = Served(
-            "bare Bolt app",
-            [sys.executable, "-m", "bench.bare_app", "--port", "{port}", "--threads", str(THREADS)],
+            self.pacers.append(self._pacer("PostgreSQL", url.render_as_string(hide_password=False)))
+        # A bare app per worker count, so each Pacer is compared under its own server settings.
+        self.bares = {w: self._bare(w) for w in sorted({p.workers for p in self.pacers})}
+        for pacer in self.pacers:
+            pacer.bare = self.bares[pacer.workers]
+        self.bare = self.pacers[0].bare
+
+    def _bare(self, workers: int) -> Served:
+        return Served(
+            f"bare Bolt app ({_workers(workers)})",
+            [sys.executable, "-m", "bench.bare_app", "--port", "{port}"]
+            + ["--workers", str(workers), "--threads", str(THREADS)],
             child_env(ROOT, dict(SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=self.standin.url)),
             ROOT,
-            self.folder / "bare-app.log",
+            self.folder / f"bare-app-{workers}.log",
         )
 
-    def _pacer_serve(self, database_url: str) -> Served:
-        name = "pacer-serve-" + make_url(database_url).get_backend_name()
-        return Served(
+    def _pacer(self, label: str, database_url: str) -> Pacer:
+        backend = make_url(database_url).get_backend_name()
+        workers, _why = choose_workers(None, os.environ, backend)  # as `pacer serve` would
+        name = "pacer-serve-" + backend
+        served = Served(
             "pacer serve",
             [sys.executable, "-m", "cli.main", "serve", "--port", "{port}"]
-            + ["--threads", str(THREADS), "--host", "127.0.0.1"],
+            + ["--workers", str(workers), "--threads", str(THREADS), "--host", "127.0.0.1"],
             child_env(
                 ROOT,
                 dict(
@@ -141,10 +156,11 @@ class Rig:
             self.folder,
             self.folder / f"{name}.log",
         )
+        return Pacer(label, served, workers)
 
     @property
     def servers(self) -> list[Served]:
-        return [p.served for p in self.pacers] + [self.bare]
+        return [p.served for p in self.pacers] + list(self.bares.values())
 
     def start(self, n_reps: int) -> None:
         for server in self.servers:
@@ -160,12 +176,13 @@ class Rig:
             for i in range(n_reps + 1):
                 self.log_ok(conn, pacer, rep(i))
             conn.close()
-        bare = connect(self.bare)
-        for _ in range(30):
-            status, body, _ = send(bare, self.req(rep(1), "/log", "call 1"))
-            if status != 200 or b"ok" not in body:
-                raise RuntimeError(f"bare app failed: {status} {body[:300]!r} {self.bare.tail()}")
-        bare.close()
+        for served in self.bares.values():
+            bare = connect(served)
+            for _ in range(30):
+                status, body, _ = send(bare, self.req(rep(1), "/log", "call 1"))
+                if status != 200 or b"ok" not in body:
+                    raise RuntimeError(f"bare app failed: {status} {body[:300]!r} {served.tail()}")
+            bare.close()
         self.settle()
 
     def settle(self, timeout: float = 5.0) -> None:
@@ -328,8 +345,10 @@ def bench_sequential(report: Report, quick: bool, postgres: str | None = None, *
     r = rig(postgres)
     started = ", ".join(f"pacer serve ({p.label}) {p.served.started_in:.1f} s" for p in r.pacers)
     report.note(
-        f"servers up in: {started}, bare app {r.bare.started_in:.1f} s; gunicorn gthread, the default workers ($WEB_CONCURRENCY "
-        f"or 2), {THREADS} threads each; SQLite file with synchronous=FULL"
+        f"servers up in: {started}, bare app {r.bare.started_in:.1f} s; gunicorn gthread, "
+        + ", ".join(f"{p.label} {_workers(p.workers)}" for p in r.pacers)
+        + f" (`pacer serve`'s default, the bare app alike), {THREADS} threads each; "
+        "SQLite file with synchronous=FULL"
     )
     n = 20 if quick else 200
     bare_reqs = [r.req(SEQ_REP, "/log", "call 1") for _ in range(n)]
@@ -392,7 +411,8 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
     r = rig(postgres)
     per_round = 2 if quick else 10
     rounds = 1 if quick else 2
-    servers = {"bare": r.bare} | {p.label: p.served for p in r.pacers}
+    bare_of = {p.label: f"bare ({_workers(p.workers)})" for p in r.pacers}
+    servers = {bare_of[p.label]: p.bare for p in r.pacers} | {p.label: p.served for p in r.pacers}
     pacers = {p.label: p for p in r.pacers}
     # The servers already ran the sequential benchmark (if it ran): all are equally warm.
     clients_of: set[str] = set()
@@ -413,7 +433,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                 per_client = [[r.req(u, "/log", "call 1") for _ in range(per_round)] for u in users]
                 cpu_before = cpu_seconds(servers[which])
                 lat, acked, bad, wall = concurrent(
-                    servers[which], per_client, b"ok" if which == "bare" else b"Logged", seen[which]
+                    servers[which], per_client, b"Logged" if which in pacers else b"ok", seen[which]
                 )
                 if which in pacers:
                     time.sleep(AFTER_ACK_WAIT)  # the debounced Home refreshes run, and count
@@ -425,11 +445,10 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                     pacers[which].sent.update({u: per_round for u in users})
                     pacers[which].acked.update(acked)
                     clients_of.update(users)
-        b = samples["bare"]
         for which, lat in samples.items():
             if not lat:
                 continue
-            name = "bare Bolt ack" if which == "bare" else f"Pacer ({which}) /log"
+            name = f"Pacer ({which}) /log" if which in pacers else f"{which} Bolt ack"
             report.add(
                 f"{name} @ {level} clients",
                 len(lat),
@@ -444,7 +463,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
             if answers:
                 report.note(f"{which} @ {level} clients, first error: {answers[0]}")
         for label in pacers:
-            p = samples[label]
+            p, b = samples[label], samples[bare_of[label]]
             if not p or not b:
                 continue
             r50, r99 = median(p) / median(b), percentile(p, 99) / percentile(b, 99)

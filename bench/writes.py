@@ -1,8 +1,14 @@
 """Durable log writes through Pacer's storage layer on SQLite: storage.log_queries.insert_logs, one
 batch (one row, as `/log call 12` writes) per call, each in its own unit of work — the
-request path's write, without the parsing around it."""
+request path's write, without the parsing around it.
+
+Modes: "Pacer" is storage.db.make_engine as it is (writers take turns, storage/sqlite_writer.py;
+durable by a group fsync after the turn, storage/wal_sync.py). For comparison, plain pysqlite
+connections without turns, left to SQLite's busy handler: synchronous=FULL (durable, the fsync
+inside the lock) and synchronous=NORMAL (no fsync at commit: not durable on power loss)."""
 
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
@@ -31,9 +37,16 @@ def _normal(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def engine_for(path: Path, synchronous: str):
-    engine = make_engine(f"sqlite:///{path}")
-    if synchronous == "NORMAL":
+MODES = ("Pacer", "FULL", "NORMAL")
+THREAD_COUNTS = (1, 4, 16)
+SYNCHRONOUS = {"Pacer": 1, "FULL": 2, "NORMAL": 1}  # PRAGMA synchronous each mode must show
+
+
+def engine_for(path: Path, mode: str):
+    if mode == "Pacer":
+        return make_engine(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}", connect_args={"factory": sqlite3.Connection})
+    if mode == "NORMAL":
         event.listen(engine, "connect", _normal)
     return engine
 
@@ -96,22 +109,20 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
     folder = Path(tempfile.mkdtemp(prefix="pacer-bench-writes-"))
     engines, setup, journal = {}, {}, ""
     try:
-        for synchronous in ("FULL", "NORMAL"):
-            engine = engine_for(folder / f"writes-{synchronous.lower()}.db", synchronous)
-            engines[synchronous] = engine
+        for mode in MODES:
+            engine = engine_for(folder / f"writes-{mode.lower()}.db", mode)
+            engines[mode] = engine
             upgrade(engine)
-            setup[synchronous] = data.add_team(engine)
+            setup[mode] = data.add_team(engine)
             with engine.connect() as conn:
-                mode = conn.execute(text("PRAGMA synchronous")).scalar_one()
+                synchronous = conn.execute(text("PRAGMA synchronous")).scalar_one()
                 journal = conn.execute(text("PRAGMA journal_mode")).scalar_one()
-            assert mode == {"FULL": 2, "NORMAL": 1}[synchronous], (synchronous, mode)
+            assert synchronous == SYNCHRONOUS[mode], (mode, synchronous)
         results = {}
         written, lost = 0, 0  # writes acknowledged; lines where stored rows != acknowledged
         first_error = ""
-        for threads in (1, 4):
-            # With several writers, also FULL with the writes serialized by a process-wide lock
-            # (what a writer lock in storage/ would do), against SQLite's busy-wait sleeps.
-            modes = ("FULL", "NORMAL") if threads == 1 else ("FULL", "NORMAL", "FULL+lock")
+        for threads in THREAD_COUNTS:
+            modes = MODES
             lat = {m: [] for m in modes}
             wall = dict.fromkeys(modes, 0.0)
             stored = dict.fromkeys(modes, 0)
@@ -121,10 +132,9 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
                 for mode in modes[i % len(modes) :] + modes[: i % len(modes)]:
                     if budget.left() < slice_s + 1:
                         break
-                    engine = engines[mode.split("+")[0]]
-                    lock = threading.Lock() if mode.endswith("+lock") else None
+                    engine = engines[mode]
                     before = _count(engine)
-                    got, took, bad = run(engine, *setup[mode.split("+")[0]], threads, slice_s, lock)
+                    got, took, bad = run(engine, *setup[mode], threads, slice_s)
                     lat[mode] += got
                     wall[mode] += took
                     failed[mode] += len(bad)
@@ -136,11 +146,15 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
                     continue
                 rate = len(lat[synchronous]) / wall[synchronous]
                 results[(synchronous, threads)] = rate
-                is_target = synchronous == "FULL"
-                label = synchronous.replace("+lock", " + process write lock")
+                is_target = synchronous == "Pacer"
+                label = {
+                    "Pacer": "Pacer: turns, group fsync",
+                    "FULL": "no turns, synchronous=FULL",
+                    "NORMAL": "no turns, synchronous=NORMAL (no fsync)",
+                }[synchronous]
                 complete = stored[synchronous] == len(lat[synchronous]) and not failed[synchronous]
                 report.add(
-                    f"{journal}, synchronous={label}, "
+                    f"{journal}, {label}, "
                     + ("sequential" if threads == 1 else f"{threads} threads"),
                     len(lat[synchronous]),
                     ms(median(lat[synchronous])),
@@ -162,14 +176,17 @@ def bench_writes(report: Report, quick: bool, **_) -> None:
         "rows = writes",
         f"{lost} line(s) differ: {first_error}" if lost else "",
     )
-    for threads in (1, 4):
-        if ("FULL", threads) in results and ("NORMAL", threads) in results:
-            report.note(
-                f"NORMAL / FULL, {'sequential' if threads == 1 else f'{threads} threads'}: "
-                f"{results[('NORMAL', threads)] / results[('FULL', threads)]:.1f}× the writes per second"
-            )
+    for threads in THREAD_COUNTS:
+        for other in ("FULL", "NORMAL"):
+            if ("Pacer", threads) in results and (other, threads) in results:
+                report.note(
+                    f"Pacer / {other}, {'sequential' if threads == 1 else f'{threads} threads'}: "
+                    f"{results[('Pacer', threads)] / results[(other, threads)]:.1f}× the writes "
+                    "per second"
+                )
     report.note(
-        "in WAL mode NORMAL never corrupts the database and survives a process crash; a commit "
+        "Pacer and FULL: a write is on disk before its unit of work returns; NORMAL without "
+        "turns never corrupts the database and survives a process crash, but a commit "
         "acknowledged just before a power loss or kernel crash can be lost"
     )
     report.note(

@@ -15,7 +15,9 @@ from bot.identity import identify_at_start
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
-from storage.db import make_engine, ping
+from bot.workers import DEFAULT_THREADS, choose_workers
+from bot.workers import warnings as worker_warnings
+from storage.db import connections_per_process, make_engine, max_connections, ping
 from storage.migrate import upgrade
 
 log = logging.getLogger("pacer")
@@ -125,16 +127,33 @@ class PacerServer(BaseApplication):
 def serve(
     settings: Settings,
     port: int,
-    threads: int = 16,
+    threads: int = DEFAULT_THREADS,
     host: str = "0.0.0.0",
-    workers: int = 2,
+    workers: int | None = None,
     with_clock: bool = False,
 ) -> None:
+    """``workers`` None: $WEB_CONCURRENCY, else the database's default (bot/workers.py)."""
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     identify_at_start(services.identity, services.modal_client)  # the workers inherit it
+    database = services.engine.dialect.name
+    workers, why = choose_workers(workers, os.environ, database)
+    for warning in worker_warnings(
+        workers,
+        connections_per_process(services.engine),
+        max_connections(services.engine),
+    ):
+        log.warning("pacer serve: %s", warning)
     services.engine.dispose()  # the worker is forked: it must open its own connections
-    log.info("pacer serve: listening on port %s (database: %s)", port, services.engine.dialect.name)
+    log.info(
+        "pacer serve: listening on port %s: %s worker%s × %s threads (workers: %s; database: %s)",
+        port,
+        workers,
+        "" if workers == 1 else "s",
+        threads,
+        why,
+        database,
+    )
     options = server_options(host, port, threads, workers)
     if with_clock:
         # One clock for the whole server: it runs in gunicorn's master process, which forks the
@@ -160,6 +179,7 @@ def server_options(host: str, port: int, threads: int, workers: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,  # Python runs one thread at a time: a process per core adds CPU
+        # (bot/workers.py chooses how many)
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 30,

@@ -17,18 +17,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
+    serve = sub.add_parser(
+        "serve",
+        help="HTTP mode: POST /slack/events, GET /healthz",
+        description="HTTP mode: POST /slack/events and GET /healthz, served by gunicorn with "
+        "threads (gthread). Workers: --workers, else $WEB_CONCURRENCY, else one per usable CPU "
+        "(its CPU affinity, capped by a container's CPU quota). On SQLite the writers of all "
+        "workers take turns, so none is told 'busy' (README: Serving). The numbers chosen are "
+        "logged at start.",
+    )
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
-    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument(
+        "--workers",
+        type=_at_least_one,
+        default=None,
+        help="processes (default: $WEB_CONCURRENCY, else one per usable CPU)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=_at_least_one,
+        default=16,
+        help="threads per process (default 16): requests served at once while others wait",
+    )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument(
         "--with-clock", action="store_true", help="also run the ritual clock (small installs)"
-    )
-    serve.add_argument(
-        "--workers",
-        type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY") or 2),
-        help="processes (default: $WEB_CONCURRENCY, else 2)",
     )
     sub.add_parser(
         "socket", help="Socket Mode, for a workspace without a public URL (SLACK_APP_TOKEN)"
@@ -141,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     # Bolt, SQLAlchemy, alembic and matplotlib (about a second) that `pacer --help` and
     # `pacer manifest` don't need.
     if args.command == "serve":
+        from bot.workers import web_concurrency
+
+        web_concurrency(os.environ)  # checked before gunicorn reads it (even with --workers)
         from bot.server import serve as run_server
 
         run_server(
@@ -182,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_console(database=args.database, demo=args.demo, demo_weeks=args.weeks)
     return 0
+
+
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number, 1 or more."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def _date(text: str) -> date:

@@ -2,6 +2,7 @@
 the two ways a storage function survives a taken unique key without ending the caller's
 transaction (``insert_ignoring_duplicates``, ``savepoint``)."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,6 +10,8 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from storage import sqlite_writer, wal_sync
 
 DEFAULT_URL = "sqlite:///pacer.db"
 
@@ -25,31 +28,72 @@ def normalize_url(url: str) -> str:
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalize_url(url or DEFAULT_URL)
     if make_url(url).get_backend_name() == "sqlite":
-        # Enough pooled connections for every request thread and after-ack worker of `pacer serve`.
-        if make_url(url).database not in (None, "", ":memory:"):
-            kwargs.setdefault("pool_size", 24)
-            kwargs.setdefault("max_overflow", 16)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 2.5}, **kwargs
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets readers and one writer work at once. The busy timeout makes a second writer wait
-    # instead of failing, but less than Slack's 3 s: a jammed write fails and stores nothing,
-    # rather than landing after Slack gave up and the rep typed it again. synchronous=FULL makes
-    # every commit durable before /log is acknowledged.
+def _sqlite_engine(url: str, **kwargs) -> Engine:
+    path = make_url(url).database
+    connect_args = {"check_same_thread": False, "timeout": sqlite_writer.WAIT_S}
+    if path not in (None, "", ":memory:"):
+        # Enough pooled connections for every request thread and after-ack worker of `pacer serve`.
+        kwargs.setdefault("pool_size", 24)
+        kwargs.setdefault("max_overflow", 16)
+        # Writers of this process take turns (storage/sqlite_writer.py) instead of polling for
+        # SQLite's lock.
+        connect_args["factory"] = sqlite_writer.WriterConnection
+    connect_args.update(kwargs.pop("connect_args", {}))
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    writer = issubclass(connect_args.get("factory", object), sqlite_writer.WriterConnection)
+
+    def on_connect(dbapi_connection, _record) -> None:
+        wal = _sqlite_pragmas(dbapi_connection)
+        if isinstance(dbapi_connection, sqlite_writer.WriterConnection):
+            # Looked up per connection: a forked worker gets its own, not its parent's.
+            dbapi_connection.turn = sqlite_writer.turn_for(path)
+            if wal:  # group commit: durable after the turn (storage/wal_sync.py)
+                dbapi_connection.execute("PRAGMA synchronous=NORMAL").close()
+                dbapi_connection.wal_sync = wal_sync.wal_sync_for(os.path.realpath(path))
+
+    event.listen(engine, "connect", on_connect)
+    if writer:
+        event.listen(engine, "before_cursor_execute", sqlite_writer.before_cursor_execute)
+        event.listen(engine, "after_cursor_execute", sqlite_writer.after_cursor_execute)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection) -> bool:
+    """The settings of every SQLite connection; True when the database is in WAL mode.
+
+    WAL lets readers and one writer work at once. The busy timeout makes a writer wait for a
+    write lock held by a program that doesn't take turns (storage/sqlite_writer.py) instead of
+    failing, but less than Slack's 3 s: a jammed write fails and stores nothing, rather than
+    landing after Slack gave up and the rep typed it again. synchronous=FULL makes every commit
+    durable before /log is acknowledged (a turn-taking connection in WAL mode gets the same
+    from a group fsync after its turn, storage/wal_sync.py)."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=2500")
+    journal = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_writer.WAIT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+    return str(journal).lower() == "wal"
+
+
+def connections_per_process(engine: Engine) -> int:
+    """The most connections one process's pool opens at once (pool size + overflow)."""
+    pool = engine.pool
+    return pool.size() + max(0, getattr(pool, "_max_overflow", 0))
+
+
+def max_connections(engine: Engine) -> int | None:
+    """PostgreSQL's max_connections (every client shares it); None on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(connection.execute(text("SHOW max_connections")).scalar_one())
 
 
 def ping(engine: Engine) -> None:
@@ -82,8 +126,9 @@ def savepoint(session: Session) -> Iterator[None]:
 
     pysqlite opens a transaction only before a write, so a SAVEPOINT sent while none is open
     would start one of its own, and its RELEASE would commit it: half a unit of work would be
-    durable. A deferred BEGIN first (it takes no lock) keeps the savepoint inside the caller's
-    transaction. What the session holds unflushed is flushed before, so it isn't undone with
+    durable. A BEGIN first keeps the savepoint inside the caller's transaction; IMMEDIATE takes
+    the write lock at once, so a read in the block can't leave the transaction on a snapshot
+    that is stale by the time it writes (SQLITE_BUSY_SNAPSHOT, which no busy timeout cures). What the session holds unflushed is flushed before, so it isn't undone with
     the block."""
     session.flush()
     connection = session.connection()
@@ -91,6 +136,6 @@ def savepoint(session: Session) -> Iterator[None]:
         connection.dialect.name == "sqlite"
         and not connection.connection.driver_connection.in_transaction
     ):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     with session.begin_nested():
         yield

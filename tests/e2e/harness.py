@@ -94,7 +94,8 @@ class PacerServer:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))
+            # WEB_CONCURRENCY too: the server chooses its workers as it does by default
+            if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL", "WEB_CONCURRENCY"))
         }
         env.update(
             SLACK_BOT_TOKEN=TOKEN,
