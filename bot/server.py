@@ -128,7 +128,7 @@ def serve(
     workers: int | None = None,
     with_clock: bool = False,
 ) -> None:
-    """``workers`` None: $WEB_CONCURRENCY, else the database's default (bot/workers.py)."""
+    """``workers`` None: $WEB_CONCURRENCY, else one per usable CPU (bot/workers.py)."""
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     database = services.engine.dialect.name
