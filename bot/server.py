@@ -132,7 +132,7 @@ def serve(
     workers: int | None = None,
     with_clock: bool = False,
 ) -> None:
-    """``workers`` None: $WEB_CONCURRENCY, else the database's default (bot/workers.py)."""
+    """``workers`` None: $WEB_CONCURRENCY, else one per usable CPU (bot/workers.py)."""
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     identify_at_start(services.identity, services.modal_client)  # the workers inherit it

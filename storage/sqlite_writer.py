@@ -24,6 +24,7 @@ request is answered: the turn only decides who writes next.
 
 import fcntl
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -41,6 +42,7 @@ clock = time.monotonic  # tests replace it to make a wait long without waiting
 # What needs the write lock. PRAGMA, SELECT and WITH … SELECT don't; COMMIT, ROLLBACK and
 # RELEASE end what holds it.
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+_DML = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 class WriteTurn:
@@ -221,7 +223,9 @@ class WriterConnection(sqlite3.Connection):
         self._timeout_changed = ms != self._busy_timeout_ms
 
     def commit(self) -> None:
-        wrote = self._holding
+        # A transaction open in pysqlite's legacy mode is one that wrote (or meant to): made
+        # durable even if it somehow wrote without the turn.
+        wrote = self._holding or self.in_transaction
         try:
             super().commit()
         finally:
@@ -251,7 +255,10 @@ class WriterConnection(sqlite3.Connection):
 
 
 def _writes(statement: str) -> bool:
-    return statement.lstrip()[:9].upper().startswith(_WRITES)
+    start = statement.lstrip()[:9].upper()
+    if start.startswith("WITH"):  # WITH … INSERT/UPDATE/DELETE writes too
+        return _DML.search(statement) is not None
+    return start.startswith(_WRITES)
 
 
 def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _executemany) -> None:

@@ -221,3 +221,22 @@ def test_a_worker_killed_while_writing_does_not_block_the_others(engine, tmp_pat
             child.kill()
     log_as_a_request_does(engine, ws, team, "U2", "after")
     assert stored_triggers(engine) == ["after"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "writes"),
+    [
+        ("SELECT * FROM activity_log", False),
+        ("WITH t AS (SELECT 1) SELECT deleted_at, updated FROM t", False),
+        ("PRAGMA busy_timeout", False),
+        ("RELEASE SAVEPOINT sa_savepoint_1", False),
+        ("\n insert into activity_log VALUES (1)", True),
+        ("UPDATE member SET active = 0", True),
+        ("WITH t AS (SELECT 1) INSERT INTO activity_log SELECT * FROM t", True),
+        ("SAVEPOINT sa_savepoint_1", True),
+        ("BEGIN IMMEDIATE", True),
+        ("CREATE INDEX ix ON member (team_id)", True),
+    ],
+)
+def test_what_takes_the_turn(statement, writes):
+    assert sqlite_writer._writes(statement) is writes
