@@ -30,6 +30,8 @@ import threading
 import time
 from collections import deque
 
+from sqlalchemy.exc import OperationalError
+
 from storage.wal_sync import WalSync
 
 # The longest a write waits for its turn and then for SQLite's lock, in all: under Slack's 3 s,
@@ -265,7 +267,13 @@ def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _exec
     """SQLAlchemy's hook before every statement on an SQLite engine (storage.db)."""
     driver = conn.connection.driver_connection
     if isinstance(driver, WriterConnection):
-        driver.take_turn_for(statement)
+        try:
+            driver.take_turn_for(statement)
+        except sqlite3.OperationalError as error:
+            # Raised as SQLAlchemy does for a statement that failed: older SQLAlchemy versions
+            # (the dependency floors) don't wrap what an event hook raises, so unit_of_work
+            # would not see it as the database being unavailable.
+            raise OperationalError(statement, None, error) from None
 
 
 def after_cursor_execute(conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
