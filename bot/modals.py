@@ -44,6 +44,12 @@ def try_open(request: Request, view: dict) -> str | None:
     return None
 
 
+def open_notice(request: Request, text: str) -> bool:
+    """``text`` (a refused press's reason) in a small modal; False when Slack didn't open it,
+    so the caller says it elsewhere (a Home button has no message to answer in)."""
+    return try_open(request, messages.notice_view(text)) is None
+
+
 def _why(kind: str, detail: str) -> str:
     if kind == "ratelimited":
         return "Slack is limiting how often Pacer may call it just now"

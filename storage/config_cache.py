@@ -9,6 +9,7 @@ tables itself reads them from the database for the rest of its transaction."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -89,24 +90,32 @@ def cached_rows(
 ) -> list[T]:
     """Like ``cached`` for ORM rows: the cache keeps their column values, and each session gets
     its own instances (merged without a query), so no row object is shared between threads."""
-    columns = [c.key for c in model.__mapper__.column_attrs]  # type: ignore[attr-defined]
+    columns, key_columns = _columns(model)
     values = cached(
         session, key, lambda: tuple({c: getattr(row, c) for c in columns} for row in load())
     )
     rows = []
     for fields in values:
-        identity = session.identity_map.get(
-            model.__mapper__.identity_key_from_primary_key(  # type: ignore[attr-defined]
-                [fields[c.key] for c in model.__mapper__.primary_key]  # type: ignore[attr-defined]
-            )
+        # A row this session holds already is returned as it is: merging the cached copy onto
+        # it would overwrite what the session changed and has yet to flush.
+        identity = model.__mapper__.identity_key_from_primary_key(  # type: ignore[attr-defined]
+            [fields[c] for c in key_columns]
         )
-        if identity is not None:
-            rows.append(identity)
+        held = session.identity_map.get(identity)
+        if held is not None:
+            rows.append(held)
             continue
         row = model(**fields)
         make_transient_to_detached(row)
         rows.append(session.merge(row, load=False))
     return rows
+
+
+@functools.cache
+def _columns(model: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model's column attributes, and those of its primary key."""
+    mapper = model.__mapper__  # type: ignore[attr-defined]
+    return tuple(c.key for c in mapper.column_attrs), tuple(c.key for c in mapper.primary_key)
 
 
 def unstamped(engine) -> None:

@@ -128,8 +128,8 @@ def savepoint(session: Session) -> Iterator[None]:
     would start one of its own, and its RELEASE would commit it: half a unit of work would be
     durable. A BEGIN first keeps the savepoint inside the caller's transaction; IMMEDIATE takes
     the write lock at once, so a read in the block can't leave the transaction on a snapshot
-    that is stale by the time it writes (SQLITE_BUSY_SNAPSHOT, which no busy timeout cures). What the session holds unflushed is flushed before, so it isn't undone with
-    the block."""
+    that is stale by the time it writes (SQLITE_BUSY_SNAPSHOT, which no busy timeout cures).
+    What the session holds unflushed is flushed before, so it isn't undone with the block."""
     session.flush()
     connection = session.connection()
     if (

@@ -11,7 +11,7 @@ from bot.home.listeners import refresh_job
 from bot.home.time_off import away_modal, span
 from bot.home.view import period_of
 from bot.ids import INPUT
-from bot.modals import open_modal, try_open
+from bot.modals import open_modal, open_notice
 from bot.replies import Problem, explain
 from rituals import time_off as t
 
@@ -42,7 +42,7 @@ def _refresh(ix: Interaction, notice: str | None) -> None:
 
 def notice(ix: Interaction, text: str) -> None:
     """A refused press: the reason in a small modal (or on the tab, should Slack refuse it)."""
-    shown = try_open(ix, messages.notice_view(text)) is None
+    shown = open_notice(ix, text)
     _refresh(ix, None if shown else text)
 
 

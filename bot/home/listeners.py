@@ -28,7 +28,7 @@ from bot.home.view import (
 from bot.ids import INPUT, Action, View
 from bot.listeners import register_action, register_view
 from bot.messages import escape, mention, plain_text
-from bot.modals import open_modal, try_open
+from bot.modals import open_modal, open_notice
 from bot.parsing import digit_count, too_many_digits
 from bot.people import fresh_profiles
 from bot.replies import Problem, explain
@@ -143,27 +143,20 @@ def refresh_job(
     ``period``/``notice`` apply to the first person (the one who pressed a Home button)."""
     users = list(dict.fromkeys(u for u in user_ids if u))
 
-    def publish(index: int, user_id: str) -> None:
-        try:
-            publish_home(
-                services,
-                workspace_slack_id,
-                enterprise_id,
-                user_id,
-                (period or DEFAULT_PERIOD) if index == 0 else DEFAULT_PERIOD,
-                notice if index == 0 else None,
-            )
-        except Exception:
-            log.exception("home refresh failed user=%s", user_id)
-
     def job() -> None:
         for index, user_id in enumerate(users):
             if index == 0 and (period or notice):
-                publish(index, user_id)  # they pressed a button on the tab: they are looking
+                # they pressed a button on the tab: they are looking
+                _publish_logged(
+                    services, workspace_slack_id, enterprise_id, user_id, period, notice
+                )
                 continue
             # A log: a burst of them for the same person re-publishes their tab once.
             key = (workspace_slack_id, enterprise_id or "", user_id)
-            services.home_refreshes.request(key, lambda i=index, u=user_id: publish(i, u))
+            services.home_refreshes.request(
+                key,
+                lambda u=user_id: _publish_logged(services, workspace_slack_id, enterprise_id, u),
+            )
 
     return job
 
@@ -172,17 +165,40 @@ def refresh_job_for(
     services: Services, workspace_id: int, user_ids: list[str]
 ) -> Callable[[], None]:
     """``refresh_job`` for a caller that knows Pacer's workspace row, not Slack's IDs (the slash
-    command): the IDs are read in the job, so nothing is added before the acknowledgement."""
+    command): the IDs are read when the refresh runs, once for a burst of logs, so nothing is
+    added before the acknowledgement. (Keyed by the row: a refresh keyed by Slack's IDs for the
+    same person may run beside it, which costs a publish, never a stale tab.)"""
 
-    def job() -> None:
+    def publish(user_id: str) -> None:
         with services.unit_of_work() as session:
             row = people_queries.get_workspace(session, workspace_id)
-            if row is None:
-                return
-            slack_id, enterprise_id = row.slack_team_id, row.enterprise_id or None
-        refresh_job(services, slack_id, enterprise_id, user_ids)()
+        if row is not None:
+            _publish_logged(services, row.slack_team_id, row.enterprise_id or None, user_id)
+
+    def job() -> None:
+        for user_id in dict.fromkeys(u for u in user_ids if u):
+            services.home_refreshes.request(
+                ("workspace", workspace_id, user_id), lambda u=user_id: publish(u)
+            )
 
     return job
+
+
+def _publish_logged(
+    services: Services,
+    workspace_slack_id: str,
+    enterprise_id: str | None,
+    user_id: str,
+    period: str | None = None,
+    notice: str | None = None,
+) -> None:
+    """``publish_home``, a failure logged: one person's failed tab doesn't stop the others."""
+    try:
+        publish_home(
+            services, workspace_slack_id, enterprise_id, user_id, period or DEFAULT_PERIOD, notice
+        )
+    except Exception:
+        log.exception("home refresh failed user=%s", user_id)
 
 
 def _refresh(ix: Interaction, user_ids: list[str], period: str, notice: str | None) -> None:
@@ -230,12 +246,8 @@ def _notice(ix: Interaction, text: str) -> None:
     re-published so a stale button (a log voided elsewhere, a KPI dropped) goes away."""
     # The notice opens now, before the acknowledgement: a trigger_id lasts 3 seconds, and
     # after-ack work can queue. Should Slack refuse it, the tab says it instead.
-    shown = _open_notice(ix, text)
+    shown = open_notice(ix, text)
     _refresh(ix, [ix.user_id], period_of(ix.view), None if shown else text)
-
-
-def _open_notice(ix: Interaction, text: str) -> bool:
-    return try_open(ix, messages.notice_view(text)) is None
 
 
 def _kpi_of(ix: Interaction) -> str:
