@@ -59,6 +59,8 @@ class ProcessVersion(SQLModel, table=True):
     # Why this version exists, e.g. "goal sdr calls 60/day".
     change: str = Field(default="", max_length=300)
     loaded_at: datetime
+    # The draft it was published from (reviewed: `/pacer process history` names the reviewers).
+    draft_id: int | None = Field(default=None, foreign_key="process_draft.id")
 
     # Two changes racing for the same number: one wins, the other re-applies itself on top.
     __table_args__ = (UniqueConstraint("team_id", "version", name="uq_process_team_version"),)
@@ -346,6 +348,122 @@ class CoachingNote(SQLModel, table=True):
     created_at: datetime
 
     __table_args__ = (UniqueConstraint("session_id", "message_ts", name="uq_coaching_note_msg"),)
+
+
+OPEN = text("status = 'open'")
+
+
+class ProcessDraft(SQLModel, table=True):
+    """A team's next process while it is prepared and reviewed: a copy of the version in force
+    (or of the default process) that changes nothing anyone sees until it is published. At most
+    one open draft per team. ``definition`` and ``source_text`` are kept as a version keeps them."""
+
+    __tablename__ = "process_draft"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id", index=True)
+    base_version: int | None = None  # the version number it was copied from; None: the default
+    name: str = Field(max_length=200)
+    definition: str = Field(sa_column=Column(Text, nullable=False))  # JSON of Process.to_dict()
+    source_text: str = Field(sa_column=Column(Text, nullable=False))  # YAML
+    author_id: str = Field(max_length=32)  # Slack user ID, or "cli"
+    status: str = Field(default="open", max_length=16)  # open | published | discarded
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=32)
+    published_version: int | None = None  # process_version.version it became
+    # The request that opened it: the same `/pacer process draft` delivered twice opens one.
+    open_key: str = Field(max_length=160)
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "open_key", name="uq_draft_open_key"),
+        Index(
+            "uq_draft_open_team", "team_id", unique=True, sqlite_where=OPEN, postgresql_where=OPEN
+        ),
+    )
+
+
+class DraftEdit(SQLModel, table=True):
+    """One change made to a draft, in words ("+ stage Evaluates ROI", "goal sdr calls 60/day →
+    80/day"), who made it, and the reviewer it is credited to when it came from a suggestion."""
+
+    __tablename__ = "draft_edit"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="process_draft.id", index=True)
+    edited_by: str = Field(max_length=32)
+    credited_to: str | None = Field(default=None, max_length=32)
+    answer_id: int | None = Field(default=None, foreign_key="review_answer.id")
+    summary: str = Field(max_length=300)
+    at: datetime
+    # Slack's trigger_id/view id of the submission: the same submission delivered twice is one.
+    edit_key: str = Field(max_length=160)
+
+    __table_args__ = (UniqueConstraint("draft_id", "edit_key", name="uq_draft_edit_key"),)
+
+
+class ProcessReview(SQLModel, table=True):
+    """One round of review of a draft: a part of it (the journey, the activities, the scorecards,
+    or all of it) sent to a few people, open until the draft is published or discarded or the
+    author closes it. A draft may have several rounds, one after the other or side by side."""
+
+    __tablename__ = "process_review"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    draft_id: int = Field(foreign_key="process_draft.id", index=True)
+    part: str = Field(max_length=16)  # all | journey | activities | scorecards
+    requested_by: str = Field(max_length=32)
+    due_on: date | None = None  # the reminder goes out on this team-local date
+    opened_at: datetime
+    closed_at: datetime | None = None
+    reminded_at: datetime | None = None
+    # Where the author's feedback thread lives (a DM with the author), once it is started.
+    thread_channel: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    request_key: str = Field(max_length=160)  # the same request delivered twice opens one round
+
+    __table_args__ = (UniqueConstraint("workspace_id", "request_key", name="uq_review_request"),)
+
+
+class ReviewReviewer(SQLModel, table=True):
+    """A person asked to review: where their private request was posted, and their reminder."""
+
+    __tablename__ = "review_reviewer"
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="process_review.id", index=True)
+    user_id: str = Field(max_length=32)
+    role: str = Field(default="", max_length=16)  # rep | manager | admin | "" (as asked)
+    asked_channel: str | None = Field(default=None, max_length=32)
+    asked_ts: str | None = Field(default=None, max_length=32)
+    reminded_at: datetime | None = None
+
+    __table_args__ = (UniqueConstraint("review_id", "user_id", name="uq_review_reviewer"),)
+
+
+class ReviewAnswer(SQLModel, table=True):
+    """A reviewer's answer: ``approve`` (Looks right) or ``suggest`` (an item, what instead, why).
+    A reviewer may answer again while the review is open; the newest answer counts and the older
+    ones become ``superseded``. A suggestion stays ``open`` until the author accepts it into the
+    draft (``accepted``) or dismisses it with a reason the reviewer is told (``dismissed``)."""
+
+    __tablename__ = "review_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="process_review.id", index=True)
+    reviewer_id: str = Field(max_length=32)
+    verdict: str = Field(max_length=16)  # approve | suggest
+    item: str = Field(
+        default="", max_length=120
+    )  # an item reference, e.g. "stage:3", "goal:sdr:calls"
+    instead: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    why: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    status: str = Field(default="open", max_length=16)  # open | superseded | accepted | dismissed
+    answered_at: datetime
+    resolved_by: str | None = Field(default=None, max_length=32)
+    resolved_at: datetime | None = None
+    reason: str | None = Field(default=None, max_length=300)  # why it was dismissed
+    answer_key: str = Field(max_length=160)  # the same click or submission twice is one answer
+
+    __table_args__ = (UniqueConstraint("review_id", "answer_key", name="uq_review_answer_key"),)
 
 
 class ConfigStamp(SQLModel, table=True):

@@ -37,6 +37,11 @@ EXPECTED_TABLES = {
     "coaching_note",
     "time_off",
     "config_stamp",
+    "process_draft",
+    "draft_edit",
+    "process_review",
+    "review_reviewer",
+    "review_answer",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -56,6 +61,11 @@ EXPECTED_UNIQUE = {
     "uq_lag_suggestion_week": ("lag_suggestion", ["team_id", "kpi", "week_key"]),
     "uq_coaching_open": ("coaching_session", ["workspace_id", "open_key"]),
     "uq_coaching_note_msg": ("coaching_note", ["session_id", "message_ts"]),
+    "uq_draft_open_key": ("process_draft", ["workspace_id", "open_key"]),
+    "uq_draft_edit_key": ("draft_edit", ["draft_id", "edit_key"]),
+    "uq_review_request": ("process_review", ["workspace_id", "request_key"]),
+    "uq_review_reviewer": ("review_reviewer", ["review_id", "user_id"]),
+    "uq_review_answer_key": ("review_answer", ["review_id", "answer_key"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
@@ -78,6 +88,13 @@ EXPECTED_INDEXES = {
     "uq_time_off_live": ("time_off", ["workspace_id", "user_id", "day"]),
     # One running contest per team and name (a partial index: ended ones may share a name).
     "uq_contest_running_name": ("contest", ["team_id", "name"]),
+    # One open draft per team (a partial index: published and discarded ones stay as history).
+    "uq_draft_open_team": ("process_draft", ["team_id"]),
+    "ix_process_draft_team_id": ("process_draft", ["team_id"]),
+    "ix_process_review_draft_id": ("process_review", ["draft_id"]),
+    "ix_review_reviewer_review_id": ("review_reviewer", ["review_id"]),
+    "ix_review_answer_review_id": ("review_answer", ["review_id"]),
+    "ix_draft_edit_draft_id": ("draft_edit", ["draft_id"]),
 }
 
 
