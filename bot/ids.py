@@ -32,6 +32,12 @@ class Action(StrEnum):
     HOME_VOID = "home_void"
     HOME_AWAY_ADD = "home_away_add"  # "Add time off…": opens the form
     HOME_AWAY_CANCEL = "home_away_cancel"  # value: "FIRST:LAST" (ISO dates)
+    # on a review request (value: the round's id) and on a suggestion in the author's thread
+    # (value: the answer's id): bot/process_reviews
+    REVIEW_APPROVE = "review_approve"
+    REVIEW_SUGGEST = "review_suggest"
+    REVIEW_ACCEPT = "review_accept"
+    REVIEW_DISMISS = "review_dismiss"
 
 
 class View(StrEnum):
@@ -44,6 +50,8 @@ class View(StrEnum):
     TEAM_SETTINGS = "team_settings"  # /pacer alone, for managers
     CONTEST_START = "contest_start"  # /contest start alone, and "Edit first" on a suggestion
     ACTION_ITEM = "coaching_action_item"  # "Add action item" on a coaching thread
+    REVIEW_SUGGEST = "review_suggest_form"  # "Suggest a change" on a review request
+    REVIEW_DISMISS = "review_dismiss_form"  # "Dismiss" on a suggestion: the reason
 
 
 INPUT = "value"  # every form input's action_id: its block_id names the field
