@@ -1,0 +1,116 @@
+"""A team's draft as a Process: opened from the version in force (or the default process),
+read back, and changed one recorded edit at a time."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+
+from rituals.process import Process, dump_process, load_process_dict
+from rituals.process.goal_history import own_goal
+from rituals.teams import team_process
+from storage import draft_queries, process_queries
+from storage.models import ProcessDraft, SalesTeam
+from storage.unit_of_work import Session
+
+
+def flattened(process: Process, today: date) -> Process:
+    """The process as a draft shows it: the goals in force today as the roles' and reps' goals,
+    without the dated history (publishing dates whatever changed: rituals/process/goal_history
+    keep_goal_history, so no past period's figures move)."""
+    data = process.to_dict()
+    for role, entry in zip(process.roles, data["roles"], strict=True):
+        entry["goals"] = {
+            kpi: str(goal)
+            for kpi in role.scorecard
+            if (goal := process.goal_for(role.key, kpi, on=today)) is not None
+        }
+    overrides: dict[str, dict[str, str]] = {}
+    for user in sorted(process.reps_with_own_goals):
+        for kpi in (k.key for k in process.kpis):
+            own = _own_goal_on(process, user, kpi, today)
+            if own is not None:
+                overrides.setdefault(user, {})[kpi] = own
+    data["overrides"] = overrides
+    data.pop("goal_changes", None)
+    return load_process_dict(data)
+
+
+def _own_goal_on(process: Process, user: str, kpi: str, day: date) -> str | None:
+    goal = own_goal(process, user, kpi, day)
+    return str(goal) if goal is not None else None
+
+
+def base_of(session: Session, team: SalesTeam) -> tuple[Process, int | None]:
+    """The version in force for the team and its number (None: the install-wide or the built-in
+    default, which the team has no version of its own of)."""
+    process, _ = team_process(session, team.id)
+    row = process_queries.latest_process_version(session, team.id)
+    own = row.version if row is not None and row.team_id == team.id else None
+    return process, own
+
+
+def open_team_draft(
+    session: Session, team: SalesTeam, author: str, open_key: str, now: datetime, today: date
+) -> tuple[ProcessDraft, bool]:
+    """The team's open draft: a new copy of the version in force (True), or the one already open
+    (False: opened earlier, or by this same request delivered twice)."""
+    existing = draft_queries.open_draft(session, team.id)
+    if existing is not None:
+        return existing, False
+    process, base = base_of(session, team)
+    draft_process = flattened(process, today)
+    row = ProcessDraft(
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        base_version=base,
+        name=draft_process.name[:200],
+        definition=json.dumps(draft_process.to_dict(), sort_keys=True),
+        source_text=dump_process(draft_process),
+        author_id=author,
+        created_at=now,
+        updated_at=now,
+        open_key=open_key[:160],
+    )
+    return draft_queries.create_draft(session, row)
+
+
+def draft_process(draft: ProcessDraft) -> Process:
+    """The draft's content as a Process (it was checked when it was stored)."""
+    return _parse(draft.definition)
+
+
+@lru_cache(maxsize=64)
+def _parse(definition: str) -> Process:
+    return load_process_dict(json.loads(definition))
+
+
+def record_edit(
+    session: Session,
+    draft: ProcessDraft,
+    process: Process,
+    summary: str,
+    edited_by: str,
+    edit_key: str,
+    now: datetime,
+    *,
+    credited_to: str | None = None,
+    answer_id: int | None = None,
+    source_text: str | None = None,
+) -> bool:
+    """Make ``process`` the draft's content, recording the edit; False when this edit_key was
+    applied already (the same submission twice) or the draft was closed meanwhile."""
+    return draft_queries.save_edit(
+        session,
+        draft,
+        json.dumps(process.to_dict(), sort_keys=True),
+        source_text if source_text is not None else dump_process(process),
+        summary,
+        edited_by,
+        edit_key,
+        at=now,
+        name=process.name,
+        credited_to=credited_to,
+        answer_id=answer_id,
+    )

@@ -1,0 +1,175 @@
+"""Process drafts (issue 14): a team's next process while it is prepared and reviewed.
+
+At most one open draft per team (a partial unique index); opening one is keyed on the request
+(``open_key``), so the same request twice opens one draft, and two different requests racing
+end with one draft both see. Every edit is a DraftEdit keyed on the submission (``edit_key``):
+the same submission delivered twice is applied once. Like the other query modules these only
+flush; the caller's unit of work commits.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage import db
+from storage.models import ActivityLog, DraftEdit, ProcessDraft, ProcessVersion
+
+OPEN, PUBLISHED, DISCARDED = "open", "published", "discarded"
+
+
+def open_draft(session: Session, team_id: int, *, for_update: bool = False) -> ProcessDraft | None:
+    """The team's open draft, if any. ``for_update``: locked until the transaction ends (an
+    edit reads, changes and writes it back; two edits at once must not lose one)."""
+    query = select(ProcessDraft).where(ProcessDraft.team_id == team_id, ProcessDraft.status == OPEN)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def draft_by_id(session: Session, draft_id: int) -> ProcessDraft | None:
+    return session.get(ProcessDraft, draft_id)
+
+
+def create_draft(session: Session, draft: ProcessDraft) -> tuple[ProcessDraft, bool]:
+    """Store a new open draft: (the draft, True). (the existing draft, False) when the same
+    request already opened one, or when the team already has an open draft."""
+    same = session.exec(
+        select(ProcessDraft).where(
+            ProcessDraft.workspace_id == draft.workspace_id,
+            ProcessDraft.open_key == draft.open_key,
+        )
+    ).first()
+    if same is not None:
+        return same, False
+    existing = open_draft(session, draft.team_id)
+    if existing is not None:
+        return existing, False
+    try:
+        with db.savepoint(session):
+            session.add(draft)
+    except IntegrityError:  # opened a moment ago by another request
+        found = (
+            open_draft(session, draft.team_id)
+            or session.exec(
+                select(ProcessDraft).where(
+                    ProcessDraft.workspace_id == draft.workspace_id,
+                    ProcessDraft.open_key == draft.open_key,
+                )
+            ).first()
+        )
+        if found is None:
+            raise
+        return found, False
+    return draft, True
+
+
+def save_edit(
+    session: Session,
+    draft: ProcessDraft,
+    definition: str,
+    source_text: str,
+    summary: str,
+    edited_by: str,
+    edit_key: str,
+    *,
+    at: datetime,
+    name: str | None = None,
+    credited_to: str | None = None,
+    answer_id: int | None = None,
+) -> bool:
+    """Record one edit and make ``definition`` (JSON of Process.to_dict()) and ``source_text``
+    (YAML) the draft's content. False, and nothing changed, when this ``edit_key`` was already
+    applied to the draft or the draft is no longer open."""
+    if draft.status != OPEN:
+        return False
+    edit = DraftEdit(
+        draft_id=draft.id,
+        edited_by=edited_by,
+        credited_to=credited_to,
+        answer_id=answer_id,
+        summary=summary[:300],
+        at=at,
+        edit_key=edit_key[:160],
+    )
+    try:
+        with db.savepoint(session):
+            session.add(edit)
+    except IntegrityError:
+        return False
+    values = {"definition": definition, "source_text": source_text, "updated_at": at}
+    if name is not None:
+        values["name"] = name[:200]
+    changed = session.exec(
+        update(ProcessDraft)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == OPEN)
+        .values(**values)
+    ).rowcount
+    if not changed:  # closed meanwhile: the edit goes with the draft's last state
+        session.delete(edit)
+        session.flush()
+        return False
+    session.refresh(draft)
+    return True
+
+
+def edits_of(session: Session, draft_id: int) -> list[DraftEdit]:
+    return list(
+        session.exec(
+            select(DraftEdit).where(DraftEdit.draft_id == draft_id).order_by(col(DraftEdit.id))
+        )
+    )
+
+
+def close_draft(
+    session: Session,
+    draft: ProcessDraft,
+    status: str,
+    *,
+    by: str,
+    at: datetime,
+    published_version: int | None = None,
+) -> bool:
+    """Publish or discard an open draft; False when it was closed already (a second request)."""
+    closed = session.exec(
+        update(ProcessDraft)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == OPEN)
+        .values(status=status, closed_at=at, closed_by=by, published_version=published_version)
+    ).rowcount
+    session.refresh(draft)
+    return bool(closed)
+
+
+def drafts_of(session: Session, draft_ids: Iterable[int]) -> dict[int, ProcessDraft]:
+    ids = list(set(draft_ids))
+    if not ids:
+        return {}
+    rows = session.exec(select(ProcessDraft).where(col(ProcessDraft.id).in_(ids)))
+    return {d.id: d for d in rows}
+
+
+def published_versions(session: Session, team_id: int) -> list[ProcessVersion]:
+    """The team's versions, newest first (history)."""
+    return list(
+        session.exec(
+            select(ProcessVersion)
+            .where(ProcessVersion.team_id == team_id)
+            .order_by(col(ProcessVersion.version).desc())
+        )
+    )
+
+
+def kpis_in_use(session: Session, team_id: int, kpis: Iterable[str]) -> set[str]:
+    """Which of these KPI keys the team's logs refer to (voided ones too: undone history is
+    still history)."""
+    keys = list(set(kpis))
+    if not keys:
+        return set()
+    rows = session.exec(
+        select(ActivityLog.kpi, func.count())
+        .where(ActivityLog.team_id == team_id, col(ActivityLog.kpi).in_(keys))
+        .group_by(ActivityLog.kpi)
+    )
+    return {kpi for kpi, _ in rows}

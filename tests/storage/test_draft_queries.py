@@ -1,0 +1,81 @@
+"""storage/draft_queries.py on SQLite and PostgreSQL: one open draft per team, edits keyed on
+the submission, closing once."""
+
+from datetime import timedelta
+
+from storage import draft_queries
+from storage.models import ProcessDraft
+from tests.storage.support import NOW, fresh, make_log
+
+
+def _draft(ws, team, key="T1", author="U_MGR"):
+    return ProcessDraft(
+        workspace_id=ws.id,
+        team_id=team.id,
+        name="Inside sales",
+        definition="{}",
+        source_text="name: Inside sales\n",
+        author_id=author,
+        created_at=NOW,
+        updated_at=NOW,
+        open_key=key,
+    )
+
+
+def test_one_open_draft_per_team_and_the_same_request_opens_one(engine, session, ws, team):
+    assert draft_queries.open_draft(session, team.id) is None
+    first, created = draft_queries.create_draft(session, _draft(ws, team))
+    assert created
+    again, created = draft_queries.create_draft(session, _draft(ws, team))
+    assert (again.id, created) == (first.id, False)
+    other, created = draft_queries.create_draft(session, _draft(ws, team, key="T2"))
+    assert (other.id, created) == (first.id, False)
+    session.commit()
+    with fresh(engine) as s:
+        assert draft_queries.open_draft(s, team.id, for_update=True).id == first.id
+
+
+def test_an_edit_applies_once_per_edit_key(engine, session, ws, team):
+    draft, _ = draft_queries.create_draft(session, _draft(ws, team))
+    later = NOW + timedelta(minutes=5)
+    args = ('{"a": 1}', "a: 1\n", "+ stage Signs NDA", "U_MGR", "V1:sub")
+    assert draft_queries.save_edit(session, draft, *args, at=later, name="Renamed")
+    assert not draft_queries.save_edit(session, draft, '{"a": 2}', *args[1:], at=later)
+    session.commit()
+    with fresh(engine) as s:
+        row = draft_queries.open_draft(s, team.id)
+        assert (row.definition, row.name, row.updated_at.replace(tzinfo=None)) == (
+            '{"a": 1}',
+            "Renamed",
+            later.replace(tzinfo=None),
+        )
+        edits = draft_queries.edits_of(s, row.id)
+        assert [(e.summary, e.edited_by, e.credited_to) for e in edits] == [
+            ("+ stage Signs NDA", "U_MGR", None)
+        ]
+
+
+def test_closing_happens_once_and_a_closed_draft_takes_no_edit(engine, session, ws, team):
+    draft, _ = draft_queries.create_draft(session, _draft(ws, team))
+    assert draft_queries.close_draft(
+        session, draft, "published", by="U_MGR", at=NOW, published_version=2
+    )
+    assert not draft_queries.close_draft(session, draft, "discarded", by="U_MGR", at=NOW)
+    assert (draft.status, draft.published_version) == ("published", 2)
+    assert not draft_queries.save_edit(session, draft, "{}", "", "x", "U_MGR", "k", at=NOW)
+    assert draft_queries.open_draft(session, team.id) is None
+    new, created = draft_queries.create_draft(session, _draft(ws, team, key="T3"))
+    assert created and new.id != draft.id
+    session.commit()
+    assert draft_queries.drafts_of(session, [draft.id, new.id]).keys() == {draft.id, new.id}
+
+
+def test_kpis_in_use_are_those_the_team_logged(session, ws, team):
+    session.add(make_log(ws, team, kpi="calls"))
+    session.add(make_log(ws, team, kpi="deals"))
+    session.commit()
+    assert draft_queries.kpis_in_use(session, team.id, ["calls", "sao", "deals"]) == {
+        "calls",
+        "deals",
+    }
+    assert draft_queries.kpis_in_use(session, team.id, []) == set()
