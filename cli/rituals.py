@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 from bot.delivery.clock import CONTEST_LOOKBACK, Clock
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, run_ritual
+from bot.process_reviews import reminders as review_reminders
 from bot.server import make_services
 from bot.settings import Settings, parse_instant
 from cli.process import ScopeError, pick_team
 from rituals import contests, runs
-from rituals.kinds import KINDS, STANDINGS, ritual_kind
+from rituals.kinds import KINDS, REVIEW_REMINDER, STANDINGS, ritual_kind
 from rituals.schedule import next_occurrences, occurrence_at
 from rituals.teams import team_process
 from storage import people_queries
@@ -27,6 +28,8 @@ def run_now(
     settings: Settings, kind: str, team_name: str | None, workspace: str | None, at: str | None
 ) -> int:
     """One ritual now, as of ``at`` (default: now), through the same path as the scheduler."""
+    if kind in (REVIEW_REMINDER, REVIEW_REMINDER + "s"):
+        return _review_reminders(settings, at)
     try:
         kind = ritual_kind(kind)
     except ValueError as error:
@@ -60,6 +63,20 @@ def run_now(
     )
     print(f"{team.name}: {kind} {occurrence.period_key}: {outcome}")
     return 0 if outcome.status in ("posted", "settled", "nobody-due") else 1
+
+
+def _review_reminders(settings: Settings, at: str | None) -> int:
+    """`pacer rituals run review-reminder [--at ISO]`: the clock's sweep, as of ``at``: every
+    reviewer owed a reminder then is reminded, once (each team's calendar decides)."""
+    services = make_services(settings)
+    try:
+        instant = parse_instant(at) if at else services.clock()
+    except ValueError as error:
+        print(f"pacer rituals run: --at {error}", file=sys.stderr)
+        return 2
+    sent = review_reminders.sweep(services, instant)
+    print(f"{REVIEW_REMINDER}: {sent} reminder{'s' if sent != 1 else ''} sent")
+    return 0
 
 
 def _contest_posts(services, team, process, instant: datetime) -> int:

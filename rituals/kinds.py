@@ -43,6 +43,7 @@ __all__ = [
     "MONTHLY",
     "NUDGE",
     "INVITE_NOTE",
+    "REVIEW_REMINDER",
     "ONE_TIME_RUNS",
     "RITUAL_FIELDS",
     "RITUAL_KINDS",
@@ -240,6 +241,11 @@ GRACE: dict[str, timedelta] = {k.name: k.grace for k in KINDS}
 # The other values of ritual_run.kind: one-time claims, not rituals (see the module notes).
 INVITE_NOTE = "invite-note"
 ONE_TIME_RUNS = ("welcome", "share", INVITE_NOTE)
+# Not a kind either: the reminder of a process review (bot/process_reviews/reminders.py) is a
+# sweep the clock runs every minute, claimed per reviewer (review_reviewer.reminded_at), not a
+# ritual_run row; a round's due date is its schedule, so the process file has no field for it.
+# `pacer rituals run review-reminder` runs the sweep by hand.
+REVIEW_REMINDER = "review-reminder"
 
 _BY_NAME = {k.name: k for k in KINDS}
 _BY_WORD = {word: k for k in KINDS for word in k.words()}

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, Outcome, run_ritual
+from bot.process_reviews import reminders as review_reminders
 from bot.services import Services
 from rituals import contests, runs
 from rituals.kinds import GRACE, STANDINGS
@@ -108,6 +109,10 @@ class Clock:
         # Hourly, the nudge sweeps' rows out of every look-back's reach are deleted. Not on the
         # first tick: `serve --with-clock` forks its workers just then, and a write from this
         # process at that moment can leave SQLite locked for them.
+        try:  # a process review's reminder, due on its round's date (not a ritual_run row)
+            review_reminders.sweep(self.services, now)
+        except Exception:
+            log.exception("review reminders failed; trying again next minute")
         self.ticks += 1
         if self.ticks > 1 and now.minute == 0:
             with self.services.unit_of_work() as session:

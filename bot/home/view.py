@@ -14,6 +14,7 @@ from bot.examples import example_log, log_words
 from bot.home.time_off import time_off_blocks
 from bot.ids import Action
 from bot.messages import Raw, escape, mention
+from bot.process_reviews.home import review_blocks
 from rituals import contests, dates
 from rituals.contests import Standings
 from rituals.digests import team_kpis, team_lines
@@ -102,6 +103,7 @@ def build_home(
     blocks += time_off_blocks(session, actor, now)
     if actor.is_manager:  # the team first: what a manager opens Pacer for
         blocks += _team_blocks(session, actor, now)
+        blocks += review_blocks(session, actor)  # a draft under review: "4 of 6 answered"
     blocks += _contest_blocks(session, actor, now)
     return _view(blocks, period)
 

@@ -47,8 +47,9 @@ def approve_pressed(ix: Interaction) -> None:
     respond = ix.respond
     if respond is not None:
         ix.follow_ups.append(
-            lambda: respond(text=messages.plain(said), response_type="ephemeral",
-                            replace_original=False)
+            lambda: respond(
+                text=messages.plain(said), response_type="ephemeral", replace_original=False
+            )
         )
     if created:
         services, owner = ix.services, thread_owner(draft, review)
@@ -96,7 +97,9 @@ def suggestion_submitted(ix: Interaction) -> dict | None:
             "That item isn't in the draft any more (it was edited meanwhile); choose another."
         )
     if not instead:
-        errors[views.INSTEAD] = "Write what the draft should say instead, e.g. a new name or 80/day."
+        errors[views.INSTEAD] = (
+            "Write what the draft should say instead, e.g. a new name or 80/day."
+        )
     elif len(instead) > views.INSTEAD_LIMIT:
         errors[views.INSTEAD] = (
             f"Keep it under {views.INSTEAD_LIMIT} characters (this has {len(instead)})."

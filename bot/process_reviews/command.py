@@ -15,7 +15,7 @@ from bot.parsing import ParseError, parse_date, parse_mention, quoted
 from bot.people import resolve_user
 from bot.process_reviews import delivery, views
 from bot.process_reviews.common import as_answer, thread_owner
-from bot.process_reviews.drafts import diff, draft_process, open_draft, part_items
+from bot.process_reviews.drafts import changes, draft_process, open_draft, part_items
 from bot.replies import Problem
 from rituals import dates
 from rituals.process.model import SLACK_ID_RE
@@ -158,7 +158,7 @@ def review(cmd: Command, args: list[str]) -> dict:
             draft_name=draft.name,
             part=part,
             lines=part_lines(process, part),
-            changes=diff(cmd.actor.process, process),
+            changes=changes(cmd.session, cmd.actor.team, draft, cmd.actor.today()),
             due_on=due,
         )
         opening = views.thread_opening(part, draft.name, asked, due)

@@ -1,22 +1,24 @@
 """What reviews need of the drafts feature (rituals/process_drafts, storage/draft_queries), in
-one place: the draft in force for a team, its process, its items and the suggestion checks."""
+one place: the team's open draft, its process, its items, what changed, and a suggestion
+checked, applied and recorded as an edit."""
 
 from __future__ import annotations
 
-import json
+from datetime import date, datetime
 
-from rituals.process import Process, load_process_dict
+from rituals.process import Process
 from rituals.process_drafts import DraftItem, apply_suggestion, check_suggestion, diff, items
+from rituals.process_drafts.drafts import base_of, draft_process, flattened, record_edit
 from rituals.process_reviews import ALL, PARTS
 from storage import draft_queries
-from storage.models import ProcessDraft
+from storage.models import ProcessDraft, SalesTeam
 from storage.unit_of_work import Session
 
 __all__ = [
     "DraftItem",
     "apply_suggestion",
+    "changes",
     "check_suggestion",
-    "diff",
     "draft_process",
     "open_draft",
     "part_items",
@@ -30,10 +32,6 @@ def open_draft(session: Session, team_id: int) -> ProcessDraft | None:
     return draft_queries.open_draft(session, team_id)
 
 
-def draft_process(draft: ProcessDraft) -> Process:
-    return load_process_dict(json.loads(draft.definition))
-
-
 def part_items(process: Process, part: str) -> list[DraftItem]:
     """The items a reviewer may point at: the part's, or every part's for a whole-draft round."""
     if part == ALL:
@@ -41,5 +39,33 @@ def part_items(process: Process, part: str) -> list[DraftItem]:
     return items(process, part)[:MAX_OPTIONS]
 
 
-def save_edit(session: Session, draft: ProcessDraft, process: Process, **kw) -> bool:
-    return draft_queries.save_edit(session, draft, process, **kw)
+def changes(session: Session, team: SalesTeam, draft: ProcessDraft, today: date) -> list[str]:
+    """What the draft changes in the version in force, as the drafts feature words it (the
+    version flattened to today's goals, as a draft is)."""
+    base, _ = base_of(session, team)
+    return diff(flattened(base, today), draft_process(draft))
+
+
+def save_edit(
+    session: Session,
+    draft: ProcessDraft,
+    process: Process,
+    *,
+    summary: str,
+    edited_by: str,
+    edit_key: str,
+    now: datetime,
+    credited_to: str,
+    answer_id: int,
+) -> bool:
+    return record_edit(
+        session,
+        draft,
+        process,
+        summary,
+        edited_by,
+        edit_key,
+        now,
+        credited_to=credited_to,
+        answer_id=answer_id,
+    )

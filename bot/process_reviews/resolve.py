@@ -48,6 +48,7 @@ def accept_pressed(ix: Interaction) -> None:
         edit_key=f"accept:{answer.id}",
         credited_to=answer.reviewer_id,
         answer_id=answer.id,
+        now=ix.now,
     )
     ix.outcome = "accepted"
     outcome = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import messages
-from bot.ids import INPUT, Action, View
+from bot.ids import Action, View
 from bot.messages import escape, mention, plain_text
 from rituals import dates
 from rituals.process_reviews import Answer, Tally, part_title

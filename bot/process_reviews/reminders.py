@@ -1,0 +1,61 @@
+"""The review reminder: once, to each reviewer who has not answered, on the round's due date,
+inside the team's working hours and not on a day off (rituals/process_reviews/reminders.py).
+
+A sweep, run by the clock every minute (bot/delivery/clock.py) and by
+`pacer rituals run review-reminder [--at ISO]`: one query finds who is owed a reminder; each is
+claimed (``review_reviewer.reminded_at``) and committed before any message goes out, so a crash
+may lose a reminder, never send two, whatever runs the sweep and however often."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.process_reviews import delivery, views
+from bot.process_reviews.common import thread_owner
+from bot.process_reviews.drafts import changes, draft_process
+from bot.services import Services
+from rituals.process_reviews import part_lines, reminder_due
+from rituals.teams import team_process
+from storage import review_queries
+from storage.models import ProcessDraft
+
+log = logging.getLogger("pacer.reviews")
+AHEAD = timedelta(hours=14)  # the furthest any timezone's date is ahead of UTC's
+
+
+def sweep(services: Services, now: datetime) -> int:
+    """Send the reminders due at ``now``; how many were sent."""
+    sends: list[tuple[str, dict]] = []
+    with services.unit_of_work() as session:
+        owed = review_queries.reminders_owed(session, (now + AHEAD).date())
+        calendars: dict[int, object] = {}
+        built: dict[int, dict] = {}
+        for o in owed:
+            if o.team.id not in calendars:
+                calendars[o.team.id] = team_process(session, o.team.id)[0].calendar
+            cal = calendars[o.team.id]
+            if not reminder_due(cal, o.review.due_on, now):
+                continue
+            if not review_queries.claim_reminder(session, o.reviewer.id, now):
+                continue
+            review_queries.mark_round_reminded(session, o.review.id, now)
+            if o.review.id not in built:
+                draft = session.get(ProcessDraft, o.review.draft_id)
+                process = draft_process(draft)
+                built[o.review.id] = views.request_message(
+                    review_id=o.review.id,
+                    author_id=thread_owner(draft, o.review),
+                    draft_name=draft.name,
+                    part=o.review.part,
+                    lines=part_lines(process, o.review.part),
+                    changes=changes(session, o.team, draft, cal.local_date(now)),
+                    due_on=o.review.due_on,
+                    reminder=True,
+                )
+            sends.append((o.reviewer.user_id, built[o.review.id]))
+    for user_id, message in sends:  # claimed and committed: each goes out at most once
+        delivery.tell(services, user_id, message)
+    if sends:
+        log.info("review reminders sent=%d", len(sends))
+    return len(sends)
