@@ -29,7 +29,7 @@ def run_now(
 ) -> int:
     """One ritual now, as of ``at`` (default: now), through the same path as the scheduler."""
     if kind in (REVIEW_REMINDER, REVIEW_REMINDER + "s"):
-        return _review_reminders(settings, at)
+        return _review_reminders(settings, team_name, workspace, at)
     try:
         kind = ritual_kind(kind)
     except ValueError as error:
@@ -65,16 +65,28 @@ def run_now(
     return 0 if outcome.status in ("posted", "settled", "nobody-due") else 1
 
 
-def _review_reminders(settings: Settings, at: str | None) -> int:
-    """`pacer rituals run review-reminder [--at ISO]`: the clock's sweep, as of ``at``: every
-    reviewer owed a reminder then is reminded, once (each team's calendar decides)."""
+def _review_reminders(
+    settings: Settings, team_name: str | None, workspace: str | None, at: str | None
+) -> int:
+    """`pacer rituals run review-reminder [--team T] [--at ISO]`: the clock's sweep, as of
+    ``at``: every reviewer owed a reminder then is reminded, once (each team's calendar
+    decides); with a team or workspace named, that team's reviewers only."""
     services = make_services(settings)
     try:
         instant = parse_instant(at) if at else services.clock()
     except ValueError as error:
         print(f"pacer rituals run: --at {error}", file=sys.stderr)
         return 2
-    sent = review_reminders.sweep(services, instant)
+    team_id = None
+    if team_name or workspace:
+        with services.unit_of_work() as session:
+            try:
+                team = pick_team(session, team_name, workspace)
+            except ScopeError as error:
+                print(f"pacer rituals run: {error}", file=sys.stderr)
+                return 2
+            team_id = team.id if team else None
+    sent = review_reminders.sweep(services, instant, team_id)
     print(f"{REVIEW_REMINDER}: {sent} reminder{'s' if sent != 1 else ''} sent")
     return 0
 

@@ -300,10 +300,10 @@ class Owed:
     reviewer: ReviewReviewer
 
 
-def reminders_owed(session: Session, on_or_before: date) -> list[Owed]:
+def reminders_owed(session: Session, on_or_before: date, team_id: int | None = None) -> list[Owed]:
     """Reviewers of open rounds due on or before ``on_or_before`` (the latest local date of any
     team: the caller checks each team's own day and hours) with no current answer and no
-    reminder yet, by round and then in the order asked."""
+    reminder yet, by round and then in the order asked; ``team_id``: that team's only."""
     answered = (
         select(ReviewAnswer.id)
         .where(
@@ -328,6 +328,8 @@ def reminders_owed(session: Session, on_or_before: date) -> list[Owed]:
         )
         .order_by(col(ProcessReview.id), col(ReviewReviewer.id))
     )
+    if team_id is not None:
+        query = query.where(ProcessDraft.team_id == team_id)
     return [Owed(r, t, who) for r, t, who in session.exec(query)]
 
 

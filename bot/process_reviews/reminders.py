@@ -24,11 +24,11 @@ log = logging.getLogger("pacer.reviews")
 AHEAD = timedelta(hours=14)  # the furthest any timezone's date is ahead of UTC's
 
 
-def sweep(services: Services, now: datetime) -> int:
-    """Send the reminders due at ``now``; how many were sent."""
+def sweep(services: Services, now: datetime, team_id: int | None = None) -> int:
+    """Send the reminders due at ``now`` (``team_id``: that team's only); how many were sent."""
     sends: list[tuple[str, dict]] = []
     with services.unit_of_work() as session:
-        owed = review_queries.reminders_owed(session, (now + AHEAD).date())
+        owed = review_queries.reminders_owed(session, (now + AHEAD).date(), team_id)
         calendars: dict[int, object] = {}
         built: dict[int, dict] = {}
         for o in owed:
