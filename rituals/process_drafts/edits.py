@@ -271,17 +271,30 @@ def edit_kpi(
 
 def remove_kpi(process: Process, kpi: str, in_use: Iterable[str] = ()) -> Process:
     """A KPI goes from the process, and from every scorecard, goal and leaderboard that named it.
-    Refused while logs refer to it (``in_use``: the KPI keys with logs): its history must stay
-    readable."""
+    Refused while logs refer to it (``in_use``: the KPI keys with logs): archive it instead, so
+    its history stays readable."""
     key = find_kpi(process, kpi)
     if key in set(in_use):
         raise refuse(
             "kpi",
-            f"{process.kpi(key).name} is in use: logs refer to it",
-            "keep it (rename it if its name is wrong) and take it off the scorecards instead",
+            f"{process.kpi(key).name} can't be removed: logs refer to it",
+            "archive it instead (type 'archive'): it leaves every scorecard and its history stays readable",
         )
-    data = process.to_dict()
+    data = _off_every_card(process.to_dict(), key)
     data["kpis"] = [k for k in data["kpis"] if k["key"] != key]
+    return checked(data)
+
+
+def archive_kpi(process: Process, kpi: str) -> Process:
+    """A KPI nobody logs any more, kept so its logs stay readable: off every scorecard, goal,
+    rep goal and leaderboard."""
+    key = find_kpi(process, kpi)
+    data = _off_every_card(process.to_dict(), key)
+    next(k for k in data["kpis"] if k["key"] == key)["archived"] = True
+    return checked(data)
+
+
+def _off_every_card(data: dict, key: str) -> dict:
     for role in data["roles"]:
         role["scorecard"] = [k for k in role["scorecard"] if k != key]
         role["goals"].pop(key, None)
@@ -291,7 +304,7 @@ def remove_kpi(process: Process, kpi: str, in_use: Iterable[str] = ()) -> Proces
     data["overrides"] = {u: g for u, g in data["overrides"].items() if g}
     if "goal_changes" in data:
         data["goal_changes"] = [c for c in data["goal_changes"] if c.get("kpi") != key]
-    return checked(_without_kpi_in_rituals(data, key))
+    return _without_kpi_in_rituals(data, key)
 
 
 def _without_kpi_in_rituals(data: dict, key: str) -> dict:

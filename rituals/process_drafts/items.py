@@ -7,7 +7,7 @@ goal) by its ref, a stable string, and says what instead in the same words the e
 - ``stage:new``: the name of a stage to add, optionally "… after <stage>" / "… before <stage>".
 - ``activity:<stage key>``: the activity that moves a prospect to that stage (several: "A; B").
 - ``kpi:<kpi key>``: a new display name; "leading" / "lagging"; "Name (lagging)";
-  "words: dial, ring" (the words reps log it with); "remove".
+  "words: dial, ring" (the words reps log it with); "archive"; "remove".
 - ``scorecard:<role key>``: the KPIs on the role's scorecard ("calls, conversations, meetings").
 - ``goal:<role key>:<kpi key>``: the goal ("80/day", "8/week"; "none" removes it).
 """
@@ -23,6 +23,7 @@ from rituals.process_drafts.diff import diff
 from rituals.process_drafts.edits import (
     KINDS,
     add_stage,
+    archive_kpi,
     edit_kpi,
     find_stage,
     move_stage,
@@ -136,6 +137,8 @@ def _stage(process: Process, key: str, text: str) -> Process:
 def _kpi(process: Process, key: str, text: str) -> Process:
     if text.lower() in _REMOVE:
         return remove_kpi(process, key)
+    if text.lower() in ("archive", "archived"):
+        return archive_kpi(process, key)
     if text.lower() in KINDS:
         return edit_kpi(process, key, kind=text)
     words = _WORDS.match(text)

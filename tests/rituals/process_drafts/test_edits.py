@@ -50,7 +50,7 @@ def test_journey_edits(process):
         (lambda p: edits.add_kpi(p, "Demos", "sometimes"), "kind", "not leading or lagging"),
         (lambda p: edits.add_kpi(p, "Calls", "leading"), "kpis", "calls"),
         (lambda p: edits.edit_kpi(p, "flights", name="x"), "kpi", "no KPI 'flights'"),
-        (lambda p: edits.remove_kpi(p, "calls", {"calls"}), "kpi", "in use"),
+        (lambda p: edits.remove_kpi(p, "calls", {"calls"}), "kpi", "archive it instead"),
         (lambda p: edits.set_scorecard(p, "sdr", ""), "kpis", "empty"),
         (lambda p: edits.set_scorecard(p, "cfo", "calls"), "role", "no role 'cfo'"),
         (lambda p: edits.set_goal(p, "sdr", "deals", "1/day"), "goal", "not on the"),
@@ -95,3 +95,9 @@ def test_scorecard_and_goals(process):
         "80/day"
     )
     assert edits.set_goal(process, "sdr", "calls", "none").goal_for("sdr", "calls") is None
+
+
+def test_a_kpi_in_use_is_archived_not_removed(process):
+    archived = edits.archive_kpi(process, "calls")
+    assert archived.kpi("calls").archived
+    assert "calls" not in archived.role("sdr").scorecard
