@@ -32,6 +32,8 @@ class Action(StrEnum):
     HOME_VOID = "home_void"
     HOME_AWAY_ADD = "home_away_add"  # "Add time off…": opens the form
     HOME_AWAY_CANCEL = "home_away_cancel"  # value: "FIRST:LAST" (ISO dates)
+    # on a process draft (/pacer process draft)
+    DRAFT_EDIT = "process_draft_edit"  # value: the part (journey | activities | kpis | scorecards)
 
 
 class View(StrEnum):
@@ -44,6 +46,7 @@ class View(StrEnum):
     TEAM_SETTINGS = "team_settings"  # /pacer alone, for managers
     CONTEST_START = "contest_start"  # /contest start alone, and "Edit first" on a suggestion
     ACTION_ITEM = "coaching_action_item"  # "Add action item" on a coaching thread
+    DRAFT_EDIT = "process_draft_edit"  # a part of a process draft (private_metadata names it)
 
 
 INPUT = "value"  # every form input's action_id: its block_id names the field

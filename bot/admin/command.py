@@ -10,6 +10,7 @@ from bot.context import Command
 from bot.examples import article, log_words
 from bot.parsing import ParseError, parse_channel
 from bot.people import refresh_later
+from bot.process_drafts import command as process_drafts
 from bot.replies import Problem, explain
 from rituals import tenure
 from rituals.kinds import KINDS, LEADERBOARD, kind_for
@@ -57,6 +58,13 @@ def help_(cmd: Command, args: list[str]) -> dict:
     return messages.text_message(
         "help.md.j2", backdate_days=process.backdate_days, roles=process.roles
     )
+
+
+def process(cmd: Command, args: list[str]) -> dict:
+    """`/pacer process [show]`: the version in force; anything else is about its draft."""
+    if not args or args[0].lower() == "show":
+        return show_process(cmd, args[1:])
+    return process_drafts.handle(cmd, args)
 
 
 def show_process(cmd: Command, args: list[str]) -> dict:
@@ -349,7 +357,7 @@ def _who_sees(value: str) -> str:
 SUBCOMMANDS = {
     "help": help_,
     "?": help_,
-    "process": show_process,
+    "process": process,
     "team": team,
     "manager": manager,
     "admin": admin,

@@ -150,7 +150,9 @@ def remove_stage(process: Process, stage: str) -> Process:
 # -- the activities ------------------------------------------------------------------------------
 
 
-def set_activities(process: Process, stage: str, names: list[str] | str) -> Process:
+def set_activities(
+    process: Process, stage: str, names: list[str] | str, *, allow_none: bool = False
+) -> Process:
     """The activities that move a prospect to a stage, by name, in order (usually one). The
     stage's existing activities keep their keys in order (so their KPIs stay linked); extra names
     are new activities; an activity left out goes, and its KPIs are unlinked."""
@@ -158,7 +160,7 @@ def set_activities(process: Process, stage: str, names: list[str] | str) -> Proc
     if isinstance(names, str):
         names = names.split(";")
     names = [" ".join(n.split()) for n in names if n and n.strip()]
-    if not names:
+    if not names and not allow_none:
         raise refuse(
             "activity",
             "no activity named",
@@ -250,9 +252,10 @@ def edit_kpi(
     kind: str | None = None,
     aliases: object = None,
     activity: str | None = "",
+    archived: bool | None = None,
 ) -> Process:
-    """Change a KPI's display name, kind, aliases or activity; its key (what logs refer to)
-    never changes. ``activity`` "" keeps it, None unlinks it."""
+    """Change a KPI's display name, kind, aliases, activity or archived state; its key (what
+    logs refer to) never changes. ``activity`` "" keeps it, None unlinks it."""
     key = find_kpi(process, kpi)
     data = process.to_dict()
     entry = next(k for k in data["kpis"] if k["key"] == key)
@@ -266,6 +269,10 @@ def edit_kpi(
         entry.pop("activity", None)
     elif activity:
         entry["activity"] = activity
+    if archived is not None:
+        entry.pop("archived", None)
+        if archived:
+            entry["archived"] = True
     return checked(data)
 
 
