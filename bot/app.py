@@ -13,6 +13,7 @@ from bot.identity import CachedAuthorize
 from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
+from bot.process_drafts import listeners as process_drafts
 from bot.process_reviews import listeners as process_reviews
 from bot.scorecard import listeners as scorecard
 from bot.services import Services
@@ -44,7 +45,8 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
         request_verification_enabled=not verified_at_edge,
         raise_error_for_unhandled_request=False,
     )
-    features = (log, scorecard, leaderboard, home, away, contests, coaching, admin, install)
-    for feature in (*features, process_reviews):
+    # process_drafts before coaching: its DM file listener must see file shares first.
+    features = (log, scorecard, leaderboard, home, away, process_drafts, contests, coaching)
+    for feature in (*features, process_reviews, admin, install):
         feature.register(app, services)
     return app

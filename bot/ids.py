@@ -38,6 +38,8 @@ class Action(StrEnum):
     REVIEW_SUGGEST = "review_suggest"
     REVIEW_ACCEPT = "review_accept"
     REVIEW_DISMISS = "review_dismiss"
+    # on a process draft (/pacer process draft)
+    DRAFT_EDIT = "process_draft_edit"  # value: the part (journey | activities | kpis | scorecards)
 
 
 class View(StrEnum):
@@ -52,6 +54,7 @@ class View(StrEnum):
     ACTION_ITEM = "coaching_action_item"  # "Add action item" on a coaching thread
     REVIEW_SUGGEST = "review_suggest_form"  # "Suggest a change" on a review request
     REVIEW_DISMISS = "review_dismiss_form"  # "Dismiss" on a suggestion: the reason
+    DRAFT_EDIT = "process_draft_edit"  # a part of a process draft (private_metadata names it)
 
 
 INPUT = "value"  # every form input's action_id: its block_id names the field

@@ -15,7 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import db
-from storage.models import ActivityLog, DraftEdit, ProcessDraft, ProcessVersion
+from storage.models import (
+    ActivityLog,
+    DraftEdit,
+    ProcessDraft,
+    ProcessReview,
+    ProcessVersion,
+    ReviewAnswer,
+    ReviewReviewer,
+)
 
 OPEN, PUBLISHED, DISCARDED = "open", "published", "discarded"
 
@@ -173,3 +181,53 @@ def kpis_in_use(session: Session, team_id: int, kpis: Iterable[str]) -> set[str]
         .group_by(ActivityLog.kpi)
     )
     return {kpi for kpi, _ in rows}
+
+
+# -- what the reviews of a draft say (read here for publishing, history and who may see it;
+# storage/review_queries.py records them) ------------------------------------------------------
+
+
+def reviewers_of(session: Session, draft_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Everyone asked to review each draft, in any round."""
+    ids = list(set(draft_ids))
+    out: dict[int, set[str]] = {i: set() for i in ids}
+    if not ids:
+        return out
+    rows = session.exec(
+        select(ProcessReview.draft_id, ReviewReviewer.user_id)
+        .join(ReviewReviewer, col(ReviewReviewer.review_id) == col(ProcessReview.id))
+        .where(col(ProcessReview.draft_id).in_(ids))
+    )
+    for draft_id, user_id in rows:
+        out[draft_id].add(user_id)
+    return out
+
+
+def current_answers(session: Session, draft_id: int) -> list[ReviewAnswer]:
+    """The answers that count (not superseded), over every review round of the draft."""
+    return list(
+        session.exec(
+            select(ReviewAnswer)
+            .join(ProcessReview, col(ProcessReview.id) == col(ReviewAnswer.review_id))
+            .where(ProcessReview.draft_id == draft_id, ReviewAnswer.status != "superseded")
+            .order_by(col(ReviewAnswer.id))
+        )
+    )
+
+
+def close_reviews(session: Session, draft_id: int, at: datetime) -> int:
+    """Close the draft's open review rounds (it was published or discarded)."""
+    return session.exec(
+        update(ProcessReview)
+        .where(col(ProcessReview.draft_id) == draft_id, col(ProcessReview.closed_at).is_(None))
+        .values(closed_at=at)
+    ).rowcount
+
+
+def last_closed_draft(session: Session, team_id: int) -> ProcessDraft | None:
+    return session.exec(
+        select(ProcessDraft)
+        .where(ProcessDraft.team_id == team_id, ProcessDraft.status != OPEN)
+        .order_by(col(ProcessDraft.closed_at).desc(), col(ProcessDraft.id).desc())
+        .limit(1)
+    ).first()

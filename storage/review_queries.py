@@ -195,8 +195,9 @@ def record_answer(session: Session, row: ReviewAnswer) -> tuple[ReviewAnswer, bo
     return stored, True
 
 
-def get_answer(session: Session, answer_id: int) -> ReviewAnswer | None:
-    return session.get(ReviewAnswer, answer_id)
+def get_answer(session: Session, answer_id: int, *, fresh: bool = False) -> ReviewAnswer | None:
+    """An answer; ``fresh``: as the database has it now (after an UPDATE that missed it)."""
+    return session.get(ReviewAnswer, answer_id, populate_existing=fresh)
 
 
 def answers_of(

@@ -10,7 +10,7 @@ from bot.context import Command
 from bot.examples import article, log_words
 from bot.parsing import ParseError, parse_channel
 from bot.people import refresh_later
-from bot.process_reviews import command as reviews
+from bot.process_drafts import command as process_drafts
 from bot.replies import Problem, explain
 from rituals import tenure
 from rituals.kinds import KINDS, LEADERBOARD, kind_for
@@ -60,24 +60,19 @@ def help_(cmd: Command, args: list[str]) -> dict:
     )
 
 
+def process(cmd: Command, args: list[str]) -> dict:
+    """`/pacer process [show]`: the version in force; anything else is about its draft."""
+    if not args or args[0].lower() == "show":
+        return show_process(cmd, args[1:])
+    return process_drafts.handle(cmd, args)
+
+
 def show_process(cmd: Command, args: list[str]) -> dict:
     version = None
     if cmd.actor.process_version_id:
         row = process_queries.latest_process_version(cmd.session, cmd.actor.team_id)
         version = row.version if row else None
     return cascade_message(cmd.actor.process, version)
-
-
-# `/pacer process review|feedback` until the drafts feature's `/pacer process` dispatcher is
-# merged (bot/process_drafts: its SUBCOMMANDS take these two).
-PROCESS_SUBCOMMANDS = {"review": reviews.review, "feedback": reviews.feedback}
-
-
-def process(cmd: Command, args: list[str]) -> dict:
-    action = PROCESS_SUBCOMMANDS.get(args[0].lower()) if args else None
-    if action is None:
-        return show_process(cmd, args)
-    return action(cmd, args[1:])
 
 
 def cascade_message(process: Process, version: int | None) -> dict:

@@ -9,7 +9,7 @@ from bot.replies import Problem
 from rituals import dates
 from rituals.process.model import SLACK_ID_RE
 from rituals.process_reviews import Answer
-from storage import review_queries
+from storage import draft_queries, review_queries
 from storage.models import ProcessDraft, ProcessReview, ReviewAnswer
 from storage.unit_of_work import Session
 
@@ -60,7 +60,7 @@ def round_of(session: Session, request: Request, raw: object) -> tuple[ProcessRe
             "people asked can answer; ask the draft's author to add you with "
             "`/pacer process review @you`."
         )
-    draft = session.get(ProcessDraft, review.draft_id)
+    draft = draft_queries.draft_by_id(session, review.draft_id)
     if review.closed_at is not None or draft is None or draft.status != "open":
         when = review.closed_at or (draft.closed_at if draft else None)
         on = f" on {dates.short(when.date())}" if when else ""
@@ -83,7 +83,7 @@ def answer_of(
         raise Problem(
             f"Pacer can't find this suggestion, so nothing changed. {FEEDBACK} lists the open ones."
         )
-    draft = session.get(ProcessDraft, review.draft_id)
+    draft = draft_queries.draft_by_id(session, review.draft_id)
     if draft is None or not may_resolve(request, draft):
         raise Problem(
             "Only the draft's author, the team's managers and Pacer admins can accept or "

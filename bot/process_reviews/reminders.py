@@ -17,8 +17,7 @@ from bot.process_reviews.drafts import changes, draft_process
 from bot.services import Services
 from rituals.process_reviews import part_lines, reminder_due
 from rituals.teams import team_process
-from storage import review_queries
-from storage.models import ProcessDraft
+from storage import draft_queries, review_queries
 
 log = logging.getLogger("pacer.reviews")
 AHEAD = timedelta(hours=14)  # the furthest any timezone's date is ahead of UTC's
@@ -41,7 +40,7 @@ def sweep(services: Services, now: datetime, team_id: int | None = None) -> int:
                 continue
             review_queries.mark_round_reminded(session, o.review.id, now)
             if o.review.id not in built:
-                draft = session.get(ProcessDraft, o.review.draft_id)
+                draft = draft_queries.draft_by_id(session, o.review.draft_id)
                 process = draft_process(draft)
                 built[o.review.id] = views.request_message(
                     review_id=o.review.id,

@@ -29,8 +29,7 @@ def accept_pressed(ix: Interaction) -> None:
     label, value = _label(draft, review, answer.item)
     shown = views.suggestion_text(as_answer(answer), label, value)
     if not review_queries.resolve_suggestion(ix.session, answer.id, "accepted", ix.user_id, ix.now):
-        ix.session.refresh(answer)
-        raise Problem(already(answer))
+        raise Problem(already(review_queries.get_answer(ix.session, answer.id, fresh=True)))
     try:
         edited, summary = apply_suggestion(draft_process(draft), answer.item, answer.instead)
     except ProcessError as error:

@@ -94,10 +94,20 @@ class CascadeChecks(BaseChecks):
         )
         entries = self.items(value, "kpis", what="KPI", example=example)
         drafts = []
+        archived_keys: set[str] = set()
         for key, path, item in self.keyed(entries, "kpis", "KPI"):
             self.unknown_fields(
                 item,
-                ("key", "name", "kind", "activity", "aliases", "recorded_by", "description"),
+                (
+                    "key",
+                    "name",
+                    "kind",
+                    "activity",
+                    "aliases",
+                    "recorded_by",
+                    "description",
+                    "archived",
+                ),
                 path,
             )
             name = self.name(item, key, path)
@@ -142,6 +152,16 @@ class CascadeChecks(BaseChecks):
                     or ""
                 )
             declared = self.aliases(item.get("aliases"), f"{path}.aliases")
+            archived = item.get("archived", False)
+            if not isinstance(archived, bool):
+                self.add(
+                    f"{path}.archived",
+                    f"{quote(archived)} is not true or false",
+                    "write true or false",
+                )
+                archived = False
+            if archived:
+                archived_keys.add(key)
             drafts.append((key, path, name, kind, activity, recorded_by, description, declared))
 
         # Words: the key, the name and the declared aliases are claimed outright, and two KPIs
@@ -194,6 +214,7 @@ class CascadeChecks(BaseChecks):
                     recorded_by,
                     description,
                     tuple(declared),
+                    key in archived_keys,
                 )
             )
         return out

@@ -40,7 +40,7 @@ def dump_process(p: Process) -> str:
         value = data[section]
         if section == "working_days":
             value = _FlowList(value)
-        elif section in ("working_hours", "pace_thresholds", "limits", "contests"):
+        elif section in ("working_hours", "pace_thresholds", "limits", "contests", "review"):
             value = _Flow(value)
         elif section == "holidays":
             value = _Flow(

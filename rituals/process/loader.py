@@ -32,6 +32,7 @@ from rituals.process.words import did_you_mean, kind_of, normalize_word, quote
 DEFAULT_PROCESS_PATH = Path(__file__).parent.with_name("default_process.yml")
 
 MAX_PROCESS_NAME_LEN = 150  # Slack header text
+MAX_APPROVALS = 50  # review: {min_approvals: N}
 
 # Top-level sections in the order they are written out.
 SECTIONS = (
@@ -51,6 +52,7 @@ SECTIONS = (
     "overrides",
     "goal_changes",  # dated goal changes; the goals above are the ones before any of them
     "rituals",  # last: it refers to the KPIs above
+    "review",  # how a draft of the next version is reviewed before it is published
 )
 REQUIRED_SECTIONS = ("name", "journey", "activities", "kpis", "roles")
 # Words people plausibly write for a section; used only to suggest the right name.
@@ -86,6 +88,8 @@ _SECTION_HINTS = {
     "nudges": "rituals",
     "contest": "contests",
     "settle": "contests",
+    "reviews": "review",
+    "min_approvals": "review",
 }
 
 # How to add each required section when it is missing.
@@ -347,6 +351,7 @@ class Checker(
         thresholds = self.thresholds(data.get("pace_thresholds", DEFAULTS["pace_thresholds"]))
         limits = self.limits(data.get("limits", DEFAULTS["limits"]))
         contest_rules = self.contest_rules(data.get("contests"))
+        min_approvals = self.review(data.get("review"))
 
         stages = self.stages(data.get("journey"))
         stage_keys = self.defined.get("journey", [])
@@ -408,7 +413,27 @@ class Checker(
             warnings=tuple(self.warnings),
             goal_changes=tuple(goal_changes),
             goal_history_stated="goal_changes" in data,
+            review_min_approvals=min_approvals,
         )
+
+    def review(self, value: object) -> int:
+        """review: {min_approvals: N}: approvals a draft needs before it is published without
+        `confirm` (0, the default: reviews advise, they don't block)."""
+        if value is None:
+            return 0
+        section = self.mapping(value, "review", what="review", example="{min_approvals: 2}")
+        if section is None:
+            return 0
+        self.unknown_fields(section, ("min_approvals",), "review")
+        raw = section.get("min_approvals", 0)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_APPROVALS:
+            self.add(
+                "review.min_approvals",
+                f"{quote(raw)} is not a number of approvals",
+                f"use a whole number from 0 to {MAX_APPROVALS}, e.g. 2 (0: reviews don't block publishing)",
+            )
+            return 0
+        return raw
 
 
 @functools.cache

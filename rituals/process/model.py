@@ -54,6 +54,8 @@ class Kpi:
     description: str = ""
     # The aliases as written in the file (what to_dict() writes back); not part of equality.
     declared_aliases: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # Kept only so its logs stay readable: on no scorecard, nobody logs it any more.
+    archived: bool = False
 
     @property
     def leading(self) -> bool:
@@ -94,6 +96,8 @@ class Process:
     # (`pacer process load` keeps the team's history for a file without one).
     goal_changes: tuple[GoalChange, ...] = ()
     goal_history_stated: bool = field(default=False, compare=False)
+    # How many reviewers must approve a draft before it is published without `confirm`.
+    review_min_approvals: int = 0
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -317,6 +321,8 @@ class Process:
                 item["recorded_by"] = k.recorded_by
             if k.description:
                 item["description"] = k.description
+            if k.archived:
+                item["archived"] = True
             kpis.append(item)
         return {
             "name": self.name,
@@ -358,6 +364,11 @@ class Process:
                 if goals
             },
             "rituals": self.rituals.to_dict(),
+            **(
+                {"review": {"min_approvals": self.review_min_approvals}}
+                if self.review_min_approvals
+                else {}
+            ),
             # Written only when there are some, so a file without dated goals reads as written.
             **(
                 {"goal_changes": [c.to_dict() for c in self.goal_changes]}

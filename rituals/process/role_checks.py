@@ -57,6 +57,13 @@ class RoleChecks(BaseChecks):
             scorecard = self.scorecard(
                 item.get("scorecard"), f"{path}.scorecard", kpi_keys, role_words
             )
+            for kpi_key in scorecard or ():
+                if kpi_key in by_key and by_key[kpi_key].archived:
+                    self.add(
+                        f"{path}.scorecard",
+                        f"{by_key[kpi_key].name} is archived: nobody logs it any more",
+                        f"take '{kpi_key}' off the scorecard, or remove 'archived: true' from it",
+                    )
             aliases = self.role_aliases(
                 item.get("aliases"),
                 f"{path}.aliases",
@@ -446,7 +453,7 @@ class RoleChecks(BaseChecks):
                 )
         on_cards = {k for r in roles for k in r.scorecard}
         for kpi in kpis:
-            if kpi.key not in on_cards:
+            if kpi.key not in on_cards and not kpi.archived:
                 self.warnings.append(
                     f"kpis.{kpi.key}: {kpi.name} is on nobody's scorecard; add it to a role or remove it."
                 )

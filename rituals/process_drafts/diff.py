@@ -83,6 +83,8 @@ def _kpis(before: Process, after: Process) -> list[str]:
             continue
         if was.name != k.name:
             out.append(f"KPI {was.name} renamed → {k.name}")
+        if was.archived != k.archived:
+            out.append(f"KPI {k.name} {'archived' if k.archived else 'back in use'}")
         if was.kind != k.kind:
             out.append(f"KPI {k.name} {was.kind} → {k.kind}")
         added = [a for a in new_words[k.key] if a not in old_words[k.key]]

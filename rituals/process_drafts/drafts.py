@@ -4,11 +4,13 @@ read back, and changed one recorded edit at a time."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
 from rituals.process import Process, dump_process, load_process_dict
 from rituals.process.goal_history import own_goal
+from rituals.process_drafts.diff import diff
 from rituals.teams import team_process
 from storage import draft_queries, process_queries
 from storage.models import ProcessDraft, SalesTeam
@@ -114,3 +116,39 @@ def record_edit(
         credited_to=credited_to,
         answer_id=answer_id,
     )
+
+
+@dataclass
+class Filled:
+    draft: ProcessDraft
+    process: Process
+    changes: list[str]  # from the draft as it was (a new draft: from the version in force)
+    created: bool
+    stored: bool  # False: this same file was used already
+
+
+def fill_draft(
+    session: Session,
+    team: SalesTeam,
+    process: Process,
+    source_text: str,
+    *,
+    name: str,
+    by: str,
+    key: str,
+    now: datetime,
+    today: date,
+) -> Filled:
+    """A whole process file as the team's draft: opens the draft if there is none, then makes
+    the file its content (one edit, once per ``key``). A file's dated goal history is not kept:
+    a draft has today's goals, and publishing dates what changes."""
+    content = flattened(process, today)
+    text = source_text if not process.goal_changes else dump_process(content)
+    row, created = open_team_draft(session, team, by, f"fill:{key}", now, today)
+    before = draft_process(row)
+    changes = diff(before, content)
+    summary = f"filled from {name}: " + ("; ".join(changes) or "no change")
+    stored = bool(changes) or created
+    if changes:
+        stored = record_edit(session, row, content, summary, by, key, now, source_text=text)
+    return Filled(row, content, changes, created, stored)

@@ -150,7 +150,9 @@ def remove_stage(process: Process, stage: str) -> Process:
 # -- the activities ------------------------------------------------------------------------------
 
 
-def set_activities(process: Process, stage: str, names: list[str] | str) -> Process:
+def set_activities(
+    process: Process, stage: str, names: list[str] | str, *, allow_none: bool = False
+) -> Process:
     """The activities that move a prospect to a stage, by name, in order (usually one). The
     stage's existing activities keep their keys in order (so their KPIs stay linked); extra names
     are new activities; an activity left out goes, and its KPIs are unlinked."""
@@ -158,7 +160,7 @@ def set_activities(process: Process, stage: str, names: list[str] | str) -> Proc
     if isinstance(names, str):
         names = names.split(";")
     names = [" ".join(n.split()) for n in names if n and n.strip()]
-    if not names:
+    if not names and not allow_none:
         raise refuse(
             "activity",
             "no activity named",
@@ -250,9 +252,10 @@ def edit_kpi(
     kind: str | None = None,
     aliases: object = None,
     activity: str | None = "",
+    archived: bool | None = None,
 ) -> Process:
-    """Change a KPI's display name, kind, aliases or activity; its key (what logs refer to)
-    never changes. ``activity`` "" keeps it, None unlinks it."""
+    """Change a KPI's display name, kind, aliases, activity or archived state; its key (what
+    logs refer to) never changes. ``activity`` "" keeps it, None unlinks it."""
     key = find_kpi(process, kpi)
     data = process.to_dict()
     entry = next(k for k in data["kpis"] if k["key"] == key)
@@ -266,22 +269,39 @@ def edit_kpi(
         entry.pop("activity", None)
     elif activity:
         entry["activity"] = activity
+    if archived is not None:
+        entry.pop("archived", None)
+        if archived:
+            entry["archived"] = True
     return checked(data)
 
 
 def remove_kpi(process: Process, kpi: str, in_use: Iterable[str] = ()) -> Process:
     """A KPI goes from the process, and from every scorecard, goal and leaderboard that named it.
-    Refused while logs refer to it (``in_use``: the KPI keys with logs): its history must stay
-    readable."""
+    Refused while logs refer to it (``in_use``: the KPI keys with logs): archive it instead, so
+    its history stays readable."""
     key = find_kpi(process, kpi)
     if key in set(in_use):
         raise refuse(
             "kpi",
-            f"{process.kpi(key).name} is in use: logs refer to it",
-            "keep it (rename it if its name is wrong) and take it off the scorecards instead",
+            f"{process.kpi(key).name} can't be removed: logs refer to it",
+            "archive it instead (type 'archive'): it leaves every scorecard and its history stays readable",
         )
-    data = process.to_dict()
+    data = _off_every_card(process.to_dict(), key)
     data["kpis"] = [k for k in data["kpis"] if k["key"] != key]
+    return checked(data)
+
+
+def archive_kpi(process: Process, kpi: str) -> Process:
+    """A KPI nobody logs any more, kept so its logs stay readable: off every scorecard, goal,
+    rep goal and leaderboard."""
+    key = find_kpi(process, kpi)
+    data = _off_every_card(process.to_dict(), key)
+    next(k for k in data["kpis"] if k["key"] == key)["archived"] = True
+    return checked(data)
+
+
+def _off_every_card(data: dict, key: str) -> dict:
     for role in data["roles"]:
         role["scorecard"] = [k for k in role["scorecard"] if k != key]
         role["goals"].pop(key, None)
@@ -291,7 +311,7 @@ def remove_kpi(process: Process, kpi: str, in_use: Iterable[str] = ()) -> Proces
     data["overrides"] = {u: g for u, g in data["overrides"].items() if g}
     if "goal_changes" in data:
         data["goal_changes"] = [c for c in data["goal_changes"] if c.get("kpi") != key]
-    return checked(_without_kpi_in_rituals(data, key))
+    return _without_kpi_in_rituals(data, key)
 
 
 def _without_kpi_in_rituals(data: dict, key: str) -> dict:

@@ -7,7 +7,7 @@ goal) by its ref, a stable string, and says what instead in the same words the e
 - ``stage:new``: the name of a stage to add, optionally "… after <stage>" / "… before <stage>".
 - ``activity:<stage key>``: the activity that moves a prospect to that stage (several: "A; B").
 - ``kpi:<kpi key>``: a new display name; "leading" / "lagging"; "Name (lagging)";
-  "words: dial, ring" (the words reps log it with); "remove".
+  "words: dial, ring" (the words reps log it with); "archive"; "remove".
 - ``scorecard:<role key>``: the KPIs on the role's scorecard ("calls, conversations, meetings").
 - ``goal:<role key>:<kpi key>``: the goal ("80/day", "8/week"; "none" removes it).
 """
@@ -19,8 +19,21 @@ from dataclasses import dataclass
 
 from rituals.process import Process, ProcessError
 from rituals.process.problems import Problem
-from rituals.process_drafts import edits
 from rituals.process_drafts.diff import diff
+from rituals.process_drafts.edits import (
+    KINDS,
+    add_stage,
+    archive_kpi,
+    edit_kpi,
+    find_stage,
+    move_stage,
+    remove_kpi,
+    remove_stage,
+    rename_stage,
+    set_activities,
+    set_goal,
+    set_scorecard,
+)
 
 PARTS = ("journey", "activities", "scorecards")
 NEW_STAGE = "stage:new"
@@ -102,37 +115,39 @@ def _new_stage(process: Process, text: str) -> Process:
     place = _PLACE.match(text)
     if place:
         try:
-            anchor = edits.find_stage(process, place["stage"], "instead")
+            anchor = find_stage(process, place["stage"], "instead")
         except ProcessError:
             anchor = None  # "after" is part of the name
         if anchor is not None:
             index = next(i for i, s in enumerate(process.stages, 1) if s.key == anchor)
             position = index + 1 if place["where"].lower() == "after" else index
-            return edits.add_stage(process, place["name"], position)
-    return edits.add_stage(process, text)
+            return add_stage(process, place["name"], position)
+    return add_stage(process, text)
 
 
 def _stage(process: Process, key: str, text: str) -> Process:
     if text.lower() in _REMOVE:
-        return edits.remove_stage(process, key)
+        return remove_stage(process, key)
     move = _MOVE.match(text)
     if move:
-        return edits.move_stage(process, key, move.group(1))
-    return edits.rename_stage(process, key, text)
+        return move_stage(process, key, move.group(1))
+    return rename_stage(process, key, text)
 
 
 def _kpi(process: Process, key: str, text: str) -> Process:
     if text.lower() in _REMOVE:
-        return edits.remove_kpi(process, key)
-    if text.lower() in edits.KINDS:
-        return edits.edit_kpi(process, key, kind=text)
+        return remove_kpi(process, key)
+    if text.lower() in ("archive", "archived"):
+        return archive_kpi(process, key)
+    if text.lower() in KINDS:
+        return edit_kpi(process, key, kind=text)
     words = _WORDS.match(text)
     if words:
-        return edits.edit_kpi(process, key, aliases=words["words"])
+        return edit_kpi(process, key, aliases=words["words"])
     named = _NAME_KIND.match(text)
     if named:
-        return edits.edit_kpi(process, key, name=named["name"], kind=named["kind"])
-    return edits.edit_kpi(process, key, name=text)
+        return edit_kpi(process, key, name=named["name"], kind=named["kind"])
+    return edit_kpi(process, key, name=text)
 
 
 def _edited(process: Process, ref: str, instead: str) -> Process:
@@ -144,7 +159,7 @@ def _edited(process: Process, ref: str, instead: str) -> Process:
         role, _, kpi = rest.partition(":")
         if not process.has_role(role) or kpi not in process.role(role).scorecard:
             raise _bad_ref(ref)
-        return edits.set_goal(process, role, kpi, text)
+        return set_goal(process, role, kpi, text)
     if not text:
         raise ProcessError(
             [Problem("instead", "nothing was suggested", "write what the draft should say")]
@@ -154,11 +169,11 @@ def _edited(process: Process, ref: str, instead: str) -> Process:
     if kind == "stage" and rest in {s.key for s in process.stages}:
         return _stage(process, rest, text)
     if kind == "activity" and rest in {s.key for s in process.stages}:
-        return edits.set_activities(process, rest, text)
+        return set_activities(process, rest, text)
     if kind == "kpi" and rest in {k.key for k in process.kpis}:
         return _kpi(process, rest, text)
     if kind == "scorecard" and process.has_role(rest):
-        return edits.set_scorecard(process, rest, text)
+        return set_scorecard(process, rest, text)
     raise _bad_ref(ref)
 
 

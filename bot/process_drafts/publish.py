@@ -1,0 +1,233 @@
+"""`/pacer process publish [from DATE] [confirm]`, `history` and `discard`.
+
+Publishing stores the draft as the team's next version, dated goals and all
+(rituals/process_drafts/publish.py), closes the draft and its review rounds in the same
+transaction, and after the acknowledgement announces it in the team channel: the cascade, what
+changed, who reviewed it. Refused (nothing changes) while something stops it; what only asks
+for `confirm` says so."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk.errors import SlackApiError
+
+from bot import messages
+from bot.context import Command
+from bot.parsing import ParseError
+from bot.process_drafts.view import cascade_text, changes_text
+from bot.replies import Problem
+from bot.services import Services
+from rituals import dates
+from rituals.process import Process
+from rituals.process_drafts import diff
+from rituals.process_drafts.drafts import base_of, draft_process
+from rituals.process_drafts.publish import blockers, published, review_state, reviewed_by
+from rituals.teams import admins_of, managers_of, require_manager, store_process
+from storage import draft_queries, people_queries
+from storage.draft_queries import DISCARDED, PUBLISHED
+
+log = logging.getLogger("pacer")
+USAGE = "`/pacer process publish [from YYYY-MM-DD] [confirm]`"
+
+
+def _parse(args: list[str], today: date) -> tuple[date, bool]:
+    words = [w.lower() for w in args]
+    confirm = "confirm" in words
+    words = [w for w in words if w != "confirm"]
+    effective = today
+    if words[:1] == ["from"]:
+        if len(words) < 2:
+            raise ParseError(f"Say from which day, e.g. `from {today.isoformat()}`. {USAGE}.")
+        word = words[1]
+        if word == "today":
+            effective = today
+        elif word == "tomorrow":
+            effective = date.fromordinal(today.toordinal() + 1)
+        else:
+            try:
+                effective = date.fromisoformat(word) if len(word) == 10 else None
+            except ValueError:
+                effective = None
+            if effective is None:
+                raise ParseError(
+                    f"`{messages.escape(word[:20])}` isn't a date; write it as YYYY-MM-DD. {USAGE}."
+                )
+        words = words[2:]
+    if words:
+        raise ParseError(f"`{messages.escape(words[0][:20])}` isn't part of {USAGE}.")
+    return effective, confirm
+
+
+def publish(cmd: Command, args: list[str]) -> dict:
+    require_manager(cmd.actor, "publish the team's process")
+    session, team, today = cmd.session, cmd.actor.team, cmd.actor.today()
+    effective, confirm = _parse(args, today)
+    row = draft_queries.open_draft(session, team.id, for_update=True)
+    if row is None:
+        last = draft_queries.last_closed_draft(session, team.id)
+        if last is not None and last.status == PUBLISHED:
+            raise Problem(
+                f"The draft was already published as version {last.published_version} on "
+                f"{dates.long(last.closed_at.date())}; there is no open draft. "
+                "`/pacer process draft` opens the next one."
+            )
+        raise Problem("There is no open draft to publish. `/pacer process draft` opens one.")
+    draft = draft_process(row)
+    current, current_version = base_of(session, team)
+    answers = draft_queries.current_answers(session, row.id)
+    reviewers = draft_queries.reviewers_of(session, [row.id])[row.id]
+    state = review_state(answers, reviewers)
+    moved_on = None
+    if current_version != row.base_version:
+        moved_on = (
+            f"version {current_version} was stored after the draft was copied from "
+            f"{'version ' + str(row.base_version) if row.base_version else 'the default'}; "
+            "publishing replaces what it changed"
+        )
+    in_use = draft_queries.kpis_in_use(session, team.id, [k.key for k in current.kpis])
+    held = {m.role for m in people_queries.active_members(session, team.id) if m.role}
+    stop = blockers(
+        current,
+        draft,
+        effective=effective,
+        today=today,
+        state=state,
+        kpis_in_use=in_use,
+        roles_held=held,
+        moved_on=moved_on,
+    )
+    if stop.refused:
+        raise Problem("The draft was not published: " + "; ".join(stop.refused) + ".")
+    if stop.ask and not confirm:
+        raise Problem(
+            "The draft was not published: "
+            + "; ".join(stop.ask)
+            + f". To publish anyway: `/pacer process publish{_from(effective, today)} confirm`."
+        )
+    version = published(current, draft, effective, by=cmd.user_id, at=cmd.now)
+    changes = diff(current, version)
+    summary = f"published draft from {effective.isoformat()}: " + (
+        "; ".join(changes) or "no change"
+    )
+    stored = store_process(
+        session, version, team=team, loaded_by=cmd.user_id, change=summary, now=cmd.now
+    )
+    stored.draft_id = row.id
+    session.add(stored)
+    if not draft_queries.close_draft(
+        session, row, PUBLISHED, by=cmd.user_id, at=cmd.now, published_version=stored.version
+    ):
+        raise Problem("The draft was published a moment ago by another request; nothing changed.")
+    draft_queries.close_reviews(session, row.id, cmd.now)
+    managers = set(managers_of(session, team.id)) | set(
+        admins_of(session, cmd.actor.workspace_id, cmd.services.settings.admins)
+    )
+    who = reviewed_by(state.answered, managers)
+    text = announcement(version, stored.version, effective, today, changes, who)
+    channel = team.channel_id
+    if channel:
+        cmd.follow_ups.append(_announce(cmd.services, channel, text))
+    where = (
+        f"announced in <#{channel}>"
+        if channel
+        else "not announced: the team has no channel (`/pacer channel #sales` sets it)"
+    )
+    return messages.message(
+        "Published",
+        messages.section(
+            f"*Published* as version {stored.version}, in force from "
+            f"{dates.long(effective)}; {where}.\n\n{changes_text(changes, 'the previous version')}"
+        ),
+    )
+
+
+def _from(effective: date, today: date) -> str:
+    return "" if effective == today else f" from {effective.isoformat()}"
+
+
+def announcement(
+    process: Process, number: int, effective: date, today: date, changes: list[str], who: str
+) -> str:
+    when = "from today" if effective == today else f"from {dates.long(effective)}"
+    head = f"*The team's process is updated* (version {number}, {when})"
+    if who:
+        head += f", {who}"
+    return "\n\n".join(
+        (head + ".", cascade_text(process), changes_text(changes, "the previous version"))
+    )
+
+
+def _announce(services: Services, channel: str, text: str):
+    def post() -> None:
+        try:
+            services.client.chat_postMessage(
+                channel=channel,
+                text=messages.plain(text.split("\n\n")[0]),
+                blocks=messages.message("", messages.section(text))["blocks"],
+            )
+        except SlackApiError as error:
+            log.warning("process announcement not posted: %s", error.response.get("error"))
+
+    return post
+
+
+def history(cmd: Command, args: list[str]) -> dict:
+    if args:
+        raise ParseError("`/pacer process history` takes nothing after it.")
+    session, team = cmd.session, cmd.actor.team
+    versions = draft_queries.published_versions(session, team.id)[:20]
+    if not versions:
+        return messages.message(
+            "No versions",
+            messages.section(
+                f"*{messages.escape(team.name)}* has no process version of its own yet: it runs "
+                "on the default. `/pacer process draft` starts one."
+            ),
+        )
+    drafts = draft_queries.drafts_of(session, [v.draft_id for v in versions if v.draft_id])
+    reviewers = draft_queries.reviewers_of(session, drafts)
+    lines = []
+    for v in versions:
+        line = f"*v{v.version}* · {dates.long(v.loaded_at.date())} · by {_who(v.loaded_by)}"
+        row = drafts.get(v.draft_id) if v.draft_id else None
+        if row is not None:
+            answers = draft_queries.current_answers(session, row.id)
+            state = review_state(answers, reviewers.get(row.id, ()))
+            line += f" · drafted by {_who(row.author_id)}"
+            if state.reviewers:
+                line += " · reviewed by " + ", ".join(f"<@{u}>" for u in sorted(state.reviewers))
+                line += f" ({len(state.approvers)} approved)"
+        change = v.change or "loaded"
+        line += f"\n      {messages.escape(change[:200])}"
+        lines.append(line)
+    return messages.message(
+        "Process history",
+        messages.section(
+            f"*{messages.escape(team.name)}: process versions, newest first*\n" + "\n".join(lines)
+        ),
+    )
+
+
+def _who(user: str) -> str:
+    return f"<@{user}>" if user and user[0] in "UW" and user.isalnum() else messages.escape(user)
+
+
+def discard(cmd: Command, args: list[str]) -> dict:
+    if args:
+        raise ParseError("`/pacer process discard` takes nothing after it.")
+    require_manager(cmd.actor, "discard the draft of the process")
+    row = draft_queries.open_draft(cmd.session, cmd.actor.team_id, for_update=True)
+    if row is None:
+        raise Problem("There is no open draft to discard.")
+    draft_queries.close_draft(cmd.session, row, DISCARDED, by=cmd.user_id, at=cmd.now)
+    closed = draft_queries.close_reviews(cmd.session, row.id, cmd.now)
+    rounds = f" and its {closed} open review round{'s' if closed != 1 else ''}" if closed else ""
+    return messages.message(
+        "Draft discarded",
+        messages.section(
+            f"The draft{rounds} is discarded; the version in force stays as it is. "
+            "`/pacer process draft` starts a new one."
+        ),
+    )

@@ -1,0 +1,119 @@
+"""Publishing a draft: what stops it, and the version it becomes.
+
+Some things can't be published at all (a KPI the logs use removed instead of archived, a role
+people hold dropped, a date in the past); others only ask for `confirm` (suggestions still open,
+fewer approvals than the file's review: {min_approvals: N}, a version stored since the draft was
+copied). The published process keeps the team's goal history: every goal of the draft that
+differs from the one in force on the effective date becomes a change from that date
+(rituals/process/goal_history.keep_goal_history), so no past period's figures move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rituals.process import Process, load_process_dict
+from rituals.process.goal_history import FUTURE_DAYS, keep_goal_history
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """What the reviews of a draft say, from the answers that count (newest per reviewer)."""
+
+    approvers: frozenset[str] = frozenset()
+    open_suggestions: int = 0
+    reviewers: frozenset[str] = frozenset()  # everyone asked, in any round
+    answered: frozenset[str] = frozenset()
+
+
+def review_state(answers: Iterable, reviewers: Iterable[str]) -> ReviewState:
+    """``answers``: objects with reviewer_id, verdict (approve | suggest) and status."""
+    answers = list(answers)
+    return ReviewState(
+        approvers=frozenset(a.reviewer_id for a in answers if a.verdict == "approve"),
+        open_suggestions=sum(1 for a in answers if a.verdict == "suggest" and a.status == "open"),
+        reviewers=frozenset(reviewers),
+        answered=frozenset(a.reviewer_id for a in answers),
+    )
+
+
+@dataclass
+class Blockers:
+    """Why a draft is not published: ``refused`` can't be overridden; ``ask`` needs `confirm`."""
+
+    refused: list[str] = field(default_factory=list)
+    ask: list[str] = field(default_factory=list)
+
+
+def blockers(
+    current: Process,
+    draft: Process,
+    *,
+    effective: date,
+    today: date,
+    state: ReviewState,
+    kpis_in_use: Iterable[str],
+    roles_held: Iterable[str],
+    moved_on: str | None = None,
+) -> Blockers:
+    out = Blockers()
+    if effective < today:
+        out.refused.append(
+            f"{effective:%Y-%m-%d} is in the past: publishing never changes a past period's "
+            "figures. Publish from today or a later day"
+        )
+    elif (effective - today).days >= FUTURE_DAYS:
+        out.refused.append(f"{effective:%Y-%m-%d} is more than a year ahead")
+    removed = sorted(set(kpis_in_use) - {k.key for k in draft.kpis})
+    if removed:
+        names = ", ".join(current.kpi(k).name if current.has_kpi(k) else k for k in removed)
+        out.refused.append(
+            f"the draft removes {names}, which logs refer to. Archive it instead "
+            "(edit the KPIs and type 'archive'): its history stays readable"
+        )
+    dropped = sorted(set(roles_held) - {r.key for r in draft.roles})
+    if dropped:
+        out.refused.append(
+            f"the draft drops roles people hold: {', '.join(dropped)}. Keep them, or first move "
+            "the people to another role (`/pacer team add @user ROLE`)"
+        )
+    if state.open_suggestions:
+        n = state.open_suggestions
+        out.ask.append(
+            f"{n} suggestion{'s are' if n != 1 else ' is'} still open: accept or dismiss "
+            f"{'them' if n != 1 else 'it'} (`/pacer process feedback`)"
+        )
+    need = draft.review_min_approvals
+    if len(state.approvers) < need:
+        out.ask.append(
+            f"{len(state.approvers)} of the {need} approvals the process asks for "
+            "(review: min_approvals)"
+        )
+    if moved_on:
+        out.ask.append(moved_on)
+    return out
+
+
+def published(
+    current: Process, draft: Process, effective: date, *, by: str, at: datetime
+) -> Process:
+    """The version the draft becomes: its content, with the team's goal history kept and every
+    goal it changes dated from ``effective``."""
+    data = draft.to_dict()
+    data.pop("goal_changes", None)  # a draft shows today's goals, never history
+    return keep_goal_history(current, load_process_dict(data), effective, by=by, at=at)
+
+
+def reviewed_by(reviewers: Iterable[str], managers: Iterable[str]) -> str:
+    """ "reviewed by 5 reps and 2 managers" ("" when nobody answered)."""
+    people = set(reviewers)
+    bosses = len(people & set(managers))
+    reps = len(people) - bosses
+    parts = []
+    if reps:
+        parts.append(f"{reps} rep{'s' if reps != 1 else ''}")
+    if bosses:
+        parts.append(f"{bosses} manager{'s' if bosses != 1 else ''}")
+    return "reviewed by " + " and ".join(parts) if parts else ""
