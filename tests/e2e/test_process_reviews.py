@@ -2,8 +2,7 @@
 signed slash commands, button presses and form submissions over real HTTP, the Slack stand-in,
 and the rows the server stored, on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
 
-The draft is opened straight in the server's database (the drafts feature's own tests cover
-`/pacer process draft`); everything about the review goes through Slack's requests."""
+The draft is opened with `/pacer process draft` (the drafts feature's own tests cover it)."""
 
 import json
 import time
@@ -14,8 +13,6 @@ import pytest
 
 from bot.settings import load_settings
 from cli import rituals as rituals_cli
-from cli.process import pick_team
-from rituals.process_drafts.drafts import open_team_draft
 from simulator.signed_requests import (
     block_action_payload,
     event_body,
@@ -24,8 +21,6 @@ from simulator.signed_requests import (
     signed_headers,
     view_submission_payload,
 )
-from storage import db
-from storage.unit_of_work import unit_of_work
 from tests.e2e.conftest import CLOCK
 from tests.e2e.harness import SECRET, TOKEN
 
@@ -144,14 +139,14 @@ def rows(server, sql, *args):
 def team_and_draft(server, ws) -> int:
     """Two SDRs, an AE, a third SDR who is never asked, a manager; the manager's open draft."""
     ws.setup_team(sdrs=(S1, S2, S3), aes=(AE,), managers=(MGR,))
-    engine = db.make_engine(server.database_url)
-    try:
-        with unit_of_work(engine) as session:
-            team = pick_team(session, None, ws.team_id)
-            draft, _ = open_team_draft(session, team, MGR, f"e2e:{ws.team_id}", NOW, NOW.date())
-            return draft.id
-    finally:
-        engine.dispose()
+    assert ws.pacer(MGR, "process draft").status == 200
+    ((draft_id,),) = rows(
+        server,
+        "SELECT d.id FROM process_draft d JOIN workspace w ON w.id = d.workspace_id "
+        "WHERE w.slack_team_id = ? AND d.status = 'open'",
+        ws.team_id,
+    )
+    return draft_id
 
 
 def ask(server, ws, text: str, trigger: str | None = None):
