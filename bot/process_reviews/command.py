@@ -109,13 +109,18 @@ def parse_review(cmd: Command, args: list[str]):
     return people, part or "journey", due
 
 
-def _role(cmd: Command, user_id: str) -> str:
-    member = people_queries.get_member(cmd.session, cmd.actor.workspace_id, user_id)
-    if member is not None and member.active and member.is_manager:
-        return "manager"
-    if member is not None and member.active and member.role:
-        return "rep"
-    return ""
+def _roles(cmd: Command, people: list[str]) -> list[tuple[str, str]]:
+    """(user, "manager" | "rep" | "") for each reviewer, from the team's roster (one query):
+    what the announcement of the published version counts ("reviewed by 5 reps and 2 managers")."""
+    members = {m.user_id: m for m in people_queries.active_members(cmd.session, cmd.actor.team_id)}
+    out = []
+    for user_id in people:
+        member = members.get(user_id)
+        role = (
+            "manager" if member and member.is_manager else "rep" if member and member.role else ""
+        )
+        out.append((user_id, role))
+    return out
 
 
 def _request_key(cmd: Command) -> str:
@@ -145,9 +150,7 @@ def review(cmd: Command, args: list[str]) -> dict:
         opened_at=cmd.now,
         request_key=_request_key(cmd),
     )
-    stored, created = review_queries.open_review(
-        cmd.session, row, [(p, _role(cmd, p)) for p in people]
-    )
+    stored, created = review_queries.open_review(cmd.session, row, _roles(cmd, people))
     asked = [r.user_id for r in review_queries.reviewers_of(cmd.session, stored.id)]
     cmd.outcome = "review" if created else "review-repeated"
     if created:

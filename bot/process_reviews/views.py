@@ -136,6 +136,12 @@ def thread_opening(part: str, draft_name: str, reviewers: list[str], due_on) -> 
     return messages.message(text, messages.section(text))
 
 
+def reminded_message(users: list[str], due_on: date | None) -> dict:
+    names = ", ".join(mention(u) for u in users)
+    text = f":alarm_clock: Reminded {names}, who haven't answered yet ({due_words(due_on)})."
+    return messages.message(text, messages.section(text))
+
+
 def approval_text(reviewer: str) -> str:
     return f":white_check_mark: {mention(reviewer)}: looks right."
 

@@ -4,6 +4,8 @@ mistake answered with nothing stored, the same request twice asking once, and th
 import pytest
 
 from simulator.signed_requests import new_trigger_id
+from storage import review_queries
+from storage.unit_of_work import unit_of_work
 from tests.bot.process_reviews.support import (
     AE,
     SDR,
@@ -52,6 +54,9 @@ def test_the_same_request_twice_asks_each_reviewer_once_and_parts_and_names_work
     assert len(reviews(rig)) == 1
     assert len(dms(rig, SDR, "Review: the whole process")) == 1
     assert len(dms(rig, AE, "Review: the whole process")) == 1
+    with unit_of_work(rig.engine) as session:
+        roles = [(r.user_id, r.role) for r in review_queries.reviewers_of(session, 1)]
+    assert roles == [(SDR, "rep"), (AE, "rep")]
 
 
 def test_feedback_lists_items_approvals_and_open_suggestions(rig):

@@ -4,7 +4,7 @@ answered, when the team's calendar says it is due (the Rig's Tuesday 24 Nov, New
 from datetime import datetime
 
 from bot.process_reviews.reminders import sweep
-from tests.bot.process_reviews.support import AE, SDR, SDR2, asked, command, dms, press
+from tests.bot.process_reviews.support import AE, SDR, SDR2, asked, command, dms, press, thread
 
 TUE_0830 = datetime.fromisoformat("2026-11-24T08:30:00-05:00")
 TUE_1100 = datetime.fromisoformat("2026-11-24T11:00:00-05:00")
@@ -18,6 +18,8 @@ def test_the_sweep_reminds_who_owes_an_answer_once(rig):
     assert sweep(rig.services, TUE_1100) == 0
     assert len(dms(rig, SDR, "Reminder")) == 1 and len(dms(rig, AE, "Reminder")) == 1
     assert dms(rig, SDR2, "Reminder") == []
+    (note,) = thread(rig, "Reminded")
+    assert f"<@{SDR}>" in str(note) and f"<@{AE}>" in str(note) and SDR2 not in str(note)
 
 
 def test_no_reminder_without_a_due_date_or_once_the_draft_is_gone(rig):
