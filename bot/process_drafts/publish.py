@@ -112,10 +112,14 @@ def publish(cmd: Command, args: list[str]) -> dict:
         "; ".join(changes) or "no change"
     )
     stored = store_process(
-        session, version, team=team, loaded_by=cmd.user_id, change=summary, now=cmd.now
+        session,
+        version,
+        team=team,
+        loaded_by=cmd.user_id,
+        change=summary,
+        now=cmd.now,
+        draft_id=row.id,
     )
-    stored.draft_id = row.id
-    session.add(stored)
     if not draft_queries.close_draft(
         session, row, PUBLISHED, by=cmd.user_id, at=cmd.now, published_version=stored.version
     ):
