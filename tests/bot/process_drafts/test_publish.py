@@ -43,7 +43,8 @@ def test_open_suggestions_ask_for_confirm_and_the_announcement_names_the_reviewe
         "published draft from 2026-11-24: goal sdr calls 60/day → 80/day"
     )
     history = rig.text("/pacer", "process history", SDR)
-    assert "*v1*" in history and "reviewed by" in history and "(2 approved)" in history
+    assert "*v1*" in history and "in force from Tue 24 Nov 2026" in history
+    assert "reviewed by" in history and "(2 approved)" in history
 
 
 def test_a_later_date_dates_the_goals_and_a_moved_on_version_asks_for_confirm(rig):
