@@ -122,6 +122,11 @@ def publish(cmd: Command, args: list[str]) -> dict:
         now=cmd.now,
         draft_id=row.id,
     )
+    if stored is None:  # another version took the same number at this very moment
+        raise Problem(
+            "Another change to the process was stored at the same moment, so the draft was not "
+            "published. Publish it again (`/pacer process publish`)."
+        )
     if not draft_queries.close_draft(
         session, row, PUBLISHED, by=cmd.user_id, at=cmd.now, published_version=stored.version
     ):
