@@ -74,3 +74,13 @@ def test_a_kpi_the_logs_use_cannot_be_removed_by_publishing(rig):
     assert archived["response_action"] == "update"
     assert "Published" in rig.text("/pacer", "process publish", MGR)
     assert "archived: true" in versions(rig)[-1].source_text
+
+
+def test_a_version_number_taken_at_the_same_instant_publishes_nothing(rig, monkeypatch):
+    from bot.process_drafts import publish
+
+    rig.text("/pacer", "process draft", MGR)
+    monkeypatch.setattr(publish, "store_process", lambda *a, **kw: None)
+    answer = rig.text("/pacer", "process publish", MGR)
+    assert "stored at the same moment" in answer
+    assert [d.status for d in drafts(rig)] == ["open"] and versions(rig) == []
