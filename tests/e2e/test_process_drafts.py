@@ -263,3 +263,71 @@ def test_a_yaml_file_in_a_dm_fills_the_draft_and_min_approvals_asks_for_confirm(
     asked = ws.pacer(mgr, "process publish")
     assert "0 of the 1 approvals" in asked.text and "confirm" in asked.text
     assert "Published* as version 1" in ws.pacer(mgr, "process publish confirm").text
+
+
+def add_review(server, ws, answers: dict[str, str | None]) -> None:
+    """A review round of the open draft as the reviews store it (SQL straight into the server's
+    database): reviewer -> their answer (approve | suggest | None)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, text
+
+    from storage.db import normalize_url
+
+    ((draft_id, workspace_id),) = server.rows(
+        "SELECT d.id, d.workspace_id FROM process_draft d JOIN workspace w ON w.id = d.workspace_id "
+        "WHERE w.slack_team_id = ? AND d.status = 'open'",
+        ws.team_id,
+    )
+    now = datetime(2026, 11, 24, 16, tzinfo=UTC)
+    engine = create_engine(normalize_url(server.database_url))
+    with engine.begin() as conn:
+        review = conn.execute(
+            text(
+                "INSERT INTO process_review (workspace_id, draft_id, part, requested_by, opened_at, "
+                "request_key) VALUES (:w, :d, 'journey', :u, :t, :k) RETURNING id"
+            ),
+            {"w": workspace_id, "d": draft_id, "u": "UAUTHOR", "t": now, "k": unique("R")},
+        ).scalar_one()
+        for user, verdict in answers.items():
+            conn.execute(
+                text("INSERT INTO review_reviewer (review_id, user_id, role) VALUES (:r, :u, '')"),
+                {"r": review, "u": user},
+            )
+            if verdict:
+                conn.execute(
+                    text(
+                        "INSERT INTO review_answer (review_id, reviewer_id, verdict, item, instead, "
+                        "why, status, answered_at, answer_key) VALUES (:r, :u, :v, '', '', '', "
+                        "'open', :t, :k)"
+                    ),
+                    {"r": review, "u": user, "v": verdict, "t": now, "k": unique("A")},
+                )
+    engine.dispose()
+
+
+def test_a_reviewer_sees_the_draft_and_an_open_suggestion_asks_for_confirm(server, ws):
+    sdr, ae, mgr = team(ws)
+    channel = with_channel(ws)
+    ws.pacer(mgr, "process draft")
+    assert "Only the draft's author" in ws.pacer(sdr, "process draft show").text
+    add_review(server, ws, {sdr: "suggest", ae: "approve", mgr: "approve"})
+    assert "Draft of" in ws.pacer(sdr, "process draft show").text  # a reviewer now
+    asked = ws.pacer(mgr, "process publish")
+    assert "1 suggestion is still open" in asked.text
+    assert [row[1] for row in draft_rows(server, ws)] == ["open"]
+    assert "Published* as version 1" in ws.pacer(mgr, "process publish confirm").text
+    (post,) = wait(
+        lambda: posts(
+            server,
+            lambda p: p.get("channel") == channel and "process is updated" in p.get("text", ""),
+        )
+    )
+    assert "reviewed by 2 reps and 1 manager" in post["text"]
+    open_rounds = server.rows(
+        "SELECT count(*) FROM process_review r JOIN process_draft d ON d.id = r.draft_id "
+        "JOIN workspace w ON w.id = d.workspace_id WHERE w.slack_team_id = ? "
+        "AND r.closed_at IS NULL",
+        ws.team_id,
+    )
+    assert open_rounds == [(0,)]
