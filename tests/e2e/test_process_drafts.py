@@ -8,9 +8,13 @@ a draft.
 The server's clock is Tuesday 24 Nov 2026, 11:00 in New York."""
 
 import json
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, text
 
 from bot.ids import Action, View
 from simulator.signed_requests import block_action_payload, event_body, json_headers, new_trigger_id
+from storage.db import normalize_url
 from tests.e2e.harness import SECRET
 from tests.e2e.test_surfaces import (
     assert_valid_view,
@@ -268,12 +272,6 @@ def test_a_yaml_file_in_a_dm_fills_the_draft_and_min_approvals_asks_for_confirm(
 def add_review(server, ws, answers: dict[str, str | None]) -> None:
     """A review round of the open draft as the reviews store it (SQL straight into the server's
     database): reviewer -> their answer (approve | suggest | None)."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import create_engine, text
-
-    from storage.db import normalize_url
-
     ((draft_id, workspace_id),) = server.rows(
         "SELECT d.id, d.workspace_id FROM process_draft d JOIN workspace w ON w.id = d.workspace_id "
         "WHERE w.slack_team_id = ? AND d.status = 'open'",
