@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         "load", help="validate a process YAML file and store it as a new version"
     )
     load.add_argument("file")
+    load.add_argument(
+        "--draft",
+        action="store_true",
+        help="fill the team's draft instead (published from Slack: /pacer process publish)",
+    )
     show = process_sub.add_parser("show", help="the cascade: stage → activity → KPI, per role")
     for p in (load, show):
         p.add_argument("--team", help="team name (when the install has several)")

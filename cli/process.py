@@ -2,6 +2,7 @@
 
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rituals.process import (
     DEFAULT_PROCESS_PATH,
@@ -11,6 +12,8 @@ from rituals.process import (
     render_cascade,
 )
 from rituals.process.goal_history import keep_goal_history
+from rituals.process_drafts.drafts import fill_draft
+from rituals.process_drafts.lines import by_line
 from rituals.teams import store_process, team_process
 from storage import people_queries, process_queries
 from storage.db import make_engine
@@ -32,6 +35,8 @@ def run(settings, args) -> int:
         except ScopeError as error:
             print(f"pacer process: {error}", file=sys.stderr)
             return 2
+        if args.action == "load" and getattr(args, "draft", False):
+            return load_draft(session, team, args.file, settings.now())
         if args.action == "load":
             return load(session, team, args.file, settings.now())
         return show(session, team, args.yaml)
@@ -112,6 +117,55 @@ def load(session: Session, team: SalesTeam | None, path: str, now: datetime | No
 
 
 LOADED_BY = "pacer process load"
+
+
+def load_draft(session: Session, team: SalesTeam | None, path: str, now: datetime | None) -> int:
+    """`pacer process load FILE --draft`: the file becomes the team's draft (opened if there is
+    none); nothing anyone sees changes until it is published from Slack."""
+    if team is None:
+        print(
+            "pacer process load --draft: a draft belongs to a team, and this install has none yet. "
+            "Load the file without --draft, or add people in Slack first (`/pacer team add`).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        process = load_process_file(path)
+    except ProcessError as error:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        lines = "\n".join(by_line(text, error.problems))
+        print(
+            f"pacer process load --draft: {path} was not used, because:\n{lines}", file=sys.stderr
+        )
+        return 1
+    for warning in process.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    now = now or datetime.now(UTC)
+    current, _ = team_process(session, team.id)
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    filled = fill_draft(
+        session,
+        team,
+        process,
+        source,
+        name=path,
+        by="cli",
+        key=f"cli:{path}:{now.isoformat()}",
+        now=now,
+        today=current.calendar.local_date(now),
+    )
+    what = "Opened the draft" if filled.created else "Filled the open draft"
+    print(f"{what} of team {team.name} from {path}: {len(filled.changes)} changes.")
+    for change in filled.changes:
+        print(f"  {change}")
+    print(
+        "Nobody sees it until it is published: `/pacer process draft show`, `/pacer process publish`."
+    )
+    return 0
 
 
 def _history_yaml(process) -> str:

@@ -142,6 +142,7 @@ def store_process(
     now: datetime,
     source_text: str | None = None,
     after=process_queries.NEWEST,
+    draft_id: int | None = None,
 ) -> ProcessVersion | None:
     """Store a validated process as the newest version for a team (or install-wide); with
     ``after``, only if the version it was derived from is still the newest (else None)."""
@@ -155,6 +156,7 @@ def store_process(
         loaded_by=loaded_by,
         change=change[:300],
         loaded_at=now,
+        draft_id=draft_id,
     )
     return process_queries.add_process_version(session, row, after)
 

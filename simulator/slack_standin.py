@@ -538,10 +538,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, [asdict(c) for c in s.calls])
             if path.startswith("/response/"):
                 return self._send(200, s.responses.get(path.rsplit("/", 1)[1], []))
+            if path.startswith("/files/") and "Bearer xox" in self.headers.get("Authorization", ""):
+                return self._send(200, s.uploads.get(path.rsplit("/", 1)[1], b""))  # a shared file
         self._send(404, _error("not_found"))
-
-    def do_PUT(self) -> None:
-        self.do_POST()
 
     def do_POST(self) -> None:
         s, parts = self.standin, urlsplit(self.path)
@@ -568,6 +567,8 @@ class _Handler(BaseHTTPRequestHandler):
                 posted.append(payload)
             return self._send(200, b"ok")
         self._send(404, _error("unknown_method"))
+
+    do_PUT = do_POST  # an upload URL takes either
 
     def _api(self, method: str, body: bytes, content_type: str, query: str) -> None:
         s = self.standin

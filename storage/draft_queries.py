@@ -30,9 +30,17 @@ OPEN, PUBLISHED, DISCARDED = "open", "published", "discarded"
 
 def open_draft(session: Session, team_id: int, *, for_update: bool = False) -> ProcessDraft | None:
     """The team's open draft, if any. ``for_update``: locked until the transaction ends (an
-    edit reads, changes and writes it back; two edits at once must not lose one)."""
+    edit reads, changes and writes it back; two edits at once must not lose one). SQLite has no
+    row locks: the transaction takes the write turn before the read (BEGIN IMMEDIATE, as
+    storage.db.savepoint does), so the read is not stale by the time it writes."""
     query = select(ProcessDraft).where(ProcessDraft.team_id == team_id, ProcessDraft.status == OPEN)
     if for_update:
+        connection = session.connection()
+        if (
+            connection.dialect.name == "sqlite"
+            and not connection.connection.driver_connection.in_transaction
+        ):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         query = query.with_for_update()
     return session.exec(query).first()
 

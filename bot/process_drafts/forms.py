@@ -54,7 +54,12 @@ def shown_fields(process: Process, part: str) -> list[tuple[str, str, str, str |
     """(block id, label, value as shown, hint) of every field of a part's form."""
     if part == "journey":
         out = [
-            (f"stage:{s.key}", f"{i}.", s.name, "Clear it to remove the stage." if i == 1 else None)
+            (
+                f"stage:{s.key}",
+                f"Stage {i}",
+                s.name,
+                "Clear a name to remove its stage." if i == 1 else None,
+            )
             for i, s in enumerate(process.stages, 1)
         ]
         out.append(

@@ -9,6 +9,7 @@ for `confirm` says so."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
@@ -29,6 +30,7 @@ from storage import draft_queries, people_queries
 from storage.draft_queries import DISCARDED, PUBLISHED
 
 log = logging.getLogger("pacer")
+EFFECTIVE = re.compile(r"^published draft from (\d{4}-\d{2}-\d{2}):")  # the change's words
 USAGE = "`/pacer process publish [from YYYY-MM-DD] [confirm]`"
 
 
@@ -112,10 +114,19 @@ def publish(cmd: Command, args: list[str]) -> dict:
         "; ".join(changes) or "no change"
     )
     stored = store_process(
-        session, version, team=team, loaded_by=cmd.user_id, change=summary, now=cmd.now
+        session,
+        version,
+        team=team,
+        loaded_by=cmd.user_id,
+        change=summary,
+        now=cmd.now,
+        draft_id=row.id,
     )
-    stored.draft_id = row.id
-    session.add(stored)
+    if stored is None:  # another version took the same number at this very moment
+        raise Problem(
+            "Another change to the process was stored at the same moment, so the draft was not "
+            "published. Publish it again (`/pacer process publish`)."
+        )
     if not draft_queries.close_draft(
         session, row, PUBLISHED, by=cmd.user_id, at=cmd.now, published_version=stored.version
     ):
@@ -191,6 +202,9 @@ def history(cmd: Command, args: list[str]) -> dict:
     lines = []
     for v in versions:
         line = f"*v{v.version}* · {dates.long(v.loaded_at.date())} · by {_who(v.loaded_by)}"
+        effective = EFFECTIVE.match(v.change or "")
+        if effective:
+            line += f" · in force from {dates.long(date.fromisoformat(effective.group(1)))}"
         row = drafts.get(v.draft_id) if v.draft_id else None
         if row is not None:
             answers = draft_queries.current_answers(session, row.id)

@@ -14,6 +14,7 @@ from bot.services import Services
 from rituals import dates
 from rituals.schedule import first_working_day, occurrence_at
 from rituals.teams import team_process
+from simulator.demo import draft_story
 from simulator.demo.activity import SEED, USUAL, contest_week, day_label, play_day, working_days
 from simulator.demo.cast import (
     AES,
@@ -50,11 +51,16 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     )
 
     demo.section(f"{MANAGER.name}, the sales manager, sets up the team")
-    demo.clock.set(first, "08:45")
+    demo.clock.set(first, "08:30")
     for i, rep in enumerate(REPS):
         demo.show(MANAGER, "/pacer", f"team add <@{rep.user_id}> {rep.role}", brief=i > 0)
     demo.show(MANAGER, "/pacer", f"manager <@{MANAGER.user_id}>", brief=True)
     demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
+
+    draft_story.draft_journey(demo)
+    demo.clock.set(first, "08:40")
+    draft_story.publish(demo)
+    demo.clock.set(first, "08:45")
     demo.show(MANAGER, "/pacer", "holiday")  # the default process takes US public holidays off
     week = FinalWeek.of(days)
     give_new_sdrs_a_ramp(demo, services)

@@ -1,8 +1,14 @@
 """`pacer process load FILE` and `pacer process show` as an operator uses them."""
 
+from datetime import UTC, datetime
+
 import yaml
 
 from rituals.process import default_process, dump_process
+from storage import draft_queries, people_queries
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.unit_of_work import unit_of_work
 from tests.cli.support import pacer
 
 
@@ -81,3 +87,34 @@ def test_a_file_without_goal_changes_keeps_the_history_and_applies_from_today(tm
     assert "Calls / Emails [calls, leading] · goal 60/day" in shown  # before any change
     stored = yaml.safe_load(pacer("process", "show", "--yaml", cwd=tmp_path).stdout)
     assert [c["goal"] for c in stored["goal_changes"]] == ["70/day", "80/day"]
+
+
+def test_load_draft_needs_a_team(tmp_path):
+    (tmp_path / "sales.yml").write_text(dump_process(default_process()))
+    no_team = pacer("process", "load", "sales.yml", "--draft", cwd=tmp_path)
+    assert no_team.returncode == 2 and "a draft belongs to a team" in no_team.stderr
+
+
+def test_load_draft_fills_the_teams_draft_and_changes_nothing_in_force(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'pacer.db'}")
+    upgrade(engine)
+    now = datetime(2026, 11, 24, 16, tzinfo=UTC)
+    with unit_of_work(engine) as session:
+        workspace = people_queries.workspace_for(session, "T0001", None, now)
+        team_id = people_queries.default_team(session, workspace.id, now).id
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'pacer.db'}", "PACER_CLOCK": now.isoformat()}
+    data = yaml.safe_load(dump_process(default_process()))
+    data["roles"][0]["goals"]["calls"] = "abc"
+    (tmp_path / "bad.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    bad = pacer("process", "load", "bad.yml", "--draft", cwd=tmp_path, env_extra=env)
+    assert bad.returncode == 1 and "bad.yml was not used" in bad.stderr
+    assert "line " in bad.stderr and "(roles.sdr.goals.calls)" in bad.stderr
+    data["roles"][0]["goals"]["calls"] = "90/day"
+    (tmp_path / "good.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    good = pacer("process", "load", "good.yml", "--draft", cwd=tmp_path, env_extra=env)
+    assert good.returncode == 0, good.stderr
+    assert "Opened the draft of team" in good.stdout
+    assert "goal sdr calls 60/day → 90/day" in good.stdout
+    with unit_of_work(engine) as session:
+        assert draft_queries.open_draft(session, team_id).author_id == "cli"
+    assert "the built-in default" in pacer("process", "show", cwd=tmp_path, env_extra=env).stdout

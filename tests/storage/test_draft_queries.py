@@ -1,9 +1,11 @@
 """storage/draft_queries.py on SQLite and PostgreSQL: one open draft per team, edits keyed on
 the submission, closing once."""
 
+import json
+import threading
 from datetime import timedelta
 
-from storage import draft_queries
+from storage import db, draft_queries
 from storage.models import ProcessDraft
 from tests.storage.support import NOW, fresh, make_log
 
@@ -79,3 +81,31 @@ def test_kpis_in_use_are_those_the_team_logged(session, ws, team):
         "deals",
     }
     assert draft_queries.kpis_in_use(session, team.id, []) == set()
+
+
+def test_two_edits_at_once_both_land(engine, ws, team):
+    """Each reads the draft for update, appends to it and writes it back: neither is lost."""
+    with db.session(engine) as s:
+        draft_queries.create_draft(s, _draft(ws, team))
+        s.commit()
+    barrier = threading.Barrier(2)
+
+    def edit(i: int) -> None:
+        with db.session(engine) as s:
+            barrier.wait()
+            row = draft_queries.open_draft(s, team.id, for_update=True)
+            items = json.loads(row.definition or "{}").get("items", [])
+            items.append(i)
+            draft_queries.save_edit(
+                s, row, json.dumps({"items": items}), "", f"edit {i}", "U1", f"k{i}", at=NOW
+            )
+            s.commit()
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with fresh(engine) as s:
+        row = draft_queries.open_draft(s, team.id)
+        assert sorted(json.loads(row.definition)["items"]) == [0, 1]
