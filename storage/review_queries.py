@@ -106,25 +106,6 @@ def open_reviews_of_team(session: Session, team_id: int) -> list[ProcessReview]:
     return list(session.exec(query))
 
 
-def close_reviews_of_draft(session: Session, draft_id: int, at: datetime) -> int:
-    """Close every open round of a draft (it was published or discarded); how many."""
-    result = session.execute(
-        update(ProcessReview)
-        .where(col(ProcessReview.draft_id) == draft_id, col(ProcessReview.closed_at).is_(None))
-        .values(closed_at=at)
-    )
-    return result.rowcount or 0
-
-
-def close_review(session: Session, review_id: int, at: datetime) -> bool:
-    result = session.execute(
-        update(ProcessReview)
-        .where(col(ProcessReview.id) == review_id, col(ProcessReview.closed_at).is_(None))
-        .values(closed_at=at)
-    )
-    return bool(result.rowcount)
-
-
 # -- reviewers --------------------------------------------------------------------------------
 
 
@@ -140,21 +121,6 @@ def reviewer(session: Session, review_id: int, user_id: str) -> ReviewReviewer |
             ReviewReviewer.review_id == review_id, ReviewReviewer.user_id == user_id
         )
     ).first()
-
-
-def reviews_asking(session: Session, workspace_id: int, user_id: str) -> list[ProcessReview]:
-    """The open rounds in the workspace that asked this person, oldest first."""
-    query = (
-        select(ProcessReview)
-        .join(ReviewReviewer, col(ReviewReviewer.review_id) == col(ProcessReview.id))
-        .where(
-            ProcessReview.workspace_id == workspace_id,
-            ReviewReviewer.user_id == user_id,
-            col(ProcessReview.closed_at).is_(None),
-        )
-        .order_by(col(ProcessReview.id))
-    )
-    return list(session.exec(query))
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -235,21 +201,6 @@ def resolve_suggestion(
         .values(status=status, resolved_by=by, resolved_at=at, reason=reason)
     )
     return bool(result.rowcount)
-
-
-def open_suggestions_of_draft(session: Session, draft_id: int) -> int:
-    """How many suggestions are open in the draft's rounds (open or closed rounds alike)."""
-    query = (
-        select(func.count())
-        .select_from(ReviewAnswer)
-        .join(ProcessReview, col(ProcessReview.id) == col(ReviewAnswer.review_id))
-        .where(
-            ProcessReview.draft_id == draft_id,
-            ReviewAnswer.verdict == SUGGEST,
-            ReviewAnswer.status == OPEN,
-        )
-    )
-    return int(session.exec(query).one())
 
 
 @dataclass(frozen=True)
