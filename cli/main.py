@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     run = rituals_sub.add_parser(
         "run",
         help="run one ritual now, as the scheduler would",
-        epilog="kinds:\n" + ritual_kinds.help_text(),
+        epilog="kinds:\n"
+        + ritual_kinds.help_text()
+        + f"\n  {ritual_kinds.REVIEW_REMINDER}  the reminders of process reviews due now (a sweep)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("kind", help=ritual_kinds.names_in_words())

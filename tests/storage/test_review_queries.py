@@ -135,3 +135,13 @@ def test_answers_of_one_person_racing_leave_one_current(database, engine, ws, te
     session.expire_all()
     current = rq.answers_of(session, [r.id], current_only=True)
     assert len(current) == 1 and len(rq.answers_of(session, [r.id])) == 4
+
+
+def test_counts_of_a_round_nobody_answered_and_reminders_of_one_team(session, ws, team):
+    d = draft(session, ws, team)
+    due = date(2026, 11, 24)
+    r, _ = rq.open_review(session, review(ws, d, due=due), [(A, "rep"), (B, "")])
+    assert rq.answer_counts(session, [r.id])[r.id].text() == "0 of 2 answered"
+    assert rq.answer_counts(session, []) == {}
+    assert len(rq.reminders_owed(session, due, team.id)) == 2
+    assert rq.reminders_owed(session, due, team.id + 1) == []

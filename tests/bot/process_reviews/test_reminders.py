@@ -3,6 +3,9 @@ answered, when the team's calendar says it is due (the Rig's Tuesday 24 Nov, New
 
 from datetime import datetime
 
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.delivery.clock import Clock
 from bot.process_reviews.reminders import sweep
 from tests.bot.process_reviews.support import AE, SDR, SDR2, asked, command, dms, press, thread
 
@@ -28,3 +31,12 @@ def test_no_reminder_without_a_due_date_or_once_the_draft_is_gone(rig):
     asked(rig, f"process review <@{SDR2}> due today")
     command(rig, "process discard")
     assert sweep(rig.services, TUE_1100) == 0
+
+
+def test_the_clocks_tick_sends_the_reminders_once_even_with_two_clocks(rig):
+    asked(rig, f"process review <@{SDR}> due today")
+    rig.now = TUE_1100
+    clocks = [Clock(rig.services, BackgroundScheduler(timezone="UTC")) for _ in range(2)]
+    for clock in clocks:
+        clock.tick()
+    assert len(dms(rig, SDR, "Reminder")) == 1
