@@ -19,6 +19,20 @@ INSTEAD_LIMIT = 300  # what instead: a name, a goal, a list of KPIs
 WHY_LIMIT = 1000
 REASON_LIMIT = 300  # review_answer.reason
 TITLE = messages.MODAL_TITLE_LIMIT
+# A request's part and its changes are capped so its buttons always fit in the message (Slack
+# takes about 12,000 characters; bot.messages.message cuts what is beyond, buttons included).
+PART_BUDGET, CHANGES_BUDGET = 6000, 3000
+
+
+def _capped(lines: list[str], budget: int, rest: str) -> str:
+    out, used = [], 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > budget:
+            out.append(f"…and {len(lines) - index} more lines: {rest}")
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
 
 
 def due_words(due_on: date | None) -> str:
@@ -43,8 +57,13 @@ def request_message(
         if reminder
         else f"{mention(author_id)} asks you to review {title}"
     )
-    body = "\n".join(escape(line) for line in lines)
-    changed = "\n".join(f"• {escape(c)}" for c in changes) if changes else "Nothing yet."
+    more = "`/pacer process draft show` shows the whole draft."
+    body = _capped([escape(line) for line in lines], PART_BUDGET, more)
+    changed = (
+        _capped([f"• {escape(c)}" for c in changes], CHANGES_BUDGET, more)
+        if changes
+        else "Nothing yet."
+    )
     blocks = [
         messages.header(f"Review: {title}"),
         *messages.section(
