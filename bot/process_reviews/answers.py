@@ -62,9 +62,15 @@ def approve_pressed(ix: Interaction) -> None:
 def suggest_pressed(ix: Interaction) -> None:
     review, draft = round_of(ix.session, ix, ix.action.get("value"))
     options = [(i.ref, i.label) for i in part_items(draft_process(draft), review.part)]
+    mine = [
+        a
+        for a in review_queries.answers_of(ix.session, [review.id], current_only=True)
+        if a.reviewer_id == ix.user_id and a.verdict == "suggest" and a.status == "open"
+    ]
+    current = as_answer(mine[-1]) if mine else None
     open_modal(
         ix,
-        views.suggest_view(review.id, review.part, options),
+        views.suggest_view(review.id, review.part, options, current),
         what="the suggestion form",
         instead="Try the button again in a moment.",
     )

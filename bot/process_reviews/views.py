@@ -85,9 +85,31 @@ def request_message(
     return messages.message(fallback, blocks)
 
 
-def suggest_view(review_id: int, part: str, options: list[tuple[str, str]]) -> dict:
-    """The Suggest a change form: which item (a select), what instead, why."""
+def suggest_view(
+    review_id: int, part: str, options: list[tuple[str, str]], current: Answer | None = None
+) -> dict:
+    """The Suggest a change form: which item (a select), what instead, why; filled in with the
+    reviewer's open suggestion (``current``) when they have one, to answer again from it."""
     choices = [{"text": plain_text(label, 75), "value": ref} for ref, label in options]
+    item: dict = {
+        "type": "static_select",
+        "placeholder": plain_text("Choose an item"),
+        "options": choices,
+    }
+    instead: dict = {
+        "type": "plain_text_input",
+        "max_length": INSTEAD_LIMIT,
+        "placeholder": plain_text("e.g. a new name, 80/day, remove"),
+    }
+    why: dict = {"type": "plain_text_input", "multiline": True, "max_length": WHY_LIMIT}
+    if current is not None:
+        chosen = [c for c in choices if c["value"] == current.item]
+        if chosen:
+            item["initial_option"] = chosen[0]
+        if current.instead:
+            instead["initial_value"] = current.instead[:INSTEAD_LIMIT]
+        if current.why:
+            why["initial_value"] = current.why[:WHY_LIMIT]
     return {
         "type": "modal",
         "callback_id": View.REVIEW_SUGGEST,
@@ -97,30 +119,9 @@ def suggest_view(review_id: int, part: str, options: list[tuple[str, str]]) -> d
         "private_metadata": str(review_id),
         "blocks": [
             messages.context(f"Your suggestion on {part_title(part)} goes to the draft's author."),
-            messages.input_block(
-                ITEM,
-                "Which item",
-                {
-                    "type": "static_select",
-                    "placeholder": plain_text("Choose an item"),
-                    "options": choices,
-                },
-            ),
-            messages.input_block(
-                INSTEAD,
-                "What instead",
-                {
-                    "type": "plain_text_input",
-                    "max_length": INSTEAD_LIMIT,
-                    "placeholder": plain_text("e.g. a new name, 80/day, remove"),
-                },
-            ),
-            messages.input_block(
-                WHY,
-                "Why",
-                {"type": "plain_text_input", "multiline": True, "max_length": WHY_LIMIT},
-                optional=True,
-            ),
+            messages.input_block(ITEM, "Which item", item),
+            messages.input_block(INSTEAD, "What instead", instead),
+            messages.input_block(WHY, "Why", why, optional=True),
         ],
     }
 

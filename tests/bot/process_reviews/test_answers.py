@@ -46,9 +46,20 @@ def test_suggest_opens_the_form_with_the_parts_items(rig):
     )
     assert body["response_action"] == "errors" and "instead" in body["errors"]
     body = submit(
-        rig, SDR, "review_suggest_form", suggestion("goal:sdr:calls", "80/day"), str(review_id)
+        rig,
+        SDR,
+        "review_suggest_form",
+        suggestion("goal:sdr:calls", "80/day", "ramp"),
+        str(review_id),
     )
     assert body["response_action"] == "update"
+    # answering again starts from the open suggestion
+    press(rig, SDR, "review_suggest", str(review_id))
+    view = rig.slack.calls_to("views.open")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    item, instead, why = (b["element"] for b in view["blocks"][1:4])
+    assert item["initial_option"]["value"] == "goal:sdr:calls"
+    assert (instead["initial_value"], why["initial_value"]) == ("80/day", "ramp")
 
 
 def test_a_closed_review_takes_no_answer(rig):
