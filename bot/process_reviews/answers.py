@@ -21,6 +21,12 @@ from storage.models import ReviewAnswer
 AGAIN = "You can answer again until the review closes; your last answer counts."
 
 
+def _standing(ix: Interaction, review_id: int) -> str:
+    """ "2 of 3 answered", for the author, under each answer in the thread."""
+    counts = review_queries.answer_counts(ix.session, [review_id]).get(review_id)
+    return counts.text() if counts else ""
+
+
 def _press_key(ix: Interaction) -> str:
     """One press, however often Slack delivers it: the action's own timestamp."""
     raw = f"{ix.action.get('action_ts') or ix.trigger_id}:{ix.action.get('block_id')}"
@@ -54,7 +60,8 @@ def approve_pressed(ix: Interaction) -> None:
     if created:
         services, owner = ix.services, thread_owner(draft, review)
         text = views.approval_text(ix.user_id)
-        message = messages.message(text, messages.section(text))
+        standing = _standing(ix, review.id)
+        message = messages.message(text, [*messages.section(text), messages.context(standing)])
         ix.follow_ups.append(lambda: delivery.tell_author(services, review.id, owner, message))
     return None
 
@@ -134,7 +141,9 @@ def suggestion_submitted(ix: Interaction) -> dict | None:
     item = items[ref]
     if created:
         services, owner = ix.services, thread_owner(draft, review)
-        message = views.suggestion_message(as_answer(stored), item.label, item.value)
+        message = views.suggestion_message(
+            as_answer(stored), item.label, item.value, _standing(ix, review.id)
+        )
         ix.follow_ups.append(lambda: delivery.tell_author(services, review.id, owner, message))
     thanks = (
         f"Thanks: your suggestion on *{messages.escape(item.label)}* went to "

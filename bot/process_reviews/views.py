@@ -175,12 +175,13 @@ def suggestion_text(answer: Answer, label: str, now_says: str) -> str:
     )
 
 
-def suggestion_message(answer: Answer, label: str, now_says: str) -> dict:
+def suggestion_message(answer: Answer, label: str, now_says: str, standing: str = "") -> dict:
     text = suggestion_text(answer, label, now_says)
     return messages.message(
         text,
         [
             *messages.section(text),
+            *([messages.context(standing)] if standing else []),
             messages.actions(
                 messages.button("Accept", Action.REVIEW_ACCEPT, str(answer.id), "primary"),
                 messages.button("Dismiss", Action.REVIEW_DISMISS, str(answer.id)),
