@@ -223,7 +223,9 @@ class Submission:
                 return hashes[block] != _hash(value)
             return shown.get(block, "") != value  # against what the draft says now
 
-        self.changed = [block for block, value in values.items() if changed(block, value)]
+        # Only the form's own fields: what it showed, or what the draft has now.
+        known = set(shown) | set(hashes or {}) | {"new", "order"}
+        self.changed = [b for b, value in values.items() if b in known and changed(b, value)]
 
     def apply(self, block: str, edit: Callable[[Process], Process]) -> None:
         try:

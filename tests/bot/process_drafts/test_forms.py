@@ -102,3 +102,8 @@ def test_a_part_too_big_for_a_form():
         process = edits.add_stage(process, f"Stage {i}")
     with pytest.raises(forms.TooBig):
         forms.build_view(process, "journey", 1)
+
+
+def test_a_field_the_form_never_had_is_ignored():
+    submission = forms.Submission(default_process(), "activities", {"bogus": "x"}, None)
+    assert submission.changed == [] and submission.run(set()) == default_process()
