@@ -53,14 +53,24 @@ def posts_to(server, channel: str, needle: str = "", count: int = 1) -> list[dic
     ]
 
 
-def in_thread(server, needle: str, count: int = 1) -> list[dict]:
-    """Posts in the author's thread (the direct message's channel, as Slack names it)."""
+def in_thread(server, needle: str, count: int = 1, review_id: int | None = None) -> list[dict]:
+    """Posts in an author's thread (the direct message's channel, as Slack names it): the
+    round's own when ``review_id`` is given (other tests share the stand-in)."""
+    ts = None
+    if review_id is not None:
+        ts = wait(
+            lambda: rows(server, "SELECT thread_ts FROM process_review WHERE id = ?", review_id)[0][
+                0
+            ]
+        )
 
     def find():
         found = [
             c.params
             for c in server.standin.calls_to("chat.postMessage")
-            if c.params.get("thread_ts") and needle in json.dumps(c.params)
+            if c.params.get("thread_ts")
+            and (ts is None or c.params["thread_ts"] == ts)
+            and needle in json.dumps(c.params)
         ]
         return found if len(found) >= count else None
 
@@ -122,6 +132,15 @@ def submit(server, ws, user, callback, values, metadata, view_id=None):
     return reply.body if isinstance(reply.body, dict) else {}
 
 
+def opened_form(server, action) -> dict:
+    """The form Slack was asked to open by ``action`` (other tests share the stand-in)."""
+    before = len(server.standin.calls_to("views.open"))
+    action()
+    (call,) = wait(lambda: server.standin.calls_to("views.open")[before:])
+    view = call.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
 def suggestion(item: str | None, instead: str | None, why: str | None = None) -> dict:
     return {
         "item": {"value": {"type": "static_select", "selected_option": {"value": item}}}
@@ -179,12 +198,12 @@ def test_a_review_of_three_with_approvals_asked_once(server, ws):
         (3,)
     ]
     for user in (S1, S2, AE):
-        (request,) = posts_to(server, user, "Review: the buyer")
+        (request,) = posts_to(server, user, f'"block_id": "review:{review_id}"')
         assert "1. Receives Call/Email" in json.dumps(request)
         assert button(request, "review_approve")["value"] == str(review_id)
     time.sleep(0.3)  # a second delivery would have posted by now
-    assert len(posts_to(server, S1, "Review: the buyer")) == 1
-    (opening,) = posts_to(server, MGR, "Their answers arrive in this thread")
+    assert len(posts_to(server, S1, f'"block_id": "review:{review_id}"')) == 1
+    assert posts_to(server, MGR, "Their answers arrive in this thread")
     # Two approvals; the same press delivered twice counts once.
     _, key, payload = press(server, ws, S1, "review_approve", str(review_id))
     press(server, ws, S1, "review_approve", str(review_id), payload=payload)
@@ -196,7 +215,7 @@ def test_a_review_of_three_with_approvals_asked_once(server, ws):
         review_id,
     )
     assert answers == [(S1, "approve", "open"), (S2, "approve", "open")]
-    thread = in_thread(server, "looks right.", count=2)
+    thread = in_thread(server, "looks right.", count=2, review_id=review_id)
     assert len(thread) == 2
     assert all(p.get("thread_ts") for p in thread)
     # Where it stands, for the author, and on a manager's Home.
@@ -280,10 +299,7 @@ def test_suggestions_accepted_and_dismissed_with_every_form_submission(server, w
     meta = str(review_id)
     posts_to(server, MGR, "Their answers arrive in this thread")
     # Suggest a change opens the form, with the journey's items to choose from.
-    press(server, ws, S1, "review_suggest", meta)
-    (opened,) = wait(lambda: server.standin.calls_to("views.open"))
-    view = opened.params["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+    view = opened_form(server, lambda: press(server, ws, S1, "review_suggest", meta))
     assert view["callback_id"] == "review_suggest_form"
     assert "stage:evaluates_roi" in json.dumps(view)
     # Every mistake is answered in the form, on its field; nothing is stored.
@@ -318,7 +334,7 @@ def test_suggestions_accepted_and_dismissed_with_every_form_submission(server, w
         (S2, "stage:purchase", "open"),
     ]
     first, second = answers[0][0], answers[1][0]
-    (posted,) = in_thread(server, "Builds Business Case")
+    (posted,) = in_thread(server, "Builds Business Case", review_id=review_id)
     assert button(posted, "review_accept")["value"] == str(first)
     # A rep can't accept; the author accepts once: an edit credited to the reviewer.
     _, key, _ = press(server, ws, S3, "review_accept", str(first))
@@ -331,15 +347,12 @@ def test_suggestions_accepted_and_dismissed_with_every_form_submission(server, w
     assert rows(
         server, "SELECT credited_to, answer_id FROM draft_edit WHERE draft_id = ?", draft_id
     ) == [(S1, first)]
-    assert posts_to(server, S1, "accepted your suggestion")
+    (told,) = posts_to(server, S1, "Builds Business Case")
+    assert "accepted your suggestion" in json.dumps(told)
     _, key, _ = press(server, ws, MGR, "review_accept", str(first))
     assert "already accepted" in str(responses(server, key))
     # Dismiss asks for the reason; an empty one is refused on its field.
-    before = len(server.standin.calls_to("views.open"))
-    press(server, ws, MGR, "review_dismiss", str(second))
-    dismiss = wait(lambda: server.standin.calls_to("views.open")[before:])
-    view = dismiss[0].params["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+    view = opened_form(server, lambda: press(server, ws, MGR, "review_dismiss", str(second)))
     assert view["callback_id"] == "review_dismiss_form"
     blank = {"reason": {"value": {"type": "plain_text_input", "value": "  "}}}
     body = submit(server, ws, MGR, "review_dismiss_form", blank, view["private_metadata"])
