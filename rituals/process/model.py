@@ -23,6 +23,7 @@ from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.scoring import DEFAULT_SCORING, Scoring
+from rituals.process.source_checks import SourceMapping
 from rituals.process.values import parse_clock, percent_text
 from rituals.process.words import did_you_mean, display_word, normalize_word, one_of, quote
 
@@ -94,6 +95,8 @@ class Process:
     # (`pacer process load` keeps the team's history for a file without one).
     goal_changes: tuple[GoalChange, ...] = ()
     goal_history_stated: bool = field(default=False, compare=False)
+    # Connected systems (the `sources:` section): source name -> its record-to-KPI mapping.
+    sources: Mapping[str, SourceMapping] = field(default_factory=dict, hash=False)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -358,7 +361,12 @@ class Process:
                 if goals
             },
             "rituals": self.rituals.to_dict(),
-            # Written only when there are some, so a file without dated goals reads as written.
+            # Written only when there are some, so a file without them reads as written.
+            **(
+                {"sources": {name: m.to_dict() for name, m in self.sources.items()}}
+                if self.sources
+                else {}
+            ),
             **(
                 {"goal_changes": [c.to_dict() for c in self.goal_changes]}
                 if self.goal_changes
