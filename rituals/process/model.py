@@ -23,7 +23,7 @@ from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.scoring import DEFAULT_SCORING, Scoring
-from rituals.process.source_checks import SourceMapping
+from rituals.process.sources import SourceMapping
 from rituals.process.values import parse_clock, percent_text
 from rituals.process.words import did_you_mean, display_word, normalize_word, one_of, quote
 

@@ -16,48 +16,15 @@ is never refused later for a mapping the file could have caught.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from rituals.process.base_checks import BaseChecks
+from rituals.process.model import Role
+from rituals.process.sources import EVERY_ROLE, SOURCE_NAMES, SOURCE_RECORDS, SourceMapping
 from rituals.process.words import did_you_mean, kind_of, one_of, quote
 
-if TYPE_CHECKING:  # model imports SourceMapping from here
-    from rituals.process.model import Role
-
-# Record types Pacer reads from each system, in the order they are written out.
-SOURCE_RECORDS = {"hubspot": ("calls", "meetings", "deals_won")}
-SOURCE_NAMES = {"hubspot": "HubSpot"}
 _SETTINGS = {"hubspot": ("portal",)}
 EXAMPLE = "{hubspot: {calls: calls, meetings: meetings_held, deals_won: deals}}"
-EVERY_ROLE = "*"  # the key of a mapping that holds for every role
-
-
-@dataclass(frozen=True)
-class SourceMapping:
-    """One system's mapping: record type -> role (or EVERY_ROLE) -> KPI key."""
-
-    source: str
-    records: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
-    portal: int | None = None
-
-    def kpi_for(self, record: str, role: str | None) -> str | None:
-        """The KPI a record of this type counts on for a rep of this role; None: not counted."""
-        by_role = self.records.get(record)
-        if not by_role:
-            return None
-        if role is not None and role in by_role:
-            return by_role[role]
-        return by_role.get(EVERY_ROLE)
-
-    def to_dict(self) -> dict:
-        out: dict = {} if self.portal is None else {"portal": self.portal}
-        for record in SOURCE_RECORDS[self.source]:
-            by_role = self.records.get(record)
-            if by_role:
-                out[record] = by_role[EVERY_ROLE] if set(by_role) == {EVERY_ROLE} else dict(by_role)
-        return out
 
 
 class SourceChecks(BaseChecks):
