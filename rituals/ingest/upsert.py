@@ -1,0 +1,312 @@
+"""The upsert of ingested activity on (workspace, source, external_id), set-based.
+
+A batch is read in a few statements (what is stored and held under its keys, its owners, their
+memberships and timezones), decided in memory item by item (a key repeated within the batch sees
+what the items before it did), and written with one executemany per kind of write, all inside
+one savepoint: nothing is half-written, and a key taken by a concurrent request at the same
+moment makes the whole batch run again on what is stored now.
+
+An ingested item counts like a `/log`: for a rep on a team whose scorecard has the KPI, dated by
+``occurred_at`` in the rep's own timezone, within the process's backdate limit and the rep's
+tenure, at most the process's largest count. One row per key: a changed item updates the row
+in place, a deleted one voids it (``voided_by`` = "deleted at source"), and an item sent again
+after its deletion brings it back. A row a manager voided in Slack stays voided whatever the
+source sends later."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from rituals.ingest.items import (
+    DELETED_AT_SOURCE,
+    SLACK_USER_ID,
+    IngestItem,
+    ItemResult,
+    owner_key,
+    shape_problem,
+)
+from rituals.process import Process
+from rituals.scorecard import rep_calendar
+from rituals.teams import team_process
+from rituals.tenure import on_team
+from storage import ingest_queries as q
+from storage.models import Member
+from storage.unit_of_work import Session
+
+HELD_REASON = (
+    "owner {owner!r} is not matched to a Slack user yet: held until it is mapped "
+    "(`/pacer api review` in Slack, or `pacer api review`)"
+)
+
+
+@dataclass
+class _Row:
+    """A key's row as the batch goes: stored (``id``), or to be inserted (``id`` None)."""
+
+    id: int | None
+    rep_id: str
+    team_id: int
+    kpi: str
+    count: int
+    occurred_on: date
+    voided_at: datetime | None
+    voided_by: str | None
+    process_version_id: int | None = None
+    changed: bool = False
+
+    def same(self, rep_id: str, kpi: str, count: int, occurred_on: date) -> bool:
+        return (self.rep_id, self.kpi, self.count, self.occurred_on) == (
+            rep_id,
+            kpi,
+            count,
+            occurred_on,
+        )
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands stored times back without their (UTC) offset."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def ingest(
+    session: Session,
+    workspace_id: int,
+    items: list[IngestItem],
+    now: datetime,
+    *,
+    via: str = "api",
+    entered_by: str = "api",
+) -> list[ItemResult]:
+    """Upsert ``items`` for a workspace (flushed in the caller's unit of work, not committed);
+    one result per item, in order. ``via``: the log source the rows are stored with (api,
+    import…); ``entered_by``: who entered them, as the drill-down shows it."""
+    return apply(session, workspace_id, items, [now] * len(items), now, via, entered_by)
+
+
+def apply(
+    session: Session,
+    workspace_id: int,
+    items: list[IngestItem],
+    received: list[datetime],
+    now: datetime,
+    via: str,
+    entered_by: str,
+) -> list[ItemResult]:
+    """``received[i]``: when item i arrived, which its dates are checked against (the held
+    queue applies items later than they came)."""
+    if len(received) != len(items):
+        raise ValueError("one received time per item")
+    return q.retrying(
+        session, lambda: _Batch(session, workspace_id, now, via, entered_by).run(items, received)
+    )
+
+
+class _Batch:
+    def __init__(self, session, workspace_id: int, now: datetime, via: str, entered_by: str):
+        self.session, self.workspace_id, self.now = session, workspace_id, now
+        self.via, self.entered_by = via[:16], entered_by[:32]
+        self.processes: dict[int, tuple[Process, int | None]] = {}
+
+    # -- reading --------------------------------------------------------------------------
+
+    def run(self, items: list[IngestItem], received: list[datetime]) -> list[ItemResult]:
+        problems = [shape_problem(item) for item in items]
+        keys = {item.key for item, bad in zip(items, problems, strict=True) if bad is None}
+        stored = q.stored_logs(self.session, self.workspace_id, keys)
+        self.rows: dict[tuple[str, str], _Row] = {
+            key: _Row(**vars(log)) for key, log in stored.items()
+        }
+        self.held = q.held_items(self.session, self.workspace_id, keys)
+        self.held_new: dict[tuple[str, str], dict] = {}
+        self.held_gone: set[int] = set()
+        live = [i for i, bad in zip(items, problems, strict=True) if bad is None and not i.deleted]
+        self._resolve_owners(live)
+
+        results = []
+        for item, bad, at in zip(items, problems, received, strict=True):
+            if bad is not None:
+                results.append(ItemResult(str(item.external_id), "rejected", bad, item.source))
+                continue
+            status, reason = self._delete(item) if item.deleted else self._upsert(item, at)
+            results.append(ItemResult(item.external_id, status, reason, item.source))
+        self._write()
+        return results
+
+    def _resolve_owners(self, items: list[IngestItem]) -> None:
+        keys = {owner_key(i.owner) for i in items}
+        by_alias = q.aliases(self.session, self.workspace_id, keys)
+        emails = {k for k in keys if "@" in k and k not in by_alias}
+        by_email = q.users_by_email(self.session, self.workspace_id, emails)
+        ids = {i.owner.strip() for i in items if SLACK_USER_ID.match(i.owner.strip())}
+        users = set(by_alias.values()) | set(by_email.values()) | ids
+        self.members: dict[str, Member] = q.members(self.session, self.workspace_id, users)
+        self.owner_of: dict[str, str | None] = {}
+        for item in items:
+            key, plain = owner_key(item.owner), item.owner.strip()
+            user = by_alias.get(key) or by_email.get(key)
+            if user is None and plain in ids and plain in self.members:
+                user = plain
+            self.owner_of[item.owner] = user
+        found = {u for u in self.owner_of.values() if u}
+        self.tz = q.timezones(self.session, self.workspace_id, found)
+
+    def _process(self, team_id: int) -> tuple[Process, int | None]:
+        if team_id not in self.processes:
+            self.processes[team_id] = team_process(self.session, team_id)
+        return self.processes[team_id]
+
+    # -- deciding, item by item -----------------------------------------------------------
+
+    def _delete(self, item: IngestItem) -> tuple[str, str | None]:
+        key = item.key
+        was_held = self._unhold(key)
+        row = self.rows.get(key)
+        if row is not None and row.voided_at is None:
+            row.voided_at, row.voided_by, row.changed = self.now, DELETED_AT_SOURCE, True
+            return "voided", None
+        if was_held:
+            return "voided", "it was held, waiting for its owner: removed from the queue"
+        if row is not None:
+            return "unchanged", "already voided"
+        return "unchanged", "nothing is stored under this external_id"
+
+    def _unhold(self, key) -> bool:
+        held = False
+        if key in self.held_new:
+            del self.held_new[key]
+            held = True
+        if key in self.held:
+            self.held_gone.add(self.held.pop(key).id)
+            held = True
+        return held
+
+    def _upsert(self, item: IngestItem, at: datetime) -> tuple[str, str | None]:
+        user = self.owner_of.get(item.owner)
+        if user is None:
+            self._hold(item, at)
+            return "held", HELD_REASON.format(owner=item.owner)
+        refused = self._check(item, user, at)
+        if isinstance(refused, str):
+            return "rejected", refused
+        member, process, version_id, kpi, occurred_on = refused
+        self._unhold(item.key)
+        row = self.rows.get(item.key)
+        if row is None:
+            self.rows[item.key] = _Row(
+                None, user, member.team_id, kpi, item.count, occurred_on, None, None, version_id
+            )
+            return "created", None
+        same = row.same(user, kpi, item.count, occurred_on)
+        kept_void = row.voided_at is not None and row.voided_by != DELETED_AT_SOURCE
+        if not same:
+            row.rep_id, row.team_id, row.kpi = user, member.team_id, kpi
+            row.count, row.occurred_on, row.process_version_id = item.count, occurred_on, version_id
+            row.changed = True
+        if kept_void:
+            note = f"voided in Slack by {row.voided_by}: kept voided, not counted"
+            return ("unchanged" if same else "updated"), note
+        if row.voided_at is not None:  # deleted at the source before, sent again: back
+            row.voided_at, row.voided_by, row.changed = None, None, True
+            return "updated", "restored after its deletion"
+        return ("unchanged", None) if same else ("updated", None)
+
+    def _check(self, item: IngestItem, user: str, at: datetime):
+        """The member, process, version, KPI key and date; or why not, as a sentence."""
+        member = self.members.get(user)
+        if member is None or not member.active or not member.role:
+            return f"{user} is not a rep on a Pacer team"
+        process, version_id = self._process(member.team_id)
+        if not process.has_role(member.role):
+            return f"{user}'s role {member.role!r} is not in the team's process"
+        role = process.role(member.role)
+        found = [process.kpi(item.kpi)] if process.has_kpi(item.kpi) else []
+        found = found or process.resolve_word(item.kpi, role.key)
+        if len(found) != 1:
+            return (
+                f"kpi {item.kpi!r} is not a KPI of the process (keys: {', '.join(role.scorecard)})"
+            )
+        kpi = found[0]
+        if kpi.key not in role.scorecard:
+            return (
+                f"{kpi.key} is not on {user}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
+            )
+        if item.count < 1:
+            return 'count must be at least 1 (send "deleted": true to remove an item)'
+        if item.count > process.max_count:
+            return f"count {item.count} is over the process's limit of {process.max_count} per log"
+        cal = rep_calendar(process, self.tz.get(user))
+        occurred_on, today = cal.local_date(item.occurred_at), cal.local_date(at)
+        if occurred_on > today:
+            return (
+                f"occurred_at is in the future ({occurred_on} in the rep's time; today is {today})"
+            )
+        oldest = today - timedelta(days=process.backdate_days)
+        if occurred_on < oldest:
+            return (
+                f"occurred_at ({occurred_on} in the rep's time) is older than the process's "
+                f"backdate limit of {process.backdate_days} days (oldest: {oldest})"
+            )
+        if not on_team(member, occurred_on):
+            return f"{user} was not on the team on {occurred_on}"
+        return member, process, version_id, kpi.key, occurred_on
+
+    def _hold(self, item: IngestItem, at: datetime) -> None:
+        before = self.held.get(item.key)
+        occurred = item.occurred_at.astimezone(UTC)
+        if before is not None and (
+            before.owner,
+            before.kpi,
+            before.count,
+            aware(before.occurred_at),
+        ) == (item.owner.strip(), item.kpi.strip(), item.count, occurred):
+            return  # held as it is already: a replay writes nothing (and keeps when it came)
+        self._unhold(item.key)
+        self.held_new[item.key] = {
+            "workspace_id": self.workspace_id,
+            "source": item.source,
+            "external_id": item.external_id,
+            "owner": item.owner.strip(),
+            "owner_key": owner_key(item.owner),
+            "kpi": item.kpi.strip(),
+            "count": item.count,
+            "occurred_at": occurred,
+            "received_at": at,
+            "via": self.via,
+            "entered_by": self.entered_by,
+        }
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _write(self) -> None:
+        base = uuid.uuid4().hex[:24]
+        inserts, updates = [], []
+        for n, ((source, external_id), row) in enumerate(self.rows.items()):
+            if row.id is None:
+                inserts.append(
+                    {
+                        "workspace_id": self.workspace_id,
+                        "team_id": row.team_id,
+                        "rep_id": row.rep_id,
+                        "entered_by": self.entered_by,
+                        "kpi": row.kpi,
+                        "count": row.count,
+                        "occurred_on": row.occurred_on,
+                        "created_at": self.now,
+                        "source": self.via,
+                        "batch_id": f"{base}{n:012x}",  # one batch per row: voided alone
+                        "trigger_id": None,
+                        "note": "",
+                        "process_version_id": row.process_version_id,
+                        "voided_at": row.voided_at,
+                        "voided_by": row.voided_by,
+                        "replaces_id": None,
+                        "ext_source": source,
+                        "external_id": external_id,
+                    }
+                )
+            elif row.changed:
+                updates.append(vars(row))
+        q.delete_held(self.session, self.held_gone)
+        q.insert_logs(self.session, inserts)
+        q.update_logs(self.session, updates)
+        q.hold(self.session, list(self.held_new.values()))

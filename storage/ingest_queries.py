@@ -1,0 +1,325 @@
+"""Ingested activity: the set-based reads and writes behind rituals/ingest. A batch of items
+costs a fixed handful of statements (what is stored under the batch's keys, the owners, one
+executemany per kind of write), never one round trip per item.
+
+Keys are (source, external_id) within a workspace: activity_log's ``uq_log_external`` and
+held_activity's ``uq_held_key``."""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TypeVar
+
+from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage import db
+from storage.api_models import HeldActivity, OwnerAlias
+from storage.models import ActivityLog, Member, UserProfile
+
+T = TypeVar("T")
+Key = tuple[str, str]  # (source, external_id)
+
+# Bound parameters per IN list: far under SQLite's and PostgreSQL's limits.
+CHUNK = 2000
+
+LOG = ActivityLog.__table__
+HELD = HeldActivity.__table__
+
+
+@dataclass
+class StoredLog:
+    """What activity_log holds under one key (voided rows too: a deletion is kept)."""
+
+    id: int
+    rep_id: str
+    team_id: int
+    kpi: str
+    count: int
+    occurred_on: date
+    voided_at: datetime | None
+    voided_by: str | None
+    process_version_id: int | None
+
+
+def _by_source(keys: Iterable[Key]) -> Iterator[tuple[str, list[str]]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for source, external_id in keys:
+        grouped[source].add(external_id)
+    for source, ids in grouped.items():
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), CHUNK):
+            yield source, ordered[i : i + CHUNK]
+
+
+def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict[Key, StoredLog]:
+    out: dict[Key, StoredLog] = {}
+    c = LOG.c
+    for source, ids in _by_source(keys):
+        rows = session.connection().execute(
+            select(
+                c.ext_source,
+                c.external_id,
+                c.id,
+                c.rep_id,
+                c.team_id,
+                c.kpi,
+                c.count,
+                c.occurred_on,
+                c.voided_at,
+                c.voided_by,
+                c.process_version_id,
+            ).where(
+                c.workspace_id == workspace_id,
+                c.ext_source == source,
+                c.external_id.in_(ids),
+            )
+        )
+        for row in rows:
+            out[(row[0], row[1])] = StoredLog(*row[2:])
+    return out
+
+
+def insert_logs(session: Session, rows: list[dict]) -> None:
+    """One executemany (multi-row VALUES) for every new row; ``rows`` share their keys."""
+    if rows:
+        session.connection().execute(insert(LOG), rows)
+
+
+_LOG_SET = ("rep_id", "team_id", "kpi", "count", "occurred_on", "process_version_id")
+
+
+def update_logs(session: Session, rows: list[dict]) -> None:
+    """Rows changed in place, by id: each dict has ``id``, the columns in ``_LOG_SET`` and
+    ``voided_at``/``voided_by`` (an item deleted, or sent again after a deletion)."""
+    if not rows:
+        return
+    names = (*_LOG_SET, "voided_at", "voided_by")
+    statement = (
+        update(LOG)
+        .where(LOG.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in names})
+    )
+    session.connection().execute(
+        statement, [{f"b_{k}": row[k] for k in ("id", *names)} for row in rows]
+    )
+
+
+def void_logs(session: Session, ids: list[int], by: str, now: datetime) -> None:
+    if ids:
+        session.connection().execute(
+            update(LOG)
+            .where(LOG.c.id == bindparam("b_id"))
+            .values(voided_at=bindparam("b_at"), voided_by=bindparam("b_by")),
+            [{"b_id": i, "b_at": now, "b_by": by} for i in ids],
+        )
+
+
+def retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
+    """Run ``work`` inside a savepoint; when a unique key it writes was taken by a concurrent
+    request meanwhile, undo its writes and run it again on what is stored now."""
+    for attempt in range(attempts):
+        try:
+            with db.savepoint(session):
+                return work()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# -- the held queue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    id: int
+    owner: str
+    kpi: str
+    count: int
+    occurred_at: datetime
+
+
+def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict[Key, HeldItem]:
+    """What is held under the keys that are held."""
+    out: dict[Key, HeldItem] = {}
+    c = HELD.c
+    for source, ids in _by_source(keys):
+        rows = session.connection().execute(
+            select(c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at).where(
+                c.workspace_id == workspace_id, c.source == source, c.external_id.in_(ids)
+            )
+        )
+        for row in rows:
+            out[(row[0], row[1])] = HeldItem(*row[2:])
+    return out
+
+
+def delete_held(session: Session, ids: Iterable[int]) -> None:
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), CHUNK):
+        session.connection().execute(delete(HELD).where(HELD.c.id.in_(ids[i : i + CHUNK])))
+
+
+def hold(session: Session, rows: list[dict]) -> None:
+    """Insert held items (their keys are free: the caller deleted what was held under them)."""
+    if rows:
+        session.connection().execute(insert(HELD), rows)
+
+
+def has_held(session: Session, workspace_id: int) -> bool:
+    return (
+        session.exec(
+            select(HeldActivity.id).where(HeldActivity.workspace_id == workspace_id).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def held_for_owner(session: Session, workspace_id: int, owner_key: str) -> list[HeldActivity]:
+    return list(
+        session.exec(
+            select(HeldActivity)
+            .where(HeldActivity.workspace_id == workspace_id, HeldActivity.owner_key == owner_key)
+            .order_by(HeldActivity.received_at, HeldActivity.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HeldOwner:
+    owner: str  # as first sent
+    owner_key: str
+    items: int
+    total: int  # the counts, summed
+    first_received: datetime
+    last_received: datetime
+    sources: tuple[str, ...]
+
+
+def held_summary(session: Session, workspace_id: int) -> list[HeldOwner]:
+    """One line per unmatched owner, the most items first."""
+    h = HeldActivity
+    rows = session.exec(
+        select(
+            func.min(h.owner),
+            h.owner_key,
+            func.count(),
+            func.sum(h.count),
+            func.min(h.received_at),
+            func.max(h.received_at),
+        )
+        .where(h.workspace_id == workspace_id)
+        .group_by(h.owner_key)
+        .order_by(func.count().desc(), h.owner_key)
+    ).all()
+    sources: dict[str, set[str]] = defaultdict(set)
+    for key, source in session.exec(
+        select(h.owner_key, h.source).where(h.workspace_id == workspace_id).distinct()
+    ):
+        sources[key].add(source)
+    return [
+        HeldOwner(o, k, int(n), int(t or 0), a, b, tuple(sorted(sources[k])))
+        for o, k, n, t, a, b in rows
+    ]
+
+
+# -- owners -----------------------------------------------------------------------------------
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
+
+
+def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
+    """alias (lowercased) -> Slack user ID."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(keys):
+        out.update(
+            session.exec(
+                select(OwnerAlias.alias, OwnerAlias.user_id).where(
+                    OwnerAlias.workspace_id == workspace_id, col(OwnerAlias.alias).in_(chunk)
+                )
+            ).all()
+        )
+    return out
+
+
+def users_by_email(session: Session, workspace_id: int, emails: Iterable[str]) -> dict[str, str]:
+    """email (lowercased) -> Slack user ID, from the cached Slack profiles."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(emails):
+        out.update(
+            session.exec(
+                select(UserProfile.email, UserProfile.user_id).where(
+                    UserProfile.workspace_id == workspace_id, col(UserProfile.email).in_(chunk)
+                )
+            ).all()
+        )
+    return out
+
+
+def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, Member]:
+    out: dict[str, Member] = {}
+    for chunk in _chunks(user_ids):
+        for member in session.exec(
+            select(Member).where(
+                Member.workspace_id == workspace_id, col(Member.user_id).in_(chunk)
+            )
+        ):
+            out[member.user_id] = member
+    return out
+
+
+def timezones(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _chunks(user_ids):
+        for user_id, tz in session.exec(
+            select(UserProfile.user_id, UserProfile.tz).where(
+                UserProfile.workspace_id == workspace_id, col(UserProfile.user_id).in_(chunk)
+            )
+        ):
+            if tz:
+                out[user_id] = tz
+    return out
+
+
+def save_alias(
+    session: Session, workspace_id: int, alias: str, user_id: str, by: str, now: datetime
+) -> str | None:
+    """Map ``alias`` to ``user_id`` (replacing an earlier mapping); the user it meant before,
+    or None."""
+    row = session.exec(
+        select(OwnerAlias).where(OwnerAlias.workspace_id == workspace_id, OwnerAlias.alias == alias)
+    ).first()
+    before = row.user_id if row else None
+    if row is None:
+        row = OwnerAlias(workspace_id=workspace_id, alias=alias, user_id=user_id, mapped_by=by)
+    row.user_id, row.mapped_by, row.mapped_at = user_id, by, now
+    session.add(row)
+    session.flush()
+    return before
+
+
+def list_aliases(session: Session, workspace_id: int) -> list[OwnerAlias]:
+    return list(
+        session.exec(
+            select(OwnerAlias)
+            .where(OwnerAlias.workspace_id == workspace_id)
+            .order_by(OwnerAlias.alias)
+        )
+    )
+
+
+def set_email(session: Session, workspace_id: int, user_id: str, email: str | None) -> bool:
+    """Record a person's email on their cached profile; False when no profile is cached."""
+    result = session.exec(
+        update(UserProfile)
+        .where(UserProfile.workspace_id == workspace_id, UserProfile.user_id == user_id)
+        .values(email=email.strip().lower() if email else None)
+    )
+    return result.rowcount == 1
