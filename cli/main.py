@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from bot.settings import load_settings
+from cli import data_args
 from cli import manifest as manifest_cli
 from rituals import kinds as ritual_kinds  # no dependencies: cheap for `pacer --help`
 
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         "--socket", action="store_true", help="Socket Mode: no public URL (pacer socket)"
     )
 
+    data_args.add_parsers(sub, _date)
+
     args = parser.parse_args(argv)
     if args.command == "manifest":
         return manifest_cli.run(args.url, args.socket)
@@ -193,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         from cli import calendar as calendar_cli
 
         return calendar_cli.show(settings, args)
+    elif args.command in ("import", "export"):
+        from cli import data as data_cli
+
+        if args.command == "import":
+            return data_cli.run_import_command(settings, args)
+        return data_cli.run_export(settings, args)
     elif args.command == "console":
         from simulator.console.run import run_console
 

@@ -244,13 +244,16 @@ def _time(text: str) -> datetime | str:
 
 # Which column an ingestion reason is about, for the report (reasons name their subject).
 _REASON_COLUMNS = (
+    ("occurred_at", "occurred_at"),
     ("kpi", "kpi"),
+    ("scorecard", "kpi"),
+    ("count", "count"),
     ("owner", "owner"),
+    ("not a rep", "owner"),
+    ("role", "owner"),
+    ("not on the team", "occurred_at"),
     ("backdate", "occurred_at"),
     ("future", "occurred_at"),
-    ("date", "occurred_at"),
-    ("count", "count"),
-    ("tenure", "occurred_at"),
 )
 
 
