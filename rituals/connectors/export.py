@@ -143,6 +143,14 @@ def log_rows(
         )
 
 
+def _number(value: float | None, decimals: int):
+    """A goal as a spreadsheet reads it: 240, not 240.0; "" when there is none."""
+    if value is None:
+        return ""
+    value = round(value, decimals)
+    return int(value) if float(value).is_integer() else value
+
+
 def periods_between(kind: str, start: date, end: date) -> list[Period]:
     """The whole periods of a kind that cover start..end."""
     if end < start:
@@ -194,7 +202,7 @@ def scorecard_rows(
                         safe_cell(line.kpi.name),
                         line.kpi.kind,
                         int(pacing.actual),
-                        "" if pacing.goal is None else round(pacing.goal, pacing.decimals or 2),
+                        _number(pacing.goal, pacing.decimals or 2),
                         "" if pacing.attainment is None else round(pacing.attainment, 4),
                         card.absent or pacing.status,
                     )
