@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from api.app import Api, is_api
+from api.hooks import hubspot_route
 from bot import edge
 from bot.app import build_app
 from bot.identity import identify_at_start
@@ -50,7 +51,12 @@ def make_wsgi(services: Services):
     bolt = SlackRequestHandler(build_app(services, verified_at_edge=True), path="/slack/events")
     verifier = edge.RawBodyVerifier(services.settings.signing_secret or "unset")
     # The HTTP API (api/): bearer tokens, not Slack signatures; requests per second per token.
-    api = Api(services.engine, services.clock, rate=api_rate(os.environ))
+    api = Api(
+        services.engine,
+        services.clock,
+        rate=api_rate(os.environ),
+        extra_routes=[hubspot_route(os.environ)],  # signed by HubSpot, not by a token
+    )
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO", "")
