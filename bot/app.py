@@ -10,6 +10,7 @@ from bot.coaching import listeners as coaching
 from bot.contests import listeners as contests
 from bot.home import listeners as home
 from bot.identity import CachedAuthorize
+from bot.imports import listeners as imports
 from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
@@ -43,6 +44,20 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
         request_verification_enabled=not verified_at_edge,
         raise_error_for_unhandled_request=False,
     )
-    for feature in (log, scorecard, leaderboard, home, away, contests, coaching, admin, install):
+    # imports before coaching: its message listener takes only a CSV shared in a DM, and lets
+    # every other message through to coaching's.
+    features = (
+        log,
+        scorecard,
+        leaderboard,
+        home,
+        away,
+        contests,
+        imports,
+        coaching,
+        admin,
+        install,
+    )
+    for feature in features:
         feature.register(app, services)
     return app

@@ -10,7 +10,8 @@ Slack-shaped JSON and recording every call. It never talks to Slack.
         assert slack.wait_for("chat.postMessage")[0].params["text"] == "hi"
 
 Routes: ``POST /api/<method>`` (the Web API), ``POST|PUT /upload/<file_id>`` (the upload URL
-from files.getUploadURLExternal), ``POST|GET /response/<token>`` (a response_url) and
+from files.getUploadURLExternal), ``GET /files/<id>/<name>`` (a shared file's download, with the
+bot token), ``POST|GET /response/<token>`` (a response_url) and
 ``GET /_standin/calls`` (the recorded calls as JSON, for a test in another process).
 """
 
@@ -72,6 +73,7 @@ class SlackStandin:
         self.history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self.responses: dict[str, list[dict]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.shared: dict[str, tuple[dict, bytes]] = {}  # files people shared: files.info, GET
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {}  # id -> name
         # user -> the hash of their Home tab as last published: views.publish with another
@@ -179,6 +181,16 @@ class SlackStandin:
         """Someone removed Pacer from the channel (``/remove @Pacer``)."""
         with self._lock:
             self.outside.add(channel_id)
+
+    def share_file(self, name: str, content: bytes, user: str = "U0") -> dict:
+        """A file someone shared (files.info answers it; its url_private_download serves it)."""
+        file_id = f"F{next(self._ids):08d}"
+        info = {"id": file_id, "name": name, "user": user, "size": len(content)}
+        info |= {"filetype": name.rsplit(".", 1)[-1], "mimetype": "text/csv"}
+        info["url_private_download"] = f"{self.base}/files/{file_id}/{name}"
+        with self._lock:
+            self.shared[file_id] = (info, content)
+        return info
 
     def new_response_url(self) -> str:
         token = f"R{next(self._ids):06d}"
@@ -421,6 +433,9 @@ class SlackStandin:
             return ok | {"messages": thread, "has_more": False}
         if method == "chat.delete":
             return ok | {"channel": p.get("channel"), "ts": p.get("ts")}
+        if method == "files.info":
+            found = self.shared.get(p.get("file", ""))
+            return ok | {"file": found[0]} if found else _error("file_not_found")
         if method == "files.getUploadURLExternal":
             if not p.get("filename") or not str(p.get("length", "")).isdigit():
                 return _error("invalid_arguments")
@@ -538,6 +553,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, [asdict(c) for c in s.calls])
             if path.startswith("/response/"):
                 return self._send(200, s.responses.get(path.rsplit("/", 1)[1], []))
+            shared = s.shared.get(path.split("/")[2] if path.startswith("/files/") else "")
+        if shared and self.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return self._send(200, shared[1])
         self._send(404, _error("not_found"))
 
     def do_PUT(self) -> None:
