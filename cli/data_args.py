@@ -12,7 +12,9 @@ def add_parsers(sub, date_type) -> None:
     act = imp_sub.add_parser(
         "activities",
         help="a CSV with the header " + ",".join(COLUMNS) + " (and optionally deleted)",
-        description="Each line counts like a /log, through the same upsert as POST "
+        description="The file's first line is the header "
+        + ",".join(COLUMNS)
+        + " (any order; deleted optional). Each line counts like a /log, through the same upsert as POST "
         "/api/v1/activities: the same line again changes nothing, a changed count replaces the "
         "old one, deleted=true voids it. A file with any problem stores nothing and lists every "
         "problem by line and column (--partial stores the good lines anyway); lines whose "

@@ -17,9 +17,6 @@ bot token), ``POST|GET /response/<token>`` (a response_url) and
 
 from __future__ import annotations
 
-import contextlib
-import email.parser
-import email.policy
 import itertools
 import json
 import re
@@ -31,11 +28,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-# Form values that slack_sdk sends JSON-encoded; we decode them so tests see Python objects.
-JSON_FIELDS = {"blocks", "attachments", "view", "files", "metadata", "unfurls", "user_auth_blocks"}
+from simulator.slack_payloads import bad_blocks as _bad_blocks
+from simulator.slack_payloads import decode_params as _decode_params
+from simulator.slack_payloads import file_bytes as _file_bytes
+
 NO_AUTH_METHODS = {"api.test", "oauth.access", "oauth.v2.access", "oauth.v2.exchange"}
 MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS = 50, 100
 RESPONSE_URL_MAX_USES = 5  # Slack: a response_url may be used 5 times
@@ -477,49 +476,6 @@ class SlackStandin:
 
 def _error(code: str) -> dict:
     return {"ok": False, "error": code}
-
-
-def _bad_blocks(blocks: Any, limit: int) -> bool:
-    """Slack's limits: block count, section text 3000, header text 150, 10 section fields."""
-    if blocks is None:
-        return False
-    if not isinstance(blocks, list) or len(blocks) > limit:
-        return True
-    for b in blocks:
-        if not isinstance(b, dict):
-            return True
-        text = (b.get("text") or {}).get("text", "")
-        if b.get("type") == "section" and (len(text) > 3000 or len(b.get("fields", [])) > 10):
-            return True
-        if b.get("type") == "header" and len(text) > 150:
-            return True
-    return False
-
-
-def _decode_params(body: bytes, content_type: str, query: str) -> dict:
-    """Merge query string, form fields and a JSON body; decode JSON-encoded form values."""
-    params: dict[str, Any] = dict(parse_qsl(query))
-    if content_type.startswith("application/json"):
-        params.update(json.loads(body or b"{}"))
-    elif body:
-        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    for key in JSON_FIELDS & params.keys():
-        if isinstance(params[key], str):
-            # if it isn't JSON, leave it as sent; the method answers invalid_arguments if it matters
-            with contextlib.suppress(ValueError):
-                params[key] = json.loads(params[key])
-    return params
-
-
-def _file_bytes(body: bytes, content_type: str) -> bytes:
-    """The uploaded file's bytes: the file part of a multipart body, else the raw body."""
-    if not content_type.startswith("multipart/"):
-        return body
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    parts = list(message.iter_parts())
-    chosen = next((p for p in parts if p.get_filename()), parts[0] if parts else None)
-    return chosen.get_payload(decode=True) if chosen is not None else b""
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -42,14 +42,18 @@ def _ingested(log: ActivityLog) -> bool:
     return bool(getattr(log, "ext_source", None))
 
 
+def _when(log: ActivityLog, tz) -> str:
+    """When it came: the time alone on the day it counts on ("14:02"), else day and time."""
+    local = log.created_at.astimezone(tz)
+    return f"{local:%H:%M}" if local.date() == log.occurred_on else dates.short_time(local)
+
+
 def how(log: ActivityLog, tz) -> messages.Raw:
     """Who entered a log and through what, at what time."""
-    local = log.created_at.astimezone(tz)
-    at = dates.short_time(local)
+    at = dates.short_time(log.created_at.astimezone(tz))
     if _ingested(log):
         via = SOURCE_NAMES.get(log.source, log.source)
-        # The day is the line's own; the time alone reads "via HubSpot · 14:02".
-        at = f"{local:%H:%M}" if local.date() == log.occurred_on else at
+        at = _when(log, tz)  # the day is the line's own: "via HubSpot · 14:02"
         who = ""
         if log.source == "import" and log.entered_by[:1] in "UW" and log.entered_by.isalnum():
             who = f" by {messages.mention(log.entered_by)}"  # a CSV a manager shared in Slack
@@ -110,8 +114,7 @@ def void_menu(logs: list[ActivityLog], tz) -> dict:
     options = []
     for log in logs:
         source = SOURCE_NAMES.get(log.source, log.source)
-        at = dates.short_time(log.created_at.astimezone(tz))
-        label = f"{dates.short(log.occurred_on)} · {log.count} · {source} {at}"
+        label = f"{dates.short(log.occurred_on)} · {log.count} · {source} {_when(log, tz)}"
         if _ingested(log):
             label += f" · {log.external_id}"
         options.append({"text": messages.plain_text(label, 75), "value": str(log.id)})

@@ -4,7 +4,6 @@ a dry run stores nothing, a file with a problem stores nothing and names each li
 and what the export writes the import reads back: the same totals elsewhere, nothing new here."""
 
 import io
-from datetime import UTC, datetime
 
 import pytest
 
@@ -141,16 +140,3 @@ def test_the_logs_export_keeps_the_trail_and_reads_back_too(engine, session, peo
     report = run_import(engine, text.encode(), ws.id, NOW, by="import", dry_run=True)
     assert not report.failed and report.counts() == "1 unchanged"
     assert "log_id" in report.ignored_columns
-
-
-def test_scorecards_per_period(session, people, team):
-    ws = people
-    session.add(make_log(ws, team, rep_id=REP, kpi="calls", count=30, created_at=NOW))
-    session.commit()
-    teams = people_queries.teams(session, ws.id)
-    rows = list(export.scorecard_rows(session, ws.id, teams, TODAY, TODAY, "week", NOW))
-    calls = next(r for r in rows if r[4] == REP and r[7] == "calls")
-    assert calls[:3] == ("week", "2026-11-23", "2026-11-29") and calls[10] == 30
-    assert calls[11] == 240 and calls[12] == 0.125  # Thanksgiving week: 4 days of 60
-    with pytest.raises(ValueError, match="more than 400"):
-        export.periods_between("day", TODAY, datetime(2028, 1, 1, tzinfo=UTC).date())
