@@ -266,7 +266,7 @@ class _Batch:
         kpi = found[0]
         if kpi.key not in role.scorecard:
             return (
-                f"{kpi.key} is not on {user}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
+                f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
             )
         return process, version_id, kpi.key
 
