@@ -106,6 +106,9 @@ class _Batch:
         self.session, self.workspace_id, self.now = session, workspace_id, now
         self.via, self.entered_by = via[:16], entered_by[:32]
         self.processes: dict[int, tuple[Process, int | None]] = {}
+        self.rules: dict[tuple, tuple | str] = {}  # (team, role, KPI word) -> rule or refusal
+        self.calendars: dict[str, object] = {}  # rep -> their calendar
+        self.todays: dict[tuple, date] = {}  # (timezone, instant) -> that day
 
     # -- reading --------------------------------------------------------------------------
 
@@ -211,31 +214,30 @@ class _Batch:
         return ("unchanged", None) if same else ("updated", None)
 
     def _check(self, item: IngestItem, user: str, at: datetime):
-        """The member, process, version, KPI key and date; or why not, as a sentence."""
+        """The member, process, version, KPI key and date; or why not, as a sentence. What
+        depends only on the rep's team, role and KPI word, and the rep's calendar, is worked
+        out once per batch."""
         member = self.members.get(user)
         if member is None or not member.active or not member.role:
             return f"{user} is not a rep on a Pacer team"
-        process, version_id = self._process(member.team_id)
-        if not process.has_role(member.role):
-            return f"{user}'s role {member.role!r} is not in the team's process"
-        role = process.role(member.role)
-        found = [process.kpi(item.kpi)] if process.has_kpi(item.kpi) else []
-        found = found or process.resolve_word(item.kpi, role.key)
-        if len(found) != 1:
-            return (
-                f"kpi {item.kpi!r} is not a KPI of the process (keys: {', '.join(role.scorecard)})"
-            )
-        kpi = found[0]
-        if kpi.key not in role.scorecard:
-            return (
-                f"{kpi.key} is not on {user}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
-            )
+        rule_key = (member.team_id, member.role, item.kpi)
+        rule = self.rules.get(rule_key)
+        if rule is None:
+            rule = self.rules[rule_key] = self._rule(member, item.kpi)
+        if isinstance(rule, str):
+            return rule.replace("{user}", user)
+        process, version_id, kpi_key = rule
         if item.count < 1:
             return 'count must be at least 1 (send "deleted": true to remove an item)'
         if item.count > process.max_count:
             return f"count {item.count} is over the process's limit of {process.max_count} per log"
-        cal = rep_calendar(process, self.tz.get(user))
-        occurred_on, today = cal.local_date(item.occurred_at), cal.local_date(at)
+        cal = self.calendars.get(user)
+        if cal is None:
+            cal = self.calendars[user] = rep_calendar(process, self.tz.get(user))
+        occurred_on = item.occurred_at.astimezone(cal.tz).date()
+        today = self.todays.get((cal.tz, at))
+        if today is None:
+            today = self.todays[(cal.tz, at)] = cal.local_date(at)
         if occurred_on > today:
             return (
                 f"occurred_at is in the future ({occurred_on} in the rep's time; today is {today})"
@@ -248,7 +250,25 @@ class _Batch:
             )
         if not on_team(member, occurred_on):
             return f"{user} was not on the team on {occurred_on}"
-        return member, process, version_id, kpi.key, occurred_on
+        return member, process, version_id, kpi_key, occurred_on
+
+    def _rule(self, member: Member, word: str):
+        """(process, version id, KPI key) for a rep's role and a KPI word; or why not, with
+        "{user}" where the rep goes (the same for every rep of the role)."""
+        process, version_id = self._process(member.team_id)
+        if not process.has_role(member.role):
+            return f"{{user}}'s role {member.role!r} is not in the team's process"
+        role = process.role(member.role)
+        found = [process.kpi(word)] if process.has_kpi(word) else []
+        found = found or process.resolve_word(word, role.key)
+        if len(found) != 1:
+            return f"kpi {word!r} is not a KPI of the process (keys: {', '.join(role.scorecard)})"
+        kpi = found[0]
+        if kpi.key not in role.scorecard:
+            return (
+                f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
+            )
+        return process, version_id, kpi.key
 
     def _hold(self, item: IngestItem, at: datetime) -> None:
         before = self.held.get(item.key)

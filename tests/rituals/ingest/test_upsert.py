@@ -160,3 +160,13 @@ def test_statements_do_not_grow_with_the_batch(session, people, engine):
     small, large = statements(2, "a"), statements(300, "b")
     assert large == small
     assert totals(session, ws) == {"calls": 302}
+
+
+def test_a_refusal_names_each_rep_though_worked_out_once(session, people, team):
+    ws = people
+    from tests.storage.support import add_member
+
+    add_member(session, ws, team, "U0REP2", "sdr")
+    _, results = run(session, ws, [item("a", kpi="deals"), item("b", kpi="deals", owner="U0REP2")])
+    assert "not on U0REP's scorecard" in results[0].reason
+    assert "not on U0REP2's scorecard" in results[1].reason
