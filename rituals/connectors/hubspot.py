@@ -232,10 +232,25 @@ def to_activity(
         return Activity(
             change.external_id, "", when, None, False, f"the {change.kind} has no owner"
         )
-    kpi = mapping.kpi_for(record, role_of(owner))
+    role = role_of(owner)
+    kpi = mapping.kpi_for(record, role)
+    if kpi is None and role is None and mapping.records.get(record):
+        # A mapping by role needs the rep: until the owner is matched there is no KPI to hold
+        # the record under. HubSpot's next change to it counts it once they are.
+        why = (
+            f"{owner} is not matched to a rep yet, and sources.hubspot.{record} depends on the role"
+        )
+        return Activity(
+            change.external_id, owner, when, None, False, why + "; map them with `pacer api review`"
+        )
     if kpi is None:
         return Activity(
-            change.external_id, owner, when, None, False, f"sources.hubspot maps no {record} here"
+            change.external_id,
+            owner,
+            when,
+            None,
+            False,
+            f"sources.hubspot maps no {record} for {role}",
         )
     return Activity(change.external_id, owner, when, kpi)
 
