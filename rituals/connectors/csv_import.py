@@ -58,6 +58,8 @@ class ImportReport:
                 verdict += f"; as it is, the import would store nothing ({len(self.problems)} problem{'s' if len(self.problems) > 1 else ''})"
         elif self.failed and not self.stored:
             verdict = "nothing was stored: fix the lines below and import the file again"
+        elif self.failed:
+            verdict = "stored, except the lines below"
         else:
             verdict = "stored"
         out = [f"{rows}: {self.counts()} ({verdict})."]

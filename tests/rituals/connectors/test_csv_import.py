@@ -79,6 +79,7 @@ def test_a_file_with_problems_stores_nothing_and_names_each_line_and_column(
     assert report.lines()[1].startswith("line 5, column kpi: kpi 'calz'")
     partial = run_import(engine, text.encode(), ws.id, NOW, by="import", partial=True)
     assert partial.stored and count(engine, ws) == 3
+    assert "(stored, except the lines below)" in partial.lines()[0]
 
 
 def test_not_utf8_is_one_problem_for_the_file(engine, people):

@@ -5,7 +5,7 @@ fix, and the section survives a round trip through plain data and YAML."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rituals.process import dump_process, load_process_dict, load_process_text
+from rituals.process import dump_process, load_process_dict, load_process_text, render_cascade
 from tests.rituals.process.helpers import base, load_never_crashes, problem_at, scalars
 
 MAPPING = {
@@ -111,3 +111,10 @@ def test_shapes_that_arent_and_an_empty_mapping():
 )
 def test_any_sources_value_loads_or_fails_with_problems(value):
     load_never_crashes(load_process_dict, with_sources(value))
+
+
+def test_process_show_lists_what_each_record_counts_on():
+    shown = render_cascade(load_process_dict(with_sources({"hubspot": MAPPING})))
+    assert "Counted from hubspot (account 62515):" in shown
+    assert "  meetings → sdr: meetings_scheduled, ae: meetings_held" in shown
+    assert "  calls → calls" in shown
