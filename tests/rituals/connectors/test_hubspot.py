@@ -16,8 +16,9 @@ from rituals.connectors.hubspot import (
 )
 from rituals.process.sources import EVERY_ROLE, SourceMapping
 
-# HubSpot's documented example (its SDKs' signature tests): this secret, body, URL and
-# timestamp sign to this v3 signature.
+# HubSpot's documented example values: the client secret, URL and method of its "Validating
+# requests" page, and the body, timestamp and v3 signature of its own Python SDK's signature test
+# (HubSpot/hubspot-api-python, tests/spec/utils/test_signature.py).
 SECRET = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy"
 BODY = "{'example_field':'example_value'}"
 URL = "https://www.example.com/webhook_uri"
