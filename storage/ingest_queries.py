@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import String, any_, bindparam, delete, func, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -44,6 +45,39 @@ class StoredLog:
     process_version_id: int | None
 
 
+def _in(session: Session, column, values: list):
+    """``column IN (values)``; on PostgreSQL ``column = ANY(%s)`` with one array parameter: a
+    thousand bound parameters cost SQLAlchemy more to render than the query costs to run."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _keyed(session: Session, table, source_column, columns, workspace_id, source, ids):
+    """The rows of ``table`` under (workspace, source, external_id in ``ids``). On PostgreSQL
+    the ids are an unnest()ed array joined to the table: a filter ``= ANY(array)`` was checked
+    row by row against the whole array under a generic plan, and a table young enough to have
+    no statistics yet (a first import) was read whole for every batch — 330 ms a batch at
+    10,000 rows, against 5 ms for the join (bench/ingest.py)."""
+    c = table.c
+    if session.get_bind().dialect.name == "postgresql":
+        keys = (
+            func.unnest(bindparam(None, list(ids), type_=ARRAY(String)))
+            .table_valued("external_id")
+            .render_derived(name="k")
+        )
+        query = (
+            select(*columns)
+            .select_from(keys.join(table, c.external_id == keys.c.external_id))
+            .where(c.workspace_id == workspace_id, source_column == source)
+        )
+    else:
+        query = select(*columns).where(
+            c.workspace_id == workspace_id, source_column == source, c.external_id.in_(ids)
+        )
+    return session.connection().execute(query)
+
+
 def _by_source(keys: Iterable[Key]) -> Iterator[tuple[str, list[str]]]:
     grouped: dict[str, set[str]] = defaultdict(set)
     for source, external_id in keys:
@@ -58,35 +92,19 @@ def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dic
     out: dict[Key, StoredLog] = {}
     c = LOG.c
     for source, ids in _by_source(keys):
-        rows = session.connection().execute(
-            select(
-                c.ext_source,
-                c.external_id,
-                c.id,
-                c.rep_id,
-                c.team_id,
-                c.kpi,
-                c.count,
-                c.occurred_on,
-                c.voided_at,
-                c.voided_by,
-                c.process_version_id,
-            ).where(
-                c.workspace_id == workspace_id,
-                c.ext_source == source,
-                c.external_id.in_(ids),
-            )
-        )
+        columns = (c.ext_source, c.external_id, c.id, c.rep_id, c.team_id, c.kpi, c.count)
+        columns += (c.occurred_on, c.voided_at, c.voided_by, c.process_version_id)
+        rows = _keyed(session, LOG, c.ext_source, columns, workspace_id, source, ids)
         for row in rows:
             out[(row[0], row[1])] = StoredLog(*row[2:])
     return out
 
 
 def insert_logs(session: Session, rows: list[dict]) -> None:
-    """One DBAPI executemany for every new row (``rows`` share their keys). Straight to the
-    driver: SQLAlchemy's per-row parameter handling cost more than the insert itself (bench/
-    ingest.py); values pass through the columns' own bind processors where the dialect has
-    one (SQLite's dates and times), so they are stored exactly as the ORM stores them."""
+    """Every new row (``rows`` share their keys) straight to the driver: SQLAlchemy's per-row
+    parameter handling cost more than the insert itself (bench/ingest.py). Values pass through
+    the columns' own bind processors where the dialect has one (SQLite's dates and times), so
+    they are stored exactly as the ORM stores them."""
     if rows:
         _executemany(session, LOG, rows)
 
@@ -109,7 +127,20 @@ def _executemany(session: Session, table, rows: list[dict]) -> None:
         for i, process in convert:
             one[i] = process(one[i])
         values.append(tuple(one))
-    connection.exec_driver_sql(sql, values)
+    if dialect.name != "postgresql":
+        connection.exec_driver_sql(sql, values)  # SQLite: in-process, executemany is cheapest
+        return
+    # PostgreSQL: COPY, in the request's transaction. executemany sends a statement per row;
+    # a multi-row VALUES makes the driver parse 13,000 markers, and unnest()ed arrays are
+    # built in Python; COPY streams the rows in the driver's C code (bench/ingest.py).
+    quoted = ", ".join(quote(n) for n in names)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {quote(table.name)} ({quoted}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    finally:
+        cursor.close()
 
 
 _LOG_SET = ("rep_id", "team_id", "kpi", "count", "occurred_on", "process_version_id")
@@ -171,11 +202,8 @@ def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict
     out: dict[Key, HeldItem] = {}
     c = HELD.c
     for source, ids in _by_source(keys):
-        rows = session.connection().execute(
-            select(c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at).where(
-                c.workspace_id == workspace_id, c.source == source, c.external_id.in_(ids)
-            )
-        )
+        columns = (c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at)
+        rows = _keyed(session, HELD, c.source, columns, workspace_id, source, ids)
         for row in rows:
             out[(row[0], row[1])] = HeldItem(*row[2:])
     return out
@@ -184,7 +212,9 @@ def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict
 def delete_held(session: Session, ids: Iterable[int]) -> None:
     ids = sorted(set(ids))
     for i in range(0, len(ids), CHUNK):
-        session.connection().execute(delete(HELD).where(HELD.c.id.in_(ids[i : i + CHUNK])))
+        session.connection().execute(
+            delete(HELD).where(_in(session, HELD.c.id, ids[i : i + CHUNK]))
+        )
 
 
 def hold(session: Session, rows: list[dict]) -> None:
@@ -266,7 +296,8 @@ def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[st
         out.update(
             session.exec(
                 select(OwnerAlias.alias, OwnerAlias.user_id).where(
-                    OwnerAlias.workspace_id == workspace_id, col(OwnerAlias.alias).in_(chunk)
+                    OwnerAlias.workspace_id == workspace_id,
+                    _in(session, col(OwnerAlias.alias), chunk),
                 )
             ).all()
         )
@@ -280,7 +311,8 @@ def users_by_email(session: Session, workspace_id: int, emails: Iterable[str]) -
         out.update(
             session.exec(
                 select(UserProfile.email, UserProfile.user_id).where(
-                    UserProfile.workspace_id == workspace_id, col(UserProfile.email).in_(chunk)
+                    UserProfile.workspace_id == workspace_id,
+                    _in(session, col(UserProfile.email), chunk),
                 )
             ).all()
         )
@@ -292,7 +324,7 @@ def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dic
     for chunk in _chunks(user_ids):
         for member in session.exec(
             select(Member).where(
-                Member.workspace_id == workspace_id, col(Member.user_id).in_(chunk)
+                Member.workspace_id == workspace_id, _in(session, col(Member.user_id), chunk)
             )
         ):
             out[member.user_id] = member
@@ -304,7 +336,8 @@ def timezones(session: Session, workspace_id: int, user_ids: Iterable[str]) -> d
     for chunk in _chunks(user_ids):
         for user_id, tz in session.exec(
             select(UserProfile.user_id, UserProfile.tz).where(
-                UserProfile.workspace_id == workspace_id, col(UserProfile.user_id).in_(chunk)
+                UserProfile.workspace_id == workspace_id,
+                _in(session, col(UserProfile.user_id), chunk),
             )
         ):
             if tz:

@@ -160,3 +160,11 @@ def test_unknown_paths_and_methods(client, token):
     assert client.call("GET", "/api/v1/nothing", token=token).status == 404
     wrong = client.call("DELETE", "/api/v1/activities", token=token)
     assert wrong.status == 405 and "GET" in wrong.headers["Allow"]
+
+
+def test_an_item_that_is_not_a_deletion_needs_its_fields(client, token):
+    partial = {"source": "hubspot", "external_id": "call-9", "count": 1}
+    answer = post(client, token, partial, {**CALL, "external_id": "ok"})
+    bad, good = answer.json["results"]
+    assert bad["status"] == "rejected" and good["status"] == "created"
+    assert bad["reason"] == "activities[0]: occurred_at, owner, kpi required unless deleted is true"
