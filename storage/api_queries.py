@@ -69,14 +69,14 @@ def kept_response(
 
 
 def keep_response(session: Session, row: IdempotentResponse, since: datetime) -> bool:
-    """Store the answer (an expired one under the same key goes first). False, and nothing
-    stored, when a concurrent request with the key stored its answer first."""
+    """Store the answer; the token's answers older than 24 hours go first (the unique key's
+    index serves the token's rows), so the table holds a day of answers per token. False, and
+    nothing stored, when a concurrent request with the key stored its answer first."""
     try:
         with db.savepoint(session):
             session.exec(
                 delete(IdempotentResponse).where(
                     IdempotentResponse.token_id == row.token_id,
-                    IdempotentResponse.key == row.key,
                     IdempotentResponse.created_at <= since,
                 )
             )

@@ -265,9 +265,7 @@ class _Batch:
             return f"kpi {word!r} is not a KPI of the process (keys: {', '.join(role.scorecard)})"
         kpi = found[0]
         if kpi.key not in role.scorecard:
-            return (
-                f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
-            )
+            return f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
         return process, version_id, kpi.key
 
     def _hold(self, item: IngestItem, at: datetime) -> None:
