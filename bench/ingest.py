@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -246,7 +247,15 @@ def _one(report, kind, url, folder, batches, bodies, events, quick) -> None:
             ).encode()
             for w in range(WARM_REQUESTS)
         ]
-        post_all(server.port, token, warm)
+        # Side by side, on connections of their own: a keep-alive connection stays with one
+        # worker, so warming up on one connection could leave the other worker cold.
+        threads = [
+            threading.Thread(target=post_all, args=(server.port, token, [body])) for body in warm
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         first, lat_first, answers = post_all(server.port, token, bodies)
         after_first = fingerprint(url, ws)
         replay, lat_replay, replayed = post_all(server.port, token, bodies)

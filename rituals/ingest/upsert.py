@@ -49,10 +49,11 @@ class _Row:
     kpi: str
     count: int
     occurred_on: date
-    voided_at: datetime | None
+    voided: bool
     voided_by: str | None
     process_version_id: int | None = None
-    changed: bool = False
+    changed: bool = False  # rep, KPI, count or date
+    was_voided: bool = False  # as stored, to tell a void or a restore from no change
 
     def same(self, rep_id: str, kpi: str, count: int, occurred_on: date) -> bool:
         return (self.rep_id, self.kpi, self.count, self.occurred_on) == (
@@ -117,7 +118,7 @@ class _Batch:
         keys = {item.key for item, bad in zip(items, problems, strict=True) if bad is None}
         stored = q.stored_logs(self.session, self.workspace_id, keys)
         self.rows: dict[tuple[str, str], _Row] = {
-            key: _Row(**vars(log)) for key, log in stored.items()
+            key: _Row(**vars(log), was_voided=log.voided) for key, log in stored.items()
         }
         self.held = q.held_items(self.session, self.workspace_id, keys)
         self.held_new: dict[tuple[str, str], dict] = {}
@@ -164,8 +165,8 @@ class _Batch:
         key = item.key
         was_held = self._unhold(key)
         row = self.rows.get(key)
-        if row is not None and row.voided_at is None:
-            row.voided_at, row.voided_by, row.changed = self.now, DELETED_AT_SOURCE, True
+        if row is not None and not row.voided:
+            row.voided, row.voided_by = True, DELETED_AT_SOURCE
             return "voided", None
         if was_held:
             return "voided", "it was held, waiting for its owner: removed from the queue"
@@ -200,7 +201,7 @@ class _Batch:
             )
             return "created", None
         same = row.same(user, kpi, item.count, occurred_on)
-        kept_void = row.voided_at is not None and row.voided_by != DELETED_AT_SOURCE
+        kept_void = row.voided and row.voided_by != DELETED_AT_SOURCE
         if not same:
             row.rep_id, row.team_id, row.kpi = user, member.team_id, kpi
             row.count, row.occurred_on, row.process_version_id = item.count, occurred_on, version_id
@@ -208,8 +209,8 @@ class _Batch:
         if kept_void:
             note = f"voided in Slack by {row.voided_by}: kept voided, not counted"
             return ("unchanged" if same else "updated"), note
-        if row.voided_at is not None:  # deleted at the source before, sent again: back
-            row.voided_at, row.voided_by, row.changed = None, None, True
+        if row.voided:  # deleted at the source before, sent again: back
+            row.voided, row.voided_by = False, None
             return "updated", "restored after its deletion"
         return ("unchanged", None) if same else ("updated", None)
 
@@ -297,7 +298,7 @@ class _Batch:
 
     def _write(self) -> None:
         base = uuid.uuid4().hex[:24]
-        inserts, updates = [], []
+        inserts, updates, voids, restores = [], [], [], []
         for n, ((source, external_id), row) in enumerate(self.rows.items()):
             if row.id is None:
                 inserts.append(
@@ -315,16 +316,23 @@ class _Batch:
                         "trigger_id": None,
                         "note": "",
                         "process_version_id": row.process_version_id,
-                        "voided_at": row.voided_at,
+                        "voided_at": self.now if row.voided else None,
                         "voided_by": row.voided_by,
                         "replaces_id": None,
                         "ext_source": source,
                         "external_id": external_id,
                     }
                 )
-            elif row.changed:
+                continue
+            if row.changed:
                 updates.append(vars(row))
+            if row.voided and not row.was_voided:
+                voids.append(row.id)
+            elif row.was_voided and not row.voided:
+                restores.append(row.id)
         q.delete_held(self.session, self.held_gone)
         q.insert_logs(self.session, inserts)
         q.update_logs(self.session, updates)
+        q.void_logs(self.session, voids, DELETED_AT_SOURCE, self.now)
+        q.unvoid_logs(self.session, restores)
         q.hold(self.session, list(self.held_new.values()))
