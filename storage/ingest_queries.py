@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import String, any_, bindparam, cast, delete, func, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -31,8 +31,7 @@ LOG = ActivityLog.__table__
 HELD = HeldActivity.__table__
 
 
-@dataclass
-class StoredLog:
+class StoredLog(NamedTuple):
     """What activity_log holds under one key (voided rows too: a deletion is kept)."""
 
     id: int
@@ -106,7 +105,7 @@ def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dic
         rows = _keyed(session, LOG, c.ext_source, columns, workspace_id, source, ids)
         for row in rows.fetchall():
             day = date.fromisoformat(row[7][:10])
-            out[(row[0], row[1])] = StoredLog(*row[2:7], day, bool(row[8]), *row[9:])
+            out[(row[0], row[1])] = StoredLog(*row[2:7], day, bool(row[8]), row[9], row[10])
     return out
 
 

@@ -28,7 +28,6 @@ from rituals.ingest.items import (
 from rituals.process import Process
 from rituals.scorecard import rep_calendar
 from rituals.teams import team_process
-from rituals.tenure import on_team
 from storage import ingest_queries as q
 from storage.models import Member
 from storage.unit_of_work import Session
@@ -39,7 +38,7 @@ HELD_REASON = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A key's row as the batch goes: stored (``id``), or to be inserted (``id`` None)."""
 
@@ -108,8 +107,7 @@ class _Batch:
         self.via, self.entered_by = via[:16], entered_by[:32]
         self.processes: dict[int, tuple[Process, int | None]] = {}
         self.rules: dict[tuple, tuple | str] = {}  # (team, role, KPI word) -> rule or refusal
-        self.calendars: dict[str, object] = {}  # rep -> their calendar
-        self.todays: dict[tuple, date] = {}  # (timezone, instant) -> that day
+        self.checked: dict[tuple, tuple | str] = {}  # (rep, KPI word, received) -> the same
 
     # -- reading --------------------------------------------------------------------------
 
@@ -118,7 +116,7 @@ class _Batch:
         keys = {item.key for item, bad in zip(items, problems, strict=True) if bad is None}
         stored = q.stored_logs(self.session, self.workspace_id, keys)
         self.rows: dict[tuple[str, str], _Row] = {
-            key: _Row(**vars(log), was_voided=log.voided) for key, log in stored.items()
+            key: _Row(*log, was_voided=log.voided) for key, log in stored.items()
         }
         self.held = q.held_items(self.session, self.workspace_id, keys)
         self.held_new: dict[tuple[str, str], dict] = {}
@@ -215,43 +213,51 @@ class _Batch:
         return ("unchanged", None) if same else ("updated", None)
 
     def _check(self, item: IngestItem, user: str, at: datetime):
-        """The member, process, version, KPI key and date; or why not, as a sentence. What
-        depends only on the rep's team, role and KPI word, and the rep's calendar, is worked
-        out once per batch."""
-        member = self.members.get(user)
-        if member is None or not member.active or not member.role:
-            return f"{user} is not a rep on a Pacer team"
-        rule_key = (member.team_id, member.role, item.kpi)
-        rule = self.rules.get(rule_key)
-        if rule is None:
-            rule = self.rules[rule_key] = self._rule(member, item.kpi)
-        if isinstance(rule, str):
-            return rule.replace("{user}", user)
-        process, version_id, kpi_key = rule
+        """The member, process, version, KPI key and date; or why not, as a sentence. All but
+        the count and the date depends only on the rep, the KPI word and when the item came,
+        so it is worked out once per batch for each of those."""
+        key = (user, item.kpi, at)
+        found = self.checked.get(key)
+        if found is None:
+            found = self.checked[key] = self._rep_rule(user, item.kpi, at)
+        if isinstance(found, str):
+            return found
+        member, process, version_id, kpi_key, tz, today, oldest, first, last = found
         if item.count < 1:
             return 'count must be at least 1 (send "deleted": true to remove an item)'
         if item.count > process.max_count:
             return f"count {item.count} is over the process's limit of {process.max_count} per log"
-        cal = self.calendars.get(user)
-        if cal is None:
-            cal = self.calendars[user] = rep_calendar(process, self.tz.get(user))
-        occurred_on = item.occurred_at.astimezone(cal.tz).date()
-        today = self.todays.get((cal.tz, at))
-        if today is None:
-            today = self.todays[(cal.tz, at)] = cal.local_date(at)
+        occurred_on = item.occurred_at.astimezone(tz).date()
         if occurred_on > today:
             return (
                 f"occurred_at is in the future ({occurred_on} in the rep's time; today is {today})"
             )
-        oldest = today - timedelta(days=process.backdate_days)
         if occurred_on < oldest:
             return (
                 f"occurred_at ({occurred_on} in the rep's time) is older than the process's "
                 f"backdate limit of {process.backdate_days} days (oldest: {oldest})"
             )
-        if not on_team(member, occurred_on):
+        if (first is not None and occurred_on < first) or (last is not None and occurred_on > last):
             return f"{user} was not on the team on {occurred_on}"
         return member, process, version_id, kpi_key, occurred_on
+
+    def _rep_rule(self, user: str, word: str, at: datetime):
+        member = self.members.get(user)
+        if member is None or not member.active or not member.role:
+            return f"{user} is not a rep on a Pacer team"
+        rule_key = (member.team_id, member.role, word)
+        rule = self.rules.get(rule_key)
+        if rule is None:
+            rule = self.rules[rule_key] = self._rule(member, word)
+        if isinstance(rule, str):
+            return rule.replace("{user}", user)
+        process, version_id, kpi_key = rule
+        cal = rep_calendar(process, self.tz.get(user))
+        today = cal.local_date(at)
+        oldest = today - timedelta(days=process.backdate_days)
+        # Tenure as rituals.tenure.on_team has it (an active member's dates), read once.
+        first, last = member.started_on, member.last_day
+        return member, process, version_id, kpi_key, cal.tz, today, oldest, first, last
 
     def _rule(self, member: Member, word: str):
         """(process, version id, KPI key) for a rep's role and a KPI word; or why not, with
@@ -325,7 +331,17 @@ class _Batch:
                 )
                 continue
             if row.changed:
-                updates.append(vars(row))
+                updates.append(
+                    {
+                        "id": row.id,
+                        "rep_id": row.rep_id,
+                        "team_id": row.team_id,
+                        "kpi": row.kpi,
+                        "count": row.count,
+                        "occurred_on": row.occurred_on,
+                        "process_version_id": row.process_version_id,
+                    }
+                )
             if row.voided and not row.was_voided:
                 voids.append(row.id)
             elif row.was_voided and not row.voided:
