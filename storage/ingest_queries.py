@@ -348,6 +348,29 @@ def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dic
     return out
 
 
+def members_and_timezones(
+    session: Session, workspace_id: int, user_ids: Iterable[str]
+) -> tuple[dict[str, Member], dict[str, str]]:
+    """The members among ``user_ids`` and the timezones Slack gave them, in one query."""
+    members_: dict[str, Member] = {}
+    zones: dict[str, str] = {}
+    for chunk in _chunks(user_ids):
+        query = (
+            select(Member, UserProfile.tz)
+            .outerjoin(
+                UserProfile,
+                (UserProfile.workspace_id == Member.workspace_id)
+                & (UserProfile.user_id == Member.user_id),
+            )
+            .where(Member.workspace_id == workspace_id, _in(session, col(Member.user_id), chunk))
+        )
+        for member, tz in session.exec(query):
+            members_[member.user_id] = member
+            if tz:
+                zones[member.user_id] = tz
+    return members_, zones
+
+
 def timezones(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for chunk in _chunks(user_ids):

@@ -118,7 +118,9 @@ class _Batch:
         self.rows: dict[tuple[str, str], _Row] = {
             key: _Row(*log, was_voided=log.voided) for key, log in stored.items()
         }
-        self.held = q.held_items(self.session, self.workspace_id, keys)
+        # Nothing held in the workspace (the usual case): no need to look under 1,000 keys.
+        held_any = q.has_held(self.session, self.workspace_id)
+        self.held = q.held_items(self.session, self.workspace_id, keys) if held_any else {}
         self.held_new: dict[tuple[str, str], dict] = {}
         self.held_gone: set[int] = set()
         live = [i for i, bad in zip(items, problems, strict=True) if bad is None and not i.deleted]
@@ -135,22 +137,22 @@ class _Batch:
         return results
 
     def _resolve_owners(self, items: list[IngestItem]) -> None:
-        keys = {owner_key(i.owner) for i in items}
+        owners = {i.owner for i in items}  # a batch names a few dozen people a thousand times
+        keys = {owner_key(o) for o in owners}
         by_alias = q.aliases(self.session, self.workspace_id, keys)
         emails = {k for k in keys if "@" in k and k not in by_alias}
         by_email = q.users_by_email(self.session, self.workspace_id, emails)
-        ids = {i.owner.strip() for i in items if SLACK_USER_ID.match(i.owner.strip())}
+        ids = {o.strip() for o in owners if SLACK_USER_ID.match(o.strip())}
         users = set(by_alias.values()) | set(by_email.values()) | ids
-        self.members: dict[str, Member] = q.members(self.session, self.workspace_id, users)
+        self.members: dict[str, Member]
+        self.members, self.tz = q.members_and_timezones(self.session, self.workspace_id, users)
         self.owner_of: dict[str, str | None] = {}
-        for item in items:
-            key, plain = owner_key(item.owner), item.owner.strip()
+        for owner in owners:
+            key, plain = owner_key(owner), owner.strip()
             user = by_alias.get(key) or by_email.get(key)
             if user is None and plain in ids and plain in self.members:
                 user = plain
-            self.owner_of[item.owner] = user
-        found = {u for u in self.owner_of.values() if u}
-        self.tz = q.timezones(self.session, self.workspace_id, found)
+            self.owner_of[owner] = user
 
     def _process(self, team_id: int) -> tuple[Process, int | None]:
         if team_id not in self.processes:
