@@ -14,7 +14,7 @@ from typing import NamedTuple, TypeVar
 
 from sqlalchemy import String, any_, bindparam, cast, delete, func, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from storage import db
@@ -143,11 +143,17 @@ def _executemany(session: Session, table, rows: list[dict]) -> None:
     # a multi-row VALUES makes the driver parse 13,000 markers, and unnest()ed arrays are
     # built in Python; COPY streams the rows in the driver's C code (bench/ingest.py).
     quoted = ", ".join(quote(n) for n in names)
+    statement = f"COPY {quote(table.name)} ({quoted}) FROM STDIN"
+    driver = connection.dialect.loaded_dbapi
     cursor = connection.connection.driver_connection.cursor()
     try:
-        with cursor.copy(f"COPY {quote(table.name)} ({quoted}) FROM STDIN") as copy:
+        with cursor.copy(statement) as copy:
             for row in values:
                 copy.write_row(row)
+    except driver.IntegrityError as error:  # a key a concurrent request took: retrying() retries
+        raise IntegrityError(statement, None, error) from error
+    except driver.OperationalError as error:  # the unit of work answers "database unavailable"
+        raise OperationalError(statement, None, error) from error
     finally:
         cursor.close()
 
