@@ -377,20 +377,6 @@ def members_and_timezones(
     return members_, zones
 
 
-def timezones(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in _chunks(user_ids):
-        for user_id, tz in session.exec(
-            select(UserProfile.user_id, UserProfile.tz).where(
-                UserProfile.workspace_id == workspace_id,
-                _in(session, col(UserProfile.user_id), chunk),
-            )
-        ):
-            if tz:
-                out[user_id] = tz
-    return out
-
-
 def save_alias(
     session: Session, workspace_id: int, alias: str, user_id: str, by: str, now: datetime
 ) -> str | None:
