@@ -79,6 +79,11 @@ class Api:
                     503, "the database is unavailable; try again", headers=[("Retry-After", "1")]
                 )
             )
+        except Exception:  # a bug: logged with its traceback, answered as a problem, not HTML
+            log.exception("request path=%s failed", path)
+            response = problem_response(
+                ApiProblem(500, "something went wrong on Pacer's side; nothing was stored")
+            )
         log.info(
             "request path=%s outcome=http_%s duration_ms=%.1f",
             path,

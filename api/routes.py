@@ -50,6 +50,9 @@ def post_activities(req: Request, ctx: Context) -> Response:
         items, bad = _item_by_item(req.body, error)
     if len(items) > MAX_ITEMS:
         raise _too_many(len(items))
+    for n, item in enumerate(items):
+        if n not in bad and (missing := item.missing()):
+            bad[n] = f"activities[{n}]: {', '.join(missing)} required unless deleted is true"
     good = [(n, item) for n, item in enumerate(items) if n not in bad]
     results = ingest(
         ctx.session,

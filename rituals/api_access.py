@@ -112,10 +112,10 @@ def revoke_token(
         live = [t.name for t in list_tokens(session, workspace_id)]
         known = f"live tokens: {', '.join(live)}" if live else "there are no live tokens"
         raise TokenRefused(f"no live token is named {name.strip()!r} ({known})")
-    if not api_queries.revoke(session, row.id, by[:32], now):
+    revoked = api_queries.revoke(session, row.id, by[:32], now)
+    if revoked is None:
         raise TokenRefused(f"the token {name!r} was revoked meanwhile")
-    session.refresh(row)
-    return _info(row)
+    return _info(revoked)
 
 
 def authenticate(session: Session, token: str) -> Caller | None:

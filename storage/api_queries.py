@@ -42,14 +42,18 @@ def tokens(session: Session, workspace_id: int, *, revoked: bool = False) -> lis
     return list(session.exec(query.order_by(ApiToken.name, ApiToken.id)))
 
 
-def revoke(session: Session, token_id: int, by: str, now: datetime) -> bool:
-    """Compare-and-set: False when someone revoked it first."""
+def revoke(session: Session, token_id: int, by: str, now: datetime) -> ApiToken | None:
+    """Compare-and-set: the revoked row, or None when someone revoked it first."""
     result = session.exec(
         update(ApiToken)
         .where(ApiToken.id == token_id, col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=now, revoked_by=by)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return None
+    row = session.get(ApiToken, token_id)
+    session.refresh(row)
+    return row
 
 
 # -- idempotency keys -------------------------------------------------------------------------
@@ -69,14 +73,14 @@ def kept_response(
 
 
 def keep_response(session: Session, row: IdempotentResponse, since: datetime) -> bool:
-    """Store the answer (an expired one under the same key goes first). False, and nothing
-    stored, when a concurrent request with the key stored its answer first."""
+    """Store the answer; the token's answers older than 24 hours go first (the unique key's
+    index serves the token's rows), so the table holds a day of answers per token. False, and
+    nothing stored, when a concurrent request with the key stored its answer first."""
     try:
         with db.savepoint(session):
             session.exec(
                 delete(IdempotentResponse).where(
                     IdempotentResponse.token_id == row.token_id,
-                    IdempotentResponse.key == row.key,
                     IdempotentResponse.created_at <= since,
                 )
             )
@@ -84,13 +88,6 @@ def keep_response(session: Session, row: IdempotentResponse, since: datetime) ->
     except IntegrityError:
         return False
     return True
-
-
-def forget_responses(session: Session, before: datetime) -> int:
-    """Drop answers kept longer than their 24 hours."""
-    return session.exec(
-        delete(IdempotentResponse).where(IdempotentResponse.created_at <= before)
-    ).rowcount
 
 
 # -- reading activity -------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from rituals.ingest.items import (
 from rituals.process import Process
 from rituals.scorecard import rep_calendar
 from rituals.teams import team_process
-from rituals.tenure import on_team
 from storage import ingest_queries as q
 from storage.models import Member
 from storage.unit_of_work import Session
@@ -39,7 +38,7 @@ HELD_REASON = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A key's row as the batch goes: stored (``id``), or to be inserted (``id`` None)."""
 
@@ -49,10 +48,11 @@ class _Row:
     kpi: str
     count: int
     occurred_on: date
-    voided_at: datetime | None
+    voided: bool
     voided_by: str | None
     process_version_id: int | None = None
-    changed: bool = False
+    changed: bool = False  # rep, KPI, count or date
+    was_voided: bool = False  # as stored, to tell a void or a restore from no change
 
     def same(self, rep_id: str, kpi: str, count: int, occurred_on: date) -> bool:
         return (self.rep_id, self.kpi, self.count, self.occurred_on) == (
@@ -107,8 +107,7 @@ class _Batch:
         self.via, self.entered_by = via[:16], entered_by[:32]
         self.processes: dict[int, tuple[Process, int | None]] = {}
         self.rules: dict[tuple, tuple | str] = {}  # (team, role, KPI word) -> rule or refusal
-        self.calendars: dict[str, object] = {}  # rep -> their calendar
-        self.todays: dict[tuple, date] = {}  # (timezone, instant) -> that day
+        self.checked: dict[tuple, tuple | str] = {}  # (rep, KPI word, received) -> the same
 
     # -- reading --------------------------------------------------------------------------
 
@@ -117,9 +116,11 @@ class _Batch:
         keys = {item.key for item, bad in zip(items, problems, strict=True) if bad is None}
         stored = q.stored_logs(self.session, self.workspace_id, keys)
         self.rows: dict[tuple[str, str], _Row] = {
-            key: _Row(**vars(log)) for key, log in stored.items()
+            key: _Row(*log, was_voided=log.voided) for key, log in stored.items()
         }
-        self.held = q.held_items(self.session, self.workspace_id, keys)
+        # Nothing held in the workspace (the usual case): no need to look under 1,000 keys.
+        held_any = q.has_held(self.session, self.workspace_id)
+        self.held = q.held_items(self.session, self.workspace_id, keys) if held_any else {}
         self.held_new: dict[tuple[str, str], dict] = {}
         self.held_gone: set[int] = set()
         live = [i for i, bad in zip(items, problems, strict=True) if bad is None and not i.deleted]
@@ -136,22 +137,22 @@ class _Batch:
         return results
 
     def _resolve_owners(self, items: list[IngestItem]) -> None:
-        keys = {owner_key(i.owner) for i in items}
+        owners = {i.owner for i in items}  # a batch names a few dozen people a thousand times
+        keys = {owner_key(o) for o in owners}
         by_alias = q.aliases(self.session, self.workspace_id, keys)
         emails = {k for k in keys if "@" in k and k not in by_alias}
         by_email = q.users_by_email(self.session, self.workspace_id, emails)
-        ids = {i.owner.strip() for i in items if SLACK_USER_ID.match(i.owner.strip())}
+        ids = {o.strip() for o in owners if SLACK_USER_ID.match(o.strip())}
         users = set(by_alias.values()) | set(by_email.values()) | ids
-        self.members: dict[str, Member] = q.members(self.session, self.workspace_id, users)
+        self.members: dict[str, Member]
+        self.members, self.tz = q.members_and_timezones(self.session, self.workspace_id, users)
         self.owner_of: dict[str, str | None] = {}
-        for item in items:
-            key, plain = owner_key(item.owner), item.owner.strip()
+        for owner in owners:
+            key, plain = owner_key(owner), owner.strip()
             user = by_alias.get(key) or by_email.get(key)
             if user is None and plain in ids and plain in self.members:
                 user = plain
-            self.owner_of[item.owner] = user
-        found = {u for u in self.owner_of.values() if u}
-        self.tz = q.timezones(self.session, self.workspace_id, found)
+            self.owner_of[owner] = user
 
     def _process(self, team_id: int) -> tuple[Process, int | None]:
         if team_id not in self.processes:
@@ -164,8 +165,8 @@ class _Batch:
         key = item.key
         was_held = self._unhold(key)
         row = self.rows.get(key)
-        if row is not None and row.voided_at is None:
-            row.voided_at, row.voided_by, row.changed = self.now, DELETED_AT_SOURCE, True
+        if row is not None and not row.voided:
+            row.voided, row.voided_by = True, DELETED_AT_SOURCE
             return "voided", None
         if was_held:
             return "voided", "it was held, waiting for its owner: removed from the queue"
@@ -200,7 +201,7 @@ class _Batch:
             )
             return "created", None
         same = row.same(user, kpi, item.count, occurred_on)
-        kept_void = row.voided_at is not None and row.voided_by != DELETED_AT_SOURCE
+        kept_void = row.voided and row.voided_by != DELETED_AT_SOURCE
         if not same:
             row.rep_id, row.team_id, row.kpi = user, member.team_id, kpi
             row.count, row.occurred_on, row.process_version_id = item.count, occurred_on, version_id
@@ -208,49 +209,57 @@ class _Batch:
         if kept_void:
             note = f"voided in Slack by {row.voided_by}: kept voided, not counted"
             return ("unchanged" if same else "updated"), note
-        if row.voided_at is not None:  # deleted at the source before, sent again: back
-            row.voided_at, row.voided_by, row.changed = None, None, True
+        if row.voided:  # deleted at the source before, sent again: back
+            row.voided, row.voided_by = False, None
             return "updated", "restored after its deletion"
         return ("unchanged", None) if same else ("updated", None)
 
     def _check(self, item: IngestItem, user: str, at: datetime):
-        """The member, process, version, KPI key and date; or why not, as a sentence. What
-        depends only on the rep's team, role and KPI word, and the rep's calendar, is worked
-        out once per batch."""
-        member = self.members.get(user)
-        if member is None or not member.active or not member.role:
-            return f"{user} is not a rep on a Pacer team"
-        rule_key = (member.team_id, member.role, item.kpi)
-        rule = self.rules.get(rule_key)
-        if rule is None:
-            rule = self.rules[rule_key] = self._rule(member, item.kpi)
-        if isinstance(rule, str):
-            return rule.replace("{user}", user)
-        process, version_id, kpi_key = rule
+        """The member, process, version, KPI key and date; or why not, as a sentence. All but
+        the count and the date depends only on the rep, the KPI word and when the item came,
+        so it is worked out once per batch for each of those."""
+        key = (user, item.kpi, at)
+        found = self.checked.get(key)
+        if found is None:
+            found = self.checked[key] = self._rep_rule(user, item.kpi, at)
+        if isinstance(found, str):
+            return found
+        member, process, version_id, kpi_key, tz, today, oldest, first, last = found
         if item.count < 1:
             return 'count must be at least 1 (send "deleted": true to remove an item)'
         if item.count > process.max_count:
             return f"count {item.count} is over the process's limit of {process.max_count} per log"
-        cal = self.calendars.get(user)
-        if cal is None:
-            cal = self.calendars[user] = rep_calendar(process, self.tz.get(user))
-        occurred_on = item.occurred_at.astimezone(cal.tz).date()
-        today = self.todays.get((cal.tz, at))
-        if today is None:
-            today = self.todays[(cal.tz, at)] = cal.local_date(at)
+        occurred_on = item.occurred_at.astimezone(tz).date()
         if occurred_on > today:
             return (
                 f"occurred_at is in the future ({occurred_on} in the rep's time; today is {today})"
             )
-        oldest = today - timedelta(days=process.backdate_days)
         if occurred_on < oldest:
             return (
                 f"occurred_at ({occurred_on} in the rep's time) is older than the process's "
                 f"backdate limit of {process.backdate_days} days (oldest: {oldest})"
             )
-        if not on_team(member, occurred_on):
+        if (first is not None and occurred_on < first) or (last is not None and occurred_on > last):
             return f"{user} was not on the team on {occurred_on}"
         return member, process, version_id, kpi_key, occurred_on
+
+    def _rep_rule(self, user: str, word: str, at: datetime):
+        member = self.members.get(user)
+        if member is None or not member.active or not member.role:
+            return f"{user} is not a rep on a Pacer team"
+        rule_key = (member.team_id, member.role, word)
+        rule = self.rules.get(rule_key)
+        if rule is None:
+            rule = self.rules[rule_key] = self._rule(member, word)
+        if isinstance(rule, str):
+            return rule.replace("{user}", user)
+        process, version_id, kpi_key = rule
+        cal = rep_calendar(process, self.tz.get(user))
+        today = cal.local_date(at)
+        oldest = today - timedelta(days=process.backdate_days)
+        # Tenure as rituals.tenure.on_team has it (an active member's dates), read once.
+        first, last = member.started_on, member.last_day
+        return member, process, version_id, kpi_key, cal.tz, today, oldest, first, last
 
     def _rule(self, member: Member, word: str):
         """(process, version id, KPI key) for a rep's role and a KPI word; or why not, with
@@ -265,9 +274,7 @@ class _Batch:
             return f"kpi {word!r} is not a KPI of the process (keys: {', '.join(role.scorecard)})"
         kpi = found[0]
         if kpi.key not in role.scorecard:
-            return (
-                f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
-            )
+            return f"{kpi.key} is not on {{user}}'s scorecard ({role.name}: {', '.join(role.scorecard)})"
         return process, version_id, kpi.key
 
     def _hold(self, item: IngestItem, at: datetime) -> None:
@@ -299,7 +306,7 @@ class _Batch:
 
     def _write(self) -> None:
         base = uuid.uuid4().hex[:24]
-        inserts, updates = [], []
+        inserts, updates, voids, restores = [], [], [], []
         for n, ((source, external_id), row) in enumerate(self.rows.items()):
             if row.id is None:
                 inserts.append(
@@ -317,16 +324,33 @@ class _Batch:
                         "trigger_id": None,
                         "note": "",
                         "process_version_id": row.process_version_id,
-                        "voided_at": row.voided_at,
+                        "voided_at": self.now if row.voided else None,
                         "voided_by": row.voided_by,
                         "replaces_id": None,
                         "ext_source": source,
                         "external_id": external_id,
                     }
                 )
-            elif row.changed:
-                updates.append(vars(row))
+                continue
+            if row.changed:
+                updates.append(
+                    {
+                        "id": row.id,
+                        "rep_id": row.rep_id,
+                        "team_id": row.team_id,
+                        "kpi": row.kpi,
+                        "count": row.count,
+                        "occurred_on": row.occurred_on,
+                        "process_version_id": row.process_version_id,
+                    }
+                )
+            if row.voided and not row.was_voided:
+                voids.append(row.id)
+            elif row.was_voided and not row.voided:
+                restores.append(row.id)
         q.delete_held(self.session, self.held_gone)
         q.insert_logs(self.session, inserts)
         q.update_logs(self.session, updates)
+        q.void_logs(self.session, voids, DELETED_AT_SOURCE, self.now)
+        q.unvoid_logs(self.session, restores)
         q.hold(self.session, list(self.held_new.values()))

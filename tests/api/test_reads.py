@@ -1,7 +1,7 @@
 """Scorecards, leaderboards and the OpenAPI document."""
 
 from api.schemas import LeaderboardOut, ScorecardOut
-from tests.api.test_activities import CALL, post
+from tests.api.test_routes import CALL, post
 from tests.rituals.ingest.support import AE, REP
 
 

@@ -170,3 +170,23 @@ def test_a_refusal_names_each_rep_though_worked_out_once(session, people, team):
     _, results = run(session, ws, [item("a", kpi="deals"), item("b", kpi="deals", owner="U0REP2")])
     assert "not on U0REP's scorecard" in results[0].reason
     assert "not on U0REP2's scorecard" in results[1].reason
+
+
+def test_two_requests_with_the_same_new_keys_at_once_store_each_once(session, people, engine):
+    """On PostgreSQL both read "nothing stored" and both insert: the second waits on the unique
+    index, fails, and runs again on what is stored now (unchanged). SQLite takes turns."""
+    from storage.unit_of_work import unit_of_work
+    from tests.storage.support import run_at_once
+
+    ws = people
+    batch = [item(f"k{i}", count=1 + i % 3) for i in range(50)]
+
+    def send(_):
+        with unit_of_work(engine) as s:
+            return [r.status for r in ingest(s, ws.id, batch, NOW)]
+
+    first, second = run_at_once(2, send)
+    assert sorted([first[0], second[0]]) == ["created", "unchanged"]
+    assert {*first} | {*second} == {"created", "unchanged"}
+    assert log_queries.count_logs(session, ws.id) == 50
+    assert totals(session, ws) == {"calls": sum(1 + i % 3 for i in range(50))}

@@ -1,13 +1,18 @@
 """POST and GET /api/v1/activities in-process: statuses, problems (RFC 9457) naming the field,
 413, 429 with Retry-After, Idempotency-Key, tokens and scopes."""
 
+from datetime import timedelta
+
 import pytest
 
+from api.app import Api
+from api.ratelimit import RateLimiter
 from api.schemas import ActivityPage, IngestOut, Problem
 from rituals.api_access import revoke_token
 from storage import log_queries
+from storage.api_models import IdempotentResponse
 from storage.unit_of_work import unit_of_work
-from tests.api.conftest import make_token
+from tests.api.conftest import Client, make_token
 from tests.rituals.ingest.support import EMAIL, NOW, REP, totals
 
 CALL = {
@@ -160,3 +165,25 @@ def test_unknown_paths_and_methods(client, token):
     assert client.call("GET", "/api/v1/nothing", token=token).status == 404
     wrong = client.call("DELETE", "/api/v1/activities", token=token)
     assert wrong.status == 405 and "GET" in wrong.headers["Allow"]
+
+
+def test_an_item_that_is_not_a_deletion_needs_its_fields(client, token):
+    partial = {"source": "hubspot", "external_id": "call-9", "count": 1}
+    answer = post(client, token, partial, {**CALL, "external_id": "ok"})
+    bad, good = answer.json["results"]
+    assert bad["status"] == "rejected" and good["status"] == "created"
+    assert bad["reason"] == "activities[0]: occurred_at, owner, kpi required unless deleted is true"
+
+
+def test_an_idempotency_key_is_kept_24_hours(engine, people, token, session):
+    now = [NOW]
+    client = Client(Api(engine, lambda: now[0], limiter=RateLimiter(1000)))
+    key = {"Idempotency-Key": "k"}
+    post(client, token, CALL, headers=key)
+    now[0] = NOW + timedelta(hours=23)
+    assert post(client, token, CALL, headers=key).headers.get("Idempotent-Replayed") == "true"
+    now[0] = NOW + timedelta(hours=25)  # expired: the request runs again (and is unchanged)
+    again = post(client, token, CALL, headers=key)
+    assert "Idempotent-Replayed" not in again.headers
+    assert again.json["results"][0]["status"] == "unchanged"
+    assert len(session.exec(IdempotentResponse.__table__.select()).all()) == 1
