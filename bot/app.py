@@ -10,6 +10,7 @@ from bot.coaching import listeners as coaching
 from bot.contests import listeners as contests
 from bot.home import listeners as home
 from bot.identity import CachedAuthorize
+from bot.imports import listeners as imports
 from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
@@ -45,8 +46,19 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
         request_verification_enabled=not verified_at_edge,
         raise_error_for_unhandled_request=False,
     )
-    # process_drafts before coaching: its DM file listener must see file shares first.
-    features = (log, scorecard, leaderboard, home, away, process_drafts, contests, coaching)
+    # Before coaching, whose message listener takes the rest: imports takes only a CSV shared in
+    # a DM, process_drafts any other file shared in a DM (a process file in YAML).
+    features = (
+        log,
+        scorecard,
+        leaderboard,
+        home,
+        away,
+        imports,
+        process_drafts,
+        contests,
+        coaching,
+    )
     for feature in (*features, process_reviews, admin, install):
         feature.register(app, services)
     return app

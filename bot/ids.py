@@ -16,6 +16,8 @@ class Action(StrEnum):
     SHARE_LEADERBOARD = "share_leaderboard"
     SHARE_TEAM_SCORECARD = "share_team_scorecard"
     MY_SCORECARD = "digest_scorecard"
+    SCORECARD_VOID = "scorecard_void"
+    APPLY_CSV = "apply_csv"  # under the dry-run summary of a CSV shared in a DM; value: file, hash  # a manager's "Void a log…" under the logs behind a number
     LOG_ACTIVITY = "digest_log"  # opens the /log form
     # on a coaching thread's opening message
     ADD_ACTION_ITEM = "coaching_add_action"

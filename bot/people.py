@@ -10,7 +10,7 @@ from bot.context import Command
 from bot.messages import escape
 from bot.parsing import Mention, ParseError
 from bot.services import Services
-from storage import people_queries
+from storage import ingest_queries, people_queries
 from storage.models import UserProfile
 
 log = logging.getLogger("pacer.people")
@@ -105,6 +105,8 @@ def _save(session, workspace_id: int, user: dict, now) -> None:
         or user["id"]
     )
     people_queries.save_profile(session, workspace_id, user["id"], name[:200], user.get("tz"), now)
+    if profile.get("email"):  # with users:read.email: ingested activity may name people by it
+        ingest_queries.set_email(session, workspace_id, user["id"], str(profile["email"])[:254])
 
 
 def fresh_profiles(

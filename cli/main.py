@@ -7,6 +7,8 @@ import sys
 from datetime import date
 
 from bot.settings import load_settings
+from cli import api as api_cli
+from cli import data_args
 from cli import manifest as manifest_cli
 from rituals import kinds as ritual_kinds  # no dependencies: cheap for `pacer --help`
 
@@ -121,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         help="last day, YYYY-MM-DD (default: the end of the month after next)",
     )
 
+    api_cli.add_parser(sub)
+
     console = sub.add_parser(
         "console",
         help="try Pacer in the terminal: the real app against a local stand-in for Slack, offline",
@@ -145,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument(
         "--socket", action="store_true", help="Socket Mode: no public URL (pacer socket)"
     )
+
+    data_args.add_parsers(sub, _date)
 
     args = parser.parse_args(argv)
     if args.command == "manifest":
@@ -200,6 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         from cli import calendar as calendar_cli
 
         return calendar_cli.show(settings, args)
+    elif args.command == "api":
+        return api_cli.run(settings, args)
+    elif args.command in ("import", "export"):
+        from cli import data as data_cli
+
+        if args.command == "import":
+            return data_cli.run_import_command(settings, args)
+        return data_cli.run_export(settings, args)
     elif args.command == "console":
         from simulator.console.run import run_console
 

@@ -10,15 +10,13 @@ Slack-shaped JSON and recording every call. It never talks to Slack.
         assert slack.wait_for("chat.postMessage")[0].params["text"] == "hi"
 
 Routes: ``POST /api/<method>`` (the Web API), ``POST|PUT /upload/<file_id>`` (the upload URL
-from files.getUploadURLExternal), ``POST|GET /response/<token>`` (a response_url) and
+from files.getUploadURLExternal), ``GET /files/<id>/<name>`` (a shared file's download, with the
+bot token), ``POST|GET /response/<token>`` (a response_url) and
 ``GET /_standin/calls`` (the recorded calls as JSON, for a test in another process).
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.parser
-import email.policy
 import itertools
 import json
 import re
@@ -30,11 +28,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-# Form values that slack_sdk sends JSON-encoded; we decode them so tests see Python objects.
-JSON_FIELDS = {"blocks", "attachments", "view", "files", "metadata", "unfurls", "user_auth_blocks"}
+from simulator.slack_payloads import bad_blocks as _bad_blocks
+from simulator.slack_payloads import decode_params as _decode_params
+from simulator.slack_payloads import file_bytes as _file_bytes
+
 NO_AUTH_METHODS = {"api.test", "oauth.access", "oauth.v2.access", "oauth.v2.exchange"}
 MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS = 50, 100
 RESPONSE_URL_MAX_USES = 5  # Slack: a response_url may be used 5 times
@@ -72,6 +72,7 @@ class SlackStandin:
         self.history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self.responses: dict[str, list[dict]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.shared: dict[str, tuple[dict, bytes]] = {}  # files people shared: files.info, GET
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {}  # id -> name
         # user -> the hash of their Home tab as last published: views.publish with another
@@ -179,6 +180,16 @@ class SlackStandin:
         """Someone removed Pacer from the channel (``/remove @Pacer``)."""
         with self._lock:
             self.outside.add(channel_id)
+
+    def share_file(self, name: str, content: bytes, user: str = "U0") -> dict:
+        """A file someone shared (files.info answers it; its url_private_download serves it)."""
+        file_id = f"F{next(self._ids):08d}"
+        info = {"id": file_id, "name": name, "user": user, "size": len(content)}
+        info |= {"filetype": name.rsplit(".", 1)[-1], "mimetype": "text/csv"}
+        info["url_private_download"] = f"{self.base}/files/{file_id}/{name}"
+        with self._lock:
+            self.shared[file_id] = (info, content)
+        return info
 
     def new_response_url(self) -> str:
         token = f"R{next(self._ids):06d}"
@@ -421,6 +432,9 @@ class SlackStandin:
             return ok | {"messages": thread, "has_more": False}
         if method == "chat.delete":
             return ok | {"channel": p.get("channel"), "ts": p.get("ts")}
+        if method == "files.info":
+            found = self.shared.get(p.get("file", ""))
+            return ok | {"file": found[0]} if found else _error("file_not_found")
         if method == "files.getUploadURLExternal":
             if not p.get("filename") or not str(p.get("length", "")).isdigit():
                 return _error("invalid_arguments")
@@ -464,49 +478,6 @@ def _error(code: str) -> dict:
     return {"ok": False, "error": code}
 
 
-def _bad_blocks(blocks: Any, limit: int) -> bool:
-    """Slack's limits: block count, section text 3000, header text 150, 10 section fields."""
-    if blocks is None:
-        return False
-    if not isinstance(blocks, list) or len(blocks) > limit:
-        return True
-    for b in blocks:
-        if not isinstance(b, dict):
-            return True
-        text = (b.get("text") or {}).get("text", "")
-        if b.get("type") == "section" and (len(text) > 3000 or len(b.get("fields", [])) > 10):
-            return True
-        if b.get("type") == "header" and len(text) > 150:
-            return True
-    return False
-
-
-def _decode_params(body: bytes, content_type: str, query: str) -> dict:
-    """Merge query string, form fields and a JSON body; decode JSON-encoded form values."""
-    params: dict[str, Any] = dict(parse_qsl(query))
-    if content_type.startswith("application/json"):
-        params.update(json.loads(body or b"{}"))
-    elif body:
-        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    for key in JSON_FIELDS & params.keys():
-        if isinstance(params[key], str):
-            # if it isn't JSON, leave it as sent; the method answers invalid_arguments if it matters
-            with contextlib.suppress(ValueError):
-                params[key] = json.loads(params[key])
-    return params
-
-
-def _file_bytes(body: bytes, content_type: str) -> bytes:
-    """The uploaded file's bytes: the file part of a multipart body, else the raw body."""
-    if not content_type.startswith("multipart/"):
-        return body
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    parts = list(message.iter_parts())
-    chosen = next((p for p in parts if p.get_filename()), parts[0] if parts else None)
-    return chosen.get_payload(decode=True) if chosen is not None else b""
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     standin: SlackStandin  # set on the subclass that SlackStandin.start() builds
@@ -538,8 +509,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, [asdict(c) for c in s.calls])
             if path.startswith("/response/"):
                 return self._send(200, s.responses.get(path.rsplit("/", 1)[1], []))
-            if path.startswith("/files/") and "Bearer xox" in self.headers.get("Authorization", ""):
-                return self._send(200, s.uploads.get(path.rsplit("/", 1)[1], b""))  # a shared file
+            file_id = path.split("/")[2] if path.startswith("/files/") else ""
+            shared = s.shared.get(file_id)  # a file people shared, else one uploaded earlier
+            content = shared[1] if shared else s.uploads.get(file_id)
+        if content is not None and self.headers.get("Authorization", "").startswith("Bearer xox"):
+            return self._send(200, content)
         self._send(404, _error("not_found"))
 
     def do_POST(self) -> None:

@@ -140,8 +140,14 @@ class UserProfile(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     tz: str | None = Field(default=None, max_length=64)
     fetched_at: datetime
+    # Lowercased, from users.info when the app may read it: ingested activity names its owner by
+    # email (rituals/ingest).
+    email: str | None = Field(default=None, max_length=254)
 
-    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_profile_user"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id", name="uq_profile_user"),
+        Index("ix_profile_email", "workspace_id", "email"),
+    )
 
 
 class ActivityLog(SQLModel, table=True):
@@ -168,9 +174,16 @@ class ActivityLog(SQLModel, table=True):
     # A correction (an edit on the Home tab) names the log it replaced, which it voided: undoing
     # the correction brings that log back, so an edit then an undo leaves what was there before.
     replaces_id: int | None = None
+    # Activity ingested from another system (rituals/ingest): that system's name and its id for
+    # the record. One row per (workspace, system, id), updated in place by the upsert; NULL for
+    # what was typed in Slack (NULLs never collide in a unique key).
+    ext_source: str | None = Field(default=None, max_length=64)
+    external_id: str | None = Field(default=None, max_length=200)
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "trigger_id", "kpi", name="uq_log_trigger_kpi"),
+        # A unique index, not a constraint: added to a big table without rebuilding it on SQLite.
+        Index("uq_log_external", "workspace_id", "ext_source", "external_id", unique=True),
         Index("ix_log_rep_date", "workspace_id", "rep_id", "occurred_on"),
         Index("ix_log_team_date", "team_id", "occurred_on", "kpi"),
         Index("ix_log_batch", "batch_id"),
@@ -476,3 +489,12 @@ class ConfigStamp(SQLModel, table=True):
     __tablename__ = "config_stamp"
     id: int = Field(primary_key=True)
     version: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+# The API's tables (tokens, the held queue, owner mappings, idempotency keys) live beside these.
+from storage.api_models import (  # noqa: E402, F401
+    ApiToken,
+    HeldActivity,
+    IdempotentResponse,
+    OwnerAlias,
+)

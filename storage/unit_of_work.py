@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from storage.errors import DatabaseUnavailable
 
-__all__ = ["DatabaseUnavailable", "Session", "unit_of_work"]
+__all__ = ["DatabaseUnavailable", "Session", "rehearsal", "unit_of_work"]
 
 
 @contextmanager
@@ -31,4 +31,18 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+@contextmanager
+def rehearsal(engine: Engine) -> Iterator[Session]:
+    """A unit of work that is always rolled back: a dry run (`pacer import … --dry-run`, the
+    summary of a CSV shared in Slack) does exactly what the real run would, and keeps nothing."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except OperationalError as error:
+        raise DatabaseUnavailable(str(error.orig or error)) from error
+    finally:
+        session.rollback()
         session.close()

@@ -1,6 +1,7 @@
 """/pacer: help, the process, and running the team (roster, managers, channel, goals, settings)."""
 
 from bot import messages
+from bot.admin.api import api
 from bot.admin.goals import goal
 from bot.admin.help_topics import HELP_TOPICS
 from bot.admin.holidays import holiday
@@ -373,4 +374,5 @@ SUBCOMMANDS = {
     "ritual": ritual,
     "rituals": ritual,
     "nudges": nudges,
+    "api": api,
 }

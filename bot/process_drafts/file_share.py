@@ -101,8 +101,9 @@ def fill_from_file(
 
     if file is None:
         say(
-            "Pacer reads process files in YAML (a name ending in .yml or .yaml). Start from "
-            "`pacer process show --yaml`, or edit the draft in Slack: `/pacer process draft`."
+            "Pacer reads process files in YAML (a name ending in .yml or .yaml) and activity in "
+            "CSV (.csv). For the process, start from `pacer process show --yaml`, or edit the "
+            "draft in Slack: `/pacer process draft`."
         )
         return "not-yaml"
     name = messages.escape(str(file.get("name"))[:80])

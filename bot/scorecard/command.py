@@ -10,11 +10,12 @@ from bot.parsing import parse_mention, parse_scorecard
 from bot.people import known_profiles, resolve_user
 from bot.replies import Problem
 from bot.scorecard import team_view
+from bot.scorecard.logs import basis_message
 from bot.scorecard.message import scorecard_message
 from bot.scorecard.why import why_button, why_message
 from rituals import dates
 from rituals.activity import require_known_role
-from rituals.scorecard import basis, build_scorecard, period_for, rep_calendar
+from rituals.scorecard import build_scorecard, period_for, rep_calendar
 from rituals.teams import can_view, process_in_effect, scorecard_shown
 from rituals.tenure import not_started
 from storage import people_queries
@@ -131,40 +132,3 @@ def goals_for(cmd: Command, process, rep, period, cal):
     end = datetime.combine(period.end + timedelta(days=1), time(0), cal.tz)
     then = process_in_effect(cmd.session, cmd.actor.team_id, end)
     return then if then.has_role(rep.role) else process
-
-
-def basis_message(cmd: Command, rep_id: str, kpi_key: str, period) -> dict:
-    process = cmd.actor.process
-    tz = process.calendar.tz
-    logs = basis(cmd.session, cmd.actor.workspace_id, rep_id, kpi_key, period)
-    shown = logs[-40:]  # the newest 40 keep the message inside Slack's limits
-    rows = [
-        {
-            "day": f"{dates.short(log.occurred_on)}",
-            "count": log.count,
-            "entered_by": log.entered_by,
-            "source": log.source,
-            "at": f"{dates.short_time(log.created_at.astimezone(tz))}",
-            "note": log.note,
-            "voided_at": log.voided_at,
-            "voided_by": log.voided_by,
-        }
-        for log in shown
-    ]
-    counted = [log for log in logs if log.voided_at is None]
-    text = messages.render(
-        "basis.md.j2",
-        kpi=process.kpi(kpi_key),
-        rep_id=rep_id,
-        period_label=period.label(),
-        total=sum(log.count for log in counted),
-        counted=len(counted),
-        voided=len(logs) - len(counted),
-        logs=rows,
-    )
-    if len(logs) > len(shown):
-        text += f"\n_{len(logs) - len(shown)} older logs not shown; pick a shorter period, e.g. `/scorecard {kpi_key} day`._"
-    return messages.message(
-        f"{process.kpi(kpi_key).name}: {sum(log.count for log in counted)} in {period.label()}",
-        messages.section(text),
-    )

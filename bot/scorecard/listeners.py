@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import register_command
-from bot.scorecard import command, share, team_view, why
+from bot.scorecard import command, logs, share, team_view, why
 from bot.services import Services
 
 
@@ -12,3 +12,4 @@ def register(app: App, services: Services) -> None:
     share.register(app, services)  # "My scorecard" on digests, "Share to channel"
     why.register(app, services)  # "How is this computed?"
     team_view.register(app, services)  # "Share to channel" on the team's scorecard
+    logs.register(app, services)  # a manager's "Void a log…" under the logs behind a number

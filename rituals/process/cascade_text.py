@@ -69,6 +69,13 @@ def render_cascade(p: Process) -> str:
             at = f" on {c.at:%Y-%m-%d %H:%M} UTC" if c.at is not None else ""
             lines.append(f"  from {c.effective.isoformat()}: {who} {c.kpi} {c.goal_word()}{by}{at}")
 
+    for name, mapping in p.sources.items():
+        account = f" (account {mapping.portal})" if mapping.portal is not None else ""
+        lines += ["", f"Counted from {name}{account}:"]
+        for record, by_role in mapping.records.items():
+            kpis = ", ".join(k if r == "*" else f"{r}: {k}" for r, k in by_role.items())
+            lines.append(f"  {record} → {kpis}")
+
     lines += ["", "Words reps can type:"]
     for kpi in p.kpis:
         lines.append(f"  {kpi.key}: {', '.join(kpi.aliases)}")

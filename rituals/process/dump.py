@@ -79,6 +79,11 @@ def dump_process(p: Process) -> str:
             ]
         elif section == "overrides":
             value = {user: _Flow(goals) for user, goals in value.items()}
+        elif section == "sources":
+            value = {
+                name: {k: _Flow(v) if isinstance(v, dict) else v for k, v in entry.items()}
+                for name, entry in value.items()
+            }
         elif section == "goal_changes":
             value = [_Flow(item) for item in value]
         out[section] = value

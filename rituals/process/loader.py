@@ -25,6 +25,7 @@ from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RitualChecks, default_leaderboards_for, never_sent
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.role_checks import RoleChecks
+from rituals.process.source_checks import SourceChecks
 from rituals.process.team_checks import DEFAULTS, TeamChecks
 from rituals.process.words import did_you_mean, kind_of, normalize_word, quote
 
@@ -51,6 +52,7 @@ SECTIONS = (
     "roles",
     "overrides",
     "goal_changes",  # dated goal changes; the goals above are the ones before any of them
+    "sources",  # which KPI a record from a connected system (HubSpot) counts on
     "rituals",  # last: it refers to the KPIs above
     "review",  # how a draft of the next version is reviewed before it is published
 )
@@ -90,6 +92,10 @@ _SECTION_HINTS = {
     "settle": "contests",
     "reviews": "review",
     "min_approvals": "review",
+    "source": "sources",
+    "hubspot": "sources",
+    "crm": "sources",
+    "integrations": "sources",
 }
 
 # How to add each required section when it is missing.
@@ -312,6 +318,7 @@ class Checker(
     RoleChecks,
     GoalChangeChecks,
     ContestChecks,
+    SourceChecks,
 ):
     """Checks a whole process: the top level here, each part of the file in its own mixin."""
 
@@ -367,6 +374,7 @@ class Checker(
         goal_changes = self.goal_changes(
             data.get("goal_changes"), roles, role_keys, kpi_keys, words
         )
+        sources = self.sources(data.get("sources"), kpi_keys, words, roles)
         rituals = self.rituals(
             data.get("rituals"), kpi_keys, words, default_leaderboards_for(roles, kpis)
         )
@@ -414,6 +422,7 @@ class Checker(
             goal_changes=tuple(goal_changes),
             goal_history_stated="goal_changes" in data,
             review_min_approvals=min_approvals,
+            sources=MappingProxyType(sources),
         )
 
     def review(self, value: object) -> int:

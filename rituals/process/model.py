@@ -23,6 +23,7 @@ from rituals.process.problems import Problem, ProcessError
 from rituals.process.ritual_checks import RITUALS, ritual_name
 from rituals.process.ritual_schedule import RitualSchedule
 from rituals.process.scoring import DEFAULT_SCORING, Scoring
+from rituals.process.sources import SourceMapping
 from rituals.process.values import parse_clock, percent_text
 from rituals.process.words import did_you_mean, display_word, normalize_word, one_of, quote
 
@@ -98,6 +99,8 @@ class Process:
     goal_history_stated: bool = field(default=False, compare=False)
     # How many reviewers must approve a draft before it is published without `confirm`.
     review_min_approvals: int = 0
+    # Connected systems (the `sources:` section): source name -> its record-to-KPI mapping.
+    sources: Mapping[str, SourceMapping] = field(default_factory=dict, hash=False)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -367,6 +370,12 @@ class Process:
             **(
                 {"review": {"min_approvals": self.review_min_approvals}}
                 if self.review_min_approvals
+                else {}
+            ),
+            # Written only when there are some, so a file without them reads as written.
+            **(
+                {"sources": {name: m.to_dict() for name, m in self.sources.items()}}
+                if self.sources
                 else {}
             ),
             # Written only when there are some, so a file without dated goals reads as written.

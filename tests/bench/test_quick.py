@@ -100,6 +100,16 @@ def test_log_writes():
     assert_ran(report, table, ["every write stored once, none refused"], postgres_variant=False)
 
 
+def test_ingest():
+    report, table = quick("ingest")
+    checks = [
+        "every new item created",
+        "every replayed item unchanged",
+        "the replay changed nothing",
+    ]
+    assert_ran(report, table, [f"{db}: {c}" for db in DATABASES for c in checks])
+
+
 def test_scorecard_pg_10m():
     report, table = quick("scorecard_pg_10m")
     if POSTGRES:

@@ -53,12 +53,10 @@ def test_template_values_are_escaped_but_our_markup_is_not():
             {
                 "day": "Mon",
                 "count": 1,
-                "entered_by": "U0REP0001",
-                "source": "slash",
-                "at": "x",
+                "how": messages.Raw(f"entered by {messages.mention('U0REP0001')} via /log at x"),
                 "note": "<!here> & friends",
                 "voided_at": None,
-                "voided_by": None,
+                "undone": "",
             }
         ],
     )

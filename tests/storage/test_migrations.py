@@ -42,6 +42,10 @@ EXPECTED_TABLES = {
     "process_review",
     "review_reviewer",
     "review_answer",
+    "api_token",
+    "held_activity",
+    "owner_alias",
+    "api_idempotency",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -66,6 +70,10 @@ EXPECTED_UNIQUE = {
     "uq_review_request": ("process_review", ["workspace_id", "request_key"]),
     "uq_review_reviewer": ("review_reviewer", ["review_id", "user_id"]),
     "uq_review_answer_key": ("review_answer", ["review_id", "answer_key"]),
+    "uq_api_token_hash": ("api_token", ["token_hash"]),
+    "uq_held_key": ("held_activity", ["workspace_id", "source", "external_id"]),
+    "uq_owner_alias": ("owner_alias", ["workspace_id", "alias"]),
+    "uq_idempotency_key": ("api_idempotency", ["token_id", "key"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
@@ -95,6 +103,11 @@ EXPECTED_INDEXES = {
     "ix_review_reviewer_review_id": ("review_reviewer", ["review_id"]),
     "ix_review_answer_review_id": ("review_answer", ["review_id"]),
     "ix_draft_edit_draft_id": ("draft_edit", ["draft_id"]),
+    # Ingested activity's upsert key (a unique index: no rebuild of a big table to add it).
+    "uq_log_external": ("activity_log", ["workspace_id", "ext_source", "external_id"]),
+    "ix_profile_email": ("user_profile", ["workspace_id", "email"]),
+    "uq_api_token_live_name": ("api_token", ["workspace_id", "name"]),
+    "ix_held_owner": ("held_activity", ["workspace_id", "owner_key"]),
 }
 
 

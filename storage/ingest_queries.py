@@ -1,0 +1,414 @@
+"""Ingested activity: the set-based reads and writes behind rituals/ingest. A batch of items
+costs a fixed handful of statements (what is stored under the batch's keys, the owners, one
+executemany per kind of write), never one round trip per item.
+
+Keys are (source, external_id) within a workspace: activity_log's ``uq_log_external`` and
+held_activity's ``uq_held_key``."""
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple, TypeVar
+
+from sqlalchemy import String, any_, bindparam, cast, delete, func, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from storage import db
+from storage.api_models import HeldActivity, OwnerAlias
+from storage.models import ActivityLog, Member, UserProfile
+
+T = TypeVar("T")
+Key = tuple[str, str]  # (source, external_id)
+
+# Bound parameters per IN list: far under SQLite's and PostgreSQL's limits.
+CHUNK = 2000
+
+LOG = ActivityLog.__table__
+HELD = HeldActivity.__table__
+
+
+class StoredLog(NamedTuple):
+    """What activity_log holds under one key (voided rows too: a deletion is kept)."""
+
+    id: int
+    rep_id: str
+    team_id: int
+    kpi: str
+    count: int
+    occurred_on: date
+    voided: bool
+    voided_by: str | None
+    process_version_id: int | None
+
+
+def _in(session: Session, column, values: list):
+    """``column IN (values)``; on PostgreSQL ``column = ANY(%s)`` with one array parameter: a
+    thousand bound parameters cost SQLAlchemy more to render than the query costs to run."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _keyed(session: Session, table, source_column, columns, workspace_id, source, ids):
+    """The rows of ``table`` under (workspace, source, external_id in ``ids``). On PostgreSQL
+    the ids are an unnest()ed array joined to the table: a filter ``= ANY(array)`` was checked
+    row by row against the whole array under a generic plan, and a table young enough to have
+    no statistics yet (a first import) was read whole for every batch — 330 ms a batch at
+    10,000 rows, against 5 ms for the join (bench/ingest.py)."""
+    c = table.c
+    if session.get_bind().dialect.name == "postgresql":
+        keys = (
+            func.unnest(bindparam(None, list(ids), type_=ARRAY(String)))
+            .table_valued("external_id")
+            .render_derived(name="k")
+        )
+        query = (
+            select(*columns)
+            .select_from(keys.join(table, c.external_id == keys.c.external_id))
+            .where(c.workspace_id == workspace_id, source_column == source)
+        )
+    else:
+        # One JSON parameter rather than a thousand: SQLAlchemy renders each of those (9 ms a
+        # batch); SQLite reads the list into a table and probes the unique index with it.
+        keys = func.json_each(bindparam(None, json.dumps(list(ids)))).table_valued("value")
+        query = select(*columns).where(
+            c.workspace_id == workspace_id,
+            source_column == source,
+            c.external_id.in_(select(keys.c.value)),
+        )
+    return session.connection().execute(query)
+
+
+def _by_source(keys: Iterable[Key]) -> Iterator[tuple[str, list[str]]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for source, external_id in keys:
+        grouped[source].add(external_id)
+    for source, ids in grouped.items():
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), CHUNK):
+            yield source, ordered[i : i + CHUNK]
+
+
+def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict[Key, StoredLog]:
+    """What is stored under the keys. The date comes as text and "voided" as a flag: turning
+    SQLite's stored text into date and datetime objects row by row cost more than the query."""
+    out: dict[Key, StoredLog] = {}
+    c = LOG.c
+    for source, ids in _by_source(keys):
+        columns = (c.ext_source, c.external_id, c.id, c.rep_id, c.team_id, c.kpi, c.count)
+        columns += (cast(c.occurred_on, String), c.voided_at.is_not(None), c.voided_by)
+        columns += (c.process_version_id,)
+        rows = _keyed(session, LOG, c.ext_source, columns, workspace_id, source, ids)
+        for row in rows.fetchall():
+            day = date.fromisoformat(row[7][:10])
+            out[(row[0], row[1])] = StoredLog(*row[2:7], day, bool(row[8]), row[9], row[10])
+    return out
+
+
+def insert_logs(session: Session, rows: list[dict]) -> None:
+    """Every new row (``rows`` share their keys) straight to the driver: SQLAlchemy's per-row
+    parameter handling cost more than the insert itself (bench/ingest.py). Values pass through
+    the columns' own bind processors where the dialect has one (SQLite's dates and times), so
+    they are stored exactly as the ORM stores them."""
+    if rows:
+        _executemany(session, LOG, rows)
+
+
+def _executemany(session: Session, table, rows: list[dict]) -> None:
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    mark = {"qmark": "?", "numeric": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([mark] * len(names))})"
+    )
+    processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
+    convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+    values = []
+    for row in rows:
+        one = [row[n] for n in names]
+        for i, process in convert:
+            one[i] = process(one[i])
+        values.append(tuple(one))
+    if dialect.name != "postgresql":
+        connection.exec_driver_sql(sql, values)  # SQLite: in-process, executemany is cheapest
+        return
+    # PostgreSQL: COPY, in the request's transaction. executemany sends a statement per row;
+    # a multi-row VALUES makes the driver parse 13,000 markers, and unnest()ed arrays are
+    # built in Python; COPY streams the rows in the driver's C code (bench/ingest.py).
+    quoted = ", ".join(quote(n) for n in names)
+    statement = f"COPY {quote(table.name)} ({quoted}) FROM STDIN"
+    driver = connection.dialect.loaded_dbapi
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except driver.IntegrityError as error:  # a key a concurrent request took: retrying() retries
+        raise IntegrityError(statement, None, error) from error
+    except driver.OperationalError as error:  # the unit of work answers "database unavailable"
+        raise OperationalError(statement, None, error) from error
+    finally:
+        cursor.close()
+
+
+_LOG_SET = ("rep_id", "team_id", "kpi", "count", "occurred_on", "process_version_id")
+
+
+def update_logs(session: Session, rows: list[dict]) -> None:
+    """Rows whose values changed, in place, by id: each dict has ``id`` and the columns in
+    ``_LOG_SET``. Voiding and restoring are void_logs / unvoid_logs."""
+    if not rows:
+        return
+    statement = (
+        update(LOG)
+        .where(LOG.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in _LOG_SET})
+    )
+    session.connection().execute(
+        statement, [{f"b_{k}": row[k] for k in ("id", *_LOG_SET)} for row in rows]
+    )
+
+
+def unvoid_logs(session: Session, ids: list[int]) -> None:
+    """Count these rows again (an item deleted at the source, then sent again)."""
+    if ids:
+        session.connection().execute(
+            update(LOG).where(LOG.c.id == bindparam("b_id")).values(voided_at=None, voided_by=None),
+            [{"b_id": i} for i in ids],
+        )
+
+
+def void_logs(session: Session, ids: list[int], by: str, now: datetime) -> None:
+    if ids:
+        session.connection().execute(
+            update(LOG)
+            .where(LOG.c.id == bindparam("b_id"))
+            .values(voided_at=bindparam("b_at"), voided_by=bindparam("b_by")),
+            [{"b_id": i, "b_at": now, "b_by": by} for i in ids],
+        )
+
+
+def retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
+    """Run ``work`` inside a savepoint; when a unique key it writes was taken by a concurrent
+    request meanwhile, undo its writes and run it again on what is stored now."""
+    for attempt in range(attempts):
+        try:
+            with db.savepoint(session):
+                return work()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# -- the held queue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    id: int
+    owner: str
+    kpi: str
+    count: int
+    occurred_at: datetime
+
+
+def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict[Key, HeldItem]:
+    """What is held under the keys that are held."""
+    out: dict[Key, HeldItem] = {}
+    c = HELD.c
+    for source, ids in _by_source(keys):
+        columns = (c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at)
+        rows = _keyed(session, HELD, c.source, columns, workspace_id, source, ids)
+        for row in rows:
+            out[(row[0], row[1])] = HeldItem(*row[2:])
+    return out
+
+
+def delete_held(session: Session, ids: Iterable[int]) -> None:
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), CHUNK):
+        session.connection().execute(
+            delete(HELD).where(_in(session, HELD.c.id, ids[i : i + CHUNK]))
+        )
+
+
+def hold(session: Session, rows: list[dict]) -> None:
+    """Insert held items (their keys are free: the caller deleted what was held under them)."""
+    if rows:
+        _executemany(session, HELD, rows)
+
+
+def has_held(session: Session, workspace_id: int) -> bool:
+    return (
+        session.exec(
+            select(HeldActivity.id).where(HeldActivity.workspace_id == workspace_id).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def held_for_owner(session: Session, workspace_id: int, owner_key: str) -> list[HeldActivity]:
+    return list(
+        session.exec(
+            select(HeldActivity)
+            .where(HeldActivity.workspace_id == workspace_id, HeldActivity.owner_key == owner_key)
+            .order_by(HeldActivity.received_at, HeldActivity.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HeldOwner:
+    owner: str  # as first sent
+    owner_key: str
+    items: int
+    total: int  # the counts, summed
+    first_received: datetime
+    last_received: datetime
+    sources: tuple[str, ...]
+
+
+def held_summary(session: Session, workspace_id: int) -> list[HeldOwner]:
+    """One line per unmatched owner, the most items first."""
+    h = HeldActivity
+    rows = session.exec(
+        select(
+            func.min(h.owner),
+            h.owner_key,
+            func.count(),
+            func.sum(h.count),
+            func.min(h.received_at),
+            func.max(h.received_at),
+        )
+        .where(h.workspace_id == workspace_id)
+        .group_by(h.owner_key)
+        .order_by(func.count().desc(), h.owner_key)
+    ).all()
+    sources: dict[str, set[str]] = defaultdict(set)
+    for key, source in session.exec(
+        select(h.owner_key, h.source).where(h.workspace_id == workspace_id).distinct()
+    ):
+        sources[key].add(source)
+    return [
+        HeldOwner(o, k, int(n), int(t or 0), a, b, tuple(sorted(sources[k])))
+        for o, k, n, t, a, b in rows
+    ]
+
+
+# -- owners -----------------------------------------------------------------------------------
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
+
+
+def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
+    """alias (lowercased) -> Slack user ID."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(keys):
+        out.update(
+            session.exec(
+                select(OwnerAlias.alias, OwnerAlias.user_id).where(
+                    OwnerAlias.workspace_id == workspace_id,
+                    _in(session, col(OwnerAlias.alias), chunk),
+                )
+            ).all()
+        )
+    return out
+
+
+def users_by_email(session: Session, workspace_id: int, emails: Iterable[str]) -> dict[str, str]:
+    """email (lowercased) -> Slack user ID, from the cached Slack profiles."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(emails):
+        out.update(
+            session.exec(
+                select(UserProfile.email, UserProfile.user_id).where(
+                    UserProfile.workspace_id == workspace_id,
+                    _in(session, col(UserProfile.email), chunk),
+                )
+            ).all()
+        )
+    return out
+
+
+def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, Member]:
+    out: dict[str, Member] = {}
+    for chunk in _chunks(user_ids):
+        for member in session.exec(
+            select(Member).where(
+                Member.workspace_id == workspace_id, _in(session, col(Member.user_id), chunk)
+            )
+        ):
+            out[member.user_id] = member
+    return out
+
+
+def members_and_timezones(
+    session: Session, workspace_id: int, user_ids: Iterable[str]
+) -> tuple[dict[str, Member], dict[str, str]]:
+    """The members among ``user_ids`` and the timezones Slack gave them, in one query."""
+    members_: dict[str, Member] = {}
+    zones: dict[str, str] = {}
+    for chunk in _chunks(user_ids):
+        query = (
+            select(Member, UserProfile.tz)
+            .outerjoin(
+                UserProfile,
+                (UserProfile.workspace_id == Member.workspace_id)
+                & (UserProfile.user_id == Member.user_id),
+            )
+            .where(Member.workspace_id == workspace_id, _in(session, col(Member.user_id), chunk))
+        )
+        for member, tz in session.exec(query):
+            members_[member.user_id] = member
+            if tz:
+                zones[member.user_id] = tz
+    return members_, zones
+
+
+def save_alias(
+    session: Session, workspace_id: int, alias: str, user_id: str, by: str, now: datetime
+) -> str | None:
+    """Map ``alias`` to ``user_id`` (replacing an earlier mapping); the user it meant before,
+    or None."""
+    row = session.exec(
+        select(OwnerAlias).where(OwnerAlias.workspace_id == workspace_id, OwnerAlias.alias == alias)
+    ).first()
+    before = row.user_id if row else None
+    if row is None:
+        row = OwnerAlias(workspace_id=workspace_id, alias=alias, user_id=user_id, mapped_by=by)
+    row.user_id, row.mapped_by, row.mapped_at = user_id, by, now
+    session.add(row)
+    session.flush()
+    return before
+
+
+def list_aliases(session: Session, workspace_id: int) -> list[OwnerAlias]:
+    return list(
+        session.exec(
+            select(OwnerAlias)
+            .where(OwnerAlias.workspace_id == workspace_id)
+            .order_by(OwnerAlias.alias)
+        )
+    )
+
+
+def set_email(session: Session, workspace_id: int, user_id: str, email: str | None) -> bool:
+    """Record a person's email on their cached profile; False when no profile is cached."""
+    result = session.exec(
+        update(UserProfile)
+        .where(UserProfile.workspace_id == workspace_id, UserProfile.user_id == user_id)
+        .values(email=email.strip().lower() if email else None)
+    )
+    return result.rowcount == 1
