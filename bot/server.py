@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot import edge
 from bot.app import build_app
 from bot.identity import identify_at_start
+from bot.listeners import request_started
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
@@ -54,7 +55,13 @@ def make_wsgi(services: Services):
         if path == "/healthz":
             return healthz(services, start_response)
         if path == "/slack/events":
-            return _at_the_edge(verifier, bolt, environ, start_response)
+            # Counted, so that work after the ack waits for a quiet moment (bot/after_ack.py)
+            services.in_flight.enter()
+            request_started()
+            try:
+                return _at_the_edge(verifier, bolt, environ, start_response)
+            finally:
+                services.in_flight.leave()
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 
