@@ -52,11 +52,9 @@ class Request:
 
 @dataclass
 class Command(Request):
-    """A slash command: ``name`` ("/log") and the ``text`` typed after it. ``respond`` posts
-    to the command's response_url (after the acknowledgement: Slack allows 5 uses in 30 min)."""
+    """A slash command: ``name`` ("/log") and the ``text`` typed after it."""
 
     name: str = ""
-    respond: Callable[..., object] | None = None
 
     @property
     def text(self) -> str:

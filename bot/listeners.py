@@ -41,13 +41,13 @@ def _cpu_ms(listener_started: float) -> float:
 
 
 def register_command(app: App, services: Services, name: str, handler: CommandHandler) -> None:
-    def listener(ack, body: dict, respond, context) -> None:
+    def listener(ack, body: dict, context) -> None:
         started, cpu_started = time.perf_counter(), time.thread_time()
         done = handle(
             services,
             body,
             handler,
-            lambda **fields: Command(name=name, respond=respond, **fields),
+            lambda **fields: Command(name=name, **fields),
             command=name,
             describe=_names_for_mentions,
             context=context,

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from slack_sdk.webhook import WebhookClient
+
 from bot import messages
 from bot.after_ack import Handoff
 from bot.context import Command
@@ -26,13 +28,16 @@ from storage.models import Member
 log = logging.getLogger("pacer.background")
 
 TEMPLATE = "log_recorded.md.j2"
+# A response_url that hangs must not hold the quiet lane (one thread) for long: Slack answers
+# these in milliseconds, and a reply that doesn't land leaves a true confirmation.
+RESPOND_TIMEOUT = 5
 
 
 @dataclass(frozen=True)
 class Waiting:
     """One acknowledged log waiting for its standings reply."""
 
-    respond: Callable[..., object]
+    response_url: str
     fields: dict  # the confirmation's template values (rows, day label, duplicate…)
     kpis: tuple[str, ...]  # the KPIs it logged, in its order
     process: Process
@@ -46,10 +51,11 @@ def confirmation(fields: dict) -> dict:
 
 def standings_later(cmd: Command, fields: dict, rep: Member, tz: str | None) -> None:
     """After the acknowledgement (and so after the commit), queue the standings reply."""
-    if cmd.respond is None or not cmd.body.get("response_url"):
-        return  # nowhere to answer (a test's request without one): the confirmation stands
+    response_url = cmd.body.get("response_url")
+    if not response_url:
+        return  # nowhere to answer: the confirmation stands
     process, services = cmd.actor.process, cmd.services
-    waiting = Waiting(cmd.respond, fields, tuple(r.kpi for r in fields["rows"]), process, rep)
+    waiting = Waiting(response_url, fields, tuple(r.kpi for r in fields["rows"]), process, rep)
     key = (cmd.actor.workspace_id, rep.user_id, tz, cmd.actor.process_version_id)
     cmd.follow_ups.append(
         Handoff(lambda: services.log_replies.request(key, waiting, _answerer(services, key)))
@@ -90,11 +96,11 @@ def answer(services: Services, key: tuple, waiting: list[Waiting]) -> None:
             replies.append(reply)
     for w, reply in zip(waiting, replies, strict=True):
         try:
-            w.respond(
-                text=reply["text"],
-                blocks=reply["blocks"],
-                response_type="ephemeral",
-                replace_original=True,
+            sent = WebhookClient(w.response_url, timeout=RESPOND_TIMEOUT).send_dict(
+                {**reply, "response_type": "ephemeral", "replace_original": True}
             )
-        except Exception:  # one failed answer must not cost the others theirs
-            log.exception("/log standings reply failed")
+        except Exception as error:  # one failed answer must not cost the others theirs
+            log.warning("/log standings reply failed: %s", type(error).__name__)
+            continue
+        if sent.status_code != 200:  # expired, or used 5 times: the confirmation stands
+            log.warning("/log standings reply refused: HTTP %s %s", sent.status_code, sent.body)
