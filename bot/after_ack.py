@@ -10,9 +10,10 @@ drops after 3 s (and the rep retypes: a log counted twice). So this work goes to
   crowd the acknowledgements, and a flood can't pile up memory (beyond ``MAX_JOBS`` a job is
   dropped with a warning: what it would have said is only a view of logs already stored and
   already confirmed in the acknowledgement);
-- each job waits until **no request is being answered** in this process (``InFlight``, counted
-  at the HTTP edge), or at most ``MAX_WAIT`` seconds after it was queued, so a reply is late by
-  at most that under a sustained burst, never starved;
+- each job waits for a **pause in the traffic**: no request answered in this process for
+  ``SETTLE`` seconds (``InFlight``, counted at the HTTP edge), or at most ``MAX_WAIT`` seconds
+  after it was queued, so a reply is late by at most that under a sustained burst, never
+  starved (and by ``SETTLE``, imperceptibly, when the floor is quiet);
 - requests for the same thing while one is waiting join it (``Coalescer``): ten quick logs by
   one rep cost one standings computation, and each log's own response_url gets its answer.
 
@@ -32,7 +33,8 @@ log = logging.getLogger("pacer.background")
 
 Job = Callable[[], None]
 
-MAX_WAIT = 2.0  # seconds a quiet job waits for a moment with no request in flight
+MAX_WAIT = 2.0  # seconds a quiet job waits at most for a pause in the traffic
+SETTLE = 0.05  # seconds without a request that make a pause (not a gap between two requests)
 MAX_JOBS = 1000  # queued quiet jobs per process; each is one rep's replies, or one Home tab
 
 
@@ -48,35 +50,51 @@ class Handoff:
 
 
 class InFlight:
-    """How many requests this process is answering (entered and left at the HTTP edge)."""
+    """How many requests this process is answering (entered and left at the HTTP edge), and
+    when that last changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._count = 0
-        self._idle = threading.Condition()
+        self._changed = clock()
+        self._calm = threading.Condition()
 
     def enter(self) -> None:
-        with self._idle:
+        with self._calm:
             self._count += 1
+            self._changed = self.clock()
 
     def leave(self) -> None:
-        with self._idle:
+        with self._calm:
             self._count -= 1
+            self._changed = self.clock()
             if self._count == 0:
-                self._idle.notify_all()
+                self._calm.notify_all()
 
     @property
     def count(self) -> int:
         return self._count
 
-    def wait_idle(self, timeout: float) -> bool:
-        """True once nothing is in flight; False when ``timeout`` seconds passed first."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._count == 0, max(timeout, 0.0))
+    def wait_quiet(self, settle: float, deadline: float) -> bool:
+        """True once no request has been in flight for ``settle`` seconds (a pause in the
+        traffic, not the gap between one request and the next); False at ``deadline``."""
+        with self._calm:
+            while True:
+                now = self.clock()
+                if now >= deadline:
+                    return False
+                if self._count:
+                    self._calm.wait(deadline - now)
+                    continue
+                calm_at = self._changed + settle
+                if now >= calm_at:
+                    return True
+                self._calm.wait(min(calm_at, deadline) - now)
 
 
 class QuietLane:
     """An executor (``submit``) whose jobs run one at a time on a thread of their own, each in a
-    quiet moment (``InFlight`` idle) or ``max_wait`` seconds after it was queued, whichever
+    pause of the traffic (``InFlight``) or ``max_wait`` seconds after it was queued, whichever
     comes first. ``submit`` returns False (and drops the job) when ``max_jobs`` are waiting."""
 
     def __init__(
@@ -84,9 +102,10 @@ class QuietLane:
         in_flight: InFlight,
         max_wait: float = MAX_WAIT,
         max_jobs: int = MAX_JOBS,
-        clock: Callable[[], float] = time.monotonic,
+        settle: float = SETTLE,
     ) -> None:
-        self.in_flight, self.max_wait, self.clock = in_flight, max_wait, clock
+        self.in_flight, self.max_wait, self.settle = in_flight, max_wait, settle
+        self.clock = in_flight.clock
         self._jobs: queue.Queue[tuple[float, Job]] = queue.Queue(max_jobs)
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -115,7 +134,7 @@ class QuietLane:
     def _loop(self) -> None:
         while True:
             due, job = self._jobs.get()
-            self.in_flight.wait_idle(due - self.clock())
+            self.in_flight.wait_quiet(self.settle, due)
             run_logged(job)
 
     def shutdown(self, wait: bool = True) -> None:  # the executor protocol; a daemon thread
