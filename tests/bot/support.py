@@ -65,6 +65,14 @@ class Rig:
         body = command_body(
             command, text, user, team_id="T0RIG0001", response_url=self.response_url
         )
+        self.last_body = body
+        return self._dispatch(body)
+
+    def again(self) -> dict:
+        """The last command delivered once more, as it was (same trigger_id and response_url)."""
+        return self._dispatch(self.last_body)
+
+    def _dispatch(self, body: str) -> dict:
         response = self.app.dispatch(
             BoltRequest(body=body, headers=signed_headers("rig-secret", body))
         )
