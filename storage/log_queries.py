@@ -40,7 +40,9 @@ def insert_logs(session: Session, rows: list[ActivityLog]) -> bool:
         return _insert_logs_orm(session, rows)
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the unit of work holds goes first, as an ORM add would
-    stored = {kpi: log_id for log_id, kpi in session.connection().execute(insert, _values(rows))}
+    values = _values(rows)  # one row (the usual log): one execute, not an executemany
+    found = session.connection().execute(insert, values[0] if len(values) == 1 else values)
+    stored = {kpi: log_id for log_id, kpi in found}
     if len(stored) < len(rows):
         if stored:
             session.connection().execute(
