@@ -186,11 +186,6 @@ class SlackStandin:
             self.responses[token] = []
         return f"{self.base}/response/{token}"
 
-    def responses_to(self, url: str) -> list[dict]:
-        """What was posted to a response_url this stand-in issued, oldest first."""
-        with self._lock:
-            return list(self.responses.get(url.rsplit("/", 1)[1], []))
-
     def fail_next(
         self,
         method: str,

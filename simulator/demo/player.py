@@ -19,7 +19,7 @@ from simulator.demo.cast import (
     TZ,
     Person,
 )
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from simulator.textview import WIDTH, mrkdwn_to_text, render_message
 from storage import log_queries
@@ -80,7 +80,7 @@ class Demo:
         response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
         self.played += 1
         message = json.loads(response.body or "{}")
-        for posted in self.standin.responses_to(parse_qs(body)["response_url"][0]):
+        for posted in responses_to(self.standin, parse_qs(body)["response_url"][0]):
             if posted.get("replace_original"):
                 message = posted
         reply = "\n".join(self.render(message))

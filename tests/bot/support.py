@@ -14,7 +14,7 @@ from bot.app import build_app
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -82,7 +82,7 @@ class Rig:
     @property
     def responses(self) -> list[dict]:
         """What the last command posted to its response_url after the acknowledgement."""
-        return self.slack.responses_to(self.response_url)
+        return responses_to(self.slack, self.response_url)
 
     def seen(self, command: str, text: str, user: str) -> dict:
         """What the person sees once the replies are in: the acknowledgement, or what replaced

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import normalize_url
 
@@ -230,7 +230,7 @@ class Workspace:
         assert reply.response_url, "a command's reply"
         deadline = time.monotonic() + timeout
         while True:
-            posted = self.server.standin.responses_to(reply.response_url)
+            posted = responses_to(self.server.standin, reply.response_url)
             replacing = [p for p in posted if p.get("replace_original")]
             if replacing:
                 return Reply(200, replacing[-1], reply.response_url)
@@ -239,7 +239,7 @@ class Workspace:
 
     def responses(self, reply: Reply) -> list[dict]:
         """Everything posted to the reply's response_url so far."""
-        return self.server.standin.responses_to(reply.response_url or "")
+        return responses_to(self.server.standin, reply.response_url or "")
 
     def log(self, user: str, text: str, **kw) -> Reply:
         return self.command("/log", text, user, **kw)

@@ -4,6 +4,7 @@ waiting together, each log answered exactly once."""
 
 from bot.log import reply
 from rituals.scorecard import standings
+from simulator.signed_requests import responses_to
 from tests.bot.support import AE, MGR, SDR, Rig
 from tests.storage.support import Statements
 
@@ -40,7 +41,7 @@ def log(rig: Rig, text: str, user: str) -> tuple[str, str]:
 def replaced(rig: Rig, url: str) -> list[str]:
     return [
         "\n".join(b["text"]["text"] for b in r["blocks"])
-        for r in rig.slack.responses_to(url)
+        for r in responses_to(rig.slack, url)
         if r.get("replace_original")
     ]
 
@@ -50,12 +51,12 @@ def test_the_ack_confirms_what_was_stored_and_the_standings_follow_it(rig):
     held = holding(rig)
     ack, url = log(rig, "call 12", SDR)
     assert ack == ":white_check_mark: Logged *12 Calls / Emails* · today, Tue 24 Nov."
-    assert rig.slack.responses_to(url) == []  # nothing yet: the standings wait for the ack
+    assert responses_to(rig.slack, url) == []  # nothing yet: the standings wait for the ack
     held.run()
     (full,) = replaced(rig, url)
     assert full.startswith(ack)
     assert "today 12 of 60" in full and "this week 12 of 240 (5%), pace 16% — behind" in full
-    response = rig.slack.responses_to(url)[0]
+    response = responses_to(rig.slack, url)[0]
     assert response["response_type"] == "ephemeral" and response["replace_original"] is True
 
 
@@ -95,12 +96,12 @@ def test_a_reps_waiting_logs_are_answered_once_each_from_one_computation(rig, mo
     assert "today 1 of 12" in two
     assert sorted(computed) == sorted([SDR, AE])  # one computation per rep
     assert held.run() == 0  # nothing left over, nothing answered twice
-    assert [len(rig.slack.responses_to(u)) for u in (url1, url2, url3)] == [1, 1, 1]
+    assert [len(responses_to(rig.slack, u)) for u in (url1, url2, url3)] == [1, 1, 1]
     # a log after the run starts a new reply of its own
     _, url4 = log(rig, "call 1", SDR)
     held.run()
     assert "today 4 of 60" in replaced(rig, url4)[0]
-    assert len(rig.slack.responses_to(url1)) == 1
+    assert len(responses_to(rig.slack, url1)) == 1
 
 
 def test_a_credit_that_may_not_see_the_scorecard_gets_no_standings(rig):
