@@ -34,6 +34,7 @@ def make_services(settings: Settings) -> Services:
         clock=clock_for(settings),
         deliveries=DELIVERIES,
         home_refresh_delay=settings.home_refresh_delay,
+        quiet_wait=settings.after_ack_wait,
     )
 
 

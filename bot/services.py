@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.after_ack import Coalescer, InFlight, QuietLane
+from bot.after_ack import MAX_WAIT, Coalescer, InFlight, QuietLane
 from bot.debounce import Debouncer
 from bot.identity import BotIdentity
 from bot.settings import Settings
@@ -63,6 +63,7 @@ class Services:
     # None: a QuietLane, or, when ``background`` is not a thread pool (a test's or the demo's
     # inline executor), ``background`` itself, so that everything still runs at once, in order.
     quiet: Any = None
+    quiet_wait: float = MAX_WAIT  # seconds a quiet job waits at most (PACER_AFTER_ACK_WAIT)
     # Standings replies after /log, one computation per rep for the logs waiting (bot/log/reply.py)
     log_replies: Coalescer | None = None
 
@@ -71,7 +72,7 @@ class Services:
             self.ritual_client = make_ritual_client(self.client)
         if self.quiet is None:
             pool = isinstance(self.background, ThreadPoolExecutor)
-            self.quiet = QuietLane(self.in_flight) if pool else self.background
+            self.quiet = QuietLane(self.in_flight, self.quiet_wait) if pool else self.background
         if self.home_refreshes is None:
             self.home_refreshes = Debouncer(self.after_ack_quietly, self.home_refresh_delay)
         if self.log_replies is None:

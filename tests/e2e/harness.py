@@ -109,6 +109,9 @@ class PacerServer:
             # Home refreshes at once: a debounced one from an earlier test (same user IDs, same
             # stand-in) must not land in the next test's calls. bot/debounce.py has its own tests.
             PACER_HOME_REFRESH_DELAY="0",
+            # ...and the quiet lane's work (standings replies, Home refreshes) without waiting
+            # for a pause in the traffic, which the next test's requests would put off.
+            PACER_AFTER_ACK_WAIT="0",
             PYTHONUNBUFFERED="1",
         )
         return env
