@@ -45,6 +45,8 @@ AFTER_ACK_WAIT = 1.5
 # else its blocks ("*Calls / Emails* · leading\n12 of 300").
 CALLS_IN_TEXT = re.compile(r"Calls / Emails ([\d,]+)/")
 CALLS_IN_BLOCKS = re.compile(r"\*Calls / Emails\*[^\n]*\n([\d,]+) of")
+# Pacer's request log line: the CPU its thread spent before acknowledging (bot/listeners.py)
+CPU_BEFORE_ACK = re.compile(r"command=/log .*cpu_ms=([\d.]+)")
 
 
 def _workers(n: int) -> str:
@@ -110,7 +112,6 @@ class Rig:
         self.folder = Path(tempfile.mkdtemp(prefix="pacer-bench-ack-"))
         self.exits = ExitStack()  # the PostgreSQL schema, dropped after the servers stop
         self.standin = SlackStandin().start()
-        self.response_url = self.standin.new_response_url()
         self.pacers = [self._pacer("SQLite", f"sqlite:///{self.folder / 'pacer.db'}")]
         self.schema = ""
         if postgres:
@@ -196,7 +197,8 @@ class Rig:
             time.sleep(0.3)
 
     def req(self, user: str, command: str, text: str) -> Request:
-        return Request(user, command, text, self.response_url)
+        # Each command its own response_url, as Slack gives (Pacer answers /log's there)
+        return Request(user, command, text, self.standin.new_response_url())
 
     def log_ok(self, conn, pacer: Pacer, user: str) -> None:
         status, body, _ = send(conn, self.req(user, "/log", "call 1"))
@@ -288,6 +290,24 @@ def concurrent(server: Served, per_client: list[list[Request]], check: bytes, se
     for t in threads:
         t.join(120)
     return latencies, acked, errors[0], time.perf_counter() - began
+
+
+def log_offset(server: Served) -> int:
+    try:
+        return server.log_path.stat().st_size
+    except OSError:
+        return 0
+
+
+def cpu_before_ack(server: Served, since: int) -> list[float]:
+    """Pacer's cpu_ms per /log (its request log lines) written after offset ``since``."""
+    try:
+        with open(server.log_path, "rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
+    except OSError:
+        return []
+    return [float(m.group(1)) for m in CPU_BEFORE_ACK.finditer(text)]
 
 
 def cpu_seconds(server: Served) -> float:
@@ -421,6 +441,7 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
         errs: Counter[str] = Counter()
         walls: Counter[str] = Counter()
         cpu: Counter[str] = Counter()  # server CPU seconds, the after-ack work included
+        before_ack: dict[str, list[float]] = {k: [] for k in servers}  # Pacer's cpu_ms lines
         seen: dict[str, list[str]] = {k: [] for k in servers}  # the errors' answers
         for rnd in range(rounds):
             # Alternate the order, so drifting load hits every server alike.
@@ -431,13 +452,15 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                     break
                 users = [rep(c + 1) for c in range(level)]
                 per_client = [[r.req(u, "/log", "call 1") for _ in range(per_round)] for u in users]
-                cpu_before = cpu_seconds(servers[which])
+                cpu_before, offset = cpu_seconds(servers[which]), log_offset(servers[which])
                 lat, acked, bad, wall = concurrent(
                     servers[which], per_client, b"Logged" if which in pacers else b"ok", seen[which]
                 )
                 if which in pacers:
                     time.sleep(AFTER_ACK_WAIT)  # the debounced Home refreshes run, and count
                 cpu[which] += cpu_seconds(servers[which]) - cpu_before
+                if which in pacers:
+                    before_ack[which] += cpu_before_ack(servers[which], offset)
                 samples[which] += lat
                 errs[which] += bad
                 walls[which] += wall
@@ -457,6 +480,11 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
                 "",
                 "",
                 f"{len(lat) / walls[which]:.0f} req/s, CPU {cpu[which] * 1000 / len(lat):.1f} ms/req"
+                + (
+                    f" ({median(before_ack[which]):.1f} before the ack)"
+                    if before_ack.get(which)
+                    else ""
+                )
                 + (f", {errs[which]} errors" if errs[which] else ""),
             )
         for which, answers in seen.items():
@@ -492,6 +520,9 @@ def bench_concurrent(report: Report, quick: bool, postgres: str | None = None, *
         f"{per_round * rounds} requests per client per server, in {rounds} round(s) alternating "
         "the servers; latency = request sent → full response read, measured in the client "
         "threads (the clients share the 2 cores with the servers); CPU = user + system time of "
-        "the server's processes (/proc) over its rounds, after-ack work included, per request"
+        "the server's processes (/proc) over its rounds, after-ack work included, per request; "
+        "'before the ack' = the median of Pacer's cpu_ms log field (the request thread's CPU "
+        "from the HTTP edge to the ack: signature, parse, the transaction); the bare app does "
+        "nothing after its ack, so all its CPU is before it"
     )
     _skipped_postgres(report, postgres)

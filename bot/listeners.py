@@ -4,6 +4,7 @@ through one of these, so each is handled the same way. The handler runs in the r
 3 s, its follow-ups run after the ack, and each request leaves exactly one log line."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from re import Pattern
@@ -11,20 +12,37 @@ from re import Pattern
 from slack_bolt import App
 
 from bot import messages
+from bot.after_ack import Handoff, run_logged
 from bot.context import Command, Handled, Interaction, Request, handle
 from bot.people import name_mentions
 from bot.services import Services
 
 log = logging.getLogger("pacer.requests")
 
+# The CPU time of this thread when its request arrived (bot/server.py), for the log line's
+# cpu_ms: what a request costs before its acknowledgement, the signature check included.
+_arrived = threading.local()
+
 CommandHandler = Callable[[Command], dict]
 InteractionHandler = Callable[[Interaction], dict | None]
 RefusalHandler = Callable[[Interaction, str], dict | None]
 
 
+def request_started() -> None:
+    _arrived.cpu = time.thread_time()
+
+
+def _cpu_ms(listener_started: float) -> float:
+    """CPU ms this thread spent on the request so far: since it arrived at the HTTP edge, else
+    (Socket Mode, tests) since the listener started."""
+    arrived = getattr(_arrived, "cpu", None)
+    _arrived.cpu = None  # one request's mark, never the next one's
+    return (time.thread_time() - (listener_started if arrived is None else arrived)) * 1000
+
+
 def register_command(app: App, services: Services, name: str, handler: CommandHandler) -> None:
     def listener(ack, body: dict, context) -> None:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         done = handle(
             services,
             body,
@@ -35,14 +53,16 @@ def register_command(app: App, services: Services, name: str, handler: CommandHa
             context=context,
         )
         ack(**(done.reply if done.problem is None else messages.problem(done.problem)))
+        cpu_ms = _cpu_ms(cpu_started)
         _follow_up(services, done)
         log.info(
-            "command=%s user=%s team=%s outcome=%s duration_ms=%.1f",
+            "command=%s user=%s team=%s outcome=%s duration_ms=%.1f cpu_ms=%.2f",
             name,
             body.get("user_id"),
             body.get("team_id"),
             done.outcome,
             _ms(started),
+            cpu_ms,
         )
 
     app.command(name)(listener)
@@ -122,7 +142,10 @@ def _problem_of(done: Handled) -> str | None:
 
 def _follow_up(services: Services, done: Handled) -> None:
     for job in done.follow_ups:
-        services.after_ack(job)
+        if isinstance(job, Handoff):
+            run_logged(job)  # it only queues work: no pool thread needed
+        else:
+            services.after_ack(job)
 
 
 def _log_interaction(body: dict, name: str | None, done: Handled, started: float) -> None:

@@ -15,6 +15,7 @@ from api.hooks import hubspot_route
 from bot import edge
 from bot.app import build_app
 from bot.identity import identify_at_start
+from bot.listeners import request_started
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
@@ -36,6 +37,7 @@ def make_services(settings: Settings) -> Services:
         clock=clock_for(settings),
         deliveries=DELIVERIES,
         home_refresh_delay=settings.home_refresh_delay,
+        quiet_wait=settings.after_ack_wait,
     )
 
 
@@ -64,7 +66,13 @@ def make_wsgi(services: Services):
         if path == "/healthz":
             return healthz(services, start_response)
         if path == "/slack/events":
-            return _at_the_edge(verifier, bolt, environ, start_response)
+            # Counted, so that work after the ack waits for a quiet moment (bot/after_ack.py)
+            services.in_flight.enter()
+            request_started()
+            try:
+                return _at_the_edge(verifier, bolt, environ, start_response)
+            finally:
+                services.in_flight.leave()
         if is_api(path):
             return api(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.after_ack import MAX_WAIT, Coalescer, InFlight, QuietLane
 from bot.debounce import Debouncer
 from bot.identity import BotIdentity
 from bot.settings import Settings
@@ -55,11 +56,27 @@ class Services:
     # Who the bot is (auth.test), asked once at start, before the workers fork (bot/identity.py).
     identity: BotIdentity = field(default_factory=BotIdentity)
 
+    # Requests this process is answering (bot/server.py counts them): the quiet lane's work
+    # waits for a moment with none (bot/after_ack.py).
+    in_flight: InFlight = field(default_factory=InFlight)
+    # Work after the ack that may wait for a quiet moment: standings replies, Home refreshes.
+    # None: a QuietLane, or, when ``background`` is not a thread pool (a test's or the demo's
+    # inline executor), ``background`` itself, so that everything still runs at once, in order.
+    quiet: Any = None
+    quiet_wait: float = MAX_WAIT  # seconds a quiet job waits at most (PACER_AFTER_ACK_WAIT)
+    # Standings replies after /log, one computation per rep for the logs waiting (bot/log/reply.py)
+    log_replies: Coalescer | None = None
+
     def __post_init__(self) -> None:
         if self.ritual_client is None:
             self.ritual_client = make_ritual_client(self.client)
+        if self.quiet is None:
+            pool = isinstance(self.background, ThreadPoolExecutor)
+            self.quiet = QuietLane(self.in_flight, self.quiet_wait) if pool else self.background
         if self.home_refreshes is None:
-            self.home_refreshes = Debouncer(self.after_ack, self.home_refresh_delay)
+            self.home_refreshes = Debouncer(self.after_ack_quietly, self.home_refresh_delay)
+        if self.log_replies is None:
+            self.log_replies = Coalescer(self.after_ack_quietly)
         if self.modal_client is None:
             self.modal_client = make_modal_client(self.client)
 
@@ -69,6 +86,10 @@ class Services:
 
     def after_ack(self, job: Callable[[], None]) -> None:
         self.background.submit(_logged(job))
+
+    def after_ack_quietly(self, job: Callable[[], None]) -> bool:
+        """``job`` after the ack, in a quiet moment (bot/after_ack.py); False if refused."""
+        return self.quiet.submit(_logged(job)) is not False
 
 
 def _logged(job: Callable[[], None]) -> Callable[[], None]:

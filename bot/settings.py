@@ -42,6 +42,8 @@ class Settings:
     clock: str | None  # a fixed ISO instant, for tests and demos only
     # Seconds a Home tab refresh after a log waits for more logs to join it (bot/debounce.py)
     home_refresh_delay: float = 1.0
+    # Seconds work after an ack may wait for a pause in the traffic (bot/after_ack.py)
+    after_ack_wait: float = 2.0
 
     def require(self, purpose: str, *names: str) -> None:
         values = {
@@ -84,6 +86,7 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
         admins=admins,
         clock=env.get("PACER_CLOCK") or None,
         home_refresh_delay=_seconds(env, "PACER_HOME_REFRESH_DELAY", 1.0),
+        after_ack_wait=_seconds(env, "PACER_AFTER_ACK_WAIT", 2.0),
     )
 
 

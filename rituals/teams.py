@@ -106,10 +106,11 @@ def resolve_actor(
 
 def team_process(session: Session, team_id: int | None) -> tuple[Process, int | None]:
     """The team's newest process version (or the install-wide one), else the built-in default."""
-    row = process_queries.latest_process_version(session, team_id)
-    if row is None:
+    latest = process_queries.latest_definition(session, team_id)
+    if latest is None:
         return default_process(), None
-    return _parse_version(row.id, row.definition), row.id
+    version_id, definition = latest
+    return _parse_version(version_id, definition), version_id
 
 
 def process_in_effect(session: Session, team_id: int, instant: datetime) -> Process:

@@ -52,6 +52,12 @@ def signed_headers(signing_secret: str, body: str, timestamp: int | None = None)
     }
 
 
+def responses_to(standin, url: str) -> list[dict]:
+    """What was posted to a response_url the Slack stand-in issued (``new_response_url``), oldest
+    first: a command's replies after its acknowledgement."""
+    return list(standin.responses.get(url.rsplit("/", 1)[1], []))
+
+
 def new_trigger_id() -> str:
     return f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex[:16]}"
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import func, literal_column, union_all, update
+from sqlalchemy import delete, func, literal_column, union_all, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -23,15 +25,60 @@ from storage.models import ActivityLog, LogUndo
 
 
 def insert_logs(session: Session, rows: list[ActivityLog]) -> bool:
-    """Store one batch atomically (flushed; committed by the caller's unit of work). False, and
+    """Store one batch atomically (not committed: the caller's unit of work commits). False, and
     nothing of the batch stored, when Slack's trigger_id was already stored (the same request
-    delivered twice is counted once) or a row is refused; the caller's transaction goes on."""
+    delivered twice is counted once); the caller's transaction goes on. A row refused for
+    another reason (a foreign key) raises IntegrityError, and the unit of work rolls back.
+
+    One statement, the acknowledgement's only write: ``INSERT … ON CONFLICT DO NOTHING
+    RETURNING``, no savepoint around it (on SQLite the savepoint also took the write lock for
+    the whole request). A batch that collides only in part (never a Slack retry, which repeats
+    the whole batch) has its inserted rows deleted again in the same transaction."""
+    kpis = [r.kpi for r in rows]
+    insert = _LOG_INSERTS.get(session.get_bind().dialect.name)
+    if insert is None or len(set(kpis)) != len(kpis):  # rows are told apart by KPI below
+        return _insert_logs_orm(session, rows)
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the unit of work holds goes first, as an ORM add would
+    values = _values(rows)  # one row (the usual log): one execute, not an executemany
+    found = session.connection().execute(insert, values[0] if len(values) == 1 else values)
+    stored = {kpi: log_id for log_id, kpi in found}
+    if len(stored) < len(rows):
+        if stored:
+            session.connection().execute(
+                delete(ActivityLog).where(col(ActivityLog.id).in_(list(stored.values())))
+            )
+        return False
+    for row in rows:
+        row.id = stored[row.kpi]
+    return True
+
+
+def _insert_logs_orm(session: Session, rows: list[ActivityLog]) -> bool:
+    """The same through the ORM inside a savepoint: a batch with one KPI twice (an import), or
+    a database without ON CONFLICT."""
     try:
         with db.savepoint(session):
             session.add_all(rows)
     except IntegrityError:
         return False
     return True
+
+
+_COLUMNS = tuple(c.name for c in ActivityLog.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
+
+
+def _values(rows: list[ActivityLog]) -> list[dict]:
+    return [{c: getattr(row, c) for c in _COLUMNS} for row in rows]
+
+
+def _log_insert(insert):
+    # Built once per process: only the rows' values change from one log to the next.
+    table = ActivityLog.__table__  # type: ignore[attr-defined]
+    return insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.kpi)
+
+
+_LOG_INSERTS = {"sqlite": _log_insert(sqlite_insert), "postgresql": _log_insert(pg_insert)}
 
 
 def logs_by_trigger(session: Session, workspace_id: int, trigger_id: str) -> list[ActivityLog]:

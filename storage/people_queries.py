@@ -6,7 +6,7 @@ not fought over: the insert is skipped and the caller's transaction goes on."""
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
@@ -78,15 +78,24 @@ def workspace_and_member(
     if enterprise_id:
         return _grid_workspace_and_member(session, slack_team_id, enterprise_id, user_id, resume)
     row = session.exec(
-        select(Workspace.id, Member, Workspace.rituals_paused_at, config_cache.stamp_column())
-        .outerjoin(Member, (Member.workspace_id == Workspace.id) & (Member.user_id == user_id))
-        .where(Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == "")
+        _WORKSPACE_AND_MEMBER, params={"slack_team_id": slack_team_id, "user_id": user_id}
     ).first()
     if row is not None:
         config_cache.remember_stamp(session, row[3])
     if resume and row is not None and row[2] is not None:
         resume_rituals(session, row[0])
     return (row[0], row[1]) if row else (None, None)
+
+
+# Built once: building a statement costs more CPU than SQLite takes to run it, and this one
+# starts every request.
+_WORKSPACE_AND_MEMBER = (
+    select(Workspace.id, Member, Workspace.rituals_paused_at, config_cache.stamp_column())
+    .outerjoin(
+        Member, (Member.workspace_id == Workspace.id) & (Member.user_id == bindparam("user_id"))
+    )
+    .where(Workspace.slack_team_id == bindparam("slack_team_id"), Workspace.enterprise_id == "")
+)
 
 
 def pause_rituals(

@@ -14,22 +14,36 @@ from storage.models import ProcessVersion
 def latest_process_version(session: Session, team_id: int | None) -> ProcessVersion | None:
     """The team's newest version, else the newest install-wide version, else None (one query,
     cached: storage/config_cache.py)."""
-    install_wide = col(ProcessVersion.team_id).is_(None)
-    scope = install_wide if team_id is None else (ProcessVersion.team_id == team_id) | install_wide
     rows = config_cache.cached_rows(
         session,
         ("process", team_id),
         ProcessVersion,
-        lambda: list(
-            session.exec(
-                select(ProcessVersion)
-                .where(scope)
-                .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
-                .limit(1)
-            )
-        ),
+        lambda: list(session.exec(_latest(team_id))),
     )
     return rows[0] if rows else None
+
+
+def latest_definition(session: Session, team_id: int | None) -> tuple[int, str] | None:
+    """(id, definition) of ``latest_process_version``: what every request needs of it, cached
+    as a plain tuple (no row to copy into the session: the ack path reads it on every log)."""
+
+    def load() -> tuple[int, str] | None:
+        row = session.exec(_latest(team_id)).first()
+        return (row.id, row.definition) if row is not None else None
+
+    return config_cache.cached(session, ("process definition", team_id), load)
+
+
+def _latest(team_id: int | None):
+    # Built only on a cache miss: building a statement costs more than the cache lookup.
+    install_wide = col(ProcessVersion.team_id).is_(None)
+    scope = install_wide if team_id is None else (ProcessVersion.team_id == team_id) | install_wide
+    return (
+        select(ProcessVersion)
+        .where(scope)
+        .order_by(install_wide, col(ProcessVersion.version).desc())  # the team's own first
+        .limit(1)
+    )
 
 
 def process_version_at(session: Session, team_id: int, instant: datetime) -> ProcessVersion | None:

@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
+from bot.after_ack import Handoff
 from bot.context import Interaction
 from bot.examples import log_words
 from bot.home.view import (
@@ -181,7 +182,7 @@ def refresh_job_for(
                 ("workspace", workspace_id, user_id), lambda u=user_id: publish(u)
             )
 
-    return job
+    return Handoff(job)  # it only queues the refresh: run right after the ack
 
 
 def _publish_logged(

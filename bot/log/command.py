@@ -1,8 +1,10 @@
-"""/log: record activity, take it back, and show where the rep now stands."""
+"""/log: record activity, take it back, and show where the rep now stands (after the
+acknowledgement, which only confirms what was stored: bot/log/reply.py)."""
 
 from bot import messages
 from bot.context import Command
 from bot.home.listeners import refresh_job_for
+from bot.log import reply
 from bot.log.form import open_from_command
 from bot.log.help import log_help
 from bot.parsing import ParseError, parse_log, split_target
@@ -16,7 +18,6 @@ from rituals.activity import (
     target_rep,
     undo_last,
 )
-from rituals.scorecard import rep_calendar, standings
 from rituals.teams import can_view
 from storage import log_queries, people_queries
 
@@ -65,28 +66,18 @@ def log(cmd: Command) -> dict:
         cmd.follow_ups.append(
             refresh_job_for(cmd.services, actor.workspace_id, [recorded.rep.user_id, cmd.user_id])
         )
-    today = rep_today(process, tz, cmd.now)
-    return messages.text_message(
-        "log_recorded.md.j2",
+    fields = dict(
         rows=recorded.rows,
         kpi_names={k.key: k.name for k in process.kpis},
         credited=recorded.credited,
         rep_id=rep_id,
-        day_label=dates.relative(recorded.occurred_on, today),
+        day_label=dates.relative(recorded.occurred_on, rep_today(process, tz, cmd.now)),
         note=recorded.rows[0].note,
         duplicate=recorded.duplicate,
-        standings=standings(
-            cmd.session,
-            actor.workspace_id,
-            process,
-            recorded.rep,
-            [r.kpi for r in recorded.rows],
-            cmd.now,
-            rep_calendar(process, tz),
-        )
-        if can_view(actor, rep_id)  # crediting a rep doesn't open a private scorecard
-        else [],
     )
+    if can_view(actor, rep_id):  # crediting a rep doesn't open a private scorecard
+        reply.standings_later(cmd, fields, recorded.rep, tz)  # after the ack: bot/log/reply.py
+    return reply.confirmation(fields)
 
 
 def _tell_rep(cmd: Command, recorded):

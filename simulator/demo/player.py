@@ -5,6 +5,7 @@ import json
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from urllib.parse import parse_qs
 
 from slack_bolt.request import BoltRequest
 
@@ -18,7 +19,7 @@ from simulator.demo.cast import (
     TZ,
     Person,
 )
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from simulator.textview import WIDTH, mrkdwn_to_text, render_message
 from storage import log_queries
@@ -71,11 +72,18 @@ class Demo:
             job()
 
     def send(self, who: Person, command: str, text: str, body: str | None = None) -> str:
-        """Type one slash command as Slack would deliver it; returns the reply as text."""
-        body = body or command_body(command, text, who.user_id)
+        """Type one slash command as Slack would deliver it; returns the reply as text: what the
+        person sees in the end (/log's confirmation is replaced by its standings reply, which
+        the app sent through the response_url after acknowledging)."""
+        url = self.standin.new_response_url()
+        body = body or command_body(command, text, who.user_id, response_url=url)
         response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
         self.played += 1
-        reply = "\n".join(self.render(json.loads(response.body or "{}")))
+        message = json.loads(response.body or "{}")
+        for posted in responses_to(self.standin, parse_qs(body)["response_url"][0]):
+            if posted.get("replace_original"):
+                message = posted
+        reply = "\n".join(self.render(message))
         if response.status != 200 or "unexpected error" in reply:
             self.problems.append(f"{who.name} › {command} {text} → [{response.status}] {reply}")
         return reply

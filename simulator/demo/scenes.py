@@ -127,7 +127,10 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     demo.show(sdr2, "/log", "calls 150")
     demo.show(sdr2, "/log", "undo")
     demo.show(sdr2, "/log", "calls 15")
-    body = command_body("/log", "held 1 roi 1", AES[1].user_id)  # one trigger_id, sent twice
+    # one trigger_id, sent twice
+    body = command_body(
+        "/log", "held 1 roi 1", AES[1].user_id, response_url=demo.standin.new_response_url()
+    )
     demo.show(AES[1], "/log", "held 1 roi 1", body)
     once = demo.logs()
     demo.show(AES[1], "/log", "held 1 roi 1", body)

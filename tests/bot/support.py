@@ -14,7 +14,7 @@ from bot.app import build_app
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import load_settings
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -59,22 +59,58 @@ class Rig:
         self.app = build_app(self.services)
 
     def run(self, command: str, text: str, user: str) -> dict:
-        body = command_body(command, text, user, team_id="T0RIG0001")
+        """The acknowledgement (after-ack work is done inline before this returns: what it
+        posted to the command's response_url is in ``self.responses``)."""
+        self.response_url = self.slack.new_response_url()
+        body = command_body(
+            command, text, user, team_id="T0RIG0001", response_url=self.response_url
+        )
+        self.last_body = body
+        return self._dispatch(body)
+
+    def again(self) -> dict:
+        """The last command delivered once more, as it was (same trigger_id and response_url)."""
+        return self._dispatch(self.last_body)
+
+    def _dispatch(self, body: str) -> dict:
         response = self.app.dispatch(
             BoltRequest(body=body, headers=signed_headers("rig-secret", body))
         )
         assert response.status == 200
         return json.loads(response.body)
 
+    @property
+    def responses(self) -> list[dict]:
+        """What the last command posted to its response_url after the acknowledgement."""
+        return responses_to(self.slack, self.response_url)
+
+    def seen(self, command: str, text: str, user: str) -> dict:
+        """What the person sees once the replies are in: the acknowledgement, or what replaced
+        it through the response_url (/log's standings follow its confirmation that way)."""
+        message = self.run(command, text, user)
+        replacing = [r for r in self.responses if r.get("replace_original")]
+        return replacing[-1] if replacing else message
+
     def text(self, command: str, text: str, user: str) -> str:
+        """The text of ``seen``: the reply as the person reads it in the end."""
+        message = self.seen(command, text, user)
+        assert_within_slack_limits(message)
+        return text_of_blocks(message)
+
+    def ack_text(self, command: str, text: str, user: str) -> str:
+        """The acknowledgement's text alone."""
         message = self.run(command, text, user)
         assert_within_slack_limits(message)
-        return "\n".join(b["text"]["text"] for b in message["blocks"] if b.get("text"))
+        return text_of_blocks(message)
 
     def team(self):
         self.text("/pacer", f"team add <@{SDR}> sdr", ADMIN)
         self.text("/pacer", f"team add <@{AE}> ae", ADMIN)
         self.text("/pacer", f"manager <@{MGR}>", ADMIN)
+
+
+def text_of_blocks(message: dict) -> str:
+    return "\n".join(b["text"]["text"] for b in message["blocks"] if b.get("text"))
 
 
 def assert_within_slack_limits(message: dict) -> None:

@@ -108,3 +108,21 @@ def test_gunicorn_serves_threads_and_leaves_the_request_log_to_pacer():
     options = server_options("127.0.0.1", 3000, threads=16, workers=2)
     assert options["bind"] == "127.0.0.1:3000" and options["worker_class"] == "gthread"
     assert (options["threads"], options["workers"], options["accesslog"]) == (16, 2, None)
+
+
+def test_a_command_line_carries_its_cpu_before_the_ack_and_the_request_is_counted(rig, lines):
+    body = command_body("/log", "help", SDR, team_id="T0RIG0001")
+    seen = []
+    rig.services.in_flight.enter = lambda: seen.append("in")  # what the edge counts
+    rig.services.in_flight.leave = lambda: seen.append("out")
+    call(make_wsgi(rig.services), "/slack/events", "POST", body, signed_headers("rig-secret", body))
+    [line] = lines()
+    assert float(line.split("cpu_ms=")[1]) >= 0
+    assert seen == ["in", "out"]
+
+
+def test_the_quiet_lane_waits_as_configured():
+    assert load_settings({}).after_ack_wait == 2.0
+    assert load_settings({"PACER_AFTER_ACK_WAIT": "0"}).after_ack_wait == 0.0
+    with pytest.raises(SystemExit, match="PACER_AFTER_ACK_WAIT"):
+        load_settings({"PACER_AFTER_ACK_WAIT": "soon"})

@@ -14,11 +14,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import normalize_url
 
@@ -44,6 +45,7 @@ def free_port() -> int:
 class Reply:
     status: int
     body: dict | str
+    response_url: str | None = None  # the command's: its follow-ups land there
 
     @property
     def text(self) -> str:
@@ -107,6 +109,9 @@ class PacerServer:
             # Home refreshes at once: a debounced one from an earlier test (same user IDs, same
             # stand-in) must not land in the next test's calls. bot/debounce.py has its own tests.
             PACER_HOME_REFRESH_DELAY="0",
+            # ...and the quiet lane's work (standings replies, Home refreshes) without waiting
+            # for a pause in the traffic, which the next test's requests would put off.
+            PACER_AFTER_ACK_WAIT="0",
             PYTHONUNBUFFERED="1",
         )
         return env
@@ -218,7 +223,26 @@ class Workspace:
 
     def command(self, command: str, text: str, user: str, trigger_id: str | None = None) -> Reply:
         body = self.body(command, text, user, trigger_id)
-        return self.server.post(body, signed_headers(SECRET, body))
+        reply = self.server.post(body, signed_headers(SECRET, body))
+        reply.response_url = parse_qs(body)["response_url"][0]
+        return reply
+
+    def followed(self, reply: Reply, timeout: float = 10.0) -> Reply:
+        """What replaced ``reply`` through its response_url after the acknowledgement (/log's
+        standings): polled for, as work after the ack is; fails if nothing came in time."""
+        assert reply.response_url, "a command's reply"
+        deadline = time.monotonic() + timeout
+        while True:
+            posted = responses_to(self.server.standin, reply.response_url)
+            replacing = [p for p in posted if p.get("replace_original")]
+            if replacing:
+                return Reply(200, replacing[-1], reply.response_url)
+            assert time.monotonic() < deadline, f"no follow-up to {reply.body!r}"
+            time.sleep(0.02)
+
+    def responses(self, reply: Reply) -> list[dict]:
+        """Everything posted to the reply's response_url so far."""
+        return responses_to(self.server.standin, reply.response_url or "")
 
     def log(self, user: str, text: str, **kw) -> Reply:
         return self.command("/log", text, user, **kw)

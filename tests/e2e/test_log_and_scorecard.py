@@ -17,10 +17,16 @@ def test_log_replies_with_standing_and_scorecard_adds_up(ws):
     assert reply.status == 200
     assert reply.body["response_type"] == "ephemeral"
     assert "Logged *12 Calls / Emails*" in reply.text
+    # The acknowledgement confirms what was stored; where the rep stands follows it, replacing it
+    assert "today 12 of 60" not in reply.text
+    full = ws.followed(reply)
+    assert full.body["response_type"] == "ephemeral"
+    assert "Logged *12 Calls / Emails*" in full.text
     # Tue 11:00 of a Mon–Fri 09–17 week whose Thursday is Thanksgiving (a US public holiday in
     # the default process): 10 of 32 working hours have passed, and 4 × 60 calls are the goal.
-    assert "today 12 of 60" in reply.text
-    assert "this week 12 of 240 (5%), pace 16% — behind" in reply.text
+    assert "today 12 of 60" in full.text
+    assert "this week 12 of 240 (5%), pace 16% — behind" in full.text
+    assert len(ws.responses(reply)) == 1  # one of the response_url's 5 uses
 
     assert ws.log(SDR, "calls 18 conversations 3").status == 200
     assert ws.log(SDR, "12 CALLS").status == 200

@@ -3,6 +3,7 @@ so that Slack's own verifier accepts them."""
 
 import json
 import time
+import urllib.request
 from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
@@ -13,9 +14,11 @@ from simulator.signed_requests import (
     event_body,
     interaction_body,
     json_headers,
+    responses_to,
     signed_headers,
     view_submission_payload,
 )
+from simulator.slack_standin import SlackStandin
 
 SECRET = "test-signing-secret"
 
@@ -78,3 +81,14 @@ def test_an_event_envelope_keeps_its_id_for_a_retry_and_says_so_in_the_headers()
     assert (headers["X-Slack-Retry-Num"], headers["X-Slack-Retry-Reason"]) == ("2", "http_timeout")
     assert SignatureVerifier(SECRET).is_valid_request(body, headers)
     assert "X-Slack-Retry-Num" not in json_headers(SECRET, body)
+
+
+def test_responses_to_reads_what_a_response_url_received():
+    with SlackStandin() as slack:
+        url, other = slack.new_response_url(), slack.new_response_url()
+        request = urllib.request.Request(
+            url, data=b'{"text": "hi"}', headers={"Content-Type": "application/json"}
+        )
+        urllib.request.urlopen(request, timeout=5).read()
+        assert responses_to(slack, url) == [{"text": "hi"}]
+        assert responses_to(slack, other) == []

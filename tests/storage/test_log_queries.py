@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from storage import db, log_queries, people_queries
@@ -100,6 +101,8 @@ def test_insert_logs_is_all_or_nothing_on_a_duplicate(engine, session, ws, team)
     # Same trigger, a new KPI first and the already stored one second: neither may be stored.
     retry = make_batch(ws, team, {"conversations": 2, "calls": 5}, trigger_id="T")
     assert log_queries.insert_logs(session, retry) is False
+    assert log_queries.count_logs(session) == 1  # in the same transaction too
+    session.commit()
     with fresh(engine) as other:
         assert [(r.kpi, r.count) for r in log_queries.logs_by_trigger(other, ws.id, "T")] == [
             ("calls", 5)
@@ -110,7 +113,9 @@ def test_insert_logs_is_all_or_nothing_on_a_duplicate(engine, session, ws, team)
 def test_insert_logs_is_all_or_nothing_on_a_bad_row(engine, session, ws, team):
     rows = make_batch(ws, team, {"calls": 5, "conversations": 2, "deals": 1}, trigger_id="T")
     rows[2].team_id = 999_999  # no such team: the foreign key refuses the last row
-    assert log_queries.insert_logs(session, rows) is False
+    with pytest.raises(IntegrityError):  # the unit of work rolls back
+        log_queries.insert_logs(session, rows)
+    session.rollback()
     with fresh(engine) as other:
         assert log_queries.count_logs(other) == 0
 
