@@ -37,7 +37,7 @@ NOW = datetime.fromisoformat(CLOCK)
 KPIS = ("calls", "conversations", "meetings_scheduled")
 REPS = 60  # SDRs (add_reps' every third is an AE: they get none of these KPIs)
 TARGETS = {"sqlite": 10_000, "postgresql": 20_000}
-WARM, WARM_REQUESTS = 50, 6  # items per warm-up request, and how many
+WARM, WARM_REQUESTS = 1000, 4  # items per warm-up request (a full batch), and how many
 MAX_RATIO = 3.0
 
 
