@@ -19,6 +19,8 @@ from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
 from storage.migrate import upgrade
+from tv.app import PREFIX as TV_PREFIX
+from tv.app import TvApp
 
 log = logging.getLogger("pacer")
 
@@ -48,6 +50,7 @@ def make_wsgi(services: Services):
     # passes, which Bolt's first middleware answers): one verification, not two.
     bolt = SlackRequestHandler(build_app(services, verified_at_edge=True), path="/slack/events")
     verifier = edge.RawBodyVerifier(services.settings.signing_secret or "unset")
+    tv = TvApp(services.engine, services.clock)  # the sales-floor TV: tv/app.py
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -55,6 +58,8 @@ def make_wsgi(services: Services):
             return healthz(services, start_response)
         if path == "/slack/events":
             return _at_the_edge(verifier, bolt, environ, start_response)
+        if path.startswith(TV_PREFIX):
+            return tv(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 

@@ -42,6 +42,8 @@ class Settings:
     clock: str | None  # a fixed ISO instant, for tests and demos only
     # Seconds a Home tab refresh after a log waits for more logs to join it (bot/debounce.py)
     home_refresh_delay: float = 1.0
+    # Where people reach the app (PACER_PUBLIC_URL): the base of the TV links /pacer tv gives.
+    public_url: str = "http://localhost:3000"
 
     def require(self, purpose: str, *names: str) -> None:
         values = {
@@ -84,6 +86,9 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
         admins=admins,
         clock=env.get("PACER_CLOCK") or None,
         home_refresh_delay=_seconds(env, "PACER_HOME_REFRESH_DELAY", 1.0),
+        public_url=(
+            env.get("PACER_PUBLIC_URL") or f"http://localhost:{env.get('PORT') or 3000}"
+        ).rstrip("/"),
     )
 
 
