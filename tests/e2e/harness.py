@@ -107,6 +107,7 @@ class PacerServer:
             # Home refreshes at once: a debounced one from an earlier test (same user IDs, same
             # stand-in) must not land in the next test's calls. bot/debounce.py has its own tests.
             PACER_HOME_REFRESH_DELAY="0",
+            PACER_PUBLIC_URL=self.url,  # the TV links /pacer tv gives point here
             PYTHONUNBUFFERED="1",
         )
         return env
