@@ -109,7 +109,7 @@ def board(session: Session, ctx: Context, now: datetime) -> dict:
         "week_label": _label(cards["week"]),
         "bars": _bars(cards["week"], kpi_names, "leading"),
         "lagging": _bars(cards["month"], kpi_names, "lagging"),
-        "month_label": f"{cards['month'].period.start:%B %Y}",
+        "month_label": f"{cards['month'].period.start:%B}",
         "today": _ranking(cards["day"], names) if public else [],
         "week": _ranking(cards["week"], names) if public else [],
         "contest": _contest(session, team.id, kpi_names, names, now, public),
@@ -120,7 +120,9 @@ def board(session: Session, ctx: Context, now: datetime) -> dict:
 
 def _label(card: TeamScorecard) -> str:
     p = card.period
-    return f"{p.start:%a %-d} – {p.end:%a %-d %b}"
+    if p.start.month == p.end.month:
+        return f"{p.start:%-d}–{p.end:%-d %b}"
+    return f"{p.start:%-d %b} – {p.end:%-d %b}"
 
 
 def _bars(card: TeamScorecard, kpi_names: dict, kind: str) -> list[dict]:

@@ -105,10 +105,13 @@ def test_twelve_reps_fit_the_screen_escaped_and_accessible(ws, standin, browser)
         assert ws.log(user, f"call {60 - 4 * n}").status == 200
     assert ws.log(SDRS[0], "meeting 2").status == 200
     assert ws.pacer(MGR, "tv").status == 200
-    assert ws.command("/contest", "start race calls ends friday", MGR).status == 200
+    started = ws.command("/contest", 'start race calls week "Call <Blitz>"', MGR)
+    assert started.status == 200 and "Call" in started.text, started.text
     browser.get(tv_link(ws))
     assert until(lambda: len(browser.find_elements("css selector", "#week li")) == 12)
     assert browser.find_elements("css selector", "#today li")
+    assert until(lambda: "Call <Blitz>" in text_of(browser, "h-contest"))
+    assert "Maria Lopez" in text_of(browser, "contest")
     # A name is text, never markup.
     assert '<b>Zed & "Co"</b>' in text_of(browser, "week")
     assert not browser.find_elements("css selector", "main b")
