@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # `python bench/run.py`
 
 from slack_bolt.version import __version__ as bolt_version  # noqa: E402
 
-from bench import ack, big, digest, fault_load, lag_check, writes  # noqa: E402
+from bench import ack, big, digest, fault_load, lag_check, tv, writes  # noqa: E402
 from bench.common import Report  # noqa: E402
 from bench.data import describe  # noqa: E402
 
@@ -43,6 +43,10 @@ BENCHMARKS = {
     "scorecard_pg_10m": (
         "one scorecard with 10 M logs on PostgreSQL (quick: 10,000)",
         big.bench_big,
+    ),
+    "tv": (
+        "the TV's data endpoint: 200 TVs polling every 5 s, a log halfway (quick: 20 × 0.25 s)",
+        tv.bench_tv,
     ),
     "fault_load": (
         "mixed traffic at 50 clients on PostgreSQL, a worker killed every minute, PostgreSQL "

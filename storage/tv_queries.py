@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -71,8 +71,9 @@ def change_marker(session: Session, team_id: int, since: date) -> tuple:
         func.count(Contest.id).filter(Contest.status != "running"),
     ).where(Contest.team_id == team_id)
     stamp = select(ConfigStamp.version).where(ConfigStamp.id == 1).scalar_subquery()
-    row = session.execute(
-        select(logs.subquery(), contests.subquery(), stamp.label("stamp"))
+    a, b = logs.subquery(), contests.subquery()
+    row = session.execute(  # two one-row aggregates side by side: a join on true
+        select(a, b, stamp.label("stamp")).select_from(a.join(b, true()))
     ).first()
     return tuple(row) if row is not None else ()
 

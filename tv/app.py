@@ -114,7 +114,12 @@ class TvApp:
         fresh = self._fresh(team_id, minute)
         if fresh is not None:
             return fresh
-        with lock:  # one build per team at a time: concurrent polls wait and share it
+        built = self._boards.get(team_id)
+        # One refresh per team at a time. Meanwhile the other polls get the board they would
+        # have got a moment ago, rather than waiting; only the very first build is waited for.
+        if not lock.acquire(blocking=built is None):
+            return built[1], built[2]  # type: ignore[index]
+        try:
             fresh = self._fresh(team_id, minute)
             if fresh is not None:
                 return fresh
@@ -133,6 +138,8 @@ class TvApp:
             self._boards[team_id] = (key, body, etag)
             self.builds += 1
             return body, etag
+        finally:
+            lock.release()
 
     def _fresh(self, team_id: int, minute: int) -> tuple[bytes, str] | None:
         """The board built for the marker read within the ttl, this minute; None: ask."""

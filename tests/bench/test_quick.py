@@ -100,6 +100,13 @@ def test_log_writes():
     assert_ran(report, table, ["every write stored once, none refused"], postgres_variant=False)
 
 
+def test_tv():
+    report, table = quick("tv")
+    checks = ["an unchanged poll: 304 and 0 queries", "every poll answered 200 or 304"]
+    checks += ["every TV had the log's board within 5 s"]
+    assert_ran(report, table, [f"{db}: {c}" for db in DATABASES for c in checks])
+
+
 def test_scorecard_pg_10m():
     report, table = quick("scorecard_pg_10m")
     if POSTGRES:
