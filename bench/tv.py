@@ -36,12 +36,16 @@ class Queries:
     """Counts the statements an engine runs (every thread's)."""
 
     def __init__(self, engine):
-        self.n, self._lock = 0, threading.Lock()
+        self.n, self._lock, self.mine = 0, threading.Lock(), threading.local()
         event.listen(engine, "before_cursor_execute", self._count)
 
     def _count(self, *_args) -> None:
+        self.mine.n = getattr(self.mine, "n", 0) + 1  # this thread's: did a poll ask?
         with self._lock:
             self.n += 1
+
+    def of_this_thread(self) -> int:
+        return getattr(self.mine, "n", 0)
 
 
 def poll(app: TvApp, token: str, etag: str | None) -> tuple[str, str | None]:
@@ -98,6 +102,8 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
     )
 
     latencies: list[float] = []
+    asking: list[float] = []  # the polls that read the link or the marker, or built the board
+    cached: list[float] = []  # the others: answered from memory
     statuses: dict[str, int] = {}
     seen_at: list[float] = []
     lock = threading.Lock()
@@ -113,11 +119,13 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
         # Past the end, a TV that has yet to see the log's board keeps polling, up to 6 s.
         while due < stop or (not noticed and due < changed_at[0] + 6.0):
             time.sleep(max(0.0, due - time.monotonic()))
+            asked = queries.of_this_thread()
             began = time.perf_counter()
             status, new = poll(app, token, held)
             took = time.perf_counter() - began
             with lock:
                 latencies.append(took)
+                (asking if queries.of_this_thread() > asked else cached).append(took)
                 statuses[status.split()[0]] = statuses.get(status.split()[0], 0) + 1
                 if changed.is_set() and new != held and not noticed:
                     seen_at.append(time.monotonic() - changed_at[0])
@@ -147,6 +155,16 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
         "p99 < 50 ms",
         report.timing(percentile(latencies, 99) < 0.050),
     )
+    for what, values in (("answered from memory", cached), ("that asked the database", asking)):
+        report.add(
+            f"{label}: … the polls {what}",
+            len(values),
+            ms(median(values)),
+            ms(percentile(values, 99)),
+            "",
+            "",
+            "info",
+        )
     report.add(
         f"{label}: queries per poll (a log halfway)", n, f"{during / max(n, 1):.3f}", "", "",
         "≈ 0", "info",
@@ -156,11 +174,12 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
     )
     report.check(f"{label}: every poll answered 200 or 304", ok, n, detail=str(statuses))
     worst = max(seen_at) if seen_at else None
+    bound = every + app.ttl + 0.5  # its next poll after the marker was read again, and slack
     report.check(
-        f"{label}: every TV had the log's board within 5 s",
-        len(seen_at) == tvs and worst is not None and worst < 5.0,
+        f"{label}: every TV had the log's board by its next poll after the ttl",
+        len(seen_at) == tvs and worst is not None and worst < bound,
         tvs,
-        detail=f"{len(seen_at)} of {tvs}, worst {ms(worst)}",
+        detail=f"{len(seen_at)} of {tvs}, worst {ms(worst)}, bound {bound:g} s",
     )
     report.note(f"{label}: {app.builds} board builds for {n + 2} polls")
 

@@ -67,10 +67,10 @@ def text_of(browser, element_id: str) -> str:
     )
 
 
-def team_with_names(ws, standin, reps=SDRS[:3]):
-    for user, name in zip(reps, NAMES, strict=False):
+def team_with_names(ws, standin, reps=SDRS[:3], names=NAMES, aes=("UAE000001",)):
+    for user, name in zip([*reps, *aes], names, strict=False):
         standin.add_user(user, name)
-    ws.setup_team(sdrs=tuple(reps))
+    ws.setup_team(sdrs=tuple(reps), aes=aes)
     assert ws.scorecard(MGR, "team").status == 200  # Pacer learns the names from Slack
 
 
@@ -100,10 +100,15 @@ def test_the_page_has_the_scorecards_numbers_and_moves_on_a_log(ws, standin, bro
 
 
 def test_twelve_reps_fit_the_screen_escaped_and_accessible(ws, standin, browser):
-    team_with_names(ws, standin, SDRS)
-    for n, user in enumerate(SDRS):
-        assert ws.log(user, f"call {60 - 4 * n}").status == 200
+    aes = ("UAE000001", "UAE000002", "UAE000003")
+    team_with_names(ws, standin, SDRS[:9], aes=aes)  # 12 reps: 9 SDRs, 3 AEs
+    for n, user in enumerate(SDRS[:9]):
+        assert ws.log(user, f"call {70 - 6 * n}").status == 200
+        assert ws.log(user, f"conversation {14 - n}").status == 200
     assert ws.log(SDRS[0], "meeting 2").status == 200
+    assert ws.log(SDRS[3], "meeting 1").status == 200
+    for n, user in enumerate(aes):
+        assert ws.log(user, f"held {3 - n}").status == 200
     assert ws.pacer(MGR, "tv").status == 200
     started = ws.command("/contest", 'start race calls week "Call <Blitz>"', MGR)
     assert started.status == 200 and "Call" in started.text, started.text
@@ -112,9 +117,6 @@ def test_twelve_reps_fit_the_screen_escaped_and_accessible(ws, standin, browser)
     assert browser.find_elements("css selector", "#today li")
     assert until(lambda: "Call <Blitz>" in text_of(browser, "h-contest"))
     assert "Maria Lopez" in text_of(browser, "contest")
-    # A name is text, never markup.
-    assert '<b>Zed & "Co"</b>' in text_of(browser, "week")
-    assert not browser.find_elements("css selector", "main b")
     sizes = browser.execute_script(
         "const d = document.documentElement;"
         "return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight,"
@@ -151,11 +153,15 @@ def test_managers_visibility_shows_no_name(ws, standin, browser):
     assert not re.search(r"\b[UW][A-Z0-9]{8,}\b", page)
 
 
-def test_a_revoked_link_answers_403_and_the_page_says_so(ws, standin, browser):
-    team_with_names(ws, standin)
+def test_names_are_text_and_a_revoked_link_answers_403(ws, standin, browser):
+    team_with_names(ws, standin, names=['<b>Zed & "Co"</b><script>x()</script>', "Maria Lopez"])
+    assert ws.log(SDRS[0], "call 12").status == 200
     url = tv_link(ws)
     browser.get(url)
     assert until(lambda: "Live" in text_of(browser, "status"))
+    # A name is text, never markup.
+    assert until(lambda: '<b>Zed & "Co"</b><script>x()</script>' in text_of(browser, "week"))
+    assert not browser.find_elements("css selector", "main b, main script")
     assert "revoked" in ws.pacer(MGR, "tv revoke").text
     assert until(lambda: "revoked" in text_of(browser, "status"))
     assert get(url)[0] == 403 and get(url + "/data")[0] == 403
