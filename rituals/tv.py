@@ -137,7 +137,7 @@ def _bars(card: TeamScorecard, kpi_names: dict, kind: str) -> list[dict]:
             out.append(
                 {
                     "kpi": kpi_names.get(line.kpi, line.kpi),
-                    "role": group.role.name,
+                    "role": group.role.key.upper(),  # "SDR": short enough for a bar's caption
                     "actual": shown_number(p.actual),
                     "goal": None if p.goal is None else shown_number(p.goal),
                     "expected": None if p.expected is None else shown_number(p.expected),
