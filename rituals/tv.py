@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rituals import dates
 from rituals.contests.listing import recent_contests, running_contests
 from rituals.contests.standings import Standings, standings_at
 from rituals.contests.timing import closes_at
@@ -105,7 +106,7 @@ def board(session: Session, ctx: Context, now: datetime) -> dict:
     data = {
         "team": team.name,
         "names": public,
-        "now": f"{local:%a %-d %b · %H:%M}",
+        "now": f"{dates.short(local)} · {local:%H:%M}",
         "week_label": _label(cards["week"]),
         "bars": _bars(cards["week"], kpi_names, "leading"),
         "lagging": _bars(cards["month"], kpi_names, "lagging"),
@@ -121,8 +122,8 @@ def board(session: Session, ctx: Context, now: datetime) -> dict:
 def _label(card: TeamScorecard) -> str:
     p = card.period
     if p.start.month == p.end.month:
-        return f"{p.start:%-d}–{p.end:%-d %b}"
-    return f"{p.start:%-d %b} – {p.end:%-d %b}"
+        return f"{p.start.day}–{dates.day_month(p.end)}"
+    return f"{dates.day_month(p.start)} – {dates.day_month(p.end)}"
 
 
 def _bars(card: TeamScorecard, kpi_names: dict, kind: str) -> list[dict]:
