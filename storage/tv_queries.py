@@ -13,6 +13,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from storage import db
 from storage.models import ActivityLog, ConfigStamp, Contest, TvLink
 
 
@@ -31,7 +32,7 @@ def replace_link(
     made one at the same moment (theirs stands)."""
     old = link_of_team(session, team_id)
     try:
-        with session.begin_nested():
+        with db.savepoint(session):  # not begin_nested: pysqlite needs its BEGIN first
             if old is not None:
                 session.delete(old)
                 session.flush()

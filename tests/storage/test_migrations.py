@@ -42,6 +42,7 @@ EXPECTED_TABLES = {
     "process_review",
     "review_reviewer",
     "review_answer",
+    "tv_link",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -66,6 +67,8 @@ EXPECTED_UNIQUE = {
     "uq_review_request": ("process_review", ["workspace_id", "request_key"]),
     "uq_review_reviewer": ("review_reviewer", ["review_id", "user_id"]),
     "uq_review_answer_key": ("review_answer", ["review_id", "answer_key"]),
+    "uq_tv_link_team": ("tv_link", ["team_id"]),
+    "uq_tv_link_token": ("tv_link", ["token_hash"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),
