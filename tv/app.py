@@ -64,7 +64,9 @@ class TvApp:
             page = False
         else:
             return _plain(start_response, "404 Not Found", "No such TV page.\n")
-        team_id = self.team_of(rest[0])
+        # The page is loaded once per screen: its link is always read afresh. The data
+        # endpoint, polled by every screen, trusts a link's answer for the ttl.
+        team_id = self.team_of(rest[0], fresh=page)
         if team_id is None:
             return _plain(
                 start_response,
@@ -90,11 +92,11 @@ class TvApp:
         start_response("200 OK", [("Content-Type", "application/json"), *headers])
         return [body]
 
-    def team_of(self, token: str) -> int | None:
+    def team_of(self, token: str, fresh: bool = False) -> int | None:
         key = tv.hash_token(token)
         now = self.monotonic()
         found = self._links.get(key)
-        if found is not None and now - found[0] < self.ttl:
+        if not fresh and found is not None and now - found[0] < self.ttl:
             return found[1]
         with unit_of_work(self.engine) as session:
             link = tv.link_for(session, token)
