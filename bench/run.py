@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # `python bench/run.py`
 
 from slack_bolt.version import __version__ as bolt_version  # noqa: E402
 
-from bench import ack, big, digest, fault_load, ingest, lag_check, writes  # noqa: E402
+from bench import ack, big, digest, fault_load, ingest, lag_check, tv, writes  # noqa: E402
 from bench.common import Report  # noqa: E402
 from bench.data import describe  # noqa: E402
 
@@ -48,6 +48,10 @@ BENCHMARKS = {
         "activity ingestion: POST /api/v1/activities, batches of 1,000, vs a plain executemany; "
         "a replay (quick: 3 × 200)",
         ingest.bench_ingest,
+    ),
+    "tv": (
+        "the TV's data endpoint: 200 TVs polling every 5 s, a log halfway (quick: 20 × 0.25 s)",
+        tv.bench_tv,
     ),
     "fault_load": (
         "mixed traffic at 50 clients on PostgreSQL, a worker killed every minute, PostgreSQL "

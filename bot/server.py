@@ -23,6 +23,8 @@ from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
 from storage.migrate import upgrade
+from tv.app import PREFIX as TV_PREFIX
+from tv.app import TvApp
 
 log = logging.getLogger("pacer")
 
@@ -60,6 +62,7 @@ def make_wsgi(services: Services):
         rate=api_rate(os.environ),
         extra_routes=[hubspot_route(os.environ)],  # signed by HubSpot, not by a token
     )
+    tv = TvApp(services.engine, services.clock)  # the sales-floor TV: tv/app.py
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -75,6 +78,8 @@ def make_wsgi(services: Services):
                 services.in_flight.leave()
         if is_api(path):
             return api(environ, start_response)
+        if path.startswith(TV_PREFIX):
+            return tv(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 

@@ -44,6 +44,8 @@ class Settings:
     home_refresh_delay: float = 1.0
     # Seconds work after an ack may wait for a pause in the traffic (bot/after_ack.py)
     after_ack_wait: float = 2.0
+    # Where people reach the app (PACER_PUBLIC_URL): the base of the TV links /pacer tv gives.
+    public_url: str = "http://localhost:3000"
 
     def require(self, purpose: str, *names: str) -> None:
         values = {
@@ -87,6 +89,9 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
         clock=env.get("PACER_CLOCK") or None,
         home_refresh_delay=_seconds(env, "PACER_HOME_REFRESH_DELAY", 1.0),
         after_ack_wait=_seconds(env, "PACER_AFTER_ACK_WAIT", 2.0),
+        public_url=(
+            env.get("PACER_PUBLIC_URL") or f"http://localhost:{env.get('PORT') or 3000}"
+        ).rstrip("/"),
     )
 
 

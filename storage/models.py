@@ -491,6 +491,24 @@ class ConfigStamp(SQLModel, table=True):
     version: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
+class TvLink(SQLModel, table=True):
+    """A team's sales-floor TV link (`/pacer tv`): only the token's SHA-256 is kept, so a copy
+    of the database opens no TV. One live link per team; revoking deletes the row."""
+
+    __tablename__ = "tv_link"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    team_id: int = Field(foreign_key="sales_team.id")
+    token_hash: str = Field(max_length=64)
+    created_by: str = Field(max_length=32)
+    created_at: datetime
+
+    __table_args__ = (
+        UniqueConstraint("team_id", name="uq_tv_link_team"),
+        UniqueConstraint("token_hash", name="uq_tv_link_token"),
+    )
+
+
 # The API's tables (tokens, the held queue, owner mappings, idempotency keys) live beside these.
 from storage.api_models import (  # noqa: E402, F401
     ApiToken,

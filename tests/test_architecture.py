@@ -8,8 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "api", "rituals", "storage", "templates", "cli", "simulator")
-PRODUCT = ("bot", "api", "rituals", "storage", "cli", "simulator")
+PACKAGES = ("bot", "api", "tv", "rituals", "storage", "templates", "cli", "simulator")
+PRODUCT = ("bot", "api", "tv", "rituals", "storage", "cli", "simulator")
 MAX_LINES = 600
 
 # Imports inside functions, each deferred on purpose.
@@ -27,6 +27,7 @@ TESTED_ELSEWHERE = {
         for feature in ("admin", "coaching", "contests", "leaderboard", "log", "scorecard")
     },
     "bot/ids.py": "constants; every listener test presses them",
+    "bot/admin/tv.py": "tests/e2e/test_tv.py: /pacer tv and its mistakes over signed HTTP",
     "bot/services.py": "the Rig and every e2e test build Services",
     "bot/socket.py": "tests/cli/test_main.py (Socket Mode's missing-token error)",
     "bot/settings.py": "tests/cli/test_main.py and tests/e2e (the environment)",

@@ -7,6 +7,7 @@ from bot.admin.help_topics import HELP_TOPICS
 from bot.admin.holidays import holiday
 from bot.admin.settings_form import open_from_command
 from bot.admin.team import done, new_member, one_person, team
+from bot.admin.tv import tv_command
 from bot.context import Command
 from bot.examples import article, log_words
 from bot.parsing import ParseError, parse_channel
@@ -375,4 +376,5 @@ SUBCOMMANDS = {
     "rituals": ritual,
     "nudges": nudges,
     "api": api,
+    "tv": tv_command,
 }

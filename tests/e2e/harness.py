@@ -112,6 +112,7 @@ class PacerServer:
             # ...and the quiet lane's work (standings replies, Home refreshes) without waiting
             # for a pause in the traffic, which the next test's requests would put off.
             PACER_AFTER_ACK_WAIT="0",
+            PACER_PUBLIC_URL=self.url,  # the TV links /pacer tv gives point here
             PYTHONUNBUFFERED="1",
         )
         return env

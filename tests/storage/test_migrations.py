@@ -46,6 +46,7 @@ EXPECTED_TABLES = {
     "held_activity",
     "owner_alias",
     "api_idempotency",
+    "tv_link",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -74,6 +75,8 @@ EXPECTED_UNIQUE = {
     "uq_held_key": ("held_activity", ["workspace_id", "source", "external_id"]),
     "uq_owner_alias": ("owner_alias", ["workspace_id", "alias"]),
     "uq_idempotency_key": ("api_idempotency", ["token_id", "key"]),
+    "uq_tv_link_team": ("tv_link", ["team_id"]),
+    "uq_tv_link_token": ("tv_link", ["token_hash"]),
 }
 EXPECTED_INDEXES = {
     "ix_log_rep_date": ("activity_log", ["workspace_id", "rep_id", "occurred_on"]),

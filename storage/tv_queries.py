@@ -1,0 +1,97 @@
+"""The sales-floor TV's reads and writes: its links (token hashes) and the team's change marker.
+
+The marker is one small query that says whether anything the TV shows may have changed: the
+team's logs since a date (how many, the newest id, how many voided: an undo or an edit moves
+it), its contests (how many, the newest id, how many settled or stopped) and the config stamp
+(roster, names, goals). Served by ix_log_team_date and ix_contest team index."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from storage import db
+from storage.models import ActivityLog, ConfigStamp, Contest, TvLink
+
+
+def link_by_hash(session: Session, token_hash: str) -> TvLink | None:
+    return session.execute(select(TvLink).where(TvLink.token_hash == token_hash)).scalars().first()
+
+
+def link_of_team(session: Session, team_id: int) -> TvLink | None:
+    return session.execute(select(TvLink).where(TvLink.team_id == team_id)).scalars().first()
+
+
+def replace_link(
+    session: Session, workspace_id: int, team_id: int, token_hash: str, by: str, now: datetime
+) -> bool:
+    """The team's link is now this one (an old one stops working). False if another request
+    made one at the same moment (theirs stands)."""
+    old = link_of_team(session, team_id)
+    try:
+        with db.savepoint(session):  # not begin_nested: pysqlite needs its BEGIN first
+            if old is not None:
+                session.delete(old)
+                session.flush()
+            session.add(
+                TvLink(
+                    workspace_id=workspace_id,
+                    team_id=team_id,
+                    token_hash=token_hash,
+                    created_by=by,
+                    created_at=now,
+                )
+            )
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def delete_link(session: Session, team_id: int) -> bool:
+    old = link_of_team(session, team_id)
+    if old is None:
+        return False
+    session.delete(old)
+    session.flush()
+    return True
+
+
+def change_marker(session: Session, team_id: int, since: date) -> tuple:
+    """One round trip: what moves when a log, a contest or the team's settings change."""
+    logs = select(
+        func.count(ActivityLog.id), func.max(ActivityLog.id), func.count(ActivityLog.voided_at)
+    ).where(ActivityLog.team_id == team_id, col(ActivityLog.occurred_on) >= since)
+    contests = select(
+        func.count(Contest.id),
+        func.max(Contest.id),
+        func.count(Contest.result),
+        func.count(Contest.id).filter(Contest.status != "running"),
+    ).where(Contest.team_id == team_id)
+    stamp = select(ConfigStamp.version).where(ConfigStamp.id == 1).scalar_subquery()
+    a, b = logs.subquery(), contests.subquery()
+    row = session.execute(  # two one-row aggregates side by side: a join on true
+        select(a, b, stamp.label("stamp")).select_from(a.join(b, true()))
+    ).first()
+    return tuple(row) if row is not None else ()
+
+
+def recent_logs(session: Session, team_id: int, since: date, limit: int) -> list[ActivityLog]:
+    """The team's newest logs that still count, newest first (the TV's ticker)."""
+    return list(
+        session.execute(
+            select(ActivityLog)
+            .where(
+                ActivityLog.team_id == team_id,
+                col(ActivityLog.occurred_on) >= since,
+                col(ActivityLog.voided_at).is_(None),
+            )
+            .order_by(col(ActivityLog.id).desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )

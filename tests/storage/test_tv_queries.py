@@ -1,0 +1,66 @@
+"""The TV's links (one per team, found by the token's hash) and the team's change marker,
+which moves on a log, an undo, a contest or a settings change and on nothing else."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from storage import config_cache, log_queries, tv_queries
+from storage.models import ConfigStamp
+from tests.storage.support import NOW, TODAY, make_log
+
+
+@pytest.fixture
+def stamped(engine):
+    """The emptied database gets its stamp row back (the migration's)."""
+    with engine.begin() as conn:
+        conn.execute(insert(ConfigStamp.__table__).values(id=1, version=4242))
+    config_cache.clear()
+    return engine
+
+
+def test_one_link_per_team_found_by_its_hash(session, ws, team):
+    assert tv_queries.link_by_hash(session, "a" * 64) is None
+    assert tv_queries.replace_link(session, ws.id, team.id, "a" * 64, "UM", NOW)
+    assert tv_queries.link_by_hash(session, "a" * 64).team_id == team.id
+    assert tv_queries.replace_link(session, ws.id, team.id, "b" * 64, "UM", NOW)
+    session.commit()
+    assert tv_queries.link_by_hash(session, "a" * 64) is None  # the old link is gone
+    assert tv_queries.link_of_team(session, team.id).token_hash == "b" * 64
+    assert tv_queries.delete_link(session, team.id)
+    assert not tv_queries.delete_link(session, team.id)
+    assert tv_queries.link_by_hash(session, "b" * 64) is None
+
+
+def test_the_marker_moves_on_what_the_tv_shows_and_only_then(stamped, session, ws, team):
+    since = TODAY - timedelta(days=30)
+
+    def marker():
+        session.commit()
+        return tv_queries.change_marker(session, team.id, since)
+
+    first = marker()
+    assert marker() == first  # nothing changed
+    log = make_log(ws, team, count=3)
+    log_queries.insert_logs(session, [log])
+    logged = marker()
+    assert logged != first
+    assert log_queries.void_log(session, log, "U_REP", NOW)
+    voided = marker()
+    assert voided not in (first, logged)  # an undo moves it although no row was added
+    old = make_log(ws, team, occurred_on=since - timedelta(days=1))
+    log_queries.insert_logs(session, [old])
+    assert marker() == voided  # a log before the window shows nowhere on the TV
+    team.name = "Closers"
+    session.add(team)
+    assert marker() != voided  # settings, names, roster: the config stamp
+
+
+def test_recent_logs_newest_first_without_the_voided(session, ws, team):
+    logs = [make_log(ws, team, count=n) for n in (1, 2, 3)]
+    log_queries.insert_logs(session, logs)
+    assert log_queries.void_log(session, logs[2], "U_REP", NOW)
+    session.commit()
+    recent = tv_queries.recent_logs(session, team.id, TODAY, 5)
+    assert [r.count for r in recent] == [2, 1]

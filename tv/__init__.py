@@ -1,0 +1,1 @@
+"""The sales-floor TV (issue 16): an entry point beside bot/, calling rituals/, never bot/."""

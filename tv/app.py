@@ -1,0 +1,156 @@
+"""The TV's WSGI app, mounted by `pacer serve` under /tv/: the page (one self-contained HTML
+file, tv/page.html) and its data endpoint, which the page polls with If-None-Match.
+
+Cost per poll: a link's team and a team's change marker (storage.tv_queries.change_marker) are
+read at most once per ``ttl`` seconds per process, whatever the number of TVs; the board is
+built again only when the marker moved (or the minute turned: pace and time left move with
+the clock), once, while concurrent polls wait for it. An unchanged poll inside the ttl costs no
+query. A revoked link stops working within ``ttl``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+
+from rituals import tv
+from storage.unit_of_work import unit_of_work
+
+log = logging.getLogger("pacer")
+
+PREFIX = "/tv/"
+TTL = 1.0  # seconds a link's team and a team's marker are trusted without asking again
+_PAGE = resources.files("tv").joinpath("page.html").read_bytes()
+_SECURITY = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),  # the token is in the path: never pass it on
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+    ),
+]
+
+
+class TvApp:
+    def __init__(
+        self,
+        engine,
+        clock: Callable[[], datetime],
+        ttl: float = TTL,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self.engine, self.clock, self.ttl, self.monotonic = engine, clock, ttl, monotonic
+        self._links: dict[str, tuple[float, int | None]] = {}  # token hash -> (read at, team)
+        self._markers: dict[int, tuple[float, tuple]] = {}  # team -> (read at, marker)
+        self._boards: dict[int, tuple[tuple, bytes, str]] = {}  # team -> (key, body, etag)
+        self._locks: dict[int, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self.builds = 0  # boards built: the bench and the tests read it
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        rest = path[len(PREFIX) :].split("/")
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            return _plain(start_response, "405 Method Not Allowed", "The TV only reads.\n")
+        if len(rest) == 1 or (len(rest) == 2 and rest[1] == ""):
+            page = True
+        elif len(rest) == 2 and rest[1] == "data":
+            page = False
+        else:
+            return _plain(start_response, "404 Not Found", "No such TV page.\n")
+        # The page is loaded once per screen: its link is always read afresh. The data
+        # endpoint, polled by every screen, trusts a link's answer for the ttl.
+        team_id = self.team_of(rest[0], fresh=page)
+        if team_id is None:
+            return _plain(
+                start_response,
+                "403 Forbidden",
+                "This TV link is not valid (it may have been revoked). A manager gets a new one "
+                "with /pacer tv in Slack.\n",
+            )
+        if page:
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Cache-Control", "no-store"),
+                    *_SECURITY,
+                ],
+            )
+            return [_PAGE]
+        body, etag = self.data(team_id)
+        headers = [("ETag", etag), ("Cache-Control", "no-cache"), *_SECURITY]
+        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        start_response("200 OK", [("Content-Type", "application/json"), *headers])
+        return [body]
+
+    def team_of(self, token: str, fresh: bool = False) -> int | None:
+        key = tv.hash_token(token)
+        now = self.monotonic()
+        found = self._links.get(key)
+        if not fresh and found is not None and now - found[0] < self.ttl:
+            return found[1]
+        with unit_of_work(self.engine) as session:
+            link = tv.link_for(session, token)
+            team_id = link.team_id if link is not None else None
+        with self._lock:
+            if len(self._links) > 10_000:  # guessed tokens must not grow memory without end
+                self._links.clear()
+            self._links[key] = (now, team_id)
+        return team_id
+
+    def data(self, team_id: int) -> tuple[bytes, str]:
+        """The board's JSON and its ETag, built only when something changed."""
+        with self._lock:
+            lock = self._locks.setdefault(team_id, threading.Lock())
+        now = self.clock()
+        minute = int(now.timestamp() // 60)
+        fresh = self._fresh(team_id, minute)
+        if fresh is not None:
+            return fresh
+        built = self._boards.get(team_id)
+        # One refresh per team at a time. Meanwhile the other polls get the board they would
+        # have got a moment ago, rather than waiting; only the very first build is waited for.
+        if not lock.acquire(blocking=built is None):
+            return built[1], built[2]  # type: ignore[index]
+        try:
+            fresh = self._fresh(team_id, minute)
+            if fresh is not None:
+                return fresh
+            built = self._boards.get(team_id)
+            with unit_of_work(self.engine) as session:
+                ctx = tv.context(session, team_id, now)
+                if ctx is None:
+                    return b"{}", '"gone"'
+                self._markers[team_id] = (self.monotonic(), ctx.marker)
+                key = (ctx.marker, minute)
+                if built is not None and built[0] == key:
+                    return built[1], built[2]
+                board = tv.board(session, ctx, now)
+            body = json.dumps(board, separators=(",", ":"), ensure_ascii=False).encode()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            self._boards[team_id] = (key, body, etag)
+            self.builds += 1
+            return body, etag
+        finally:
+            lock.release()
+
+    def _fresh(self, team_id: int, minute: int) -> tuple[bytes, str] | None:
+        """The board built for the marker read within the ttl, this minute; None: ask."""
+        seen, built = self._markers.get(team_id), self._boards.get(team_id)
+        if seen is None or built is None or self.monotonic() - seen[0] >= self.ttl:
+            return None
+        return (built[1], built[2]) if built[0] == (seen[1], minute) else None
+
+
+def _plain(start_response, status: str, text: str):
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), *_SECURITY])
+    return [text.encode()]
