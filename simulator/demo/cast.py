@@ -20,6 +20,8 @@ class Person:
 
 
 MANAGER = Person("U0MGR0001", "Dana Whitfield")
+# The VP of Sales: a Pacer admin, not on the team's roster, who reviews the draft as a manager.
+DIRECTOR = Person("U0VPS0001", "Lee Harmon")
 OUTSIDER = Person("U0MKT0001", "Olivia Grant")  # marketing, not on the sales team
 SDRS = (
     Person("U0SDR0001", "Maria Lopez", "sdr", 1.25),
@@ -40,7 +42,7 @@ NEW_HIRE = Person("U0SDR0005", "Priya Shah", "sdr", 0.4)
 
 def add_cast(standin: SlackStandin) -> None:
     """The team and #sales in the stand-in Slack (people it has already are kept as they are)."""
-    for person in (MANAGER, OUTSIDER, *REPS, NEW_HIRE):
+    for person in (MANAGER, DIRECTOR, OUTSIDER, *REPS, NEW_HIRE):
         if person.user_id not in standin.users:
             standin.add_user(person.user_id, person.name, tz=str(TZ))
     standin.add_channel(CHANNEL_ID, CHANNEL_NAME)

@@ -12,6 +12,7 @@ from slack_bolt.request import BoltRequest
 from simulator.demo.cast import (
     CHANNEL_ID,
     CHANNEL_NAME,
+    DIRECTOR,
     MANAGER,
     NEW_HIRE,
     OUTSIDER,
@@ -47,7 +48,7 @@ class Demo:
     def __init__(self, app, standin: SlackStandin, engine, clock: DemoClock, stream):
         self.app, self.standin, self.engine, self.clock = app, standin, engine, clock
         self.out = stream
-        self.names = {p.user_id: p.name for p in (MANAGER, OUTSIDER, *REPS, NEW_HIRE)}
+        self.names = {p.user_id: p.name for p in (MANAGER, DIRECTOR, OUTSIDER, *REPS, NEW_HIRE)}
         self.channels = {CHANNEL_ID: CHANNEL_NAME}
         self.played = 0
         self.sections = 0

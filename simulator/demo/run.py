@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rituals import dates
 from simulator.demo.activity import working_days
-from simulator.demo.cast import MANAGER, TZ, add_cast
+from simulator.demo.cast import DIRECTOR, MANAGER, TZ, add_cast
 from simulator.demo.contest_story import LAG_CHECK_AT, ContestStory
 from simulator.demo.player import SECRET, Demo, DemoClock
 from simulator.demo.scenes import play, rituals
@@ -55,7 +55,7 @@ def run_demo(
             clock,
             token="xoxb-demo",
             secret=SECRET,
-            admins=MANAGER.user_id,
+            admins=f"{MANAGER.user_id},{DIRECTOR.user_id}",  # the VP of Sales: an admin
         )
         demo = Demo(app, standin, engine, clock, stream)
         story = play(demo, services, weeks, today)

@@ -58,6 +58,8 @@ def play(demo: Demo, services: Services, weeks: int, today: date) -> ContestStor
     demo.show(MANAGER, "/pacer", f"channel <#{CHANNEL_ID}|{CHANNEL_NAME}>")
 
     draft_story.draft_journey(demo)
+    demo.clock.set(first, "08:35")
+    draft_story.review(demo)
     demo.clock.set(first, "08:40")
     draft_story.publish(demo)
     demo.clock.set(first, "08:45")

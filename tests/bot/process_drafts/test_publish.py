@@ -84,3 +84,13 @@ def test_a_version_number_taken_at_the_same_instant_publishes_nothing(rig, monke
     answer = rig.text("/pacer", "process publish", MGR)
     assert "stored at the same moment" in answer
     assert [d.status for d in drafts(rig)] == ["open"] and versions(rig) == []
+
+
+def test_a_journey_change_is_refused_from_a_later_day_and_nothing_changes(rig):
+    rig.text("/pacer", "process draft", MGR)
+    send(rig, MGR, open_part(rig, MGR, "journey"), {"stage:purchase": "Signs"})
+    refused = rig.text("/pacer", "process publish from 2026-12-01 confirm", MGR)
+    assert "The draft was not published" in refused
+    assert "stage Purchase renamed → Signs" in refused and "take effect today" in refused
+    assert versions(rig) == [] and drafts(rig)[0].status == "open"
+    assert "*Published* as version 1" in rig.text("/pacer", "process publish", MGR)

@@ -96,3 +96,18 @@ def test_reviewed_by_counts_reps_and_managers():
     assert reviewed_by(["U1", "U2", "M1"], ["M1"]) == "reviewed by 2 reps and 1 manager"
     assert reviewed_by(["M1", "M2"], ["M1", "M2"]) == "reviewed by 2 managers"
     assert reviewed_by([], ["M1"]) == ""
+
+
+def test_a_later_day_holds_back_only_goals_so_other_changes_are_refused_from_it():
+    current = default_process()
+    later = TODAY + timedelta(days=7)
+    goals = edits.set_goal(current, "sdr", "calls", "80/day")
+    assert _blockers(goals, effective=later).refused == []  # goals are dated
+    renamed = edits.rename_stage(goals, "has_conversation", "Talks")
+    (refused,) = _blockers(renamed, effective=later).refused
+    assert "“stage Has Conversation renamed → Talks”" in refused
+    assert "would take effect today, before 2026-12-01" in refused
+    assert "and 1 more" not in refused
+    both = edits.rename_stage(renamed, "purchase", "Signs")
+    assert "and 1 more change(s)" in _blockers(both, effective=later).refused[0]
+    assert _blockers(renamed, effective=TODAY).refused == []  # from today: in force at once

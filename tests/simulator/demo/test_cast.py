@@ -7,6 +7,7 @@ from simulator.demo.cast import (
     AES,
     CHANNEL_ID,
     CHANNEL_NAME,
+    DIRECTOR,
     MANAGER,
     NEW_HIRE,
     OUTSIDER,
@@ -18,7 +19,7 @@ from simulator.demo.cast import (
 from simulator.signed_requests import command_body
 from simulator.slack_standin import USER_ID, SlackStandin
 
-EVERYONE = (MANAGER, OUTSIDER, *REPS, NEW_HIRE)
+EVERYONE = (MANAGER, DIRECTOR, OUTSIDER, *REPS, NEW_HIRE)
 
 
 def test_the_team_as_the_method_describes_it():
@@ -26,7 +27,7 @@ def test_the_team_as_the_method_describes_it():
     assert REPS == SDRS + AES
     assert MANAGER.role is None and OUTSIDER.role is None
     assert all(USER_ID.match(p.user_id) for p in EVERYONE)
-    assert len({p.user_id for p in EVERYONE}) == len({p.name for p in EVERYONE}) == 10
+    assert len({p.user_id for p in EVERYONE}) == len({p.name for p in EVERYONE}) == 11
     # Reps ahead of their goals and behind them, so the scorecards show every status.
     assert any(p.form > 1 for p in SDRS) and any(p.form < 1 for p in SDRS)
     assert any(p.form > 1 for p in AES) and any(p.form < 1 for p in AES)
