@@ -39,8 +39,9 @@ def test_a_later_day_schedules_the_draft_and_locks_it(rig):
     (row,) = drafts(rig)
     assert (row.status, str(row.publish_on)) == ("scheduled", "2026-12-01")
     assert versions(rig) == [] and announcements(rig) == []
-    shown = rig.text("/pacer", "process draft show", MGR)
-    assert "Scheduled for Tue 1 Dec 2026" in shown and "Edit" not in shown
+    shown = rig.seen("/pacer", "process draft show", MGR)
+    assert "Scheduled for Tue 1 Dec 2026" in str(shown)
+    assert [b["type"] for b in shown["blocks"]] == ["section"]  # no Edit buttons: locked
     history = rig.text("/pacer", "process history", SDR)
     assert "*next* · scheduled for Tue 1 Dec 2026" in history
     for typed, words in (
