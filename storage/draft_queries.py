@@ -206,6 +206,13 @@ def close_draft(
     return bool(closed)
 
 
+def set_published_version(session: Session, draft: ProcessDraft, version: int) -> None:
+    """The version a scheduled draft became (known only after its claim stored it)."""
+    draft.published_version = version
+    session.add(draft)
+    session.flush()
+
+
 def drafts_of(session: Session, draft_ids: Iterable[int]) -> dict[int, ProcessDraft]:
     ids = list(set(draft_ids))
     if not ids:

@@ -76,9 +76,7 @@ def _publish_one(services: Services, draft_id: int, now: datetime) -> int:
         )
         if stored is None:  # another version took the number: roll back, try next minute
             raise RuntimeError("a process version was stored at the same moment")
-        row.published_version = stored.version
-        session.add(row)
-        session.flush()
+        draft_queries.set_published_version(session, row, stored.version)
         answers = draft_queries.current_answers(session, row.id)
         state = review_state(answers, draft_queries.reviewers_of(session, [row.id])[row.id])
         managers = set(managers_of(session, team.id)) | set(
