@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         help="run one ritual now, as the scheduler would",
         epilog="kinds:\n"
         + ritual_kinds.help_text()
-        + f"\n  {ritual_kinds.REVIEW_REMINDER}  the reminders of process reviews due now (a sweep)",
+        + f"\n  {ritual_kinds.REVIEW_REMINDER}  the reminders of process reviews due now (a sweep)"
+        + f"\n  {ritual_kinds.PROCESS_PUBLISH}  process drafts scheduled for a day that has begun",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("kind", help=ritual_kinds.names_in_words())

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from bot.delivery.clock import CONTEST_LOOKBACK, Clock
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, run_ritual
+from bot.process_drafts import scheduled as scheduled_publish
 from bot.process_reviews import reminders as review_reminders
 from bot.server import make_services
 from bot.settings import Settings, parse_instant
 from cli.process import ScopeError, pick_team
 from rituals import contests, runs
-from rituals.kinds import KINDS, REVIEW_REMINDER, STANDINGS, ritual_kind
+from rituals.kinds import KINDS, PROCESS_PUBLISH, REVIEW_REMINDER, STANDINGS, ritual_kind
 from rituals.schedule import next_occurrences, occurrence_at
 from rituals.teams import team_process
 from storage import people_queries
@@ -30,6 +31,8 @@ def run_now(
     """One ritual now, as of ``at`` (default: now), through the same path as the scheduler."""
     if kind in (REVIEW_REMINDER, REVIEW_REMINDER + "s"):
         return _review_reminders(settings, team_name, workspace, at)
+    if kind == PROCESS_PUBLISH:
+        return _review_reminders(settings, team_name, workspace, at, publish=True)
     try:
         kind = ritual_kind(kind)
     except ValueError as error:
@@ -66,11 +69,17 @@ def run_now(
 
 
 def _review_reminders(
-    settings: Settings, team_name: str | None, workspace: str | None, at: str | None
+    settings: Settings,
+    team_name: str | None,
+    workspace: str | None,
+    at: str | None,
+    *,
+    publish: bool = False,
 ) -> int:
     """`pacer rituals run review-reminder [--team T] [--at ISO]`: the clock's sweep, as of
     ``at``: every reviewer owed a reminder then is reminded, once (each team's calendar
-    decides); with a team or workspace named, that team's reviewers only."""
+    decides); with a team or workspace named, that team's reviewers only. ``publish``:
+    `pacer rituals run process-publish`, the sweep of scheduled drafts instead (each once)."""
     services = make_services(settings)
     try:
         instant = parse_instant(at) if at else services.clock()
@@ -86,6 +95,10 @@ def _review_reminders(
                 print(f"pacer rituals run: {error}", file=sys.stderr)
                 return 2
             team_id = team.id if team else None
+    if publish:
+        done = scheduled_publish.sweep(services, instant, team_id)
+        print(f"{PROCESS_PUBLISH}: {done} draft{'s' if done != 1 else ''} published")
+        return 0
     sent = review_reminders.sweep(services, instant, team_id)
     print(f"{REVIEW_REMINDER}: {sent} reminder{'s' if sent != 1 else ''} sent")
     return 0

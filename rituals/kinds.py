@@ -43,6 +43,7 @@ __all__ = [
     "MONTHLY",
     "NUDGE",
     "INVITE_NOTE",
+    "PROCESS_PUBLISH",
     "REVIEW_REMINDER",
     "ONE_TIME_RUNS",
     "RITUAL_FIELDS",
@@ -246,6 +247,9 @@ ONE_TIME_RUNS = ("welcome", "share", INVITE_NOTE)
 # ritual_run row; a round's due date is its schedule, so the process file has no field for it.
 # `pacer rituals run review-reminder` runs the sweep by hand.
 REVIEW_REMINDER = "review-reminder"
+# Nor is a scheduled publish of a process draft (bot/process_drafts/scheduled.py): a sweep the
+# clock runs every minute, claimed on the draft's status; `pacer rituals run process-publish`.
+PROCESS_PUBLISH = "process-publish"
 
 _BY_NAME = {k.name: k for k in KINDS}
 _BY_WORD = {word: k for k in KINDS for word in k.words()}

@@ -8,7 +8,7 @@ flush; the caller's unit of work commits.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from storage.models import (
     ReviewReviewer,
 )
 
-OPEN, PUBLISHED, DISCARDED = "open", "published", "discarded"
+OPEN, SCHEDULED, PUBLISHED, DISCARDED = "open", "scheduled", "published", "discarded"
 
 
 def open_draft(session: Session, team_id: int, *, for_update: bool = False) -> ProcessDraft | None:
@@ -35,14 +35,59 @@ def open_draft(session: Session, team_id: int, *, for_update: bool = False) -> P
     storage.db.savepoint does), so the read is not stale by the time it writes."""
     query = select(ProcessDraft).where(ProcessDraft.team_id == team_id, ProcessDraft.status == OPEN)
     if for_update:
-        connection = session.connection()
-        if (
-            connection.dialect.name == "sqlite"
-            and not connection.connection.driver_connection.in_transaction
-        ):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _write_turn(session)
         query = query.with_for_update()
     return session.exec(query).first()
+
+
+def scheduled_draft(
+    session: Session, team_id: int, *, for_update: bool = False
+) -> ProcessDraft | None:
+    """The team's draft waiting for its day to be published, if any (at most one: a scheduled
+    draft is the team's pending next version, like an open one; see uq_draft_open_team)."""
+    query = select(ProcessDraft).where(
+        ProcessDraft.team_id == team_id, ProcessDraft.status == SCHEDULED
+    )
+    if for_update:
+        _write_turn(session)
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def _write_turn(session: Session) -> None:
+    connection = session.connection()
+    if (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.driver_connection.in_transaction
+    ):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def schedule_draft(
+    session: Session, draft: ProcessDraft, publish_on: date, *, by: str, at: datetime
+) -> bool:
+    """Lock an open draft until the clock publishes it on ``publish_on``; False when it is no
+    longer open (published, discarded or scheduled by another request a moment ago)."""
+    changed = session.exec(
+        update(ProcessDraft)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == OPEN)
+        .values(status=SCHEDULED, publish_on=publish_on, closed_at=at, closed_by=by)
+    ).rowcount
+    session.refresh(draft)
+    return bool(changed)
+
+
+def scheduled_due(
+    session: Session, on_or_before: date, team_id: int | None = None
+) -> list[ProcessDraft]:
+    """Scheduled drafts whose day is ``on_or_before`` (the caller checks each team's own
+    midnight), oldest day first."""
+    query = select(ProcessDraft).where(
+        ProcessDraft.status == SCHEDULED, col(ProcessDraft.publish_on) <= on_or_before
+    )
+    if team_id is not None:
+        query = query.where(ProcessDraft.team_id == team_id)
+    return list(session.exec(query.order_by(col(ProcessDraft.publish_on), col(ProcessDraft.id))))
 
 
 def draft_by_id(session: Session, draft_id: int) -> ProcessDraft | None:
@@ -60,7 +105,7 @@ def create_draft(session: Session, draft: ProcessDraft) -> tuple[ProcessDraft, b
     ).first()
     if same is not None:
         return same, False
-    existing = open_draft(session, draft.team_id)
+    existing = open_draft(session, draft.team_id) or scheduled_draft(session, draft.team_id)
     if existing is not None:
         return existing, False
     try:
@@ -69,6 +114,7 @@ def create_draft(session: Session, draft: ProcessDraft) -> tuple[ProcessDraft, b
     except IntegrityError:  # opened a moment ago by another request
         found = (
             open_draft(session, draft.team_id)
+            or scheduled_draft(session, draft.team_id)
             or session.exec(
                 select(ProcessDraft).where(
                     ProcessDraft.workspace_id == draft.workspace_id,
@@ -147,15 +193,24 @@ def close_draft(
     by: str,
     at: datetime,
     published_version: int | None = None,
+    was: str = OPEN,
 ) -> bool:
-    """Publish or discard an open draft; False when it was closed already (a second request)."""
+    """Publish or discard a draft that is ``was`` (open, or scheduled); False when it was closed
+    already (a second request, or the other of two clocks: the claim that publishes once)."""
     closed = session.exec(
         update(ProcessDraft)
-        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == OPEN)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == was)
         .values(status=status, closed_at=at, closed_by=by, published_version=published_version)
     ).rowcount
     session.refresh(draft)
     return bool(closed)
+
+
+def set_published_version(session: Session, draft: ProcessDraft, version: int) -> None:
+    """The version a scheduled draft became (known only after its claim stored it)."""
+    draft.published_version = version
+    session.add(draft)
+    session.flush()
 
 
 def drafts_of(session: Session, draft_ids: Iterable[int]) -> dict[int, ProcessDraft]:
@@ -235,7 +290,7 @@ def close_reviews(session: Session, draft_id: int, at: datetime) -> int:
 def last_closed_draft(session: Session, team_id: int) -> ProcessDraft | None:
     return session.exec(
         select(ProcessDraft)
-        .where(ProcessDraft.team_id == team_id, ProcessDraft.status != OPEN)
+        .where(ProcessDraft.team_id == team_id, col(ProcessDraft.status).not_in((OPEN, SCHEDULED)))
         .order_by(col(ProcessDraft.closed_at).desc(), col(ProcessDraft.id).desc())
         .limit(1)
     ).first()

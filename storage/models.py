@@ -363,7 +363,8 @@ class CoachingNote(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("session_id", "message_ts", name="uq_coaching_note_msg"),)
 
 
-OPEN = text("status = 'open'")
+# An open or a scheduled draft: a team has at most one next version pending (migration 0016).
+PENDING_DRAFT = text("status IN ('open', 'scheduled')")
 
 
 class ProcessDraft(SQLModel, table=True):
@@ -380,7 +381,9 @@ class ProcessDraft(SQLModel, table=True):
     definition: str = Field(sa_column=Column(Text, nullable=False))  # JSON of Process.to_dict()
     source_text: str = Field(sa_column=Column(Text, nullable=False))  # YAML
     author_id: str = Field(max_length=32)  # Slack user ID, or "cli"
-    status: str = Field(default="open", max_length=16)  # open | published | discarded
+    status: str = Field(default="open", max_length=16)  # open | scheduled | published | discarded
+    # scheduled: published by the clock at the start of this day, in the team's timezone
+    publish_on: date | None = None
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None = None
@@ -392,7 +395,11 @@ class ProcessDraft(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "open_key", name="uq_draft_open_key"),
         Index(
-            "uq_draft_open_team", "team_id", unique=True, sqlite_where=OPEN, postgresql_where=OPEN
+            "uq_draft_open_team",
+            "team_id",
+            unique=True,
+            sqlite_where=PENDING_DRAFT,
+            postgresql_where=PENDING_DRAFT,
         ),
     )
 

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.posting import ChannelPacer
 from bot.delivery.runner import ATTEMPTS, Outcome, run_ritual
+from bot.process_drafts import scheduled as scheduled_publish
 from bot.process_reviews import reminders as review_reminders
 from bot.services import Services
 from rituals import contests, runs
@@ -113,6 +114,10 @@ class Clock:
             review_reminders.sweep(self.services, now)
         except Exception:
             log.exception("review reminders failed; trying again next minute")
+        try:  # a draft scheduled for a day that has begun (claimed on the draft's status)
+            scheduled_publish.sweep(self.services, now)
+        except Exception:
+            log.exception("scheduled process publishes failed; trying again next minute")
         self.ticks += 1
         if self.ticks > 1 and now.minute == 0:
             with self.services.unit_of_work() as session:

@@ -19,6 +19,7 @@ from bot.modals import open_modal
 from bot.parsing import ParseError
 from bot.process_drafts import forms
 from bot.process_drafts.publish import discard, history, publish
+from bot.process_drafts.scheduled import refuse_if_scheduled
 from bot.process_drafts.view import base_words, draft_message
 from bot.process_reviews import command as reviews
 from bot.replies import Problem
@@ -91,6 +92,7 @@ def draft(cmd: Command, args: list[str]) -> dict:
         raise ParseError(f"`/pacer process draft {word}` takes nothing after it.")
     require_manager(cmd.actor, "draft the team's process")
     team = cmd.actor.team
+    refuse_if_scheduled(cmd.session, team.id, "a new draft can't be opened")
     row, created = open_team_draft(
         cmd.session,
         team,
@@ -121,6 +123,8 @@ def draft(cmd: Command, args: list[str]) -> dict:
 
 def show(cmd: Command) -> dict:
     row = draft_queries.open_draft(cmd.session, cmd.actor.team_id)
+    waiting = None if row else draft_queries.scheduled_draft(cmd.session, cmd.actor.team_id)
+    row = row or waiting
     if row is None:
         raise Problem(NO_DRAFT)
     require_sight(cmd, row)
@@ -132,8 +136,17 @@ def show(cmd: Command) -> dict:
         f"{dates.long(row.created_at.date())} from {base_words(row.base_version)}; "
         f"{len(edits)} edit{'s' if len(edits) != 1 else ''} so far."
     )
+    if waiting is not None:  # locked: shown without its edit buttons
+        heading += (
+            f" *Scheduled for {dates.long(waiting.publish_on)}*: published at the start of "
+            "that day; `/pacer process discard` cancels it."
+        )
     return draft_message(
-        heading, process, diff(current, process), row.base_version, cmd.actor.is_manager
+        heading,
+        process,
+        diff(current, process),
+        row.base_version,
+        cmd.actor.is_manager and waiting is None,
     )
 
 
@@ -162,6 +175,7 @@ def edit_pressed(ix: Interaction) -> dict:
         raise Problem("That button is from an older Pacer; `/pacer process draft` shows new ones.")
     row = draft_queries.open_draft(ix.session, ix.actor.team_id)
     if row is None:
+        refuse_if_scheduled(ix.session, ix.actor.team_id, "it can't be edited")
         raise Problem(NO_DRAFT)
     open_part(ix, row, part)
     ix.outcome = f"draft form {part}"

@@ -20,10 +20,12 @@ from slack_bolt import App
 
 from bot import messages
 from bot.services import Services
+from rituals import dates
 from rituals.process import ProcessError, load_process_text
 from rituals.process_drafts.drafts import fill_draft
 from rituals.process_drafts.lines import by_line
 from rituals.teams import resolve_actor
+from storage import draft_queries
 
 log = logging.getLogger("pacer.requests")
 MAX_BYTES = 256 * 1024
@@ -137,6 +139,14 @@ def fill_from_file(
             more = f"\n…and {len(problems) - 25} more" if len(problems) > 25 else ""
             say(f"*{name} was not used*, because:\n{shown}{more}\nFix the file and share it again.")
             return "invalid"
+        waiting = draft_queries.scheduled_draft(session, actor.team_id)
+        if waiting is not None:
+            say(
+                f"{name} was not used: the draft is scheduled to be published on "
+                f"{dates.long(waiting.publish_on)} and is locked until then. "
+                "`/pacer process discard` cancels the scheduled publish."
+            )
+            return "scheduled"
         filled = fill_draft(
             session,
             actor.team,

@@ -1,6 +1,8 @@
 """`/pacer process publish [from DATE] [confirm]`, `history` and `discard`.
 
-Publishing stores the draft as the team's next version, dated goals and all
+From a later day, publishing schedules the draft instead (bot/process_drafts/scheduled.py: the
+clock publishes it at the start of that day); the same refusals and `confirm` apply first.
+`discard` cancels a scheduled publish. Publishing stores the draft as the team's next version, dated goals and all
 (rituals/process_drafts/publish.py), closes the draft and its review rounds in the same
 transaction, and after the acknowledgement announces it in the team channel: the cascade, what
 changed, who reviewed it. Refused (nothing changes) while something stops it; what only asks
@@ -27,10 +29,11 @@ from rituals.process_drafts.drafts import base_of, draft_process
 from rituals.process_drafts.publish import blockers, published, review_state, reviewed_by
 from rituals.teams import admins_of, managers_of, require_manager, store_process
 from storage import draft_queries, people_queries
-from storage.draft_queries import DISCARDED, PUBLISHED
+from storage.draft_queries import DISCARDED, PUBLISHED, SCHEDULED
 
 log = logging.getLogger("pacer")
-EFFECTIVE = re.compile(r"^published draft from (\d{4}-\d{2}-\d{2}):")  # the change's words
+EFFECTIVE_WORDS = "published draft from {day}: "  # a version's change, read back by EFFECTIVE
+EFFECTIVE = re.compile(r"^published draft from (\d{4}-\d{2}-\d{2}):")
 USAGE = "`/pacer process publish [from YYYY-MM-DD] [confirm]`"
 
 
@@ -68,6 +71,13 @@ def publish(cmd: Command, args: list[str]) -> dict:
     effective, confirm = _parse(args, today)
     row = draft_queries.open_draft(session, team.id, for_update=True)
     if row is None:
+        waiting = draft_queries.scheduled_draft(session, team.id)
+        if waiting is not None:
+            raise Problem(
+                f"The draft is already scheduled to be published on "
+                f"{dates.long(waiting.publish_on)}, and is announced then. "
+                "`/pacer process discard` cancels the scheduled publish."
+            )
         last = draft_queries.last_closed_draft(session, team.id)
         if last is not None and last.status == PUBLISHED:
             raise Problem(
@@ -108,9 +118,11 @@ def publish(cmd: Command, args: list[str]) -> dict:
             + "; ".join(stop.ask)
             + f". To publish anyway: `/pacer process publish{_from(effective, today)} confirm`."
         )
+    if effective > today:
+        return _schedule(cmd, row, current, draft, effective)
     version = published(current, draft, effective, by=cmd.user_id, at=cmd.now)
     changes = diff(current, version)
-    summary = f"published draft from {effective.isoformat()}: " + (
+    summary = EFFECTIVE_WORDS.format(day=effective.isoformat()) + (
         "; ".join(changes) or "no change"
     )
     stored = store_process(
@@ -139,7 +151,7 @@ def publish(cmd: Command, args: list[str]) -> dict:
     text = announcement(version, stored.version, effective, today, changes, who)
     channel = team.channel_id
     if channel:
-        cmd.follow_ups.append(_announce(cmd.services, channel, text))
+        cmd.follow_ups.append(announce(cmd.services, channel, text))
     where = (
         f"announced in <#{channel}>"
         if channel
@@ -150,6 +162,33 @@ def publish(cmd: Command, args: list[str]) -> dict:
         messages.section(
             f"*Published* as version {stored.version}, in force from "
             f"{dates.long(effective)}; {where}.\n\n{changes_text(changes, 'the previous version')}"
+        ),
+    )
+
+
+def _schedule(cmd: Command, row, current: Process, draft: Process, effective: date) -> dict:
+    """Lock the draft until the clock publishes it at the start of ``effective``."""
+    if not draft_queries.schedule_draft(cmd.session, row, effective, by=cmd.user_id, at=cmd.now):
+        raise Problem("The draft was closed a moment ago by another request; nothing changed.")
+    closed = draft_queries.close_reviews(cmd.session, row.id, cmd.now)
+    rounds = (
+        f" Its {closed} open review round{'s are' if closed != 1 else ' is'} closed."
+        if closed
+        else ""
+    )
+    channel = cmd.actor.team.channel_id
+    where = (
+        f"announced in <#{channel}> then"
+        if channel
+        else "not announced: the team has no channel (`/pacer channel #sales` sets it)"
+    )
+    return messages.message(
+        "Scheduled",
+        messages.section(
+            f"*Scheduled*: the draft becomes the version in force at the start of "
+            f"{dates.long(effective)} ({current.timezone}), {where}. Until then it is locked: no "
+            f"edits and no new review rounds; `/pacer process discard` cancels it.{rounds}\n\n"
+            + changes_text(diff(current, draft), "the version in force")
         ),
     )
 
@@ -170,7 +209,7 @@ def announcement(
     )
 
 
-def _announce(services: Services, channel: str, text: str):
+def announce(services: Services, channel: str, text: str):
     def post() -> None:
         try:
             services.client.chat_postMessage(
@@ -189,7 +228,8 @@ def history(cmd: Command, args: list[str]) -> dict:
         raise ParseError("`/pacer process history` takes nothing after it.")
     session, team = cmd.session, cmd.actor.team
     versions = draft_queries.published_versions(session, team.id)[:20]
-    if not versions:
+    waiting = draft_queries.scheduled_draft(session, team.id)
+    if not versions and waiting is None:
         return messages.message(
             "No versions",
             messages.section(
@@ -200,6 +240,12 @@ def history(cmd: Command, args: list[str]) -> dict:
     drafts = draft_queries.drafts_of(session, [v.draft_id for v in versions if v.draft_id])
     reviewers = draft_queries.reviewers_of(session, drafts)
     lines = []
+    if waiting is not None:
+        lines.append(
+            f"*next* · scheduled for {dates.long(waiting.publish_on)} · by "
+            f"{_who(waiting.closed_by or waiting.author_id)} · drafted by "
+            f"{_who(waiting.author_id)}\n      {messages.escape(waiting.name[:200])}"
+        )
     for v in versions:
         line = f"*v{v.version}* · {dates.long(v.loaded_at.date())} · by {_who(v.loaded_by)}"
         effective = EFFECTIVE.match(v.change or "")
@@ -234,7 +280,21 @@ def discard(cmd: Command, args: list[str]) -> dict:
     require_manager(cmd.actor, "discard the draft of the process")
     row = draft_queries.open_draft(cmd.session, cmd.actor.team_id, for_update=True)
     if row is None:
-        raise Problem("There is no open draft to discard.")
+        waiting = draft_queries.scheduled_draft(cmd.session, cmd.actor.team_id, for_update=True)
+        if waiting is None:
+            raise Problem("There is no open or scheduled draft to discard.")
+        if not draft_queries.close_draft(
+            cmd.session, waiting, DISCARDED, by=cmd.user_id, at=cmd.now, was=SCHEDULED
+        ):
+            raise Problem("The scheduled draft was published a moment ago; nothing changed.")
+        return messages.message(
+            "Scheduled publish cancelled",
+            messages.section(
+                f"The publish scheduled for {dates.long(waiting.publish_on)} is cancelled and "
+                "the draft discarded; the version in force stays as it is. "
+                "`/pacer process draft` starts a new one."
+            ),
+        )
     draft_queries.close_draft(cmd.session, row, DISCARDED, by=cmd.user_id, at=cmd.now)
     closed = draft_queries.close_reviews(cmd.session, row.id, cmd.now)
     rounds = f" and its {closed} open review round{'s' if closed != 1 else ''}" if closed else ""

@@ -15,7 +15,13 @@ from bot.parsing import ParseError, parse_date, parse_mention, quoted
 from bot.people import resolve_user
 from bot.process_reviews import delivery, views
 from bot.process_reviews.common import as_answer, thread_owner
-from bot.process_reviews.drafts import changes, draft_process, open_draft, part_items
+from bot.process_reviews.drafts import (
+    changes,
+    draft_process,
+    open_draft,
+    part_items,
+    refuse_if_scheduled,
+)
 from bot.replies import Problem
 from rituals import dates
 from rituals.process.model import SLACK_ID_RE
@@ -134,6 +140,7 @@ def review(cmd: Command, args: list[str]) -> dict:
     require_manager(cmd.actor, "ask for a review of the draft process")
     draft = open_draft(cmd.session, cmd.actor.team_id)
     if draft is None:
+        refuse_if_scheduled(cmd.session, cmd.actor.team_id, "it can't be reviewed again")
         raise Problem(NO_DRAFT.format(usage=USAGE))
     people, part, due = parse_review(cmd, args)
     if draft.author_id in people:
@@ -186,6 +193,7 @@ def feedback(cmd: Command, args: list[str]) -> dict:
         )
     draft = open_draft(cmd.session, cmd.actor.team_id)
     if draft is None:
+        refuse_if_scheduled(cmd.session, cmd.actor.team_id, "its suggestions can't change it")
         raise Problem(NO_DRAFT.format(usage=USAGE))
     if cmd.user_id != draft.author_id and not cmd.actor.is_manager:
         raise Problem(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.replies import Problem
+from rituals import dates
 from rituals.process import Process
 from rituals.process_drafts import DraftItem, apply_suggestion, check_suggestion, diff, items
 from rituals.process_drafts.drafts import base_of, draft_process, flattened, record_edit
@@ -22,6 +24,7 @@ __all__ = [
     "draft_process",
     "open_draft",
     "part_items",
+    "refuse_if_scheduled",
     "save_edit",
 ]
 
@@ -30,6 +33,18 @@ MAX_OPTIONS = 100  # a Slack static select's options
 
 def open_draft(session: Session, team_id: int) -> ProcessDraft | None:
     return draft_queries.open_draft(session, team_id)
+
+
+def refuse_if_scheduled(session: Session, team_id: int, doing: str) -> None:
+    """A Problem naming the scheduled publish, when the team's draft waits for its day
+    (bot/process_drafts/scheduled.py): it is locked against edits and new review rounds."""
+    row = draft_queries.scheduled_draft(session, team_id)
+    if row is not None:
+        raise Problem(
+            f"The draft is scheduled to be published on {dates.long(row.publish_on)} and is "
+            f"locked until then, so {doing}. `/pacer process discard` cancels the scheduled "
+            "publish (and discards the draft)."
+        )
 
 
 def part_items(process: Process, part: str) -> list[DraftItem]:

@@ -3,9 +3,9 @@
 Some things can't be published at all (a KPI the logs use removed instead of archived, a role
 people hold dropped, a date in the past); others only ask for `confirm` (suggestions still open,
 fewer approvals than the file's review: {min_approvals: N}, a version stored since the draft was
-copied). A later `from` date holds back only goals, so a draft that also changes the journey,
-activities, KPIs or scorecards is refused from a later date (they would take effect at once,
-before the day the announcement names). The published process keeps the team's goal history: every goal of the draft that
+copied). A later `from` date schedules the draft: the clock publishes it at the start of that
+day in the team's timezone (``starts_at``), so the journey, activities, KPIs and scorecards
+change on the day the announcement names, not before. The published process keeps the team's goal history: every goal of the draft that
 differs from the one in force on the effective date becomes a change from that date
 (rituals/process/goal_history.keep_goal_history), so no past period's figures move.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
+from rituals.pacing import WorkCalendar
 from rituals.process import Process, load_process_dict
 from rituals.process.goal_history import FUTURE_DAYS, keep_goal_history
-from rituals.process_drafts.diff import diff
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,6 @@ def blockers(
         )
     elif (effective - today).days >= FUTURE_DAYS:
         out.refused.append(f"{effective:%Y-%m-%d} is more than a year ahead")
-    elif effective > today:
-        undated = not_dated(current, draft)
-        if undated:
-            more = f" and {len(undated) - 1} more change(s)" if len(undated) > 1 else ""
-            out.refused.append(
-                f"a later day dates only goals, and the draft also changes “{undated[0]}”{more}, "
-                f"which would take effect today, before {effective:%Y-%m-%d}. Publish it from "
-                "today (`/pacer process publish`); a goal can still be dated afterwards with "
-                "`/pacer goal … from DATE`"
-            )
     removed = sorted(set(kpis_in_use) - {k.key for k in draft.kpis})
     if removed:
         names = ", ".join(current.kpi(k).name if current.has_kpi(k) else k for k in removed)
@@ -119,9 +109,10 @@ def published(
     return keep_goal_history(current, load_process_dict(data), effective, by=by, at=at)
 
 
-def not_dated(current: Process, draft: Process) -> list[str]:
-    """What the draft changes besides goals: what a later `from` date can't hold back."""
-    return [c for c in diff(current, draft) if not c.lstrip("+- ").startswith("goal ")]
+def starts_at(calendar: WorkCalendar, day: date) -> datetime:
+    """The first instant of ``day`` in the team's timezone, in UTC: when a draft scheduled for
+    that day is published (and so the instant its version is loaded at)."""
+    return datetime.combine(day, time(0), tzinfo=calendar.tz).astimezone(UTC)
 
 
 def reviewed_by(reviewers: Iterable[str], managers: Iterable[str]) -> str:

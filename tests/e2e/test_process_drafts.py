@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine, text
 
 from bot.ids import Action, View
+from bot.settings import load_settings
+from cli import rituals as rituals_cli
 from simulator.signed_requests import block_action_payload, event_body, json_headers, new_trigger_id
 from storage.db import normalize_url
-from tests.e2e.harness import SECRET
+from tests.e2e.harness import SECRET, TOKEN
 from tests.e2e.test_surfaces import (
     assert_valid_view,
     interact,
@@ -178,7 +180,43 @@ def test_refusals_and_discard(server, ws):
     assert "managers" in ws.pacer(sdr, "process discard").text.lower()
     assert "discarded" in ws.pacer(mgr, "process discard").text
     assert [row[1] for row in draft_rows(server, ws)] == ["discarded"]
-    assert "no open draft to discard" in ws.pacer(mgr, "process discard").text
+    assert "no open or scheduled draft to discard" in ws.pacer(mgr, "process discard").text
+
+
+def test_a_draft_scheduled_for_a_later_day_is_published_once_by_the_sweep(server, ws, capsys):
+    _, _, mgr = team(ws)
+    channel = with_channel(ws)
+    ws.pacer(mgr, "process draft")
+    send(server, ws, mgr, open_form(server, ws, mgr, "journey"), {"stage:purchase": "Signs"})
+    done = ws.pacer(mgr, "process publish from 2026-12-01")
+    assert "*Scheduled*" in done.text, done.text
+    assert [row[1] for row in draft_rows(server, ws)] == ["scheduled"]
+    assert "locked until then" in ws.pacer(mgr, "process draft").text
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": server.standin.url,
+            "DATABASE_URL": server.database_url,
+        }
+    )
+
+    def sweep(at: str) -> str:
+        assert rituals_cli.run_now(settings, "process-publish", None, ws.team_id, at) == 0
+        return capsys.readouterr().out
+
+    assert "0 drafts published" in sweep("2026-11-30T23:59:00-05:00")
+    assert "1 draft published" in sweep("2026-12-01T00:00:00-05:00")
+    assert "0 drafts published" in sweep("2026-12-01T00:01:00-05:00")  # once only
+    assert [row[1::2] for row in draft_rows(server, ws)] == [("published", 1)]
+    (post,) = wait(
+        lambda: posts(
+            server,
+            lambda p: p.get("channel") == channel and "process is updated" in p.get("text", ""),
+        )
+    )
+    assert "Signs" in json.dumps(post["blocks"])
+    assert "in force from Tue 1 Dec 2026" in ws.pacer(mgr, "process history").text
 
 
 def test_an_edit_button_opens_the_form_and_a_rep_pressing_it_is_refused(server, ws):

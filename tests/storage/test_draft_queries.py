@@ -5,6 +5,9 @@ import json
 import threading
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from storage import db, draft_queries
 from storage.models import ProcessDraft
 from tests.storage.support import NOW, fresh, make_log
@@ -109,3 +112,41 @@ def test_two_edits_at_once_both_land(engine, ws, team):
     with fresh(engine) as s:
         row = draft_queries.open_draft(s, team.id)
         assert sorted(json.loads(row.definition)["items"]) == [0, 1]
+
+
+def test_a_scheduled_draft_is_the_one_pending_draft_and_is_published_once(
+    engine, session, ws, team
+):
+    draft, _ = draft_queries.create_draft(session, _draft(ws, team))
+    day = (NOW + timedelta(days=7)).date()
+    assert draft_queries.schedule_draft(session, draft, day, by="U_MGR", at=NOW)
+    assert not draft_queries.schedule_draft(session, draft, day, by="U_MGR", at=NOW)
+    assert draft_queries.open_draft(session, team.id) is None  # locked: no edits take it
+    assert not draft_queries.save_edit(session, draft, "{}", "", "x", "U_MGR", "k", at=NOW)
+    # still the team's one pending draft: a new one can't be opened beside it
+    again, created = draft_queries.create_draft(session, _draft(ws, team, key="T2"))
+    assert (again.id, created) == (draft.id, False)
+    assert draft_queries.last_closed_draft(session, team.id) is None
+    assert draft_queries.scheduled_due(session, day - timedelta(days=1)) == []
+    assert [d.id for d in draft_queries.scheduled_due(session, day, team.id)] == [draft.id]
+    session.commit()
+    with fresh(engine) as s:
+        row = draft_queries.scheduled_draft(s, team.id, for_update=True)
+        assert (row.status, row.publish_on, row.closed_by) == ("scheduled", day, "U_MGR")
+        claim = dict(by="U_MGR", at=NOW, was=draft_queries.SCHEDULED)
+        assert draft_queries.close_draft(s, row, draft_queries.PUBLISHED, **claim)
+        assert not draft_queries.close_draft(s, row, draft_queries.PUBLISHED, **claim)
+        s.commit()
+    with fresh(engine) as s:
+        assert draft_queries.scheduled_draft(s, team.id) is None
+        assert draft_queries.scheduled_due(s, day) == []
+        assert draft_queries.last_closed_draft(s, team.id).status == "published"
+
+
+def test_the_index_itself_refuses_an_open_draft_beside_a_scheduled_one(engine, session, ws, team):
+    draft, _ = draft_queries.create_draft(session, _draft(ws, team))
+    draft_queries.schedule_draft(session, draft, NOW.date(), by="U_MGR", at=NOW)
+    session.commit()
+    with fresh(engine) as s, pytest.raises(IntegrityError):
+        s.add(_draft(ws, team, key="T3"))
+        s.flush()

@@ -1,7 +1,10 @@
 """bot/process_drafts/publish.py: publish refused, then confirmed; the announcement; history."""
 
+from datetime import UTC, datetime
+
 import pytest
 
+from bot.process_drafts import scheduled
 from storage.models import ActivityLog
 from tests.bot.form_support import named_rig, versions
 from tests.bot.process_drafts.support import add_review, drafts, open_part, send
@@ -54,7 +57,10 @@ def test_a_later_date_dates_the_goals_and_a_moved_on_version_asks_for_confirm(ri
     asked = rig.text("/pacer", "process publish from 2026-12-01", MGR)
     assert "version 1 was stored after the draft was copied" in asked
     done = rig.text("/pacer", "process publish from 2026-12-01 confirm", MGR)
-    assert "in force from" in done and "not announced: the team has no channel" in done
+    assert "*Scheduled*" in done and "not announced: the team has no channel" in done
+    assert len(versions(rig)) == 1 and drafts(rig)[0].status == "scheduled"
+    rig.now = datetime(2026, 12, 1, 5, tzinfo=UTC)  # midnight in New York
+    assert scheduled.sweep(rig.services, rig.now) == 1
     latest = versions(rig)[-1]
     assert '"from": "2026-12-01", "goal": "80/day"' in latest.definition
     # what the version stored meanwhile changed is undone from that day on, as confirmed
@@ -84,13 +90,3 @@ def test_a_version_number_taken_at_the_same_instant_publishes_nothing(rig, monke
     answer = rig.text("/pacer", "process publish", MGR)
     assert "stored at the same moment" in answer
     assert [d.status for d in drafts(rig)] == ["open"] and versions(rig) == []
-
-
-def test_a_journey_change_is_refused_from_a_later_day_and_nothing_changes(rig):
-    rig.text("/pacer", "process draft", MGR)
-    send(rig, MGR, open_part(rig, MGR, "journey"), {"stage:purchase": "Signs"})
-    refused = rig.text("/pacer", "process publish from 2026-12-01 confirm", MGR)
-    assert "The draft was not published" in refused
-    assert "stage Purchase renamed → Signs" in refused and "take effect today" in refused
-    assert versions(rig) == [] and drafts(rig)[0].status == "open"
-    assert "*Published* as version 1" in rig.text("/pacer", "process publish", MGR)

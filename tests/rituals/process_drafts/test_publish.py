@@ -1,7 +1,8 @@
 """What stops a draft being published, and the version it becomes."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rituals.process import default_process
 from rituals.process_drafts import edits
@@ -11,6 +12,7 @@ from rituals.process_drafts.publish import (
     published,
     review_state,
     reviewed_by,
+    starts_at,
 )
 
 TODAY = date(2026, 11, 24)
@@ -98,16 +100,22 @@ def test_reviewed_by_counts_reps_and_managers():
     assert reviewed_by([], ["M1"]) == ""
 
 
-def test_a_later_day_holds_back_only_goals_so_other_changes_are_refused_from_it():
+def test_a_later_day_refuses_nothing_more_than_today_since_the_clock_publishes_it_then():
     current = default_process()
     later = TODAY + timedelta(days=7)
-    goals = edits.set_goal(current, "sdr", "calls", "80/day")
-    assert _blockers(goals, effective=later).refused == []  # goals are dated
-    renamed = edits.rename_stage(goals, "has_conversation", "Talks")
-    (refused,) = _blockers(renamed, effective=later).refused
-    assert "“stage Has Conversation renamed → Talks”" in refused
-    assert "would take effect today, before 2026-12-01" in refused
-    assert "and 1 more" not in refused
-    both = edits.rename_stage(renamed, "purchase", "Signs")
-    assert "and 1 more change(s)" in _blockers(both, effective=later).refused[0]
-    assert _blockers(renamed, effective=TODAY).refused == []  # from today: in force at once
+    renamed = edits.rename_stage(
+        edits.set_goal(current, "sdr", "calls", "80/day"), "purchase", "Signs"
+    )
+    assert _blockers(renamed, effective=later).refused == []  # scheduled, not in force at once
+    assert (
+        "more than a year ahead"
+        in _blockers(renamed, effective=TODAY + timedelta(days=400)).refused[0]
+    )
+
+
+def test_a_scheduled_draft_starts_at_midnight_in_the_team_timezone():
+    calendar = default_process().calendar  # America/New_York
+    assert starts_at(calendar, date(2026, 12, 1)) == datetime(2026, 12, 1, 5, tzinfo=UTC)
+    assert starts_at(calendar, date(2026, 7, 1)) == datetime(2026, 7, 1, 4, tzinfo=UTC)  # EDT
+    tokyo = replace(calendar, tz=ZoneInfo("Asia/Tokyo"))
+    assert starts_at(tokyo, date(2026, 12, 1)) == datetime(2026, 11, 30, 15, tzinfo=UTC)

@@ -1,0 +1,112 @@
+"""bot/process_drafts/scheduled.py through the Bolt app: `process publish from DATE` schedules
+the draft, locks it, and the clock's sweep publishes it once at midnight in the team's timezone;
+`process discard` cancels it."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.delivery.clock import Clock
+from bot.process_drafts import scheduled
+from storage import process_queries
+from tests.bot.form_support import named_rig, versions
+from tests.bot.process_drafts.support import add_review, drafts, open_part, send
+from tests.bot.process_drafts.test_publish import CHANNEL, announcements
+from tests.bot.support import ADMIN, MGR, SDR
+
+MIDNIGHT = datetime(2026, 12, 1, 5, tzinfo=UTC)  # 1 Dec 2026 00:00 in New York
+
+
+@pytest.fixture
+def rig(tmp_path):
+    yield from named_rig(tmp_path)
+
+
+def _schedule_a_journey_change(rig, reviewed: bool = False) -> str:
+    rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
+    rig.text("/pacer", "process draft", MGR)
+    send(rig, MGR, open_part(rig, MGR, "journey"), {"stage:purchase": "Signs"})
+    if reviewed:
+        add_review(rig, {SDR: "approve"}, MGR)
+    return rig.text("/pacer", "process publish from 2026-12-01", MGR)
+
+
+def test_a_later_day_schedules_the_draft_and_locks_it(rig):
+    done = _schedule_a_journey_change(rig, reviewed=True)
+    assert "*Scheduled*" in done and "start of Tue 1 Dec 2026 (America/New_York)" in done
+    assert f"announced in <#{CHANNEL}> then" in done and "review round is closed" in done
+    assert "stage Purchase renamed → Signs" in done
+    (row,) = drafts(rig)
+    assert (row.status, str(row.publish_on)) == ("scheduled", "2026-12-01")
+    assert versions(rig) == [] and announcements(rig) == []
+    shown = rig.seen("/pacer", "process draft show", MGR)
+    assert "Scheduled for Tue 1 Dec 2026" in str(shown)
+    assert [b["type"] for b in shown["blocks"]] == ["section"]  # no Edit buttons: locked
+    history = rig.text("/pacer", "process history", SDR)
+    assert "*next* · scheduled for Tue 1 Dec 2026" in history
+    for typed, words in (
+        ("process draft", "a new draft can't be opened"),
+        ("process draft journey", "a new draft can't be opened"),
+        (f"process review <@{SDR}>", "it can't be reviewed again"),
+        ("process feedback", "its suggestions can't change it"),
+        ("process publish", "already scheduled to be published on Tue 1 Dec 2026"),
+        ("process publish from 2026-12-02", "already scheduled"),
+    ):
+        answer = rig.text("/pacer", typed, MGR)
+        assert words in answer, (typed, answer)
+    assert [d.status for d in drafts(rig)] == ["scheduled"] and versions(rig) == []
+
+
+def test_the_sweep_publishes_it_once_at_midnight_in_the_team_timezone(rig):
+    _schedule_a_journey_change(rig)
+    rig.now = datetime(2026, 12, 1, 4, 59, tzinfo=UTC)  # 23:59 the day before, in New York
+    assert scheduled.sweep(rig.services, rig.now) == 0 and versions(rig) == []
+    rig.now = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # the clock was down till the afternoon
+    assert scheduled.sweep(rig.services, rig.now) == 1
+    assert scheduled.sweep(rig.services, rig.now) == 0  # once, however often it runs
+    (version,) = versions(rig)
+    assert version.loaded_at.replace(tzinfo=UTC) == MIDNIGHT  # in force from the day's start
+    assert version.loaded_by == MGR and version.draft_id == drafts(rig)[0].id
+    assert version.change.startswith("published draft from 2026-12-01: ")
+    (row,) = drafts(rig)
+    assert (row.status, row.published_version) == ("published", 1)
+    (posted,) = announcements(rig)
+    assert "version 1, from today" in posted and "Signs" in posted
+    with rig.services.unit_of_work() as session:
+        team_id = row.team_id
+        before = process_queries.process_version_at(
+            session, team_id, datetime(2026, 12, 1, 4, 59, tzinfo=UTC)
+        )
+        after = process_queries.process_version_at(session, team_id, MIDNIGHT)
+        assert before is None and after.version == 1
+    history = rig.text("/pacer", "process history", SDR)
+    assert "*next*" not in history and "in force from Tue 1 Dec 2026" in history
+    assert "Draft opened" in rig.text("/pacer", "process draft", MGR)  # the next one may open
+
+
+def test_the_clock_tick_runs_the_sweep(rig):
+    _schedule_a_journey_change(rig)
+    rig.now = MIDNIGHT
+    Clock(rig.services).tick()
+    assert [v.version for v in versions(rig)] == [1] and len(announcements(rig)) == 1
+
+
+def test_discard_cancels_a_scheduled_publish(rig):
+    _schedule_a_journey_change(rig)
+    assert "managers" in rig.text("/pacer", "process discard", SDR).lower()
+    cancelled = rig.text("/pacer", "process discard", MGR)
+    assert "publish scheduled for Tue 1 Dec 2026 is cancelled" in cancelled
+    assert [d.status for d in drafts(rig)] == ["discarded"]
+    rig.now = MIDNIGHT
+    assert scheduled.sweep(rig.services, rig.now) == 0 and versions(rig) == []
+    assert "no open or scheduled draft" in rig.text("/pacer", "process discard", MGR)
+
+
+def test_scheduling_asks_for_confirm_like_publishing(rig):
+    rig.text("/pacer", "process draft", MGR)
+    add_review(rig, {SDR: "suggest"}, MGR)
+    asked = rig.text("/pacer", "process publish from 2026-12-01", MGR)
+    assert "1 suggestion is still open" in asked
+    assert "`/pacer process publish from 2026-12-01 confirm`" in asked
+    assert drafts(rig)[0].status == "open"
+    assert "*Scheduled*" in rig.text("/pacer", "process publish from 2026-12-01 confirm", MGR)
