@@ -21,6 +21,12 @@ def link_by_hash(session: Session, token_hash: str) -> TvLink | None:
     return session.execute(select(TvLink).where(TvLink.token_hash == token_hash)).scalars().first()
 
 
+def team_of_link(session: Session, token_hash: str) -> int | None:
+    """The team a link opens, or None: one lookup on the unique index uq_tv_link_token (the
+    TV asks it on every request, so a revoked link is refused at once in every process)."""
+    return session.execute(select(TvLink.team_id).where(TvLink.token_hash == token_hash)).scalar()
+
+
 def link_of_team(session: Session, team_id: int) -> TvLink | None:
     return session.execute(select(TvLink).where(TvLink.team_id == team_id)).scalars().first()
 

@@ -1,11 +1,13 @@
 """The TV's WSGI app, mounted by `pacer serve` under /tv/: the page (one self-contained HTML
 file, tv/page.html) and its data endpoint, which the page polls with If-None-Match.
 
-Cost per poll: a link's team and a team's change marker (storage.tv_queries.change_marker) are
-read at most once per ``ttl`` seconds per process, whatever the number of TVs; the board is
-built again only when the marker moved (or the minute turned: pace and time left move with
-the clock), once, while concurrent polls wait for it. An unchanged poll inside the ttl costs no
-query. A revoked link stops working within ``ttl``."""
+Cost per poll: the link is looked up on every request (one query on a unique index), so once
+`/pacer tv revoke` has answered, the old link gets 403 from every worker of every replica; a
+per-process cache could only say "stops within a second". The board stays cached: a team's
+change marker (storage.tv_queries.change_marker) is read at most once per ``ttl`` seconds per
+process, whatever the number of TVs; the board is built again only when the marker moved (or
+the minute turned: pace and time left move with the clock), once, while concurrent polls wait
+for it. An unchanged poll inside the ttl costs that one lookup and nothing else."""
 
 from __future__ import annotations
 
@@ -19,12 +21,12 @@ from datetime import datetime
 from importlib import resources
 
 from rituals import tv
-from storage.unit_of_work import unit_of_work
+from storage.unit_of_work import DatabaseUnavailable, unit_of_work
 
 log = logging.getLogger("pacer")
 
 PREFIX = "/tv/"
-TTL = 1.0  # seconds a link's team and a team's marker are trusted without asking again
+TTL = 1.0  # seconds a team's change marker is trusted without asking again
 _PAGE = resources.files("tv").joinpath("page.html").read_bytes()
 _SECURITY = [
     ("X-Content-Type-Options", "nosniff"),
@@ -46,7 +48,6 @@ class TvApp:
         monotonic: Callable[[], float] = time.monotonic,
     ):
         self.engine, self.clock, self.ttl, self.monotonic = engine, clock, ttl, monotonic
-        self._links: dict[str, tuple[float, int | None]] = {}  # token hash -> (read at, team)
         self._markers: dict[int, tuple[float, tuple]] = {}  # team -> (read at, marker)
         self._boards: dict[int, tuple[tuple, bytes, str]] = {}  # team -> (key, body, etag)
         self._locks: dict[int, threading.Lock] = {}
@@ -64,9 +65,14 @@ class TvApp:
             page = False
         else:
             return _plain(start_response, "404 Not Found", "No such TV page.\n")
-        # The page is loaded once per screen: its link is always read afresh. The data
-        # endpoint, polled by every screen, trusts a link's answer for the ttl.
-        team_id = self.team_of(rest[0], fresh=page)
+        try:
+            return self._answer(environ, start_response, rest[0], page)
+        except DatabaseUnavailable:  # the page says "Reconnecting…" and keeps polling
+            log.warning("tv: database unavailable")
+            return _plain(start_response, "503 Service Unavailable", "Back in a moment.\n")
+
+    def _answer(self, environ, start_response, token: str, page: bool):
+        team_id = self.team_of(token)
         if team_id is None:
             return _plain(
                 start_response,
@@ -92,20 +98,10 @@ class TvApp:
         start_response("200 OK", [("Content-Type", "application/json"), *headers])
         return [body]
 
-    def team_of(self, token: str, fresh: bool = False) -> int | None:
-        key = tv.hash_token(token)
-        now = self.monotonic()
-        found = self._links.get(key)
-        if not fresh and found is not None and now - found[0] < self.ttl:
-            return found[1]
+    def team_of(self, token: str) -> int | None:
+        """Asked on every request, never cached: a revoked link is refused at once everywhere."""
         with unit_of_work(self.engine) as session:
-            link = tv.link_for(session, token)
-            team_id = link.team_id if link is not None else None
-        with self._lock:
-            if len(self._links) > 10_000:  # guessed tokens must not grow memory without end
-                self._links.clear()
-            self._links[key] = (now, team_id)
-        return team_id
+            return tv.team_for(session, token)
 
     def data(self, team_id: int) -> tuple[bytes, str]:
         """The board's JSON and its ETag, built only when something changed."""

@@ -1,6 +1,7 @@
 """The TV's WSGI app in-process (tv/app.py), time injected: the token opens one team's board,
 anything else is refused; the board is built once per change; a poll while nothing changed
-costs no query; a revoked link stops within the ttl."""
+costs one lookup of its link and nothing else; a revoked link is refused at once by every
+process (two apps on one database stand for two workers or replicas)."""
 
 import json
 from datetime import UTC, datetime
@@ -81,13 +82,15 @@ def test_built_once_per_change_and_free_while_nothing_changed(team):
     assert board["names"] is True and len(board["week"]) == 3
 
     queries.clear()
-    for _ in range(50):  # many TVs within the ttl: no query at all
+    for _ in range(50):  # many TVs within the ttl: each poll looks up its link, nothing else
         assert poll(app, token, etag) == ("304 Not Modified", etag)
-    assert queries == []
+    assert len(queries) == 50 and all("FROM tv_link" in q for q in queries), set(queries)
+    assert all("WHERE tv_link.token_hash" in q for q in queries)
 
+    queries.clear()
     clock.t += 1.5  # past the ttl, nothing changed: the link and the marker are read, no build
     assert poll(app, token, etag) == ("304 Not Modified", etag)
-    assert 1 <= len(queries) <= 4 and app.builds == 1
+    assert "FROM tv_link" in queries[0] and 2 <= len(queries) <= 4 and app.builds == 1
 
     add_log(engine, ws, team_id)
     assert poll(app, token, etag) == ("304 Not Modified", etag)  # still within the ttl
@@ -96,15 +99,36 @@ def test_built_once_per_change_and_free_while_nothing_changed(team):
     assert status == "200 OK" and new != etag and app.builds == 2
 
 
-def test_a_revoked_link_stops_within_the_ttl(team):
+def test_a_revoked_link_is_refused_at_once_by_every_process(team):
     engine, _, team_id, token, _ = team
-    clock = Clock()
-    app = TvApp(engine, clock=lambda: NOW, ttl=1.0, monotonic=clock)
-    assert poll(app, token, None)[0] == "200 OK"
+    clock = Clock()  # never moves: nothing may wait for a cache to expire
+    workers = [TvApp(engine, clock=lambda: NOW, ttl=1.0, monotonic=clock) for _ in range(2)]
+    for app in workers:
+        status, etag = poll(app, token, None)
+        assert status == "200 OK" and poll(app, token, etag)[0] == "304 Not Modified"
+        assert call(app, f"/tv/{token}")[0] == "200 OK"
     with unit_of_work(engine) as session:
         assert tv.revoke(session, team_id)
-    clock.t += 1.5
-    assert poll(app, token, None)[0] == "403 Forbidden"
+    for app in workers:
+        assert poll(app, token, etag)[0] == "403 Forbidden"
+        assert poll(app, token, None)[0] == "403 Forbidden"
+        assert call(app, f"/tv/{token}")[0] == "403 Forbidden"
+    with unit_of_work(engine) as session:  # a new link works at once, the old stays dead
+        new = tv.new_link(session, people_queries.get_team(session, team_id), "UM", NOW)
+    for app in workers:
+        assert poll(app, new, None)[0] == "200 OK"
+        assert poll(app, token, None)[0] == "403 Forbidden"
+
+
+def test_the_database_down_answers_503_and_the_page_keeps_trying(team, tmp_path):
+    engine, _, _, token, _ = team
+    app = TvApp(engine, clock=lambda: NOW)
+    assert poll(app, token, None)[0] == "200 OK"
+    engine.dispose()
+    (tmp_path / "tv.db").rename(tmp_path / "gone")
+    (tmp_path / "tv.db").mkdir()  # a database that can't be opened
+    status, headers, body = call(app, f"/tv/{token}/data")
+    assert status == "503 Service Unavailable" and b"moment" in body
 
 
 def test_the_token_is_stored_hashed(team):
