@@ -19,7 +19,7 @@ from rituals.contests.standings import Standings, standings_at
 from rituals.contests.timing import closes_at
 from rituals.process import Process
 from rituals.ranking import rank, shown_percent
-from rituals.scales import shown_number
+from rituals.scales import shown_figure, shown_number
 from rituals.scorecard import period_for
 from rituals.team_scorecard import TeamScorecard, build_team_scorecard
 from rituals.teams import team_members, team_process
@@ -126,6 +126,18 @@ def board(session: Session, ctx: Context, now: datetime) -> dict:
     return data
 
 
+def figure(value: float | None, decimals: int | None = None) -> int | float | None:
+    """Every number on the board goes through here, shown as Slack prints it: a count as
+    counted (bot.messages.number: 243, 0.95, 183.4), a goal and what is made from it (expected
+    by now) with no more decimals than the goal is stated with (bot.messages.figure: a goal of
+    15 expects 5 by now, not 4.69); whole numbers as integers, so the JSON says 5, not 5.0.
+    Only the showing: the pace and the status are computed on the exact figures."""
+    if value is None:
+        return None
+    shown = shown_number(value if decimals is None else shown_figure(value, decimals))
+    return int(shown) if shown == int(shown) else shown
+
+
 def _label(card: TeamScorecard) -> str:
     p = card.period
     if p.start.month == p.end.month:
@@ -146,9 +158,9 @@ def _bars(card: TeamScorecard, kpi_names: dict, kind: str) -> list[dict]:
                 {
                     "kpi": kpi_names.get(line.kpi, line.kpi),
                     "role": group.role.key.upper(),  # "SDR": short enough for a bar's caption
-                    "actual": shown_number(p.actual),
-                    "goal": None if p.goal is None else shown_number(p.goal),
-                    "expected": None if p.expected is None else shown_number(p.expected),
+                    "actual": figure(p.actual),
+                    "goal": figure(p.goal, p.decimals),
+                    "expected": figure(p.expected, p.decimals),
                     "percent": None if p.attainment is None else shown_percent(p.attainment),
                     "status": p.status,
                 }
@@ -174,11 +186,11 @@ def _contest(session, team_id, kpi_names, names, now, public) -> dict | None:
     return {
         "name": contest.name,
         "kpi": kpi_names.get(contest.kpi, contest.kpi),
-        "target": contest.target,
+        "target": figure(contest.target),
         "left": _left(closes_at(contest) - now),
-        "total": st.total,
+        "total": figure(st.total),
         "places": [
-            {"rank": p.rank, "name": names.get(p.user_id, "a teammate"), "count": p.count}
+            {"rank": p.rank, "name": names.get(p.user_id, "a teammate"), "count": figure(p.count)}
             for p in st.places[:8]
         ]
         if public

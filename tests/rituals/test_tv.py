@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bench import data
+from bot import messages
 from rituals import tv
 from rituals.process import default_process
 from rituals.scorecard import period_for
@@ -64,6 +65,50 @@ def test_the_board_has_the_team_scorecards_numbers_and_names(seeded):
     assert sorted(names) == ["Dev Patel", "Maria <Lopez>", "a teammate"]  # no profile: no ID
     assert not any(user in str(got) for user, _ in roles)
     assert got["names"] is True and got["team"] == "Sales"
+
+
+def test_every_figure_is_shown_as_slack_prints_it(seeded):
+    """Expected by now has no more decimals than its goal (a goal of 12: 4, not 3.75), as
+    `/scorecard team` prints it; the JSON carries whole numbers as integers."""
+    engine, team_id, _ = seeded
+    got = board(engine, team_id)
+    with unit_of_work(engine) as session:
+        process = default_process()
+        cards = {}
+        for kind in ("week", "month"):
+            period = period_for(process, kind, NOW)
+            members = team_members(session, team_id, period.start, period.end, period.start)
+            team = people_queries.get_team(session, team_id)
+            cards[kind] = build_team_scorecard(
+                session, team.workspace_id, team_id, process, members, period, NOW
+            )
+    pairs = [
+        (bar, line.pacing)
+        for key, kind in (("bars", "leading"), ("lagging", "lagging"))
+        for bar, line in zip(
+            got[key],
+            [ln for g in cards["week" if key == "bars" else "month"].groups for ln in g.lines
+             if ln.kind == kind],
+            strict=True,
+        )
+    ]  # fmt: skip
+    assert any(p.expected != round(p.expected) for _, p in pairs)  # the case in question
+    for bar, p in pairs:
+        assert p.decimals == 0 and p.goal == round(p.goal)  # the default goals are whole
+        for key, value in (("goal", p.goal), ("expected", p.expected)):
+            assert type(bar[key]) is int, bar
+            assert str(bar[key]) == messages.figure(value, p.decimals).replace(",", ""), bar
+        assert type(bar["actual"]) is int and bar["actual"] == p.actual
+
+
+def test_one_place_shows_the_figures():
+    assert tv.figure(4.6875, 0) == 5 and type(tv.figure(4.6875, 0)) is int  # goal 15, 31% gone
+    assert tv.figure(2.5, 0) == 3  # half up, as Slack rounds a goal
+    assert tv.figure(3.125, 1) == 3.1  # a goal stated as 12.5 a week
+    assert tv.figure(0.3, 0) == 0.3  # a small goal never shows as 0
+    assert tv.figure(243.0) == 243 and type(tv.figure(243.0)) is int
+    assert tv.figure(4.6667) == 4.67 and tv.figure(183.44) == 183.4  # a count, as Slack's
+    assert tv.figure(None) is None and tv.figure(None, 0) is None
 
 
 def test_managers_visibility_gives_totals_and_no_names(seeded):
