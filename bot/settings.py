@@ -1,7 +1,7 @@
 """Settings from the environment, or from a .env file in the working directory."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,6 +93,15 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
             env.get("PACER_PUBLIC_URL") or f"http://localhost:{env.get('PORT') or 3000}"
         ).rstrip("/"),
     )
+
+
+def serving_on(settings: Settings, port: int, env: dict | None = None) -> Settings:
+    """`pacer serve --port N`: without PACER_PUBLIC_URL, the TV links point at localhost:N (the
+    port the server listens on, which --port may set apart from $PORT)."""
+    env = os.environ if env is None else env
+    if env.get("PACER_PUBLIC_URL"):
+        return settings
+    return replace(settings, public_url=f"http://localhost:{port}")
 
 
 def _seconds(env: dict, name: str, default: float) -> float:

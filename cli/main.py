@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date
 
-from bot.settings import load_settings
+from bot.settings import load_settings, serving_on
 from cli import api as api_cli
 from cli import data_args
 from cli import manifest as manifest_cli
@@ -173,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         web_concurrency(os.environ)  # checked before gunicorn reads it (even with --workers)
         from bot.server import serve as run_server
 
+        port = args.port or int(os.environ.get("PORT") or 3000)
         run_server(
-            settings,
-            args.port or int(os.environ.get("PORT") or 3000),
+            serving_on(settings, port),
+            port,
             args.threads,
             args.host,
             args.workers,

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 
 from tests.e2e.conftest import CLOCK
-from tests.e2e.harness import ADMIN, PacerServer
+from tests.e2e.harness import ADMIN, PacerServer, Workspace
 
 SDR, SDR2, AE, MGR = "USDR00001", "USDR00002", "UAE000001", "UMGR00001"
 
@@ -117,3 +117,22 @@ def test_a_rep_gets_no_link_and_mistakes_change_nothing(ws):
     assert "I don't understand `on please`" in ws.pacer(MGR, "tv on please").text
     assert ws.server.stored(ws.team_id, "tv_link") == 0
     assert "/tv/" in ws.pacer(ADMIN, "tv").text
+
+
+def test_serve_port_is_the_links_base_without_a_public_url(own_standin, tmp_path):
+    """`pacer serve --port N` with no PACER_PUBLIC_URL: the link is http://localhost:N/tv/…"""
+
+    class Unconfigured(PacerServer):
+        def env(self) -> dict:
+            return {k: v for k, v in super().env().items() if k not in ("PACER_PUBLIC_URL", "PORT")}
+
+    server = Unconfigured(
+        own_standin, f"sqlite:///{tmp_path / 'p.db'}", CLOCK, tmp_path / "s.log"
+    ).start()
+    try:
+        ws = Workspace(server)
+        ws.setup_team()
+        found = re.search(r"(http://\S+)/tv/[A-Za-z0-9_-]+", ws.pacer(MGR, "tv").text)
+        assert found and found.group(1) == f"http://localhost:{server.port}", found
+    finally:
+        server.stop()
