@@ -58,11 +58,15 @@ def revoke(session: Session, team_id: int) -> bool:
     return tv_queries.delete_link(session, team_id)
 
 
-def team_for(session: Session, token: str) -> int | None:
-    """The team the link opens (None: no such link, or revoked)."""
+link_reader = tv_queries.link_reader
+
+
+def team_for(reader, token: str) -> int | None:
+    """The team the link opens (None: no such link, or revoked), read afresh every time;
+    ``reader``: link_reader's engine."""
     if not token or len(token) > 100:
         return None
-    return tv_queries.team_of_link(session, hash_token(token))
+    return tv_queries.team_of_link(reader, hash_token(token))
 
 
 def link_for(session: Session, token: str) -> TvLink | None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import func, select, true
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col
 
 from storage import db
+from storage.errors import DatabaseUnavailable
 from storage.models import ActivityLog, ConfigStamp, Contest, TvLink
 
 
@@ -21,10 +23,23 @@ def link_by_hash(session: Session, token_hash: str) -> TvLink | None:
     return session.execute(select(TvLink).where(TvLink.token_hash == token_hash)).scalars().first()
 
 
-def team_of_link(session: Session, token_hash: str) -> int | None:
-    """The team a link opens, or None: one lookup on the unique index uq_tv_link_token (the
-    TV asks it on every request, so a revoked link is refused at once in every process)."""
-    return session.execute(select(TvLink.team_id).where(TvLink.token_hash == token_hash)).scalar()
+def link_reader(engine: Engine) -> Engine:
+    """The engine the TV looks its links up with, made once: autocommit, so the one SELECT has
+    no BEGIN and no COMMIT around it (about 0.2 ms on PostgreSQL against 0.6 ms in a unit of
+    work; an engine copy made per request would cost more than it saves)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def team_of_link(reader: Engine, token_hash: str) -> int | None:
+    """The team a link opens, or None: one lookup on the unique index uq_tv_link_token. The TV
+    asks it on every request, never from a cache, so a revoked link is refused at once by every
+    worker and replica. ``reader``: link_reader's."""
+    try:
+        with reader.connect() as conn:
+            query = select(TvLink.team_id).where(TvLink.token_hash == token_hash)
+            return conn.execute(query).scalar()
+    except OperationalError as error:
+        raise DatabaseUnavailable(str(error.orig or error)) from error
 
 
 def link_of_team(session: Session, team_id: int) -> TvLink | None:

@@ -48,6 +48,7 @@ class TvApp:
         monotonic: Callable[[], float] = time.monotonic,
     ):
         self.engine, self.clock, self.ttl, self.monotonic = engine, clock, ttl, monotonic
+        self._reader = tv.link_reader(engine)  # autocommit: the per-request lookup, lean
         self._markers: dict[int, tuple[float, tuple]] = {}  # team -> (read at, marker)
         self._boards: dict[int, tuple[tuple, bytes, str]] = {}  # team -> (key, body, etag)
         self._locks: dict[int, threading.Lock] = {}
@@ -100,8 +101,7 @@ class TvApp:
 
     def team_of(self, token: str) -> int | None:
         """Asked on every request, never cached: a revoked link is refused at once everywhere."""
-        with unit_of_work(self.engine) as session:
-            return tv.team_for(session, token)
+        return tv.team_for(self._reader, token)
 
     def data(self, team_id: int) -> tuple[bytes, str]:
         """The board's JSON and its ETag, built only when something changed."""
