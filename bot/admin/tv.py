@@ -1,6 +1,7 @@
 """`/pacer tv`: the team's sales-floor TV link, for its managers, answered privately; `/pacer tv
-revoke` makes the old link answer 403. Only a hash of the token is stored, so a link is shown
-once: asking again makes a new one (and the old one stops working)."""
+revoke` makes the old link answer 403 at once (tv/app.py looks a link up on every request).
+Only a hash of the token is stored, so a link is shown once: asking again makes a new one (and
+the old one stops working)."""
 
 from bot import messages
 from bot.admin.team import done
@@ -24,8 +25,9 @@ def tv_command(cmd: Command, args: list[str]) -> dict:
             return done(f"*{messages.escape(team.name)}* has no TV link to revoke. {USAGE}")
         cmd.outcome = "tv_revoke"
         return done(
-            f"The TV link for *{messages.escape(team.name)}* is revoked: screens showing it stop "
-            "within seconds. `/pacer tv` makes a new one."
+            f"The TV link for *{messages.escape(team.name)}* is revoked: it no longer opens, "
+            "and screens showing it stop at their next refresh (within seconds). "
+            "`/pacer tv` makes a new one."
         )
     if words:
         raise ParseError(f"I don't understand `{messages.escape(' '.join(args))}`. {USAGE}")
