@@ -33,6 +33,19 @@ def test_one_link_per_team_found_by_its_hash(session, ws, team):
     assert tv_queries.link_by_hash(session, "b" * 64) is None
 
 
+def test_a_link_s_team_is_read_afresh_outside_the_session(engine, session, ws, team):
+    """team_of_link reads on its own autocommit connection: what is committed, at once."""
+    reader = tv_queries.link_reader(engine)
+    assert tv_queries.team_of_link(reader, "c" * 64) is None
+    assert tv_queries.replace_link(session, ws.id, team.id, "c" * 64, "UM", NOW)
+    assert tv_queries.team_of_link(reader, "c" * 64) is None  # not committed yet
+    session.commit()
+    assert tv_queries.team_of_link(reader, "c" * 64) == team.id
+    assert tv_queries.delete_link(session, team.id)
+    session.commit()
+    assert tv_queries.team_of_link(reader, "c" * 64) is None
+
+
 def test_the_marker_moves_on_what_the_tv_shows_and_only_then(stamped, session, ws, team):
     since = TODAY - timedelta(days=30)
 
