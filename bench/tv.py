@@ -37,9 +37,11 @@ REPS, DAYS = 12, 35
 class Queries:
     """Counts the statements an engine runs (every thread's)."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, app: TvApp):
         self.n, self._lock, self.mine = 0, threading.Lock(), threading.local()
         event.listen(engine, "before_cursor_execute", self._count)
+        if app.reader.pool is not engine.pool:  # PostgreSQL: the link lookup's own engine
+            event.listen(app.reader, "before_cursor_execute", self._count)
 
     def _count(self, *_args) -> None:
         self.mine.n = getattr(self.mine, "n", 0) + 1  # this thread's: did a poll ask?
@@ -89,7 +91,7 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
     tvs, seconds, every = (20, 2.0, 0.25) if quick else (200, 30.0, 5.0)
     ws, team, token = seed(engine)
     app = TvApp(engine, clock=lambda: NOW)
-    queries = Queries(engine)
+    queries = Queries(engine, app)
 
     before = queries.n
     status, etag = poll(app, token, None)
@@ -187,6 +189,7 @@ def measure(report: Report, label: str, engine, quick: bool) -> None:
         detail=f"{len(seen_at)} of {tvs}, worst {ms(worst)}, bound {bound:g} s",
     )
     report.note(f"{label}: {app.builds} board builds for {n + 2} polls")
+    app.close()
 
 
 @contextmanager

@@ -48,7 +48,7 @@ class TvApp:
         monotonic: Callable[[], float] = time.monotonic,
     ):
         self.engine, self.clock, self.ttl, self.monotonic = engine, clock, ttl, monotonic
-        self._reader = tv.link_reader(engine)  # autocommit: the per-request lookup, lean
+        self.reader = tv.link_reader(engine)  # the per-request link lookup's: lean
         self._markers: dict[int, tuple[float, tuple]] = {}  # team -> (read at, marker)
         self._boards: dict[int, tuple[tuple, bytes, str]] = {}  # team -> (key, body, etag)
         self._locks: dict[int, threading.Lock] = {}
@@ -99,9 +99,14 @@ class TvApp:
         start_response("200 OK", [("Content-Type", "application/json"), *headers])
         return [body]
 
+    def close(self) -> None:
+        """Closes the link lookup's own connections (a bench or a test that is done with it)."""
+        if self.reader.pool is not self.engine.pool:
+            self.reader.dispose()
+
     def team_of(self, token: str) -> int | None:
         """Asked on every request, never cached: a revoked link is refused at once everywhere."""
-        return tv.team_for(self._reader, token)
+        return tv.team_for(self.reader, token)
 
     def data(self, team_id: int) -> tuple[bytes, str]:
         """The board's JSON and its ETag, built only when something changed."""

@@ -4,7 +4,7 @@ which moves on a log, an undo, a contest or a settings change and on nothing els
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from storage import config_cache, log_queries, tv_queries
 from storage.models import ActivityLog, ConfigStamp
@@ -44,6 +44,28 @@ def test_a_link_s_team_is_read_afresh_outside_the_session(engine, session, ws, t
     assert tv_queries.delete_link(session, team.id)
     session.commit()
     assert tv_queries.team_of_link(reader, "c" * 64) is None
+    if reader.pool is not engine.pool:  # PostgreSQL: a pool of its own
+        reader.dispose()
+
+
+def test_a_dropped_connection_is_replaced_once_on_postgresql(engine, session, ws, team):
+    """The lookup's pool pings nothing before a checkout: a connection the database dropped
+    (a restart) fails once and the lookup is tried again on a new one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: the lookup uses the engine's own pool")
+    assert tv_queries.replace_link(session, ws.id, team.id, "d" * 64, "UM", NOW)
+    session.commit()
+    reader = tv_queries.link_reader(engine)
+    try:
+        with reader.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+        assert tv_queries.team_of_link(reader, "d" * 64) == team.id
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    finally:
+        reader.dispose()
 
 
 def test_the_marker_moves_on_what_the_tv_shows_and_only_then(stamped, session, ws, team):
