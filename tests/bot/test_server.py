@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from bot.server import clock_for, make_wsgi, server_options
-from bot.settings import load_settings
+from bot.settings import load_settings, serving_on
 from simulator.signed_requests import command_body, signed_headers
 from storage.db import make_engine
 from storage.models import ActivityLog
@@ -126,3 +126,15 @@ def test_the_quiet_lane_waits_as_configured():
     assert load_settings({"PACER_AFTER_ACK_WAIT": "0"}).after_ack_wait == 0.0
     with pytest.raises(SystemExit, match="PACER_AFTER_ACK_WAIT"):
         load_settings({"PACER_AFTER_ACK_WAIT": "soon"})
+
+
+def test_the_tv_links_base_follows_the_port_served_on_unless_public_url_says():
+    assert load_settings({}).public_url == "http://localhost:3000"
+    assert load_settings({"PORT": "8080"}).public_url == "http://localhost:8080"
+    assert serving_on(load_settings({"PORT": "8080"}), 4567, {}).public_url == (
+        "http://localhost:4567"
+    )
+    public = {"PACER_PUBLIC_URL": "https://pacer.example.org/"}
+    assert serving_on(load_settings(public), 4567, public).public_url == (
+        "https://pacer.example.org"
+    )
