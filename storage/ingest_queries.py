@@ -381,34 +381,30 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[i : i + CHUNK]
 
 
-def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
-    """alias (lowercased) -> Slack user ID."""
+def _pairs(session: Session, workspace_id: int, key, value, keys: Iterable[str]) -> dict[str, str]:
+    """``key`` -> ``value`` for the workspace's rows whose ``key`` is in ``keys`` (two columns
+    of one table with a workspace_id), looked up a chunk at a time."""
+    table = key.class_
     out: dict[str, str] = {}
     for chunk in _chunks(keys):
         out.update(
             session.exec(
-                select(OwnerAlias.alias, OwnerAlias.user_id).where(
-                    OwnerAlias.workspace_id == workspace_id,
-                    _in(session, col(OwnerAlias.alias), chunk),
+                select(key, value).where(
+                    table.workspace_id == workspace_id, _in(session, key, chunk)
                 )
             ).all()
         )
     return out
+
+
+def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
+    """alias (lowercased) -> Slack user ID."""
+    return _pairs(session, workspace_id, col(OwnerAlias.alias), col(OwnerAlias.user_id), keys)
 
 
 def users_by_email(session: Session, workspace_id: int, emails: Iterable[str]) -> dict[str, str]:
     """email (lowercased) -> Slack user ID, from the cached Slack profiles."""
-    out: dict[str, str] = {}
-    for chunk in _chunks(emails):
-        out.update(
-            session.exec(
-                select(UserProfile.email, UserProfile.user_id).where(
-                    UserProfile.workspace_id == workspace_id,
-                    _in(session, col(UserProfile.email), chunk),
-                )
-            ).all()
-        )
-    return out
+    return _pairs(session, workspace_id, col(UserProfile.email), col(UserProfile.user_id), emails)
 
 
 def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, Member]:

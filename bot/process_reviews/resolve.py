@@ -11,7 +11,7 @@ from bot.ids import INPUT
 from bot.modals import open_modal
 from bot.process_reviews import delivery, views
 from bot.process_reviews.common import already, answer_of, as_answer
-from bot.process_reviews.drafts import apply_suggestion, draft_process, part_items, save_edit
+from bot.process_reviews.drafts import apply_suggestion, draft_process, part_items, record_edit
 from bot.replies import Problem
 from rituals.process import ProcessError
 from storage import review_queries
@@ -38,7 +38,7 @@ def accept_pressed(ix: Interaction) -> None:
             f"This suggestion can't be applied to the draft as it is now ({messages.escape(first)}), "
             "so nothing changed. Dismiss it with a reason, or edit the draft yourself."
         ) from None
-    save_edit(
+    record_edit(
         ix.session,
         draft,
         edited,
