@@ -61,34 +61,65 @@ def _keyed(session: Session, table, source_column, columns, workspace_id, source
     the planner read every row of the workspace and source whenever its statistics said the
     table was small — a table still filling up (a first import) was read whole for every
     batch, 330 ms a batch at 10,000 rows (bench/ingest.py)."""
+    dialect = session.get_bind().dialect.name
+    key = (table.name, dialect)  # one set of columns per table (stored_logs, held_items)
+    query = _keyed_queries.get(key)
+    if query is None:
+        query = _keyed_queries[key] = _keyed_query(dialect, table, source_column, columns)
+    values = list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+    return session.connection().execute(
+        query, {"k_ws": workspace_id, "k_source": source, "k_ids": values}
+    )
+
+
+# Built once per table and dialect: building the LATERAL query anew cost ~1-2 ms a batch.
+_keyed_queries: dict[tuple[str, str], object] = {}
+
+
+def _keyed_query(dialect: str, table, source_column, columns):
     c = table.c
-    if session.get_bind().dialect.name == "postgresql":
+    where = (c.workspace_id == bindparam("k_ws"), source_column == bindparam("k_source"))
+    if dialect == "postgresql":
         keys = (
-            func.unnest(bindparam(None, list(ids), type_=ARRAY(String)))
+            func.unnest(bindparam("k_ids", type_=ARRAY(String)))
             .table_valued("external_id")
             .render_derived(name="k")
         )
         found = (
             select(*columns)
-            .where(
-                c.workspace_id == workspace_id,
-                source_column == source,
-                c.external_id == keys.c.external_id,
-            )
+            .where(*where, c.external_id == keys.c.external_id)
             .limit(1)
             .lateral("found")
         )
-        query = select(*found.c).select_from(keys.join(found, true()))
-    else:
-        # One JSON parameter rather than a thousand: SQLAlchemy renders each of those (9 ms a
-        # batch); SQLite reads the list into a table and probes the unique index with it.
-        keys = func.json_each(bindparam(None, json.dumps(list(ids)))).table_valued("value")
-        query = select(*columns).where(
-            c.workspace_id == workspace_id,
-            source_column == source,
-            c.external_id.in_(select(keys.c.value)),
-        )
-    return session.connection().execute(query)
+        return select(*found.c).select_from(keys.join(found, true()))
+    # One JSON parameter rather than a thousand: SQLAlchemy renders each of those (9 ms a
+    # batch); SQLite reads the list into a table and probes the unique index with it.
+    keys = func.json_each(bindparam("k_ids", type_=String)).table_valued("value")
+    return select(*columns).where(*where, c.external_id.in_(select(keys.c.value)))
+
+
+_LOG_KEYED = (
+    LOG.c.ext_source,
+    LOG.c.external_id,
+    LOG.c.id,
+    LOG.c.rep_id,
+    LOG.c.team_id,
+    LOG.c.kpi,
+    LOG.c.count,
+    cast(LOG.c.occurred_on, String),
+    LOG.c.voided_at.is_not(None),
+    LOG.c.voided_by,
+    LOG.c.process_version_id,
+)
+_HELD_KEYED = (
+    HELD.c.source,
+    HELD.c.external_id,
+    HELD.c.id,
+    HELD.c.owner,
+    HELD.c.kpi,
+    HELD.c.count,
+    HELD.c.occurred_at,
+)
 
 
 def _by_source(keys: Iterable[Key]) -> Iterator[tuple[str, list[str]]]:
@@ -107,10 +138,7 @@ def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dic
     out: dict[Key, StoredLog] = {}
     c = LOG.c
     for source, ids in _by_source(keys):
-        columns = (c.ext_source, c.external_id, c.id, c.rep_id, c.team_id, c.kpi, c.count)
-        columns += (cast(c.occurred_on, String), c.voided_at.is_not(None), c.voided_by)
-        columns += (c.process_version_id,)
-        rows = _keyed(session, LOG, c.ext_source, columns, workspace_id, source, ids)
+        rows = _keyed(session, LOG, c.ext_source, _LOG_KEYED, workspace_id, source, ids)
         for row in rows.fetchall():
             day = date.fromisoformat(row[7][:10])
             out[(row[0], row[1])] = StoredLog(*row[2:7], day, bool(row[8]), row[9], row[10])
@@ -293,8 +321,7 @@ def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict
     out: dict[Key, HeldItem] = {}
     c = HELD.c
     for source, ids in _by_source(keys):
-        columns = (c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at)
-        rows = _keyed(session, HELD, c.source, columns, workspace_id, source, ids)
+        rows = _keyed(session, HELD, c.source, _HELD_KEYED, workspace_id, source, ids)
         for row in rows:
             out[(row[0], row[1])] = HeldItem(*row[2:])
     return out
