@@ -97,8 +97,8 @@ class Services:
     log_replies: Coalescer | None = None
     # Whose bot token each workspace's calls use (bot/tokens.py). None: SLACK_BOT_TOKEN for all.
     tokens: TokenSource | None = None
-    _clients: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _clients_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _clients: OrderedDict = field(default_factory=OrderedDict, repr=False, init=False)
+    _clients_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, init=False)
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:
