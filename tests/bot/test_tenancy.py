@@ -28,7 +28,7 @@ from simulator.slack_standin import SlackStandin
 from storage import people_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import ActivityLog, RitualRun
+from storage.models import ActivityLog, CoachingSession, RitualRun
 from tests.bot.support import ADMIN, MGR, SDR, Rig, no_waiting
 
 T1, T2 = "T0TENANT1", "T0TENANT2"
@@ -162,7 +162,8 @@ def test_a_log_in_one_workspace_is_never_seen_or_counted_in_the_other(two):
     assert "7 of 240" in mine_t1 and "10 of" not in mine_t1
     assert "3 of 240" in mine_t2 and "7 of" not in mine_t2 and "10 of" not in mine_t2
     board = two.in_(T2, "/leaderboard", "calls", SDR)
-    assert "3" in board and " 7" not in board and "10" not in board
+    assert "Maria Lopez — 1% (3 of 240)" in board and "(7 of" not in board
+    assert "(10 of" not in board
     # A manager's credit in T1 tells T1's rep, with T1's token.
     two.in_(T1, "/log", f"<@{SDR2}> calls 4", MGR)
     credited = [
@@ -193,8 +194,12 @@ def test_each_workspaces_digest_and_contest_posts_go_with_its_token_and_its_numb
     t1, t2 = [[c for c in t if "thread_ts" not in c.params] for t in (t1, t2)]
     assert len(t1) == 1 and len(t2) == 1
     digest_t2 = texts(channel_posts(two.slack, "xoxb-T2"))
-    assert "3" in digest_t2 and "Maria Lopez" in digest_t2
-    assert "· 7" not in digest_t2 and "7/" not in digest_t2 and "10/" not in digest_t2
+    assert "*Calls / Emails* 3 of 120" in digest_t2 and "Maria Lopez — 5% (3 of 60)" in digest_t2
+    assert "at 17:30 Europe/London" in digest_t2  # its own timezone
+    digest_t1 = texts(channel_posts(two.slack, "xoxb-T1"))
+    assert "*Calls / Emails* 7 of 120" in digest_t1 and "(7 of 60)" in digest_t1
+    assert "(3 of 60)" not in digest_t1 and "(7 of 60)" not in digest_t2
+    assert "10 of 120" not in digest_t1 + digest_t2
     # Each workspace joined its own #sales (the same ID in both), with its own token.
     joins = [c.token for c in two.slack.calls_to("conversations.join")]
     assert sorted(set(joins)) == ["xoxb-T1", "xoxb-T2"]
@@ -209,8 +214,8 @@ def test_each_workspaces_digest_and_contest_posts_go_with_its_token_and_its_numb
         for c in channel_posts(two.slack, "xoxb-T2")
         if ":standings:" in str(c.params.get("metadata"))
     ]
-    assert standings_t2 and "— 7" not in texts(standings_t2)
-    assert "Maria Lopez" in texts(standings_t2)
+    shown = texts(standings_t2)
+    assert "Maria Lopez — 3" in shown and "— 7" not in shown and "— 10" not in shown
 
 
 def test_the_clock_posts_each_workspace_in_its_own_timezone_with_its_own_token(two):
@@ -306,3 +311,33 @@ def test_requests_answer_with_their_own_workspaces_token_and_caches_are_per_work
     assert two.services.clients_for(T2, None) is two.services.clients_for(T2, None)
     assert two.services.clients_for(T2, None).client.token == "xoxb-T2"
     assert two.services.clients_for("T0NOTHERE", None) is None
+
+
+def test_coaching_threads_and_notes_to_reps_go_with_the_workspaces_token(two):
+    """/coach's thread (conversations.open, the opening post), an action item's pushpin in that
+    thread and a manager's /away for a rep: all with T2's token, from T2."""
+    two.in_(T2, "/coach", f"<@{SDR}>", MGR)
+    with two.services.unit_of_work() as session:
+        [row] = session.exec(select(CoachingSession)).all()
+        channel, thread = row.channel_id, row.thread_ts
+    assert channel and thread  # opened and recorded
+    two.on = T2
+    reply = {
+        "type": "message",
+        "channel": channel,
+        "user": MGR,
+        "text": "action: listen to two calls together",
+        "ts": "1800000002.000100",
+        "thread_ts": thread,
+        "event_ts": "1800000002.000100",
+    }
+    assert two.event(reply) == 200
+    assert [c.token for c in two.slack.calls_to("reactions.add")] == ["xoxb-T2"]
+    two.on = T1  # the same thread's IDs, from the other workspace: not its session
+    assert two.event(reply | {"ts": "1800000003.000100"}) == 200
+    assert len(two.slack.calls_to("reactions.add")) == 1
+    two.in_(T2, "/away", f"<@{SDR}> 2026-12-01", MGR)
+    told = [c for c in two.slack.calls_to("chat.postMessage") if "away" in c.params["text"]]
+    assert [c.token for c in told] == ["xoxb-T2"]
+    opened = two.slack.calls_to("conversations.open")
+    assert [c.token for c in opened] == ["xoxb-T2"]
