@@ -19,6 +19,7 @@ from bot.listeners import request_started
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
+from bot.tokens import EnvTokenSource
 from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
@@ -40,6 +41,8 @@ def make_services(settings: Settings) -> Services:
         deliveries=DELIVERIES,
         home_refresh_delay=settings.home_refresh_delay,
         quiet_wait=settings.after_ack_wait,
+        # Whose token each workspace's calls use: SLACK_BOT_TOKEN for all (single workspace).
+        tokens=EnvTokenSource(settings.bot_token),
     )
 
 

@@ -341,3 +341,28 @@ def test_coaching_threads_and_notes_to_reps_go_with_the_workspaces_token(two):
     assert [c.token for c in told] == ["xoxb-T2"]
     opened = two.slack.calls_to("conversations.open")
     assert [c.token for c in opened] == ["xoxb-T2"]
+
+
+def test_in_single_workspace_mode_every_workspace_gets_the_process_own_clients(rig):
+    """SLACK_BOT_TOKEN alone (EnvTokenSource): the clients are the ones Services was built
+    with, whatever workspace asks, so that nothing changes for a single-workspace install."""
+    clients = rig.services.clients_for("T0RIG0001", None)
+    assert clients.client is rig.services.client
+    assert clients.ritual_client is rig.services.ritual_client
+    assert clients.modal_client is rig.services.modal_client
+    assert rig.services.clients_for("T0ANOTHER", "E0GRID").client is rig.services.client
+
+
+def test_another_tokens_clients_are_configured_like_the_process_own(two):
+    own, theirs = two.services, two.services.clients_for(T1, None)
+    for mine, workspace in (
+        (own.client, theirs.client),
+        (own.ritual_client, theirs.ritual_client),
+        (own.modal_client, theirs.modal_client),
+    ):
+        assert workspace.token == "xoxb-T1" and workspace.base_url == mine.base_url
+        assert workspace.timeout == mine.timeout
+        assert [type(h) for h in workspace.retry_handlers] == [type(h) for h in mine.retry_handlers]
+        assert [getattr(h, "max_retry_count", None) for h in workspace.retry_handlers] == [
+            getattr(h, "max_retry_count", None) for h in mine.retry_handlers
+        ]
