@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.delivery.posting import ChannelPacer, NotInvited, Part, Progress, deliver
-from bot.services import Services, WorkspaceClients
+from bot.services import NotInstalled, Services, WorkspaceClients
 from rituals import runs
 from rituals.process import Process
 from rituals.schedule import Occurrence
@@ -331,6 +331,8 @@ def _reason(error: Exception) -> str:
 
 
 def _permanent(error: Exception) -> bool:
+    if isinstance(error, NotInstalled):  # its token went away during the run
+        return True
     return isinstance(error, SlackApiError) and error.response.get("error") in PERMANENT
 
 

@@ -366,3 +366,22 @@ def test_another_tokens_clients_are_configured_like_the_process_own(two):
         assert [getattr(h, "max_retry_count", None) for h in workspace.retry_handlers] == [
             getattr(h, "max_retry_count", None) for h in mine.retry_handlers
         ]
+
+
+def test_nudges_go_to_each_workspaces_reps_with_its_token_by_its_own_logs(two):
+    """The same rep ID logged in T1 only: T2's sweep nudges T2's rep (who logged nothing
+    there), with T2's token; T1's sweep nudges only the rep who logged nothing in T1."""
+    for team in (T1, T2):
+        assert "Rituals now" in two.in_(team, "/pacer", "ritual nudges on", ADMIN)
+    two.now = datetime.fromisoformat("2026-11-24T10:00:00-05:00")
+    two.in_(T1, "/log", "calls 5", SDR)
+    # Nudges come at each rep's own 15:00 (Slack says they are in New York, in both).
+    t2 = two.run_ritual(T2, "nudge", datetime.fromisoformat("2026-11-24T15:00:00-05:00"))
+    t1 = two.run_ritual(T1, "nudge", datetime.fromisoformat("2026-11-24T15:00:00-05:00"))
+    assert (t1.status, t2.status) == ("posted", "posted")
+    nudged = [
+        (c.token, c.params["channel"])
+        for c in two.slack.calls_to("chat.postMessage")
+        if "Nothing logged today" in c.params.get("text", "")
+    ]
+    assert sorted(nudged) == [("xoxb-T1", SDR2), ("xoxb-T2", SDR), ("xoxb-T2", SDR2)]
