@@ -385,3 +385,23 @@ def test_nudges_go_to_each_workspaces_reps_with_its_token_by_its_own_logs(two):
         if "Nothing logged today" in c.params.get("text", "")
     ]
     assert sorted(nudged) == [("xoxb-T1", SDR2), ("xoxb-T2", SDR), ("xoxb-T2", SDR2)]
+
+
+def test_a_process_review_asks_and_publishes_in_its_own_workspace_with_its_token(two):
+    """A draft reviewed in T2: the author's thread, the reviewers' requests and the published
+    version's announcement in #sales all go with T2's token; T1 has no draft."""
+    assert "draft" in two.in_(T2, "/pacer", "process draft", MGR).lower()
+    said = two.in_(T2, "/pacer", f"process review <@{SDR}> <@{SDR2}> part journey", MGR)
+    assert "Asked" in said
+    asked = [c for c in two.slack.calls_to("chat.postMessage") if "Review:" in str(c.params)]
+    assert {c.params["channel"] for c in asked} >= {SDR, SDR2}
+    assert {c.token for c in asked} == {"xoxb-T2"}
+    assert "Asked" not in two.in_(T1, "/pacer", f"process review <@{SDR}> part journey", MGR)
+    published = two.in_(T2, "/pacer", "process publish", MGR)
+    assert "announced in" in published, published
+    announced = [
+        c
+        for c in two.slack.calls_to("chat.postMessage")
+        if c.params["channel"] == CHANNEL and "process is updated" in c.params["text"]
+    ]
+    assert [c.token for c in announced] == ["xoxb-T2"]
