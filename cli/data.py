@@ -39,6 +39,10 @@ def pick_workspace(session, slack_team_id: str | None):
 
 
 def run_import_command(settings, args) -> int:
+    if args.what == "all":
+        from cli.moving import run_import_all
+
+        return run_import_all(settings, args)
     name = "stdin" if args.file == "-" else args.file
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
@@ -73,6 +77,10 @@ def run_import_command(settings, args) -> int:
 
 
 def run_export(settings, args) -> int:
+    if args.what == "all":
+        from cli.moving import run_export_all
+
+        return run_export_all(settings, args)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     now = settings.now()
