@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, LargeBinary, Numeric, Text
 
-from storage.moving_codec import BadValue, decode, encode, fits
+from storage.models import ActivityLog
+from storage.moving_codec import BadValue, checker, decode, encode, fits
 
 offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 json_values = st.recursive(
@@ -80,10 +81,14 @@ def test_unknown_tags_and_bad_values_are_named():
         (Column("b", Boolean), 1, "holds a int"),
         (Column("x", LargeBinary), "abc", "holds a str"),
         (Column("s", Text), 5, "holds a int"),
+        (ActivityLog.__table__.c.created_at, "2026-01-01", "holds a str"),  # UTCDateTime
+        (ActivityLog.__table__.c.kpi, 3, "holds a int"),  # AutoString
     ],
 )
 def test_a_value_that_does_not_fit_its_column(column, value, why):
     assert why in fits(column, value)
+    if value is not None:
+        assert why in checker(column)(value)
 
 
 @pytest.mark.parametrize(
