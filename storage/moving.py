@@ -16,7 +16,7 @@ as stored: the new install needs the same PACER_SECRET_KEY."""
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -378,13 +378,20 @@ def import_all(engine: Engine, lines: Iterable[bytes]) -> list[TableCount]:
     tables = moved_tables()
     numbered = enumerate(lines, start=1)
     first = next(numbered, (1, None))[1]
-    read_header(first)
+    revision = read_header(first)["revision"]
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             # A big page cache while the indexes of a large table are built row by row.
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now: nobody slips in
         try:
+            there = MigrationContext.configure(conn).get_current_revision()
+            if there != revision:
+                raise MoveError(
+                    f"the target database is at schema revision {there or 'none'}, the file at "
+                    f"{revision}: let Pacer migrate it first (`pacer import all` does, as "
+                    "every command does)"
+                )
             _refuse_non_empty(conn, tables)
             loader, last = _Loader(conn, tables), 1
             ended = False
@@ -416,7 +423,8 @@ def import_all(engine: Engine, lines: Iterable[bytes]) -> list[TableCount]:
             conn.commit()
         finally:
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
+                with suppress(DBAPIError):  # never hides why the import stopped
+                    conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
     counts = loader.counts
     with engine.connect() as conn:
         for table in tables:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage import db
 from storage.models import ActivityLog, ConfigStamp, SalesTeam, Workspace
-from storage.moving import MoveError, import_all
+from storage.moving import MoveError, head_revision, import_all
 from tests.storage.moving_support import (
     NOW,
     build_demo_install,
@@ -220,3 +220,11 @@ def test_the_import_moves_the_config_stamp_on(engine, exported):
     load(engine, exported)
     with engine.connect() as conn:
         assert conn.execute(select(ConfigStamp.__table__.c.version)).scalar_one() == 42
+
+
+def test_a_database_nobody_migrated_is_refused(fresh_database, exported):
+    engine = fresh_database.make_engine()
+    with pytest.raises(MoveError) as raised:
+        import_all(engine, iter(lines_of(exported)))
+    expected = f"the target database is at schema revision none, the file at {head_revision()}"
+    assert expected in str(raised.value)
