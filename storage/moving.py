@@ -80,6 +80,10 @@ def known_revisions() -> set[str]:
 @contextmanager
 def _snapshot(engine: Engine) -> Iterator[Connection]:
     """One read-only view of the whole database while the export runs, writers going on."""
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        with engine.connect() as conn:  # a database in memory: only this engine reaches it
+            yield conn
+        return
     if engine.dialect.name == "sqlite":
         # A plain connection (not Pacer's turn-taking writer): its BEGIN holds a WAL read
         # snapshot without making the app's writers wait.

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage import db
 from storage.models import ActivityLog, ConfigStamp, SalesTeam, Workspace
-from storage.moving import MoveError, head_revision, import_all
+from storage.moving import MoveError, export_all, head_revision, import_all
 from tests.storage.moving_support import (
     NOW,
     build_demo_install,
@@ -228,3 +228,28 @@ def test_a_database_nobody_migrated_is_refused(fresh_database, exported):
         import_all(engine, iter(lines_of(exported)))
     expected = f"the target database is at schema revision none, the file at {head_revision()}"
     assert expected in str(raised.value)
+
+
+class WritesDuringExport:
+    """A file that, when the export writes its first row, has a log stored through another
+    connection (the app going on while the export runs)."""
+
+    def __init__(self, engine, ws, team):
+        self.data, self.engine, self.ws, self.team = b"", engine, ws, team
+
+    def write(self, chunk: bytes) -> None:
+        if self.data and b"\n{" not in self.data:  # the header is out, the first row comes
+            with db.session(self.engine) as s:
+                s.add(make_log(self.ws, self.team, batch_id="while-exporting"))
+                s.commit()
+        self.data += chunk
+
+
+def test_the_export_reads_one_snapshot_and_lets_writers_go_on(engine, session, ws, team):
+    session.add(make_log(ws, team, count=5))
+    session.commit()
+    out = WritesDuringExport(engine, ws, team)
+    counts = export_all(engine, out, NOW)
+    assert counts["activity_log"] == 1 and b"while-exporting" not in out.data
+    with db.session(engine) as s:  # the write went through, after waiting for nobody
+        assert s.exec(select(func.count()).select_from(ActivityLog)).one()[0] == 2
