@@ -8,7 +8,7 @@ writes them), tables in foreign-key order and rows in key order, then a trailer 
 row lines' bytes. Which tables: storage/moving_tables.py.
 
 Both ways stream: the export reads through a server-side cursor (PostgreSQL) in one snapshot,
-the import inserts a thousand rows at a time. The import is one transaction: a line it can't
+the import writes a thousand rows at a time (COPY on PostgreSQL). The import is one transaction: a line it can't
 take, a trailer that doesn't match, or a database that refuses a row leaves the target as it
 was. Ids are kept, and PostgreSQL's sequences are moved past them. Encrypted columns are moved
 as stored: the new install needs the same PACER_SECRET_KEY."""
@@ -225,7 +225,12 @@ class _Loader:
 
     def row(self, number: int, raw: bytes, obj) -> None:
         self.digest.update(raw)
-        if not isinstance(obj, dict) or set(obj) != {"t", "r"} or not isinstance(obj["r"], dict):
+        if (
+            not isinstance(obj, dict)
+            or set(obj) != {"t", "r"}
+            or not isinstance(obj["t"], str)
+            or not isinstance(obj["r"], dict)
+        ):
             raise MoveError(f"not a row line; a row line is like {EXAMPLE_ROW}", number)
         table = self.tables.get(obj["t"])
         if table is None:
