@@ -3,13 +3,17 @@ them: the counts printed and verified, and every mistake answered with what to d
 nothing."""
 
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
 from sqlalchemy import text
 
+from cli.moving import count_table
 from storage import db, log_queries, people_queries
 from storage.migrate import upgrade
+from storage.moving import TableCount
 from tests.cli.support import pacer
 from tests.rituals.ingest.support import add_people
 from tests.storage.support import NOW, make_log
@@ -125,3 +129,29 @@ def test_mistakes_in_the_command(source):
     assert "can't read nowhere.jsonl: No such file or directory; nothing was written" in (
         missing.stderr
     )
+
+
+def test_a_count_that_differs_is_marked():
+    table = count_table([TableCount("workspace", 1, 1, 1), TableCount("activity_log", 3, 3, 2)])
+    lines = table.splitlines()
+    assert lines[1].split() == ["workspace", "1", "1", "1"]
+    assert lines[2].split() == ["activity_log", "3", "3", "2", "←", "differs"]
+    assert lines[3].split() == ["total", "4", "4", "3"]
+
+
+def test_import_from_stdin(source):
+    folder, old = source
+    out = pacer("export", "all", cwd=folder, env_extra={**CLOCK, "DATABASE_URL": old})
+    new = sqlite(folder, "piped.db")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "import", "all", "-"],
+        input=out.stdout.encode(),
+        env={**env, "DATABASE_URL": new},
+        cwd=folder,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().splitlines()[-1].split() == ["total", "9", "9", "9"]
+    assert logs(new) == 3
