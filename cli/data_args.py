@@ -7,7 +7,9 @@ KINDS = ("activities", "logs", "scorecards", "all")
 
 
 def add_parsers(sub, date_type) -> None:
-    imp = sub.add_parser("import", help="import activity from a CSV file (the API's upsert)")
+    imp = sub.add_parser(
+        "import", help="activity from a CSV file (the API's upsert); or a whole install (all)"
+    )
     imp_sub = imp.add_subparsers(dest="what", required=True)
     act = imp_sub.add_parser(
         "activities",
