@@ -17,7 +17,7 @@ RUN /opt/pacer/bin/pip install . \
 
 FROM ${PYTHON_IMAGE}
 # A user of its own, without a login shell or password: nothing in the container runs as root.
-RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/pacer --create-home \
+RUN useradd --uid 10001 --user-group --no-log-init --home-dir /var/lib/pacer --create-home \
         --shell /usr/sbin/nologin pacer
 COPY --from=build /opt/pacer /opt/pacer
 ENV PATH=/opt/pacer/bin:$PATH \
