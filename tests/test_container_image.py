@@ -1,5 +1,5 @@
 """The image for real, where a container engine answers: built from the Dockerfile, started
-with compose.yaml (postgres, migrate, two web replicas, the clock), each replica's /healthz and a
+with compose.yaml (postgres, migrate, three web replicas, the clock), each replica's /healthz and a
 signed /log answered, the clock's heartbeat stored, `pacer doctor` run inside a web container.
 
 Skipped, saying why, when no engine or no compose answers (CI runs tests/test_containers.py
@@ -99,7 +99,7 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
         f"SLACK_API_URL=http://host.docker.internal:{slack.port}/api/\n"
         "PACER_ADMINS=UADMIN0001\n"
         "POSTGRES_PASSWORD=image-test\n"
-        f"PACER_WEB_PORTS={first}-{first + 1}\n"
+        f"PACER_WEB_PORTS={first}-{first + 2}\n"
     )
     pacer_service = {"image": tag, "extra_hosts": ["host.docker.internal:host-gateway"]}
     override = {"services": {name: dict(pacer_service) for name in ("migrate", "web", "clock")}}
@@ -109,8 +109,8 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
     project = f"pacertest{uuid.uuid4().hex[:8]}"
     compose = [*_compose(), "-p", project, "-f", "compose.yaml", "-f", "compose.override.yaml"]
     try:
-        _run([*compose, "up", "-d", "--no-build", "--scale", "web=2"], tmp_path)
-        # Both replicas healthy: the image's own HEALTHCHECK on /healthz says so.
+        _run([*compose, "up", "-d", "--no-build", "--scale", "web=3"], tmp_path)
+        # Every replica healthy: the image's own HEALTHCHECK on /healthz says so.
         deadline = time.monotonic() + 180
         while True:
             ids = _run([*compose, "ps", "-q", "web"], tmp_path).stdout.split()
@@ -120,7 +120,7 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
                 ).stdout.strip()
                 for i in ids
             ]
-            if len(ids) == 2 and states == ["healthy", "healthy"]:
+            if len(ids) == 3 and states == ["healthy"] * 3:
                 break
             assert time.monotonic() < deadline, (
                 states,
@@ -133,9 +133,10 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
                 .stdout.strip()
                 .rsplit(":", 1)[1]
             )
-            for i in (1, 2)
+            for i in (1, 2, 3)
         )
-        assert ports == [first, first + 1]
+        # One host port each, from the range (which one is the engine's choice).
+        assert len(set(ports)) == 3 and all(first <= p <= first + 2 for p in ports), ports
         for port in ports:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
                 assert (response.status, response.read()) == (200, b"ok\n")
