@@ -29,6 +29,6 @@ WORKDIR /var/lib/pacer
 EXPOSE 3000
 # GET /healthz: 200 when the database answers, 503 otherwise (bot/server.py). The clock and the
 # migration don't serve HTTP: compose.yaml turns the check off for them.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"]
 CMD ["pacer", "serve"]

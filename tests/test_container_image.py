@@ -109,6 +109,7 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
     project = f"pacertest{uuid.uuid4().hex[:8]}"
     compose = [*_compose(), "-p", project, "-f", "compose.yaml", "-f", "compose.override.yaml"]
     try:
+        started = time.monotonic()
         _run([*compose, "up", "-d", "--no-build", "--scale", "web=3"], tmp_path)
         # Every replica healthy: the image's own HEALTHCHECK on /healthz says so.
         deadline = time.monotonic() + 180
@@ -121,6 +122,7 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
                 for i in ids
             ]
             if len(ids) == 3 and states == ["healthy"] * 3:
+                print(f"compose up to 3 healthy web replicas: {time.monotonic() - started:.1f} s")
                 break
             assert time.monotonic() < deadline, (
                 states,
