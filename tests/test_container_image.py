@@ -84,10 +84,12 @@ def test_the_image_built_and_run_with_compose_answers_healthz_and_a_signed_log(t
     python_image = os.environ.get("PACER_TEST_PYTHON_IMAGE", "python:3.11-slim")
     _have_image(python_image)
     _have_image(os.environ.get("PACER_TEST_POSTGRES_IMAGE", "postgres:16"))
+    started = time.monotonic()
     _run(
         ["docker", "build", "--build-arg", f"PYTHON_IMAGE={python_image}", "-t", tag, str(ROOT)],
         ROOT,
     )
+    print(f"docker build: {time.monotonic() - started:.1f} s")
 
     # The project: compose.yaml as shipped, a .env, and an override naming the test's images,
     # ports and the way to the host's Slack stand-in.
