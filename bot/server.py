@@ -218,7 +218,9 @@ def start_background_clock(services: Services) -> None:
 
     engine = make_engine(services.settings.database_url)
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-    Clock(replace(services, engine=engine), BackgroundScheduler(timezone=UTC)).start()
+    Clock(
+        replace(services, engine=engine), BackgroundScheduler(timezone=UTC), in_server=True
+    ).start()
 
 
 def server_options(host: str, port: int, threads: int, workers: int) -> dict:

@@ -47,6 +47,7 @@ EXPECTED_TABLES = {
     "owner_alias",
     "api_idempotency",
     "tv_link",
+    "clock_heartbeat",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
