@@ -19,6 +19,8 @@ NOT_MOVED: dict[str, str] = {
     "the file's header carries the revision it must match",
     "config_stamp": "a per-database cache stamp that starts at a random number; the import "
     "moves the target's own on instead, so no process's cache survives the move",
+    "clock_heartbeat": "the beat of a clock process on the old install, not data: moved, it "
+    "would tell `pacer doctor` on the new install that a clock runs there when none may",
 }
 
 
