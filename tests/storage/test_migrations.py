@@ -48,6 +48,7 @@ EXPECTED_TABLES = {
     "api_idempotency",
     "tv_link",
     "api_rate",
+    "clock_heartbeat",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
