@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.common import postgres_database
 from simulator.slack_standin import SlackStandin
 from storage.migrate import head_revision
-from tests.e2e.conftest import CLOCK, _postgres_database
+from tests.e2e.conftest import CLOCK
 from tests.e2e.harness import PacerServer, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,9 +175,8 @@ def database_url(tmp_path):
     if not os.environ.get("TEST_DATABASE_URL"):
         yield f"sqlite:///{tmp_path / 'pacer.db'}"
         return
-    urls = _postgres_database()
-    yield next(urls)
-    next(urls, None)
+    with postgres_database(os.environ["TEST_DATABASE_URL"], "pacer_compose") as url:
+        yield url
 
 
 class ImageServer(PacerServer):

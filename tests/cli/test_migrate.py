@@ -8,9 +8,9 @@ import sys
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from bench.common import postgres_database
 from storage.migrate import head_revision
 from tests.cli.support import pacer
-from tests.e2e.conftest import _postgres_database
 
 
 def test_migrate_creates_then_leaves_the_schema_alone(tmp_path):
@@ -38,9 +38,7 @@ def test_migrate_tells_an_unreachable_database_without_a_traceback(tmp_path):
 def test_three_processes_migrating_a_fresh_postgres_database_at_once_all_succeed(tmp_path):
     """Three `pacer migrate` processes (as compose starts web replicas) on one fresh database:
     each exits 0, and the schema is built once (one alembic_version row, at head)."""
-    urls = _postgres_database()
-    url = next(urls)
-    try:
+    with postgres_database(os.environ["TEST_DATABASE_URL"], "pacer_migrate") as url:
         env = {
             k: v
             for k, v in os.environ.items()
@@ -72,5 +70,3 @@ def test_three_processes_migrating_a_fresh_postgres_database_at_once_all_succeed
             assert "clock_heartbeat" in inspect(engine).get_table_names()
         finally:
             engine.dispose()
-    finally:
-        next(urls, None)  # drops the database
