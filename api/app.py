@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from api import routes
 from api.http import ApiProblem, Request, Response, problem_response, send
 from api.openapi import document
-from api.ratelimit import RateLimiter
+from api.ratelimit import RateLimiter, SharedRateLimiter
 from rituals.api_access import authenticate
 from storage import api_queries
 from storage.api_models import IdempotentResponse
@@ -63,7 +63,7 @@ class Api:
         extra_routes: list[Route] = (),
     ):
         self.engine, self.clock, self.max_body = engine, clock, max_body
-        self.limiter = limiter or RateLimiter(rate)
+        self.limiter = limiter or SharedRateLimiter(rate)
         self.routes = [(r, r.pattern) for r in [*ROUTES, *extra_routes]]
 
     def __call__(self, environ, start_response):
@@ -103,23 +103,27 @@ class Api:
             with unit_of_work(self.engine) as session:
                 return route.handler(request, routes.Context(session, None, self.clock()))
         token = self._bearer(environ)
+        # Who, whether they may, and their rate: one short transaction, apart from the work.
         with unit_of_work(self.engine) as session:
             caller = authenticate(session, token)
-        if caller is None:
-            raise ApiProblem(
-                401,
-                "this token is unknown or revoked",
-                headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')],
-            )
-        if route.scope not in caller.scopes:
-            raise ApiProblem(
-                403,
-                f"this token lacks the scope {route.scope} (it has: {', '.join(sorted(caller.scopes))})",
-                headers=[
-                    ("WWW-Authenticate", f'Bearer error="insufficient_scope" scope="{route.scope}"')
-                ],
-            )
-        wait = self.limiter.take(caller.token_id)
+            if caller is None:
+                raise ApiProblem(
+                    401,
+                    "this token is unknown or revoked",
+                    headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')],
+                )
+            if route.scope not in caller.scopes:
+                raise ApiProblem(
+                    403,
+                    f"this token lacks the scope {route.scope} (it has: {', '.join(sorted(caller.scopes))})",
+                    headers=[
+                        (
+                            "WWW-Authenticate",
+                            f'Bearer error="insufficient_scope" scope="{route.scope}"',
+                        )
+                    ],
+                )
+            wait = self.limiter.take(caller.token_id, session)
         if wait is not None:
             raise ApiProblem(
                 429,

@@ -1,4 +1,5 @@
-"""Shared pieces: percentiles, the result table, ports, a per-benchmark time budget."""
+"""Shared pieces: percentiles, the result table, ports, a per-benchmark time budget, a throwaway
+PostgreSQL database (the benchmarks' and the end-to-end tests')."""
 
 import gc
 import math
@@ -6,9 +7,15 @@ import os
 import socket
 import statistics
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.db import normalize_url
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -156,3 +163,22 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A fresh database named ``prefix`` + a random part on ``server_url``'s server: its URL,
+    dropped afterwards (its connections cut)."""
+    admin_url = make_url(normalize_url(server_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield admin_url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

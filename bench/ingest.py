@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.common import Report, median, ms, percentile
+from bench.common import Report, median, ms, percentile, postgres_database
 from bench.data import add_reps, add_team, rep_roles
 from bench.servers import Served, child_env
 from rituals.api_access import create_token
@@ -69,17 +69,8 @@ def database(kind: str, postgres: str | None, folder: Path):
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'ingest.db'}"
         return
-    admin_url = make_url(normalize_url(postgres))
-    name = f"pacer_bench_ingest_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(postgres, "pacer_bench_ingest") as url:
+        yield url
 
 
 def prepare(url: str) -> tuple[str, int, int, int]:

@@ -39,6 +39,7 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
             ask_later=lambda: services.after_ack(
                 lambda: services.identity.retry(services.modal_client)
             ),
+            tokens=services.tokens,  # each request's client holds its own workspace's token
         ),
         # Our handlers are fast and store before acknowledging; running them before the response
         # avoids Bolt's 10 ms polling for ack() and guarantees nothing is acknowledged unstored.

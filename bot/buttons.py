@@ -166,7 +166,7 @@ def answer_privately(ix: Interaction, message: dict, instead: str) -> None:
 
 def post_here(ix: Interaction, what: str, build) -> None:
     """After the acknowledgement: post ``build()`` in the conversation the button was in."""
-    respond, services, channel = ix.respond, ix.services, channel_of(ix)
+    respond, channel = ix.respond, channel_of(ix)
     if not channel and not (respond is not None and ix.body.get("response_url")):
         raise Problem(f"Slack didn't say where this {what} was shown, so nothing was posted.")
 
@@ -180,8 +180,8 @@ def post_here(ix: Interaction, what: str, build) -> None:
                     response_type="in_channel",
                     replace_original=False,
                 )
-            else:
-                services.client.chat_postMessage(
+            elif (clients := ix.clients) is not None:  # the workspace's own token
+                clients.client.chat_postMessage(
                     channel=channel, text=message["text"], blocks=message["blocks"]
                 )
         except Exception as error:  # Slack refused: say so privately, never silently

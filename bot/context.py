@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.parsing import ParseError
 from bot.replies import Problem, explain
-from bot.services import Services
+from bot.services import Services, WorkspaceClients
 from rituals.refusals import Refusal
 from rituals.teams import Actor, resolve_actor
 from storage.errors import DatabaseUnavailable
@@ -48,6 +48,13 @@ class Request:
     @property
     def trigger_id(self) -> str | None:
         return self.body.get("trigger_id")
+
+    @property
+    def clients(self) -> WorkspaceClients | None:
+        """The Web API clients of the request's own workspace (its bot token); None when the
+        workspace has no token: nothing is sent (bot/services.py). Asked when a call is made,
+        usually after the acknowledgement."""
+        return self.services.clients_for(self.slack_team_id, self.enterprise_id)
 
 
 @dataclass

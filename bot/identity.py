@@ -87,7 +87,10 @@ class BotIdentity:
 
 def identify_at_start(identity: BotIdentity, client: WebClient) -> None:
     """auth.test once, before the workers fork (they inherit the answer). Whatever Slack does,
-    Pacer starts: one warning line says what happened."""
+    Pacer starts: one warning line says what happened. Without SLACK_BOT_TOKEN (installs
+    through OAuth), nothing is asked: each workspace's bot ids come with its installation."""
+    if not client.token:
+        return
     identity.asked_at_start(time.monotonic())
     error = identity.ask(client)
     if error is None:
@@ -110,21 +113,29 @@ def identify_at_start(identity: BotIdentity, client: WebClient) -> None:
 
 
 class CachedAuthorize(Authorize):
-    """Bolt's ``authorize``: the bot token and ids from memory, the workspace and Grid org from
-    the request itself. No network call on the request path."""
+    """Bolt's ``authorize``: the bot token of the request's own workspace (``tokens``,
+    bot/tokens.py) and the bot's ids from memory, the workspace and Grid org from the request
+    itself. No network call on the request path.
 
-    def __init__(self, identity: BotIdentity, token: str | None, ask_later) -> None:
+    The ids auth.test gave belong to the token it was asked with (``token``, SLACK_BOT_TOKEN):
+    a request whose workspace has another token gets no bot ids here (the bot user differs per
+    workspace). Pacer's own listeners need none: they skip any message with a ``bot_id``."""
+
+    def __init__(self, identity: BotIdentity, token: str | None, ask_later, tokens=None) -> None:
         self.identity, self.token, self.ask_later = identity, token, ask_later
+        self.tokens = tokens  # None: ``token`` for every workspace
 
     def __call__(self, *, context, enterprise_id, team_id, user_id, **_actor) -> AuthorizeResult:
-        known = self.identity.known
-        if known is None and self.identity.claim_retry(time.monotonic()):
+        token = self.token if self.tokens is None else self.tokens.bot_token(team_id, enterprise_id)
+        ours = token is not None and token == self.token  # the token auth.test was asked with
+        known = self.identity.known if ours else None
+        if ours and known is None and self.identity.claim_retry(time.monotonic()):
             self.ask_later()
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,
             user_id=user_id,
-            bot_token=self.token,
+            bot_token=token,
             bot_user_id=known.bot_user_id if known else None,
             bot_id=known.bot_id if known else None,
         )

@@ -13,7 +13,7 @@ from slack_bolt import App
 
 from bot import messages
 from bot.after_ack import Handoff, run_logged
-from bot.context import Command, Handled, Interaction, Request, handle
+from bot.context import Command, Handled, Interaction, Request, handle, where
 from bot.people import name_mentions
 from bot.services import Services
 
@@ -100,21 +100,30 @@ def register_action(
         ack()
         problem = _problem_of(done)
         if problem is not None:
-            done.follow_ups.insert(0, _answer_privately(services, body, respond, problem))
+            done.follow_ups.insert(0, _answer_privately(services, body, respond, problem, context))
         _follow_up(services, done)
         _log_interaction(body, (body.get("actions") or [{}])[0].get("action_id"), done, started)
 
     app.action(action_id)(listener)
 
 
-def _answer_privately(services: Services, body: dict, respond, text: str) -> Callable[[], None]:
+def _answer_privately(
+    services: Services, body: dict, respond, text: str, context
+) -> Callable[[], None]:
     if body.get("response_url"):
         return lambda: respond(text=text, response_type="ephemeral", replace_original=False)
-    # a Home-tab button has nowhere to answer in: say it in a direct message
-    user = (body.get("user") or {}).get("id")
-    return lambda: services.client.chat_postMessage(
-        channel=user, text=messages.plain(text), blocks=messages.section(text)
-    )
+    # a Home-tab button has nowhere to answer in: say it in a direct message, with the token of
+    # the workspace the button was pressed in
+    team_id, enterprise_id, user = where(body, context)
+
+    def say() -> None:
+        clients = services.clients_for(team_id, enterprise_id)
+        if clients is not None:
+            clients.client.chat_postMessage(
+                channel=user, text=messages.plain(text), blocks=messages.section(text)
+            )
+
+    return say
 
 
 def register_view(

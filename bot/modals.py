@@ -1,7 +1,7 @@
 """Opening a modal before the acknowledgement, the one way Pacer does it.
 
 A trigger_id lasts 3 seconds, so views.open runs before Pacer answers Slack, and Slack waits
-3 seconds for that answer. The call goes through ``services.modal_client``: no retries, 2.5 s
+3 seconds for that answer. The call goes through the workspace's ``modal_client``: no retries, 2.5 s
 at most. Whatever goes wrong (Slack refuses, rate-limits, is slow or can't be reached), the
 person is told what happened and what to type instead, and the request changes nothing: the
 refusal rolls back its unit of work (bot/context.py)."""
@@ -34,8 +34,12 @@ def try_open(request: Request, view: dict) -> str | None:
         return "Slack sent no trigger to open it with"
     if request.modal_failed:
         return request.modal_failed
+    clients = request.clients  # the request's own workspace's token
+    if clients is None:
+        request.modal_failed = "Pacer isn't installed in this workspace any more"
+        return request.modal_failed
     try:
-        request.services.modal_client.views_open(trigger_id=request.trigger_id, view=view)
+        clients.modal_client.views_open(trigger_id=request.trigger_id, view=view)
     except Exception as error:  # any failure gets an answer; none may reach the person raw
         failure = describe(error)
         log.warning("views.open failed (%s: %s)", failure.kind, failure.detail)

@@ -4,6 +4,7 @@ import logging
 import re
 from datetime import timedelta
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import Command
@@ -61,16 +62,21 @@ BULK = 10  # more stale people than this: one users.list walk beats one users.in
 def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], now) -> None:
     """Ask Slack about these people, then cache what it says in one short unit of work: no
     write transaction is held open while Slack answers."""
+    with services.unit_of_work() as session:
+        clients = services.clients_of(session, workspace_id)  # that workspace's own token
+    if clients is None:
+        return
+    client = clients.client
     wanted = set(user_ids)
     found: list[dict] = []
     if len(wanted) > BULK:
-        for user in _all_users(services):
+        for user in _all_users(client):
             if user.get("id") in wanted:
                 found.append(user)
                 wanted.discard(user["id"])
     for user_id in sorted(wanted):
         try:
-            found.append(services.client.users_info(user=user_id)["user"])
+            found.append(client.users_info(user=user_id)["user"])
         except SlackApiError as error:
             log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
     if not found:
@@ -80,12 +86,12 @@ def fetch_profiles(services: Services, workspace_id: int, user_ids: list[str], n
             _save(session, workspace_id, user, now)
 
 
-def _all_users(services: Services):
+def _all_users(client: WebClient):
     """Every member of the workspace, 200 a page (Slack's users.list)."""
     cursor = None
     while True:
         try:
-            page = services.client.users_list(limit=200, cursor=cursor)
+            page = client.users_list(limit=200, cursor=cursor)
         except SlackApiError as error:
             log.warning("users.list failed: %s", error.response.get("error"))
             return

@@ -19,6 +19,7 @@ from bot.listeners import request_started
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
+from bot.tokens import EnvTokenSource
 from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
@@ -40,6 +41,8 @@ def make_services(settings: Settings) -> Services:
         deliveries=DELIVERIES,
         home_refresh_delay=settings.home_refresh_delay,
         quiet_wait=settings.after_ack_wait,
+        # Whose token each workspace's calls use: SLACK_BOT_TOKEN for all (single workspace).
+        tokens=EnvTokenSource(settings.bot_token),
     )
 
 
@@ -215,7 +218,9 @@ def start_background_clock(services: Services) -> None:
 
     engine = make_engine(services.settings.database_url)
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-    Clock(replace(services, engine=engine), BackgroundScheduler(timezone=UTC)).start()
+    Clock(
+        replace(services, engine=engine), BackgroundScheduler(timezone=UTC), in_server=True
+    ).start()
 
 
 def server_options(host: str, port: int, threads: int, workers: int) -> dict:

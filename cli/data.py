@@ -1,10 +1,12 @@
 """`pacer import activities FILE [--dry-run]` and `pacer export activities|logs|scorecards`:
 data in and out as CSV. The export writes to stdout (what it covers goes to stderr), so it can
-be piped or redirected; what it writes, the import reads back."""
+be piped or redirected; what it writes, the import reads back. `export all` and `import all`,
+a whole install moved to another database, are cli/moving.py's."""
 
 import sys
 from pathlib import Path
 
+from cli.moving import run_export_all, run_import_all
 from cli.process import ScopeError
 from rituals.connectors import export
 from rituals.connectors.csv_files import COLUMNS, write_rows
@@ -39,6 +41,8 @@ def pick_workspace(session, slack_team_id: str | None):
 
 
 def run_import_command(settings, args) -> int:
+    if args.what == "all":
+        return run_import_all(settings, args)
     name = "stdin" if args.file == "-" else args.file
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
@@ -73,6 +77,8 @@ def run_import_command(settings, args) -> int:
 
 
 def run_export(settings, args) -> int:
+    if args.what == "all":
+        return run_export_all(settings, args)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     now = settings.now()

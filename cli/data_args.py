@@ -3,11 +3,13 @@
 
 from rituals.connectors.csv_files import COLUMNS
 
-KINDS = ("activities", "logs", "scorecards")
+KINDS = ("activities", "logs", "scorecards", "all")
 
 
 def add_parsers(sub, date_type) -> None:
-    imp = sub.add_parser("import", help="import activity from a CSV file (the API's upsert)")
+    imp = sub.add_parser(
+        "import", help="activity from a CSV file (the API's upsert); or a whole install (all)"
+    )
     imp_sub = imp.add_subparsers(dest="what", required=True)
     act = imp_sub.add_parser(
         "activities",
@@ -29,13 +31,27 @@ def add_parsers(sub, date_type) -> None:
     )
     act.add_argument("--workspace", help="Slack team ID of the workspace (when there are several)")
 
-    exp = sub.add_parser("export", help="activities, logs or scorecards as CSV, to stdout")
+    whole = imp_sub.add_parser(
+        "all",
+        help="a whole install from `pacer export all`, into an empty database",
+        description="Loads a file written by `pacer export all` into the database of "
+        "DATABASE_URL, which must be empty (Pacer creates its tables first). It keeps the ids, "
+        "writes everything in one transaction (any problem: nothing is written, and the line "
+        "is named), and prints per table the rows in the file, written, and counted in the "
+        "database. Encrypted values are moved as stored: use the old install's PACER_SECRET_KEY.",
+    )
+    whole.add_argument("file", help="the .jsonl file; - reads stdin")
+
+    exp = sub.add_parser(
+        "export", help="activities, logs or scorecards as CSV; or the whole install (all)"
+    )
     exp.add_argument(
         "what",
         choices=KINDS,
         help="activities: what counts, in the import's columns; "
         "logs: every log, undone ones too, with who entered it; scorecards: each "
-        "rep's KPIs per period",
+        "rep's KPIs per period; all: every table of the install as JSON Lines, for "
+        "`pacer import all` (moving to another database)",
     )
     exp.add_argument("--from", dest="start", type=date_type, help="first day, YYYY-MM-DD")
     exp.add_argument("--to", dest="end", type=date_type, help="last day, YYYY-MM-DD")

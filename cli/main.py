@@ -63,6 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     sub.add_parser("clock", help="the ritual scheduler, as its own process (Procfile clock:)")
+    sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema, then exit (safe to run from several at once)",
+        description="Bring DATABASE_URL's schema to this Pacer's newest revision and exit. "
+        "`pacer serve` and `pacer clock` do the same on start; several processes starting "
+        "together take turns (a PostgreSQL advisory lock, a lock file beside SQLite).",
+    )
+    sub.add_parser(
+        "doctor",
+        help="check the configuration: token and scopes, signing secret, database, clock, channels",
+        description="Checks what an operator gets wrong, one line each (ok or FAIL, with what "
+        "to fix): the bot token (auth.test) and its scopes against the manifest, the signing "
+        "secret, the database reachable and migrated, the clock's heartbeat, each team's ritual "
+        "channel, and OAuth's settings when SLACK_CLIENT_ID is set. Changes nothing; exits 1 "
+        "when something is wrong.",
+    )
     rituals = sub.add_parser("rituals", help="run a ritual now, or see every team's schedule")
     rituals_sub = rituals.add_subparsers(dest="action", required=True)
     run = rituals_sub.add_parser(
@@ -190,6 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         from cli.rituals import run_clock
 
         return run_clock(settings)
+    elif args.command == "migrate":
+        from cli.migrate import migrate
+
+        return migrate(settings)
+    elif args.command == "doctor":
+        from cli import doctor
+
+        return doctor.run(settings, dict(os.environ))
     elif args.command == "rituals":
         from cli import rituals as rituals_cli
 

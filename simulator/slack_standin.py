@@ -27,9 +27,12 @@ from collections import defaultdict, deque
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from simulator.slack_payloads import bad_blocks as _bad_blocks
 from simulator.slack_payloads import decode_params as _decode_params
@@ -81,6 +84,9 @@ class SlackStandin:
         # Membership, as Slack models it: a channel not registered here is one Pacer is in.
         self.private: set[str] = set()  # private channels (groups): joined only by invitation
         self.outside: set[str] = set()  # channels Pacer is not a member of
+        # The bot token's scopes, sent as auth.test's x-oauth-scopes header as Slack does
+        # (`pacer doctor` compares them with the manifest's); None: every scope the manifest asks.
+        self.scopes: list[str] | None = None
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -219,6 +225,13 @@ class SlackStandin:
         """Drop the faults not yet used (a test that ended before its call came)."""
         with self._lock:
             self._faults.clear()
+
+    def granted_scopes(self) -> list[str]:
+        """The scopes auth.test reports for the bot token (see ``scopes``)."""
+        with self._lock:
+            if self.scopes is not None:
+                return list(self.scopes)
+        return _manifest_bot_scopes()
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -474,6 +487,13 @@ class SlackStandin:
         return ok  # reactions.add and everything else
 
 
+def _manifest_bot_scopes() -> list[str]:
+    """The bot scopes of the manifest shipped with Pacer (cli/manifest.yml, package data)."""
+    text = resources.files("cli").joinpath("manifest.yml").read_text(encoding="utf-8")
+    scopes = (yaml.safe_load(text).get("oauth_config") or {}).get("scopes") or {}
+    return list(dict.fromkeys(str(s) for s in scopes.get("bot") or []))
+
+
 def _error(code: str) -> dict:
     return {"ok": False, "error": code}
 
@@ -571,4 +591,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("not_authed"))
             if not token.startswith(("xoxb-", "xoxp-")):
                 return self._send(200, _error("invalid_auth"))
-        self._send(200, s._answer(method, params))
+        answer = s._answer(method, params)
+        if method == "auth.test" and answer.get("ok"):
+            return self._send(200, answer, {"x-oauth-scopes": ",".join(s.granted_scopes())})
+        self._send(200, answer)

@@ -93,3 +93,15 @@ class IdempotentResponse(SQLModel, table=True):
     created_at: datetime
 
     __table_args__ = (UniqueConstraint("token_id", "key", name="uq_idempotency_key"),)
+
+
+class ApiRate(SQLModel, table=True):
+    """A token's request rate, shared by every worker and replica on the database: the
+    "theoretical arrival time" of the generic cell rate algorithm (a token bucket kept as one
+    number, api/ratelimit.py). Unlogged on PostgreSQL (migration 0020): a lost row after a crash
+    only forgets a second of history, and its updates need no WAL flush."""
+
+    __tablename__ = "api_rate"
+    token_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    tat: float  # seconds since the epoch; the bucket is full when tat <= now
+    ok: bool  # the last request's verdict (read back by the same statement)

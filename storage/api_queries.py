@@ -3,7 +3,7 @@ activity. Flushed in the caller's unit of work, never committed here."""
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import Float, Integer, bindparam, delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -54,6 +54,41 @@ def revoke(session: Session, token_id: int, by: str, now: datetime) -> ApiToken 
     row = session.get(ApiToken, token_id)
     session.refresh(row)
     return row
+
+
+# -- request rate ----------------------------------------------------------------------------
+
+# The generic cell rate algorithm in one atomic upsert: ``tat`` (theoretical arrival time) is
+# when the token's bucket is full again. A request at ``now`` may go when tat <= ``limit`` (now
+# + burst/rate - 1/rate), and then moves tat on by 1/rate; a refused one leaves tat as it is.
+# ``ok`` keeps the verdict so that RETURNING (which sees the new row) can tell it.
+_TAKE_RATE = text(
+    "INSERT INTO api_rate (token_id, tat, ok) VALUES (:token_id, :now + :interval, true) "
+    "ON CONFLICT (token_id) DO UPDATE SET "
+    "ok = api_rate.tat <= :limit, "
+    "tat = CASE WHEN api_rate.tat > :limit THEN api_rate.tat "
+    "WHEN api_rate.tat > :now THEN api_rate.tat + :interval ELSE :now + :interval END "
+    "RETURNING ok, tat"
+).bindparams(
+    bindparam("token_id", type_=Integer),
+    bindparam("now", type_=Float),
+    bindparam("interval", type_=Float),
+    bindparam("limit", type_=Float),
+)
+
+
+def take_rate(
+    session: Session, token_id: int, now: float, interval: float, limit: float
+) -> tuple[bool, float]:
+    """One request of a token at ``now`` (seconds): (may it go, the token's tat after it)."""
+    ok, tat = (
+        session.connection()
+        .execute(
+            _TAKE_RATE, {"token_id": token_id, "now": now, "interval": interval, "limit": limit}
+        )
+        .one()
+    )
+    return bool(ok), float(tat)
 
 
 # -- idempotency keys -------------------------------------------------------------------------

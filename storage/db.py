@@ -25,6 +25,24 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def make_url_safe(url: str) -> str:
+    """The database URL with its password hidden, to show in messages."""
+    try:
+        return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as the operator typed it
+        return url
+
+
+def sqlite_path(url: str):
+    """The file of an SQLite URL (a Path), or None for an in-memory or a server database."""
+    from pathlib import Path
+
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalize_url(url or DEFAULT_URL)
     if make_url(url).get_backend_name() == "sqlite":

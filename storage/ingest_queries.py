@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import String, any_, bindparam, cast, delete, func, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
@@ -60,34 +61,65 @@ def _keyed(session: Session, table, source_column, columns, workspace_id, source
     the planner read every row of the workspace and source whenever its statistics said the
     table was small — a table still filling up (a first import) was read whole for every
     batch, 330 ms a batch at 10,000 rows (bench/ingest.py)."""
+    dialect = session.get_bind().dialect.name
+    key = (table.name, dialect)  # one set of columns per table (stored_logs, held_items)
+    query = _keyed_queries.get(key)
+    if query is None:
+        query = _keyed_queries[key] = _keyed_query(dialect, table, source_column, columns)
+    values = list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+    return session.connection().execute(
+        query, {"k_ws": workspace_id, "k_source": source, "k_ids": values}
+    )
+
+
+# Built once per table and dialect: building the LATERAL query anew cost ~1-2 ms a batch.
+_keyed_queries: dict[tuple[str, str], object] = {}
+
+
+def _keyed_query(dialect: str, table, source_column, columns):
     c = table.c
-    if session.get_bind().dialect.name == "postgresql":
+    where = (c.workspace_id == bindparam("k_ws"), source_column == bindparam("k_source"))
+    if dialect == "postgresql":
         keys = (
-            func.unnest(bindparam(None, list(ids), type_=ARRAY(String)))
+            func.unnest(bindparam("k_ids", type_=ARRAY(String)))
             .table_valued("external_id")
             .render_derived(name="k")
         )
         found = (
             select(*columns)
-            .where(
-                c.workspace_id == workspace_id,
-                source_column == source,
-                c.external_id == keys.c.external_id,
-            )
+            .where(*where, c.external_id == keys.c.external_id)
             .limit(1)
             .lateral("found")
         )
-        query = select(*found.c).select_from(keys.join(found, true()))
-    else:
-        # One JSON parameter rather than a thousand: SQLAlchemy renders each of those (9 ms a
-        # batch); SQLite reads the list into a table and probes the unique index with it.
-        keys = func.json_each(bindparam(None, json.dumps(list(ids)))).table_valued("value")
-        query = select(*columns).where(
-            c.workspace_id == workspace_id,
-            source_column == source,
-            c.external_id.in_(select(keys.c.value)),
-        )
-    return session.connection().execute(query)
+        return select(*found.c).select_from(keys.join(found, true()))
+    # One JSON parameter rather than a thousand: SQLAlchemy renders each of those (9 ms a
+    # batch); SQLite reads the list into a table and probes the unique index with it.
+    keys = func.json_each(bindparam("k_ids", type_=String)).table_valued("value")
+    return select(*columns).where(*where, c.external_id.in_(select(keys.c.value)))
+
+
+_LOG_KEYED = (
+    LOG.c.ext_source,
+    LOG.c.external_id,
+    LOG.c.id,
+    LOG.c.rep_id,
+    LOG.c.team_id,
+    LOG.c.kpi,
+    LOG.c.count,
+    cast(LOG.c.occurred_on, String),
+    LOG.c.voided_at.is_not(None),
+    LOG.c.voided_by,
+    LOG.c.process_version_id,
+)
+_HELD_KEYED = (
+    HELD.c.source,
+    HELD.c.external_id,
+    HELD.c.id,
+    HELD.c.owner,
+    HELD.c.kpi,
+    HELD.c.count,
+    HELD.c.occurred_at,
+)
 
 
 def _by_source(keys: Iterable[Key]) -> Iterator[tuple[str, list[str]]]:
@@ -106,29 +138,48 @@ def stored_logs(session: Session, workspace_id: int, keys: Iterable[Key]) -> dic
     out: dict[Key, StoredLog] = {}
     c = LOG.c
     for source, ids in _by_source(keys):
-        columns = (c.ext_source, c.external_id, c.id, c.rep_id, c.team_id, c.kpi, c.count)
-        columns += (cast(c.occurred_on, String), c.voided_at.is_not(None), c.voided_by)
-        columns += (c.process_version_id,)
-        rows = _keyed(session, LOG, c.ext_source, columns, workspace_id, source, ids)
+        rows = _keyed(session, LOG, c.ext_source, _LOG_KEYED, workspace_id, source, ids)
         for row in rows.fetchall():
             day = date.fromisoformat(row[7][:10])
             out[(row[0], row[1])] = StoredLog(*row[2:7], day, bool(row[8]), row[9], row[10])
     return out
 
 
-def insert_logs(session: Session, rows: list[dict]) -> None:
-    """Every new row (``rows`` share their keys) straight to the driver: SQLAlchemy's per-row
-    parameter handling cost more than the insert itself (bench/ingest.py). Values pass through
-    the columns' own bind processors where the dialect has one (SQLite's dates and times), so
-    they are stored exactly as the ORM stores them."""
+# The columns of a new ingested row, in the order insert_logs takes them (the rest are
+# NULL: trigger_id, replaces_id).
+LOG_INSERT = (
+    "workspace_id",
+    "team_id",
+    "rep_id",
+    "entered_by",
+    "kpi",
+    "count",
+    "occurred_on",
+    "created_at",
+    "source",
+    "batch_id",
+    "note",
+    "process_version_id",
+    "voided_at",
+    "voided_by",
+    "ext_source",
+    "external_id",
+)
+
+
+def insert_logs(session: Session, rows: list[tuple]) -> None:
+    """Every new row (a tuple in ``LOG_INSERT``'s order) straight to the driver: SQLAlchemy's
+    per-row parameter handling cost more than the insert itself, and so did building a dict
+    per row (bench/ingest.py). Values pass through the columns' own bind processors where the
+    dialect has one (SQLite's dates and times), so they are stored exactly as the ORM stores
+    them."""
     if rows:
-        _executemany(session, LOG, rows)
+        _executemany(session, LOG, LOG_INSERT, rows)
 
 
-def _executemany(session: Session, table, rows: list[dict]) -> None:
+def _executemany(session: Session, table, names: tuple[str, ...], rows: list[tuple]) -> None:
     connection = session.connection()
     dialect = connection.dialect
-    names = list(rows[0])
     mark = {"qmark": "?", "numeric": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
     quote = dialect.identifier_preparer.quote
     sql = (
@@ -137,24 +188,32 @@ def _executemany(session: Session, table, rows: list[dict]) -> None:
     )
     processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
-    values = []
-    for row in rows:
-        one = [row[n] for n in names]
-        for i, process in convert:
-            one[i] = process(one[i])
-        values.append(tuple(one))
+    values = rows
+    if convert:  # SQLite's dates and times; psycopg adapts every value itself
+        values = []
+        for row in rows:
+            one = list(row)
+            for i, process in convert:
+                one[i] = process(one[i])
+            values.append(tuple(one))
     if dialect.name != "postgresql":
         connection.exec_driver_sql(sql, values)  # SQLite: in-process, executemany is cheapest
         return
     # PostgreSQL: COPY, in the request's transaction. executemany sends a statement per row;
     # a multi-row VALUES makes the driver parse 13,000 markers, and unnest()ed arrays are
-    # built in Python; COPY streams the rows in the driver's C code (bench/ingest.py).
+    # built in Python; COPY streams the rows in the driver's C code (bench/ingest.py). Binary,
+    # with the columns' types given: the driver then formats a row without looking up each
+    # value's type (1.2 ms of CPU a batch of 1,000 instead of 3.1 ms).
     quoted = ", ".join(quote(n) for n in names)
-    statement = f"COPY {quote(table.name)} ({quoted}) FROM STDIN"
+    types = _copy_types(table, names)
+    binary = " (FORMAT BINARY)" if types else ""
+    statement = f"COPY {quote(table.name)} ({quoted}) FROM STDIN{binary}"
     driver = connection.dialect.loaded_dbapi
     cursor = connection.connection.driver_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
+            if types:
+                copy.set_types(types)
             for row in values:
                 copy.write_row(row)
     except driver.IntegrityError as error:  # a key a concurrent request took: retrying() retries
@@ -163,6 +222,36 @@ def _executemany(session: Session, table, rows: list[dict]) -> None:
         raise OperationalError(statement, None, error) from error
     finally:
         cursor.close()
+
+
+# PostgreSQL's names of the column types a binary COPY formats (by the start of the type's DDL).
+_PG_TYPES = (
+    ("INTEGER", "int4"),
+    ("BIGINT", "int8"),
+    ("VARCHAR", "varchar"),
+    ("TEXT", "text"),
+    ("DATE", "date"),
+    ("TIMESTAMP WITH TIME ZONE", "timestamptz"),
+    ("BOOLEAN", "bool"),
+)
+_copy_types_cache: dict[tuple, list[str] | None] = {}
+
+
+def _copy_types(table, names: tuple[str, ...]) -> list[str] | None:
+    """The columns' PostgreSQL type names, or None when one is not in _PG_TYPES (then the COPY
+    is text, which PostgreSQL parses whatever the type)."""
+    key = (table.name, names)
+    if key not in _copy_types_cache:
+        out: list[str] | None = []
+        for name in names:
+            ddl = table.c[name].type.compile(dialect=postgresql.dialect())
+            found = next((pg for start, pg in _PG_TYPES if ddl.startswith(start)), None)
+            if found is None:
+                out = None
+                break
+            out.append(found)
+        _copy_types_cache[key] = out
+    return _copy_types_cache[key]
 
 
 _LOG_SET = ("rep_id", "team_id", "kpi", "count", "occurred_on", "process_version_id")
@@ -232,8 +321,7 @@ def held_items(session: Session, workspace_id: int, keys: Iterable[Key]) -> dict
     out: dict[Key, HeldItem] = {}
     c = HELD.c
     for source, ids in _by_source(keys):
-        columns = (c.source, c.external_id, c.id, c.owner, c.kpi, c.count, c.occurred_at)
-        rows = _keyed(session, HELD, c.source, columns, workspace_id, source, ids)
+        rows = _keyed(session, HELD, c.source, _HELD_KEYED, workspace_id, source, ids)
         for row in rows:
             out[(row[0], row[1])] = HeldItem(*row[2:])
     return out
@@ -250,7 +338,8 @@ def delete_held(session: Session, ids: Iterable[int]) -> None:
 def hold(session: Session, rows: list[dict]) -> None:
     """Insert held items (their keys are free: the caller deleted what was held under them)."""
     if rows:
-        _executemany(session, HELD, rows)
+        names = tuple(rows[0])
+        _executemany(session, HELD, names, [tuple(row[n] for n in names) for row in rows])
 
 
 def has_held(session: Session, workspace_id: int) -> bool:
@@ -319,34 +408,30 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[i : i + CHUNK]
 
 
-def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
-    """alias (lowercased) -> Slack user ID."""
+def _pairs(session: Session, workspace_id: int, key, value, keys: Iterable[str]) -> dict[str, str]:
+    """``key`` -> ``value`` for the workspace's rows whose ``key`` is in ``keys`` (two columns
+    of one table with a workspace_id), looked up a chunk at a time."""
+    table = key.class_
     out: dict[str, str] = {}
     for chunk in _chunks(keys):
         out.update(
             session.exec(
-                select(OwnerAlias.alias, OwnerAlias.user_id).where(
-                    OwnerAlias.workspace_id == workspace_id,
-                    _in(session, col(OwnerAlias.alias), chunk),
+                select(key, value).where(
+                    table.workspace_id == workspace_id, _in(session, key, chunk)
                 )
             ).all()
         )
     return out
+
+
+def aliases(session: Session, workspace_id: int, keys: Iterable[str]) -> dict[str, str]:
+    """alias (lowercased) -> Slack user ID."""
+    return _pairs(session, workspace_id, col(OwnerAlias.alias), col(OwnerAlias.user_id), keys)
 
 
 def users_by_email(session: Session, workspace_id: int, emails: Iterable[str]) -> dict[str, str]:
     """email (lowercased) -> Slack user ID, from the cached Slack profiles."""
-    out: dict[str, str] = {}
-    for chunk in _chunks(emails):
-        out.update(
-            session.exec(
-                select(UserProfile.email, UserProfile.user_id).where(
-                    UserProfile.workspace_id == workspace_id,
-                    _in(session, col(UserProfile.email), chunk),
-                )
-            ).all()
-        )
-    return out
+    return _pairs(session, workspace_id, col(UserProfile.email), col(UserProfile.user_id), emails)
 
 
 def members(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, Member]:

@@ -18,14 +18,15 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest revision. On PostgreSQL an advisory lock keeps a web
-    process and a clock process that start together from migrating at the same time."""
+def upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    """Bring the database to the newest revision; the revisions before and after, read under
+    the lock. On PostgreSQL an advisory lock keeps a web process and a clock process (or several
+    web replicas) that start together from migrating at the same time."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(7402)"))
             try:
-                _upgrade(engine)
+                return _upgrade(engine)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(7402)"))
                 conn.commit()
@@ -35,15 +36,16 @@ def upgrade(engine: Engine) -> None:
         with open(f"{engine.url.database}.migrate-lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                _upgrade(engine)
+                return _upgrade(engine)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-    else:
-        _upgrade(engine)
+    return _upgrade(engine)
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    before = current_revision(engine)
     command.upgrade(alembic_config(engine), "head")
+    return before, current_revision(engine)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -51,3 +53,12 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision of the migrations shipped with this Pacer."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()

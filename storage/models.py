@@ -523,3 +523,14 @@ from storage.api_models import (  # noqa: E402, F401
     IdempotentResponse,
     OwnerAlias,
 )
+
+
+class ClockHeartbeat(SQLModel, table=True):
+    """The last minute each `pacer clock` process was alive (one row per process, ``owner`` as
+    rituals.runs.process_identity names it): `pacer doctor` tells a stopped clock, or two, from
+    a running one."""
+
+    __tablename__ = "clock_heartbeat"
+    owner: str = Field(primary_key=True, max_length=200)
+    started_at: datetime
+    beat_at: datetime

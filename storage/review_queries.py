@@ -48,6 +48,19 @@ def _insert_unless_taken(session: Session, row, keys: list[str]):
         return None
 
 
+def _insert_or_existing(session: Session, row, keys: list[str]):
+    """Insert ``row`` unless its unique ``keys`` are taken: (the stored row, True), or (the
+    row already stored under those keys, False), nothing written."""
+    stored = _insert_unless_taken(session, row, keys)
+    if stored is not None:
+        return stored, True
+    model = type(row)
+    existing = session.exec(
+        select(model).where(*(getattr(model, k) == getattr(row, k) for k in keys))
+    ).one()
+    return existing, False
+
+
 # -- rounds -----------------------------------------------------------------------------------
 
 
@@ -56,15 +69,9 @@ def open_review(
 ) -> tuple[ProcessReview, bool]:
     """Open a round and ask ``reviewers`` ((user ID, role) pairs); (the round, True). When the
     request key was used in the workspace already: (that round, False), nothing written."""
-    stored = _insert_unless_taken(session, row, ["workspace_id", "request_key"])
-    if stored is None:
-        existing = session.exec(
-            select(ProcessReview).where(
-                ProcessReview.workspace_id == row.workspace_id,
-                ProcessReview.request_key == row.request_key,
-            )
-        ).one()
-        return existing, False
+    stored, new = _insert_or_existing(session, row, ["workspace_id", "request_key"])
+    if not new:
+        return stored, False
     for user_id, role in dict(reviewers).items():
         session.add(ReviewReviewer(review_id=stored.id, user_id=user_id, role=role))
     session.flush()
@@ -139,15 +146,9 @@ def record_answer(session: Session, row: ReviewAnswer) -> tuple[ReviewAnswer, bo
         )
         .with_for_update()
     ).first()
-    stored = _insert_unless_taken(session, row, ["review_id", "answer_key"])
-    if stored is None:
-        existing = session.exec(
-            select(ReviewAnswer).where(
-                ReviewAnswer.review_id == row.review_id,
-                ReviewAnswer.answer_key == row.answer_key,
-            )
-        ).one()
-        return existing, False
+    stored, new = _insert_or_existing(session, row, ["review_id", "answer_key"])
+    if not new:
+        return stored, False
     session.execute(
         update(ReviewAnswer)
         .where(

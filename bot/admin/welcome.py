@@ -40,6 +40,9 @@ def welcome_job(
             return  # no scorecard, nothing to explain
         now = services.clock()
         with services.unit_of_work() as session:  # the claim, durable before the message
+            clients = services.clients_of(session, workspace_id)  # the team's workspace's token
+            if clients is None:
+                return  # not installed there (any more): no welcome, and none claimed
             claim = runs.claim(
                 session,
                 workspace_id=workspace_id,
@@ -56,7 +59,7 @@ def welcome_job(
         try:
             # The ritual client retries only 429s: a 5xx may have posted, and a welcome
             # must never arrive twice.
-            services.ritual_client.chat_postMessage(
+            clients.ritual_client.chat_postMessage(
                 channel=user_id, text=message["text"], blocks=message["blocks"]
             )
         except Exception as error:

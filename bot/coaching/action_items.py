@@ -142,7 +142,7 @@ def action_item_submitted(ix: Interaction) -> dict | None:
     )
     ix.outcome = "action" if stored else "duplicate"
     if stored:
-        services, channel, thread = ix.services, row.channel_id, row.thread_ts
+        channel, thread = row.channel_id, row.thread_ts
         posted = (
             f":pushpin: *Action item* from {messages.mention(ix.user_id)}: {messages.escape(text)}"
         )
@@ -152,8 +152,11 @@ def action_item_submitted(ix: Interaction) -> dict | None:
         )
 
         def post() -> None:
+            clients = ix.clients  # the workspace's own token
+            if clients is None:
+                return
             try:
-                services.client.chat_postMessage(
+                clients.client.chat_postMessage(
                     channel=channel,
                     thread_ts=thread,
                     text=message["text"],

@@ -12,6 +12,7 @@ import re
 import uuid
 from datetime import datetime
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import messages
@@ -351,15 +352,20 @@ def post_opening(
     refuses, the session records why and the manager is told privately; nothing half-done is
     left silent."""
     where = f"<#{channel_id}>" if channel_id else "a private conversation with the rep"
+    with services.unit_of_work() as session:  # the session's workspace's token
+        row = coaching_queries.get_session(session, session_id)
+        clients = services.clients_of(session, row.workspace_id) if row else None
+    if clients is None:
+        return
     try:
         if not channel_id:
-            opened = services.client.conversations_open(users=f"{manager_id},{rep_id}")
+            opened = clients.client.conversations_open(users=f"{manager_id},{rep_id}")
             channel_id = opened["channel"]["id"]
         else:
-            _join(services, channel_id)
+            _join(clients.client, channel_id)
         # Retries only 429s: a 5xx may have posted, and a second opening would be a thread
         # that no session knows.
-        posted = services.ritual_client.chat_postMessage(
+        posted = clients.ritual_client.chat_postMessage(
             channel=channel_id,
             text=message["text"],
             blocks=message["blocks"],
@@ -371,7 +377,7 @@ def post_opening(
         log.warning("coaching session %s not posted: %s", session_id, reason)
         _record(services, session_id, error=reason)
         _tell_manager(
-            services,
+            clients.client,
             manager_id,
             f"Pacer could not open the coaching thread with <@{rep_id}> in {where}: {reason}. "
             + _fix_hint(error, reason)
@@ -383,7 +389,7 @@ def post_opening(
     except Exception as error:
         log.exception("coaching session %s posted but not recorded", session_id)
         _tell_manager(
-            services,
+            clients.client,
             manager_id,
             f"The coaching thread with <@{rep_id}> is posted, but Pacer could not record it "
             f"({_reason(error)}), so replies in it won't be saved as notes. Open another with "
@@ -396,14 +402,14 @@ class NotAMember(Exception):
     replies: Slack sends message events only for conversations the app is in."""
 
 
-def _join(services: Services, channel_id: str) -> None:
+def _join(client: WebClient, channel_id: str) -> None:
     """Make sure Pacer is in the coaching channel, so the thread's replies reach it as events:
     a public channel is joined (conversations.join); a private one needs an invitation."""
-    info = services.client.conversations_info(channel=channel_id)["channel"]
+    info = client.conversations_info(channel=channel_id)["channel"]
     if info.get("is_member", True):  # members, and conversations that don't say
         return
     try:
-        services.client.conversations_join(channel=channel_id)
+        client.conversations_join(channel=channel_id)
     except SlackApiError as error:
         raise NotAMember(
             f"Pacer isn't a member of <#{channel_id}> and can't join it "
@@ -442,12 +448,10 @@ def _record(services: Services, session_id: int, **values) -> None:
         coaching_queries.save_session(session, row)
 
 
-def _tell_manager(services: Services, manager_id: str, text: str) -> None:
+def _tell_manager(client: WebClient, manager_id: str, text: str) -> None:
     try:
         note = messages.message(text, messages.section(text))  # a plain text, and the blocks
-        services.client.chat_postMessage(
-            channel=manager_id, text=note["text"], blocks=note["blocks"]
-        )
+        client.chat_postMessage(channel=manager_id, text=note["text"], blocks=note["blocks"])
     except SlackApiError as error:
         log.warning("could not tell %s: %s", manager_id, error.response.get("error"))
 

@@ -126,7 +126,8 @@ def handle_message_event(
             return "duplicate"
         note_id = coaching_queries.note_by_message(session, found.id, ts).id if is_action else 0
     if is_action:
-        services.after_ack(lambda: _react(services, channel, ts, thread_ts, note_id))
+        slack = (team_id, enterprise_id)  # the event's workspace: its token answers
+        services.after_ack(lambda: _react(services, slack, channel, ts, thread_ts, note_id))
         return "action"
     return "noted"
 
@@ -204,10 +205,15 @@ def plain_text(slack_text: str, names: dict[str, str] | None = None) -> str:
     return messages.unescape(SLACK_TOKEN.sub(token, slack_text))
 
 
-def _react(services: Services, channel: str, ts: str, thread_ts: str, note_id: int) -> None:
+def _react(
+    services: Services, slack: tuple, channel: str, ts: str, thread_ts: str, note_id: int
+) -> None:
     """The reply gets a pushpin, and the thread a "Done" button for the item."""
+    clients = services.clients_for(*slack)
+    if clients is None:
+        return
     try:
-        services.client.reactions_add(channel=channel, timestamp=ts, name=REACTION)
+        clients.client.reactions_add(channel=channel, timestamp=ts, name=REACTION)
     except SlackApiError as error:  # already reacted, or no reactions:write: the note is saved
         log.info("reactions.add %s %s: %s", channel, ts, error.response.get("error"))
     said = ":pushpin: Saved as an action item. Press *Done* when it is."
@@ -215,7 +221,7 @@ def _react(services: Services, channel: str, ts: str, thread_ts: str, note_id: i
         messages.message(said, messages.section(said)), action_done_button(note_id)
     )
     try:
-        services.client.chat_postMessage(
+        clients.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text=message["text"], blocks=message["blocks"]
         )
     except SlackApiError as error:  # the item is saved; `/coach @rep history` has its button

@@ -418,11 +418,15 @@ def submit(interaction: Interaction) -> dict | None:
         text = _confirmation(contest, process, team.channel_id)
         note = messages.message(text, messages.section(text))  # a plain text, and the blocks
         user = actor.user_id
-        interaction.follow_ups.append(
-            lambda: services.client.chat_postMessage(
-                channel=user, text=note["text"], blocks=note["blocks"]
-            )
-        )
+
+        def confirm() -> None:
+            clients = interaction.clients  # the workspace's own token
+            if clients is not None:
+                clients.client.chat_postMessage(
+                    channel=user, text=note["text"], blocks=note["blocks"]
+                )
+
+        interaction.follow_ups.append(confirm)
     return None
 
 

@@ -64,8 +64,8 @@ def _replace(interaction: Interaction, message: dict) -> None:
         return
     container = interaction.body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
-    if channel and ts:
-        interaction.services.client.chat_update(
+    if channel and ts and (clients := interaction.clients) is not None:
+        clients.client.chat_update(
             channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
         )
 

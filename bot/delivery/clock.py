@@ -26,7 +26,7 @@ from rituals import contests, runs
 from rituals.kinds import GRACE, STANDINGS
 from rituals.schedule import Occurrence, missed, occurrence_at, triggers
 from rituals.teams import team_process
-from storage import people_queries
+from storage import heartbeat_queries, people_queries
 
 log = logging.getLogger("pacer.clock")
 LOOKBACK = max(GRACE.values())  # how far back a tick looks for rituals it may still owe
@@ -38,8 +38,14 @@ SWEEP_RETENTION = LOOKBACK + timedelta(days=2)
 
 
 class Clock:
-    def __init__(self, services: Services, scheduler: BaseScheduler | None = None):
+    def __init__(
+        self, services: Services, scheduler: BaseScheduler | None = None, in_server: bool = False
+    ):
         self.services = services
+        # In `pacer serve --with-clock` the first tick comes as gunicorn forks its workers: no
+        # heartbeat write then (see the prune below), from the second tick on.
+        self.in_server = in_server
+        self.started_at = services.clock()
         # The scheduler's own timezone is UTC, explicitly; every trigger carries its team's.
         self.scheduler = scheduler or BlockingScheduler(timezone=UTC)
         self.pacer = ChannelPacer()
@@ -96,8 +102,10 @@ class Clock:
 
     def tick(self) -> list[tuple[int, Occurrence, str]]:
         """Sync jobs, run what is owed (late, once), skip what is too late, retry failures."""
-        self.sync()
         now = self.services.clock()
+        if self.ticks > 0 or not self.in_server:
+            self.heartbeat(now)
+        self.sync()
         done: list[tuple[int, Occurrence, str]] = []
         with self.services.unit_of_work() as session:
             paused = people_queries.paused_workspaces(session)  # uninstalled: bot/install
@@ -123,6 +131,14 @@ class Clock:
             with self.services.unit_of_work() as session:
                 runs.prune_sweeps(session, now - SWEEP_RETENTION)
         return done
+
+    def heartbeat(self, now: datetime) -> None:
+        """Stamp this clock's row: `pacer doctor` reads it (a clock silent for minutes is down)."""
+        try:
+            with self.services.unit_of_work() as session:
+                heartbeat_queries.beat(session, self.owner, self.started_at, now)
+        except Exception:  # the rituals matter more than the stamp
+            log.exception("heartbeat failed; trying again next minute")
 
     def _catch_up(self, team, now: datetime) -> list[tuple[int, Occurrence, str]]:
         done: list[tuple[int, Occurrence, str]] = []

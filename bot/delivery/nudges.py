@@ -62,6 +62,7 @@ def nudge(
     workspace_id, team_id = team.workspace_id, team.id
     owner = run.claimed_by or runs.process_identity()
     at = nudge_time(process)
+    clients = services.sending_clients(session, workspace_id)  # the team's workspace's token
     due, claimed = _due(services, session, team, process, members, now)
     by_id = {m.user_id: m for m in members}
     keys = {user_id: nudge_key(day, user_id) for user_id, (_, _, day) in due.items()}
@@ -89,7 +90,7 @@ def nudge(
         message = nudge_message(process, role, user_id, cal, day, at, days)
         try:
             pacer.wait(user_id)
-            services.ritual_client.chat_postMessage(
+            clients.ritual_client.chat_postMessage(
                 channel=user_id, text=message["text"], blocks=message["blocks"]
             )
         except Exception as error:

@@ -272,6 +272,7 @@ def send_privately(services, session, run, pacer: ChannelPacer, items: list, mes
 
     Whatever the caller stored for these messages must be committed before: the progress is
     written by another transaction (on SQLite, one the caller's pending writes would block)."""
+    clients = services.sending_clients(session, run.workspace_id)  # the run's workspace's token
     sent = 0
     for index in range(run.parts_done or 0, len(items)):
         user_id, item = items[index]
@@ -281,7 +282,7 @@ def send_privately(services, session, run, pacer: ChannelPacer, items: list, mes
         if message is None:
             continue
         pacer.wait(user_id)
-        services.ritual_client.chat_postMessage(
+        clients.ritual_client.chat_postMessage(
             channel=user_id, text=message["text"], blocks=message["blocks"]
         )
         sent += 1

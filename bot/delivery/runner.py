@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import messages
 from bot.delivery.posting import ChannelPacer, NotInvited, Part, Progress, deliver
-from bot.services import Services
+from bot.services import NotInstalled, Services, WorkspaceClients
 from rituals import runs
 from rituals.process import Process
 from rituals.schedule import Occurrence
@@ -26,6 +26,7 @@ from storage.models import RitualRun, SalesTeam
 
 log = logging.getLogger("pacer.rituals")
 
+NOT_INSTALLED = "no bot token for the team's workspace: Pacer is not installed there"
 ATTEMPTS = 10  # with the backoff below, about 2.5 hours of retries: inside the daily digest's grace
 # Errors that trying again will not fix: the run is given up and the team's managers are told.
 # (A channel Pacer is not in is none of them: it joins a public one, and a private one may invite
@@ -47,7 +48,9 @@ def backoff(attempts: int) -> timedelta:
 
 @dataclass
 class Outcome:
-    status: str  # posted | waiting | nobody-due | paused | settled | failed | gave-up | claim-lost
+    # posted | waiting | nobody-due | paused | not-installed | settled | failed | gave-up |
+    # claim-lost
+    status: str
     detail: str = ""
 
     def __str__(self) -> str:
@@ -121,6 +124,20 @@ def run_ritual(
                 return Outcome(
                     "nobody-due"
                 )  # not claimed, not logged: a quiet sweep leaves no trace
+        slack = services.slack_ids(session, team.workspace_id)
+        clients = services.clients_for(*slack) if slack else None
+        if clients is None:
+            # No bot token for the team's workspace (never installed, or its installation is
+            # gone): recorded as skipped, never posted with another workspace's token.
+            runs.skip(
+                session,
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                occurrence=occurrence,
+                reason=NOT_INSTALLED,
+                now=now,
+            )
+            return _logged(team, occurrence, Outcome("not-installed", NOT_INSTALLED))
         run = runs.claim(
             session,
             workspace_id=team.workspace_id,
@@ -143,7 +160,9 @@ def run_ritual(
                 )
             outcome = Outcome("posted", f"{sent} private messages")
         else:
-            posted = _post(services, delivery, run, team, process, occurrence, pacer)
+            posted = _post(
+                services, clients, slack, delivery, run, team, process, occurrence, pacer
+            )
             outcome = Outcome("posted", f"{posted} posts")
         with services.unit_of_work() as session:  # done, for good
             runs.finish(session, run, now)
@@ -151,13 +170,19 @@ def run_ritual(
     except runs.ClaimLost:
         return _logged(team, occurrence, Outcome("claim-lost", "another clock took this run over"))
     except NotInvited as error:
-        return _logged(team, occurrence, _not_invited(services, run, team, occurrence, now, error))
+        return _logged(
+            team, occurrence, _not_invited(services, clients, run, team, occurrence, now, error)
+        )
     except Exception as error:  # recorded and retried on a later tick; never lost silently
-        return _logged(team, occurrence, _failed(services, run, team, occurrence, now, error))
+        return _logged(
+            team, occurrence, _failed(services, clients, run, team, occurrence, now, error)
+        )
 
 
 def _post(
     services: Services,
+    clients: WorkspaceClients,
+    slack: tuple[str, str | None],
     delivery: ChannelPosts,
     run: RitualRun,
     team: SalesTeam,
@@ -187,7 +212,7 @@ def _post(
             )
 
     deliver(
-        services.ritual_client,
+        clients.ritual_client,
         pacer,
         channel,
         parts,
@@ -195,7 +220,7 @@ def _post(
         Progress(run.parts_done or 0, run.message_ts),
         record,
         may_have_posted=(run.attempts or 1) > 1,
-        joined=services.channels_joined,
+        joined=services.joined_in(*slack),
         posted_after=after,
     )
     return len(parts)
@@ -203,6 +228,7 @@ def _post(
 
 def _not_invited(
     services: Services,
+    clients: WorkspaceClients,
     run: RitualRun,
     team: SalesTeam,
     occurrence: Occurrence,
@@ -247,13 +273,14 @@ def _not_invited(
         f"{occurrence.kind} ritual lands there on its next try, as will the ones after it; "
         "or choose another channel with `/pacer channel #channel`."
     )
-    _send_notes(services, managers, text)
+    _send_notes(clients, managers, text)
     told = "; the team's managers were told how" if first_time else ""
     return Outcome("gave-up" if last else "failed", reason + told)
 
 
 def _failed(
     services: Services,
+    clients: WorkspaceClients,
     run: RitualRun,
     team: SalesTeam,
     occurrence: Occurrence,
@@ -284,7 +311,7 @@ def _failed(
             now=now,
         )
         managers = managers_of(session, team.id)
-    _tell_managers(services, managers, team, occurrence, reason)
+    _tell_managers(clients, managers, team, occurrence, reason)
     return Outcome("gave-up", reason)
 
 
@@ -304,11 +331,17 @@ def _reason(error: Exception) -> str:
 
 
 def _permanent(error: Exception) -> bool:
+    if isinstance(error, NotInstalled):  # its token went away during the run
+        return True
     return isinstance(error, SlackApiError) and error.response.get("error") in PERMANENT
 
 
 def _tell_managers(
-    services: Services, managers: list[str], team: SalesTeam, occurrence: Occurrence, reason: str
+    clients: WorkspaceClients,
+    managers: list[str],
+    team: SalesTeam,
+    occurrence: Occurrence,
+    reason: str,
 ) -> None:
     """A ritual Pacer gave up on is never lost silently: the team's managers hear why."""
     where = f"<#{team.channel_id}>" if team.channel_id else "the team's channel"
@@ -317,15 +350,15 @@ def _tell_managers(
         "If Pacer isn't in that channel, invite it (`/invite @Pacer`) or choose another with `/pacer channel`; "
         f"then `pacer rituals run {occurrence.kind}` posts it."
     )
-    _send_notes(services, managers, text)
+    _send_notes(clients, managers, text)
 
 
-def _send_notes(services: Services, managers: list[str], text: str) -> None:
+def _send_notes(clients: WorkspaceClients, managers: list[str], text: str) -> None:
     """A private message to each manager; one that fails is logged, never raised."""
     note = messages.message(text, messages.section(text))
     for manager in managers:
         try:
-            services.ritual_client.chat_postMessage(
+            clients.ritual_client.chat_postMessage(
                 channel=manager, text=note["text"], blocks=note["blocks"]
             )
         except SlackApiError:

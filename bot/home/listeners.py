@@ -76,10 +76,13 @@ def publish_home(
     newer view: Slack answers hash_conflict, and the tab is built again from the numbers as they
     are now and published once more, over whatever is there (it is the newest by then)."""
     key = (workspace_slack_id, enterprise_id or "", user_id)
+    clients = services.clients_for(workspace_slack_id, enterprise_id)  # the person's workspace's
+    if clients is None:
+        return  # not installed there: no tab to publish
     view = _build(services, workspace_slack_id, enterprise_id, user_id, period, notice, opened)
     known = seen_hash or services.home_hashes.get(key)
     try:
-        answer = services.client.views_publish(
+        answer = clients.client.views_publish(
             user_id=user_id, view=view, **({"hash": known} if known else {})
         )
     except SlackApiError as error:
@@ -87,7 +90,7 @@ def publish_home(
             raise
         log.info("home publish user=%s outcome=hash_conflict: built again", user_id)
         view = _build(services, workspace_slack_id, enterprise_id, user_id, period, notice)
-        answer = services.client.views_publish(user_id=user_id, view=view)
+        answer = clients.client.views_publish(user_id=user_id, view=view)
     published = (answer.get("view") or {}).get("hash")
     if published:
         services.home_hashes[key] = published

@@ -25,7 +25,7 @@ from bot.context import Interaction
 from bot.ids import Action
 from bot.listeners import register_action
 from bot.replies import Problem
-from bot.services import Services
+from bot.services import Services, WorkspaceClients
 from rituals.connectors.csv_files import MAX_BYTES
 from rituals.connectors.csv_import import ImportReport, run_import
 from rituals.teams import resolve_actor
@@ -66,9 +66,12 @@ class _Unreadable(Exception):
     pass
 
 
-def fetch(services: Services, file_id: str) -> tuple[str, bytes]:
-    """The file's name and bytes: files.info, then its private download with the bot token."""
-    client = services.client
+def fetch(clients: WorkspaceClients | None, file_id: str) -> tuple[str, bytes]:
+    """The file's name and bytes: files.info, then its private download with the bot token of
+    the workspace it was shared in."""
+    if clients is None:
+        raise _Unreadable("Pacer isn't installed in this workspace any more")
+    client = clients.client
     try:
         info = client.files_info(file=file_id)["file"]
     except Exception as error:  # SlackApiError, a dropped connection…
@@ -119,6 +122,9 @@ def summarize(services: Services, event: dict, team_id: str, enterprise_id: str 
             session, team_id, enterprise_id, user, services.settings.admins, now, resume=True
         )
         workspace_id, may = actor.workspace_id, actor.is_manager
+    clients = services.clients_for(team_id, enterprise_id)  # where the file was shared
+    if clients is None:
+        return
     if not may:
         reply = (
             "Only managers and Pacer admins import activity from a file: your manager can "
@@ -127,16 +133,16 @@ def summarize(services: Services, event: dict, team_id: str, enterprise_id: str 
         outcome = "refused"
     else:
         try:
-            name, raw = fetch(services, str(file.get("id") or ""))
+            name, raw = fetch(clients, str(file.get("id") or ""))
         except _Unreadable as error:
             reply, outcome = f"{error}; nothing was stored. Share it again to retry.", "unreadable"
         else:
             report = run_import(services.engine, raw, workspace_id, now, by=user, dry_run=True)
             message = summary_message(name, report, str(file.get("id")), raw)
-            services.client.chat_postMessage(channel=channel, **message)
+            clients.client.chat_postMessage(channel=channel, **message)
             log.info("event=csv_shared user=%s outcome=summary %s", user, report.counts())
             return
-    services.client.chat_postMessage(channel=channel, text=reply)
+    clients.client.chat_postMessage(channel=channel, text=reply)
     log.info("event=csv_shared user=%s outcome=%s", user, outcome)
 
 
@@ -155,7 +161,7 @@ def apply_pressed(ix: Interaction) -> None:
 
     def apply() -> None:
         try:
-            name, raw = fetch(services, file_id)
+            name, raw = fetch(ix.clients, file_id)
         except _Unreadable as error:
             text = f"{error}; nothing was stored. Share the file again."
         else:

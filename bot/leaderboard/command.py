@@ -89,10 +89,13 @@ def post_to_channel(cmd: Command, board, rep_ids: list[str]) -> dict:
     team_name = team.name
 
     def post() -> None:  # after the acknowledgement: names may need Slack, and posts are paced
+        clients = cmd.clients  # the workspace's own token; none (uninstalled): nothing posted
+        if clients is None:
+            return
         names = display_names(services, workspace_id, rep_ids, now)
         parts = digest_messages.leaderboard_parts(board, names, team_name)
         deliver(
-            services.ritual_client,
+            clients.ritual_client,
             _PACER,
             channel,
             parts,

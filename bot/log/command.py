@@ -82,7 +82,7 @@ def log(cmd: Command) -> dict:
 
 def _tell_rep(cmd: Command, recorded):
     """The rep hears, privately, that someone credited them."""
-    client, by = cmd.services.client, cmd.user_id
+    by = cmd.user_id
     names = {k.key: k.name for k in cmd.actor.process.kpis}
     what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
     text = f"{messages.mention(by)} credited you with *{what}* on {dates.short(recorded.occurred_on)}. See it with `/scorecard`."
@@ -93,7 +93,15 @@ def _tell_rep(cmd: Command, recorded):
     note = messages.message(
         messages.plain(text, {by: known.display_name} if known else None), messages.section(text)
     )
-    return lambda: client.chat_postMessage(channel=rep_id, text=note["text"], blocks=note["blocks"])
+
+    def send() -> None:
+        clients = cmd.clients  # the workspace's own token; none (uninstalled): nothing sent
+        if clients is not None:
+            clients.client.chat_postMessage(
+                channel=rep_id, text=note["text"], blocks=note["blocks"]
+            )
+
+    return send
 
 
 def undo(cmd: Command) -> dict:

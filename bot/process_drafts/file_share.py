@@ -54,10 +54,9 @@ def register(app: App, services: Services) -> None:
             _seen[event_id] = None
             while len(_seen) > 1000:
                 _seen.popitem(last=False)
-        token = context.get("bot_token") or services.client.token
         services.after_ack(
             lambda: fill_from_file(
-                services, event, context.get("team_id") or "", context.get("enterprise_id"), token
+                services, event, context.get("team_id") or "", context.get("enterprise_id")
             )
         )
 
@@ -81,10 +80,13 @@ def download(url: str, token: str) -> bytes:
     return data
 
 
-def fill_from_file(
-    services: Services, event: dict, team_id: str, enterprise_id: str | None, token: str
-) -> str:
-    """Fill the draft from the first YAML file of the message; returns what happened."""
+def fill_from_file(services: Services, event: dict, team_id: str, enterprise_id: str | None) -> str:
+    """Fill the draft from the first YAML file of the message; returns what happened. Read and
+    answered with the bot token of the workspace the file was shared in."""
+    clients = services.clients_for(team_id, enterprise_id)
+    if clients is None:
+        return "not-installed"
+    client = clients.client
     user = event.get("user") or ""
     channel = event.get("channel") or user
     file = next(
@@ -97,7 +99,7 @@ def fill_from_file(
     )
 
     def say(text: str) -> None:
-        services.client.chat_postMessage(
+        client.chat_postMessage(
             channel=channel, text=messages.plain(text)[:3000], blocks=messages.section(text)[:45]
         )
 
@@ -114,7 +116,7 @@ def fill_from_file(
         say(f"{name} was not used: Pacer reads process files of up to 256 KB shared in Slack.")
         return "refused-file"
     try:
-        raw = download(url, token)
+        raw = download(url, client.token)
     except (urllib.error.URLError, OSError, ValueError) as error:
         log.warning("process file download failed: %s", error)
         say(f"{name} was not used: Pacer couldn't fetch it from Slack. Share it again in a moment.")

@@ -151,7 +151,8 @@ def publish(cmd: Command, args: list[str]) -> dict:
     text = announcement(version, stored.version, effective, today, changes, who)
     channel = team.channel_id
     if channel:
-        cmd.follow_ups.append(announce(cmd.services, channel, text))
+        slack = (cmd.slack_team_id, cmd.enterprise_id)
+        cmd.follow_ups.append(announce(cmd.services, slack, channel, text))
     where = (
         f"announced in <#{channel}>"
         if channel
@@ -209,10 +210,16 @@ def announcement(
     )
 
 
-def announce(services: Services, channel: str, text: str):
+def announce(services: Services, slack: tuple[str, str | None], channel: str, text: str):
+    """A job posting the announcement in ``channel`` of the Slack workspace ``slack`` (team and
+    enterprise IDs), with that workspace's token."""
+
     def post() -> None:
+        clients = services.clients_for(*slack)
+        if clients is None:
+            return
         try:
-            services.client.chat_postMessage(
+            clients.client.chat_postMessage(
                 channel=channel,
                 text=messages.plain(text.split("\n\n")[0]),
                 blocks=messages.message("", messages.section(text))["blocks"],

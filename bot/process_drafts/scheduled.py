@@ -85,7 +85,8 @@ def _publish_one(services: Services, draft_id: int, now: datetime) -> int:
         who = reviewed_by(state.answered, managers)
         text = announcement(version, stored.version, row.publish_on, row.publish_on, changes, who)
         if team.channel_id:
-            post = announce(services, team.channel_id, text)
+            slack = services.slack_ids(session, team.workspace_id)
+            post = announce(services, slack, team.channel_id, text) if slack else None
         log.info("scheduled draft %s published as version %s", row.id, stored.version)
     if post is not None:  # committed first: the announcement never names a version not stored
         post()

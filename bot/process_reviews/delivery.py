@@ -1,7 +1,8 @@
 """Messages a review sends after Slack's acknowledgement: the requests to the reviewers, the
 author's thread (one per round, a direct message with the author), and notes to a reviewer.
 Each write of where a message went is a unit of work of its own; a message Slack refuses is
-logged and the rest go on (the review stands; `/pacer process feedback` shows it all)."""
+logged and the rest go on (the review stands; `/pacer process feedback` shows it all). Every
+message goes with the bot token of the review's own workspace (none: nothing is sent)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,22 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import Services
+from bot.services import Services, WorkspaceClients
 from storage import review_queries
 
 log = logging.getLogger("pacer.reviews")
 
 
-def _post(services: Services, channel: str, message: dict, **kw) -> dict | None:
+def _clients(services: Services, workspace_id: int) -> WorkspaceClients | None:
+    with services.unit_of_work() as session:
+        return services.clients_of(session, workspace_id)
+
+
+def _post(clients: WorkspaceClients | None, channel: str, message: dict, **kw) -> dict | None:
+    if clients is None:
+        return None  # not installed in the review's workspace (any more)
     try:
-        return services.client.chat_postMessage(
+        return clients.client.chat_postMessage(
             channel=channel, text=message["text"], blocks=message["blocks"], **kw
         ).data
     except SlackApiError as error:
@@ -35,7 +43,10 @@ def open_round(
     requests: list[tuple[str, dict]],
 ) -> None:
     """Start the author's thread, then ask each reviewer privately; record where each went."""
-    posted = _post(services, author_id, opening)
+    with services.unit_of_work() as session:
+        review = review_queries.get_review(session, review_id)
+        clients = services.clients_of(session, review.workspace_id) if review else None
+    posted = _post(clients, author_id, opening)
     if posted:
         with services.unit_of_work() as session:
             review = review_queries.get_review(session, review_id)
@@ -43,7 +54,7 @@ def open_round(
                 review.thread_channel, review.thread_ts = posted.get("channel"), posted.get("ts")
                 review_queries.save(session, review)
     for user_id, message in requests:
-        sent = _post(services, user_id, message)
+        sent = _post(clients, user_id, message)
         if not sent:
             continue
         with services.unit_of_work() as session:
@@ -59,19 +70,24 @@ def tell_author(services: Services, review_id: int, author_id: str, message: dic
         review = review_queries.get_review(session, review_id)
         channel = review.thread_channel if review else None
         thread = review.thread_ts if review else None
+        clients = services.clients_of(session, review.workspace_id) if review else None
     if channel and thread:
-        _post(services, channel, message, thread_ts=thread)
+        _post(clients, channel, message, thread_ts=thread)
     else:
-        _post(services, author_id, message)
+        _post(clients, author_id, message)
 
 
-def tell(services: Services, user_id: str, message: dict) -> None:
-    _post(services, user_id, message)
+def tell(services: Services, workspace_id: int, user_id: str, message: dict) -> None:
+    """A private message to ``user_id`` of Pacer's workspace ``workspace_id``."""
+    _post(_clients(services, workspace_id), user_id, message)
 
 
-def update(services: Services, channel: str, ts: str, message: dict) -> None:
+def update(services: Services, workspace_id: int, channel: str, ts: str, message: dict) -> None:
+    clients = _clients(services, workspace_id)
+    if clients is None:
+        return
     try:
-        services.client.chat_update(
+        clients.client.chat_update(
             channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
         )
     except Exception:  # the suggestion is resolved either way; the message keeps its buttons

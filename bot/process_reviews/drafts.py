@@ -4,7 +4,7 @@ checked, applied and recorded as an edit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from bot.replies import Problem
 from rituals import dates
@@ -24,8 +24,8 @@ __all__ = [
     "draft_process",
     "open_draft",
     "part_items",
+    "record_edit",
     "refuse_if_scheduled",
-    "save_edit",
 ]
 
 MAX_OPTIONS = 100  # a Slack static select's options
@@ -59,28 +59,3 @@ def changes(session: Session, team: SalesTeam, draft: ProcessDraft, today: date)
     version flattened to today's goals, as a draft is)."""
     base, _ = base_of(session, team)
     return diff(flattened(base, today), draft_process(draft))
-
-
-def save_edit(
-    session: Session,
-    draft: ProcessDraft,
-    process: Process,
-    *,
-    summary: str,
-    edited_by: str,
-    edit_key: str,
-    now: datetime,
-    credited_to: str,
-    answer_id: int,
-) -> bool:
-    return record_edit(
-        session,
-        draft,
-        process,
-        summary,
-        edited_by,
-        edit_key,
-        now,
-        credited_to=credited_to,
-        answer_id=answer_id,
-    )

@@ -25,7 +25,7 @@ AHEAD = timedelta(hours=14)  # the furthest any timezone's date is ahead of UTC'
 
 def sweep(services: Services, now: datetime, team_id: int | None = None) -> int:
     """Send the reminders due at ``now`` (``team_id``: that team's only); how many were sent."""
-    sends: list[tuple[str, dict]] = []
+    sends: list[tuple[int, str, dict]] = []  # (workspace, reviewer, message)
     owners: dict[int, tuple[str, object]] = {}  # round -> (thread owner, due date)
     reminded: dict[int, list[str]] = {}
     with services.unit_of_work() as session:
@@ -55,10 +55,10 @@ def sweep(services: Services, now: datetime, team_id: int | None = None) -> int:
                     reminder=True,
                 )
                 owners[o.review.id] = (thread_owner(draft, o.review), o.review.due_on)
-            sends.append((o.reviewer.user_id, built[o.review.id]))
+            sends.append((o.review.workspace_id, o.reviewer.user_id, built[o.review.id]))
             reminded.setdefault(o.review.id, []).append(o.reviewer.user_id)
-    for user_id, message in sends:  # claimed and committed: each goes out at most once
-        delivery.tell(services, user_id, message)
+    for workspace_id, user_id, message in sends:  # claimed and committed: at most once each
+        delivery.tell(services, workspace_id, user_id, message)
     for review_id, users in reminded.items():
         owner, due_on = owners[review_id]
         delivery.tell_author(services, review_id, owner, views.reminded_message(users, due_on))

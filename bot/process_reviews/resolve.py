@@ -11,7 +11,7 @@ from bot.ids import INPUT
 from bot.modals import open_modal
 from bot.process_reviews import delivery, views
 from bot.process_reviews.common import already, answer_of, as_answer
-from bot.process_reviews.drafts import apply_suggestion, draft_process, part_items, save_edit
+from bot.process_reviews.drafts import apply_suggestion, draft_process, part_items, record_edit
 from bot.replies import Problem
 from rituals.process import ProcessError
 from storage import review_queries
@@ -38,7 +38,7 @@ def accept_pressed(ix: Interaction) -> None:
             f"This suggestion can't be applied to the draft as it is now ({messages.escape(first)}), "
             "so nothing changed. Dismiss it with a reason, or edit the draft yourself."
         ) from None
-    save_edit(
+    record_edit(
         ix.session,
         draft,
         edited,
@@ -56,6 +56,7 @@ def accept_pressed(ix: Interaction) -> None:
     )
     replaced = views.resolved_message(shown, outcome)
     respond, services, reviewer = ix.respond, ix.services, answer.reviewer_id
+    workspace_id = ix.actor.workspace_id
     if respond is not None:
         ix.follow_ups.append(
             lambda: respond(text=replaced["text"], blocks=replaced["blocks"], replace_original=True)
@@ -65,7 +66,7 @@ def accept_pressed(ix: Interaction) -> None:
         f"*{messages.escape(label)}*: “{messages.escape(answer.instead)}” is in the draft now."
     )
     note = messages.message(told, messages.section(told))
-    ix.follow_ups.append(lambda: delivery.tell(services, reviewer, note))
+    ix.follow_ups.append(lambda: delivery.tell(services, workspace_id, reviewer, note))
     return None
 
 
@@ -113,16 +114,16 @@ def dismiss_submitted(ix: Interaction) -> dict | None:
         ix.outcome = "duplicate"
         return None
     ix.outcome = "dismissed"
-    services, reviewer = ix.services, answer.reviewer_id
+    services, reviewer, workspace_id = ix.services, answer.reviewer_id, ix.actor.workspace_id
     told = (
         f"{messages.mention(ix.user_id)} dismissed your suggestion on *{messages.escape(label)}* "
         f"(“{messages.escape(answer.instead)}”): {messages.escape(reason)}"
     )
     note = messages.message(told, messages.section(told))
-    ix.follow_ups.append(lambda: delivery.tell(services, reviewer, note))
+    ix.follow_ups.append(lambda: delivery.tell(services, workspace_id, reviewer, note))
     channel, _, ts = where.partition(":")
     if channel and ts:
         outcome = f":no_entry_sign: Dismissed by {messages.mention(ix.user_id)}: {messages.escape(reason)}"
         replaced = views.resolved_message(shown, outcome)
-        ix.follow_ups.append(lambda: delivery.update(services, channel, ts, replaced))
+        ix.follow_ups.append(lambda: delivery.update(services, workspace_id, channel, ts, replaced))
     return None

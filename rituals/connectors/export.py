@@ -97,6 +97,27 @@ def occurred_at(log: ActivityLog, tz) -> str:
     return datetime.combine(log.occurred_on, time(12), tz).isoformat(timespec="seconds")
 
 
+def _logs(
+    session: Session,
+    workspace_id: int,
+    teams: list[SalesTeam],
+    start: date | None,
+    end: date | None,
+    team_ids: list[int] | None,
+    counted_only: bool,
+) -> Iterator[tuple[ActivityLog, tuple]]:
+    """Each log with its cells as the activities file has them (what import reads back)."""
+    zones = _Zones(session, workspace_id, teams)
+    for log in export_queries.logs(
+        session, workspace_id, team_ids, start, end, counted_only=counted_only
+    ):
+        source, external = key_of(log)
+        yield (
+            log,
+            (source, external, occurred_at(log, zones.tz(log)), log.rep_id, log.kpi, log.count),
+        )
+
+
 def activity_rows(
     session: Session,
     workspace_id: int,
@@ -105,10 +126,8 @@ def activity_rows(
     end: date | None,
     team_ids: list[int] | None = None,
 ) -> Iterator[tuple]:
-    zones = _Zones(session, workspace_id, teams)
-    for log in export_queries.logs(session, workspace_id, team_ids, start, end, counted_only=True):
-        source, external = key_of(log)
-        yield (source, external, occurred_at(log, zones.tz(log)), log.rep_id, log.kpi, log.count)
+    for _, cells in _logs(session, workspace_id, teams, start, end, team_ids, True):
+        yield cells
 
 
 def log_rows(
@@ -119,17 +138,11 @@ def log_rows(
     end: date | None,
     team_ids: list[int] | None = None,
 ) -> Iterator[tuple]:
-    zones = _Zones(session, workspace_id, teams)
+    """The activities file's cells, then every log's own columns (voided ones too)."""
     names = {t.id: t.name for t in teams}
-    for log in export_queries.logs(session, workspace_id, team_ids, start, end, counted_only=False):
-        source, external = key_of(log)
+    for log, cells in _logs(session, workspace_id, teams, start, end, team_ids, False):
         yield (
-            source,
-            external,
-            occurred_at(log, zones.tz(log)),
-            log.rep_id,
-            log.kpi,
-            log.count,
+            *cells,
             "true" if log.voided_at else "false",
             log.id,
             safe_cell(names.get(log.team_id, "")),

@@ -193,10 +193,11 @@ class _Batch:
         if isinstance(refused, str):
             return "rejected", refused
         member, process, version_id, kpi, occurred_on = refused
-        self._unhold(item.key)
-        row = self.rows.get(item.key)
+        key = (item.source, item.external_id)
+        self._unhold(key)
+        row = self.rows.get(key)
         if row is None:
-            self.rows[item.key] = _Row(
+            self.rows[key] = _Row(
                 None, user, member.team_id, kpi, item.count, occurred_on, None, None, version_id
             )
             return "created", None
@@ -307,29 +308,29 @@ class _Batch:
     def _write(self) -> None:
         base = uuid.uuid4().hex[:24]
         inserts, updates, voids, restores = [], [], [], []
+        ws, now, by, via = self.workspace_id, self.now, self.entered_by, self.via
         for n, ((source, external_id), row) in enumerate(self.rows.items()):
             if row.id is None:
+                # In q.LOG_INSERT's order: a tuple per row, straight to the driver.
                 inserts.append(
-                    {
-                        "workspace_id": self.workspace_id,
-                        "team_id": row.team_id,
-                        "rep_id": row.rep_id,
-                        "entered_by": self.entered_by,
-                        "kpi": row.kpi,
-                        "count": row.count,
-                        "occurred_on": row.occurred_on,
-                        "created_at": self.now,
-                        "source": self.via,
-                        "batch_id": f"{base}{n:012x}",  # one batch per row: voided alone
-                        "trigger_id": None,
-                        "note": "",
-                        "process_version_id": row.process_version_id,
-                        "voided_at": self.now if row.voided else None,
-                        "voided_by": row.voided_by,
-                        "replaces_id": None,
-                        "ext_source": source,
-                        "external_id": external_id,
-                    }
+                    (
+                        ws,
+                        row.team_id,
+                        row.rep_id,
+                        by,
+                        row.kpi,
+                        row.count,
+                        row.occurred_on,
+                        now,
+                        via,
+                        f"{base}{n:012x}",  # one batch per row: voided alone
+                        "",
+                        row.process_version_id,
+                        now if row.voided else None,
+                        row.voided_by,
+                        source,
+                        external_id,
+                    )
                 )
                 continue
             if row.changed:

@@ -85,3 +85,32 @@ def test_a_request_after_an_unanswered_start_asks_again_in_the_background(rig):
     for _ in range(3):
         authorize(context={}, enterprise_id=None, team_id="T1", user_id="U1")
     assert asked == [1]  # once, however many requests come while it asks
+
+
+class _TwoTokens:
+    def bot_token(self, team_id, enterprise_id):
+        return {"T0ENV": "xoxb-t", "T0SECOND": "xoxb-second"}.get(team_id)
+
+
+def test_with_several_workspaces_each_request_gets_its_own_token_and_only_its_own_bot_ids(rig):
+    """auth.test's ids are the env token's bot's: another workspace's bot is another user, so
+    its requests get its own token and no borrowed ids (and still no Web API call)."""
+    identity, asked = BotIdentity(), []
+    identify_at_start(identity, _client(rig.slack))
+    authorize = CachedAuthorize(
+        identity, "xoxb-t", ask_later=lambda: asked.append(1), tokens=_TwoTokens()
+    )
+    same = authorize(context={}, enterprise_id=None, team_id="T0ENV", user_id="U1")
+    assert (same.bot_token, same.bot_user_id, same.bot_id) == ("xoxb-t", "UBOT", "BBOT")
+    other = authorize(context={}, enterprise_id=None, team_id="T0SECOND", user_id="U1")
+    assert (other.bot_token, other.bot_user_id, other.bot_id) == ("xoxb-second", None, None)
+    gone = authorize(context={}, enterprise_id=None, team_id="T0GONE", user_id="U1")
+    assert (gone.bot_token, gone.bot_user_id) == (None, None)
+    assert len(rig.slack.calls_to("auth.test")) == 1 and asked == []
+
+
+def test_without_an_env_token_nothing_is_asked_at_start(rig):
+    identity = BotIdentity()
+    identify_at_start(identity, make_modal_client(WebClient(token=None, base_url=rig.slack.url)))
+    assert rig.slack.calls_to("auth.test") == [] and identity.known is None
+    assert not identity.claim_retry(now=10**9)

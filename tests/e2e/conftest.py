@@ -1,12 +1,12 @@
 import os
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.common import postgres_database
 from simulator.slack_standin import SlackStandin
-from storage.db import normalize_url
 from tests.e2e.harness import PacerServer, Workspace
 
 # Tuesday 24 Nov 2026, 11:00 in New York: a quarter of the working week has passed.
@@ -17,19 +17,15 @@ CLOCK = "2026-11-24T11:00:00-05:00"
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
-def _postgres_database():
-    """A fresh PostgreSQL database on TEST_DATABASE_URL's server; its URL, then dropped."""
-    admin_url = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"pacer_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+@contextmanager
+def database_url(kind: str, folder: Path) -> Iterator[str]:
+    """A SQLite file in ``folder``, or a fresh PostgreSQL database on TEST_DATABASE_URL's
+    server (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'pacer.db'}"
+        return
+    with postgres_database(os.environ["TEST_DATABASE_URL"], "pacer_e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -37,16 +33,10 @@ def server(request, tmp_path_factory):
     """`pacer serve` on its database, with a Slack stand-in of its own (so what one server
     sent never shows in the other's calls)."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{folder / 'pacer.db'}"])
-    else:
-        urls = _postgres_database()
-    url = next(urls)
-    with SlackStandin() as standin:
+    with database_url(request.param, folder) as url, SlackStandin() as standin:
         pacer = PacerServer(standin, url, CLOCK, folder / "serve.log").start()
         yield pacer
         pacer.stop()
-    next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from simulator.signed_requests import block_action_payload, interaction_body, si
 from simulator.slack_standin import SlackStandin
 from storage import db, people_queries
 from storage.unit_of_work import unit_of_work
-from tests.e2e.conftest import CLOCK, DATABASES, _postgres_database
+from tests.e2e.conftest import CLOCK, DATABASES, database_url
 from tests.e2e.harness import SECRET, PacerServer, Workspace
 
 CLIENT_SECRET = "hubspot-client-secret"
@@ -68,17 +68,14 @@ class HookServer(PacerServer):
 
 @pytest.fixture(params=DATABASES)
 def server(request, tmp_path):
-    urls = (
-        iter([f"sqlite:///{tmp_path / 'pacer.db'}"])
-        if request.param == "sqlite"
-        else _postgres_database()
-    )
-    url = next(urls)
-    with SlackStandin() as slack, HubSpotStandin() as hubspot:
+    with (
+        database_url(request.param, tmp_path) as url,
+        SlackStandin() as slack,
+        HubSpotStandin() as hubspot,
+    ):
         pacer = HookServer(slack, url, CLOCK, tmp_path / "serve.log", hubspot=hubspot).start()
         yield pacer
         pacer.stop()
-    next(urls, None)
 
 
 def connect(server, ws: Workspace, folder) -> None:

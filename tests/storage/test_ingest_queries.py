@@ -11,7 +11,8 @@ from storage.models import ActivityLog
 from tests.storage.support import NOW, TODAY, add_member
 
 
-def row(ws, team, external_id, **kw):
+def row(ws, team, external_id, **kw) -> tuple:
+    """A new row as insert_logs takes it (a tuple in q.LOG_INSERT's order)."""
     values = {
         "workspace_id": ws.id,
         "team_id": team.id,
@@ -23,16 +24,14 @@ def row(ws, team, external_id, **kw):
         "created_at": NOW,
         "source": "api",
         "batch_id": f"b-{external_id}",
-        "trigger_id": None,
         "note": "",
         "process_version_id": None,
         "voided_at": None,
         "voided_by": None,
-        "replaces_id": None,
         "ext_source": "crm",
         "external_id": external_id,
-    }
-    return values | kw
+    } | kw
+    return tuple(values[name] for name in q.LOG_INSERT)
 
 
 def test_bulk_rows_read_back_as_the_orm_wrote_them(session, ws, team):

@@ -47,6 +47,8 @@ EXPECTED_TABLES = {
     "owner_alias",
     "api_idempotency",
     "tv_link",
+    "api_rate",
+    "clock_heartbeat",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -159,6 +161,23 @@ def test_migrated_schema_matches_the_models(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_the_rate_table_skips_the_wal_on_postgresql(engine):
+    """api_rate is updated on every API request: unlogged, its commits need no WAL flush."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("UNLOGGED is PostgreSQL's")
+    with engine.connect() as conn:
+        kinds = dict(
+            conn.execute(
+                text(
+                    "SELECT relname, relpersistence FROM pg_class "
+                    "WHERE relname IN ('api_rate', 'activity_log') AND relkind = 'r' "
+                    "AND pg_table_is_visible(oid)"
+                )
+            ).all()
+        )
+    assert kinds == {"api_rate": "u", "activity_log": "p"}
 
 
 def test_unique_constraint_is_enforced(engine):

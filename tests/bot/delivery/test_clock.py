@@ -83,3 +83,26 @@ def test_the_clock_prunes_old_nudge_sweeps_hourly_but_not_on_its_first_tick(rig)
     assert sweeps() == ["2026-11-26T22:30Z"]  # the first tick writes nothing of the kind
     clock.tick()
     assert sweeps() == []
+
+
+def test_every_tick_stamps_the_clock_heartbeat_but_not_the_first_in_the_server(rig):
+    """`pacer doctor` reads the heartbeat (storage/heartbeat_queries.py): one row per clock,
+    stamped each minute; the clock inside `pacer serve --with-clock` skips its first tick."""
+    from storage import heartbeat_queries
+
+    def beats():
+        with rig.services.unit_of_work() as session:
+            return heartbeat_queries.beats(session)
+
+    rig.now = datetime.fromisoformat("2026-11-26T17:40:00-05:00")
+    in_server = Clock(rig.services, BackgroundScheduler(timezone="UTC"), in_server=True)
+    in_server.tick()
+    assert beats() == []
+    clock = Clock(rig.services, BackgroundScheduler(timezone="UTC"))
+    clock.tick()
+    assert [(b.owner, b.beat_at) for b in beats()] == [(clock.owner, rig.now)]
+    rig.now = datetime.fromisoformat("2026-11-26T17:41:00-05:00")
+    clock.tick()
+    in_server.tick()
+    assert [b.beat_at for b in beats()] == [rig.now]  # one row for both: same process here
+    assert beats()[0].started_at == datetime.fromisoformat("2026-11-26T17:40:00-05:00")

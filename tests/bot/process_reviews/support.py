@@ -11,7 +11,6 @@ from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
 from simulator.signed_requests import (
-    block_action_payload,
     command_body,
     interaction_body,
     new_trigger_id,
@@ -22,10 +21,12 @@ from simulator.slack_standin import SlackStandin
 from storage import review_queries
 from storage.models import ProcessReview, ReviewAnswer
 from storage.unit_of_work import unit_of_work
+from tests.bot import button_support
 from tests.bot.support import ADMIN, AE, MGR, SDR, Rig
 
 TEAM = "T0RIG0001"
 SDR2, NOBODY = "U0SDR0002", "U0NOBODY1"
+DM = "D0REVIEW01"  # where a reviewer presses the buttons
 __all__ = ["ADMIN", "AE", "MGR", "NOBODY", "SDR", "SDR2", "TEAM"]
 
 
@@ -52,23 +53,7 @@ def command(rig, text: str, user: str = MGR, trigger: str | None = None) -> str:
 
 def press(rig, user: str, action_id: str, value: str, *, times: int = 1) -> list[dict]:
     """A press on a direct message (delivered ``times`` times); what its response_url got."""
-    url = rig.slack.new_response_url()
-    payload = block_action_payload(
-        user,
-        action_id,
-        value,
-        team_id=TEAM,
-        channel_id="D0REVIEW01",
-        message_ts="1700000000.000100",
-        response_url=url,
-    )
-    body = interaction_body(payload)
-    for _ in range(times):
-        response = rig.app.dispatch(
-            BoltRequest(body=body, headers=signed_headers("rig-secret", body))
-        )
-        assert response.status == 200
-    return rig.slack.responses[url.rsplit("/", 1)[1]]
+    return button_support.press(rig, user, action_id, value, channel=DM, times=times)
 
 
 def submit(rig, user: str, callback: str, values: dict, metadata: str, view_id="V0FORM0001"):
