@@ -24,6 +24,29 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
     """``verified_at_edge``: every request reaching Bolt was already verified on its raw bytes
     (bot/edge.py, in `pacer serve`), so Bolt need not check the signature a second time."""
     client = services.client
+    if services.oauth is not None:
+        from bot.oauth.authorize import InstallationAuthorize
+        from bot.oauth.flow import build_oauth_flow
+        from bot.oauth.tokens import Rotation
+
+        oauth = services.oauth
+        rotation = Rotation(oauth.installations, oauth.rotator, oauth.rotate_minutes)
+        mode = {
+            "authorize": InstallationAuthorize(rotation),  # no auth.test before the ack
+            "oauth_flow": build_oauth_flow(services, oauth),
+        }
+    else:
+        # Who the bot is comes from memory (auth.test once at start, bot/identity.py), never
+        # from a Web API call before the acknowledgement.
+        mode = {
+            "authorize": CachedAuthorize(
+                services.identity,
+                client.token,
+                ask_later=lambda: services.after_ack(
+                    lambda: services.identity.retry(services.modal_client)
+                ),
+            )
+        }
     app = App(
         signing_secret=services.settings.signing_secret,
         # Bolt's own client holds no token (Bolt would warn that ``authorize`` overrides it):
@@ -31,15 +54,8 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
         client=WebClient(
             base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
         ),
-        # Who the bot is comes from memory (auth.test once at start, bot/identity.py), never
-        # from a Web API call before the acknowledgement.
-        authorize=CachedAuthorize(
-            services.identity,
-            client.token,
-            ask_later=lambda: services.after_ack(
-                lambda: services.identity.retry(services.modal_client)
-            ),
-        ),
+        # Single workspace: the token from SLACK_BOT_TOKEN; OAuth: each workspace's installation.
+        **mode,
         # Our handlers are fast and store before acknowledging; running them before the response
         # avoids Bolt's 10 ms polling for ack() and guarantees nothing is acknowledged unstored.
         process_before_response=True,

@@ -21,6 +21,7 @@ from bot.debounce import Debouncer
 from bot.identity import BotIdentity
 from bot.settings import Settings
 from bot.slack_failures import QUIET
+from bot.tokens import TokenSource
 from storage.unit_of_work import Session, unit_of_work
 
 
@@ -66,6 +67,11 @@ class Services:
     quiet_wait: float = MAX_WAIT  # seconds a quiet job waits at most (PACER_AFTER_ACK_WAIT)
     # Standings replies after /log, one computation per rep for the logs waiting (bot/log/reply.py)
     log_replies: Coalescer | None = None
+    # OAuth installs (bot/oauth): whose bot token a call outside a request uses (bot/tokens.py),
+    # and the installation store (an uninstall deletes its tokens). None: SLACK_BOT_TOKEN mode.
+    tokens: TokenSource | None = None
+    installations: Any = None
+    oauth: Any = None  # bot.oauth.setup.OAuth in OAuth mode
 
     def __post_init__(self) -> None:
         if self.ritual_client is None:

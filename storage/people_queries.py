@@ -171,6 +171,17 @@ def org_workspace_ids(session: Session, workspace_id: int) -> list[int]:
     return [workspace_id] + sorted(w for w in siblings if w != workspace_id)
 
 
+def org_workspaces(session: Session, enterprise_id: str) -> list[int]:
+    """Every workspace of a Grid org Pacer knows (an org-wide install covers them all)."""
+    return list(
+        session.exec(
+            select(Workspace.id)
+            .where(Workspace.enterprise_id == enterprise_id)
+            .order_by(Workspace.id)
+        )
+    )
+
+
 def get_workspace(session: Session, workspace_id: int) -> Workspace | None:
     return session.get(Workspace, workspace_id)
 
