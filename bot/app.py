@@ -34,6 +34,12 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
         mode = {
             "authorize": InstallationAuthorize(rotation),  # no auth.test before the ack
             "oauth_flow": build_oauth_flow(services, oauth),
+            # A request from a workspace without an installation (never installed, or removed)
+            "user_facing_authorize_error_message": (
+                "Pacer isn't installed in this workspace (it was removed, or never added). "
+                f"Anyone allowed to add apps can add it again: {services.settings.public_url}"
+                "/slack/install"
+            ),
         }
     else:
         # Who the bot is comes from memory (auth.test once at start, bot/identity.py), never

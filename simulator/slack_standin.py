@@ -17,6 +17,7 @@ bot token), ``POST|GET /response/<token>`` (a response_url) and
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -90,6 +91,13 @@ class SlackStandin:
         self._files: dict[str, dict] = {}  # file ids issued by getUploadURLExternal
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # OAuth installs (add_install): oauth.v2.access's answers by code, refresh tokens, the
+        # workspace each issued bot token belongs to, tokens a rotation replaced.
+        self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) it accepts
+        self._install_codes: dict[str, dict] = {}
+        self._refresh: dict[str, dict] = {}
+        self.token_workspaces: dict[str, dict] = {}
+        self.expired_tokens: set[str] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -196,6 +204,77 @@ class SlackStandin:
         with self._lock:
             self.responses[token] = []
         return f"{self.base}/response/{token}"
+
+    def add_install(
+        self,
+        code: str,
+        team_id: str | None,
+        *,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
+        installer: str = "UINSTALLER",
+        expires_in: int | None = None,
+        scope: str = "commands,chat:write",
+    ) -> str:
+        """Someone pressed "Allow" in Slack: oauth.v2.access answers ``code`` (once) with a bot
+        token for the workspace ``team_id`` (or, ``org_wide``, for the whole Grid org
+        ``enterprise_id``, as an org-wide install does). ``expires_in``: token rotation is on,
+        the answer carries a refresh token. Returns the bot token."""
+        token = f"xoxb-{team_id or enterprise_id}-{next(self._ids)}"
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "APACER",
+            "authed_user": {"id": installer},
+            "scope": scope,
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": f"UBOT{team_id or enterprise_id}",
+            "team": None if org_wide else {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": {"id": enterprise_id, "name": f"Org {enterprise_id}"}
+            if enterprise_id
+            else None,
+            "is_enterprise_install": org_wide,
+        }
+        with self._lock:
+            self._install_codes[code] = answer
+            if expires_in is not None:
+                answer |= {"expires_in": expires_in, "refresh_token": self._new_refresh(answer)}
+            self._remember_token(answer)
+        return token
+
+    def _new_refresh(self, answer: dict) -> str:
+        refresh = f"xoxe-1-refresh-{next(self._ids)}"
+        self._refresh[refresh] = answer
+        return refresh
+
+    def _remember_token(self, answer: dict) -> None:
+        team, org = answer.get("team") or {}, answer.get("enterprise") or {}
+        self.token_workspaces[answer["access_token"]] = {
+            "team_id": team.get("id"),
+            "enterprise_id": org.get("id"),
+            "user_id": answer["bot_user_id"],
+            "bot_id": "B" + answer["bot_user_id"][1:],
+            "is_enterprise_install": answer["is_enterprise_install"],
+        }
+
+    def _oauth_v2_access(self, p: dict) -> dict:
+        """The code exchange, or (grant_type=refresh_token) a token rotation: a new token and
+        refresh token; the old token stops working, the old refresh token is used up."""
+        if self.oauth_client and (p.get("client_id"), p.get("client_secret")) != self.oauth_client:
+            return _error("invalid_client_id")
+        with self._lock:
+            if p.get("grant_type") == "refresh_token":
+                answer = self._refresh.pop(p.get("refresh_token", ""), None)
+                if answer is None:
+                    return _error("invalid_refresh_token")
+                self.expired_tokens.add(answer["access_token"])
+                answer = answer | {"access_token": f"xoxb-rotated-{next(self._ids)}"}
+                answer["refresh_token"] = self._new_refresh(answer)
+                answer["expires_in"] = 43200
+                self._remember_token(answer)
+                return answer
+            answer = self._install_codes.pop(p.get("code", ""), None)
+        return answer if answer is not None else _error("invalid_code")
 
     def fail_next(
         self,
@@ -334,6 +413,11 @@ class SlackStandin:
     def _answer(self, method: str, p: dict) -> dict:
         """The JSON body for an authenticated call of `method` with params `p`."""
         ok: dict[str, Any] = {"ok": True}
+        if method == "oauth.v2.access":
+            return self._oauth_v2_access(p)
+        installed = self.token_workspaces.get(p.get("_token") or "")
+        if method == "auth.test" and installed:
+            return ok | {"url": "https://standin.slack.com/"} | installed
         if method == "auth.test":
             return ok | {
                 "url": "https://standin.slack.com/",
@@ -552,6 +636,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, _error("invalid_json"))
         auth = self.headers.get("Authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
+        if auth.startswith("Basic ") and method.startswith("oauth."):
+            # slack_sdk sends the client id and secret of oauth.v2.access as Basic auth
+            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+            params |= {"client_id": client_id, "client_secret": secret}
         call = Call(method, params, token, time.monotonic())
         with s._lock:
             fault = s._faults[method].popleft() if s._faults.get(method) else None
@@ -571,4 +659,6 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("not_authed"))
             if not token.startswith(("xoxb-", "xoxp-")):
                 return self._send(200, _error("invalid_auth"))
-        self._send(200, s._answer(method, params))
+            if token in s.expired_tokens:  # replaced by a token rotation
+                return self._send(200, _error("token_expired"))
+        self._send(200, s._answer(method, params | ({"_token": token} if token else {})))

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
-from storage import config_cache, db
+from storage import config_cache, db, installation_tables
 from storage.models import (
     Admin,
     Member,
@@ -58,7 +58,28 @@ def workspace_for(
         Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == enterprise_id
     )
     values = {"slack_team_id": slack_team_id, "enterprise_id": enterprise_id, "created_at": now}
-    return _get_or_create(session, query, Workspace, ["slack_team_id", "enterprise_id"], values)
+    found = session.exec(query).first()
+    if found is not None:
+        return found
+    inserted = _insert_unless_taken(session, Workspace, ["slack_team_id", "enterprise_id"], values)
+    found = session.exec(query).one()
+    if inserted and enterprise_id:
+        _admit_org_installer(session, found.id, enterprise_id, now)
+    return found
+
+
+def _admit_org_installer(session: Session, workspace_id: int, enterprise_id: str, now) -> None:
+    """A workspace of a Grid org where Pacer is installed org-wide, seen for the first time: the
+    person who installed it for the org is an admin here too (OAuth installs, bot/oauth)."""
+    c = installation_tables.installations.c
+    installer = session.exec(
+        select(c.user_id)
+        .where(c.enterprise_id == enterprise_id, c.is_enterprise_install.is_(True))
+        .order_by(c.installed_at.desc())
+        .limit(1)
+    ).first()
+    if installer:
+        add_admin(session, workspace_id, installer, installer, now)
 
 
 def workspace_and_member(

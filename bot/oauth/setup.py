@@ -4,13 +4,16 @@ rotator, the token source. Off (None) in single-workspace mode (SLACK_BOT_TOKEN)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.settings import Settings
 from bot.tokens import EnvTokenSource, TokenSource
-from storage.installations import BadSecretKey, EncryptedInstallationStore, StateStore
+
+if TYPE_CHECKING:
+    from storage.installations import EncryptedInstallationStore, StateStore
 
 # The manifest's bot scopes (manifest.yml, oauth_config.scopes.bot): SLACK_SCOPES's default.
 # tests/bot/oauth/test_setup.py keeps the two equal.
@@ -60,6 +63,9 @@ def make_oauth(settings: Settings, engine) -> OAuth | None:
     with a message saying how to make one."""
     if not settings.oauth:
         return None
+    # Imported here: single-workspace mode never loads the OAuth stores.
+    from storage.installations import BadSecretKey, EncryptedInstallationStore, StateStore
+
     settings.require(
         "OAuth installs (SLACK_CLIENT_ID is set)", "SLACK_CLIENT_SECRET", "PACER_SECRET_KEY"
     )
