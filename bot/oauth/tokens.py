@@ -11,6 +11,7 @@ import time
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation import TokenRotator
 
+from bot.slack_failures import describe
 from storage.installations import EncryptedInstallationStore
 
 log = logging.getLogger("pacer")
@@ -52,9 +53,21 @@ class Rotation:
             bot = find_bot(self.store, team_id, enterprise_id, is_enterprise_install)  # again
             if bot is None:
                 return None
-            refreshed = self.rotator.perform_bot_token_rotation(
-                bot=bot, minutes_before_expiration=self.minutes
-            )
+            try:
+                refreshed = self.rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=self.minutes
+                )
+            except Exception as error:  # refused (a revoked refresh token) or unreachable
+                # Until it expires the old token still works: use it, and try again next time.
+                alive = bot.bot_token_expires_at > time.time()
+                log.warning(
+                    "token rotation failed for team=%s org=%s (%s): %s",
+                    team_id,
+                    enterprise_id,
+                    describe(error).detail,
+                    "using the current token until it expires" if alive else "no usable token",
+                )
+                return bot if alive else None
             if refreshed is None:
                 return bot
             self.store.save_bot(refreshed)
