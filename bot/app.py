@@ -14,6 +14,9 @@ from bot.imports import listeners as imports
 from bot.install import listeners as install
 from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
+from bot.oauth.authorize import InstallationAuthorize
+from bot.oauth.flow import build_oauth_flow
+from bot.oauth.tokens import Rotation
 from bot.process_drafts import listeners as process_drafts
 from bot.process_reviews import listeners as process_reviews
 from bot.scorecard import listeners as scorecard
@@ -25,10 +28,6 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
     (bot/edge.py, in `pacer serve`), so Bolt need not check the signature a second time."""
     client = services.client
     if services.oauth is not None:
-        from bot.oauth.authorize import InstallationAuthorize
-        from bot.oauth.flow import build_oauth_flow
-        from bot.oauth.tokens import Rotation
-
         oauth = services.oauth
         rotation = Rotation(oauth.installations, oauth.rotator, oauth.rotate_minutes)
         mode = {

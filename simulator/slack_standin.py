@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from simulator.slack_oauth import OAuthStandin
 from simulator.slack_payloads import bad_blocks as _bad_blocks
 from simulator.slack_payloads import decode_params as _decode_params
 from simulator.slack_payloads import file_bytes as _file_bytes
@@ -59,7 +60,7 @@ class _Fault:
     body: dict | None
 
 
-class SlackStandin:
+class SlackStandin(OAuthStandin):
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -204,77 +205,6 @@ class SlackStandin:
         with self._lock:
             self.responses[token] = []
         return f"{self.base}/response/{token}"
-
-    def add_install(
-        self,
-        code: str,
-        team_id: str | None,
-        *,
-        enterprise_id: str | None = None,
-        org_wide: bool = False,
-        installer: str = "UINSTALLER",
-        expires_in: int | None = None,
-        scope: str = "commands,chat:write",
-    ) -> str:
-        """Someone pressed "Allow" in Slack: oauth.v2.access answers ``code`` (once) with a bot
-        token for the workspace ``team_id`` (or, ``org_wide``, for the whole Grid org
-        ``enterprise_id``, as an org-wide install does). ``expires_in``: token rotation is on,
-        the answer carries a refresh token. Returns the bot token."""
-        token = f"xoxb-{team_id or enterprise_id}-{next(self._ids)}"
-        answer: dict[str, Any] = {
-            "ok": True,
-            "app_id": "APACER",
-            "authed_user": {"id": installer},
-            "scope": scope,
-            "token_type": "bot",
-            "access_token": token,
-            "bot_user_id": f"UBOT{team_id or enterprise_id}",
-            "team": None if org_wide else {"id": team_id, "name": f"Team {team_id}"},
-            "enterprise": {"id": enterprise_id, "name": f"Org {enterprise_id}"}
-            if enterprise_id
-            else None,
-            "is_enterprise_install": org_wide,
-        }
-        with self._lock:
-            self._install_codes[code] = answer
-            if expires_in is not None:
-                answer |= {"expires_in": expires_in, "refresh_token": self._new_refresh(answer)}
-            self._remember_token(answer)
-        return token
-
-    def _new_refresh(self, answer: dict) -> str:
-        refresh = f"xoxe-1-refresh-{next(self._ids)}"
-        self._refresh[refresh] = answer
-        return refresh
-
-    def _remember_token(self, answer: dict) -> None:
-        team, org = answer.get("team") or {}, answer.get("enterprise") or {}
-        self.token_workspaces[answer["access_token"]] = {
-            "team_id": team.get("id"),
-            "enterprise_id": org.get("id"),
-            "user_id": answer["bot_user_id"],
-            "bot_id": "B" + answer["bot_user_id"][1:],
-            "is_enterprise_install": answer["is_enterprise_install"],
-        }
-
-    def _oauth_v2_access(self, p: dict) -> dict:
-        """The code exchange, or (grant_type=refresh_token) a token rotation: a new token and
-        refresh token; the old token stops working, the old refresh token is used up."""
-        if self.oauth_client and (p.get("client_id"), p.get("client_secret")) != self.oauth_client:
-            return _error("invalid_client_id")
-        with self._lock:
-            if p.get("grant_type") == "refresh_token":
-                answer = self._refresh.pop(p.get("refresh_token", ""), None)
-                if answer is None:
-                    return _error("invalid_refresh_token")
-                self.expired_tokens.add(answer["access_token"])
-                answer = answer | {"access_token": f"xoxb-rotated-{next(self._ids)}"}
-                answer["refresh_token"] = self._new_refresh(answer)
-                answer["expires_in"] = 43200
-                self._remember_token(answer)
-                return answer
-            answer = self._install_codes.pop(p.get("code", ""), None)
-        return answer if answer is not None else _error("invalid_code")
 
     def fail_next(
         self,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.oauth.token_rotation import TokenRotator
 
+from bot.oauth.tokens import InstallationTokenSource
 from bot.settings import Settings
 from bot.tokens import EnvTokenSource, TokenSource
 
@@ -86,8 +87,6 @@ def make_oauth(settings: Settings, engine) -> OAuth | None:
 def token_source(settings: Settings, engine, oauth: OAuth | None = None) -> TokenSource:
     """Whose token a call outside a request uses: the installation's in OAuth mode, else
     SLACK_BOT_TOKEN."""
-    from bot.oauth.tokens import InstallationTokenSource
-
     oauth = oauth or make_oauth(settings, engine)
     if oauth is None:
         return EnvTokenSource(settings.bot_token)

@@ -7,12 +7,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.slack_failures import describe
-from storage.installations import EncryptedInstallationStore
+
+if TYPE_CHECKING:
+    from storage.installations import EncryptedInstallationStore
 
 log = logging.getLogger("pacer")
 
