@@ -8,9 +8,10 @@ import pytest
 
 from bot.services import Services
 from simulator.signed_requests import event_body, json_headers
+from simulator.slack_standin import SlackStandin
 from storage.db import make_engine
 from storage.installations import StateStore
-from tests.e2e.conftest import CLOCK
+from tests.e2e.conftest import CLOCK, DATABASES, _postgres_database
 from tests.e2e.harness import SECRET, Workspace
 from tests.e2e.oauth_support import (
     CLIENT_ID,
@@ -23,17 +24,21 @@ from tests.e2e.oauth_support import (
 )
 
 
-@pytest.fixture(scope="module")
-def oauth_server(tmp_path_factory):
-    from simulator.slack_standin import SlackStandin
-
-    folder = tmp_path_factory.mktemp("oauth")
+@pytest.fixture(scope="module", params=DATABASES)
+def oauth_server(request, tmp_path_factory):
+    """`pacer serve` in OAuth mode on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    folder = tmp_path_factory.mktemp(f"oauth-{request.param}")
+    if request.param == "sqlite":
+        urls = iter([f"sqlite:///{folder / 'pacer.db'}"])
+    else:
+        urls = _postgres_database()
     with SlackStandin() as standin:
         standin.oauth_client = (CLIENT_ID, CLIENT_SECRET)
-        server = OAuthServer(standin, f"sqlite:///{folder / 'pacer.db'}", CLOCK, folder / "log")
+        server = OAuthServer(standin, next(urls), CLOCK, folder / "serve.log")
         server.start()
         yield server
         server.stop()
+    next(urls, None)  # drops the PostgreSQL database
 
 
 # Calls after the ack (users.info, views.publish, chat.postMessage…) take their token from
