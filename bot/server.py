@@ -188,15 +188,8 @@ def serve(
     with_clock: bool = False,
 ) -> None:
     """``workers`` None: $WEB_CONCURRENCY, else one per usable CPU (bot/workers.py)."""
-    if settings.oauth:  # many workspaces: tokens come from installs, not the environment
-        settings.require(
-            "pacer serve (OAuth installs)",
-            "SLACK_SIGNING_SECRET",
-            "SLACK_CLIENT_SECRET",
-            "PACER_SECRET_KEY",
-        )
-    else:
-        settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    # In OAuth mode SLACK_BOT_TOKEN stands for SLACK_CLIENT_SECRET and PACER_SECRET_KEY.
+    settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
     if not settings.oauth:
         identify_at_start(services.identity, services.modal_client)  # the workers inherit it

@@ -64,6 +64,11 @@ class Settings:
         return bool(self.client_id)
 
     def require(self, purpose: str, *names: str) -> None:
+        if self.oauth and "SLACK_BOT_TOKEN" in names:
+            # OAuth installs: each workspace's token comes from its installation, kept encrypted
+            i = names.index("SLACK_BOT_TOKEN")
+            names = (*names[:i], "SLACK_CLIENT_SECRET", "PACER_SECRET_KEY", *names[i + 1 :])
+            purpose += " (OAuth installs: SLACK_CLIENT_ID is set)"
         values = {
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,

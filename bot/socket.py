@@ -13,17 +13,9 @@ log = logging.getLogger("pacer")
 
 
 def run_socket_mode(settings: Settings) -> None:
-    if settings.oauth:
-        # Each workspace's token comes from its installation; the "Add to Slack" pages need a
-        # public URL, so `pacer serve` on the same database serves them (README).
-        settings.require(
-            "pacer socket (OAuth installs)",
-            "SLACK_APP_TOKEN",
-            "SLACK_CLIENT_SECRET",
-            "PACER_SECRET_KEY",
-        )
-    else:
-        settings.require("pacer socket", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    # OAuth mode: each workspace's token comes from its installation; the "Add to Slack" pages
+    # need a public URL, so `pacer serve` on the same database serves them (README).
+    settings.require("pacer socket", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     if not settings.signing_secret:  # Socket Mode requests are not signed; Bolt still wants a value
         settings = settings.__class__(**{**settings.__dict__, "signing_secret": "socket-mode"})
     services = make_services(settings)

@@ -165,3 +165,15 @@ def test_a_refused_rotation_keeps_the_token_until_it_expires_then_none(services,
     slack.fail_next("oauth.v2.access", status=200, body=refused)
     assert expired and services.tokens.bot_token("TROT00003", None) is None
     assert services.tokens.bot_token("TROT00003", None).startswith("xoxb-rotated-")  # next time
+
+
+@pytest.mark.parametrize("command", ["pacer clock", "pacer rituals run", "pacer socket"])
+def test_every_command_asks_for_the_oauth_settings_instead_of_a_bot_token(slack, tmp_path, command):
+    env = oauth_env(slack, tmp_path)
+    del env["SLACK_CLIENT_SECRET"]
+    with pytest.raises(MissingSetting) as stopped:
+        load_settings(env).require(command, "SLACK_BOT_TOKEN")
+    assert "SLACK_CLIENT_SECRET" in str(stopped.value) and "SLACK_BOT_TOKEN" not in str(
+        stopped.value
+    )
+    load_settings(oauth_env(slack, tmp_path)).require(command, "SLACK_BOT_TOKEN")  # all set
