@@ -100,7 +100,7 @@ def oauth_page(services: Services, environ, path: str) -> bool:
     return (
         services.oauth is not None
         and path in (OAUTH_PATHS)
-        and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD")
+        and environ.get("REQUEST_METHOD", "GET") == "GET"
     )
 
 

@@ -138,6 +138,21 @@ def pause_rituals(
     return outcome.rowcount == 1
 
 
+def pause_org_rituals(session: Session, enterprise_id: str, now: datetime) -> int:
+    """An org-wide install was removed: the rituals of every workspace of the Grid org pause
+    (data untouched). How many workspaces were paused by this call."""
+    outcome = session.exec(
+        update(Workspace)
+        .where(
+            Workspace.enterprise_id == enterprise_id,
+            col(Workspace.rituals_paused_at).is_(None),
+        )
+        .values(rituals_paused_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount
+
+
 def resume_rituals(session: Session, workspace_id: int) -> bool:
     """The workspace is installed again: its rituals run again. False when they were not paused."""
     outcome = session.exec(

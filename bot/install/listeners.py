@@ -28,12 +28,17 @@ def register(app: App, services: Services) -> None:
             log.info("event=%s team=%s outcome=ignored: no bot token", kind, body.get("team_id"))
             return
         team_id, enterprise_id, _ = where(body)
+        # An org-wide install (Enterprise Grid) is the whole org's: its removal pauses them all.
+        org_wide = bool(enterprise_id) and _org_wide(body)
         with services.unit_of_work() as session:
-            paused = people_queries.pause_rituals(session, team_id, enterprise_id, services.clock())
+            if org_wide:
+                paused = people_queries.pause_org_rituals(session, enterprise_id, services.clock())
+            else:
+                paused = people_queries.pause_rituals(
+                    session, team_id, enterprise_id, services.clock()
+                )
         outcome = "paused" if paused else "unchanged: unknown or paused already"
         if services.installations is not None and kind == "app_uninstalled":
-            # An org-wide install is the org's (no team): its uninstall comes flagged so.
-            org_wide = bool(body.get("is_enterprise_install"))
             deleted = services.installations.delete_tokens(
                 enterprise_id=enterprise_id or None, team_id=None if org_wide else team_id
             )
@@ -42,6 +47,13 @@ def register(app: App, services: Services) -> None:
 
     app.event("app_uninstalled")(uninstalled)
     app.event("tokens_revoked")(uninstalled)
+
+
+def _org_wide(body: dict) -> bool:
+    authorizations = body.get("authorizations") or []
+    return bool(body.get("is_enterprise_install")) or any(
+        a.get("is_enterprise_install") for a in authorizations if isinstance(a, dict)
+    )
 
 
 def installed(

@@ -2,6 +2,7 @@
 browser's walk through "Add to Slack", the stand-in's oauth.v2.access, then signed requests from
 the installed workspaces, each answered with its own token."""
 
+import json
 import time
 
 import pytest
@@ -202,6 +203,20 @@ def test_org_wide_install_serves_every_workspace_of_the_org(oauth_server):
         ws.followed(reply)
         time.sleep(0.3)
         assert_own_token(calls_since(standin, mark), token)
+    # Removed from the org: its tokens go, every workspace of the org pauses, data stays.
+    envelope = json.loads(event_body({"type": "app_uninstalled"}, team_id="TORGAAA01"))
+    envelope |= {"enterprise_id": "EORG00001", "is_enterprise_install": True}
+    body = json.dumps(envelope)
+    assert server.post(body, json_headers(SECRET, body)).status == 200
+    assert server.rows("SELECT count(*) FROM slack_bots WHERE enterprise_id = 'EORG00001'") == [
+        (0,)
+    ]
+    paused = server.rows(
+        "SELECT slack_team_id FROM workspace WHERE enterprise_id = 'EORG00001' "
+        "AND rituals_paused_at IS NOT NULL ORDER BY slack_team_id"
+    )
+    assert paused == [("TORGAAA01",), ("TORGBBB01",)]
+    assert server.stored("TORGAAA01") == 1 and server.stored("TORGBBB01") == 1
 
 
 def test_uninstall_deletes_the_tokens_keeps_the_data_and_a_reinstall_resumes(oauth_server):
