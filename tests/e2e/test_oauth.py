@@ -273,3 +273,10 @@ class OrgWorkspace(Workspace):
             trigger_id=trigger_id,
             response_url=self.server.standin.new_response_url(),
         )
+
+
+def test_single_workspace_mode_serves_no_install_pages(server):
+    """With SLACK_BOT_TOKEN (no SLACK_CLIENT_ID) there is nothing to install: 404."""
+    for path in ("/slack/install", "/slack/oauth_redirect?code=x&state=y"):
+        assert get(server, path).status == 404
+    assert server.rows("SELECT count(*) FROM slack_oauth_states") == [(0,)]
