@@ -16,7 +16,6 @@ from bot.leaderboard import listeners as leaderboard
 from bot.log import listeners as log
 from bot.oauth.authorize import InstallationAuthorize
 from bot.oauth.flow import build_oauth_flow
-from bot.oauth.tokens import Rotation
 from bot.process_drafts import listeners as process_drafts
 from bot.process_reviews import listeners as process_reviews
 from bot.scorecard import listeners as scorecard
@@ -28,11 +27,10 @@ def build_app(services: Services, verified_at_edge: bool = False) -> App:
     (bot/edge.py, in `pacer serve`), so Bolt need not check the signature a second time."""
     client = services.client
     if services.oauth is not None:
-        oauth = services.oauth
-        rotation = Rotation(oauth.installations, oauth.rotator, oauth.rotate_minutes)
         mode = {
-            "authorize": InstallationAuthorize(rotation),  # no auth.test before the ack
-            "oauth_flow": build_oauth_flow(services, oauth),
+            # no auth.test before the ack: the bot's ids come with the installation
+            "authorize": InstallationAuthorize(services.oauth.rotation),
+            "oauth_flow": build_oauth_flow(services, services.oauth),
             # A request from a workspace without an installation (never installed, or removed)
             "user_facing_authorize_error_message": (
                 "Pacer isn't installed in this workspace (it was removed, or never added). "

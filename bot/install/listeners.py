@@ -43,6 +43,8 @@ def register(app: App, services: Services) -> None:
                 enterprise_id=enterprise_id or None, team_id=None if org_wide else team_id
             )
             outcome += f", tokens deleted ({deleted} rows)"
+            if services.oauth is not None:
+                services.oauth.rotation.forget()
         log.info("event=%s team=%s outcome=%s", kind, team_id, outcome)
 
     app.event("app_uninstalled")(uninstalled)

@@ -71,6 +71,7 @@ def build_oauth_flow(services: Services, oauth: OAuth) -> OAuthFlow:
 def _succeeded(services: Services, args: SuccessArgs) -> BoltResponse:
     installation = args.installation
     where = installation.team_id or f"org {installation.enterprise_id}"
+    services.oauth.rotation.forget()  # a reinstall's new token, at once in this process
     try:
         installed(
             services,

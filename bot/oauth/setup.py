@@ -3,13 +3,13 @@ rotator, the token source. Off (None) in single-workspace mode (SLACK_BOT_TOKEN)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.token_rotation import TokenRotator
 
-from bot.oauth.tokens import InstallationTokenSource
+from bot.oauth.tokens import InstallationTokenSource, Rotation
 from bot.settings import Settings
 from bot.tokens import EnvTokenSource, TokenSource
 
@@ -48,6 +48,12 @@ class OAuth:
     states: StateStore
     rotator: TokenRotator
     rotate_minutes: int = ROTATE_MINUTES_BEFORE_EXPIRY
+    # One per process: requests (bot/oauth/authorize.py) and calls outside them share what it
+    # keeps in memory and its refresh lock.
+    rotation: Rotation = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rotation = Rotation(self.installations, self.rotator, self.rotate_minutes)
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -90,4 +96,4 @@ def token_source(settings: Settings, engine, oauth: OAuth | None = None) -> Toke
     oauth = oauth or make_oauth(settings, engine)
     if oauth is None:
         return EnvTokenSource(settings.bot_token)
-    return InstallationTokenSource(oauth.installations, oauth.rotator, oauth.rotate_minutes)
+    return InstallationTokenSource(oauth.rotation)

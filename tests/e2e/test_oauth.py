@@ -25,21 +25,37 @@ from tests.e2e.oauth_support import (
 )
 
 
-@pytest.fixture(scope="module", params=DATABASES)
-def oauth_server(request, tmp_path_factory):
-    """`pacer serve` in OAuth mode on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
-    folder = tmp_path_factory.mktemp(f"oauth-{request.param}")
-    if request.param == "sqlite":
+def _oauth_server(kind: str, folder, extra_args=()):
+    if kind == "sqlite":
         urls = iter([f"sqlite:///{folder / 'pacer.db'}"])
     else:
         urls = _postgres_database()
     with SlackStandin() as standin:
         standin.oauth_client = (CLIENT_ID, CLIENT_SECRET)
-        server = OAuthServer(standin, next(urls), CLOCK, folder / "serve.log")
+        server = OAuthServer(
+            standin, next(urls), CLOCK, folder / "serve.log", extra_args=extra_args
+        )
         server.start()
         yield server
         server.stop()
     next(urls, None)  # drops the PostgreSQL database
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def oauth_server(request, tmp_path_factory):
+    """`pacer serve` in OAuth mode on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    yield from _oauth_server(request.param, tmp_path_factory.mktemp(f"oauth-{request.param}"))
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def one_worker(request, tmp_path_factory):
+    """The same with one worker process. Each process keeps a found installation in memory
+    for 10 s (bot/oauth/tokens.py KEEP_SECONDS) and forgets it when the install or uninstall
+    lands in that process; another process may use it until then. Slack sends nothing from a
+    workspace that removed the app, and a person reinstalling takes longer than that, but a test
+    sending requests right after an uninstall would race the other process's memory."""
+    folder = tmp_path_factory.mktemp(f"oauth-one-{request.param}")
+    yield from _oauth_server(request.param, folder, ("--workers", "1"))
 
 
 # Calls after the ack (users.info, views.publish, chat.postMessage…) take their token from
@@ -219,8 +235,8 @@ def test_org_wide_install_serves_every_workspace_of_the_org(oauth_server):
     assert server.stored("TORGAAA01") == 1 and server.stored("TORGBBB01") == 1
 
 
-def test_uninstall_deletes_the_tokens_keeps_the_data_and_a_reinstall_resumes(oauth_server):
-    server, standin = oauth_server, oauth_server.standin
+def test_uninstall_deletes_the_tokens_keeps_the_data_and_a_reinstall_resumes(one_worker):
+    server, standin = one_worker, one_worker.standin
     install(server, "TUNINST01", "code-u1", installer="UUN000001")
     ws = Workspace(server, "TUNINST01")
     assert ws.pacer("UUN000001", "team add <@USUN00001> sdr").status == 200

@@ -177,3 +177,25 @@ def test_every_command_asks_for_the_oauth_settings_instead_of_a_bot_token(slack,
         stopped.value
     )
     load_settings(oauth_env(slack, tmp_path)).require(command, "SLACK_BOT_TOKEN")  # all set
+
+
+def test_an_installation_is_kept_in_memory_briefly_and_forgotten_on_install(services, slack):
+    from bot.oauth.tokens import Rotation
+
+    oauth, now = services.oauth, [0.0]
+    rotation = Rotation(
+        oauth.installations, oauth.rotator, 120, keep_seconds=10, monotonic=lambda: now[0]
+    )
+    assert rotation.fresh("TKEEP0001", None) is None  # not installed: not kept
+    first = installed(services, slack, "TKEEP0001", "c1")
+    assert rotation.fresh("TKEEP0001", None).bot_token == first  # found at once
+    oauth.installations.delete_tokens(enterprise_id=None, team_id="TKEEP0001")
+    now[0] = 9.0
+    assert rotation.fresh("TKEEP0001", None).bot_token == first  # kept: no database read
+    now[0] = 10.5
+    assert rotation.fresh("TKEEP0001", None) is None  # read again
+    second = installed(services, slack, "TKEEP0001", "c2")
+    assert rotation.fresh("TKEEP0001", None).bot_token == second
+    oauth.installations.delete_tokens(enterprise_id=None, team_id="TKEEP0001")
+    rotation.forget()  # what an uninstall in this process does
+    assert rotation.fresh("TKEEP0001", None) is None
