@@ -26,10 +26,8 @@ from tests.e2e.oauth_support import (
 
 
 def _oauth_server(kind: str, folder, extra_args=()):
-    if kind == "sqlite":
-        urls = iter([f"sqlite:///{folder / 'pacer.db'}"])
-    else:
-        urls = _postgres_database()
+    sqlite = iter([f"sqlite:///{folder / 'pacer.db'}"])
+    urls = sqlite if kind == "sqlite" else _postgres_database()
     with SlackStandin() as standin:
         standin.oauth_client = (CLIENT_ID, CLIENT_SECRET)
         server = OAuthServer(
