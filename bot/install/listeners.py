@@ -5,7 +5,8 @@ command, button, form or Home tab opened in the workspace afterwards
 (storage.people_queries.workspace_and_member, at the start of every request). A ``tokens_revoked``
 that names only people's own tokens (no bot token) changes nothing: Pacer posts with the bot's.
 
-In OAuth mode (bot/oauth) the uninstall also deletes the installation's tokens from the store,
+In OAuth mode (bot/oauth) the uninstall (or the bot token's revocation) also deletes the
+installation's tokens from the store,
 and the install (or reinstall) itself resumes the rituals and makes the installer an admin
 (``installed``, called by the OAuth flow's success callback)."""
 
@@ -38,7 +39,7 @@ def register(app: App, services: Services) -> None:
                     session, team_id, enterprise_id, services.clock()
                 )
         outcome = "paused" if paused else "unchanged: unknown or paused already"
-        if services.installations is not None and kind == "app_uninstalled":
+        if services.installations is not None:  # the app removed, or its bot token revoked
             deleted = services.installations.delete_tokens(
                 enterprise_id=enterprise_id or None, team_id=None if org_wide else team_id
             )

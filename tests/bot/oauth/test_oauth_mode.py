@@ -17,7 +17,13 @@ from bot.oauth.setup import DEFAULT_SCOPES, make_oauth, token_source
 from bot.server import make_services, serve
 from bot.settings import MissingSetting, load_settings
 from bot.tokens import EnvTokenSource
-from simulator.signed_requests import command_body, signed_headers
+from simulator.signed_requests import (
+    command_body,
+    event_body,
+    json_headers,
+    responses_to,
+    signed_headers,
+)
 from simulator.slack_standin import SlackStandin
 from tests.bot.support import Inline
 
@@ -117,14 +123,14 @@ def test_a_request_is_authorized_from_its_installation_with_no_call_before_the_a
 
 def test_a_request_from_a_workspace_without_an_installation_is_told_to_install(services, slack):
     app = build_app(services)
-    body = command_body(
-        "/log", "calls 3", "U1", team_id="TNOTHERE1", response_url=slack.new_response_url()
-    )
+    url = slack.new_response_url()
+    body = command_body("/log", "calls 3", "U1", team_id="TNOTHERE1", response_url=url)
     response = app.dispatch(BoltRequest(body=body, headers=signed_headers("s", body)))
     assert response.status == 200
-    assert (
-        services.engine.connect().execute(text("SELECT count(*) FROM activity_log")).scalar() == 0
-    )
+    told = responses_to(slack, url)[0]["text"]
+    assert "isn't installed in this workspace" in told and "/slack/install" in told
+    with services.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM activity_log")).scalar() == 0
 
 
 def test_the_token_source_finds_each_workspace_and_the_org(services, slack):
@@ -199,3 +205,24 @@ def test_an_installation_is_kept_in_memory_briefly_and_forgotten_on_install(serv
     oauth.installations.delete_tokens(enterprise_id=None, team_id="TKEEP0001")
     rotation.forget()  # what an uninstall in this process does
     assert rotation.fresh("TKEEP0001", None) is None
+
+
+@pytest.mark.parametrize(
+    ("event", "deleted"),
+    [
+        ({"type": "app_uninstalled"}, True),
+        ({"type": "tokens_revoked", "tokens": {"bot": ["UBOTTREV00001"]}}, True),
+        ({"type": "tokens_revoked", "tokens": {"oauth": ["U1"]}}, False),  # people's own only
+    ],
+)
+def test_an_uninstall_or_a_revoked_bot_token_deletes_the_tokens(services, slack, event, deleted):
+    installed(services, slack, "TREV00001", "c1")
+    installed(services, slack, "TKEEP0002", "c2")
+    body = event_body(event, team_id="TREV00001")
+    app = build_app(services)
+    response = app.dispatch(BoltRequest(body=body, headers=json_headers("s", body)))
+    assert response.status == 200
+    store = services.installations
+    assert (store.find_bot(enterprise_id=None, team_id="TREV00001") is None) is deleted
+    assert store.find_bot(enterprise_id=None, team_id="TKEEP0002") is not None
+    assert (services.tokens.bot_token("TREV00001", None) is None) is deleted
