@@ -226,3 +226,32 @@ def test_an_uninstall_or_a_revoked_bot_token_deletes_the_tokens(services, slack,
     assert (store.find_bot(enterprise_id=None, team_id="TREV00001") is None) is deleted
     assert store.find_bot(enterprise_id=None, team_id="TKEEP0002") is not None
     assert (services.tokens.bot_token("TREV00001", None) is None) is deleted
+
+
+def test_an_org_wide_reinstall_resumes_and_admits_in_every_known_workspace_of_the_org(
+    services, slack
+):
+    from bot.oauth.flow import _succeeded
+    from storage import people_queries
+
+    now = services.clock()
+    with services.unit_of_work() as session:
+        known = [people_queries.workspace_for(session, t, "EORG9", now).id for t in ("TA", "TB")]
+        other = people_queries.workspace_for(session, "TC", "EOTHER", now).id
+        assert people_queries.pause_org_rituals(session, "EORG9", now) == 2
+    slack.add_install("c-org", None, enterprise_id="EORG9", org_wide=True, installer="WINST")
+    flow = build_app(services).oauth_flow
+    stored = flow.run_installation("c-org")
+    flow.store_installation(None, stored)
+
+    class Args:  # what OAuthFlow hands its success callback
+        installation, settings = stored, flow.settings
+        request = BoltRequest(body="", query="code=c-org&state=s")
+        default = flow.default_callback_options
+
+    assert _succeeded(services, Args).status == 200
+    with services.unit_of_work() as session:
+        assert people_queries.paused_workspaces(session) == set()
+        for workspace_id in known:
+            assert people_queries.promoted_admins(session, workspace_id) == ["WINST"]
+        assert people_queries.promoted_admins(session, other) == []
