@@ -16,10 +16,10 @@ from bot import edge
 from bot.app import build_app
 from bot.identity import identify_at_start
 from bot.listeners import request_started
+from bot.oauth.setup import make_oauth, token_source
 from bot.ritual_deliveries import DELIVERIES
 from bot.services import Services, make_client
 from bot.settings import Settings, parse_instant
-from bot.tokens import EnvTokenSource
 from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
@@ -28,11 +28,13 @@ from tv.app import PREFIX as TV_PREFIX
 from tv.app import TvApp
 
 log = logging.getLogger("pacer")
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 
 def make_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    oauth = make_oauth(settings, engine)  # None: single workspace (SLACK_BOT_TOKEN)
     return Services(
         settings=settings,
         engine=engine,
@@ -41,8 +43,11 @@ def make_services(settings: Settings) -> Services:
         deliveries=DELIVERIES,
         home_refresh_delay=settings.home_refresh_delay,
         quiet_wait=settings.after_ack_wait,
-        # Whose token each workspace's calls use: SLACK_BOT_TOKEN for all (single workspace).
-        tokens=EnvTokenSource(settings.bot_token),
+        # Whose token each workspace's calls use: SLACK_BOT_TOKEN for all (single workspace), or
+        # each installation's (OAuth, bot/oauth).
+        tokens=token_source(settings, engine, oauth),
+        installations=oauth.installations if oauth else None,
+        oauth=oauth,
     )
 
 
@@ -71,6 +76,10 @@ def make_wsgi(services: Services):
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return healthz(services, start_response)
+        if oauth_page(services, environ, path):
+            # "Add to Slack" and Slack's redirect back: GETs a browser sends, never signed by
+            # Slack; Bolt's OAuthFlow checks its own state (bot/oauth/flow.py).
+            return bolt(environ, start_response)
         if path == "/slack/events":
             # Counted, so that work after the ack waits for a quiet moment (bot/after_ack.py)
             services.in_flight.enter()
@@ -87,6 +96,14 @@ def make_wsgi(services: Services):
         return [b"Not found. Slack sends requests to POST /slack/events.\n"]
 
     return application
+
+
+def oauth_page(services: Services, environ, path: str) -> bool:
+    return (
+        services.oauth is not None
+        and path in (OAUTH_PATHS)
+        and environ.get("REQUEST_METHOD", "GET") == "GET"
+    )
 
 
 def api_rate(env) -> float:
@@ -173,9 +190,11 @@ def serve(
     with_clock: bool = False,
 ) -> None:
     """``workers`` None: $WEB_CONCURRENCY, else one per usable CPU (bot/workers.py)."""
+    # In OAuth mode SLACK_BOT_TOKEN stands for SLACK_CLIENT_SECRET and PACER_SECRET_KEY.
     settings.require("pacer serve", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     services = make_services(settings)
-    identify_at_start(services.identity, services.modal_client)  # the workers inherit it
+    if not settings.oauth:
+        identify_at_start(services.identity, services.modal_client)  # the workers inherit it
     database = services.engine.dialect.name
     workers, why = choose_workers(workers, os.environ, database)
     for warning in worker_warnings(

@@ -96,7 +96,11 @@ class Services:
     # Standings replies after /log, one computation per rep for the logs waiting (bot/log/reply.py)
     log_replies: Coalescer | None = None
     # Whose bot token each workspace's calls use (bot/tokens.py). None: SLACK_BOT_TOKEN for all.
+    # OAuth installs (bot/oauth) give an installation-backed source.
     tokens: TokenSource | None = None
+    # OAuth installs: the installation store (an uninstall deletes its tokens). None otherwise.
+    installations: Any = None
+    oauth: Any = None  # bot.oauth.setup.OAuth in OAuth mode
     _clients: OrderedDict = field(default_factory=OrderedDict, repr=False, init=False)
     _clients_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, init=False)
 

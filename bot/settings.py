@@ -28,6 +28,11 @@ DESCRIPTIONS = {
     "SLACK_BOT_TOKEN": "the app's Bot User OAuth Token (xoxb-…), from OAuth & Permissions",
     "SLACK_SIGNING_SECRET": "the app's Signing Secret, from Basic Information",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+    "SLACK_CLIENT_SECRET": "the app's Client Secret, from Basic Information (OAuth installs)",
+    "PACER_SECRET_KEY": (
+        "a Fernet key that encrypts stored tokens (OAuth installs); make one with: python -c "
+        "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    ),
 }
 
 
@@ -46,12 +51,30 @@ class Settings:
     after_ack_wait: float = 2.0
     # Where people reach the app (PACER_PUBLIC_URL): the base of the TV links /pacer tv gives.
     public_url: str = "http://localhost:3000"
+    # OAuth installs in many workspaces ("Add to Slack"): on when SLACK_CLIENT_ID is set
+    # (bot/oauth). SLACK_SCOPES: comma-separated; empty means the manifest's bot scopes.
+    client_id: str | None = None
+    client_secret: str | None = None
+    scopes: tuple[str, ...] = ()
+    secret_key: str | None = None
+
+    @property
+    def oauth(self) -> bool:
+        """Many workspaces, each with its own installation (SLACK_CLIENT_ID set)."""
+        return bool(self.client_id)
 
     def require(self, purpose: str, *names: str) -> None:
+        if self.oauth and "SLACK_BOT_TOKEN" in names:
+            # OAuth installs: each workspace's token comes from its installation, kept encrypted
+            i = names.index("SLACK_BOT_TOKEN")
+            names = (*names[:i], "SLACK_CLIENT_SECRET", "PACER_SECRET_KEY", *names[i + 1 :])
+            purpose += " (OAuth installs: SLACK_CLIENT_ID is set)"
         values = {
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_APP_TOKEN": self.app_token,
+            "SLACK_CLIENT_SECRET": self.client_secret,
+            "PACER_SECRET_KEY": self.secret_key,
         }
         missing = [n for n in names if not values.get(n)]
         if missing:
@@ -92,6 +115,10 @@ def load_settings(env: dict | None = None, dotenv_dir: Path | None = None) -> Se
         public_url=(
             env.get("PACER_PUBLIC_URL") or f"http://localhost:{env.get('PORT') or 3000}"
         ).rstrip("/"),
+        client_id=env.get("SLACK_CLIENT_ID") or None,
+        client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+        scopes=tuple(s.strip() for s in (env.get("SLACK_SCOPES") or "").split(",") if s.strip()),
+        secret_key=env.get("PACER_SECRET_KEY") or None,
     )
 
 

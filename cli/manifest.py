@@ -109,6 +109,8 @@ def socket_manifest(template: str) -> str:
     for line in _body(template):
         if re.match(r"^\s*(url|request_url):", line):
             continue  # Socket Mode: Slack sends everything over the socket
+        if re.match(r"^\s*(redirect_urls:|- \S+/slack/oauth_redirect)", line):
+            continue  # OAuth installs need a public URL (`pacer serve`): give it by hand
         body.append(re.sub(r"^(\s*socket_mode_enabled:)\s*false\b", r"\1 true", line))
     return _checked("\n".join(head + body) + "\n", template, None)
 

@@ -17,6 +17,7 @@ bot token), ``POST|GET /response/<token>`` (a response_url) and
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -27,13 +28,11 @@ from collections import defaultdict, deque
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import yaml
-
+from simulator.slack_oauth import OAuthStandin
 from simulator.slack_payloads import bad_blocks as _bad_blocks
 from simulator.slack_payloads import decode_params as _decode_params
 from simulator.slack_payloads import file_bytes as _file_bytes
@@ -61,7 +60,7 @@ class _Fault:
     body: dict | None
 
 
-class SlackStandin:
+class SlackStandin(OAuthStandin):
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -96,6 +95,13 @@ class SlackStandin:
         self._files: dict[str, dict] = {}  # file ids issued by getUploadURLExternal
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # OAuth installs (add_install): oauth.v2.access's answers by code, refresh tokens, the
+        # workspace each issued bot token belongs to, tokens a rotation replaced.
+        self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) it accepts
+        self._install_codes: dict[str, dict] = {}
+        self._refresh: dict[str, dict] = {}
+        self.token_workspaces: dict[str, dict] = {}
+        self.expired_tokens: set[str] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -226,13 +232,6 @@ class SlackStandin:
         with self._lock:
             self._faults.clear()
 
-    def granted_scopes(self) -> list[str]:
-        """The scopes auth.test reports for the bot token (see ``scopes``)."""
-        with self._lock:
-            if self.scopes is not None:
-                return list(self.scopes)
-        return _manifest_bot_scopes()
-
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -347,6 +346,11 @@ class SlackStandin:
     def _answer(self, method: str, p: dict) -> dict:
         """The JSON body for an authenticated call of `method` with params `p`."""
         ok: dict[str, Any] = {"ok": True}
+        if method == "oauth.v2.access":
+            return self._oauth_v2_access(p)
+        installed = self.token_workspaces.get(p.get("_token") or "")
+        if method == "auth.test" and installed:
+            return ok | {"url": "https://standin.slack.com/"} | installed
         if method == "auth.test":
             return ok | {
                 "url": "https://standin.slack.com/",
@@ -487,13 +491,6 @@ class SlackStandin:
         return ok  # reactions.add and everything else
 
 
-def _manifest_bot_scopes() -> list[str]:
-    """The bot scopes of the manifest shipped with Pacer (cli/manifest.yml, package data)."""
-    text = resources.files("cli").joinpath("manifest.yml").read_text(encoding="utf-8")
-    scopes = (yaml.safe_load(text).get("oauth_config") or {}).get("scopes") or {}
-    return list(dict.fromkeys(str(s) for s in scopes.get("bot") or []))
-
-
 def _error(code: str) -> dict:
     return {"ok": False, "error": code}
 
@@ -572,6 +569,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, _error("invalid_json"))
         auth = self.headers.get("Authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
+        if auth.startswith("Basic ") and method.startswith("oauth."):
+            # slack_sdk sends the client id and secret of oauth.v2.access as Basic auth
+            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+            params |= {"client_id": client_id, "client_secret": secret}
         call = Call(method, params, token, time.monotonic())
         with s._lock:
             fault = s._faults[method].popleft() if s._faults.get(method) else None
@@ -591,7 +592,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("not_authed"))
             if not token.startswith(("xoxb-", "xoxp-")):
                 return self._send(200, _error("invalid_auth"))
-        answer = s._answer(method, params)
+            if token in s.expired_tokens:  # replaced by a token rotation
+                return self._send(200, _error("token_expired"))
+        answer = s._answer(method, params | ({"_token": token} if token else {}))
         if method == "auth.test" and answer.get("ok"):
             return self._send(200, answer, {"x-oauth-scopes": ",".join(s.granted_scopes())})
         self._send(200, answer)

@@ -517,6 +517,8 @@ class TvLink(SQLModel, table=True):
 
 
 # The API's tables (tokens, the held queue, owner mappings, idempotency keys) live beside these.
+# slack_sdk's OAuth installation and state stores' tables (OAuth mode, storage/installations.py).
+from storage import installation_tables  # noqa: E402, F401
 from storage.api_models import (  # noqa: E402, F401
     ApiToken,
     HeldActivity,

@@ -21,6 +21,8 @@ NOT_MOVED: dict[str, str] = {
     "moves the target's own on instead, so no process's cache survives the move",
     "api_rate": "each API token's rate-limit bucket: a second or so of request history, "
     "refilled within a second on the new install",
+    "slack_oauth_states": "OAuth states of installs in progress, each good for 10 minutes: an "
+    "install under way during the move is started again",
     "clock_heartbeat": "the beat of a clock process on the old install, not data: moved, it "
     "would tell `pacer doctor` on the new install that a clock runs there when none may",
 }

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, and_, col, or_, select
 
-from storage import config_cache, db
+from storage import config_cache, db, installation_tables
 from storage.models import (
     Admin,
     Member,
@@ -58,7 +58,28 @@ def workspace_for(
         Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == enterprise_id
     )
     values = {"slack_team_id": slack_team_id, "enterprise_id": enterprise_id, "created_at": now}
-    return _get_or_create(session, query, Workspace, ["slack_team_id", "enterprise_id"], values)
+    found = session.exec(query).first()
+    if found is not None:
+        return found
+    inserted = _insert_unless_taken(session, Workspace, ["slack_team_id", "enterprise_id"], values)
+    found = session.exec(query).one()
+    if inserted and enterprise_id:
+        _admit_org_installer(session, found.id, enterprise_id, now)
+    return found
+
+
+def _admit_org_installer(session: Session, workspace_id: int, enterprise_id: str, now) -> None:
+    """A workspace of a Grid org where Pacer is installed org-wide, seen for the first time: the
+    person who installed it for the org is an admin here too (OAuth installs, bot/oauth)."""
+    c = installation_tables.installations.c
+    installer = session.exec(
+        select(c.user_id)
+        .where(c.enterprise_id == enterprise_id, c.is_enterprise_install.is_(True))
+        .order_by(c.installed_at.desc())
+        .limit(1)
+    ).first()
+    if installer:
+        add_admin(session, workspace_id, installer, installer, now)
 
 
 def workspace_and_member(
@@ -117,6 +138,21 @@ def pause_rituals(
     return outcome.rowcount == 1
 
 
+def pause_org_rituals(session: Session, enterprise_id: str, now: datetime) -> int:
+    """An org-wide install was removed: the rituals of every workspace of the Grid org pause
+    (data untouched). How many workspaces were paused by this call."""
+    outcome = session.exec(
+        update(Workspace)
+        .where(
+            Workspace.enterprise_id == enterprise_id,
+            col(Workspace.rituals_paused_at).is_(None),
+        )
+        .values(rituals_paused_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount
+
+
 def resume_rituals(session: Session, workspace_id: int) -> bool:
     """The workspace is installed again: its rituals run again. False when they were not paused."""
     outcome = session.exec(
@@ -169,6 +205,17 @@ def org_workspace_ids(session: Session, workspace_id: int) -> list[int]:
         select(Workspace.id).where(Workspace.enterprise_id == org, Workspace.enterprise_id != "")
     ).all()
     return [workspace_id] + sorted(w for w in siblings if w != workspace_id)
+
+
+def org_workspaces(session: Session, enterprise_id: str) -> list[int]:
+    """Every workspace of a Grid org Pacer knows (an org-wide install covers them all)."""
+    return list(
+        session.exec(
+            select(Workspace.id)
+            .where(Workspace.enterprise_id == enterprise_id)
+            .order_by(Workspace.id)
+        )
+    )
 
 
 def get_workspace(session: Session, workspace_id: int) -> Workspace | None:

@@ -17,6 +17,9 @@ DEFERRED = {
     ("bot.server", "bot.delivery.clock"): "only `pacer serve --with-clock` runs the scheduler",
     ("cli.main", "*"): "each subcommand imports what it needs: `pacer --help` stays fast",
     ("cli.api", "*"): "`pacer --help` builds the api parser; only `pacer api …` needs the rest",
+    ("bot.oauth.setup", "storage.installations"): (
+        "single-workspace mode never loads slack_sdk's SQLAlchemy stores (nor sqlalchemy.asyncio)"
+    ),
 }
 
 # Source modules without a test module of their own, and where they are tested instead.
@@ -37,6 +40,14 @@ TESTED_ELSEWHERE = {
     "storage/migrate.py": "tests/storage/test_migrations.py",
     "storage/models.py": "every storage test",
     "storage/api_models.py": "the tests of storage/api_queries.py and storage/ingest_queries.py",
+    # OAuth installs: in process (tests/bot/oauth/test_oauth_mode.py), over HTTP (e2e/test_oauth)
+    **{
+        f"bot/oauth/{name}.py": "tests/bot/oauth/test_oauth_mode.py and tests/e2e/test_oauth.py"
+        for name in ("authorize", "flow", "setup", "tokens")
+    },
+    "bot/tokens.py": "tests/bot/oauth/test_oauth_mode.py (both token sources)",
+    "storage/installation_tables.py": "tests/storage/test_installations.py (the stores' tables)",
+    "simulator/slack_oauth.py": "tests/e2e/test_oauth.py and tests/bot/oauth/ (oauth.v2.access)",
 }
 
 

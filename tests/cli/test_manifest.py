@@ -42,7 +42,7 @@ def same_contents(made: dict) -> None:
     assert [c["command"] for c in made["features"]["slash_commands"]] == [
         c["command"] for c in TEMPLATE["features"]["slash_commands"]
     ]
-    assert made["oauth_config"] == TEMPLATE["oauth_config"]  # every scope
+    assert made["oauth_config"]["scopes"] == TEMPLATE["oauth_config"]["scopes"]  # every scope
     events = made["settings"]["event_subscriptions"]["bot_events"]
     assert events == TEMPLATE["settings"]["event_subscriptions"]["bot_events"]
     assert made["features"]["app_home"] == TEMPLATE["features"]["app_home"]
@@ -61,6 +61,8 @@ def test_http_manifest_points_every_url_at_the_host(capsys, typed):
     # six slash commands, the event subscriptions and interactivity
     assert len(found) == len(TEMPLATE["features"]["slash_commands"]) + 2
     assert set(found) == {"https://pacer.acme.io/slack/events"}
+    # OAuth installs: Slack sends the installer back to the host too
+    assert made["oauth_config"]["redirect_urls"] == ["https://pacer.acme.io/slack/oauth_redirect"]
     assert PLACEHOLDER not in out and "pacer.example.com" not in out
     assert made["settings"]["socket_mode_enabled"] is False
     assert out.startswith("# Slack app manifest for Pacer at https://pacer.acme.io")
@@ -78,6 +80,7 @@ def test_socket_manifest_has_no_urls(capsys):
     assert made["settings"]["socket_mode_enabled"] is True
     assert urls(made) == []
     assert "url:" not in out and "pacer.example.com" not in out
+    assert "redirect_urls" not in made["oauth_config"]
     assert "pacer socket" in out  # the comment says how to run it
 
 

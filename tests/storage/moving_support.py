@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
@@ -14,6 +16,7 @@ from rituals.scorecard import build_scorecard, period_for
 from rituals.teams import team_process
 from simulator.demo.run import run_demo
 from storage import db, people_queries
+from storage.installations import EncryptedInstallationStore
 from storage.migrate import upgrade
 from storage.models import (
     ActivityLog,
@@ -130,6 +133,20 @@ def build_demo_install(folder: Path) -> str:
             )
         )
         s.commit()
+    # An OAuth install (slack_installations and slack_bots), its tokens encrypted as stored
+    EncryptedInstallationStore("1.2", engine, Fernet.generate_key().decode()).save(
+        Installation(
+            app_id="A1",
+            team_id="T0DEMO2",
+            team_name="Second workspace",
+            bot_token="xoxb-second",
+            bot_id="B2",
+            bot_user_id="U0BOT2",
+            bot_scopes="commands,chat:write",
+            user_id="U0INSTALLER",
+            installed_at=at.timestamp(),
+        )
+    )
     engine.dispose()
     return url
 

@@ -49,6 +49,10 @@ EXPECTED_TABLES = {
     "tv_link",
     "api_rate",
     "clock_heartbeat",
+    # slack_sdk's OAuth stores (storage/installation_tables.py)
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
 }
 
 # name -> (table, columns): spelled out so that a constraint dropped from both the model and the
@@ -113,6 +117,11 @@ EXPECTED_INDEXES = {
     "ix_profile_email": ("user_profile", ["workspace_id", "email"]),
     "uq_api_token_live_name": ("api_token", ["workspace_id", "name"]),
     "ix_held_owner": ("held_activity", ["workspace_id", "owner_key"]),
+    "slack_installations_idx": (
+        "slack_installations",
+        ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"],
+    ),
+    "slack_bots_idx": ("slack_bots", ["client_id", "enterprise_id", "team_id", "installed_at"]),
 }
 
 
