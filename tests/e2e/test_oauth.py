@@ -12,7 +12,7 @@ from simulator.signed_requests import event_body, json_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import make_engine
 from storage.installations import StateStore
-from tests.e2e.conftest import CLOCK, DATABASES, _postgres_database
+from tests.e2e.conftest import CLOCK, DATABASES, database_url
 from tests.e2e.harness import SECRET, Workspace
 from tests.e2e.oauth_support import (
     CLIENT_ID,
@@ -26,17 +26,12 @@ from tests.e2e.oauth_support import (
 
 
 def _oauth_server(kind: str, folder, extra_args=()):
-    sqlite = iter([f"sqlite:///{folder / 'pacer.db'}"])
-    urls = sqlite if kind == "sqlite" else _postgres_database()
-    with SlackStandin() as standin:
+    with database_url(kind, folder) as url, SlackStandin() as standin:
         standin.oauth_client = (CLIENT_ID, CLIENT_SECRET)
-        server = OAuthServer(
-            standin, next(urls), CLOCK, folder / "serve.log", extra_args=extra_args
-        )
+        server = OAuthServer(standin, url, CLOCK, folder / "serve.log", extra_args=extra_args)
         server.start()
         yield server
         server.stop()
-    next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture(scope="module", params=DATABASES)
