@@ -113,7 +113,7 @@ def test_a_broken_line_is_named_and_nothing_is_written(source):
     bad = pacer("import", "all", "bad.jsonl", cwd=folder, env_extra={"DATABASE_URL": new})
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.startswith("pacer import all: bad.jsonl line 4: unknown table 'nope_")
-    assert "this Pacer moves workspace, sales_team" in bad.stderr
+    assert "; this Pacer moves workspace, " in bad.stderr and " sales_team, " in bad.stderr
     assert bad.stderr.rstrip().endswith("Nothing was written.")
     assert logs(new) == 0
 
