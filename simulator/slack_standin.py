@@ -102,6 +102,10 @@ class SlackStandin(OAuthStandin):
         self._refresh: dict[str, dict] = {}
         self.token_workspaces: dict[str, dict] = {}
         self.expired_tokens: set[str] = set()
+        # One installation's own scopes (auth.test's header for that token), and tokens a
+        # workspace revoked (every call answers token_revoked, as Slack does).
+        self.token_scopes: dict[str, list[str]] = {}
+        self.revoked_tokens: set[str] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -594,7 +598,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("invalid_auth"))
             if token in s.expired_tokens:  # replaced by a token rotation
                 return self._send(200, _error("token_expired"))
+            if token in s.revoked_tokens:
+                return self._send(200, _error("token_revoked"))
         answer = s._answer(method, params | ({"_token": token} if token else {}))
         if method == "auth.test" and answer.get("ok"):
-            return self._send(200, answer, {"x-oauth-scopes": ",".join(s.granted_scopes())})
+            scopes = s.token_scopes.get(token or "") or s.granted_scopes()
+            return self._send(200, answer, {"x-oauth-scopes": ",".join(scopes)})
         self._send(200, answer)
