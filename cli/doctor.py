@@ -262,7 +262,7 @@ def channels(ctx: Context) -> list[Line]:
     """Each team's ritual channel, asked with its own workspace's token (as the rituals post)."""
     if not ctx.database_ok:
         return [Line(False, "channels", "not checked: the database isn't ready (see above)")]
-    if ctx.oauth and not ctx.settings.bot_token:
+    if ctx.oauth:  # each installation's token, whatever SLACK_BOT_TOKEN holds
         if not ctx.oauth_ready:
             return [Line(False, "channels", "not checked: the OAuth settings aren't (see above)")]
     elif ctx.auth is None:
@@ -321,7 +321,7 @@ def _team_channel(ctx: Context, team, workspace) -> Line:
         return Line(True, name, f"{shown}: Pacer is a member")
     if info.get("is_private"):
         return Line(False, name, f"{shown} is private and Pacer is not in it: `/invite @Pacer`.")
-    granted = ctx.token_scopes.get(token) if token != ctx.settings.bot_token else ctx.scopes
+    granted = ctx.token_scopes.get(token) if ctx.oauth else ctx.scopes
     if granted is not None and "channels:join" not in granted:
         return Line(
             False,

@@ -155,3 +155,40 @@ def test_the_old_key_after_a_new_one_decrypts(tmp_path, slack, two_installs):
     )
     assert result.returncode == 0, result.stdout
     assert lines["secret key"][0] == "ok"
+
+
+def test_an_org_wide_install_serves_its_workspaces_channels(tmp_path, slack):
+    url = _database(tmp_path)
+    engine = db.make_engine(url)
+    with db.session(engine) as s:
+        grid = Workspace(slack_team_id="T0003", enterprise_id="E0001", created_at=NOW)
+        s.add(grid)
+        s.flush()
+        s.add(SalesTeam(workspace_id=grid.id, name="Grid", channel_id="C0GRID", created_at=NOW))
+        s.commit()
+    token = slack.add_install("code-org", None, enterprise_id="E0001", org_wide=True)
+    EncryptedInstallationStore(CLIENT_ID, engine, KEY).save(
+        Installation(
+            app_id="APACER",
+            enterprise_id="E0001",
+            team_id=None,
+            bot_token=token,
+            bot_id="BE0001",
+            bot_user_id="UBOTE0001",
+            user_id="WINSTALLER",
+            is_enterprise_install=True,
+            installed_at=NOW.timestamp(),
+        )
+    )
+    engine.dispose()
+    slack.add_channel("C0GRID", "grid")
+    result, lines = _oauth_doctor(tmp_path, slack, url)
+    assert lines["install org E0001"][0] == "ok", result.stdout
+    assert lines["channel of Grid"] == ("ok", "#grid (C0GRID): Pacer is a member")
+    # T0001's team has no install of its own and is in no org: told, nothing sent for it.
+    assert lines["channel of Sales"][0] == "FAIL"
+    assert "no bot token for workspace T0001" in lines["channel of Sales"][1]
+    assert [(c.params.get("channel"), c.token) for c in slack.calls_to("conversations.info")] == [
+        ("C0GRID", token)
+    ]
+    assert result.returncode == 1
