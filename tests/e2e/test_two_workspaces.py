@@ -2,13 +2,18 @@
 OAuth mode, the stand-in's oauth.v2.access), the SAME user ids in both. Each workspace's /log,
 /scorecard, digest and contest see only its own numbers, and every Web API call made for a
 workspace carries that workspace's own token (the stand-in records each call's token). An
-uninstall pauses that workspace's rituals only; a reinstall resumes them with the new token."""
+uninstall pauses that workspace's rituals only (`pacer rituals run` and the clock's own tick); a
+reinstall resumes them with the new token."""
 
 import time
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.delivery.clock import Clock
+from bot.server import make_services
 from bot.settings import load_settings
 from cli import rituals as rituals_cli
 from simulator.signed_requests import event_body, json_headers
@@ -21,7 +26,8 @@ T1, T2 = "TSHOPONE1", "TSHOPTWO2"
 CHANNELS = {T1: "CSHOP1SALES", T2: "CSHOP2SALES"}
 # The same people, by id, in both workspaces: two different people each time.
 BOSS, SDR, MGR = "UBOSS0001", "USHARED01", "UMGR00001"
-COUNTS = {T1: 37, T2: 52}  # calls logged by SDR in each workspace
+COUNTS = {T1: 37, T2: 52}
+LATER = "2026-11-25T17:45:00-05:00"  # Wednesday, after the working day  # calls logged by SDR in each workspace
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -203,6 +209,38 @@ def test_an_uninstall_pauses_that_workspace_only_and_a_reinstall_resumes(shops, 
     assert channel_posts(standin, T2, mark)
     only_token(standin, mark, new)
     shops.tokens[T2 + "-again"] = new
+
+
+def test_the_clock_skips_an_uninstalled_workspace_and_resumes_it_after_a_reinstall(shops):
+    """The clock's own minute tick, a day later: what both teams are owed runs for T1 only
+    while T2 is uninstalled, then for T2 (with its new token) once it is installed again."""
+    standin, server = shops.standin, shops.server
+    body = event_body({"type": "app_uninstalled"}, team_id=T2)
+    assert server.post(body, json_headers(SECRET, body)).status == 200
+    ids = dict(
+        server.rows(
+            "SELECT w.slack_team_id, t.id FROM sales_team t JOIN workspace w "
+            "ON w.id = t.workspace_id"
+        )
+    )
+    services = make_services(replace(shops.settings, clock=LATER))
+    mark = settled(standin)
+    done = Clock(services, BackgroundScheduler(timezone="UTC")).tick()
+    assert {team for team, _, _ in done} == {ids[T1]}, done  # T2's team is not even looked at
+    assert [o.kind for _, o, status in done if status.startswith("posted")] == ["daily"], done
+    settled(standin)
+    assert channel_posts(standin, T1, mark) and channel_posts(standin, T2, mark) == []
+    only_token(standin, mark, shops.tokens[T1])
+    newer = install(server, T2, f"code-{T2}-third", installer=BOSS)
+    mark = settled(standin)
+    done = Clock(services, BackgroundScheduler(timezone="UTC")).tick()
+    services.engine.dispose()
+    assert {team for team, _, _ in done} == {ids[T2]}, done  # T1 owes nothing more
+    assert [o.kind for _, o, status in done if status.startswith("posted")] == ["daily"], done
+    settled(standin)
+    assert channel_posts(standin, T2, mark) and channel_posts(standin, T1, mark) == []
+    only_token(standin, mark, newer)
+    shops.tokens[T2 + "-third"] = newer
 
 
 def test_no_call_ever_carried_another_token(shops):
