@@ -26,10 +26,14 @@ class OAuthStandin:
     token_workspaces: dict[str, dict]
     expired_tokens: set[str]
     scopes: list[str] | None
+    token_scopes: dict[str, list[str]]
 
-    def granted_scopes(self) -> list[str]:
-        """The scopes auth.test reports for the bot token (see ``scopes``)."""
+    def granted_scopes(self, token: str | None = None) -> list[str]:
+        """The scopes auth.test reports for the bot token: its own in ``token_scopes`` (one
+        installation's grant), else ``scopes``, else the manifest's."""
         with self._lock:
+            if token and token in self.token_scopes:
+                return list(self.token_scopes[token])
             if self.scopes is not None:
                 return list(self.scopes)
         return _manifest_bot_scopes()

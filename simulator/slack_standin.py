@@ -102,10 +102,8 @@ class SlackStandin(OAuthStandin):
         self._refresh: dict[str, dict] = {}
         self.token_workspaces: dict[str, dict] = {}
         self.expired_tokens: set[str] = set()
-        # One installation's own scopes (auth.test's header for that token), and tokens a
-        # workspace revoked (every call answers token_revoked, as Slack does).
-        self.token_scopes: dict[str, list[str]] = {}
-        self.revoked_tokens: set[str] = set()
+        self.token_scopes: dict[str, list[str]] = {}  # one token's own: see granted_scopes
+        self.revoked_tokens: set[str] = set()  # every call with one answers token_revoked
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -602,6 +600,6 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("token_revoked"))
         answer = s._answer(method, params | ({"_token": token} if token else {}))
         if method == "auth.test" and answer.get("ok"):
-            scopes = s.token_scopes.get(token or "") or s.granted_scopes()
-            return self._send(200, answer, {"x-oauth-scopes": ",".join(scopes)})
+            scopes = ",".join(s.granted_scopes(token))
+            return self._send(200, answer, {"x-oauth-scopes": scopes})
         self._send(200, answer)
