@@ -11,11 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot import messages
 from bot.parsing import ParseError
 from bot.replies import Problem, explain
 from bot.services import Services, WorkspaceClients
 from rituals.refusals import Refusal
 from rituals.teams import Actor, resolve_actor
+from storage import people_queries
 from storage.errors import DatabaseUnavailable
 from storage.unit_of_work import Session
 
@@ -55,6 +57,26 @@ class Request:
         workspace has no token: nothing is sent (bot/services.py). Asked when a call is made,
         usually after the acknowledgement."""
         return self.services.clients_for(self.slack_team_id, self.enterprise_id)
+
+    def tell_privately_later(self, user_id: str, text: str) -> FollowUp:
+        """A follow-up that DMs ``text`` to ``user_id`` with the workspace's own token (nothing
+        when it has none), the asker's name in the notification text. Built now, while the
+        session is open; sent after the acknowledgement."""
+        by = self.user_id
+        known = people_queries.get_profile(self.session, self.actor.workspace_id, by)
+        note = messages.message(
+            messages.plain(text, {by: known.display_name} if known else None),
+            messages.section(text),
+        )
+
+        def send() -> None:
+            clients = self.clients
+            if clients is not None:
+                clients.client.chat_postMessage(
+                    channel=user_id, text=note["text"], blocks=note["blocks"]
+                )
+
+        return send
 
 
 @dataclass

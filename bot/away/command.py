@@ -183,20 +183,7 @@ def added_text(added: t.Added, by: str | None = None) -> str:
 def _tell_rep(cmd: Command, rep_id: str, text: str):
     """The rep hears, privately, that their manager changed their days away (as when a log is
     credited to them: bot/log/command.py)."""
-    by = cmd.user_id
-    known = people_queries.get_profile(cmd.session, cmd.actor.workspace_id, by)
-    note = messages.message(
-        messages.plain(text, {by: known.display_name} if known else None), messages.section(text)
-    )
-
-    def send() -> None:
-        clients = cmd.clients  # the workspace's own token; none (uninstalled): nothing sent
-        if clients is not None:
-            clients.client.chat_postMessage(
-                channel=rep_id, text=note["text"], blocks=note["blocks"]
-            )
-
-    return send
+    return cmd.tell_privately_later(rep_id, text)
 
 
 # -- cancelling ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from rituals.activity import (
     undo_last,
 )
 from rituals.teams import can_view
-from storage import log_queries, people_queries
+from storage import log_queries
 
 
 def handle(cmd: Command) -> dict:
@@ -86,22 +86,7 @@ def _tell_rep(cmd: Command, recorded):
     names = {k.key: k.name for k in cmd.actor.process.kpis}
     what = ", ".join(f"{r.count} {messages.escape(names.get(r.kpi, r.kpi))}" for r in recorded.rows)
     text = f"{messages.mention(by)} credited you with *{what}* on {dates.short(recorded.occurred_on)}. See it with `/scorecard`."
-    rep_id = recorded.rep.user_id
-    known = people_queries.get_profile(
-        cmd.session, cmd.actor.workspace_id, by
-    )  # a name for the text
-    note = messages.message(
-        messages.plain(text, {by: known.display_name} if known else None), messages.section(text)
-    )
-
-    def send() -> None:
-        clients = cmd.clients  # the workspace's own token; none (uninstalled): nothing sent
-        if clients is not None:
-            clients.client.chat_postMessage(
-                channel=rep_id, text=note["text"], blocks=note["blocks"]
-            )
-
-    return send
+    return cmd.tell_privately_later(recorded.rep.user_id, text)
 
 
 def undo(cmd: Command) -> dict:
