@@ -12,14 +12,16 @@ import binascii
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import yaml
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.oauth.setup import token_source
 from bot.settings import Settings
+from bot.tokens import TokenSource
 from cli.manifest import ManifestError, read_template
 from storage import db, heartbeat_queries, people_queries
 from storage.migrate import current_revision, head_revision
@@ -49,6 +51,11 @@ class Context:
     auth: dict | None = None  # auth.test's answer, when the token works
     scopes: set[str] | None = None  # the token's scopes (x-oauth-scopes), when Slack said
     database_ok: bool = False  # reachable and migrated to head
+    oauth_ready: bool = False  # OAuth mode with a client secret and a usable PACER_SECRET_KEY
+    # OAuth mode: each installation's token -> its scopes (None: Slack didn't say), when
+    # auth.test accepted it; and the tokens Slack refused.
+    token_scopes: dict[str, set[str] | None] = field(default_factory=dict)
+    refused_tokens: set[str] = field(default_factory=set)
     notes: dict = field(default_factory=dict)
 
     @property
@@ -62,6 +69,20 @@ class Context:
     @cached_property
     def engine(self):
         return db.make_engine(self.settings.database_url)
+
+    @cached_property
+    def tokens(self) -> TokenSource:
+        """Each workspace's token as the app finds it (bot/oauth/setup.py), never refreshed:
+        SLACK_BOT_TOKEN for every team, or each installation's own."""
+        return token_source(self.settings, self.engine, refresh=False)
+
+    def client_for(self, token: str) -> WebClient:
+        if token == self.settings.bot_token:
+            return self.client
+        clients = self.notes.setdefault("clients", {})
+        if token not in clients:
+            clients[token] = WebClient(token=token, base_url=self.settings.api_url, timeout=10)
+        return clients[token]
 
 
 # -- the checks --------------------------------------------------------------------------------
@@ -116,11 +137,7 @@ def bot_token(ctx: Context) -> list[Line]:
             )
         ]
     ctx.auth = answer.data if isinstance(answer.data, dict) else {}
-    header = {k.lower(): v for k, v in (answer.headers or {}).items()}.get("x-oauth-scopes")
-    if isinstance(header, list):
-        header = ",".join(header)
-    if header is not None:
-        ctx.scopes = {s.strip() for s in header.split(",") if s.strip()}
+    ctx.scopes = _granted(answer)
     return [
         Line(
             True,
@@ -151,16 +168,16 @@ def scopes(ctx: Context) -> list[Line]:
         ]
     missing = sorted(wanted - ctx.scopes)
     if missing:
-        return [
-            Line(
-                False,
-                "scopes",
-                f"the token lacks {', '.join(missing)}: add them under OAuth & Permissions → "
-                "Bot Token Scopes (or paste `pacer manifest --url https://your.host` into the "
-                "app's manifest), then reinstall the app to the workspace.",
-            )
-        ]
+        return [Line(False, "scopes", f"the token lacks {_lacking(missing)}")]
     return [Line(True, "scopes", f"all {len(wanted)} bot scopes of the manifest are granted")]
+
+
+def _lacking(missing: list[str]) -> str:
+    return (
+        f"{', '.join(missing)}: add them under OAuth & Permissions → Bot Token Scopes (or paste "
+        "`pacer manifest --url https://your.host` into the app's manifest), then reinstall the "
+        "app to the workspace."
+    )
 
 
 def database(ctx: Context) -> list[Line]:
@@ -242,22 +259,43 @@ def clock_heartbeat(ctx: Context) -> list[Line]:
 
 
 def channels(ctx: Context) -> list[Line]:
+    """Each team's ritual channel, asked with its own workspace's token (as the rituals post)."""
     if not ctx.database_ok:
         return [Line(False, "channels", "not checked: the database isn't ready (see above)")]
-    if ctx.auth is None:
-        if not ctx.settings.bot_token:
-            return []  # OAuth mode: per-installation checks come with it
+    if ctx.oauth:  # each installation's token, whatever SLACK_BOT_TOKEN holds
+        if not ctx.oauth_ready:
+            return [Line(False, "channels", "not checked: the OAuth settings aren't (see above)")]
+    elif ctx.auth is None:
         return [Line(False, "channels", "not checked: the bot token doesn't work (see above)")]
     with unit_of_work(ctx.engine) as session:
         paused = people_queries.paused_workspaces(session)
-        teams = [t for t in people_queries.teams(session) if t.workspace_id not in paused]
+        teams = [
+            (t, people_queries.get_workspace(session, t.workspace_id))
+            for t in people_queries.teams(session)
+            if t.workspace_id not in paused
+        ]
     if not teams:
         return [Line(True, "channels", "no teams yet (they appear when someone uses Pacer)")]
-    return [_team_channel(ctx, team) for team in teams]
+    return [_team_channel(ctx, team, workspace) for team, workspace in teams]
 
 
-def _team_channel(ctx: Context, team) -> Line:
+def _team_channel(ctx: Context, team, workspace) -> Line:
     name = f"channel of {team.name}"
+    slack_team = workspace.slack_team_id if workspace else None
+    token = ctx.tokens.bot_token(
+        slack_team, (workspace.enterprise_id or None) if workspace else None
+    )
+    if not token:
+        return Line(
+            False,
+            name,
+            f"no bot token for workspace {slack_team} (not installed, or its token doesn't "
+            f"decrypt: see above): install Pacer there at {_install_url(ctx)}",
+        )
+    if token in ctx.refused_tokens:
+        return Line(
+            False, name, f"not checked: workspace {slack_team}'s token doesn't work (see above)"
+        )
     if not team.channel_id:
         return Line(
             False,
@@ -265,7 +303,7 @@ def _team_channel(ctx: Context, team) -> Line:
             "no ritual channel: the rituals have nowhere to post. In Slack: /pacer channel #sales",
         )
     try:
-        info = ctx.client.conversations_info(channel=team.channel_id).data["channel"]
+        info = ctx.client_for(token).conversations_info(channel=team.channel_id).data["channel"]
     except SlackApiError as error:
         code = error.response.get("error", "unknown error")
         if code == "channel_not_found":
@@ -283,7 +321,8 @@ def _team_channel(ctx: Context, team) -> Line:
         return Line(True, name, f"{shown}: Pacer is a member")
     if info.get("is_private"):
         return Line(False, name, f"{shown} is private and Pacer is not in it: `/invite @Pacer`.")
-    if ctx.scopes is not None and "channels:join" not in ctx.scopes:
+    granted = ctx.token_scopes.get(token) if ctx.oauth else ctx.scopes
+    if granted is not None and "channels:join" not in granted:
         return Line(
             False,
             name,
@@ -291,6 +330,79 @@ def _team_channel(ctx: Context, team) -> Line:
             "`/invite @Pacer` there, or grant channels:join.",
         )
     return Line(True, name, f"{shown}: public, Pacer joins it when it posts (channels:join)")
+
+
+def installations(ctx: Context) -> list[Line]:
+    """OAuth mode: every installation's token works (auth.test) and has the manifest's scopes."""
+    if not ctx.oauth:
+        return []
+    if not ctx.database_ok or not ctx.oauth_ready:
+        what = "the database isn't ready" if not ctx.database_ok else "the OAuth settings aren't"
+        return [Line(False, "installations", f"not checked: {what} (see above)")]
+    store = ctx.tokens.store
+    found = store.installed_teams()
+    if not found:
+        return [
+            Line(
+                False,
+                "installations",
+                f"Pacer is installed in no workspace yet: open {_install_url(ctx)} in a browser "
+                "and press Allow (each workspace installs it once).",
+            )
+        ]
+    try:
+        wanted = manifest_bot_scopes()
+    except ManifestError as error:
+        return [Line(False, "scopes", str(error))]
+    return [_installation(ctx, store, *key, wanted) for key in sorted(found, key=str)]
+
+
+def _installation(ctx: Context, store, enterprise_id, team_id, org_wide, wanted) -> Line:
+    name = f"install {team_id}" if not org_wide else f"install org {enterprise_id}"
+    bot = store.find_bot(
+        enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+    )
+    if bot is None or not bot.bot_token:
+        installed = bot.installed_at if bot else None
+        when = f" (installed {datetime.fromtimestamp(installed, UTC):%Y-%m-%d %H:%M} UTC)"
+        return Line(
+            False,
+            name,
+            "its token doesn't decrypt with PACER_SECRET_KEY: it was encrypted with the key "
+            f"Pacer had when it was installed{when if installed else ''}. Set PACER_SECRET_KEY "
+            "to that key (or add it after the new one, comma-separated, to rotate), or "
+            f"reinstall at {_install_url(ctx)}.",
+        )
+    try:
+        answer = ctx.client_for(bot.bot_token).auth_test()
+    except SlackApiError as error:
+        ctx.refused_tokens.add(bot.bot_token)
+        code = error.response.get("error", "unknown error")
+        return Line(
+            False,
+            name,
+            f"Slack refused its token ({code}): the app was removed or the token revoked; "
+            f"install Pacer again in that workspace at {_install_url(ctx)}.",
+        )
+    except OSError as error:
+        ctx.refused_tokens.add(bot.bot_token)
+        return Line(
+            False,
+            name,
+            f"can't reach Slack at {ctx.settings.api_url} ({type(error).__name__}: {error}): "
+            "check the network, a proxy, or SLACK_API_URL.",
+        )
+    granted = ctx.token_scopes[bot.bot_token] = _granted(answer)
+    data = answer.data if isinstance(answer.data, dict) else {}
+    where = data.get("team_id") or data.get("enterprise_id") or team_id or enterprise_id
+    team = f"{data['team']} ({where})" if data.get("team") else where
+    who = f"@{data.get('user') or data.get('user_id') or '?'} in {team}"
+    if granted is None:
+        return Line(False, name, f"{who}: Slack did not say which scopes the token has")
+    missing = sorted(wanted - granted)
+    if missing:
+        return Line(False, name, f"{who}: its token lacks {_lacking(missing)}")
+    return Line(True, name, f"{who}: token valid, all {len(wanted)} bot scopes granted")
 
 
 def oauth_settings(ctx: Context) -> list[Line]:
@@ -321,7 +433,7 @@ def oauth_settings(ctx: Context) -> list[Line]:
                 "and keep it safe (losing it means reinstalling in every workspace).",
             )
         )
-    elif not is_fernet_key(key):
+    elif not all(is_fernet_key(k.strip()) for k in key.split(",")):  # newest first
         lines.append(
             Line(
                 False,
@@ -332,6 +444,7 @@ def oauth_settings(ctx: Context) -> list[Line]:
         )
     else:
         lines.append(Line(True, "secret key", "PACER_SECRET_KEY is a valid Fernet key"))
+    ctx.oauth_ready = all(line.ok for line in lines)
     return lines
 
 
@@ -341,6 +454,7 @@ CHECKS: list[Callable[[Context], list[Line]]] = [
     scopes,
     oauth_settings,
     database,
+    installations,
     clock_heartbeat,
     channels,
 ]
@@ -353,6 +467,20 @@ def manifest_bot_scopes() -> set[str]:
     manifest = yaml.safe_load(read_template()) or {}
     found = ((manifest.get("oauth_config") or {}).get("scopes") or {}).get("bot") or []
     return {str(s) for s in found}
+
+
+def _granted(answer) -> set[str] | None:
+    """The scopes of auth.test's x-oauth-scopes header; None when Slack didn't say."""
+    header = {k.lower(): v for k, v in (answer.headers or {}).items()}.get("x-oauth-scopes")
+    if isinstance(header, list):
+        header = ",".join(header)
+    if header is None:
+        return None
+    return {s.strip() for s in header.split(",") if s.strip()}
+
+
+def _install_url(ctx: Context) -> str:
+    return ctx.settings.public_url.rstrip("/") + "/slack/install"
 
 
 def is_fernet_key(key: str) -> bool:

@@ -20,16 +20,28 @@ class OAuthStandin:
     # Set by SlackStandin.__init__
     _lock: threading.RLock
     _ids: itertools.count
-    oauth_client: tuple[str, str] | None
-    _install_codes: dict[str, dict]
-    _refresh: dict[str, dict]
-    token_workspaces: dict[str, dict]
-    expired_tokens: set[str]
-    scopes: list[str] | None
 
-    def granted_scopes(self) -> list[str]:
-        """The scopes auth.test reports for the bot token (see ``scopes``)."""
+    def init_oauth(self) -> None:
+        """Called by SlackStandin.__init__."""
+        # The bot token's scopes, sent as auth.test's x-oauth-scopes header as Slack does
+        # (`pacer doctor` compares them with the manifest's); None: every scope the manifest asks.
+        self.scopes: list[str] | None = None
+        # OAuth installs (add_install): oauth.v2.access's answers by code, refresh tokens, the
+        # workspace each issued bot token belongs to, tokens a rotation replaced.
+        self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) it accepts
+        self._install_codes: dict[str, dict] = {}
+        self._refresh: dict[str, dict] = {}
+        self.token_workspaces: dict[str, dict] = {}
+        self.expired_tokens: set[str] = set()
+        self.token_scopes: dict[str, list[str]] = {}  # one token's own: see granted_scopes
+        self.revoked_tokens: set[str] = set()  # every call with one answers token_revoked
+
+    def granted_scopes(self, token: str | None = None) -> list[str]:
+        """The scopes auth.test reports for the bot token: its own in ``token_scopes`` (one
+        installation's grant), else ``scopes``, else the manifest's."""
         with self._lock:
+            if token and token in self.token_scopes:
+                return list(self.token_scopes[token])
             if self.scopes is not None:
                 return list(self.scopes)
         return _manifest_bot_scopes()

@@ -83,9 +83,6 @@ class SlackStandin(OAuthStandin):
         # Membership, as Slack models it: a channel not registered here is one Pacer is in.
         self.private: set[str] = set()  # private channels (groups): joined only by invitation
         self.outside: set[str] = set()  # channels Pacer is not a member of
-        # The bot token's scopes, sent as auth.test's x-oauth-scopes header as Slack does
-        # (`pacer doctor` compares them with the manifest's); None: every scope the manifest asks.
-        self.scopes: list[str] | None = None
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -95,13 +92,7 @@ class SlackStandin(OAuthStandin):
         self._files: dict[str, dict] = {}  # file ids issued by getUploadURLExternal
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        # OAuth installs (add_install): oauth.v2.access's answers by code, refresh tokens, the
-        # workspace each issued bot token belongs to, tokens a rotation replaced.
-        self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) it accepts
-        self._install_codes: dict[str, dict] = {}
-        self._refresh: dict[str, dict] = {}
-        self.token_workspaces: dict[str, dict] = {}
-        self.expired_tokens: set[str] = set()
+        self.init_oauth()  # OAuth installs, tokens and scopes (simulator/slack_oauth.py)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -594,7 +585,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, _error("invalid_auth"))
             if token in s.expired_tokens:  # replaced by a token rotation
                 return self._send(200, _error("token_expired"))
+            if token in s.revoked_tokens:
+                return self._send(200, _error("token_revoked"))
         answer = s._answer(method, params | ({"_token": token} if token else {}))
         if method == "auth.test" and answer.get("ok"):
-            return self._send(200, answer, {"x-oauth-scopes": ",".join(s.granted_scopes())})
+            scopes = ",".join(s.granted_scopes(token))
+            return self._send(200, answer, {"x-oauth-scopes": scopes})
         self._send(200, answer)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.oauth.token_rotation import TokenRotator
 
-from bot.oauth.tokens import InstallationTokenSource, Rotation
+from bot.oauth.tokens import InstallationTokenSource, Rotation, StoredTokenSource
 from bot.settings import Settings
 from bot.tokens import EnvTokenSource, TokenSource
 
@@ -90,10 +90,14 @@ def make_oauth(settings: Settings, engine) -> OAuth | None:
     return OAuth(settings, installations, StateStore(engine), rotator)
 
 
-def token_source(settings: Settings, engine, oauth: OAuth | None = None) -> TokenSource:
+def token_source(
+    settings: Settings, engine, oauth: OAuth | None = None, *, refresh: bool = True
+) -> TokenSource:
     """Whose token a call outside a request uses: the installation's in OAuth mode, else
-    SLACK_BOT_TOKEN."""
+    SLACK_BOT_TOKEN. ``refresh=False``: the stored token, never rotated (nothing written)."""
     oauth = oauth or make_oauth(settings, engine)
     if oauth is None:
         return EnvTokenSource(settings.bot_token)
+    if not refresh:
+        return StoredTokenSource(oauth.installations)
     return InstallationTokenSource(oauth.rotation)

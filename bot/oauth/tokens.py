@@ -127,3 +127,15 @@ class InstallationTokenSource:
     def bot_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
         bot = self.rotation.fresh(team_id, enterprise_id)
         return bot.bot_token if bot else None
+
+
+class StoredTokenSource:
+    """The installation's bot token as stored, found as the app finds it (its own install, else
+    its org's) but never refreshed: for `pacer doctor`, which only reads."""
+
+    def __init__(self, store: EncryptedInstallationStore):
+        self.store = store
+
+    def bot_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
+        bot = find_bot(self.store, team_id, enterprise_id)
+        return bot.bot_token if bot else None

@@ -242,8 +242,18 @@ def test_oauth_mode_checks_the_client_secret_and_the_secret_key(tmp_path, slack)
         SLACK_CLIENT_SECRET="s",
         PACER_SECRET_KEY=FERNET,
     )
-    assert result.returncode == 0, result.stdout
     assert lines["oauth"][0] == lines["secret key"][0] == "ok"
+    # Nothing installed yet: one line saying where to install, and no team's channel is asked
+    # with SLACK_BOT_TOKEN (OAuth mode uses each installation's token).
+    assert result.returncode == 1, result.stdout
+    assert lines["installations"] == (
+        "FAIL",
+        "Pacer is installed in no workspace yet: open http://localhost:3000/slack/install in a "
+        "browser and press Allow (each workspace installs it once).",
+    )
+    assert lines["channel of Sales"][0] == "FAIL"
+    assert "no bot token for workspace T0001" in lines["channel of Sales"][1]
+    assert slack.calls_to("conversations.info") == []
 
 
 def test_fernet_keys():

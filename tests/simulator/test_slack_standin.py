@@ -278,3 +278,19 @@ def test_views_publish_with_a_hash_only_replaces_that_view(slack, client):
     assert slack.home_hashes["U1"] == second
     assert client.views_publish(user_id="U1", view=home)["view"]["hash"] != second
     assert client.views_publish(user_id="U2", view=home, hash="any")["ok"]  # nothing there yet
+
+
+def test_one_installs_scopes_and_a_revoked_token(slack):
+    """An installation's own scopes in auth.test's header, and a revoked token refused, while
+    the other installation's token keeps the manifest's scopes and works."""
+    kept, revoked = slack.add_install("c1", "T0AAA"), slack.add_install("c2", "T0BBB")
+    slack.token_scopes[kept] = ["commands", "chat:write"]
+    answer = WebClient(token=kept, base_url=slack.url).auth_test()
+    assert answer["team_id"] == "T0AAA"
+    assert answer.headers["x-oauth-scopes"] == "commands,chat:write"
+    slack.revoked_tokens.add(revoked)
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token=revoked, base_url=slack.url).auth_test()
+    assert refused.value.response["error"] == "token_revoked"
+    other = WebClient(token="xoxb-other", base_url=slack.url).auth_test()
+    assert "files:write" in other.headers["x-oauth-scopes"].split(",")
