@@ -14,7 +14,6 @@ after its deletion brings it back. A row a manager voided in Slack stays voided 
 source sends later."""
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -54,8 +53,6 @@ class _Row:
     process_version_id: int | None = None
     changed: bool = False  # rep, KPI, count or date
     was_voided: bool = False  # as stored, to tell a void or a restore from no change
-    n: int = 0  # a new row's place in the batch (its batch id)
-    written: bool = False  # a new row already sent to the database
 
     def same(self, rep_id: str, kpi: str, count: int, occurred_on: date) -> bool:
         return (self.rep_id, self.kpi, self.count, self.occurred_on) == (
@@ -116,8 +113,7 @@ class _Batch:
 
     def run(self, items: list[IngestItem], received: list[datetime]) -> list[ItemResult]:
         problems = [shape_problem(item) for item in items]
-        valid = [item.key for item, bad in zip(items, problems, strict=True) if bad is None]
-        keys = set(valid)
+        keys = {item.key for item, bad in zip(items, problems, strict=True) if bad is None}
         stored = q.stored_logs(self.session, self.workspace_id, keys)
         self.rows: dict[tuple[str, str], _Row] = {
             key: _Row(*log, was_voided=log.voided) for key, log in stored.items()
@@ -129,30 +125,15 @@ class _Batch:
         self.held_gone: set[int] = set()
         live = [i for i, bad in zip(items, problems, strict=True) if bad is None and not i.deleted]
         self._resolve_owners(live)
-        # Every process a rep's item may need, read now: no statement can run while the new
-        # rows stream into the database below.
-        for member in self.members.values():
-            if member.active and member.role:
-                self._process(member.team_id)
-        # A new row is final when no other item of the batch has its key: it goes to the
-        # database as soon as it is decided, so PostgreSQL inserts it (its indexes and foreign
-        # keys) while the next items are decided, not after the last one. Rows under a key
-        # the batch repeats wait for the end.
-        self.repeated = set()
-        if len(keys) < len(valid):
-            self.repeated = {k for k, n in Counter(valid).items() if n > 1}
-        self.base = uuid.uuid4().hex[:24]
 
         results = []
-        with q.new_logs(self.session) as self.new_rows:
-            for item, bad, at in zip(items, problems, received, strict=True):
-                if bad is not None:
-                    results.append(ItemResult(str(item.external_id), "rejected", bad, item.source))
-                    continue
-                status, reason = self._delete(item) if item.deleted else self._upsert(item, at)
-                results.append(ItemResult(item.external_id, status, reason, item.source))
-            self._write()
-        self._write_others()
+        for item, bad, at in zip(items, problems, received, strict=True):
+            if bad is not None:
+                results.append(ItemResult(str(item.external_id), "rejected", bad, item.source))
+                continue
+            status, reason = self._delete(item) if item.deleted else self._upsert(item, at)
+            results.append(ItemResult(item.external_id, status, reason, item.source))
+        self._write()
         return results
 
     def _resolve_owners(self, items: list[IngestItem]) -> None:
@@ -216,13 +197,9 @@ class _Batch:
         self._unhold(key)
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = _Row(
-                None, user, member.team_id, kpi, item.count, occurred_on, False, None, version_id
+            self.rows[key] = _Row(
+                None, user, member.team_id, kpi, item.count, occurred_on, None, None, version_id
             )
-            row.n = len(self.rows) - 1
-            if key not in self.repeated:
-                self.new_rows.add(self._insert(key, row))
-                row.written = True
             return "created", None
         same = row.same(user, kpi, item.count, occurred_on)
         kept_void = row.voided and row.voided_by != DELETED_AT_SOURCE
@@ -328,38 +305,36 @@ class _Batch:
 
     # -- writing --------------------------------------------------------------------------
 
-    def _insert(self, key: tuple[str, str], row: _Row) -> tuple:
-        """A new row, in q.LOG_INSERT's order: a tuple, straight to the driver."""
-        now = self.now
-        return (
-            self.workspace_id,
-            row.team_id,
-            row.rep_id,
-            self.entered_by,
-            row.kpi,
-            row.count,
-            row.occurred_on,
-            now,
-            self.via,
-            f"{self.base}{row.n:012x}",  # one batch per row: voided alone
-            "",
-            row.process_version_id,
-            now if row.voided else None,
-            row.voided_by,
-            key[0],
-            key[1],
-        )
-
     def _write(self) -> None:
-        """The new rows not sent yet (under keys the batch repeats), then the end of them."""
-        self.updates, self.voids, self.restores = [], [], []
-        for key, row in self.rows.items():
+        base = uuid.uuid4().hex[:24]
+        inserts, updates, voids, restores = [], [], [], []
+        ws, now, by, via = self.workspace_id, self.now, self.entered_by, self.via
+        for n, ((source, external_id), row) in enumerate(self.rows.items()):
             if row.id is None:
-                if not row.written:
-                    self.new_rows.add(self._insert(key, row))
+                # In q.LOG_INSERT's order: a tuple per row, straight to the driver.
+                inserts.append(
+                    (
+                        ws,
+                        row.team_id,
+                        row.rep_id,
+                        by,
+                        row.kpi,
+                        row.count,
+                        row.occurred_on,
+                        now,
+                        via,
+                        f"{base}{n:012x}",  # one batch per row: voided alone
+                        "",
+                        row.process_version_id,
+                        now if row.voided else None,
+                        row.voided_by,
+                        source,
+                        external_id,
+                    )
+                )
                 continue
             if row.changed:
-                self.updates.append(
+                updates.append(
                     {
                         "id": row.id,
                         "rep_id": row.rep_id,
@@ -371,13 +346,12 @@ class _Batch:
                     }
                 )
             if row.voided and not row.was_voided:
-                self.voids.append(row.id)
+                voids.append(row.id)
             elif row.was_voided and not row.voided:
-                self.restores.append(row.id)
-
-    def _write_others(self) -> None:
+                restores.append(row.id)
         q.delete_held(self.session, self.held_gone)
-        q.update_logs(self.session, self.updates)
-        q.void_logs(self.session, self.voids, DELETED_AT_SOURCE, self.now)
-        q.unvoid_logs(self.session, self.restores)
+        q.insert_logs(self.session, inserts)
+        q.update_logs(self.session, updates)
+        q.void_logs(self.session, voids, DELETED_AT_SOURCE, self.now)
+        q.unvoid_logs(self.session, restores)
         q.hold(self.session, list(self.held_new.values()))
