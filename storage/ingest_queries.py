@@ -189,12 +189,19 @@ def _executemany(session: Session, table, names: tuple[str, ...], rows: list[tup
     processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
     values = rows
-    if convert:  # SQLite's dates and times; psycopg adapts every value itself
+    if convert:  # SQLite's dates and times; on both, the UTC conversion of aware times
+        # Memoized per value object: a batch's rows share one "now" (created_at, voided_at),
+        # converted 2,000 times a batch before (~0.5 ms of CPU on PostgreSQL).
+        memo = [(i, process, {}) for i, process in convert]  # a dict per column
         values = []
         for row in rows:
             one = list(row)
-            for i, process in convert:
-                one[i] = process(one[i])
+            for i, process, seen in memo:
+                value = one[i]
+                hit = seen.get(id(value))
+                if hit is None or hit[0] is not value:
+                    hit = seen[id(value)] = (value, process(value))
+                one[i] = hit[1]
             values.append(tuple(one))
     if dialect.name != "postgresql":
         connection.exec_driver_sql(sql, values)  # SQLite: in-process, executemany is cheapest

@@ -53,6 +53,36 @@ def test_bulk_rows_read_back_as_the_orm_wrote_them(session, ws, team):
     assert orm.created_at.replace(tzinfo=orm.created_at.tzinfo or UTC) == NOW
 
 
+def test_bulk_rows_convert_each_value_though_many_share_one(session, ws, team):
+    """Values are converted once per value object (a batch shares one "now"): equal instants
+    written with other offsets, and dates, still come back each as given."""
+    from datetime import date, timedelta, timezone
+
+    east = timezone(timedelta(hours=-5))
+    later = datetime(2026, 11, 24, 18, 30, tzinfo=east)  # 23:30 UTC
+    rows = [row(ws, team, f"n{i}") for i in range(3)]  # created_at: the same NOW object
+    rows += [
+        row(ws, team, "other", created_at=later, occurred_on=date(2026, 11, 20)),
+        row(ws, team, "voided", voided_at=later, voided_by="x"),
+    ]
+    q.insert_logs(session, rows)
+    session.commit()
+    stored = {
+        log.external_id: log
+        for log in session.exec(select(ActivityLog).where(ActivityLog.workspace_id == ws.id))
+    }
+
+    def utc(moment):
+        return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+
+    assert [utc(stored[f"n{i}"].created_at) for i in range(3)] == [NOW.astimezone(UTC)] * 3
+    assert utc(stored["other"].created_at) == datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+    assert stored["other"].occurred_on == date(2026, 11, 20)
+    assert stored["n0"].occurred_on == TODAY
+    assert utc(stored["voided"].voided_at) == later.astimezone(UTC)
+    assert stored["n0"].voided_at is None
+
+
 def test_update_void_and_restore(session, ws, team):
     q.insert_logs(session, [row(ws, team, "a")])
     log_id = q.stored_logs(session, ws.id, [("crm", "a")])[("crm", "a")].id
