@@ -219,7 +219,8 @@ def _with_token(model: WebClient, token: str) -> WebClient:
         base_url=model.base_url,
         timeout=model.timeout,
         retry_handlers=list(model.retry_handlers),
-        logger=model.logger,
+        # slack_sdk before 3.34 keeps it as ``_logger`` (the floor of pyproject.toml is 3.33.1)
+        logger=getattr(model, "logger", None) or getattr(model, "_logger", None),
     )
 
 
