@@ -3,6 +3,7 @@
 import gc
 import logging
 import os
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -237,8 +238,17 @@ def start_background_clock(services: Services) -> None:
 
     engine = make_engine(services.settings.database_url)
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    # A fork (gunicorn's master starting or replacing a worker) waits for the clock's running
+    # job, and no job starts during one: a thread inside SQLite at the moment of a fork leaves
+    # the child its mutexes locked, and the worker hangs on its first query.
+    guard = threading.Lock()
+    os.register_at_fork(before=guard.acquire, after_in_parent=guard.release)
+    os.register_at_fork(after_in_child=guard.release)
     Clock(
-        replace(services, engine=engine), BackgroundScheduler(timezone=UTC), in_server=True
+        replace(services, engine=engine),
+        BackgroundScheduler(timezone=UTC),
+        in_server=True,
+        fork_guard=guard,
     ).start()
 
 

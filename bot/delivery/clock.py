@@ -11,6 +11,7 @@ tick's catch-up), the contests' posts (``standings``) by the tick from the conte
 database step is a unit of work of its own; the runs themselves open theirs (runner.py)."""
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -39,9 +40,17 @@ SWEEP_RETENTION = LOOKBACK + timedelta(days=2)
 
 class Clock:
     def __init__(
-        self, services: Services, scheduler: BaseScheduler | None = None, in_server: bool = False
+        self,
+        services: Services,
+        scheduler: BaseScheduler | None = None,
+        in_server: bool = False,
+        fork_guard: AbstractContextManager | None = None,
     ):
         self.services = services
+        # Held while a job runs. In `pacer serve --with-clock` gunicorn's master forks workers
+        # only while it is free (bot/server.py): a worker forked while this thread is inside
+        # SQLite would inherit its mutexes locked and hang on its first query.
+        self.fork_guard = fork_guard or nullcontext()
         # In `pacer serve --with-clock` the first tick comes as gunicorn forks its workers: no
         # heartbeat write then (see the prune below), from the second tick on.
         self.in_server = in_server
@@ -86,6 +95,10 @@ class Clock:
 
     def fire(self, team_id: int, kind: str) -> Outcome:
         """A trigger fired: run that ritual for the occurrence due now."""
+        with self.fork_guard:
+            return self._fire(team_id, kind)
+
+    def _fire(self, team_id: int, kind: str) -> Outcome:
         now = self.services.clock()
         with self.services.unit_of_work() as session:
             process, _ = team_process(session, team_id)
@@ -102,6 +115,10 @@ class Clock:
 
     def tick(self) -> list[tuple[int, Occurrence, str]]:
         """Sync jobs, run what is owed (late, once), skip what is too late, retry failures."""
+        with self.fork_guard:
+            return self._tick()
+
+    def _tick(self) -> list[tuple[int, Occurrence, str]]:
         now = self.services.clock()
         if self.ticks > 0 or not self.in_server:
             self.heartbeat(now)
