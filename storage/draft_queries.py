@@ -77,6 +77,18 @@ def schedule_draft(
     return bool(changed)
 
 
+def reopen_scheduled(session: Session, draft: ProcessDraft, *, at: datetime) -> bool:
+    """A scheduled draft that can no longer be published becomes the team's open draft again
+    (unlocked, no day); False when it is no longer scheduled (published or discarded meanwhile)."""
+    changed = session.exec(
+        update(ProcessDraft)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == SCHEDULED)
+        .values(status=OPEN, publish_on=None, closed_at=None, closed_by=None, updated_at=at)
+    ).rowcount
+    session.refresh(draft)
+    return bool(changed)
+
+
 def scheduled_due(
     session: Session, on_or_before: date, team_id: int | None = None
 ) -> list[ProcessDraft]:

@@ -98,8 +98,7 @@ def publish(cmd: Command, args: list[str]) -> dict:
             f"{'version ' + str(row.base_version) if row.base_version else 'the default'}; "
             "publishing replaces what it changed"
         )
-    in_use = draft_queries.kpis_in_use(session, team.id, [k.key for k in current.kpis])
-    held = {m.role for m in people_queries.active_members(session, team.id) if m.role}
+    in_use, held = in_use_and_held(session, team.id, current)
     stop = blockers(
         current,
         draft,
@@ -165,6 +164,13 @@ def publish(cmd: Command, args: list[str]) -> dict:
             f"{dates.long(effective)}; {where}.\n\n{changes_text(changes, 'the previous version')}"
         ),
     )
+
+
+def in_use_and_held(session, team_id: int, current: Process) -> tuple[set[str], set[str]]:
+    """The KPIs logs refer to and the roles people hold: what a draft may not remove or drop."""
+    in_use = draft_queries.kpis_in_use(session, team_id, [k.key for k in current.kpis])
+    held = {m.role for m in people_queries.active_members(session, team_id) if m.role}
+    return in_use, held
 
 
 def _schedule(cmd: Command, row, current: Process, draft: Process, effective: date) -> dict:

@@ -150,3 +150,19 @@ def test_the_index_itself_refuses_an_open_draft_beside_a_scheduled_one(engine, s
     with fresh(engine) as s, pytest.raises(IntegrityError):
         s.add(_draft(ws, team, key="T3"))
         s.flush()
+
+
+def test_a_scheduled_draft_reopens_once_and_only_from_scheduled(engine, session, ws, team):
+    draft, _ = draft_queries.create_draft(session, _draft(ws, team))
+    assert not draft_queries.reopen_scheduled(session, draft, at=NOW)  # open: nothing to undo
+    day = (NOW + timedelta(days=7)).date()
+    draft_queries.schedule_draft(session, draft, day, by="U_MGR", at=NOW)
+    later = NOW + timedelta(days=7)
+    assert draft_queries.reopen_scheduled(session, draft, at=later)
+    assert not draft_queries.reopen_scheduled(session, draft, at=later)  # the other clock
+    session.commit()
+    with fresh(engine) as s:
+        row = draft_queries.open_draft(s, team.id)
+        assert (row.id, row.publish_on, row.closed_by) == (draft.id, None, None)
+        assert draft_queries.scheduled_due(s, day) == []
+        assert draft_queries.save_edit(s, row, "{}", "", "x", "U_MGR", "k", at=later)

@@ -12,7 +12,7 @@ from storage import process_queries
 from tests.bot.form_support import named_rig, versions
 from tests.bot.process_drafts.support import add_review, drafts, open_part, send
 from tests.bot.process_drafts.test_publish import CHANNEL, announcements
-from tests.bot.support import ADMIN, MGR, SDR
+from tests.bot.support import ADMIN, AE, MGR, SDR
 
 MIDNIGHT = datetime(2026, 12, 1, 5, tzinfo=UTC)  # 1 Dec 2026 00:00 in New York
 
@@ -110,3 +110,36 @@ def test_scheduling_asks_for_confirm_like_publishing(rig):
     assert "`/pacer process publish from 2026-12-01 confirm`" in asked
     assert drafts(rig)[0].status == "open"
     assert "*Scheduled*" in rig.text("/pacer", "process publish from 2026-12-01 confirm", MGR)
+
+
+def _private_to(rig, user: str) -> list[str]:
+    return [
+        c.params["text"]
+        for c in rig.slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == user
+    ]
+
+
+def test_what_moved_on_since_scheduling_is_checked_again_on_the_day(rig):
+    """The draft removes Proposals Sent, unlogged when it was scheduled; a rep logs one before the
+    day: the sweep publishes nothing, the draft is open again (unlocked: it can be edited), and
+    its author is told why, once."""
+    rig.text("/pacer", f"channel <#{CHANNEL}|sales>", ADMIN)
+    rig.text("/pacer", "process draft", MGR)
+    send(rig, MGR, open_part(rig, MGR, "kpis"), {"kpi:proposals": "remove"})
+    assert "*Scheduled*" in rig.text("/pacer", "process publish from 2026-12-01", MGR)
+    assert "Logged" in rig.text("/log", "proposals 1", AE)
+    rig.now = MIDNIGHT
+    assert scheduled.sweep(rig.services, rig.now) == 0
+    assert scheduled.sweep(rig.services, rig.now) == 0  # and tells once
+    assert versions(rig) == [] and announcements(rig) == []
+    (row,) = drafts(rig)
+    assert (row.status, row.publish_on, row.closed_by) == ("open", None, None)
+    (told,) = _private_to(rig, MGR)
+    assert "scheduled for Tue 1 Dec 2026 was not published" in told
+    assert "removes Proposals Sent, which logs refer to" in told and "open draft again" in told
+    shown = rig.text("/pacer", "process draft show", MGR)
+    assert "Scheduled for" not in shown
+    send(rig, MGR, open_part(rig, MGR, "journey"), {"stage:purchase": "Signs"})  # unlocked
+    assert "removes Proposals Sent" in rig.text("/pacer", "process publish", MGR)
+    assert [d.status for d in drafts(rig)] == ["open"] and versions(rig) == []
