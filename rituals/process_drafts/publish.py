@@ -73,8 +73,9 @@ def blockers(
     if removed:
         names = ", ".join(current.kpi(k).name if current.has_kpi(k) else k for k in removed)
         out.refused.append(
-            f"the draft removes {names}, which logs refer to. Archive it instead "
-            "(edit the KPIs and type 'archive'): its history stays readable"
+            f"the draft removes {names}, which logs refer to. Archive it instead, so its "
+            "history stays readable: the draft no longer has it, so `/pacer process discard` "
+            "and make the change again in a new draft, typing 'archive' for it in the KPIs form"
         )
     dropped = sorted(set(roles_held) - {r.key for r in draft.roles})
     if dropped:
