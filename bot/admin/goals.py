@@ -30,8 +30,9 @@ from rituals.process.goal_history import (
     with_goal_change,
 )
 from rituals.process.goals import Goal
+from rituals.process_drafts.drafts import draft_process
 from rituals.teams import change_process, require_manager
-from storage import people_queries
+from storage import draft_queries, people_queries
 
 SHOWN = 15  # past changes listed in one reply; `pacer process show` has them all
 
@@ -104,7 +105,7 @@ def goal(cmd: Command, args: list[str]) -> dict:
         )
         raise Problem(_size_refusal(process, size, new_goal, kpi.name, role, again))
     before = process.goal_for(role, kpi.key, target if mention else None, on=effective)
-    _, version = change_process(
+    updated, version = change_process(
         cmd.session,
         cmd.actor.team,
         lambda current: with_goal_change(
@@ -126,6 +127,26 @@ def goal(cmd: Command, args: list[str]) -> dict:
     return _done(
         f"Goal set for {who}: *{what}* from {_when(effective, today)} (was {before or 'no goal'}). "
         f"Stored as process version {version.version}; {_what_it_means(effective, today, before)}"
+        + _scheduled_note(cmd, updated, role, kpi.key, target if mention else None, effective)
+    )
+
+
+def _scheduled_note(
+    cmd: Command, updated: Process, role: str, kpi: str, user: str | None, effective: date
+) -> str:
+    """A draft scheduled for a later day publishes its own goals from that day: said when it
+    would put this one back, so nobody is surprised on the day."""
+    waiting = draft_queries.scheduled_draft(cmd.session, cmd.actor.team.id)
+    if waiting is None or waiting.publish_on <= effective:
+        return ""
+    day, draft = waiting.publish_on, draft_process(waiting)
+    planned = draft.goal_for(role, kpi, user, on=day) if draft.has_role(role) else None
+    if planned == updated.goal_for(role, kpi, user, on=day):
+        return ""
+    return (
+        f"\n\nNote: the process draft scheduled for {dates.long(day)} sets this goal to "
+        f"{planned or 'no goal'}, so from that day it replaces this change. To keep this goal, "
+        "`/pacer process discard` the scheduled draft and publish a new one."
     )
 
 

@@ -2,12 +2,13 @@
 the draft, locks it, and the clock's sweep publishes it once at midnight in the team's timezone;
 `process discard` cancels it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.delivery.clock import Clock
 from bot.process_drafts import scheduled
+from rituals.teams import team_process
 from storage import process_queries
 from tests.bot.form_support import named_rig, versions
 from tests.bot.process_drafts.support import add_review, drafts, open_part, send
@@ -143,3 +144,19 @@ def test_what_moved_on_since_scheduling_is_checked_again_on_the_day(rig):
     send(rig, MGR, open_part(rig, MGR, "journey"), {"stage:purchase": "Signs"})  # unlocked
     assert "removes Proposals Sent" in rig.text("/pacer", "process publish", MGR)
     assert [d.status for d in drafts(rig)] == ["open"] and versions(rig) == []
+
+
+def test_a_goal_set_while_a_draft_is_scheduled_says_the_draft_will_replace_it(rig):
+    _schedule_a_journey_change(rig)  # the draft keeps sdr calls at 60/day
+    done = rig.text("/pacer", "goal sdr calls 80/day", MGR)
+    assert "Goal set for every" in done
+    assert "draft scheduled for Tue 1 Dec 2026 sets this goal to 60/day" in done
+    assert "from that day it replaces this change" in done
+    rig.now = MIDNIGHT
+    assert scheduled.sweep(rig.services, rig.now) == 1  # and so it does
+    with rig.services.unit_of_work() as session:
+        process, _ = team_process(session, drafts(rig)[0].team_id)
+    assert str(process.goal_for("sdr", "calls", on=date(2026, 11, 30))) == "80/day"
+    assert str(process.goal_for("sdr", "calls", on=date(2026, 12, 1))) == "60/day"
+    quiet = rig.text("/pacer", "goal sdr conversations 15/day from 2026-12-02", MGR)
+    assert "Goal set" in quiet and "Note:" not in quiet  # nothing scheduled any more
