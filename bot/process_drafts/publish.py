@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -82,7 +82,7 @@ def publish(cmd: Command, args: list[str]) -> dict:
         if last is not None and last.status == PUBLISHED:
             raise Problem(
                 f"The draft was already published as version {last.published_version} on "
-                f"{dates.long(last.closed_at.date())}; there is no open draft. "
+                f"{dates.long(_local_day(cmd, last.closed_at))}; there is no open draft. "
                 "`/pacer process draft` opens the next one."
             )
         raise Problem("There is no open draft to publish. `/pacer process draft` opens one.")
@@ -260,7 +260,9 @@ def history(cmd: Command, args: list[str]) -> dict:
             f"{_who(waiting.author_id)}\n      {messages.escape(waiting.name[:200])}"
         )
     for v in versions:
-        line = f"*v{v.version}* · {dates.long(v.loaded_at.date())} · by {_who(v.loaded_by)}"
+        line = (
+            f"*v{v.version}* · {dates.long(_local_day(cmd, v.loaded_at))} · by {_who(v.loaded_by)}"
+        )
         effective = EFFECTIVE.match(v.change or "")
         if effective:
             line += f" · in force from {dates.long(date.fromisoformat(effective.group(1)))}"
@@ -281,6 +283,12 @@ def history(cmd: Command, args: list[str]) -> dict:
             f"*{messages.escape(team.name)}: process versions, newest first*\n" + "\n".join(lines)
         ),
     )
+
+
+def _local_day(cmd: Command, at: datetime) -> date:
+    """The team's own date of a stored instant (a version scheduled for Tokyo's midnight is
+    loaded the day before in UTC)."""
+    return cmd.actor.process.calendar.local_date(at if at.tzinfo else at.replace(tzinfo=UTC))
 
 
 def _who(user: str) -> str:

@@ -160,3 +160,13 @@ def test_a_goal_set_while_a_draft_is_scheduled_says_the_draft_will_replace_it(ri
     assert str(process.goal_for("sdr", "calls", on=date(2026, 12, 1))) == "60/day"
     quiet = rig.text("/pacer", "goal sdr conversations 15/day from 2026-12-02", MGR)
     assert "Goal set" in quiet and "Note:" not in quiet  # nothing scheduled any more
+
+
+def test_history_dates_a_version_by_the_team_s_own_day(rig):
+    """Tokyo's midnight of 1 Dec is 30 Nov in UTC: history says 1 Dec, as the team lived it."""
+    rig.text("/pacer", "timezone Asia/Tokyo", ADMIN)
+    _schedule_a_journey_change(rig)
+    rig.now = datetime(2026, 11, 30, 15, tzinfo=UTC)  # 1 Dec 00:00 in Tokyo
+    assert scheduled.sweep(rig.services, rig.now) == 1
+    history = rig.text("/pacer", "process history", SDR)
+    assert "*v2* · Tue 1 Dec 2026" in history and "in force from Tue 1 Dec 2026" in history
