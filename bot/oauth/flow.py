@@ -1,23 +1,25 @@
 """GET /slack/install and GET /slack/oauth_redirect: Bolt's OAuthFlow on Pacer's stores.
 
-/slack/install renders the "Add to Slack" page (state issued, kept in the database, and tied to
-the browser by a cookie); Slack sends the person back to /slack/oauth_redirect, where OAuthFlow
+/slack/install renders Pacer's "Add to Slack" page (bot/oauth/pages.py: what Pacer will be able
+to do, in plain words; the state issued, kept in the database, and tied to the browser by a
+cookie); Slack sends the person back to /slack/oauth_redirect, where OAuthFlow
 checks the state, exchanges the code (oauth.v2.access, at SLACK_API_URL) and stores the
 installation, encrypted. Then, in Pacer's own transaction, the installer becomes an admin of the
 workspace and its paused rituals resume (a reinstall). Every failure gets a page that says what
-happened and what to do, and stores nothing."""
+happened and what to do, and stores nothing; a success gets the first steps."""
 
 from __future__ import annotations
 
-import html
 import logging
 
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.install.listeners import installed
+from bot.oauth.pages import as_page, install_page, installed_page, not_installed_page
 from bot.oauth.setup import OAuth, oauth_client
 from bot.services import Services
 
@@ -46,6 +48,17 @@ REASONS = {
 }
 
 
+class PacerOAuthFlow(OAuthFlow):
+    """Bolt's flow, with Pacer's own install page and its security headers."""
+
+    def handle_installation(self, request: BoltRequest) -> BoltResponse:
+        response = super().handle_installation(request)
+        return as_page(response, response.body)
+
+    def build_install_page_html(self, url: str, request: BoltRequest) -> str:
+        return install_page(url, self.settings.scopes)
+
+
 def build_oauth_flow(services: Services, oauth: OAuth) -> OAuthFlow:
     settings = services.settings
     flow_settings = OAuthSettings(
@@ -65,7 +78,7 @@ def build_oauth_flow(services: Services, oauth: OAuth) -> OAuthFlow:
             success=lambda args: _succeeded(services, args), failure=_failed
         ),
     )
-    return OAuthFlow(client=oauth_client(settings), settings=flow_settings)
+    return PacerOAuthFlow(client=oauth_client(settings), settings=flow_settings)
 
 
 def _succeeded(services: Services, args: SuccessArgs) -> BoltResponse:
@@ -96,21 +109,13 @@ def _succeeded(services: Services, args: SuccessArgs) -> BoltResponse:
         installation.enterprise_id,
         installation.user_id,
     )
-    return args.default.success(args)
+    return as_page(args.default.success(args), installed_page(installation))
 
 
 def _failed(args: FailureArgs) -> BoltResponse:
     reason = args.reason or "unknown"
     log.info("install: outcome=failed reason=%s", reason)
     told = REASONS.get(reason, f"Slack answered: {reason}.")
-    body = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Pacer was not installed</title>"
-        "</head><body><h1>Pacer was not installed</h1>"
-        f"<p>{html.escape(told)}</p>"
-        f"<p><a href='{INSTALL_PATH}'>Start the install again</a>, or ask whoever runs Pacer "
-        f"for help (reason: <code>{html.escape(reason)}</code>).</p></body></html>"
-    )
     status = args.suggested_status_code if reason != "access_denied" else 200
-    return BoltResponse(
-        status=status, body=body, headers={"Content-Type": "text/html; charset=utf-8"}
-    )
+    page = not_installed_page(told, reason, INSTALL_PATH)
+    return as_page(args.default.failure(args), page, status)

@@ -63,3 +63,8 @@ def test_scopes_events_and_interactivity():
     assert {"chat:write.public", "channels:join"} <= scopes  # rituals in a channel Pacer joins
     assert settings["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_every_scope_is_asked_for_once():
+    scopes = MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert len(scopes) == len(set(scopes)), sorted(s for s in scopes if scopes.count(s) > 1)

@@ -3,7 +3,9 @@ browser's walk through "Add to Slack", the stand-in's oauth.v2.access, then sign
 the installed workspaces, each answered with its own token."""
 
 import json
+import re
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -289,3 +291,24 @@ def test_single_workspace_mode_serves_no_install_pages(server):
     for path in ("/slack/install", "/slack/oauth_redirect?code=x&state=y"):
         assert get(server, path).status == 404
     assert server.rows("SELECT count(*) FROM slack_oauth_states") == [(0,)]
+
+
+def test_the_install_pages_say_what_pacer_does_and_what_comes_next(oauth_server):
+    server, standin = oauth_server, oauth_server.standin
+    page = get(server, "/slack/install")
+    assert page.status == 200 and "Add Pacer to your Slack workspace" in page.body
+    assert "See people&#39;s names and timezones" in page.body  # users:read, in plain words
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert not re.search(r"src=|@import|url\(", page.body)  # nothing loaded from outside
+    state = parse_qs(urlsplit(page.authorize_url).query)["state"][0]
+    cookie = page.headers["set-cookie"].split(";")[0]
+    standin.add_install("code-pages", "TPAGES001", installer="UPAGES001")
+    done = finish_install(server, "code-pages", state, cookie)
+    assert done.status == 200 and "Pacer is in Team TPAGES001" in done.body
+    assert "/pacer channel #sales" in done.body and "/pacer team add @rep sdr" in done.body
+    assert 'href="slack://app?team=TPAGES001&amp;id=APACER"' in done.body
+    assert "=deleted;" in done.headers["set-cookie"]  # the state cookie goes
+    assert "default-src 'none'" in done.headers["content-security-policy"]
+    again = finish_install(server, "code-pages", state, cookie)  # the link works once
+    assert again.status == 401 and "Pacer was not installed" in again.body
+    assert "expired or was already used" in again.body and 'href="/slack/install"' in again.body
