@@ -10,6 +10,8 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateColumn
 
 from storage import installation_tables, people_queries
 from storage.installations import BadSecretKey, EncryptedInstallationStore, StateStore
@@ -161,3 +163,34 @@ def test_a_new_workspace_of_an_org_installed_org_wide_gets_the_installer_as_admi
 
 def test_token_columns_are_wide_enough_for_ciphertext():
     assert installation_tables.TOKEN_LENGTH >= 1000
+
+
+def test_every_token_column_is_encrypted():
+    """TOKEN_COLUMNS (what storage/installations.py encrypts) is every column holding a token."""
+    assert installation_tables.TOKEN_COLUMNS == {
+        "slack_installations": (
+            "bot_token",
+            "bot_refresh_token",
+            "user_token",
+            "user_refresh_token",
+        ),
+        "slack_bots": ("bot_token", "bot_refresh_token"),
+    }
+    for table in (installation_tables.installations, installation_tables.bots):
+        tokens = {c.name for c in table.c if c.name.endswith(("_token", "refresh_token"))}
+        assert tokens == set(installation_tables.TOKEN_COLUMNS[table.name])
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=str)
+def test_the_shared_columns_are_alike_in_both_tables(dialect):
+    """slack_bots' columns are all in slack_installations, defined alike (one definition, new
+    Column objects for each table), in the same order."""
+    bots, installs = installation_tables.bots, installation_tables.installations
+    ddl = {
+        table.name: {c.name: str(CreateColumn(c).compile(dialect=dialect)) for c in table.c}
+        for table in (bots, installs)
+    }
+    shared = [c.name for c in bots.c]
+    assert ddl[bots.name] == {name: ddl[installs.name][name] for name in shared}
+    assert [c.name for c in installs.c if c.name in shared] == shared
+    assert not set(map(id, bots.c)) & set(map(id, installs.c))
