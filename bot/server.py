@@ -25,6 +25,7 @@ from bot.workers import DEFAULT_THREADS, choose_workers
 from bot.workers import warnings as worker_warnings
 from storage.db import connections_per_process, make_engine, max_connections, ping
 from storage.migrate import upgrade
+from storage.tv_queries import link_reader_connections
 from tv.app import PREFIX as TV_PREFIX
 from tv.app import TvApp
 
@@ -198,11 +199,7 @@ def serve(
         identify_at_start(services.identity, services.modal_client)  # the workers inherit it
     database = services.engine.dialect.name
     workers, why = choose_workers(workers, os.environ, database)
-    for warning in worker_warnings(
-        workers,
-        connections_per_process(services.engine),
-        max_connections(services.engine),
-    ):
+    for warning in connection_warnings(services.engine, workers, with_clock):
         log.warning("pacer serve: %s", warning)
     services.engine.dispose()  # the worker is forked: it must open its own connections
     log.info(
@@ -226,6 +223,21 @@ def serve(
     gc.collect()
     gc.freeze()
     PacerServer(application, options).run()
+
+
+def connection_warnings(engine, workers: int, with_clock: bool = False) -> list[str]:
+    """What `pacer serve` warns about the PostgreSQL connections its processes may open: each
+    worker's (worker_connections), and with --with-clock the clock's in gunicorn's master (an
+    engine like the workers', its own pool)."""
+    master = connections_per_process(engine) if with_clock else 0
+    limit = max_connections(engine)
+    return list(worker_warnings(workers, worker_connections(engine), limit, master))
+
+
+def worker_connections(engine) -> int:
+    """The most database connections one worker opens: its engine's pool, plus the TV's link
+    lookups' own small pool (storage/tv_queries.py link_reader, PostgreSQL only)."""
+    return connections_per_process(engine) + link_reader_connections(engine)
 
 
 def start_background_clock(services: Services) -> None:

@@ -85,12 +85,16 @@ def web_concurrency(environ: Mapping[str, str]) -> int | None:
     return int(given)
 
 
-def warnings(workers: int, connections_each: int, max_connections: int | None):
-    """What an operator should hear about the chosen count (PostgreSQL's connections)."""
-    if max_connections and workers * connections_each > max_connections:
+def warnings(workers: int, connections_each: int, max_connections: int | None, master: int = 0):
+    """What an operator should hear about the chosen count (PostgreSQL's connections).
+    ``connections_each``: the most one worker opens (bot/server.py worker_connections);
+    ``master``: the most gunicorn's master opens (`--with-clock`: the clock's pool)."""
+    total = workers * connections_each + master
+    if max_connections and total > max_connections:
+        clock = f", and {master} for the clock in the master process" if master else ""
         yield (
-            f"{workers} workers may open up to {workers * connections_each} PostgreSQL "
-            f"connections ({connections_each} each), more than the server's max_connections "
+            f"{workers} workers may open up to {total} PostgreSQL connections "
+            f"({connections_each} each{clock}), more than the server's max_connections "
             f"({max_connections}): lower --workers, raise max_connections, or put a pooler "
             "(PgBouncer) in front."
         )

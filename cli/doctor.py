@@ -103,9 +103,19 @@ def signing_secret(ctx: Context) -> list[Line]:
 
 def bot_token(ctx: Context) -> list[Line]:
     token = ctx.settings.bot_token
+    if ctx.oauth:
+        # As the app does (bot/oauth/setup.py token_source, bot/app.py): SLACK_CLIENT_ID set,
+        # every call uses its workspace's installation token and none uses SLACK_BOT_TOKEN.
+        text = (
+            "per installation (OAuth mode, SLACK_CLIENT_ID is set): checked per installation below"
+        )
+        if token:
+            text += (
+                ". SLACK_BOT_TOKEN is set too, but Pacer never uses it in OAuth mode (each "
+                "workspace's installation token instead): unset it to avoid confusion"
+            )
+        return [Line(True, "bot token", text)]
     if not token:
-        if ctx.oauth:
-            return [Line(True, "bot token", "none in SLACK_BOT_TOKEN: OAuth mode, one per install")]
         return [
             Line(
                 False,
@@ -149,9 +159,11 @@ def bot_token(ctx: Context) -> list[Line]:
 
 
 def scopes(ctx: Context) -> list[Line]:
+    if ctx.oauth:
+        return []  # each installation's scopes are checked with it (installations)
     if ctx.auth is None:
         if not ctx.settings.bot_token:
-            return []  # OAuth mode without a token, or told above
+            return []  # told above
         return [Line(False, "scopes", "not checked: the bot token doesn't work (see above)")]
     try:
         wanted = manifest_bot_scopes()

@@ -10,55 +10,58 @@ from sqlmodel import SQLModel
 
 TOKEN_LENGTH = 1000
 INSTALLATIONS, BOTS, STATES = "slack_installations", "slack_bots", "slack_oauth_states"
-TOKEN_COLUMNS = {
-    INSTALLATIONS: ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
-    BOTS: ("bot_token", "bot_refresh_token"),
-}
 
 
-def _columns(table: str, spec: list[tuple[str, object]]) -> list[Column]:
-    tokens = TOKEN_COLUMNS.get(table, ())
-    return [Column(name, String(TOKEN_LENGTH) if name in tokens else kind) for name, kind in spec]
+def _token(name: str) -> Column:
+    """A token column: Fernet ciphertext (storage/installations.py encrypts what TOKEN_COLUMNS
+    lists)."""
+    return Column(name, String(TOKEN_LENGTH), info={"token": True})
 
 
-_COMMON_HEAD = [
-    ("client_id", String(32)),
-    ("app_id", String(32)),
-    ("enterprise_id", String(32)),
-    ("enterprise_name", String(200)),
-]
+def _installed_bot(*, after_enterprise=(), after_bot=()) -> list[Column]:
+    """The columns slack_installations and slack_bots share, new Column objects on every call (a
+    Column belongs to one table), in slack_sdk's order: ``after_enterprise`` and ``after_bot``
+    are a table's own columns, placed where slack_sdk places them (CREATE TABLE keeps this
+    order)."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("client_id", String(32), nullable=False),
+        Column("app_id", String(32), nullable=False),
+        Column("enterprise_id", String(32)),
+        Column("enterprise_name", String(200)),
+        *after_enterprise,
+        Column("team_id", String(32)),
+        Column("team_name", String(200)),
+        _token("bot_token"),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        _token("bot_refresh_token"),
+        Column("bot_token_expires_at", DateTime),
+        *after_bot,
+        Column("is_enterprise_install", Boolean, nullable=False, default=False),
+        Column("installed_at", DateTime, nullable=False),
+    ]
+
 
 installations = Table(
     INSTALLATIONS,
     SQLModel.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    *_columns(
-        INSTALLATIONS,
-        [
-            *_COMMON_HEAD,
-            ("enterprise_url", String(200)),
-            ("team_id", String(32)),
-            ("team_name", String(200)),
-            ("bot_token", None),
-            ("bot_id", String(32)),
-            ("bot_user_id", String(32)),
-            ("bot_scopes", String(1000)),
-            ("bot_refresh_token", None),
-            ("bot_token_expires_at", DateTime),
-            ("user_id", String(32)),
-            ("user_token", None),
-            ("user_scopes", String(1000)),
-            ("user_refresh_token", None),
-            ("user_token_expires_at", DateTime),
-            ("incoming_webhook_url", String(200)),
-            ("incoming_webhook_channel", String(200)),
-            ("incoming_webhook_channel_id", String(200)),
-            ("incoming_webhook_configuration_url", String(200)),
-            ("token_type", String(32)),
+    *_installed_bot(
+        after_enterprise=[Column("enterprise_url", String(200))],
+        after_bot=[
+            Column("user_id", String(32), nullable=False),
+            _token("user_token"),
+            Column("user_scopes", String(1000)),
+            _token("user_refresh_token"),
+            Column("user_token_expires_at", DateTime),
+            Column("incoming_webhook_url", String(200)),
+            Column("incoming_webhook_channel", String(200)),
+            Column("incoming_webhook_channel_id", String(200)),
+            Column("incoming_webhook_configuration_url", String(200)),
+            Column("token_type", String(32)),
         ],
     ),
-    Column("is_enterprise_install", Boolean, nullable=False, default=False),
-    Column("installed_at", DateTime, nullable=False),
     Index(
         "slack_installations_idx",
         "client_id",
@@ -68,33 +71,19 @@ installations = Table(
         "installed_at",
     ),
 )
-for _name in ("client_id", "app_id", "user_id"):
-    installations.c[_name].nullable = False
 
 bots = Table(
     BOTS,
     SQLModel.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    *_columns(
-        BOTS,
-        [
-            *_COMMON_HEAD,
-            ("team_id", String(32)),
-            ("team_name", String(200)),
-            ("bot_token", None),
-            ("bot_id", String(32)),
-            ("bot_user_id", String(32)),
-            ("bot_scopes", String(1000)),
-            ("bot_refresh_token", None),
-            ("bot_token_expires_at", DateTime),
-        ],
-    ),
-    Column("is_enterprise_install", Boolean, nullable=False, default=False),
-    Column("installed_at", DateTime, nullable=False),
+    *_installed_bot(),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
 )
-for _name in ("client_id", "app_id"):
-    bots.c[_name].nullable = False
+
+# Each table's token columns, by name: the ones storage/installations.py encrypts.
+TOKEN_COLUMNS = {
+    table.name: tuple(c.name for c in table.c if c.info.get("token"))
+    for table in (installations, bots)
+}
 
 oauth_states = Table(
     STATES,

@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import MetaData, String, Table, TypeDecorator, and_, delete, select
+from sqlalchemy import MetaData, String, Table, TypeDecorator, and_, delete, select, update
 from sqlalchemy.engine import Engine
 
 from storage.installation_tables import TOKEN_COLUMNS, TOKEN_LENGTH, oauth_states
@@ -88,6 +90,36 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
 
     def create_tables(self):
         raise RuntimeError("Alembic creates these tables (storage/migrations, revision 0017)")
+
+    def save_bot(self, bot: Bot) -> None:
+        """slack_sdk's (the bot's row in slack_bots), and the same bot token on the installation
+        row of the same install (same installed_at). A token rotation (bot/oauth/tokens.py, or
+        Bolt's) saves only the Bot: without this, find_installation would still read the token
+        Slack expired and the refresh token it used up. slack_sdk's save() ends here too,
+        rewriting what it has just written."""
+        super().save_bot(bot)
+        found = bot.to_dict()
+        c = self.installations.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(self.installations)
+                .where(
+                    c.client_id == self.client_id,
+                    c.enterprise_id == bot.enterprise_id,
+                    c.team_id == bot.team_id,
+                    c.installed_at == normalize_datetime_for_db(found.get("installed_at")),
+                )
+                .values(
+                    bot_token=bot.bot_token,
+                    bot_refresh_token=bot.bot_refresh_token,
+                    bot_token_expires_at=normalize_datetime_for_db(
+                        found.get("bot_token_expires_at")
+                    ),
+                    bot_id=bot.bot_id,
+                    bot_user_id=bot.bot_user_id,
+                    bot_scopes=found.get("bot_scopes"),
+                )
+            )
 
     def delete_tokens(self, *, enterprise_id: str | None, team_id: str | None) -> int:
         """The app was uninstalled: every installation and bot row of the workspace (or of the

@@ -29,6 +29,18 @@ def link_reader(engine: Engine) -> Engine:
     return db.autocommit_reader(engine)
 
 
+def link_reader_connections(engine: Engine) -> int:
+    """The most connections link_reader's engine opens in a process beside ``engine``'s own
+    pool: its own pool's on PostgreSQL, none on SQLite (it shares ``engine``'s pool)."""
+    reader = link_reader(engine)
+    if reader.pool is engine.pool:
+        return 0
+    try:
+        return db.connections_per_process(reader)
+    finally:
+        reader.dispose()
+
+
 def team_of_link(reader: Engine, token_hash: str) -> int | None:
     """The team a link opens, or None: one lookup on the unique index uq_tv_link_token. The TV
     asks it on every request, never from a cache, so a revoked link is refused at once by every

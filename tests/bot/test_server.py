@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from bot.server import clock_for, make_wsgi, server_options
+from bot import server
+from bot.server import clock_for, connection_warnings, make_wsgi, server_options, worker_connections
 from bot.settings import load_settings, serving_on
 from simulator.signed_requests import command_body, signed_headers
 from storage.db import make_engine
@@ -138,3 +139,33 @@ def test_the_tv_links_base_follows_the_port_served_on_unless_public_url_says():
     assert serving_on(load_settings(public), 4567, public).public_url == (
         "https://pacer.example.org"
     )
+
+
+def test_the_connections_warning_counts_the_tvs_link_lookup_pool_and_the_clock(
+    tmp_path, monkeypatch
+):
+    """Each worker may open its engine's pool (10 + 20 overflow on PostgreSQL) and the TV's link
+    lookups' own (2 + 2, storage/tv_queries.py); --with-clock adds the master's clock pool."""
+    monkeypatch.setattr(server, "max_connections", lambda engine: 100)
+    engine = make_engine("postgresql+psycopg://pacer@127.0.0.1:9/none")  # never connected
+    try:
+        assert worker_connections(engine) == 30 + 4
+        assert connection_warnings(engine, 2) == []  # 68
+        [warning] = connection_warnings(engine, 3)  # 102: 90 without the TV's pool
+        assert warning.startswith(
+            "3 workers may open up to 102 PostgreSQL connections (34 each), more than the "
+            "server's max_connections (100)"
+        )
+        assert connection_warnings(engine, 2, with_clock=True) == []  # 68 + 30
+        monkeypatch.setattr(server, "max_connections", lambda engine: 97)
+        [warning] = connection_warnings(engine, 2, with_clock=True)
+        assert "up to 98 PostgreSQL connections (34 each, and 30 for the clock in the master " in (
+            warning
+        )
+    finally:
+        engine.dispose()
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
+    try:  # the TV's lookups share the engine's pool: nothing more
+        assert worker_connections(sqlite) == 24 + 16
+    finally:
+        sqlite.dispose()

@@ -61,3 +61,8 @@ def test_the_operator_hears_when_the_workers_may_open_too_many_postgresql_connec
     [postgres] = warnings(4, 30, 100)
     assert "up to 120 PostgreSQL connections (30 each)" in postgres
     assert "max_connections (100)" in postgres
+    assert list(warnings(3, 33, 100, master=1)) == []  # exactly the limit
+    [with_clock] = warnings(3, 33, 100, master=2)
+    assert "up to 101 PostgreSQL connections (33 each, and 2 for the clock in the master" in (
+        with_clock
+    )

@@ -8,6 +8,8 @@ import pytest
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 
+from bot.oauth.setup import token_source
+from bot.settings import load_settings
 from cli.doctor import manifest_bot_scopes
 from simulator.slack_standin import SlackStandin
 from storage import db
@@ -23,54 +25,91 @@ KEY = Fernet.generate_key().decode()
 def slack():
     with SlackStandin() as standin:
         standin.add_channel("C0SALES", "sales")
-        standin.add_channel("C0FIELD", "field")
         yield standin
 
 
 @pytest.fixture
-def two_installs(tmp_path, slack):
-    """T0001 (team Sales, #sales) and T0002 (team Field, #field), each installed with its own
-    token, stored encrypted as the app stores them: (database url, {team: token})."""
-    url = _database(tmp_path)
+def url(tmp_path):
+    """The database of tests/cli/test_doctor.py: workspace T0001, its team Sales on #sales."""
+    return _database(tmp_path)
+
+
+@pytest.fixture
+def install(url, slack):
+    """Installs Pacer as the app stores it (encrypted): in workspace ``team_id`` (in Grid org
+    ``enterprise_id``), or ``org_wide`` in the whole org; ``team``: a team (name, channel) made
+    in that workspace, its channel made in Slack. Returns the bot token."""
     engine = db.make_engine(url)
-    with db.session(engine) as s:
-        other = Workspace(slack_team_id="T0002", enterprise_id="", created_at=NOW)
-        s.add(other)
-        s.flush()
-        s.add(SalesTeam(workspace_id=other.id, name="Field", channel_id="C0FIELD", created_at=NOW))
-        s.commit()
     store = EncryptedInstallationStore(CLIENT_ID, engine, KEY)
-    tokens = {}
-    for team in ("T0001", "T0002"):
-        tokens[team] = slack.add_install(f"code-{team}", team)
+
+    def install(team_id, *, enterprise_id=None, org_wide=False, team=None):
+        if team is not None:
+            name, channel = team
+            with db.session(engine) as s:
+                workspace = Workspace(
+                    slack_team_id=team_id, enterprise_id=enterprise_id or "", created_at=NOW
+                )
+                s.add(workspace)
+                s.flush()
+                s.add(
+                    SalesTeam(
+                        workspace_id=workspace.id, name=name, channel_id=channel, created_at=NOW
+                    )
+                )
+                s.commit()
+            slack.add_channel(channel, name.lower())
+        installed = None if org_wide else team_id
+        who = installed or enterprise_id
+        token = slack.add_install(
+            f"code-{who}", installed, enterprise_id=enterprise_id, org_wide=org_wide
+        )
         store.save(
             Installation(
                 app_id="APACER",
-                enterprise_id=None,
-                team_id=team,
-                team_name=f"Team {team}",
-                bot_token=tokens[team],
-                bot_id=f"B{team}",
-                bot_user_id=f"UBOT{team}",
+                enterprise_id=enterprise_id,
+                team_id=installed,
+                team_name=f"Team {who}",
+                bot_token=token,
+                bot_id=f"B{who}",
+                bot_user_id=f"UBOT{who}",
                 bot_scopes=sorted(manifest_bot_scopes()),
                 user_id="UINSTALLER",
+                is_enterprise_install=org_wide,
                 installed_at=(NOW - timedelta(days=2)).timestamp(),
             )
         )
+        return token
+
+    yield install
     engine.dispose()
-    return url, tokens
 
 
-def _oauth_doctor(folder, slack, url, key=KEY):
-    return _doctor(
-        folder,
-        slack,
-        url,
-        SLACK_BOT_TOKEN="",
-        SLACK_CLIENT_ID=CLIENT_ID,
-        SLACK_CLIENT_SECRET="client-secret",
-        PACER_SECRET_KEY=key,
-    )
+@pytest.fixture
+def two_installs(url, install):
+    """T0001 (team Sales, #sales) and T0002 (team Field, #field), each installed with its own
+    token: (database url, {team: token})."""
+    return url, {
+        "T0001": install("T0001"),
+        "T0002": install("T0002", team=("Field", "C0FIELD")),
+    }
+
+
+def _oauth_env(key=KEY, bot_token=""):
+    return {
+        "SLACK_BOT_TOKEN": bot_token,
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": "client-secret",
+        "PACER_SECRET_KEY": key,
+    }
+
+
+def _oauth_doctor(folder, slack, url, key=KEY, bot_token=""):
+    return _doctor(folder, slack, url, **_oauth_env(key, bot_token))
+
+
+PER_INSTALLATION = (
+    "per installation (OAuth mode, SLACK_CLIENT_ID is set): checked per installation below"
+)
 
 
 def test_each_installation_and_each_channel_is_checked_with_its_own_token(
@@ -80,7 +119,8 @@ def test_each_installation_and_each_channel_is_checked_with_its_own_token(
     result, lines = _oauth_doctor(tmp_path, slack, url)
     assert result.returncode == 0, result.stdout + result.stderr
     wanted = len(manifest_bot_scopes())
-    assert lines["bot token"] == ("ok", "none in SLACK_BOT_TOKEN: OAuth mode, one per install")
+    assert lines["bot token"] == ("ok", PER_INSTALLATION)
+    assert "scopes" not in lines  # each installation's, on its own line
     for team in ("T0001", "T0002"):
         assert lines[f"install {team}"] == (
             "ok",
@@ -97,6 +137,36 @@ def test_each_installation_and_each_channel_is_checked_with_its_own_token(
     assert sorted(c.token for c in slack.calls_to("auth.test")) == sorted(tokens.values())
     assert {c.method for c in slack.calls} == {"auth.test", "conversations.info"}  # reads only
     assert result.stdout.rstrip().endswith("All checks passed.")
+
+
+def test_with_slack_bot_token_set_too_doctor_says_the_installations_are_used(
+    tmp_path, slack, two_installs
+):
+    """Both SLACK_BOT_TOKEN and OAuth set: the app uses each installation's token (bot/oauth/
+    setup.py), so doctor says so and never tries the environment's (here revoked: no failure)."""
+    url, tokens = two_installs
+    slack.revoked_tokens.add("xoxb-from-the-env")
+    result, lines = _oauth_doctor(tmp_path, slack, url, bot_token="xoxb-from-the-env")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines["bot token"] == (
+        "ok",
+        f"{PER_INSTALLATION}. SLACK_BOT_TOKEN is set too, but Pacer never uses it in OAuth mode "
+        "(each workspace's installation token instead): unset it to avoid confusion",
+    )
+    assert "scopes" not in lines
+    assert sorted(c.token for c in slack.calls_to("auth.test")) == sorted(tokens.values())
+    assert "xoxb-from-the-env" not in {c.token for c in slack.calls}
+    # What doctor says is what the app does: the installation's token, not the environment's.
+    env = _oauth_env(bot_token="xoxb-from-the-env") | {
+        "DATABASE_URL": url,
+        "SLACK_API_URL": slack.url,
+    }
+    settings = load_settings(env)
+    engine = db.make_engine(url)
+    try:
+        assert token_source(settings, engine).bot_token("T0001", None) == tokens["T0001"]
+    finally:
+        engine.dispose()
 
 
 def test_a_revoked_token_fails_its_install_only(tmp_path, slack, two_installs):
@@ -157,31 +227,8 @@ def test_the_old_key_after_a_new_one_decrypts(tmp_path, slack, two_installs):
     assert lines["secret key"][0] == "ok"
 
 
-def test_an_org_wide_install_serves_its_workspaces_channels(tmp_path, slack):
-    url = _database(tmp_path)
-    engine = db.make_engine(url)
-    with db.session(engine) as s:
-        grid = Workspace(slack_team_id="T0003", enterprise_id="E0001", created_at=NOW)
-        s.add(grid)
-        s.flush()
-        s.add(SalesTeam(workspace_id=grid.id, name="Grid", channel_id="C0GRID", created_at=NOW))
-        s.commit()
-    token = slack.add_install("code-org", None, enterprise_id="E0001", org_wide=True)
-    EncryptedInstallationStore(CLIENT_ID, engine, KEY).save(
-        Installation(
-            app_id="APACER",
-            enterprise_id="E0001",
-            team_id=None,
-            bot_token=token,
-            bot_id="BE0001",
-            bot_user_id="UBOTE0001",
-            user_id="WINSTALLER",
-            is_enterprise_install=True,
-            installed_at=NOW.timestamp(),
-        )
-    )
-    engine.dispose()
-    slack.add_channel("C0GRID", "grid")
+def test_an_org_wide_install_serves_its_workspaces_channels(tmp_path, slack, url, install):
+    token = install("T0003", enterprise_id="E0001", org_wide=True, team=("Grid", "C0GRID"))
     result, lines = _oauth_doctor(tmp_path, slack, url)
     assert lines["install org E0001"][0] == "ok", result.stdout
     assert lines["channel of Grid"] == ("ok", "#grid (C0GRID): Pacer is a member")

@@ -6,11 +6,17 @@ from datetime import datetime
 
 import pytest
 from cryptography.fernet import Fernet
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import MetaData, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateColumn
 
+from simulator.slack_standin import SlackStandin
 from storage import installation_tables, people_queries
 from storage.installations import BadSecretKey, EncryptedInstallationStore, StateStore
 from tests.storage.support import NOW
@@ -129,6 +135,57 @@ def test_an_uninstall_deletes_only_that_workspaces_tokens(engine):
     assert store.find_bot(enterprise_id=None, team_id="T2").bot_token == TOKENS["bot_token"]
 
 
+@pytest.mark.parametrize("org_wide", [False, True], ids=["workspace", "org-wide"])
+def test_a_rotated_bot_token_is_what_every_read_finds(engine, org_wide):
+    """A token rotation (slack_sdk's TokenRotator, against the Slack stand-in) saves only the
+    refreshed Bot (save_bot, as bot/oauth/tokens.py and Bolt do): the installation row of the
+    same install gets its bot token too, so find_installation, with or without the installer,
+    never hands out the token Slack expired nor the refresh token it used up."""
+    team, org = (None, "E1") if org_wide else ("T1", None)
+    store = EncryptedInstallationStore("1.2", engine, KEY)
+    with SlackStandin() as slack:
+        slack.add_install("code", team, enterprise_id=org, org_wide=org_wide, expires_in=600)
+        oauth = WebClient(base_url=slack.url)
+        answer = oauth.oauth_v2_access(client_id="1.2", client_secret="s", code="code")
+        store.save(
+            installation(
+                team_id=team,
+                enterprise_id=org,
+                org_wide=org_wide,
+                bot_token=answer["access_token"],
+                bot_refresh_token=answer["refresh_token"],
+            )
+        )
+        old = answer["access_token"]
+        bot = store.find_bot(enterprise_id=org, team_id=team, is_enterprise_install=org_wide)
+        rotator = TokenRotator(client_id="1.2", client_secret="s", client=oauth)
+        # Its 12 hours are within the day: rotated now.
+        rotated = rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=24 * 60)
+        store.save_bot(rotated)
+        new = rotated.bot_token
+        assert new != old and old in slack.expired_tokens
+        where = {"enterprise_id": org, "team_id": team, "is_enterprise_install": org_wide}
+        found = [
+            store.find_bot(**where),
+            store.find_installation(**where),
+            store.find_installation(**where, user_id="U1"),
+        ]
+        for read in found:
+            assert (read.bot_token, read.bot_refresh_token) == (new, rotated.bot_refresh_token)
+            assert read.bot_token_expires_at == rotated.bot_token_expires_at
+            assert WebClient(token=read.bot_token, base_url=slack.url).auth_test()["ok"]
+        with pytest.raises(SlackApiError, match="token_expired"):
+            WebClient(token=old, base_url=slack.url).auth_test()
+    assert found[1].user_token == TOKENS["user_token"]  # the installer's own token: untouched
+    with engine.connect() as conn:  # one install: one row of each, the new token encrypted
+        rows = conn.execute(
+            text(
+                "SELECT bot_token FROM slack_installations UNION ALL SELECT bot_token FROM slack_bots"
+            )
+        ).scalars()
+        assert [Fernet(KEY.encode()).decrypt(r.encode()).decode() for r in rows] == [new, new]
+
+
 def test_the_stores_never_create_their_own_tables(engine):
     with pytest.raises(RuntimeError, match="Alembic"):
         EncryptedInstallationStore("C", engine, KEY).create_tables()
@@ -161,3 +218,34 @@ def test_a_new_workspace_of_an_org_installed_org_wide_gets_the_installer_as_admi
 
 def test_token_columns_are_wide_enough_for_ciphertext():
     assert installation_tables.TOKEN_LENGTH >= 1000
+
+
+def test_every_token_column_is_encrypted():
+    """TOKEN_COLUMNS (what storage/installations.py encrypts) is every column holding a token."""
+    assert installation_tables.TOKEN_COLUMNS == {
+        "slack_installations": (
+            "bot_token",
+            "bot_refresh_token",
+            "user_token",
+            "user_refresh_token",
+        ),
+        "slack_bots": ("bot_token", "bot_refresh_token"),
+    }
+    for table in (installation_tables.installations, installation_tables.bots):
+        tokens = {c.name for c in table.c if c.name.endswith(("_token", "refresh_token"))}
+        assert tokens == set(installation_tables.TOKEN_COLUMNS[table.name])
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=str)
+def test_the_shared_columns_are_alike_in_both_tables(dialect):
+    """slack_bots' columns are all in slack_installations, defined alike (one definition, new
+    Column objects for each table), in the same order."""
+    bots, installs = installation_tables.bots, installation_tables.installations
+    ddl = {
+        table.name: {c.name: str(CreateColumn(c).compile(dialect=dialect)) for c in table.c}
+        for table in (bots, installs)
+    }
+    shared = [c.name for c in bots.c]
+    assert ddl[bots.name] == {name: ddl[installs.name][name] for name in shared}
+    assert [c.name for c in installs.c if c.name in shared] == shared
+    assert not set(map(id, bots.c)) & set(map(id, installs.c))

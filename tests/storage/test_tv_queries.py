@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, text
 
-from storage import config_cache, log_queries, tv_queries
+from storage import config_cache, db, log_queries, tv_queries
 from storage.models import ActivityLog, ConfigStamp
 from tests.storage.support import NOW, TODAY, make_log
 
@@ -66,6 +66,31 @@ def test_a_dropped_connection_is_replaced_once_on_postgresql(engine, session, ws
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
     finally:
         reader.dispose()
+
+
+def test_the_lookups_own_pool_opens_its_connections_beside_the_engines(database, engine):
+    """link_reader_connections is what the lookup's pool opens at most in a process beyond the
+    engine's pool (`pacer serve` counts both per worker, bot/server.py): measured on PostgreSQL,
+    every connection of both pools open at once is its own server backend."""
+    if engine.dialect.name != "postgresql":
+        assert tv_queries.link_reader_connections(engine) == 0  # it shares the engine's pool
+        pytest.skip("SQLite: the lookup uses the engine's own pool")
+    small = db.make_engine(
+        database.url, connect_args=database.connect_args, pool_size=1, max_overflow=1
+    )
+    reader = tv_queries.link_reader(small)
+    held = []
+    try:
+        assert tv_queries.link_reader_connections(small) == 4
+        for pool in [reader] * 4 + [small] * 2:  # the reader's first: each opens through small
+            held.append(pool.connect())
+        pids = {conn.execute(text("SELECT pg_backend_pid()")).scalar() for conn in held}
+        assert len(pids) == db.connections_per_process(small) + 4 == 6
+    finally:
+        for conn in held:
+            conn.close()
+        reader.dispose()
+        small.dispose()
 
 
 def test_the_marker_moves_on_what_the_tv_shows_and_only_then(stamped, session, ws, team):

@@ -160,6 +160,10 @@ def test_an_expiring_token_is_rotated_once_and_saved_encrypted(services, slack):
     assert new not in raw and not refresh.startswith("xoxe")
     # The old token no longer works at Slack; the new one does.
     assert slack.token_workspaces[new]["team_id"] == "TROT00001" and old in slack.expired_tokens
+    # Both of the store's reads find the new token (the rotation saved it to both tables).
+    store = services.oauth.installations
+    assert store.find_bot(enterprise_id=None, team_id="TROT00001").bot_token == new
+    assert store.find_installation(enterprise_id=None, team_id="TROT00001").bot_token == new
 
 
 def test_a_refused_rotation_keeps_the_token_until_it_expires_then_none(services, slack):
