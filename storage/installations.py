@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, String, Table, TypeDecorator, and_, delete, select, update
 from sqlalchemy.engine import Engine
@@ -72,6 +71,12 @@ def _with_encrypted_tokens(table: Table, box: MultiFernet) -> Table:
     return table
 
 
+def _naive_utc(at: datetime | None) -> datetime | None:
+    """As slack_sdk's columns hold it: naive UTC (newer releases' to_dict gives aware datetimes,
+    older ones naive; slack_sdk.oauth.sqlalchemy_utils, which does this, is newer than our floor)."""
+    return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
+
+
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     """slack_sdk's store, its token columns encrypted (see the module's docstring)."""
 
@@ -107,14 +112,12 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
                     c.client_id == self.client_id,
                     c.enterprise_id == bot.enterprise_id,
                     c.team_id == bot.team_id,
-                    c.installed_at == normalize_datetime_for_db(found.get("installed_at")),
+                    c.installed_at == _naive_utc(found.get("installed_at")),
                 )
                 .values(
                     bot_token=bot.bot_token,
                     bot_refresh_token=bot.bot_refresh_token,
-                    bot_token_expires_at=normalize_datetime_for_db(
-                        found.get("bot_token_expires_at")
-                    ),
+                    bot_token_expires_at=_naive_utc(found.get("bot_token_expires_at")),
                     bot_id=bot.bot_id,
                     bot_user_id=bot.bot_user_id,
                     bot_scopes=found.get("bot_scopes"),
