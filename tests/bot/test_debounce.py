@@ -1,6 +1,7 @@
 """A burst of Home refreshes for one person runs once (bot/debounce.py)."""
 
 import threading
+import time
 
 from bot.debounce import Debouncer
 
@@ -40,10 +41,14 @@ def test_requests_while_queued_join_the_queued_run():
 def test_a_delay_gathers_a_burst_into_one_run_per_key():
     pool, ran = Pool(expected=2), []
     refresh = Debouncer(pool.submit, delay=0.05)
+    started = time.monotonic()
     for n in range(10):
         refresh.request("sam", lambda n=n: ran.append(f"sam {n}"))
     refresh.request("ana", lambda: ran.append("ana"))
-    assert pool.jobs == []  # nothing before the delay
+    submitted, waited = list(pool.jobs), time.monotonic() - started
+    # nothing before the delay (a loaded machine may have paused this thread past it: then
+    # the run may have been handed over already, and the rest of the test still holds)
+    assert submitted == [] or waited >= 0.05
     assert pool.done.wait(5)
     pool.run_all()
     assert sorted(ran) == ["ana", "sam 9"]

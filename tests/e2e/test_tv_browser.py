@@ -102,8 +102,10 @@ def browser(request):
     driver.quit()
 
 
-def until(check, seconds: float = 5.0):
-    """``check()``'s value once truthy; None after ``seconds`` (a bounded wait, no fixed sleep)."""
+def until(check, seconds: float = 15.0):
+    """``check()``'s value once truthy; None after ``seconds`` (a bounded wait, no fixed sleep).
+    A change reaches the page within the page's 2-s poll plus the server's 1-s ttl: about 3 s,
+    which left a 5-s wait under 2 s of slack for a loaded machine's browser; 15 s leaves 12."""
     deadline = time.monotonic() + seconds
     while True:
         value = check()
