@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rituals.process.sources import SourceMapping
+from rituals.process.sources import SourceMapping, by_role_word
 
 SOURCE = "hubspot"
 MAX_AGE = timedelta(minutes=5)
@@ -235,14 +235,9 @@ def to_activity(
     role = role_of(owner)
     kpi = mapping.kpi_for(record, role)
     if kpi is None and role is None and mapping.records.get(record):
-        # A mapping by role needs the rep: until the owner is matched there is no KPI to hold
-        # the record under. HubSpot's next change to it counts it once they are.
-        why = (
-            f"{owner} is not matched to a rep yet, and sources.hubspot.{record} depends on the role"
-        )
-        return Activity(
-            change.external_id, owner, when, None, False, why + "; map them with `pacer api review`"
-        )
+        # A mapping by role needs the rep, unknown until the owner is matched: the item is held
+        # under the record type, and mapping the owner counts it on their role's KPI.
+        return Activity(change.external_id, owner, when, by_role_word(SOURCE, record))
     if kpi is None:
         return Activity(
             change.external_id,

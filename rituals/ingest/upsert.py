@@ -26,6 +26,7 @@ from rituals.ingest.items import (
     shape_problem,
 )
 from rituals.process import Process
+from rituals.process.sources import SOURCE_NAMES, role_mapped_record
 from rituals.scorecard import rep_calendar
 from rituals.teams import team_process
 from storage import ingest_queries as q
@@ -185,6 +186,12 @@ class _Batch:
         return held
 
     def _upsert(self, item: IngestItem, at: datetime) -> tuple[str, str | None]:
+        mapped = role_mapped_record(item.kpi)
+        if mapped is not None and mapped[0] != item.source:
+            return "rejected", (
+                f"kpi {item.kpi!r} is the KPI {SOURCE_NAMES[mapped[0]]} maps by role: only its "
+                "own items may name it; name the KPI"
+            )
         user = self.owner_of.get(item.owner)
         if user is None:
             self._hold(item, at)
@@ -269,6 +276,13 @@ class _Batch:
         if not process.has_role(member.role):
             return f"{{user}}'s role {member.role!r} is not in the team's process"
         role = process.role(member.role)
+        mapped = role_mapped_record(word)
+        if mapped is not None:  # held by record type until the owner's role was known
+            source, record = mapped
+            mapping = process.sources.get(source)
+            word = (mapping.kpi_for(record, role.key) if mapping else None) or ""
+            if not word:
+                return f"sources.{source}.{record} maps no KPI for {role.key} ({{user}}'s role)"
         found = [process.kpi(word)] if process.has_kpi(word) else []
         found = found or process.resolve_word(word, role.key)
         if len(found) != 1:

@@ -12,6 +12,18 @@ SOURCE_NAMES = {"hubspot": "HubSpot"}
 EVERY_ROLE = "*"  # the key of a mapping that holds for every role
 
 
+def by_role_word(source: str, record: str) -> str:
+    """The KPI an item from ``source`` carries while its owner, and so the role its ``record``
+    type is mapped by, is not known yet (it is held): "hubspot:meetings"."""
+    return f"{source}:{record}"
+
+
+def role_mapped_record(word: str) -> tuple[str, str] | None:
+    """(source, record) of a :func:`by_role_word`; None for any other KPI word."""
+    source, _, record = word.partition(":")
+    return (source, record) if record in SOURCE_RECORDS.get(source, ()) else None
+
+
 @dataclass(frozen=True)
 class SourceMapping:
     """One system's mapping: record type -> role (or EVERY_ROLE) -> KPI key."""

@@ -9,7 +9,7 @@ import pytest
 
 from rituals.connectors.hubspot_api import HubSpotApi, HubSpotUnavailable
 from rituals.connectors.hubspot_hook import NotConnected, receive
-from rituals.ingest import held_queue
+from rituals.ingest import IngestItem, held_queue, ingest, map_owner
 from rituals.process import default_process, load_process_dict
 from rituals.teams import store_process
 from simulator.hubspot_standin import HubSpotStandin
@@ -120,21 +120,33 @@ def test_deleted_cancelled_and_lost_records_void(engine, session, connected, hub
     assert totals(session, ws) == {} and totals(session, ws, AE) == {}
 
 
-def test_an_unknown_owner_is_held_and_an_unmapped_role_is_not_counted(
+def test_an_unknown_owner_is_held_even_where_the_kpi_depends_on_the_role(
     engine, session, connected, hubspot
 ):
+    """The meeting's KPI depends on the owner's role, unknown until the owner is matched: it is
+    held under its record type (nothing is lost), and mapping the owner counts it on the KPI
+    of their role: an SDR's meeting is a meeting scheduled."""
     ws = connected
     hubspot.add("calls", 12, hubspot_owner_id=9, hs_timestamp="2026-11-24T14:02:00Z")
     hubspot.add("meetings", 23, hubspot_owner_id=9, hs_timestamp="2026-11-24T14:02:00Z")
     delivery = receive(engine, [event("call", 12), event("meeting", 23)], api(hubspot), NOW)
-    assert statuses(delivery) == {"call:12": "held"}
-    assert [h.owner for h in held_queue(session, ws.id)] == ["hubspot-owner:9"]
-    [(key, why)] = delivery.not_counted
-    assert key == "meeting:23" and why.startswith("hubspot-owner:9 is not matched to a rep yet")
-    assert (
-        "results" in delivery.to_dict()
-        and delivery.to_dict()["not_counted"][0]["external_id"] == "meeting:23"
-    )
+    assert statuses(delivery) == {"call:12": "held", "meeting:23": "held"}
+    assert delivery.not_counted == []
+    [owner] = held_queue(session, ws.id)
+    assert (owner.owner, owner.items) == ("hubspot-owner:9", 2)
+    mapped = map_owner(session, ws.id, "hubspot-owner:9", REP, "UMGR", NOW)
+    assert mapped.counts() == {"created": 2}
+    assert totals(session, ws) == {"calls": 1, "meetings_scheduled": 1}
+    session.commit()
+    again = receive(engine, [event("meeting", 23)], api(hubspot), NOW)  # replayed: no change
+    assert statuses(again) == {"meeting:23": "unchanged"}
+
+
+def test_the_role_mapped_kpi_is_hubspots_own(engine, session, connected):
+    """No other source may send the placeholder KPI of HubSpot's mapping by role."""
+    item = IngestItem("crm", "x1", NOW, REP, "hubspot:meetings", 1)
+    [result] = ingest(session, connected.id, [item], NOW, via="api", entered_by="token:t")
+    assert result.status == "rejected" and "only its own items" in result.reason
 
 
 def test_hubspot_down_changes_nothing(engine, session, connected, hubspot):
