@@ -137,15 +137,26 @@ def _scheduled_note(
     """A draft scheduled for a later day publishes its own goals from that day: said when it
     would put this one back, so nobody is surprised on the day."""
     waiting = draft_queries.scheduled_draft(cmd.session, cmd.actor.team.id)
-    if waiting is None or waiting.publish_on <= effective:
+    # A change from the draft's own day is replaced too: the draft's change is applied after it.
+    if waiting is None or waiting.publish_on < effective:
         return ""
     day, draft = waiting.publish_on, draft_process(waiting)
-    planned = draft.goal_for(role, kpi, user, on=day) if draft.has_role(role) else None
-    if planned == updated.goal_for(role, kpi, user, on=day):
-        return ""
+    # As publishing compares (rituals/process/goal_history.keep_goal_history): a rep's own goal
+    # against the draft's own goal for them, a role's goal against the draft's role goal.
+    if user is not None:
+        planned = draft.overrides.get(user, {}).get(kpi)
+        if own_goal(updated, user, kpi, day) == planned:
+            return ""
+    else:
+        if not draft.has_role(role) or kpi not in draft.role(role).scorecard:
+            return ""
+        planned = draft.role(role).goals.get(kpi)
+        if updated.goal_for(role, kpi, on=day) == planned:
+            return ""
+    planned_words = planned or ("the role's goal" if user is not None else "no goal")
     return (
         f"\n\nNote: the process draft scheduled for {dates.long(day)} sets this goal to "
-        f"{planned or 'no goal'}, so from that day it replaces this change. To keep this goal, "
+        f"{planned_words}, so from that day it replaces this change. To keep this goal, "
         "`/pacer process discard` the scheduled draft and publish a new one."
     )
 

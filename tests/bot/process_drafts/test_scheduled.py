@@ -8,6 +8,7 @@ import pytest
 
 from bot.delivery.clock import Clock
 from bot.process_drafts import scheduled
+from rituals.process.goal_history import own_goal
 from rituals.teams import team_process
 from storage import process_queries
 from tests.bot.form_support import named_rig, versions
@@ -170,3 +171,22 @@ def test_history_dates_a_version_by_the_team_s_own_day(rig):
     assert scheduled.sweep(rig.services, rig.now) == 1
     history = rig.text("/pacer", "process history", SDR)
     assert "*v2* · Tue 1 Dec 2026" in history and "in force from Tue 1 Dec 2026" in history
+
+
+def test_a_goal_from_the_draft_s_own_day_or_a_rep_s_own_goal_gets_the_note_too(rig):
+    """Publishing applies the draft's goals after any change dated its day, and drops a rep's
+    own goal the draft doesn't have, even one equal to the role's goal."""
+    _schedule_a_journey_change(rig)
+    same_day = rig.text("/pacer", "goal sdr calls 80/day from 2026-12-01", MGR)
+    assert "draft scheduled for Tue 1 Dec 2026 sets this goal to 60/day" in same_day
+    own = rig.text("/pacer", f"goal <@{SDR}> calls 60/day", MGR)
+    assert "sets this goal to the role's goal" in own
+    later = rig.text("/pacer", "goal sdr conversations 15/day from 2026-12-02", MGR)
+    assert "Goal set" in later and "Note:" not in later  # after the draft's day: it stays
+    rig.now = MIDNIGHT
+    assert scheduled.sweep(rig.services, rig.now) == 1
+    with rig.services.unit_of_work() as session:
+        process, _ = team_process(session, drafts(rig)[0].team_id)
+    assert str(process.goal_for("sdr", "calls", on=date(2026, 12, 1))) == "60/day"
+    assert own_goal(process, SDR, "calls", date(2026, 12, 1)) is None
+    assert str(process.goal_for("sdr", "conversations", on=date(2026, 12, 2))) == "15/day"
