@@ -101,7 +101,9 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         row of the same install (same installed_at). A token rotation (bot/oauth/tokens.py, or
         Bolt's) saves only the Bot: without this, find_installation would still read the token
         Slack expired and the refresh token it used up. slack_sdk's save() ends here too,
-        rewriting what it has just written."""
+        rewriting what it has just written. Two transactions (slack_sdk's own, then this): if
+        the second fails, slack_bots, which every Pacer read uses (find_bot), has the new token,
+        and the next rotation, which starts from it, writes both again."""
         super().save_bot(bot)
         found = bot.to_dict()
         c = self.installations.c
