@@ -59,6 +59,14 @@ def process_version_at(session: Session, team_id: int, instant: datetime) -> Pro
     ).first()
 
 
+def team_version(session: Session, team_id: int, number: int) -> ProcessVersion | None:
+    """The team's own version ``number``."""
+    query = select(ProcessVersion).where(
+        ProcessVersion.team_id == team_id, ProcessVersion.version == number
+    )
+    return session.exec(query).first()
+
+
 def process_versions(session: Session, team_id: int | None) -> list[ProcessVersion]:
     condition = (
         ProcessVersion.team_id == team_id

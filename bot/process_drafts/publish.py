@@ -25,7 +25,7 @@ from bot.services import Services
 from rituals import dates
 from rituals.process import Process
 from rituals.process_drafts import diff
-from rituals.process_drafts.drafts import base_of, draft_process
+from rituals.process_drafts.drafts import base_of, copied_from, draft_process
 from rituals.process_drafts.publish import blockers, published, review_state, reviewed_by
 from rituals.teams import admins_of, managers_of, require_manager, store_process
 from storage import draft_queries, people_queries
@@ -119,7 +119,8 @@ def publish(cmd: Command, args: list[str]) -> dict:
         )
     if effective > today:
         return _schedule(cmd, row, current, draft, effective)
-    version = published(current, draft, effective, by=cmd.user_id, at=cmd.now)
+    base = copied_from(session, row)
+    version = published(current, draft, effective, by=cmd.user_id, at=cmd.now, base=base)
     changes = diff(current, version)
     summary = EFFECTIVE_WORDS.format(day=effective.isoformat()) + (
         "; ".join(changes) or "no change"

@@ -30,7 +30,7 @@ from bot.process_reviews.drafts import refuse_if_scheduled
 from bot.services import Services
 from rituals import dates
 from rituals.process_drafts import diff
-from rituals.process_drafts.drafts import draft_process
+from rituals.process_drafts.drafts import copied_from, draft_process
 from rituals.process_drafts.publish import (
     ReviewState,
     blockers,
@@ -105,7 +105,8 @@ def _publish_one(services: Services, draft_id: int, now: datetime) -> int:
 
 def _store(services: Services, session, team, row, current, draft, by: str, start: datetime):
     """The claimed draft stored as the team's next version; the job announcing it, if any."""
-    version = published(current, draft, row.publish_on, by=by, at=start)
+    base = copied_from(session, row)
+    version = published(current, draft, row.publish_on, by=by, at=start, base=base)
     changes = diff(current, version)
     stored = store_process(
         session,

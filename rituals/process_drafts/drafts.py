@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from rituals.process import Process, dump_process, load_process_dict
+from rituals.process import Process, default_process, dump_process, load_process_dict
 from rituals.process.goal_history import own_goal
 from rituals.process_drafts.diff import diff
 from rituals.teams import team_process
@@ -76,6 +76,17 @@ def open_team_draft(
         open_key=open_key[:160],
     )
     return draft_queries.create_draft(session, row)
+
+
+def copied_from(session: Session, draft: ProcessDraft) -> Process:
+    """The version the draft was copied from: the team's own by its number, else (the team had
+    none) the install-wide one in force when the draft was opened, else the built-in default."""
+    if draft.base_version is not None:
+        row = process_queries.team_version(session, draft.team_id, draft.base_version)
+    else:
+        row = process_queries.process_version_at(session, draft.team_id, draft.created_at)
+        row = row if row is not None and row.team_id is None else None
+    return _parse(row.definition) if row is not None else default_process()
 
 
 def draft_process(draft: ProcessDraft) -> Process:

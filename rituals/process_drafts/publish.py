@@ -13,11 +13,12 @@ differs from the one in force on the effective date becomes a change from that d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from rituals.pacing import WorkCalendar
-from rituals.process import Process, load_process_dict
+from rituals.process import Process, ProcessError, load_process_dict
 from rituals.process.goal_history import FUTURE_DAYS, keep_goal_history
 
 
@@ -100,14 +101,53 @@ def blockers(
     return out
 
 
+# The parts of a process that are settings, changed by their own commands (`/pacer timezone`,
+# `/pacer holiday`, the settings form…) while a draft waits: the draft's forms don't edit them.
+SETTINGS = (
+    "name",
+    "timezone",
+    "working_days",
+    "working_hours",
+    "holidays",
+    "scorecard_visibility",
+    "pace_thresholds",
+    "limits",
+    "contests",
+    "rituals",
+    "review",
+    "sources",
+)
+
+
 def published(
-    current: Process, draft: Process, effective: date, *, by: str, at: datetime
+    current: Process,
+    draft: Process,
+    effective: date,
+    *,
+    by: str,
+    at: datetime,
+    base: Process | None = None,
 ) -> Process:
     """The version the draft becomes: its content, with the team's goal history kept and every
-    goal it changes dated from ``effective``."""
+    goal it changes dated from ``effective``. With ``base`` (the version the draft was copied
+    from), a setting the draft left as it was copied keeps what is in force now, so a
+    `/pacer timezone` or a holiday added since is not undone; a setting the draft changed is the
+    draft's. If the two don't fit together (the draft removed a KPI the current sources map),
+    the draft's settings are taken whole, as before."""
     data = draft.to_dict()
     data.pop("goal_changes", None)  # a draft shows today's goals, never history
-    return keep_goal_history(current, load_process_dict(data), effective, by=by, at=at)
+    loaded = load_process_dict(data)
+    if base is not None:
+        was, now = base.to_dict(), current.to_dict()
+        merged = dict(data)
+        for key in SETTINGS:
+            if data.get(key) == was.get(key):
+                merged.pop(key, None)
+                if key in now:
+                    merged[key] = now[key]
+        with suppress(ProcessError):  # they don't fit: the draft's own settings, whole
+            loaded = load_process_dict(merged)
+    return keep_goal_history(current, loaded, effective, by=by, at=at)
 
 
 def starts_at(calendar: WorkCalendar, day: date) -> datetime:

@@ -39,6 +39,9 @@ def test_process_versions_are_numbered_per_scope(engine, session, ws, team):
         ]
         assert process_queries.latest_process_version(other, team.id).name == "sales 2"
         assert process_queries.latest_process_version(other, other_team.id).name == "aes 1"
+        assert process_queries.team_version(other, team.id, 1).name == "sales 1"
+        assert process_queries.team_version(other, other_team.id, 1).name == "aes 1"
+        assert process_queries.team_version(other, team.id, 3) is None
 
 
 def test_latest_process_version_falls_back_to_install_wide(session, ws, team):

@@ -190,3 +190,17 @@ def test_a_goal_from_the_draft_s_own_day_or_a_rep_s_own_goal_gets_the_note_too(r
     assert str(process.goal_for("sdr", "calls", on=date(2026, 12, 1))) == "60/day"
     assert own_goal(process, SDR, "calls", date(2026, 12, 1)) is None
     assert str(process.goal_for("sdr", "conversations", on=date(2026, 12, 2))) == "15/day"
+
+
+def test_a_setting_changed_while_the_draft_waits_is_not_undone_on_the_day(rig):
+    """The draft changes the journey; `/pacer timezone` moves the team to Tokyo after it was
+    scheduled. On the day the journey changes and the team stays in Tokyo (before, the draft's
+    copy of New York came back with it)."""
+    _schedule_a_journey_change(rig)
+    assert "Tokyo" in rig.text("/pacer", "timezone Asia/Tokyo", ADMIN)
+    rig.now = datetime(2026, 11, 30, 15, tzinfo=UTC)  # 1 Dec 00:00 in Tokyo
+    assert scheduled.sweep(rig.services, rig.now) == 1
+    with rig.services.unit_of_work() as session:
+        process, _ = team_process(session, drafts(rig)[0].team_id)
+    assert process.timezone == "Asia/Tokyo"
+    assert [s.name for s in process.stages][-1] == "Signs"

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rituals.process import default_process
+from rituals.process import default_process, load_process_dict
 from rituals.process_drafts import edits
 from rituals.process_drafts.publish import (
     ReviewState,
@@ -119,3 +119,24 @@ def test_a_scheduled_draft_starts_at_midnight_in_the_team_timezone():
     assert starts_at(calendar, date(2026, 7, 1)) == datetime(2026, 7, 1, 4, tzinfo=UTC)  # EDT
     tokyo = replace(calendar, tz=ZoneInfo("Asia/Tokyo"))
     assert starts_at(tokyo, date(2026, 12, 1)) == datetime(2026, 11, 30, 15, tzinfo=UTC)
+
+
+def test_settings_the_draft_left_alone_keep_what_is_in_force_now():
+    base = default_process()
+    current = load_process_dict(base.to_dict() | {"timezone": "Asia/Tokyo"})
+    draft = edits.archive_kpi(base, "calls")  # the draft changes a KPI, not the timezone
+    kept = published(current, draft, TODAY, by="U1", at=NOW, base=base)
+    assert kept.timezone == "Asia/Tokyo" and kept.kpi("calls").archived
+    assert published(current, draft, TODAY, by="U1", at=NOW).timezone == base.timezone
+    moved = load_process_dict(base.to_dict() | {"timezone": "Europe/Paris"})
+    assert published(current, moved, TODAY, by="U1", at=NOW, base=base).timezone == "Europe/Paris"
+
+
+def test_settings_that_no_longer_fit_the_draft_are_the_draft_s_own():
+    """Sources mapping a KPI the draft removed can't be kept: the draft's settings, whole."""
+    base = default_process()
+    mapped = base.to_dict() | {"sources": {"hubspot": {"calls": "calls"}}}
+    current = load_process_dict(mapped)
+    draft = edits.remove_kpi(base, "calls")
+    version = published(current, draft, TODAY, by="U1", at=NOW, base=base)
+    assert not version.has_kpi("calls") and version.sources == {}
