@@ -4,7 +4,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from bench.common import free_port
 from simulator.signed_requests import command_body, responses_to, signed_headers
 from simulator.slack_standin import SlackStandin
 from storage.db import normalize_url
@@ -33,12 +33,6 @@ def _as_sqlite(value):
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     return value
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
