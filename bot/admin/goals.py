@@ -141,6 +141,13 @@ def _scheduled_note(
     if waiting is None or waiting.publish_on < effective:
         return ""
     day, draft = waiting.publish_on, draft_process(waiting)
+    if not draft.has_role(role) or kpi not in draft.role(role).scorecard:
+        what = updated.kpi(kpi).name if updated.has_kpi(kpi) else kpi
+        return (
+            f"\n\nNote: the process draft scheduled for {dates.long(day)} takes {what} off the "
+            f"{role} scorecard, so this goal ends that day. To keep it, `/pacer process discard` "
+            "the scheduled draft and publish a new one."
+        )
     # As publishing compares (rituals/process/goal_history.keep_goal_history): a rep's own goal
     # against the draft's own goal for them, a role's goal against the draft's role goal.
     if user is not None:
@@ -148,8 +155,6 @@ def _scheduled_note(
         if own_goal(updated, user, kpi, day) == planned:
             return ""
     else:
-        if not draft.has_role(role) or kpi not in draft.role(role).scorecard:
-            return ""
         planned = draft.role(role).goals.get(kpi)
         if updated.goal_for(role, kpi, on=day) == planned:
             return ""

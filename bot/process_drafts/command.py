@@ -25,7 +25,7 @@ from bot.process_reviews import command as reviews
 from bot.replies import Problem
 from rituals import dates
 from rituals.process_drafts import diff
-from rituals.process_drafts.drafts import base_of, draft_process, open_team_draft
+from rituals.process_drafts.drafts import as_published, base_of, draft_process, open_team_draft
 from rituals.teams import require_manager
 from storage import draft_queries
 from storage.models import ProcessDraft
@@ -118,7 +118,13 @@ def draft(cmd: Command, args: list[str]) -> dict:
             f"<@{row.author_id}> on {dates.long(row.created_at.date())}. Edit it below, or "
             "`/pacer process discard` it."
         )
-    return draft_message(heading, process, diff(current, process), row.base_version, True)
+    return draft_message(
+        heading,
+        process,
+        diff(current, as_published(cmd.session, row, current)),
+        row.base_version,
+        True,
+    )
 
 
 def show(cmd: Command) -> dict:
@@ -144,7 +150,7 @@ def show(cmd: Command) -> dict:
     return draft_message(
         heading,
         process,
-        diff(current, process),
+        diff(current, as_published(cmd.session, row, current)),
         row.base_version,
         cmd.actor.is_manager and waiting is None,
     )

@@ -25,7 +25,7 @@ from bot.services import Services
 from rituals import dates
 from rituals.process import Process
 from rituals.process_drafts import diff
-from rituals.process_drafts.drafts import base_of, copied_from, draft_process
+from rituals.process_drafts.drafts import as_published, base_of, copied_from, draft_process
 from rituals.process_drafts.publish import blockers, published, review_state, reviewed_by
 from rituals.teams import admins_of, managers_of, require_manager, store_process
 from storage import draft_queries, people_queries
@@ -96,7 +96,8 @@ def publish(cmd: Command, args: list[str]) -> dict:
         moved_on = (
             f"version {current_version} was stored after the draft was copied from "
             f"{'version ' + str(row.base_version) if row.base_version else 'the default'}; "
-            "publishing replaces what it changed"
+            "publishing replaces the journey, KPIs, scorecards and goals it changed (settings "
+            "changed since, like the timezone or holidays, are kept)"
         )
     in_use, held = in_use_and_held(session, team.id, current)
     stop = blockers(
@@ -196,7 +197,9 @@ def _schedule(cmd: Command, row, current: Process, draft: Process, effective: da
             f"*Scheduled*: the draft becomes the version in force at the start of "
             f"{dates.long(effective)} ({current.timezone}), {where}. Until then it is locked: no "
             f"edits and no new review rounds; `/pacer process discard` cancels it.{rounds}\n\n"
-            + changes_text(diff(current, draft), "the version in force")
+            + changes_text(
+                diff(current, as_published(cmd.session, row, current)), "the version in force"
+            )
         ),
     )
 

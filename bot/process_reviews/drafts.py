@@ -10,7 +10,13 @@ from bot.replies import Problem
 from rituals import dates
 from rituals.process import Process
 from rituals.process_drafts import DraftItem, apply_suggestion, check_suggestion, diff, items
-from rituals.process_drafts.drafts import base_of, draft_process, flattened, record_edit
+from rituals.process_drafts.drafts import (
+    as_published,
+    base_of,
+    draft_process,
+    flattened,
+    record_edit,
+)
 from rituals.process_reviews import ALL, PARTS
 from storage import draft_queries
 from storage.models import ProcessDraft, SalesTeam
@@ -58,4 +64,4 @@ def changes(session: Session, team: SalesTeam, draft: ProcessDraft, today: date)
     """What the draft changes in the version in force, as the drafts feature words it (the
     version flattened to today's goals, as a draft is)."""
     base, _ = base_of(session, team)
-    return diff(flattened(base, today), draft_process(draft))
+    return diff(flattened(base, today), as_published(session, draft, base))

@@ -11,6 +11,7 @@ from functools import lru_cache
 from rituals.process import Process, default_process, dump_process, load_process_dict
 from rituals.process.goal_history import own_goal
 from rituals.process_drafts.diff import diff
+from rituals.process_drafts.publish import with_settings_kept
 from rituals.teams import team_process
 from storage import draft_queries, process_queries
 from storage.models import ProcessDraft, SalesTeam
@@ -87,6 +88,13 @@ def copied_from(session: Session, draft: ProcessDraft) -> Process:
         row = process_queries.process_version_at(session, draft.team_id, draft.created_at)
         row = row if row is not None and row.team_id is None else None
     return _parse(row.definition) if row is not None else default_process()
+
+
+def as_published(session: Session, draft: ProcessDraft, current: Process) -> Process:
+    """The draft as publishing it now would make it, goals aside: the settings it left as copied
+    are the ones in force (rituals/process_drafts/publish.with_settings_kept). What previews and
+    reviewers are shown, so they are asked about what will happen."""
+    return with_settings_kept(current, draft_process(draft), copied_from(session, draft))
 
 
 def draft_process(draft: ProcessDraft) -> Process:

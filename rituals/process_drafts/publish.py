@@ -13,7 +13,6 @@ differs from the one in force on the effective date becomes a change from that d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -102,7 +101,9 @@ def blockers(
 
 
 # The parts of a process that are settings, changed by their own commands (`/pacer timezone`,
-# `/pacer holiday`, the settings form…) while a draft waits: the draft's forms don't edit them.
+# `/pacer holiday`, `/pacer ritual`, the settings form…) while a draft waits: the draft's forms
+# don't edit them. The rituals are merged one ritual at a time. (The review requirement is
+# not among them: a draft is checked against its own.)
 SETTINGS = (
     "name",
     "timezone",
@@ -114,9 +115,61 @@ SETTINGS = (
     "limits",
     "contests",
     "rituals",
-    "review",
     "sources",
 )
+
+
+def with_settings_kept(current: Process, draft: Process, base: Process) -> Process:
+    """The draft as it would be published: each setting (each ritual) it left as it was copied
+    from ``base`` takes what is in force in ``current``, so a `/pacer timezone` or a holiday
+    added while the draft waits is not undone; what the draft changed is the draft's. A setting
+    whose current value doesn't fit the draft (a leaderboard of a KPI the draft removed) stays
+    the draft's, alone."""
+    data = draft.to_dict()
+    data.pop("goal_changes", None)  # a draft shows today's goals, never history
+    was, now = base.to_dict(), current.to_dict()
+    loaded = load_process_dict(data)
+    for key, sub in _setting_paths(data, was, now):
+        mine, copied, theirs = (_at(d, key, sub) for d in (data, was, now))
+        if mine != copied or theirs == mine:
+            continue
+        trial = _with(data, key, sub, theirs)
+        try:
+            loaded, data = load_process_dict(trial), trial
+        except ProcessError:
+            continue  # it doesn't fit what the draft changed: the draft's
+    return loaded
+
+
+def _setting_paths(*dicts: dict) -> list[tuple[str, str | None]]:
+    paths: list[tuple[str, str | None]] = []
+    for key in SETTINGS:
+        if key == "rituals":
+            subs = sorted({s for d in dicts for s in (d.get(key) or {})})
+            paths += [(key, sub) for sub in subs]
+        else:
+            paths.append((key, None))
+    return paths
+
+
+def _at(data: dict, key: str, sub: str | None):
+    return data.get(key) if sub is None else (data.get(key) or {}).get(sub)
+
+
+def _with(data: dict, key: str, sub: str | None, value) -> dict:
+    out = dict(data)
+    if sub is not None:
+        inner = dict(out.get(key) or {})
+        if value is None:
+            inner.pop(sub, None)
+        else:
+            inner[sub] = value
+        value = inner
+    if value is None:
+        out.pop(key, None)
+    else:
+        out[key] = value
+    return out
 
 
 def published(
@@ -128,25 +181,15 @@ def published(
     at: datetime,
     base: Process | None = None,
 ) -> Process:
-    """The version the draft becomes: its content, with the team's goal history kept and every
-    goal it changes dated from ``effective``. With ``base`` (the version the draft was copied
-    from), a setting the draft left as it was copied keeps what is in force now, so a
-    `/pacer timezone` or a holiday added since is not undone; a setting the draft changed is the
-    draft's. If the two don't fit together (the draft removed a KPI the current sources map),
-    the draft's settings are taken whole, as before."""
-    data = draft.to_dict()
-    data.pop("goal_changes", None)  # a draft shows today's goals, never history
-    loaded = load_process_dict(data)
+    """The version the draft becomes: its content (with ``base``, the version it was copied
+    from: the settings it left alone as they are now, :func:`with_settings_kept`), with the
+    team's goal history kept and every goal it changes dated from ``effective``."""
     if base is not None:
-        was, now = base.to_dict(), current.to_dict()
-        merged = dict(data)
-        for key in SETTINGS:
-            if data.get(key) == was.get(key):
-                merged.pop(key, None)
-                if key in now:
-                    merged[key] = now[key]
-        with suppress(ProcessError):  # they don't fit: the draft's own settings, whole
-            loaded = load_process_dict(merged)
+        loaded = with_settings_kept(current, draft, base)
+    else:
+        data = draft.to_dict()
+        data.pop("goal_changes", None)  # a draft shows today's goals, never history
+        loaded = load_process_dict(data)
     return keep_goal_history(current, loaded, effective, by=by, at=at)
 
 

@@ -198,9 +198,20 @@ def test_a_setting_changed_while_the_draft_waits_is_not_undone_on_the_day(rig):
     copy of New York came back with it)."""
     _schedule_a_journey_change(rig)
     assert "Tokyo" in rig.text("/pacer", "timezone Asia/Tokyo", ADMIN)
+    shown = str(rig.seen("/pacer", "process draft show", MGR))
+    assert "renamed → Signs" in shown and "timezone" not in shown  # the preview says so too
     rig.now = datetime(2026, 11, 30, 15, tzinfo=UTC)  # 1 Dec 00:00 in Tokyo
     assert scheduled.sweep(rig.services, rig.now) == 1
     with rig.services.unit_of_work() as session:
         process, _ = team_process(session, drafts(rig)[0].team_id)
     assert process.timezone == "Asia/Tokyo"
     assert [s.name for s in process.stages][-1] == "Signs"
+
+
+def test_a_goal_on_a_kpi_the_scheduled_draft_takes_off_the_scorecard_ends_that_day(rig):
+    rig.text("/pacer", "process draft", MGR)
+    send(rig, MGR, open_part(rig, MGR, "kpis"), {"kpi:proposals": "archive"})
+    assert "*Scheduled*" in rig.text("/pacer", "process publish from 2026-12-01", MGR)
+    done = rig.text("/pacer", f"goal <@{AE}> proposals 3/week", MGR)
+    assert "Goal set" in done
+    assert "draft scheduled for Tue 1 Dec 2026 takes Proposals Sent off the ae scorecard" in done

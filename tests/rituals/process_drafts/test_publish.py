@@ -132,11 +132,18 @@ def test_settings_the_draft_left_alone_keep_what_is_in_force_now():
     assert published(current, moved, TODAY, by="U1", at=NOW, base=base).timezone == "Europe/Paris"
 
 
-def test_settings_that_no_longer_fit_the_draft_are_the_draft_s_own():
-    """Sources mapping a KPI the draft removed can't be kept: the draft's settings, whole."""
+def test_settings_that_no_longer_fit_the_draft_are_the_draft_s_own_one_at_a_time():
+    """Sources mapping a KPI the draft removed can't be kept: they are the draft's, while the
+    timezone changed meanwhile is kept. The rituals merge one ritual at a time: the draft's
+    leaderboards (calls off them), the nudges turned off meanwhile."""
     base = default_process()
-    mapped = base.to_dict() | {"sources": {"hubspot": {"calls": "calls"}}}
-    current = load_process_dict(mapped)
+    now = base.to_dict() | {"sources": {"hubspot": {"calls": "calls"}}, "timezone": "Asia/Tokyo"}
+    now["rituals"]["nudges"] = "off"
+    current = load_process_dict(now)
     draft = edits.remove_kpi(base, "calls")
     version = published(current, draft, TODAY, by="U1", at=NOW, base=base)
     assert not version.has_kpi("calls") and version.sources == {}
+    assert version.timezone == "Asia/Tokyo"
+    rituals = version.to_dict()["rituals"]
+    assert rituals["nudges"] == "off"
+    assert all("calls" not in board["kpis"] for board in rituals["leaderboards"])
