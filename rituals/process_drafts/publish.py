@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from rituals.pacing import WorkCalendar
 from rituals.process import Process, ProcessError, load_process_dict
 from rituals.process.goal_history import FUTURE_DAYS, keep_goal_history
+from rituals.process.loader import SECTIONS
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,11 @@ def blockers(
 
 
 # The parts of a process that are settings, changed by their own commands (`/pacer timezone`,
-# `/pacer holiday`, `/pacer ritual`, the settings form…) while a draft waits: the draft's forms
-# don't edit them. The rituals are merged one ritual at a time. (The review requirement is
-# not among them: a draft is checked against its own.)
-SETTINGS = (
-    "name",
-    "timezone",
-    "working_days",
-    "working_hours",
-    "holidays",
-    "scorecard_visibility",
-    "pace_thresholds",
-    "limits",
-    "contests",
-    "rituals",
-    "sources",
-)
+# `/pacer holiday`, `/pacer ritual`, the settings form…) while a draft waits: every section but
+# the cascade and its goals, which are what a draft edits, and the review requirement, which a
+# draft is checked against as it is its own. The rituals are merged one ritual at a time.
+_DRAFTED = {"journey", "activities", "kpis", "roles", "overrides", "goal_changes", "review"}
+SETTINGS = tuple(section for section in SECTIONS if section not in _DRAFTED)
 
 
 def with_settings_kept(current: Process, draft: Process, base: Process) -> Process:
