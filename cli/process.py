@@ -15,7 +15,7 @@ from rituals.process.goal_history import keep_goal_history
 from rituals.process_drafts.drafts import fill_draft
 from rituals.process_drafts.lines import by_line
 from rituals.teams import store_process, team_process
-from storage import people_queries, process_queries
+from storage import draft_queries, people_queries, process_queries
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import SalesTeam
@@ -113,6 +113,15 @@ def load(session: Session, team: SalesTeam | None, path: str, now: datetime | No
     )
     scope = f"team {team.name}" if team else "the install (every team without a process of its own)"
     print(f"Stored {process.name!r} as version {version.version} for {scope}.")
+    waiting = draft_queries.scheduled_draft(session, team.id) if team else None
+    if waiting is not None:
+        print(
+            f"note: a draft of the process is scheduled to be published on {waiting.publish_on}. "
+            "From that day its journey, activities, KPIs, scorecards and goals replace this "
+            "file's (the settings it left alone keep this file's); `/pacer process discard` in "
+            "Slack cancels it.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -118,3 +118,28 @@ def test_load_draft_fills_the_teams_draft_and_changes_nothing_in_force(tmp_path)
     with unit_of_work(engine) as session:
         assert draft_queries.open_draft(session, team_id).author_id == "cli"
     assert "the built-in default" in pacer("process", "show", cwd=tmp_path, env_extra=env).stdout
+
+
+def test_loading_a_file_while_a_draft_is_scheduled_says_what_the_draft_will_replace(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'pacer.db'}")
+    upgrade(engine)
+    now = datetime(2026, 11, 24, 16, tzinfo=UTC)
+    with unit_of_work(engine) as session:
+        workspace = people_queries.workspace_for(session, "T0001", None, now)
+        team_id = people_queries.default_team(session, workspace.id, now).id
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'pacer.db'}", "PACER_CLOCK": now.isoformat()}
+    (tmp_path / "sales.yml").write_text(dump_process(default_process()))
+    quiet = pacer("process", "load", "sales.yml", cwd=tmp_path, env_extra=env)
+    assert quiet.returncode == 0 and "scheduled" not in quiet.stderr
+    assert (
+        pacer("process", "load", "sales.yml", "--draft", cwd=tmp_path, env_extra=env).returncode
+        == 0
+    )
+    with unit_of_work(engine) as session:
+        row = draft_queries.open_draft(session, team_id)
+        day = datetime(2026, 12, 1).date()
+        assert draft_queries.schedule_draft(session, row, day, by="UMGR0001", at=now)
+    loaded = pacer("process", "load", "sales.yml", cwd=tmp_path, env_extra=env)
+    assert loaded.returncode == 0 and "as version 2" in loaded.stdout
+    assert "draft of the process is scheduled to be published on 2026-12-01" in loaded.stderr
+    assert "/pacer process discard" in loaded.stderr
