@@ -1,7 +1,12 @@
 """Dates and times as people read them ("Mon 7 Dec"), the same on every platform: strftime's
 ``%-d`` (a day without its leading zero) is glibc-only, so the day number is written here."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored instant with its UTC offset: SQLite hands stored times back without it."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _with_day(value: date, pattern: str) -> str:

@@ -9,7 +9,6 @@ else is refused and nothing changes. The next session's opening lists only open 
 
 import hashlib
 import logging
-from datetime import UTC
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -190,9 +189,7 @@ def done_pressed(ix: Interaction) -> None:
     if not coaching_queries.mark_done(ix.session, note.id, ix.user_id, ix.now):
         done = coaching_queries.get_note(ix.session, note.id)
         when = done.done_at if done and done.done_at else ix.now
-        day = ix.actor.process.calendar.local_date(
-            when if when.tzinfo else when.replace(tzinfo=UTC)
-        )
+        day = ix.actor.process.calendar.local_date(dates.aware(when))
         who = f" by {messages.mention(done.done_by)}" if done and done.done_by else ""
         raise Problem(
             f"This action item was already marked done{who} on {dates.short(day)}; nothing changed."

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -292,7 +292,7 @@ def history(cmd: Command, args: list[str]) -> dict:
 def _local_day(cmd: Command, at: datetime) -> date:
     """The team's own date of a stored instant (a version scheduled for Tokyo's midnight is
     loaded the day before in UTC)."""
-    return cmd.actor.process.calendar.local_date(at if at.tzinfo else at.replace(tzinfo=UTC))
+    return cmd.actor.process.calendar.local_date(dates.aware(at))
 
 
 def _who(user: str) -> str:

@@ -13,9 +13,10 @@ day, in the rep's timezone: read back, it lands on the same day."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from rituals.connectors.csv_files import COLUMNS, safe_cell
+from rituals.dates import aware
 from rituals.pacing import Period, next_period, period_containing
 from rituals.scorecard import build_scorecards, rep_calendar
 from rituals.teams import team_process
@@ -60,7 +61,7 @@ MAX_PERIODS = 400  # 400 days, 400 weeks or 33 years of months: more is a typo
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware(moment)
 
 
 def _iso(moment: datetime | None) -> str:

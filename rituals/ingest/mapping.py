@@ -6,8 +6,9 @@ later item with that owner."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from rituals.dates import aware
 from rituals.ingest.items import SLACK_USER_ID, IngestItem, ItemResult, owner_key
-from rituals.ingest.upsert import apply, aware
+from rituals.ingest.upsert import apply
 from rituals.tenure import on_team
 from storage import ingest_queries as q
 from storage.ingest_queries import HeldOwner

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from rituals.dates import aware
 from rituals.ingest.items import (
     DELETED_AT_SOURCE,
     SLACK_USER_ID,
@@ -62,11 +63,6 @@ class _Row:
             count,
             occurred_on,
         )
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands stored times back without their (UTC) offset."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def ingest(

@@ -59,3 +59,12 @@ def test_relative_says_today_leaves_out_this_year_and_names_another():
     assert dates.relative(date(2026, 12, 30), today) == "Wed 30 Dec"  # later this year
     assert dates.relative(date(2025, 12, 30), today) == "Tue 30 Dec 2025"
     assert dates.relative(date(2026, 12, 30), date(2027, 1, 2)) == "Wed 30 Dec 2026"
+
+
+def test_a_stored_instant_gets_its_utc_offset_and_keeps_one_it_has():
+    from datetime import timezone
+
+    naive = datetime(2026, 12, 1, 15, 0)
+    assert dates.aware(naive) == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    tokyo = datetime(2026, 12, 1, 0, 0, tzinfo=timezone(timedelta(hours=9)))
+    assert dates.aware(tokyo) is tokyo
