@@ -109,16 +109,18 @@ _DRAFTED = {"journey", "activities", "kpis", "roles", "overrides", "goal_changes
 SETTINGS = tuple(section for section in SECTIONS if section not in _DRAFTED)
 
 
-def with_settings_kept(current: Process, draft: Process, base: Process) -> Process:
+def with_settings_kept(current: Process, draft: Process, base: Process | None) -> Process:
     """The draft as it would be published: each setting (each ritual) it left as it was copied
     from ``base`` takes what is in force in ``current``, so a `/pacer timezone` or a holiday
     added while the draft waits is not undone; what the draft changed is the draft's. A setting
     whose current value doesn't fit the draft (a leaderboard of a KPI the draft removed) stays
-    the draft's, alone."""
+    the draft's, alone. Without ``base``, the draft's settings whole."""
     data = draft.to_dict()
     data.pop("goal_changes", None)  # a draft shows today's goals, never history
-    was, now = base.to_dict(), current.to_dict()
     loaded = load_process_dict(data)
+    if base is None:
+        return loaded
+    was, now = base.to_dict(), current.to_dict()
     for key, sub in _setting_paths(data, was, now):
         mine, copied, theirs = (_at(d, key, sub) for d in (data, was, now))
         if mine != copied or theirs == mine:
@@ -174,12 +176,7 @@ def published(
     """The version the draft becomes: its content (with ``base``, the version it was copied
     from: the settings it left alone as they are now, :func:`with_settings_kept`), with the
     team's goal history kept and every goal it changes dated from ``effective``."""
-    if base is not None:
-        loaded = with_settings_kept(current, draft, base)
-    else:
-        data = draft.to_dict()
-        data.pop("goal_changes", None)  # a draft shows today's goals, never history
-        loaded = load_process_dict(data)
+    loaded = with_settings_kept(current, draft, base)
     return keep_goal_history(current, loaded, effective, by=by, at=at)
 
 
