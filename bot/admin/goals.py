@@ -143,26 +143,21 @@ def _scheduled_note(
     day, draft = waiting.publish_on, draft_process(waiting)
     if not draft.has_role(role) or kpi not in draft.role(role).scorecard:
         what = updated.kpi(kpi).name if updated.has_kpi(kpi) else kpi
-        return (
-            f"\n\nNote: the process draft scheduled for {dates.long(day)} takes {what} off the "
-            f"{role} scorecard, so this goal ends that day. To keep it, `/pacer process discard` "
-            "the scheduled draft and publish a new one."
-        )
-    # As publishing compares (rituals/process/goal_history.keep_goal_history): a rep's own goal
-    # against the draft's own goal for them, a role's goal against the draft's role goal.
-    if user is not None:
-        planned = draft.overrides.get(user, {}).get(kpi)
-        if own_goal(updated, user, kpi, day) == planned:
-            return ""
+        then = f"takes {what} off the {role} scorecard, so this goal ends that day"
     else:
-        planned = draft.role(role).goals.get(kpi)
-        if updated.goal_for(role, kpi, on=day) == planned:
+        # As publishing compares (rituals/process/goal_history.keep_goal_history): a rep's own
+        # goal against the draft's own goal for them, a role's goal against its role goal.
+        if user is not None:
+            planned, now = draft.overrides.get(user, {}).get(kpi), own_goal(updated, user, kpi, day)
+        else:
+            planned, now = draft.role(role).goals.get(kpi), updated.goal_for(role, kpi, on=day)
+        if now == planned:
             return ""
-    planned_words = planned or ("the role's goal" if user is not None else "no goal")
+        words = planned or ("the role's goal" if user is not None else "no goal")
+        then = f"sets this goal to {words}, so from that day it replaces this change"
     return (
-        f"\n\nNote: the process draft scheduled for {dates.long(day)} sets this goal to "
-        f"{planned_words}, so from that day it replaces this change. To keep this goal, "
-        "`/pacer process discard` the scheduled draft and publish a new one."
+        f"\n\nNote: the process draft scheduled for {dates.long(day)} {then}. To keep this "
+        "goal, `/pacer process discard` the scheduled draft and publish a new one."
     )
 
 
