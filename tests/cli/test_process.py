@@ -95,14 +95,23 @@ def test_load_draft_needs_a_team(tmp_path):
     assert no_team.returncode == 2 and "a draft belongs to a team" in no_team.stderr
 
 
-def test_load_draft_fills_the_teams_draft_and_changes_nothing_in_force(tmp_path):
+NOW = datetime(2026, 11, 24, 16, tzinfo=UTC)
+
+
+def _install_with_a_team(tmp_path):
+    """A migrated SQLite install with a workspace and its team; the engine, the team's id, and
+    the environment `pacer` runs with on it (its clock at NOW)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'pacer.db'}")
     upgrade(engine)
-    now = datetime(2026, 11, 24, 16, tzinfo=UTC)
     with unit_of_work(engine) as session:
-        workspace = people_queries.workspace_for(session, "T0001", None, now)
-        team_id = people_queries.default_team(session, workspace.id, now).id
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'pacer.db'}", "PACER_CLOCK": now.isoformat()}
+        workspace = people_queries.workspace_for(session, "T0001", None, NOW)
+        team_id = people_queries.default_team(session, workspace.id, NOW).id
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'pacer.db'}", "PACER_CLOCK": NOW.isoformat()}
+    return engine, team_id, env
+
+
+def test_load_draft_fills_the_teams_draft_and_changes_nothing_in_force(tmp_path):
+    engine, team_id, env = _install_with_a_team(tmp_path)
     data = yaml.safe_load(dump_process(default_process()))
     data["roles"][0]["goals"]["calls"] = "abc"
     (tmp_path / "bad.yml").write_text(yaml.safe_dump(data, sort_keys=False))
@@ -121,13 +130,7 @@ def test_load_draft_fills_the_teams_draft_and_changes_nothing_in_force(tmp_path)
 
 
 def test_loading_a_file_while_a_draft_is_scheduled_says_what_the_draft_will_replace(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'pacer.db'}")
-    upgrade(engine)
-    now = datetime(2026, 11, 24, 16, tzinfo=UTC)
-    with unit_of_work(engine) as session:
-        workspace = people_queries.workspace_for(session, "T0001", None, now)
-        team_id = people_queries.default_team(session, workspace.id, now).id
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'pacer.db'}", "PACER_CLOCK": now.isoformat()}
+    engine, team_id, env = _install_with_a_team(tmp_path)
     (tmp_path / "sales.yml").write_text(dump_process(default_process()))
     quiet = pacer("process", "load", "sales.yml", cwd=tmp_path, env_extra=env)
     assert quiet.returncode == 0 and "scheduled" not in quiet.stderr
@@ -138,7 +141,7 @@ def test_loading_a_file_while_a_draft_is_scheduled_says_what_the_draft_will_repl
     with unit_of_work(engine) as session:
         row = draft_queries.open_draft(session, team_id)
         day = datetime(2026, 12, 1).date()
-        assert draft_queries.schedule_draft(session, row, day, by="UMGR0001", at=now)
+        assert draft_queries.schedule_draft(session, row, day, by="UMGR0001", at=NOW)
     loaded = pacer("process", "load", "sales.yml", cwd=tmp_path, env_extra=env)
     assert loaded.returncode == 0 and "as version 2" in loaded.stdout
     assert "draft of the process is scheduled to be published on 2026-12-01" in loaded.stderr
