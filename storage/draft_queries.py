@@ -68,22 +68,23 @@ def schedule_draft(
 ) -> bool:
     """Lock an open draft until the clock publishes it on ``publish_on``; False when it is no
     longer open (published, discarded or scheduled by another request a moment ago)."""
-    changed = session.exec(
-        update(ProcessDraft)
-        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == OPEN)
-        .values(status=SCHEDULED, publish_on=publish_on, closed_at=at, closed_by=by)
-    ).rowcount
-    session.refresh(draft)
-    return bool(changed)
+    return _move(session, draft, OPEN, SCHEDULED, publish_on=publish_on, closed_at=at, closed_by=by)
 
 
 def reopen_scheduled(session: Session, draft: ProcessDraft, *, at: datetime) -> bool:
     """A scheduled draft that can no longer be published becomes the team's open draft again
     (unlocked, no day); False when it is no longer scheduled (published or discarded meanwhile)."""
+    unlocked = {"publish_on": None, "closed_at": None, "closed_by": None, "updated_at": at}
+    return _move(session, draft, SCHEDULED, OPEN, **unlocked)
+
+
+def _move(session: Session, draft: ProcessDraft, was: str, status: str, **values) -> bool:
+    """The draft from status ``was`` to ``status`` (and ``values``) in one conditional UPDATE,
+    so of two requests (or two clocks) only one moves it; False when it wasn't ``was``."""
     changed = session.exec(
         update(ProcessDraft)
-        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == SCHEDULED)
-        .values(status=OPEN, publish_on=None, closed_at=None, closed_by=None, updated_at=at)
+        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == was)
+        .values(status=status, **values)
     ).rowcount
     session.refresh(draft)
     return bool(changed)
@@ -209,13 +210,9 @@ def close_draft(
 ) -> bool:
     """Publish or discard a draft that is ``was`` (open, or scheduled); False when it was closed
     already (a second request, or the other of two clocks: the claim that publishes once)."""
-    closed = session.exec(
-        update(ProcessDraft)
-        .where(col(ProcessDraft.id) == draft.id, col(ProcessDraft.status) == was)
-        .values(status=status, closed_at=at, closed_by=by, published_version=published_version)
-    ).rowcount
-    session.refresh(draft)
-    return bool(closed)
+    return _move(
+        session, draft, was, status, closed_at=at, closed_by=by, published_version=published_version
+    )
 
 
 def set_published_version(session: Session, draft: ProcessDraft, version: int) -> None:
